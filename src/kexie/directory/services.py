@@ -1,0 +1,218 @@
+"""Writes to the directory. Each is keyword-only, atomic, and audited."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kexie.accounts.roles import EDIT
+from kexie.core import audit
+from kexie.core.services import (
+    apply_fields,
+    full_clean_chinese,
+    require_obj_in_scope,
+    require_perm,
+    require_unit_in_scope,
+    save_with_audit,
+)
+from kexie.core.validators import id_number_problem, normalise_id_number, phone_problem, uscc_checksum_ok, uscc_problem
+from kexie.directory.codes import OrgKind
+from kexie.directory.models import Designation, Organisation, OrganisationYear, Person, Region
+
+ORG_FIELDS = (
+    "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
+    "contact_name", "contact_phone", "email", "address", "is_active", "note",
+)  # fmt: skip
+PERSON_FIELDS = (
+    "name", "gender", "birth_year", "phone", "title", "discipline", "unit", "is_sci_worker",
+    "is_expert", "is_volunteer", "is_cadre", "is_grassroots_head", "profile",
+)  # fmt: skip
+
+
+def validate_organisation(org: Organisation) -> None:
+    errors: dict[str, str] = {}
+    org.uscc = (org.uscc or "").strip().upper()
+    if org.uscc:
+        problem = uscc_problem(org.uscc)
+        if problem:
+            errors["uscc"] = problem
+        org.uscc_checksum_ok = problem is None and uscc_checksum_ok(org.uscc)
+    else:
+        org.uscc_checksum_ok = True
+    if org.kind == OrgKind.ASSOCIATION and not org.association_level:
+        errors["association_level"] = "科协须填写层级(市级、县级、乡镇/街道、企业、高校)"
+    if org.kind != OrgKind.ASSOCIATION and org.association_level:
+        errors["association_level"] = "只有科协才有层级"
+    if org.contact_phone and phone_problem(org.contact_phone):
+        errors["contact_phone"] = phone_problem(org.contact_phone) or ""
+    if org.pk and org.parent_id and org.parent.path.startswith(org.path or "\0"):
+        errors["parent"] = "上级单位不能是本单位或其下级单位"
+    if errors:
+        raise ValidationError(errors)
+    full_clean_chinese(org, exclude=["path"])
+
+
+def uscc_warning(org: Organisation) -> str | None:
+    if org.uscc and not org.uscc_checksum_ok:
+        return f"统一社会信用代码“{org.uscc}”校验位不符合GB 32100(早期试点代码可能如此),已保存,请核对"
+    return None
+
+
+def _refresh_path(org: Organisation) -> None:
+    new_path = org.compute_path()
+    if new_path == org.path:
+        return
+    old_path = org.path
+    org.path = new_path
+    Organisation.objects.filter(pk=org.pk).update(path=new_path)
+    if old_path:
+        for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=org.pk):
+            child.path = new_path + child.path[len(old_path) :]
+            Organisation.objects.filter(pk=child.pk).update(path=child.path)
+
+
+@transaction.atomic
+def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
+    require_perm(actor, EDIT)
+    org = Organisation()
+    apply_fields(org, data, ORG_FIELDS)
+    if org.parent is None and actor is not None and not actor.is_superuser:
+        org.parent = actor.unit
+    require_unit_in_scope(actor, org.parent, "parent")
+    validate_organisation(org)
+    org.save()
+    _refresh_path(org)
+    audit.log(actor=actor, action="kexie.organisation.created", obj=org, after=audit.snapshot(org))
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor, org: Organisation, data: dict[str, Any]) -> Organisation:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, org)
+    before = audit.snapshot(org)
+    apply_fields(org, data, ORG_FIELDS)
+    if "parent" in data:
+        require_unit_in_scope(actor, org.parent, "parent")
+        if actor is not None and not actor.is_superuser and org.pk == actor.unit_id and before["parent_id"] != org.parent_id:
+            raise ValidationError({"parent": "不能修改本单位的上级单位"})
+    save_with_audit(obj=org, actor=actor, action="kexie.organisation.changed", before=before, validate=validate_organisation)
+    _refresh_path(org)
+    return org
+
+
+@transaction.atomic
+def organisation_delete(*, actor, org: Organisation) -> None:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, org)
+    if actor is not None and org.pk == getattr(actor, "unit_id", None):
+        raise ValidationError("不能删除本单位")
+    if org.children.exists():
+        raise ValidationError(f"“{org}”还有下级单位,不能删除")
+    audit.log(actor=actor, action="kexie.organisation.deleted", obj=org, before=audit.snapshot(org))
+    org.delete()
+
+
+@transaction.atomic
+def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str, Any]) -> OrganisationYear:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, org)
+    record, created = OrganisationYear.objects.get_or_create(organisation=org, year=year)
+    before = None if created else audit.snapshot(record)
+    apply_fields(record, data, ("has_party_organisation", "member_count", "note"))
+    action = "kexie.organisation_year.created" if created else "kexie.organisation_year.changed"
+    return save_with_audit(obj=record, actor=actor, action=action, before=before, validate=full_clean_chinese)
+
+
+@transaction.atomic
+def designation_create(*, actor, data: dict[str, Any]) -> Designation:
+    require_perm(actor, EDIT)
+    record = Designation()
+    apply_fields(record, data, ("organisation", "title", "level", "year", "valid_until", "issuer", "document_no"))
+    require_unit_in_scope(actor, record.organisation, "organisation")
+    return save_with_audit(obj=record, actor=actor, action="kexie.designation.created", before=None, validate=full_clean_chinese)
+
+
+@transaction.atomic
+def designation_delete(*, actor, designation: Designation) -> None:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, designation)
+    audit.log(actor=actor, action="kexie.designation.deleted", obj=designation, before=audit.snapshot(designation))
+    designation.delete()
+
+
+def _apply_id_number(person: Person, raw: str | None) -> None:
+    if raw is None:
+        return
+    value = normalise_id_number(raw)
+    if not value:
+        person.set_id_number("")
+        return
+    if value == person.id_number_masked:
+        return  # a masked value read back from an export: unchanged
+    problem = id_number_problem(value)
+    if problem:
+        raise ValidationError({"id_number": problem})
+    person.set_id_number(value)
+    duplicate = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk).first()
+    if duplicate is not None:
+        raise ValidationError({"id_number": "身份证号码已登记在其他人员名下"})
+
+
+def validate_person(person: Person) -> None:
+    errors = {}
+    if person.phone and phone_problem(person.phone):
+        errors["phone"] = phone_problem(person.phone)
+    if person.birth_year and not 1900 <= person.birth_year <= 2030:
+        errors["birth_year"] = "出生年份应在1900至2030之间"
+    if errors:
+        raise ValidationError(errors)
+    full_clean_chinese(person)
+
+
+@transaction.atomic
+def person_create(*, actor, data: dict[str, Any]) -> Person:
+    require_perm(actor, EDIT)
+    data = dict(data)
+    id_number = data.pop("id_number", None)
+    person = Person()
+    apply_fields(person, data, PERSON_FIELDS)
+    if person.unit_id is None and actor is not None and actor.unit_id:
+        person.unit = actor.unit
+    require_unit_in_scope(actor, person.unit if person.unit_id else None, "unit")
+    _apply_id_number(person, id_number)
+    validate_person(person)
+    person.save()
+    audit.log(actor=actor, action="kexie.person.created", obj=person, after=audit.snapshot(person))
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, data: dict[str, Any]) -> Person:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, person)
+    data = dict(data)
+    id_number = data.pop("id_number", None)
+    before = audit.snapshot(person)
+    apply_fields(person, data, PERSON_FIELDS)
+    if "unit" in data:
+        require_unit_in_scope(actor, person.unit, "unit")
+    _apply_id_number(person, id_number)
+    return save_with_audit(obj=person, actor=actor, action="kexie.person.changed", before=before, validate=validate_person)
+
+
+@transaction.atomic
+def person_delete(*, actor, person: Person) -> None:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, person)
+    audit.log(actor=actor, action="kexie.person.deleted", obj=person, before=audit.snapshot(person))
+    person.delete()
+
+
+@transaction.atomic
+def region_create(*, actor, data: dict[str, Any]) -> Region:
+    if actor is not None and not actor.is_superuser and (actor.unit is None or actor.unit.parent_id is not None):
+        require_perm(None, EDIT)  # only the top unit maintains the division list
+    region = Region()
+    apply_fields(region, data, ("code", "name", "level", "parent"))
+    return save_with_audit(obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese)

@@ -1,0 +1,146 @@
+"""The one settings module. Everything that differs between deployments comes from
+the environment through the typed helpers in kexie.core.env."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from kexie.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DEBUG = env_bool("KEXIE_DEBUG", False)
+SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
+# Separate key for personal-data encryption at rest; falls back to SECRET_KEY.
+FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
+ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "kexie.core",
+    "kexie.directory",
+    "kexie.accounts",
+    "kexie.activities",
+    "kexie.reports",
+    "kexie.literacy",
+    "kexie.innovation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kexie.accounts.middleware.IdleTimeoutMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kexie.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "kexie.urls"
+WSGI_APPLICATION = "kexie.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kexie.core.context_processors.kexie",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("KEXIE_DATABASE_URL", f"sqlite:///{Path.cwd() / 'kexie.sqlite3'}"),
+        conn_max_age=env_int("KEXIE_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("KEXIE_PASSWORD_MIN_LENGTH", 10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "kexie.accounts.validators.CharacterClassValidator"},
+]
+
+# Security baseline (等保 level 2), each configurable.
+LOGIN_MAX_FAILURES = env_int("KEXIE_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCK_MINUTES = env_int("KEXIE_LOGIN_LOCK_MINUTES", 15)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("KEXIE_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("KEXIE_SESSION_MAX_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("KEXIE_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0 if DEBUG else 0)
+SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", False)
+UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+UPLOAD_ALLOWED_EXTENSIONS = env_list(
+    "KEXIE_UPLOAD_EXTENSIONS", [".xlsx", ".csv", ".jpg", ".jpeg", ".png", ".pdf", ".docx"]
+)
+IMPORT_MAX_ROWS = env_int("KEXIE_IMPORT_MAX_ROWS", 1_000_000)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# whitenoise serves the vendored assets straight from the package: no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = Path(env_str("KEXIE_STATIC_ROOT", str(Path.cwd() / "kexie-static")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", str(Path.cwd() / "kexie-media")))
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "WARNING")},
+}
+AUTHENTICATION_BACKENDS = ["kexie.accounts.backends.RoleBackend"]

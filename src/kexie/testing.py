@@ -1,0 +1,54 @@
+"""A small, realistic world for tests and examples: 济宁市 with two counties, a society,
+and the four personas of the permission matrix. Used by tests/conftest.py."""
+
+from kexie.accounts.roles import Role
+
+JINING_REGIONS = [
+    ("370000", "山东省", "province", None),
+    ("370800", "济宁市", "city", "370000"),
+    ("370811", "任城区", "county", "370800"),
+    ("370812", "兖州区", "county", "370800"),
+]
+PASSWORD = "Kexie-test-2020!"
+
+
+def build_world() -> dict:
+    from kexie.activities.models import ActivityKind
+    from kexie.directory.models import Organisation, Region
+    from kexie.directory.services import _refresh_path
+
+    regions = {}
+    for code, name, level, parent in JINING_REGIONS:
+        regions[code] = Region.objects.create(code=code, name=name, level=level, parent=regions.get(parent))
+
+    def org(name, kind, parent=None, region="370800", level=""):
+        o = Organisation.objects.create(
+            name=name, kind=kind, parent=parent, region=regions[region], association_level=level
+        )
+        _refresh_path(o)
+        return o
+
+    city = org("济宁市科学技术协会", "association", level="city")
+    rencheng = org("任城区科学技术协会", "association", city, "370811", "county")
+    yanzhou = org("兖州区科学技术协会", "association", city, "370812", "county")
+    society = org("济宁市心理学会", "society", city)
+    school = org("任城区二十里铺中学", "school", rencheng, "370811")
+    base = org("兖州区科技馆", "outreach_base", yanzhou, "370812")
+    orgs = {"city": city, "rencheng": rencheng, "yanzhou": yanzhou, "society": society, "school": school, "base": base}
+    users = {
+        "city_admin": _user("city_admin", city, [Role.ADMIN]),
+        "county_staff": _user("rencheng_staff", rencheng, [Role.EDITOR, Role.REVIEWER]),
+        "society_secretary": _user("society_secretary", society, [Role.EDITOR]),
+        "outsider": _user("yanzhou_admin", yanzhou, [Role.ADMIN]),
+    }
+    kinds = {k.code: k for k in ActivityKind.objects.all()}
+    return {"regions": regions, "orgs": orgs, "users": users, "kinds": kinds}
+
+
+def _user(username, unit, roles):
+    from kexie.accounts.models import User
+
+    user = User(username=username, unit=unit, roles=[str(r) for r in roles], display_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user

@@ -1,0 +1,50 @@
+"""Shared personas: 市科协管理员, 任城区科协 staff, a society secretary, an outsider."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from kexie.testing import build_world
+
+
+@dataclass
+class World:
+    regions: dict
+    orgs: dict
+    users: dict
+    kinds: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World(**build_world())
+
+
+@pytest.fixture
+def personas(world):
+    """Users by persona name: city_admin, county_staff, society_secretary, outsider."""
+    return world.users
+
+
+@pytest.fixture
+def make_activity(world):
+    from kexie.activities.services import activity_create
+
+    def make(actor=None, **overrides):
+        actor = actor or world.users["county_staff"]
+        data = {
+            "title": "科普讲座进社区",
+            "kind": world.kinds["outreach.lecture"],
+            "start_date": dt.date(2020, 9, 19),
+            "end_date": dt.date(2020, 9, 19),
+            "region": world.regions["370811"],
+            "organiser": actor.unit,
+            "participants": 120,
+            "volunteers": 8,
+            "beneficiaries": 300,
+        }
+        data.update(overrides)
+        return activity_create(actor=actor, data=data)
+
+    return make
