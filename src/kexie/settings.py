@@ -131,7 +131,7 @@ STATIC_URL = "static/"
 # whitenoise serves the vendored assets straight from the package: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-STATIC_ROOT = Path(env_str("KEXIE_STATIC_ROOT", str(Path.cwd() / "kexie-static")))
+STATIC_ROOT = env_str("KEXIE_STATIC_ROOT", "") or None
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", str(Path.cwd() / "kexie-media")))
 

@@ -34,7 +34,14 @@ def build_world() -> dict:
     society = org("济宁市心理学会", "society", city)
     school = org("任城区二十里铺中学", "school", rencheng, "370811")
     base = org("兖州区科技馆", "outreach_base", yanzhou, "370812")
-    orgs = {"city": city, "rencheng": rencheng, "yanzhou": yanzhou, "society": society, "school": school, "base": base}
+    orgs = {
+        "city": city,
+        "rencheng": rencheng,
+        "yanzhou": yanzhou,
+        "society": society,
+        "school": school,
+        "base": base,
+    }
     users = {
         "city_admin": _user("city_admin", city, [Role.ADMIN]),
         "county_staff": _user("rencheng_staff", rencheng, [Role.EDITOR, Role.REVIEWER]),

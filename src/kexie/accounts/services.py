@@ -58,21 +58,28 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
             audit.log(actor=authed, action="kexie.user.logged_in", obj=authed, unit=authed.unit)
         return authed
     if user is not None:
-        _record_failure(user)
+        locked_until = _record_failure(user)
+        if locked_until is not None:
+            raise LoginLocked(locked_until)
     return None
 
 
 @transaction.atomic
-def _record_failure(user: User) -> None:
+def _record_failure(user: User) -> dt.datetime | None:
     user.failed_login_count += 1
     fields = {"failed_login_count": user.failed_login_count}
     if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
         user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
         fields = {"failed_login_count": 0, "locked_until": user.locked_until}
-        audit.log(actor=None, action="kexie.user.locked", obj=user, unit=user.unit, after={"locked_until": str(user.locked_until)})
+        audit.log(
+            actor=None,
+            action="kexie.user.locked",
+            obj=user,
+            unit=user.unit,
+            after={"locked_until": str(user.locked_until)},
+        )
     User.objects.filter(pk=user.pk).update(**fields)
-    if "locked_until" in fields:
-        raise LoginLocked(user.locked_until)
+    return fields.get("locked_until")
 
 
 @transaction.atomic
@@ -87,7 +94,9 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_user(key: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()
+    token = (
+        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()
+    )
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -24,5 +24,7 @@ def load_default_kinds(ActivityKind) -> None:
     by_code = {}
     for sort, (code, name) in enumerate(DEFAULT_KINDS):
         parent = by_code.get(code.rsplit(".", 1)[0]) if "." in code else None
-        kind, _ = ActivityKind.objects.get_or_create(code=code, defaults={"name": name, "parent": parent, "sort": sort})
+        kind, _ = ActivityKind.objects.get_or_create(
+            code=code, defaults={"name": name, "parent": parent, "sort": sort}
+        )
         by_code[code] = kind

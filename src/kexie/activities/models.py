@@ -13,7 +13,12 @@ class ActivityKind(models.Model):
     code = models.CharField(_("代码"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级类型"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -81,13 +86,18 @@ class Activity(models.Model):
 
     code = models.CharField(_("编号"), max_length=40, unique=True)
     title = models.CharField(_("活动名称"), max_length=200)
-    kind = models.ForeignKey(ActivityKind, verbose_name=_("活动类型"), on_delete=models.PROTECT, related_name="+")
+    kind = models.ForeignKey(
+        ActivityKind, verbose_name=_("活动类型"), on_delete=models.PROTECT, related_name="+"
+    )
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     organiser = models.ForeignKey(
-        Organisation, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="organised_activities"
+        Organisation,
+        verbose_name=_("主办单位"),
+        on_delete=models.PROTECT,
+        related_name="organised_activities",
     )
     co_organisers = models.ManyToManyField(
         Organisation, verbose_name=_("协办单位"), blank=True, related_name="co_organised_activities"
@@ -96,7 +106,12 @@ class Activity(models.Model):
     volunteers = models.PositiveIntegerField(_("志愿者人数"), default=0)
     beneficiaries = models.PositiveIntegerField(_("受益人数"), default=0)
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("所属专项活动"), null=True, blank=True, on_delete=models.PROTECT, related_name="activities"
+        Campaign,
+        verbose_name=_("所属专项活动"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
     )
     description = models.TextField(_("活动简介"), blank=True)
     reporting_unit = models.ForeignKey(
@@ -107,10 +122,20 @@ class Activity(models.Model):
     submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -127,7 +152,9 @@ class Activity(models.Model):
             models.Index(fields=["start_date", "id"], name="activity_date_id"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="activity_dates_ordered")
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="activity_dates_ordered"
+            )
         ]
 
     def __str__(self):
@@ -150,7 +177,9 @@ class ActivityAttachment(models.Model):
     name = models.CharField(_("文件名"), max_length=200)
     is_photo = models.BooleanField(_("照片"), default=False)
     size = models.PositiveIntegerField(_("大小"), default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

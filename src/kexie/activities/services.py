@@ -53,7 +53,9 @@ def activity_create(*, actor, data: dict[str, Any], co_organisers=None) -> Activ
         activity.reporting_unit = actor.unit
     if not activity.code:
         activity.code = next_activity_code()
-    require_unit_in_scope(actor, activity.reporting_unit if activity.reporting_unit_id else None, "reporting_unit")
+    require_unit_in_scope(
+        actor, activity.reporting_unit if activity.reporting_unit_id else None, "reporting_unit"
+    )
     validate_activity(activity)
     activity.save()
     if co_organisers is not None:
@@ -72,7 +74,9 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any], co_organ
     apply_fields(activity, data, ACTIVITY_FIELDS)
     if "reporting_unit" in data:
         require_unit_in_scope(actor, activity.reporting_unit, "reporting_unit")
-    save_with_audit(obj=activity, actor=actor, action="kexie.activity.changed", before=before, validate=validate_activity)
+    save_with_audit(
+        obj=activity, actor=actor, action="kexie.activity.changed", before=before, validate=validate_activity
+    )
     if co_organisers is not None:
         activity.co_organisers.set(co_organisers)
     return activity
@@ -88,7 +92,9 @@ def activity_delete(*, actor, activity: Activity) -> None:
     activity.delete()
 
 
-def _transition(activity: Activity, *, actor, allowed_from: tuple[str, ...], to: str, action: str, note: str = "") -> Activity:
+def _transition(
+    activity: Activity, *, actor, allowed_from: tuple[str, ...], to: str, action: str, note: str = ""
+) -> Activity:
     if activity.status not in allowed_from:
         raise ValidationError(f"当前状态为“{activity.get_status_display()}”,不能执行此操作")
     before = {"status": activity.status}
@@ -126,7 +132,11 @@ def activity_approve(*, actor, activity: Activity) -> Activity:
     activity.reviewed_at = timezone.now()
     activity.reviewed_by = actor
     return _transition(
-        activity, actor=actor, allowed_from=(Status.SUBMITTED,), to=Status.APPROVED, action="kexie.activity.approved"
+        activity,
+        actor=actor,
+        allowed_from=(Status.SUBMITTED,),
+        to=Status.APPROVED,
+        action="kexie.activity.approved",
     )
 
 
@@ -153,9 +163,16 @@ def activity_attach(*, actor, activity: Activity, upload, is_photo: bool = False
     require_obj_in_scope(actor, activity)
     check_upload(upload)
     attachment = ActivityAttachment.objects.create(
-        activity=activity, file=upload, name=upload.name[:200], is_photo=is_photo, size=upload.size, uploaded_by=actor
+        activity=activity,
+        file=upload,
+        name=upload.name[:200],
+        is_photo=is_photo,
+        size=upload.size,
+        uploaded_by=actor,
     )
-    audit.log(actor=actor, action="kexie.activity.attached", obj=activity, after={"attachment": attachment.name})
+    audit.log(
+        actor=actor, action="kexie.activity.attached", obj=activity, after={"attachment": attachment.name}
+    )
     return attachment
 
 
@@ -181,7 +198,9 @@ def campaign_update(*, actor, campaign: Campaign, data: dict[str, Any], particip
     require_obj_in_scope(actor, campaign)
     before = audit.snapshot(campaign)
     apply_fields(campaign, data, CAMPAIGN_FIELDS)
-    save_with_audit(obj=campaign, actor=actor, action="kexie.campaign.changed", before=before, validate=full_clean_chinese)
+    save_with_audit(
+        obj=campaign, actor=actor, action="kexie.campaign.changed", before=before, validate=full_clean_chinese
+    )
     if participating_units is not None:
         campaign.participating_units.set(participating_units)
     return campaign

@@ -1,7 +1,279 @@
-"""Placeholder until the API work lands: the NinjaAPI instance with token/session auth."""
+"""The NinjaAPI behind /api/v1/: authentication, error format and pagination helpers.
 
-from ninja import NinjaAPI
+Authentication: a bearer token (`Authorization: Bearer kx_…`, see accounts.ApiToken) or
+the browser session (with CSRF on unsafe methods). Errors always answer
+`{"detail": …}`: 422 with a list of `{"field", "message"}` in Chinese, 401, 403, 404, 409.
+"""
+
+import base64
+import binascii
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from kexie.core.services import require_perm
+
+NON_FIELD = "__all__"
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+# ---------------------------------------------------------------- authentication
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer kx_…`: an ApiToken that is neither revoked nor of an inactive user."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        from kexie.accounts.services import api_token_user
+
+        if not token.startswith("kx_"):
+            return None
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionCsrfAuth(APIKeyCookie):
+    """The Django session; unsafe methods must carry the CSRF token (X-CSRFToken header).
+
+    Unlike ninja's SessionAuth, an anonymous request answers 401 (not a CSRF 403).
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise HttpError(403, _("CSRF 校验失败:请在请求头 X-CSRFToken 中附上 csrftoken"))
+        return request.COOKIES.get(self.param_name) or "session"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        return user if key and user is not None and user.is_authenticated else None
+
+
+def actor(request: HttpRequest):
+    """The user on whose behalf the request acts (token or session)."""
+    return request.auth
+
+
+def require(request: HttpRequest, perm: str) -> None:
+    require_perm(actor(request), perm)
+
+
+# ---------------------------------------------------------------- errors
+
+PYDANTIC_MESSAGES = {
+    "missing": "此字段为必填项",
+    "int_parsing": "请输入整数",
+    "int_type": "请输入整数",
+    "int_from_float": "请输入整数",
+    "float_parsing": "请输入数字",
+    "bool_parsing": "请输入 true 或 false",
+    "bool_type": "请输入 true 或 false",
+    "string_type": "请输入文本",
+    "date_parsing": "请输入有效日期(YYYY-MM-DD)",
+    "date_from_datetime_parsing": "请输入有效日期(YYYY-MM-DD)",
+    "date_type": "请输入有效日期(YYYY-MM-DD)",
+    "string_too_long": "长度不能超过{max_length}个字符",
+    "string_too_short": "长度不能少于{min_length}个字符",
+    "greater_than_equal": "不能小于{ge}",
+    "greater_than": "必须大于{gt}",
+    "less_than_equal": "不能大于{le}",
+    "less_than": "必须小于{lt}",
+    "literal_error": "取值无效,可选值:{expected}",
+    "enum": "取值无效,可选值:{expected}",
+    "list_type": "请输入列表",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "extra_forbidden": "不允许此字段",
+}
+
+
+def _pydantic_message(error: dict) -> str:
+    template = PYDANTIC_MESSAGES.get(error.get("type", ""), "取值无效")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _field_of(loc: Sequence[Any]) -> str:
+    """('body', 'payload', 'title') → 'title'; ('query', 'limit') → 'limit'."""
+    parts = [str(p) for p in loc[1:] if p != "payload"]
+    return ".".join(parts) or NON_FIELD
+
+
+def django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": NON_FIELD, "message": str(m)} for m in exc.messages]
+
+
+def _detail(api: NinjaAPI, request: HttpRequest, detail: Any, status: int) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DjangoValidationError)
+    def _validation(request, exc):
+        return _detail(api, request, django_errors(exc), 422)
+
+    @api.exception_handler(NinjaValidationError)
+    def _schema_validation(request, exc):
+        errors = [{"field": _field_of(e.get("loc", ())), "message": _pydantic_message(e)} for e in exc.errors]
+        return _detail(api, request, errors, 422)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return _detail(api, request, _("未找到"), 404)
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return _detail(api, request, str(exc) or _("您没有执行此操作的权限"), 403)
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return _detail(api, request, _("未登录或令牌无效"), 401)
+
+    @api.exception_handler(ProtectedError)
+    @api.exception_handler(RestrictedError)
+    def _in_use(request, exc):
+        return _detail(api, request, _("该记录仍被其他记录引用,不能删除"), 409)
+
+
+@contextmanager
+def error_fields(renames: dict[str, str]) -> Iterator[None]:
+    """Re-key a service's ValidationError to the API's field names ("kind" → "kind_id")."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise DjangoValidationError({renames.get(k, k): v for k, v in exc.error_dict.items()}) from exc
+
+
+def lookup(model: type[models.Model], pk: int | None, field: str, queryset=None):
+    """The record a foreign-key id in a request body points at, or a 422 naming the field."""
+    if pk is None:
+        return None
+    qs = queryset if queryset is not None else model._default_manager.all()
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        label = model._meta.verbose_name
+        raise DjangoValidationError({field: _("%(label)s(编号 %(pk)s)不存在") % {"label": label, "pk": pk}})
+    return obj
+
+
+# ---------------------------------------------------------------- pagination
+
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):
+    """One page of a list. `next` is the URL of the following page (absent on the last)."""
+
+    items: list[T] = Field(title="本页记录")
+    count: int | None = Field(None, title="总数", description="仅在计数开销小的列表返回;游标分页的列表为空")
+    next: str | None = Field(None, title="下一页地址")
+
+
+def clamp_limit(limit: int) -> int:
+    return max(1, min(limit, MAX_LIMIT))
+
+
+def _url_with(request: HttpRequest, **params: Any) -> str:
+    query = request.GET.copy()
+    for key, value in params.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = str(value)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def offset_page(request: HttpRequest, qs: models.QuerySet, *, limit: int, offset: int) -> dict:
+    """limit/offset pagination with a total count (for lists whose COUNT is cheap)."""
+    limit, offset = clamp_limit(limit), max(0, offset)
+    count = qs.count()
+    items = list(qs[offset : offset + limit])
+    nxt = _url_with(request, offset=offset + limit) if offset + limit < count else None
+    return {"items": items, "count": count, "next": nxt}
+
+
+def encode_cursor(*values: Any) -> str:
+    raw = "|".join(str(v) for v in values)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, parts: int) -> list[str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise DjangoValidationError({"cursor": _("分页游标无效")}) from exc
+    values = raw.split("|")
+    if len(values) != parts:
+        raise DjangoValidationError({"cursor": _("分页游标无效")})
+    return values
+
+
+def keyset_page(
+    request: HttpRequest,
+    qs: models.QuerySet,
+    *,
+    limit: int,
+    after: Callable[[models.QuerySet], models.QuerySet] | None,
+    cursor_of: Callable[[Any], str],
+) -> dict:
+    """Keyset ("cursor") pagination: no COUNT, no OFFSET; each page is an index range scan.
+
+    `qs` is already ordered; `after` (from the decoded cursor) keeps rows past the last
+    one seen; `cursor_of(row)` encodes a row's position for the `next` link.
+    """
+    limit = clamp_limit(limit)
+    if after is not None:
+        qs = after(qs)
+    rows = list(qs[: limit + 1])
+    items, more = rows[:limit], len(rows) > limit
+    nxt = _url_with(request, cursor=cursor_of(items[-1]), offset=None) if more else None
+    return {"items": items, "count": None, "next": nxt}
+
+
+# ---------------------------------------------------------------- the API
 
 
 def build_api() -> NinjaAPI:
-    return NinjaAPI(title="kexie API", version="1", urls_namespace="api")
+    api = NinjaAPI(
+        title="kexie API",
+        version="1",
+        description="科协工作平台 REST API。认证:Bearer 令牌或浏览器会话;说明见 docs/api.md。",
+        urls_namespace="api",
+        auth=[BearerTokenAuth(), SessionCsrfAuth()],
+        docs_url="/docs",
+    )
+    install_error_handlers(api)
+    from kexie.core.api import router as core_router
+
+    api.add_router("/core/", core_router)
+    return api

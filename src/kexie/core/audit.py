@@ -19,6 +19,11 @@ def _plain(value):
     return value
 
 
+def _is_noise(field, excluded: set[str]) -> bool:
+    """Excluded fields and automatic timestamps (the entry has its own time)."""
+    return field.attname in excluded or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     """A JSON-able picture of a record; personal fields come out masked.
 
@@ -27,7 +32,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     """
     masked = getattr(obj, "audit_masked", {})
     excluded = set(getattr(obj, "audit_exclude", ()))
-    names = fields or [f.attname for f in obj._meta.concrete_fields if f.attname not in excluded]
+    names = fields or [f.attname for f in obj._meta.concrete_fields if not _is_noise(f, excluded)]
     data = {}
     for name in names:
         if name in excluded:

@@ -21,7 +21,12 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     level = models.CharField(_("级别"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -57,7 +62,12 @@ class Organisation(models.Model):
         _("科协层级"), max_length=12, choices=AssociationLevel.choices, blank=True
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     region = models.ForeignKey(
@@ -137,7 +147,9 @@ class Designation(models.Model):
         verbose_name_plural = _("命名认定")
         ordering = ["-year", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "title", "level", "year"], name="designation_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "title", "level", "year"], name="designation_unique"
+            )
         ]
 
     def __str__(self):
@@ -216,7 +228,9 @@ class Person(models.Model):
 class Affiliation(models.Model):
     scope_field = "person__unit"
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="affiliations")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="affiliations"
+    )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="affiliations"
     )
@@ -226,7 +240,9 @@ class Affiliation(models.Model):
     class Meta:
         verbose_name = _("任职")
         verbose_name_plural = _("任职")
-        constraints = [models.UniqueConstraint(fields=["person", "organisation", "role"], name="affiliation_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organisation", "role"], name="affiliation_unique")
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.organisation} {self.role}"

@@ -15,7 +15,13 @@ from kexie.core.services import (
     require_unit_in_scope,
     save_with_audit,
 )
-from kexie.core.validators import id_number_problem, normalise_id_number, phone_problem, uscc_checksum_ok, uscc_problem
+from kexie.core.validators import (
+    id_number_problem,
+    normalise_id_number,
+    phone_problem,
+    uscc_checksum_ok,
+    uscc_problem,
+)
 from kexie.directory.codes import OrgKind
 from kexie.directory.models import Designation, Organisation, OrganisationYear, Person, Region
 
@@ -94,9 +100,20 @@ def organisation_update(*, actor, org: Organisation, data: dict[str, Any]) -> Or
     apply_fields(org, data, ORG_FIELDS)
     if "parent" in data:
         require_unit_in_scope(actor, org.parent, "parent")
-        if actor is not None and not actor.is_superuser and org.pk == actor.unit_id and before["parent_id"] != org.parent_id:
+        if (
+            actor is not None
+            and not actor.is_superuser
+            and org.pk == actor.unit_id
+            and before["parent_id"] != org.parent_id
+        ):
             raise ValidationError({"parent": "不能修改本单位的上级单位"})
-    save_with_audit(obj=org, actor=actor, action="kexie.organisation.changed", before=before, validate=validate_organisation)
+    save_with_audit(
+        obj=org,
+        actor=actor,
+        action="kexie.organisation.changed",
+        before=before,
+        validate=validate_organisation,
+    )
     _refresh_path(org)
     return org
 
@@ -128,16 +145,22 @@ def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str
 def designation_create(*, actor, data: dict[str, Any]) -> Designation:
     require_perm(actor, EDIT)
     record = Designation()
-    apply_fields(record, data, ("organisation", "title", "level", "year", "valid_until", "issuer", "document_no"))
+    apply_fields(
+        record, data, ("organisation", "title", "level", "year", "valid_until", "issuer", "document_no")
+    )
     require_unit_in_scope(actor, record.organisation, "organisation")
-    return save_with_audit(obj=record, actor=actor, action="kexie.designation.created", before=None, validate=full_clean_chinese)
+    return save_with_audit(
+        obj=record, actor=actor, action="kexie.designation.created", before=None, validate=full_clean_chinese
+    )
 
 
 @transaction.atomic
 def designation_delete(*, actor, designation: Designation) -> None:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, designation)
-    audit.log(actor=actor, action="kexie.designation.deleted", obj=designation, before=audit.snapshot(designation))
+    audit.log(
+        actor=actor, action="kexie.designation.deleted", obj=designation, before=audit.snapshot(designation)
+    )
     designation.delete()
 
 
@@ -198,7 +221,9 @@ def person_update(*, actor, person: Person, data: dict[str, Any]) -> Person:
     if "unit" in data:
         require_unit_in_scope(actor, person.unit, "unit")
     _apply_id_number(person, id_number)
-    return save_with_audit(obj=person, actor=actor, action="kexie.person.changed", before=before, validate=validate_person)
+    return save_with_audit(
+        obj=person, actor=actor, action="kexie.person.changed", before=before, validate=validate_person
+    )
 
 
 @transaction.atomic
@@ -211,8 +236,14 @@ def person_delete(*, actor, person: Person) -> None:
 
 @transaction.atomic
 def region_create(*, actor, data: dict[str, Any]) -> Region:
-    if actor is not None and not actor.is_superuser and (actor.unit is None or actor.unit.parent_id is not None):
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and (actor.unit is None or actor.unit.parent_id is not None)
+    ):
         require_perm(None, EDIT)  # only the top unit maintains the division list
     region = Region()
     apply_fields(region, data, ("code", "name", "level", "parent"))
-    return save_with_audit(obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese)
+    return save_with_audit(
+        obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese
+    )

@@ -73,8 +73,8 @@ class RankConfig:
     prf_docs: int = 10
     prf_terms: int = 30
     prf_weight: float = 0.3  # share of the expanded terms in the second-pass query; 0 turns PRF off
-    prior_weight: float = 0.5  # weight of the inferred discipline prior; 0 turns it off
-    prior_temperature: float = 0.05
+    prior_weight: float = 1.0  # weight of the inferred discipline prior; 0 turns it off
+    prior_temperature: float = 0.02
     prior_knn: int = 20
     discipline_boost: float = 0.3  # added when the query states a discipline and a profile shares it
     dense_weight: float = 0.3  # share of the dense cosine in the text score, when an encoder is set

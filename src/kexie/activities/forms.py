@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.activities.selectors import visible_campaigns
+from kexie.core.forms import ModelFieldsForm, StyledForm
+from kexie.core.scoping import scoped
+from kexie.directory.codes import RegionLevel
+from kexie.directory.models import Organisation, Region
+
+ACTIVITY_FORM_FIELDS = (
+    "title", "kind", "start_date", "end_date", "region", "venue", "organiser", "reporting_unit",
+    "participants", "volunteers", "beneficiaries", "campaign", "description",
+)  # fmt: skip
+
+
+class ActivityForm(ModelFieldsForm):
+    model = Activity
+    field_names = ACTIVITY_FORM_FIELDS
+    date_fields = ("start_date", "end_date")
+
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        units = scoped(Organisation, actor).filter(is_active=True).order_by("path")
+        self.fields["organiser"].queryset = units
+        self.fields["reporting_unit"].queryset = units
+        self.fields["reporting_unit"].required = False
+        self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True).select_related("parent")
+        self.fields["region"].queryset = Region.objects.order_by("code")
+        self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
+        self.fields["co_organisers"].queryset = Organisation.objects.filter(is_active=True).order_by("path")
+        self.fields["co_organisers"].widget.attrs.update({"class": "form-select", "size": 4})
+        if instance is not None:
+            self.initial["co_organisers"] = list(instance.co_organisers.values_list("pk", flat=True))
+
+    def model_data(self) -> dict:
+        data = super().model_data()
+        if not data.get("reporting_unit"):
+            data.pop("reporting_unit", None)
+        return data
+
+
+class ReturnForm(StyledForm):
+    reason = forms.CharField(label=_("退回原因"), max_length=500)
+
+
+class AttachmentForm(StyledForm):
+    file = forms.FileField(label=_("文件"))
+    is_photo = forms.BooleanField(label=_("照片"), required=False)
+
+
+class CampaignForm(ModelFieldsForm):
+    model = Campaign
+    field_names = ("name", "year", "start_date", "end_date", "host_unit", "description")
+    date_fields = ("start_date", "end_date")
+
+    participating_units = forms.ModelMultipleChoiceField(
+        label=_("参与单位"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        units = scoped(Organisation, actor).filter(is_active=True).order_by("path")
+        self.fields["host_unit"].queryset = units
+        self.fields["host_unit"].required = False
+        self.fields["participating_units"].queryset = units
+        self.fields["participating_units"].widget.attrs.update({"class": "form-select", "size": 8})
+        if instance is not None:
+            self.initial["participating_units"] = list(instance.participating_units.values_list("pk", flat=True))
+
+    def model_data(self) -> dict:
+        data = super().model_data()
+        if not data.get("host_unit"):
+            data.pop("host_unit", None)
+        return data
+
+
+class LedgerFilter(StyledForm):
+    q = forms.CharField(label=_("活动名称"), required=False)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=1949, max_value=2100)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False)
+    kind = forms.ModelChoiceField(label=_("类型"), queryset=ActivityKind.objects.none(), required=False, empty_label=_("全部类型"))
+    region = forms.ModelChoiceField(label=_("县市区"), queryset=Region.objects.none(), required=False, empty_label=_("全部"))
+    campaign = forms.ModelChoiceField(label=_("专项活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("全部"))
+    reporting_unit = forms.ModelChoiceField(
+        label=_("填报单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部单位")
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "2020"})
+        self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
+        self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
+        self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
+        self.fields["reporting_unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")

@@ -1,0 +1,335 @@
+"""Indicators of the activity ledger. Only approved activities count, except in the
+pending/returned indicators. An activity belongs to the period of its start date and to
+the region where it took place; the user's scope is that of its reporting unit.
+
+Each figure comes from one GROUP BY query over the activities of the period and of the
+same period a year earlier (conditional aggregates give both at once). Indicators that
+read the same query share it through `Scope.memo`.
+"""
+
+from collections import defaultdict
+
+from django.db.models import CharField, Count, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
+
+from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
+from kexie.directory.models import Organisation
+
+METRICS = ("n", "participants", "volunteers", "beneficiaries")
+SOURCES = {
+    "approved": Q(status=Status.APPROVED),
+    "workflow": Q(status__in=[Status.SUBMITTED, Status.RETURNED]),
+}
+GROUPS = {
+    "region": ("region_id",),
+    "kind": ("kind_id",),
+    "month": ("month",),
+    "status_region": ("status", "region_id"),
+    "campaign_region": ("campaign_id", "region_id"),
+}
+MODULE = "activities"
+
+
+def _in_periods(period: Period) -> Q:
+    prev = period.previous()
+    if prev.end == period.start:
+        return Q(start_date__gte=prev.start, start_date__lt=period.end)
+    return Q(start_date__gte=prev.start, start_date__lt=prev.end) | Q(start_date__gte=period.start, start_date__lt=period.end)
+
+
+def _aggregates(period: Period) -> dict:
+    cur, prev = Q(start_date__gte=period.start), Q(start_date__lt=period.start)
+    aggs = {"n_cur": Count("id", filter=cur), "n_prev": Count("id", filter=prev)}
+    for metric in METRICS[1:]:
+        aggs[f"{metric}_cur"] = Sum(metric, filter=cur)
+        aggs[f"{metric}_prev"] = Sum(metric, filter=prev)
+    return aggs
+
+
+def grouped(period: Period, scope: Scope, source: str, group: str) -> list[dict]:
+    """One aggregate query: rows of the group's keys with each metric for the period and the previous one."""
+
+    def run():
+        qs = Activity.objects.filter(SOURCES[source]).filter(_in_periods(period))
+        qs = scope.restrict(qs, region="region", unit="reporting_unit")
+        if group == "month":
+            qs = qs.annotate(month=Substr(Cast("start_date", CharField()), 6, 2))
+        return list(qs.values(*GROUPS[group]).annotate(**_aggregates(period)).order_by())
+
+    return scope.memo(("activities", source, group, period), run)
+
+
+def _fold(rows, key_of, metric: str) -> tuple[dict, dict]:
+    cur: dict[str, int] = defaultdict(int)
+    prev: dict[str, int] = defaultdict(int)
+    for row in rows:
+        key = key_of(row)
+        if key is None:
+            continue
+        cur[key] += row[f"{metric}_cur"] or 0
+        prev[key] += row[f"{metric}_prev"] or 0
+    return dict(cur), dict(prev)
+
+
+def _kinds(scope: Scope) -> dict[int, tuple[str, str]]:
+    return scope.memo("activity_kinds", lambda: {k.pk: (k.code, str(k)) for k in ActivityKind.objects.select_related("parent")})
+
+
+def _result(cur: dict, prev: dict, dimension: str | None, labels: dict | None = None, total=None) -> Result:
+    value = sum(cur.values()) if total is None else total[0]
+    previous = sum(prev.values()) if total is None else total[1]
+    if dimension is None:
+        return Result(value=value, previous=previous)
+    cur = {k: v for k, v in sorted(cur.items()) if v or prev.get(k)}
+    return Result(
+        value=value, previous=previous, breakdown={dimension: cur},
+        previous_breakdown={dimension: {k: prev.get(k, 0) for k in cur}},
+        labels={dimension: {k: (labels or {}).get(k, k) for k in cur}},
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- drill-down
+
+
+def _base_records(period: Period, scope: Scope, source_q: Q) -> QuerySet:
+    qs = Activity.objects.filter(source_q, start_date__gte=period.start, start_date__lt=period.end)
+    qs = scope.restrict(qs, region="region", unit="reporting_unit")
+    return qs.select_related("kind", "kind__parent", "region", "reporting_unit")
+
+
+def _dimension_filter(scope: Scope, dimension: str | None, key: str | None) -> Q:
+    if dimension is None or key is None:
+        return Q()
+    if dimension == "county":
+        return Q(region__in=scope.region_subtree(key))
+    if dimension == "kind":
+        return Q(kind__code=key) | Q(kind__code__startswith=f"{key}.")
+    if dimension == "month":
+        return Q(start_date__month=int(key))
+    if dimension == "campaign":
+        return Q(campaign_id=int(key))
+    if dimension == "status":
+        return Q(status=key)
+    raise ValueError(dimension)
+
+
+def _activity_records(source_q: Q):
+    def records(period, scope, dimension=None, key=None):
+        return _base_records(period, scope, source_q).filter(_dimension_filter(scope, dimension, key))
+
+    return records
+
+
+# ---------------------------------------------------------------- approved activities
+
+
+def _by_county(metric: str):
+    def compute(period: Period, scope: Scope) -> Result:
+        county_of = scope.county_of_region()
+        cur, prev = _fold(grouped(period, scope, "approved", "region"), lambda r: county_of.get(r["region_id"]), metric)
+        return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
+
+    return compute
+
+
+def _by_kind(period: Period, scope: Scope) -> Result:
+    kinds = _kinds(scope)
+    cur, prev = _fold(grouped(period, scope, "approved", "kind"), lambda r: kinds[r["kind_id"]][0], "n")
+    return _result(cur, prev, "kind", {code: label for code, label in kinds.values()})
+
+
+def _by_month(period: Period, scope: Scope) -> Result:
+    cur, prev = _fold(grouped(period, scope, "approved", "month"), lambda r: r["month"], "n")
+    return _result(cur, prev, "month", {m: f"{int(m)}月" for m in cur})
+
+
+def _kind_subtree(code: str):
+    def compute(period: Period, scope: Scope) -> Result:
+        kinds = _kinds(scope)
+        in_tree = {pk for pk, (c, _) in kinds.items() if c == code or c.startswith(f"{code}.")}
+        rows = [r for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree]
+        cur, prev = _fold(rows, lambda r: kinds[r["kind_id"]][0], "n")
+        return _result(cur, prev, "kind", {c: label for c, label in kinds.values()})
+
+    return compute
+
+
+APPROVED = SOURCES["approved"]
+_COUNTY = {"county": "县市区"}
+
+for _code, _name, _unit, _metric, _desc in [
+    ("activities.by_county", "活动场次(按县市区)", "场次", "n", "已通过审核的活动数,按活动所在县市区分列"),
+    ("activities.participants", "参与人数", "人次", "participants", "已通过审核的活动的参与人数之和,按县市区分列"),
+    ("activities.volunteers", "志愿者人数", "人次", "volunteers", "已通过审核的活动的志愿者人数之和,按县市区分列"),
+    ("activities.beneficiaries", "受益人数", "人次", "beneficiaries", "已通过审核的活动的受益人数之和,按县市区分列"),
+]:
+    register(Indicator(_code, _name, _unit, _desc, _by_county(_metric), _activity_records(APPROVED), _COUNTY, MODULE))
+
+register(Indicator(
+    "activities.by_kind", "活动场次(按类型)", "场次", "已通过审核的活动数,按活动类型(末级)分列",
+    _by_kind, _activity_records(APPROVED), {"kind": "活动类型"}, MODULE,
+))  # fmt: skip
+register(Indicator(
+    "activities.by_month", "活动场次(按月份)", "场次", "已通过审核的活动数,按开始日期所在月份分列",
+    _by_month, _activity_records(APPROVED), {"month": "月份"}, MODULE,
+))  # fmt: skip
+
+for _code, _kind, _name, _desc in [
+    ("activities.outreach", "outreach", "科普活动场次", "已通过审核的科普活动(类型“科普活动”及其下级)数"),
+    ("activities.volunteer_service", "outreach.volunteer", "科普志愿服务场次", "已通过审核的科普志愿服务活动数"),
+    ("activities.academic_exchange", "academic_exchange", "学术交流活动次数", "已通过审核的学术交流活动数"),
+    ("activities.anti_cult", "performance.anti_cult", "反邪教宣传演出场次", "已通过审核的反邪教宣传演出数"),
+    ("activities.training", "training", "培训场次", "已通过审核的培训活动数"),
+]:
+    register(Indicator(
+        _code, _name, "场次", _desc, _kind_subtree(_kind),
+        (lambda k: lambda p, s, d=None, key=None: _activity_records(APPROVED)(p, s, "kind", key or k))(_kind),
+        {"kind": "活动类型"}, MODULE,
+    ))  # fmt: skip
+
+
+# ---------------------------------------------------------------- workflow (pending, returned)
+
+
+def _workflow(status: str):
+    def compute(period: Period, scope: Scope) -> Result:
+        county_of = scope.county_of_region()
+        rows = [r for r in grouped(period, scope, "workflow", "status_region") if r["status"] == status]
+        cur, prev = _fold(rows, lambda r: county_of.get(r["region_id"]), "n")
+        return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
+
+    return compute
+
+
+register(Indicator(
+    "activities.pending", "待审核活动", "条", "已上报、尚待上级审核的活动数(按开始日期计入期间),按县市区分列",
+    _workflow(Status.SUBMITTED), _activity_records(Q(status=Status.SUBMITTED)), _COUNTY, MODULE,
+))  # fmt: skip
+register(Indicator(
+    "activities.returned", "被退回活动", "条", "审核退回、尚未重新上报的活动数,按县市区分列",
+    _workflow(Status.RETURNED), _activity_records(Q(status=Status.RETURNED)), _COUNTY, MODULE,
+))  # fmt: skip
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def _campaign_rows(period: Period, scope: Scope) -> list[dict]:
+    def run():
+        qs = Activity.objects.filter(APPROVED, campaign__isnull=False).filter(_in_periods(period))
+        qs = scope.restrict(qs, region="region", unit="reporting_unit")
+        return list(qs.values("campaign_id", "region_id").annotate(**_aggregates(period)).order_by())
+
+    return scope.memo(("activities", "campaign_region", period), run)
+
+
+def _campaigns_of(period: Period, scope: Scope, ids) -> dict[str, str]:
+    """Names of the campaigns in the period (in the user's scope, or met in their scoped activities)."""
+
+    def run():
+        hosted = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
+        in_period = Q(start_date__lt=period.end, end_date__gte=period.start)
+        rows = Campaign.objects.filter(Q(pk__in=hosted.filter(in_period).values("pk")) | Q(pk__in=list(ids)))
+        return {str(pk): name for pk, name in rows.filter(in_period).values_list("pk", "name")}
+
+    return scope.memo(("campaign_names", period, tuple(sorted(ids))), run)
+
+
+def _campaign_activities(period: Period, scope: Scope) -> Result:
+    rows = _campaign_rows(period, scope)
+    cur, prev = _fold(rows, lambda r: str(r["campaign_id"]), "n")
+    names = _campaigns_of(period, scope, {r["campaign_id"] for r in rows})
+    cur = {k: cur.get(k, 0) for k in names}
+    return Result(value=sum(cur.values()), previous=sum(prev.values()), breakdown={"campaign": cur},
+                  labels={"campaign": names})  # fmt: skip
+
+
+def _campaign_counties(period: Period, scope: Scope) -> Result:
+    rows = _campaign_rows(period, scope)
+    county_of = scope.county_of_region()
+    counties, all_cur, all_prev = defaultdict(set), set(), set()
+    for row in rows:
+        county = county_of.get(row["region_id"])
+        if row["n_cur"]:
+            counties[str(row["campaign_id"])].add(county)
+            all_cur.add(county)
+        if row["n_prev"]:
+            all_prev.add(county)
+    names = _campaigns_of(period, scope, {r["campaign_id"] for r in rows})
+    return Result(value=len(all_cur), previous=len(all_prev),
+                  breakdown={"campaign": {k: len(counties.get(k, ())) for k in names}}, labels={"campaign": names})  # fmt: skip
+
+
+def _participating(kind: str | None):
+    def compute(period: Period, scope: Scope) -> Result:
+        def run():
+            through = Campaign.participating_units.through
+            campaigns = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
+            prev = period.previous()
+            campaigns = campaigns.filter(start_date__lt=period.end, end_date__gte=prev.start)
+            qs = through.objects.filter(campaign__in=campaigns.values("pk"))
+            if scope.region is not None:
+                qs = qs.filter(organisation__region__in=scope.region_subtree(scope.region.code))
+            return list(
+                qs.values("campaign_id", "campaign__start_date", "organisation__kind")
+                .annotate(n=Count("organisation_id")).order_by()
+            )
+
+        rows = scope.memo(("campaign_units", period), run)
+        cur: dict[str, int] = defaultdict(int)
+        previous = 0
+        for row in rows:
+            if kind is not None and row["organisation__kind"] != kind:
+                continue
+            if row["campaign__start_date"] >= period.start:
+                cur[str(row["campaign_id"])] += row["n"]
+            else:
+                previous += row["n"]
+        names = _campaigns_of(period, scope, set())
+        cur = {k: cur.get(k, 0) for k in names}
+        return Result(value=sum(cur.values()), previous=previous, breakdown={"campaign": cur}, labels={"campaign": names})
+
+    return compute
+
+
+def _participant_records(kind: str | None):
+    def records(period, scope, dimension=None, key=None):
+        campaigns = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
+        campaigns = campaigns.filter(start_date__lt=period.end, end_date__gte=period.start)
+        if dimension == "campaign" and key is not None:
+            campaigns = campaigns.filter(pk=int(key))
+        qs = Organisation.objects.filter(campaigns__in=campaigns.values("pk")).distinct()
+        if scope.region is not None:
+            qs = qs.filter(region__in=scope.region_subtree(scope.region.code))
+        return qs.filter(kind=kind) if kind else qs
+
+    return records
+
+
+_CAMPAIGN = {"campaign": "专项活动"}
+_CAMPAIGN_ACTIVITIES = Q(status=Status.APPROVED, campaign__isnull=False)
+register(Indicator(
+    "activities.campaign_activities", "专项活动开展活动场次", "场次",
+    "各专项活动(全国科普日、全国科技工作者日等)下已通过审核的活动数,按专项活动分列",
+    _campaign_activities, _activity_records(_CAMPAIGN_ACTIVITIES), _CAMPAIGN, MODULE,
+))  # fmt: skip
+register(Indicator(
+    "activities.campaign_counties", "专项活动覆盖县市区", "个",
+    "有已通过审核的专项活动的县市区数;分列为每个专项活动覆盖的县市区数",
+    _campaign_counties, _activity_records(_CAMPAIGN_ACTIVITIES), _CAMPAIGN, MODULE,
+))  # fmt: skip
+register(Indicator(
+    "activities.campaign_units", "专项活动参与单位", "家", "期间内各专项活动登记的参与单位数,按专项活动分列",
+    _participating(None), _participant_records(None), _CAMPAIGN, MODULE,
+))  # fmt: skip
+register(Indicator(
+    "activities.campaign_departments", "专项活动协作部门", "家",
+    "期间内各专项活动登记的参与单位中政府部门的数量,按专项活动分列",
+    _participating("government_department"), _participant_records("government_department"), _CAMPAIGN, MODULE,
+))  # fmt: skip
+
+register_columns("activities.activity", [
+    ("code", "编号"), ("title", "活动名称"), ("kind", "类型"), ("start_date", "开始日期"), ("region", "所在区划"),
+    ("reporting_unit", "填报单位"), ("participants", "参与人数"), ("get_status_display", "状态"),
+])  # fmt: skip

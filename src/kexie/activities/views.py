@@ -1,0 +1,290 @@
+"""Activity ledger, detail and workflow, review queue, campaigns."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kexie.accounts.roles import EDIT, REVIEW
+from kexie.activities import services
+from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
+from kexie.activities.models import Activity, ActivityAttachment, Campaign, Status
+from kexie.activities.selectors import after_cursor, ledger, reviewable_activities, visible_campaigns
+from kexie.core.audit import history
+from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
+
+PER_PAGE = 50
+
+
+def keyset_page(qs, request) -> Page:
+    cursor = request.GET.get("cursor", "")
+    rows = list((after_cursor(qs, cursor) if cursor else qs)[: PER_PAGE + 1])
+    page = Page(rows[:PER_PAGE], has_next=len(rows) > PER_PAGE, has_previous=bool(cursor), is_keyset=True)
+    if page.has_next:
+        last = page.object_list[-1]
+        page.next_cursor = f"{last.start_date.isoformat()}_{last.pk}"
+    return page
+
+
+@login_required
+def activity_list(request):
+    form = LedgerFilter(request.GET or None, actor=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = ledger(request.user, filters)
+    context = {"filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs)}
+    return render(request, "activities/activity_list.html", context)
+
+
+def _activity(request, pk):
+    qs = Activity.objects.select_related("kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign")
+    return get_scoped_or_404(qs, request.user, pk=pk)
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = _activity(request, pk)
+    user = request.user
+    context = {
+        "a": activity,
+        "co_organisers": activity.co_organisers.all(),
+        "attachments": activity.attachments.order_by("-is_photo", "name"),
+        "history": history(activity)[:100],
+        "can_edit": user.has_perm(EDIT) and (activity.is_editable or user.has_perm(REVIEW)),
+        "can_submit": user.has_perm(EDIT) and activity.is_editable,
+        "can_review": services.can_review(user, activity),
+        "attach_form": AttachmentForm(),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request):
+    require(request.user, EDIT)
+    initial = {"organiser": request.user.unit_id, "reporting_unit": request.user.unit_id}
+    form = ActivityForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                actor=request.user, data=form.model_data(), co_organisers=form.cleaned_data["co_organisers"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存为草稿,确认无误后请上报"))
+            return redirect("activities:activity_detail", pk=activity.pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("填报活动")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    activity = _activity(request, pk)
+    require(request.user, EDIT)
+    form = ActivityForm(request.POST or None, actor=request.user, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                actor=request.user, activity=activity, data=form.model_data(),
+                co_organisers=form.cleaned_data["co_organisers"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("activities:activity_detail", pk=pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("编辑活动"), "obj": activity})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, pk):
+    activity = _activity(request, pk)
+    require(request.user, EDIT)
+    if request.method == "POST":
+        try:
+            services.activity_delete(actor=request.user, activity=activity)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("activities:activity_detail", pk=pk)
+        messages.success(request, _("已删除“%(t)s”") % {"t": activity})
+        return redirect("activities:list")
+    cancel = reverse("activities:activity_detail", args=[pk])
+    return render(request, "directory/confirm_delete.html", {"obj": activity, "cancel": cancel})
+
+
+def _workflow(request, pk, action):
+    activity = _activity(request, pk)
+    try:
+        action(activity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    if is_htmx(request):
+        return render(request, "activities/_review_row.html", {"a": activity, "return_form": ReturnForm()})
+    return redirect("activities:activity_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def activity_submit(request, pk):
+    def submit(activity):
+        services.activity_submit(actor=request.user, activity=activity)
+        messages.success(request, _("已上报,等待上级审核"))
+
+    return _workflow(request, pk, submit)
+
+
+@login_required
+@require_POST
+def activity_approve(request, pk):
+    def approve(activity):
+        services.activity_approve(actor=request.user, activity=activity)
+        messages.success(request, _("已通过“%(t)s”") % {"t": activity})
+
+    return _workflow(request, pk, approve)
+
+
+@login_required
+@require_POST
+def activity_return(request, pk):
+    def send_back(activity):
+        services.activity_return(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已退回“%(t)s”") % {"t": activity})
+
+    return _workflow(request, pk, send_back)
+
+
+@login_required
+@require_POST
+def activity_attach(request, pk):
+    activity = _activity(request, pk)
+    require(request.user, EDIT)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_attach(
+                actor=request.user, activity=activity, upload=form.cleaned_data["file"],
+                is_photo=form.cleaned_data["is_photo"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已上传附件"))
+    else:
+        messages.error(request, _("请选择要上传的文件"))
+    return redirect("activities:activity_detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_scoped_or_404(ActivityAttachment, request.user, pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=not attachment.is_photo, filename=attachment.name)
+
+
+# ---- review queue --------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request):
+    require(request.user, REVIEW)
+    qs = reviewable_activities(request.user).select_related("kind", "kind__parent", "reporting_unit", "region")
+    qs = qs.order_by("submitted_at", "id")
+    context = {"page": offset_page(qs, request), "total_display": capped_count(qs), "return_form": ReturnForm()}
+    return render(request, "activities/review_queue.html", context)
+
+
+@login_required
+@require_POST
+def review_bulk_approve(request):
+    require(request.user, REVIEW)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    approved, failed = 0, []
+    for activity in scoped(Activity, request.user).filter(pk__in=ids, status=Status.SUBMITTED):
+        try:
+            services.activity_approve(actor=request.user, activity=activity)
+            approved += 1
+        except (ValidationError, PermissionDenied) as exc:
+            failed.append(f"{activity}:{exc}")
+    messages.success(request, _("已批量通过 %(n)d 条") % {"n": approved})
+    for problem in failed:
+        messages.error(request, problem)
+    return redirect("activities:review_queue")
+
+
+# ---- campaigns -----------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    qs = visible_campaigns(request.user).select_related("host_unit").order_by("-year", "name")
+    if request.GET.get("year", "").isdigit():
+        qs = qs.filter(year=int(request.GET["year"]))
+    return render(request, "activities/campaign_list.html", {"page": offset_page(qs, request)})
+
+
+@login_required
+def campaign_detail(request, pk):
+    campaign = _visible_campaign(request, pk)
+    activities = scoped(Activity, request.user).filter(campaign=campaign).select_related("reporting_unit")
+    context = {
+        "c": campaign,
+        "units": campaign.participating_units.order_by("path"),
+        "activities": activities.order_by("-start_date", "-id")[:50],
+        "activity_count": capped_count(activities),
+        "history": history(campaign)[:100],
+        "can_edit": request.user.has_perm(EDIT) and scoped(Campaign, request.user).filter(pk=pk).exists(),
+    }
+    return render(request, "activities/campaign_detail.html", context)
+
+
+def _visible_campaign(request, pk):
+    from django.http import Http404
+
+    campaign = visible_campaigns(request.user).select_related("host_unit").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    require(request.user, EDIT)
+    form = CampaignForm(request.POST or None, actor=request.user, initial={"host_unit": request.user.unit_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(
+                actor=request.user, data=form.model_data(), participating_units=form.cleaned_data["participating_units"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已创建专项活动"))
+            return redirect("activities:campaign_detail", pk=campaign.pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("新建专项活动")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, pk):
+    campaign = get_scoped_or_404(Campaign, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = CampaignForm(request.POST or None, actor=request.user, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                actor=request.user, campaign=campaign, data=form.model_data(),
+                participating_units=form.cleaned_data["participating_units"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("activities:campaign_detail", pk=pk)
+    return render(request, "activities/form.html", {"form": form, "title": _("编辑专项活动"), "obj": campaign})

@@ -1,0 +1,313 @@
+"""The import/export engine: header matching, per-cell parsing, checks, one-transaction
+writes with one audit entry, and the kind registry."""
+
+import importlib
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from kexie.core import audit
+from kexie.core.imports import writer
+from kexie.core.imports.columns import CellError, Column, Row, cell_text
+from kexie.core.imports.reader import FileProblem, read_table
+
+IMPORT_PERM = "core.import_records"
+UNIT_NOT_FOUND = "单位不存在或不在管辖范围内"
+
+KIND_MODULES = {
+    "regions": "kexie.directory.io",
+    "organisations": "kexie.directory.io",
+    "people": "kexie.directory.io",
+    "activities": "kexie.activities.io",
+    "campaigns": "kexie.activities.io",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # as Excel shows it; 1 is the header row, 0 the file as a whole
+    header: str
+    value: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        where = "文件" if self.row == 0 else f"第{self.row}行"
+        column = f"「{self.header}」" if self.header else ""
+        value = f"“{self.value}”" if self.value else ""
+        return f"{where}{column}{value}:{self.reason}"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    filename: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    error_workbook: bytes | None = None
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        verb = "检查" if self.dry_run else "导入"
+        state = "(试运行,未写入)" if self.dry_run else ("" if self.written else "(未写入)")
+        return (
+            f"{verb}{self.rows}行:新增{self.created},更新{self.updated},未变{self.unchanged},"
+            f"有误{self.rejected}{state}"
+        )
+
+
+class Context:
+    """What the checks of one import need, loaded once: the actor and look-up dicts."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.system = actor is None
+        self.superuser = bool(actor is not None and actor.is_superuser)
+        self.unit = getattr(actor, "unit", None) if actor is not None else None
+        self.scope_path = "" if (self.system or self.superuser) else (self.unit.path if self.unit else None)
+
+    def in_scope(self, org) -> bool:
+        return org is not None and self.scope_path is not None and org.path.startswith(self.scope_path)
+
+    def has_perm(self, perm: str) -> bool:
+        return self.system or self.actor.has_perm(perm)
+
+
+class KindSpec:
+    """One importable kind. Subclasses give columns and the checks/writes of their model."""
+
+    kind = ""
+    label = ""
+    model: Any = None
+    key_header = ""
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def load_context(self, actor) -> Context:
+        return Context(actor)
+
+    def check_permission(self, actor) -> None:
+        if actor is not None and not actor.has_perm(IMPORT_PERM):
+            raise PermissionDenied("您没有导入数据的权限")
+
+    def check_rows(self, rows: list[Row], ctx: Context, present: set[str]) -> None:
+        """Cross-cell checks after parsing: references, scope, natural keys, existing records.
+        Sets row.instance and row.action on the rows that pass."""
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], ctx: Context) -> None:
+        raise NotImplementedError
+
+    def export_objects(self, ctx: Context, year: int | None) -> Iterable[Any]:
+        raise NotImplementedError
+
+    def export_values(self, objs: Iterable[Any], ctx: Context) -> Iterator[Sequence[Any]]:
+        raise NotImplementedError
+
+    def template_context(self, actor) -> Context:
+        return self.load_context(actor)
+
+
+def get_spec(kind: str) -> KindSpec:
+    module = KIND_MODULES.get(kind)
+    if module is None:
+        raise ValueError(f"未知的数据类型“{kind}”,可选:{'、'.join(KIND_MODULES)}")
+    return importlib.import_module(module).SPECS[kind]
+
+
+# ---- import --------------------------------------------------------------------------------
+
+
+def _normal_header(value: Any) -> str:
+    header = cell_text(value).replace("\n", "").replace(" ", "")
+    for suffix in ("*", "*", "(必填)", "(必填)"):
+        header = header.removesuffix(suffix)
+    return header
+
+
+def match_headers(columns: Sequence[Column], headers: Sequence[Any]) -> tuple[list[tuple[Column, int]], list[Problem]]:
+    by_header = {col.header: col for col in columns}
+    mapping: list[tuple[Column, int]] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(headers):
+        header = _normal_header(raw)
+        if not header:
+            continue
+        if header in seen:
+            problems.append(Problem(1, header, str(raw), f"表头重复(与第{seen[header] + 1}列相同)"))
+            continue
+        seen[header] = index
+        col = by_header.get(header)
+        if col is None:
+            allowed = "、".join(by_header)
+            problems.append(Problem(1, str(raw), str(raw), f"未知的表头,可用的表头:{allowed}"))
+            continue
+        mapping.append((col, index))
+    for col in columns:
+        if col.required and col.header not in seen:
+            problems.append(Problem(1, col.header, "", "缺少必填列"))
+    return mapping, problems
+
+
+def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list[Any]]], ctx) -> list[Row]:
+    parsed: list[Row] = []
+    for number, cells in rows:
+        width = len(cells)
+        texts = []
+        for _col, index in mapping:
+            raw = cells[index] if index < width else None
+            texts.append(raw.strip() if type(raw) is str else cell_text(raw))
+        if not any(texts):
+            continue
+        row = Row(number=number, raw=cells)
+        values = row.values
+        for (col, _index), value in zip(mapping, texts, strict=True):
+            if not value:
+                if col.required:
+                    row.error(col.header, "", "必填项不能为空")
+                else:
+                    values[col.field] = None
+                continue
+            try:
+                values[col.field] = col.parse(value, ctx)
+            except CellError as exc:
+                row.error(col.header, value, str(exc))
+        parsed.append(row)
+    return parsed
+
+
+def check_duplicates(rows: list[Row], header: str, key) -> dict[Any, Row]:
+    """Reject rows whose natural key repeats an earlier row of the file."""
+    seen: dict[Any, Row] = {}
+    for row in rows:
+        value = key(row)
+        if value in (None, ""):
+            continue
+        first = seen.get(value)
+        if first is not None:
+            row.error(header, value if isinstance(value, str) else "", f"与第{first.number}行重复")
+        else:
+            seen[value] = row
+    return seen
+
+
+def _problems(rows: list[Row], attr: str) -> list[Problem]:
+    return [Problem(row.number, h, v, r) for row in rows for h, v, r in getattr(row, attr)]
+
+
+def import_file(
+    *, actor, kind: str, fileobj, filename: str, dry_run: bool = False, skip_invalid: bool = False
+) -> ImportResult:
+    """Import one file; see docs/import-formats.md. Nothing is written unless every row is
+    valid, or `skip_invalid` is set, in which case the valid rows are written and the rejected
+    ones come back as an error workbook. Writes happen in one transaction with one audit entry."""
+    started = time.perf_counter()
+    spec = get_spec(kind)
+    spec.check_permission(actor)
+    data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)
+    result = ImportResult(kind=kind, filename=PurePath(filename).name, dry_run=dry_run)
+    try:
+        headers, row_iter = read_table(data, filename)
+    except FileProblem as exc:
+        result.errors.append(Problem(0, "", "", str(exc)))
+        return result
+    columns = spec.columns()
+    mapping, header_problems = match_headers(columns, headers)
+    if header_problems:
+        result.errors = header_problems
+        return result
+    ctx = spec.load_context(actor)
+    rows = parse_rows(mapping, row_iter, ctx)
+    spec.check_rows(rows, ctx, {col.field for col, _ in mapping})
+    _tally(result, rows)
+    rejected = [row for row in rows if not row.ok]
+    valid = [row for row in rows if row.ok]
+    if rejected:
+        result.error_workbook = writer.error_workbook(
+            headers, ((row.raw, ";".join(f"{h}:{r}" if h else r for h, _v, r in row.errors)) for row in rejected)
+        )
+        if not skip_invalid:
+            result.seconds = time.perf_counter() - started
+            return result
+    if not dry_run:
+        _write(spec, valid, ctx, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _tally(result: ImportResult, rows: list[Row]) -> None:
+    result.rows = len(rows)
+    result.errors = _problems(rows, "errors")
+    result.warnings = _problems(rows, "warnings")
+    result.rejected = sum(1 for row in rows if not row.ok)
+    for row in rows:
+        if row.ok:
+            if row.action == "create":
+                result.created += 1
+            elif row.action == "update":
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult) -> None:
+    with transaction.atomic():
+        spec.write([row for row in valid if row.action in ("create", "update")], ctx)
+        audit.log(
+            actor=ctx.actor,
+            action=f"kexie.import.{spec.kind}",
+            unit=ctx.unit,
+            object_type=spec.model._meta.label_lower,
+            object_repr=result.filename,
+            after={
+                "file": result.filename,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected,
+            },
+            note=f"导入{spec.label}:{result.filename}",
+        )
+    result.written = True
+
+
+# ---- export and template -------------------------------------------------------------------
+
+
+def export_rows(*, actor, kind: str, year: int | None = None, fmt: str = "xlsx") -> bytes:
+    """The records of `kind` the actor may see, as a file that imports back unchanged."""
+    spec = get_spec(kind)
+    ctx = spec.load_context(actor)
+    columns = spec.columns()
+    values = spec.export_values(spec.export_objects(ctx, year), ctx)
+    if fmt == "csv":
+        return writer.export_csv(columns, values)
+    return writer.export_workbook(columns, values, ctx, spec.label)
+
+
+def template_bytes(*, actor, kind: str) -> bytes:
+    spec = get_spec(kind)
+    ctx = spec.template_context(actor)
+    return writer.template_workbook(spec.columns(), ctx, spec.label)

@@ -1,0 +1,28 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD, load
+
+
+class Command(BaseCommand):
+    help = "载入济宁市演示数据(2019—2020年),显示管理员账号,并启动 Web 服务"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="只载入数据,不启动服务")
+        parser.add_argument("--reset", action="store_true", help="清空整个数据库后重新载入(慎用)")
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        context = load(reset=options["reset"])
+        if context is None:
+            self.stdout.write("演示数据已存在,未重复载入(用 --reset 清空后重新载入)")
+        else:
+            took = time.perf_counter() - started
+            self.stdout.write(self.style.SUCCESS(f"已载入演示数据:济宁市及11个县市区({took:.1f} 秒)"))
+        self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {DEMO_PASSWORD}")
+        self.stdout.write("县市区账号: rencheng、yanzhou、qufu、zoucheng…;学会账号: xinlixuehui(密码相同)")
+        if not options["no_serve"]:
+            call_command("serve", port=options["port"])

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from kexie.core.imports import export_rows
+from kexie.core.imports.cli import add_actor_argument, add_kind_argument, resolve_actor
+
+
+class Command(BaseCommand):
+    help = "导出数据: kexie export KIND FILE.xlsx [--year YYYY] [--as USERNAME](表头与导入模板相同,可原样导入)"
+
+    def add_arguments(self, parser):
+        add_kind_argument(parser)
+        parser.add_argument("file", help="输出文件,.xlsx 或 .csv(UTF-8)")
+        parser.add_argument("--year", type=int, help="只导出该年度(活动按开始日期,专项活动按年度)")
+        add_actor_argument(parser)
+
+    def handle(self, *args, **o):
+        actor = resolve_actor(o["as_user"])
+        path = Path(o["file"])
+        fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
+        path.write_bytes(export_rows(actor=actor, kind=o["kind"], year=o["year"], fmt=fmt))
+        self.stdout.write(self.style.SUCCESS(f"已导出到 {path}"))

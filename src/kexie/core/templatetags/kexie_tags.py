@@ -1,0 +1,72 @@
+"""Template helpers: status badges, masking of personal data, query strings."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from kexie.core.masking import mask_id_number, mask_phone
+from kexie.directory.models import personal_data_visible
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "draft": "text-bg-secondary",
+    "submitted": "text-bg-warning",
+    "approved": "text-bg-success",
+    "returned": "text-bg-danger",
+}
+
+
+@register.simple_tag
+def status_badge(obj):
+    css = STATUS_CLASSES.get(obj.status, "text-bg-light")
+    return format_html('<span class="badge {} status-{}">{}</span>', css, obj.status, obj.get_status_display())
+
+
+@register.simple_tag(takes_context=True)
+def phone(context, value):
+    """A phone number, masked 3+4 unless the user may see personal data."""
+    if personal_data_visible(context["request"].user):
+        return value or ""
+    return mask_phone(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def id_number(context, person):
+    if personal_data_visible(context["request"].user) and person.id_number_encrypted:
+        return person.id_number
+    return person.id_number_masked or ""
+
+
+@register.filter
+def mask_id(value):
+    return mask_id_number(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (None/"" removes them)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def yesno_zh(value):
+    return _("是") if value else _("否")
+
+
+@register.filter
+def field_value(obj, name):
+    """Display value of a model field (choices resolved)."""
+    display = getattr(obj, f"get_{name}_display", None)
+    return display() if display else getattr(obj, name)
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field, col="col-md-6"):
+    return {"f": bound_field, "col": col}

@@ -1,0 +1,17 @@
+"""Home ("home", no namespace: LOGIN_REDIRECT_URL) and the core pages under the "core" namespace."""
+
+from django.urls import include, path
+
+from kexie.core import views
+
+core_patterns = [
+    path("audit/", views.audit_log, name="audit_log"),
+    path("import/", views.import_page, name="import"),
+    path("import/template/", views.import_template, name="import_template"),
+    path("export/", views.export, name="export"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("core/", include((core_patterns, "core"))),
+]

@@ -1,0 +1,300 @@
+"""Home page, audit log, import/export pages, and small helpers shared by every app's views."""
+
+import datetime as dt
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kexie.accounts.roles import IMPORT, REVIEW
+from kexie.core.models import AuditEntry
+from kexie.core.scoping import scoped
+
+PER_PAGE = 50
+COUNT_CAP = 1000
+
+
+# ---- helpers shared by the apps' views -------------------------------------------------------
+
+
+@dataclass
+class Page:
+    object_list: list = field(default_factory=list)
+    number: int = 1
+    has_next: bool = False
+    has_previous: bool = False
+    is_keyset: bool = False
+    next_cursor: str = ""
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def offset_page(queryset, request, per_page: int = PER_PAGE) -> Page:
+    """LIMIT/OFFSET paging that fetches one extra row instead of counting."""
+    number = page_number(request)
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    return Page(rows[:per_page], number, len(rows) > per_page, number > 1)
+
+
+def capped_count(queryset, cap: int = COUNT_CAP) -> str:
+    """Count at most `cap`+1 rows (a LIMITed sub-query): "1000+" rather than a full COUNT(*)."""
+    n = queryset.order_by()[: cap + 1].count()
+    return f"{cap}+" if n > cap else str(n)
+
+
+def require(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(_("您没有执行此操作的权限"))
+
+
+def apply_validation_error(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form fields it names (others on the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            target = name if name in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# ---- home ----------------------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    from kexie.activities.models import Activity, Status
+    from kexie.activities.selectors import reviewable_activities
+
+    activities = scoped(Activity, request.user).select_related("reporting_unit", "kind", "kind__parent")
+    mine = activities.filter(created_by=request.user, status__in=[Status.DRAFT, Status.RETURNED])
+    pending = capped_count(reviewable_activities(request.user)) if request.user.has_perm(REVIEW) else None
+    context = {
+        "recent": activities.order_by("-updated_at", "-id")[:10],
+        "mine": mine.order_by("-updated_at")[:10],
+        "pending": pending,
+    }
+    return render(request, "core/home.html", context)
+
+
+# ---- audit log -----------------------------------------------------------------------------
+
+
+def audit_queryset(request):
+    qs = scoped(AuditEntry, request.user).select_related("unit")
+    get = request.GET
+    if get.get("action"):
+        qs = qs.filter(action__startswith=get["action"].strip())
+    if get.get("user"):
+        qs = qs.filter(actor_repr__icontains=get["user"].strip())
+    if get.get("q"):
+        qs = qs.filter(object_repr__icontains=get["q"].strip())
+    if parse_date(get.get("since")):
+        qs = qs.filter(at__date__gte=parse_date(get["since"]))
+    if parse_date(get.get("until")):
+        qs = qs.filter(at__date__lte=parse_date(get["until"]))
+    return qs
+
+
+@login_required
+def audit_log(request):
+    qs = audit_queryset(request)
+    actions = [
+        "kexie.activity",
+        "kexie.organisation",
+        "kexie.person",
+        "kexie.user",
+        "kexie.campaign",
+        "kexie.import",
+    ]
+    return render(request, "core/audit_log.html", {"page": offset_page(qs, request), "actions": actions})
+
+
+# ---- import / export -----------------------------------------------------------------------
+
+FALLBACK_KINDS = [("activities", "活动"), ("organisations", "组织"), ("people", "人员")]
+PENDING_KEY = "kexie_import_pending"
+
+
+def imports_module():
+    try:
+        from kexie.core import imports
+    except ImportError:
+        return None
+    return imports
+
+
+def import_kinds() -> list[tuple[str, str]]:
+    """(code, label) of the kinds the import framework knows."""
+    module = imports_module()
+    if module is None:
+        return FALLBACK_KINDS
+    kinds = []
+    for code in module.KINDS:
+        try:
+            label = module.get_spec(code).label
+        except (ImportError, AttributeError, KeyError):
+            continue  # the app describing this kind is not installed yet
+        kinds.append((code, str(label or code)))
+    return kinds or FALLBACK_KINDS
+
+
+def summarise(result) -> dict:
+    """Counts and the error table (row, column, value, reason) of an ImportResult."""
+    counts = {
+        _("总行数"): result.rows, _("新增"): result.created, _("更新"): result.updated,
+        _("未变"): result.unchanged, _("有误"): result.rejected,
+    }  # fmt: skip
+    errors = [{"row": p.row, "column": p.header, "value": p.value, "reason": p.reason} for p in result.errors]
+    return {"result": result, "errors": errors, "counts": counts, "warnings": result.warnings}
+
+
+def pending_dir() -> Path:
+    path = Path(tempfile.gettempdir()) / "kexie-import-pending"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stash_upload(request, upload, kind: str) -> str:
+    token = uuid.uuid4().hex
+    with open(pending_dir() / token, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    request.session[PENDING_KEY] = {"token": token, "kind": kind, "filename": upload.name}
+    return token
+
+
+def run_import(request, *, kind, fileobj, filename, dry_run, skip_invalid=False):
+    module = imports_module()
+    if module is None:
+        raise ValidationError(_("导入功能尚未安装"))
+    return module.import_file(
+        actor=request.user,
+        kind=kind,
+        fileobj=fileobj,
+        filename=filename,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    require(request.user, IMPORT)
+    kinds = import_kinds()
+    context = {"kinds": kinds, "kind": request.POST.get("kind") or request.GET.get("kind") or kinds[0][0]}
+    if request.method == "POST":
+        try:
+            result, committed = _import_step(request, context["kind"], {k for k, _ in kinds})
+        except ValidationError as exc:
+            context["error"] = "；".join(exc.messages)
+        else:
+            context.update(summarise(result), committed=committed, filename=request.FILES.get("file") or "")
+            if committed:
+                request.session.pop(PENDING_KEY, None)
+    context["pending"] = request.session.get(PENDING_KEY)
+    return render(request, "core/import.html", context)
+
+
+def _import_step(request, kind: str, allowed: set[str]):
+    if kind not in allowed:
+        raise ValidationError(_("未知的导入类型"))
+    if request.POST.get("action") == "commit":
+        pending = request.session.get(PENDING_KEY)
+        if not pending or pending["token"] != request.POST.get("token"):
+            raise ValidationError(_("待导入文件已过期,请重新上传"))
+        path = pending_dir() / pending["token"]
+        with open(path, "rb") as fileobj:
+            result = run_import(
+                request, kind=pending["kind"], fileobj=fileobj, filename=pending["filename"], dry_run=False,
+                skip_invalid=bool(request.POST.get("skip_invalid")),
+            )  # fmt: skip
+        path.unlink(missing_ok=True)
+        return result, True
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError(_("请选择要导入的文件"))
+    from kexie.core.uploads import check_upload
+
+    check_upload(upload, [".xlsx", ".csv"])
+    token = stash_upload(request, upload, kind)
+    with open(pending_dir() / token, "rb") as fileobj:
+        result = run_import(request, kind=kind, fileobj=fileobj, filename=upload.name, dry_run=True)
+    return result, False
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@login_required
+def import_template(request):
+    kind = request.GET.get("kind", "")
+    if kind not in {k for k, _ in import_kinds()} or imports_module() is None:
+        raise Http404
+    data = imports_module().template_bytes(actor=request.user, kind=kind)
+    return _download(data, f"{kind}-template.xlsx")
+
+
+@login_required
+def export(request):
+    kind = request.GET.get("kind", "")
+    module = imports_module()
+    if kind not in {k for k, _ in import_kinds()} or module is None:
+        raise Http404
+    try:
+        year = int(request.GET["year"]) if request.GET.get("year") else None
+    except ValueError:
+        year = None
+    data = module.export_rows(actor=request.user, kind=kind, year=year)
+    return _download(data, f"{kind}{'-' + str(year) if year else ''}.xlsx")
+
+
+def search_q(text: str, *fields: str) -> Q:
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": text})
+    return q

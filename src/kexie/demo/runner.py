@@ -1,0 +1,52 @@
+"""Run the demo: wipe if asked, load the core dataset once, then each module's `demo.load(context)`."""
+
+import importlib
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from kexie.demo.loader import DemoContext, is_loaded, load_demo
+
+
+def module_loaders() -> list[tuple[str, object]]:
+    """`kexie.<app>.demo` modules of the installed apps, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kexie.") or find_spec(f"{config.name}.demo") is None:
+            continue
+        module = importlib.import_module(f"{config.name}.demo")
+        if callable(getattr(module, "load", None)):
+            found.append((config.label, module.load))
+    return found
+
+
+def drop_all_tables() -> None:
+    """Wipe the database: drop every table, so that migrate rebuilds it (data migrations included)."""
+    tables = connection.introspection.table_names()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
+            cursor.execute("PRAGMA foreign_keys = ON")
+        else:
+            for table in tables:
+                cursor.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+
+
+def load(*, reset: bool = False, modules: bool = True, migrate: bool = True) -> DemoContext | None:
+    """Load the demo; returns the context, or None when it was already loaded (nothing changed)."""
+    if reset:
+        drop_all_tables()
+    if migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    if is_loaded():
+        return None
+    with transaction.atomic():
+        context = load_demo()
+        if modules:
+            for _label, loader in module_loaders():
+                loader(context)
+    return context

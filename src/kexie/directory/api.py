@@ -1,0 +1,229 @@
+"""API of the directory: regions, organisations (with yearly attributes and designations), people."""
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+
+from kexie.core.api_base import Page, actor, error_fields, lookup, offset_page
+from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.directory import services
+from kexie.directory.codes import OrgKind, PersonTag
+from kexie.directory.models import Designation, Organisation, Person, Region
+from kexie.directory.schemas import (
+    DesignationIn,
+    DesignationOut,
+    OrganisationDetailOut,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPatch,
+    OrganisationYearIn,
+    OrganisationYearOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    RegionOut,
+)
+
+router = Router(tags=["名录"])
+
+ORG_FKS = {"parent": "parent_id", "region": "region_id"}
+PERSON_FKS = {"unit": "unit_id"}
+BLANK_IF_NULL = {"association_level", "gender", "short_name", "uscc", "contact_name", "contact_phone", "email",
+                 "address", "note", "phone", "title", "discipline", "profile"}  # fmt: skip
+
+
+class PageParams(Schema):
+    limit: int = Field(50, title="每页条数", ge=1, le=500)
+    offset: int = Field(0, title="偏移量", ge=0)
+
+
+def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
+    """A request body as a service's `data`: ids become records (422 if unknown), null text becomes ""."""
+    data = payload.dict(exclude_unset=partial)
+    for name in list(data):
+        if name in BLANK_IF_NULL and data[name] is None:
+            data[name] = ""
+    if "parent_id" in data:
+        data["parent"] = lookup(Organisation, data.pop("parent_id"), "parent_id")
+    if "region_id" in data:
+        data["region"] = lookup(Region, data.pop("region_id"), "region_id")
+    if "unit_id" in data:
+        unit_id = data.pop("unit_id")
+        unit = lookup(Organisation, unit_id, "unit_id", scoped(Organisation, actor(request)))
+        if unit is not None or partial:
+            data["unit"] = unit
+    return data
+
+
+# ---------------------------------------------------------------- regions (reference data)
+
+
+class RegionFilters(PageParams):
+    level: str | None = Field(None, title="级别", description="province/city/county/town")
+    parent_id: int | None = Field(None, title="上级区划编号")
+    search: str | None = Field(None, title="搜索", description="名称或代码")
+
+
+@router.get("/regions", response=Page[RegionOut], summary="行政区划列表")
+def region_list(request: HttpRequest, filters: Query[RegionFilters]):
+    qs = Region.objects.select_related("parent").order_by("code")
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent_id:
+        qs = qs.filter(parent_id=filters.parent_id)
+    if filters.search:
+        qs = qs.filter(name__contains=filters.search) | qs.filter(code__startswith=filters.search)
+    return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/regions/{int:region_id}", response=RegionOut, summary="行政区划详情")
+def region_detail(request: HttpRequest, region_id: int):
+    return get_object_or_404(Region.objects.select_related("parent"), pk=region_id)
+
+
+# ---------------------------------------------------------------- organisations
+
+
+class OrganisationFilters(PageParams):
+    kind: OrgKind | None = Field(None, title="类型")
+    parent_id: int | None = Field(None, title="上级单位编号", description="只列直接下级")
+    region_id: int | None = Field(None, title="所在区划编号")
+    is_active: bool | None = Field(None, title="有效")
+    search: str | None = Field(None, title="搜索", description="名称、简称或信用代码")
+
+
+def _organisations(request: HttpRequest):
+    return scoped(Organisation, actor(request)).select_related("parent", "region")
+
+
+@router.get("/organisations", response=Page[OrganisationOut], summary="组织列表")
+def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]):
+    """本单位及下级单位,按组织树排序。"""
+    qs = _organisations(request).order_by("path")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.parent_id:
+        qs = qs.filter(parent_id=filters.parent_id)
+    if filters.region_id:
+        qs = qs.filter(region_id=filters.region_id)
+    if filters.is_active is not None:
+        qs = qs.filter(is_active=filters.is_active)
+    if filters.search:
+        s = filters.search.strip()
+        qs = qs.filter(name__contains=s) | qs.filter(short_name__contains=s) | qs.filter(uscc=s.upper())
+    return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="组织详情")
+def organisation_detail(request: HttpRequest, org_id: int):
+    return get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
+
+
+@router.post("/organisations", response={201: OrganisationDetailOut}, summary="新建组织")
+def organisation_create(request: HttpRequest, payload: OrganisationIn):
+    with error_fields(ORG_FKS):
+        org = services.organisation_create(
+            actor=actor(request), data=service_data(request, payload, partial=False)
+        )
+    return 201, org
+
+
+@router.patch("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="修改组织")
+def organisation_update(request: HttpRequest, org_id: int, payload: OrganisationPatch):
+    org = get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
+    with error_fields(ORG_FKS):
+        return services.organisation_update(
+            actor=actor(request), org=org, data=service_data(request, payload, partial=True)
+        )
+
+
+@router.delete("/organisations/{int:org_id}", response={204: None}, summary="删除组织")
+def organisation_delete(request: HttpRequest, org_id: int):
+    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    services.organisation_delete(actor=actor(request), org=org)
+    return 204, None
+
+
+@router.put(
+    "/organisations/{int:org_id}/years/{int:year}", response=OrganisationYearOut, summary="设置组织年度情况"
+)
+def organisation_year_set(request: HttpRequest, org_id: int, year: int, payload: OrganisationYearIn):
+    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    return services.organisation_year_set(actor=actor(request), org=org, year=year, data=payload.dict())
+
+
+@router.post(
+    "/organisations/{int:org_id}/designations", response={201: DesignationOut}, summary="新增命名认定"
+)
+def designation_create(request: HttpRequest, org_id: int, payload: DesignationIn):
+    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    data = {**payload.dict(), "organisation": org}
+    return 201, services.designation_create(actor=actor(request), data=data)
+
+
+@router.delete("/designations/{int:designation_id}", response={204: None}, summary="删除命名认定")
+def designation_delete(request: HttpRequest, designation_id: int):
+    designation = get_scoped_or_404(
+        Designation.objects.select_related("organisation"), actor(request), pk=designation_id
+    )
+    services.designation_delete(actor=actor(request), designation=designation)
+    return 204, None
+
+
+# ---------------------------------------------------------------- people
+
+
+class PersonFilters(PageParams):
+    unit_id: int | None = Field(None, title="管理单位编号")
+    tag: PersonTag | None = Field(None, title="标签")
+    discipline: str | None = Field(None, title="学科代码")
+    search: str | None = Field(None, title="搜索", description="姓名(前缀)")
+
+
+def _people(request: HttpRequest):
+    return scoped(Person, actor(request)).select_related("unit")
+
+
+@router.get("/people", response=Page[PersonOut], summary="人员列表")
+def person_list(request: HttpRequest, filters: Query[PersonFilters]):
+    """手机号码与身份证号码脱敏显示,除非有“可查看个人信息”权限。"""
+    qs = _people(request).order_by("name", "id")
+    if filters.unit_id:
+        qs = qs.filter(unit_id=filters.unit_id)
+    if filters.tag:
+        qs = qs.filter(**{Person.TAG_FIELDS[filters.tag]: True})
+    if filters.discipline:
+        qs = qs.filter(discipline=filters.discipline)
+    if filters.search:
+        qs = qs.filter(name__startswith=filters.search.strip())
+    return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
+
+
+@router.get("/people/{int:person_id}", response=PersonOut, summary="人员详情")
+def person_detail(request: HttpRequest, person_id: int):
+    return get_scoped_or_404(_people(request), actor(request), pk=person_id)
+
+
+@router.post("/people", response={201: PersonOut}, summary="新建人员")
+def person_create(request: HttpRequest, payload: PersonIn):
+    with error_fields(PERSON_FKS):
+        person = services.person_create(
+            actor=actor(request), data=service_data(request, payload, partial=False)
+        )
+    return 201, person
+
+
+@router.patch("/people/{int:person_id}", response=PersonOut, summary="修改人员")
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
+    person = get_scoped_or_404(_people(request), actor(request), pk=person_id)
+    with error_fields(PERSON_FKS):
+        return services.person_update(
+            actor=actor(request), person=person, data=service_data(request, payload, partial=True)
+        )
+
+
+@router.delete("/people/{int:person_id}", response={204: None}, summary="删除人员")
+def person_delete(request: HttpRequest, person_id: int):
+    person = get_scoped_or_404(Person, actor(request), pk=person_id)
+    services.person_delete(actor=actor(request), person=person)
+    return 204, None

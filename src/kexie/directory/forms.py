@@ -1,0 +1,84 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core.forms import ModelFieldsForm, StyledForm
+from kexie.core.scoping import scoped
+from kexie.directory.codes import DISCIPLINES, OrgKind, PersonTag
+from kexie.directory.models import Designation, Organisation, Person, Region
+from kexie.directory.services import ORG_FIELDS, PERSON_FIELDS
+
+
+class OrganisationForm(ModelFieldsForm):
+    model = Organisation
+    field_names = ORG_FIELDS
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
+        self.fields["region"].queryset = Region.objects.order_by("code")
+
+
+class PersonForm(ModelFieldsForm):
+    model = Person
+    field_names = (*PERSON_FIELDS[:4], "id_number", *PERSON_FIELDS[4:])
+
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance is not None:
+            self.fields["id_number"].initial = instance.id_number_masked
+            self.fields["id_number"].help_text = _("保持掩码不变表示不修改")
+        self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
+
+    def model_data(self) -> dict:
+        data = super().model_data()
+        if not self.cleaned_data.get("id_number") and not self.initial.get("id_number"):
+            data.pop("id_number", None)
+        return data
+
+
+class OrganisationYearForm(StyledForm):
+    year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2100)
+    has_party_organisation = forms.BooleanField(label=_("建立党组织"), required=False)
+    member_count = forms.IntegerField(label=_("会员数"), min_value=0, required=False)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class DesignationForm(ModelFieldsForm):
+    model = Designation
+    field_names = ("title", "level", "year", "valid_until", "issuer", "document_no")
+    date_fields = ("valid_until",)
+
+
+class OrganisationFilter(StyledForm):
+    q = forms.CharField(label=_("名称/信用代码"), required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部类型")), *OrgKind.choices], required=False)
+    region = forms.ModelChoiceField(
+        label=_("区划"), queryset=Region.objects.all(), required=False, empty_label=_("全部区划")
+    )
+    parent = forms.ModelChoiceField(
+        label=_("上级单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部")
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = scoped(Organisation, actor).filter(children__isnull=False).distinct()
+
+
+class PersonFilter(StyledForm):
+    q = forms.CharField(label=_("姓名"), required=False)
+    tag = forms.ChoiceField(
+        label=_("标签"), choices=[("", _("全部标签")), *PersonTag.choices], required=False
+    )
+    discipline = forms.ChoiceField(
+        label=_("学科"), choices=[("", _("全部学科")), *DISCIPLINES], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("管理单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部单位")
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scoped(Organisation, actor)
+

@@ -1,0 +1,289 @@
+"""Directory pages: organisations, people, regions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kexie.accounts.roles import EDIT
+from kexie.core.audit import history
+from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.core.views import apply_validation_error, capped_count, offset_page, require, search_q
+from kexie.directory import services
+from kexie.directory.forms import (
+    DesignationForm,
+    OrganisationFilter,
+    OrganisationForm,
+    OrganisationYearForm,
+    PersonFilter,
+    PersonForm,
+)
+from kexie.directory.models import Affiliation, Designation, Organisation, Person, Region
+
+# ---- organisations -------------------------------------------------------------------------
+
+
+def filtered_organisations(request, form):
+    qs = scoped(Organisation, request.user).select_related("region", "parent")
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    if data["q"]:
+        qs = qs.filter(search_q(data["q"].strip(), "name", "short_name", "uscc"))
+    if data["kind"]:
+        qs = qs.filter(kind=data["kind"])
+    if data["region"]:
+        qs = qs.filter(region=data["region"])
+    if data["parent"]:
+        qs = qs.filter(parent=data["parent"])
+    return qs
+
+
+@login_required
+def org_list(request):
+    form = OrganisationFilter(request.GET or None, actor=request.user)
+    qs = filtered_organisations(request, form)
+    context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
+    return render(request, "directory/org_list.html", context)
+
+
+@login_required
+def org_detail(request, pk):
+    org = get_scoped_or_404(Organisation.objects.select_related("region", "parent"), request.user, pk=pk)
+    context = {
+        "org": org,
+        "years": org.years.all(),
+        "designations": org.designations.all(),
+        "affiliations": Affiliation.objects.filter(organisation=org).select_related("person")[:200],
+        "children": org.children.all()[:200],
+        "history": history(org)[:100],
+        "warning": services.uscc_warning(org),
+        "year_form": OrganisationYearForm(),
+        "designation_form": DesignationForm(),
+    }
+    return render(request, "directory/org_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_create(request):
+    require(request.user, EDIT)
+    form = OrganisationForm(request.POST or None, actor=request.user, initial={"parent": request.user.unit_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=request.user, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            _warn_uscc(request, org)
+            messages.success(request, _("已创建组织“%(n)s”") % {"n": org})
+            return redirect("directory:org_detail", pk=org.pk)
+    return render(request, "directory/form.html", {"form": form, "title": _("新建组织")})
+
+
+def _warn_uscc(request, org):
+    warning = services.uscc_warning(org)
+    if warning:
+        messages.warning(request, warning)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_edit(request, pk):
+    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = OrganisationForm(request.POST or None, actor=request.user, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, org=org, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            _warn_uscc(request, org)
+            messages.success(request, _("已保存"))
+            return redirect("directory:org_detail", pk=org.pk)
+    return render(request, "directory/form.html", {"form": form, "title": _("编辑组织"), "obj": org})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_delete(request, pk):
+    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    require(request.user, EDIT)
+    if request.method == "POST":
+        try:
+            services.organisation_delete(actor=request.user, org=org)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("directory:org_detail", pk=pk)
+        messages.success(request, _("已删除“%(n)s”") % {"n": org})
+        return redirect("directory:org_list")
+    return render(request, "directory/confirm_delete.html", {"obj": org, "cancel": org_url(org)})
+
+
+def org_url(org) -> str:
+    from django.urls import reverse
+
+    return reverse("directory:org_detail", args=[org.pk])
+
+
+@login_required
+@require_POST
+def org_year_set(request, pk):
+    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = OrganisationYearForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.organisation_year_set(
+                actor=request.user, org=org, year=data.pop("year"), data=data
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已保存年度情况"))
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}:{v[0]}" for k, v in form.errors.items()))
+    return redirect("directory:org_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def designation_create(request, pk):
+    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = DesignationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.designation_create(actor=request.user, data={**form.model_data(), "organisation": org})
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已添加命名认定"))
+    else:
+        messages.error(request, "；".join(f"{form.fields[k].label}:{v[0]}" for k, v in form.errors.items()))
+    return redirect("directory:org_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def designation_delete(request, pk):
+    designation = get_scoped_or_404(Designation, request.user, pk=pk)
+    require(request.user, EDIT)
+    services.designation_delete(actor=request.user, designation=designation)
+    messages.success(request, _("已删除命名认定"))
+    return redirect("directory:org_detail", pk=designation.organisation_id)
+
+
+# ---- people --------------------------------------------------------------------------------
+
+
+def filtered_people(request, form):
+    qs = scoped(Person, request.user).select_related("unit")
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    if data["q"]:
+        qs = qs.filter(name__icontains=data["q"].strip())
+    if data["tag"]:
+        qs = qs.filter(**{Person.TAG_FIELDS[data["tag"]]: True})
+    if data["discipline"]:
+        qs = qs.filter(discipline=data["discipline"])
+    if data["unit"]:
+        qs = qs.filter(unit=data["unit"])
+    return qs
+
+
+@login_required
+def person_list(request):
+    form = PersonFilter(request.GET or None, actor=request.user)
+    qs = filtered_people(request, form)
+    context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
+    return render(request, "directory/person_list.html", context)
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
+    context = {
+        "person": person,
+        "affiliations": person.affiliations.select_related("organisation"),
+        "history": history(person)[:100],
+    }
+    return render(request, "directory/person_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    require(request.user, EDIT)
+    form = PersonForm(request.POST or None, actor=request.user, initial={"unit": request.user.unit_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已添加人员“%(n)s”") % {"n": person})
+            return redirect("directory:person_detail", pk=person.pk)
+    return render(request, "directory/form.html", {"form": form, "title": _("新增人员")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = get_scoped_or_404(Person, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = PersonForm(request.POST or None, actor=request.user, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("directory:person_detail", pk=person.pk)
+    return render(request, "directory/form.html", {"form": form, "title": _("编辑人员"), "obj": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_delete(request, pk):
+    person = get_scoped_or_404(Person, request.user, pk=pk)
+    require(request.user, EDIT)
+    if request.method == "POST":
+        services.person_delete(actor=request.user, person=person)
+        messages.success(request, _("已删除“%(n)s”") % {"n": person})
+        return redirect("directory:person_list")
+    from django.urls import reverse
+
+    return render(
+        request, "directory/confirm_delete.html", {"obj": person, "cancel": reverse("directory:person_detail", args=[pk])}
+    )
+
+
+# ---- regions -------------------------------------------------------------------------------
+
+
+@login_required
+def region_list(request):
+    """Regions are reference data visible to everyone: shown as an indented tree."""
+    regions = list(Region.objects.order_by("code"))
+    children: dict = {}
+    for r in regions:
+        children.setdefault(r.parent_id, []).append(r)
+    rows = []
+
+    def walk(parent_id, depth):
+        for r in children.get(parent_id, []):
+            rows.append((r, depth))
+            walk(r.pk, depth + 1)
+
+    walk(None, 0)
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = [(r, d) for r, d in rows if q in r.name or r.code.startswith(q)]
+    return render(request, "directory/region_list.html", {"rows": rows})

@@ -1,0 +1,47 @@
+"""Patent search behind a backend interface (no Django): tantivy by default, SQLite FTS5 beside it."""
+
+from .base import PatentAnalyzer, PatentDoc, PatentSearchBackend, SearchFilters, SearchHit, SearchPage
+from .fts5 import Fts5Backend
+from .normalize import (
+    CANONICAL_FIELDS,
+    HeaderMapping,
+    canonical_field,
+    ipc_subclass,
+    looks_like_ipc,
+    normalize_headers,
+    normalize_row,
+    parse_date,
+    split_ipc,
+    split_names,
+)
+
+
+def default_backend(path: str | None = None) -> PatentSearchBackend:
+    """tantivy when installed (faster, see docs/benchmarks.md), else SQLite FTS5."""
+    try:
+        from .tantivy_backend import TantivyBackend
+    except ImportError:
+        return Fts5Backend(path or ":memory:")
+    return TantivyBackend(path)
+
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "Fts5Backend",
+    "HeaderMapping",
+    "PatentAnalyzer",
+    "PatentDoc",
+    "PatentSearchBackend",
+    "SearchFilters",
+    "SearchHit",
+    "SearchPage",
+    "canonical_field",
+    "default_backend",
+    "ipc_subclass",
+    "looks_like_ipc",
+    "normalize_headers",
+    "normalize_row",
+    "parse_date",
+    "split_ipc",
+    "split_names",
+]

@@ -1,0 +1,60 @@
+"""Reads of the literacy survey: scoped surveys, cached estimates, response summaries."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count
+from django.utils import timezone
+
+from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.literacy.codes import DOMAINS, Status
+from kexie.literacy.estimation import estimate
+from kexie.literacy.models import Survey
+
+
+def surveys_for(user):
+    return scoped(Survey, user).select_related("unit").order_by("-year", "name")
+
+
+def survey_for(user, pk) -> Survey:
+    return get_scoped_or_404(Survey.objects.select_related("unit"), user, pk=pk)
+
+
+def survey_results(survey: Survey) -> dict:
+    """The survey's estimates as a dict, recomputed only when its data changed since last time.
+
+    The cache lives on the survey row (results, results_version); writing it is not a change
+    of the survey's records, so it is not audited.
+    """
+    version = Survey.objects.filter(pk=survey.pk).values_list("data_version", flat=True).first()
+    if survey.results and survey.results_version == version and version is not None:
+        return survey.results
+    results = estimate(survey).as_dict()
+    now = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(results=results, results_version=version or 0, results_at=now)
+    survey.results, survey.results_version, survey.results_at = results, version or 0, now
+    return results
+
+
+def domain_label(name: str) -> str:
+    return dict(DOMAINS).get(name, name)
+
+
+def response_summary(survey: Survey) -> dict:
+    """Counts by status and by kind of flag, by county and by source: one small query each."""
+    by_status = dict(survey.responses.values_list("status").annotate(n=Count("id")).order_by())
+    flag_counts: Counter = Counter()
+    for flags in survey.responses.exclude(status=Status.VALID).values_list("flags", flat=True):
+        flag_counts.update({f["kind"] for f in flags})
+    by_county = {}
+    rows = survey.responses.values_list("county", "status").annotate(n=Count("id")).order_by("county")
+    for county, status, n in rows:
+        by_county.setdefault(county or "(未填)", dict.fromkeys(Status.values, 0))[status] = n
+    return {
+        "total": sum(by_status.values()),
+        "status": [(s, label, by_status.get(s, 0)) for s, label in Status.choices],
+        "flags": dict(flag_counts),
+        "by_county": by_county,
+        "sources": dict(survey.responses.values_list("source").annotate(n=Count("id")).order_by()),
+    }

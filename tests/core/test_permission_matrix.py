@@ -1,0 +1,97 @@
+"""Every named web URL × persona: anonymous → login, out of scope → 404, no permission → 403.
+The cases live in tests/core/matrix_urls.py (others register theirs there)."""
+
+import datetime as dt
+import importlib
+import importlib.util
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import get_resolver, reverse
+
+_spec = importlib.util.spec_from_file_location("kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py"))
+matrix = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(matrix)
+
+PERSONAS = (*matrix.PERSONAS, "anonymous")
+CASES = matrix.all_cases()
+
+
+@pytest.fixture
+def matrix_objects(world, make_activity, settings, tmp_path):
+    """Records owned by 任城区科协 (in scope for city_admin and county_staff only)."""
+    from kexie.activities.services import activity_attach, activity_submit, campaign_create
+    from kexie.directory.services import designation_create, person_create
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = world.users["county_staff"]
+    activity = make_activity(title="已上报的活动")
+    activity_submit(actor=staff, activity=activity)
+    attachment = activity_attach(
+        actor=staff, activity=activity, upload=SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000"), is_photo=True
+    )
+    school = world.orgs["school"]
+    return {
+        "activity": activity,
+        "draft": make_activity(title="草稿活动"),
+        "attachment": attachment,
+        "org": school,
+        "designation": designation_create(
+            actor=staff, data={"organisation": school, "title": "科普教育基地", "level": "city", "year": 2019}
+        ),
+        "person": person_create(actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}),
+        "campaign": campaign_create(
+            actor=staff,
+            data={"name": "任城区科普日", "year": 2020, "start_date": dt.date(2020, 9, 1), "end_date": dt.date(2020, 9, 30)},
+        ),
+    }
+
+
+def _requirement_met(requires: str) -> bool:
+    if not requires:
+        return True
+    module_name, attribute = requires.split(":")
+    try:
+        return hasattr(importlib.import_module(module_name), attribute)
+    except ImportError:
+        return False
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_permission_matrix(case, persona, client, personas, matrix_objects):
+    if not _requirement_met(case.requires):
+        pytest.skip(f"{case.requires} not available yet")
+    args = [matrix_objects[a].pk if isinstance(a, str) else a for a in case.args]
+    url = reverse(case.name, args=args) + (f"?{case.query}" if case.query else "")
+    if persona != "anonymous":
+        client.force_login(personas[persona])
+    response = getattr(client, case.method)(url, case.data)
+    if persona == "anonymous" and case.anonymous is None:
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+        return
+    expected = case.anonymous if persona == "anonymous" else case.expect[persona]
+    assert response.status_code == expected, f"{case.method.upper()} {url} as {persona}"
+
+
+def _named_urls() -> set[str]:
+    resolver = get_resolver()
+    names = {k for k in resolver.reverse_dict if isinstance(k, str)}
+    for namespace, (_prefix, sub) in resolver.namespace_dict.items():
+        if namespace in matrix.EXEMPT_NAMESPACES | matrix.PENDING_NAMESPACES:
+            continue
+        names |= {f"{namespace}:{k}" for k in sub.reverse_dict if isinstance(k, str)}
+    return names
+
+
+def test_every_named_url_is_in_the_matrix():
+    listed = {case.name for case in CASES}
+    missing = sorted(_named_urls() - listed)
+    assert not missing, f"add these URLs to tests/core/matrix_urls.py: {missing}"
+
+
+def test_matrix_lists_only_existing_urls():
+    stale = sorted({case.name for case in CASES} - _named_urls())
+    assert not stale, f"the matrix names URLs that no longer exist: {stale}"
