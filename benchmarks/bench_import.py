@@ -46,7 +46,14 @@ HEADERS = [
     "志愿者人数", "受益人数", "活动简介", "填报单位", "状态",
 ]  # fmt: skip
 TOWNS = ["任城区", "兖州区"]
-TITLES = ["科普讲座进社区", "青少年科技创新大赛", "科普惠农培训", "全国科普日主场活动", "应急科普演练", "学术年会"]
+TITLES = [
+    "科普讲座进社区",
+    "青少年科技创新大赛",
+    "科普惠农培训",
+    "全国科普日主场活动",
+    "应急科普演练",
+    "学术年会",
+]
 
 
 def use_database(path: Path) -> None:
@@ -119,7 +126,10 @@ def run_kexie(data: bytes, filename: str, expected: int, tag: str) -> float:
     started = time.perf_counter()
     result = import_file(actor=actor, kind="activities", fileobj=io.BytesIO(data), filename=filename)
     elapsed = time.perf_counter() - started
-    assert result.ok and result.created == expected, (result.summary(), [p.message for p in result.errors[:5]])
+    assert result.ok and result.created == expected, (
+        result.summary(),
+        [p.message for p in result.errors[:5]],
+    )
     assert Activity.objects.count() == expected
     use_database(TEMPLATE_DB)
     path.unlink()
@@ -133,7 +143,9 @@ def peer_resource():
     from kexie.directory.models import Organisation, Region
 
     def fk(attribute, header, model, field):
-        return fields.Field(attribute=attribute, column_name=header, widget=widgets.ForeignKeyWidget(model, field))
+        return fields.Field(
+            attribute=attribute, column_name=header, widget=widgets.ForeignKeyWidget(model, field)
+        )
 
     date = widgets.DateWidget(format="%Y-%m-%d")
 
@@ -146,9 +158,15 @@ def peer_resource():
         region = fk("region", "所在区划", Region, "name")
         venue = fields.Field(attribute="venue", column_name="地点")
         organiser = fk("organiser", "主办单位", Organisation, "name")
-        participants = fields.Field(attribute="participants", column_name="参与人数", widget=widgets.IntegerWidget())
-        volunteers = fields.Field(attribute="volunteers", column_name="志愿者人数", widget=widgets.IntegerWidget())
-        beneficiaries = fields.Field(attribute="beneficiaries", column_name="受益人数", widget=widgets.IntegerWidget())
+        participants = fields.Field(
+            attribute="participants", column_name="参与人数", widget=widgets.IntegerWidget()
+        )
+        volunteers = fields.Field(
+            attribute="volunteers", column_name="志愿者人数", widget=widgets.IntegerWidget()
+        )
+        beneficiaries = fields.Field(
+            attribute="beneficiaries", column_name="受益人数", widget=widgets.IntegerWidget()
+        )
         description = fields.Field(attribute="description", column_name="活动简介")
         reporting_unit = fk("reporting_unit", "填报单位", Organisation, "name")
 
@@ -195,7 +213,9 @@ def main() -> None:
     xlsx, csv_bytes = write_files(rows)
     peer_n = min(args.peer_rows, args.rows)
     peer_xlsx, peer_csv = write_files(rows[:peer_n])
-    print(f"{args.rows} rows: xlsx {len(xlsx) / 1e6:.1f} MB, csv {len(csv_bytes) / 1e6:.1f} MB; peer on {peer_n} rows")
+    print(
+        f"{args.rows} rows: xlsx {len(xlsx) / 1e6:.1f} MB, csv {len(csv_bytes) / 1e6:.1f} MB; peer on {peer_n} rows"
+    )
 
     figures = {}
     for fmt, data, peer_data in (("xlsx", xlsx, peer_xlsx), ("csv", csv_bytes, peer_csv)):

@@ -87,7 +87,10 @@ MATRIX["directory"] = [
     Case("directory:org_delete", in_scope(ok=302), args=("org",), method="post", label="confirm"),
     Case("directory:org_year_set", in_scope(ok=302), args=("org",), method="post", data={"year": "2020"}),
     Case(
-        "directory:designation_create", in_scope(ok=302), args=("org",), method="post",
+        "directory:designation_create",
+        in_scope(ok=302),
+        args=("org",),
+        method="post",
         data={"title": "科普教育基地", "level": "city", "year": "2020"},
     ),  # fmt: skip
     Case("directory:designation_delete", in_scope(ok=302), args=("designation",), method="post"),
@@ -109,15 +112,24 @@ MATRIX["activities"] = [
     Case("activities:activity_delete", in_scope(ok=302), args=("draft",), method="post", label="confirm"),
     Case("activities:activity_submit", in_scope(ok=302), args=("draft",), method="post"),
     # A unit does not approve its own reports: 任城区 staff get 403 on their own activity.
-    Case("activities:activity_approve", in_scope(ok=302, county_staff=403), args=("activity",), method="post"),
     Case(
-        "activities:activity_return", in_scope(ok=302, county_staff=403), args=("activity",), method="post",
+        "activities:activity_approve", in_scope(ok=302, county_staff=403), args=("activity",), method="post"
+    ),
+    Case(
+        "activities:activity_return",
+        in_scope(ok=302, county_staff=403),
+        args=("activity",),
+        method="post",
         data={"reason": "人数有误"},
     ),  # fmt: skip
     Case("activities:activity_attach", in_scope(ok=302), args=("activity",), method="post"),
     Case("activities:attachment_download", in_scope(), args=("attachment",)),
     Case("activities:review_queue", only("city_admin", "county_staff", "outsider")),
-    Case("activities:review_bulk_approve", only("city_admin", "county_staff", "outsider", ok=302), method="post"),
+    Case(
+        "activities:review_bulk_approve",
+        only("city_admin", "county_staff", "outsider", ok=302),
+        method="post",
+    ),
     Case("activities:campaign_list", everyone()),
     Case("activities:campaign_create", everyone()),
     Case("activities:campaign_detail", in_scope(), args=("campaign",)),

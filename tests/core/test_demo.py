@@ -22,7 +22,9 @@ def test_demo_builds_the_city_with_real_codes(demo):
     assert dict(counties) == {code: name for code, name, _, _ in D.COUNTIES}
     assert Region.objects.get(code="370800").parent.code == "370000"
     city = Organisation.objects.get(name="济宁市科学技术协会")
-    assert Organisation.objects.filter(kind="association", association_level="county", parent=city).count() == 11
+    assert (
+        Organisation.objects.filter(kind="association", association_level="county", parent=city).count() == 11
+    )
     assert Organisation.objects.filter(kind="society").count() == 30
     assert all(o.path.startswith(city.path) for o in Organisation.objects.exclude(pk=city.pk))
 
@@ -73,5 +75,7 @@ def test_demo_command_twice_then_reset(tmp_path):
     assert "admin" in first.stdout and D.DEMO_PASSWORD in first.stdout
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert second.returncode == 0 and "未重复载入" in second.stdout
-    third = subprocess.run([*cmd, "--reset"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    third = subprocess.run(
+        [*cmd, "--reset"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
     assert third.returncode == 0 and "已载入演示数据" in third.stdout, third.stderr

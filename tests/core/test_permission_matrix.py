@@ -10,12 +10,20 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
-_spec = importlib.util.spec_from_file_location("kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py"))
+_spec = importlib.util.spec_from_file_location(
+    "kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py")
+)
 matrix = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(matrix)
 
 PERSONAS = (*matrix.PERSONAS, "anonymous")
 CASES = matrix.all_cases()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The personas' passwords are hashed with the real (slow) PBKDF2; the matrix does not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -29,7 +37,10 @@ def matrix_objects(world, make_activity, settings, tmp_path):
     activity = make_activity(title="已上报的活动")
     activity_submit(actor=staff, activity=activity)
     attachment = activity_attach(
-        actor=staff, activity=activity, upload=SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000"), is_photo=True
+        actor=staff,
+        activity=activity,
+        upload=SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000"),
+        is_photo=True,
     )
     school = world.orgs["school"]
     return {
@@ -40,10 +51,17 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "designation": designation_create(
             actor=staff, data={"organisation": school, "title": "科普教育基地", "level": "city", "year": 2019}
         ),
-        "person": person_create(actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}),
+        "person": person_create(
+            actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}
+        ),
         "campaign": campaign_create(
             actor=staff,
-            data={"name": "任城区科普日", "year": 2020, "start_date": dt.date(2020, 9, 1), "end_date": dt.date(2020, 9, 30)},
+            data={
+                "name": "任城区科普日",
+                "year": 2020,
+                "start_date": dt.date(2020, 9, 1),
+                "end_date": dt.date(2020, 9, 30),
+            },
         ),
     }
 

@@ -48,8 +48,17 @@ def test_full_pipeline_logs_every_step(demand, inno, personas):
     assert steps == ["collected", "reviewed", "published", "matchmaking", "intention", "signed", "completed"]
     signed = DemandEvent.objects.get(demand=demand, to_status="signed")
     assert signed.on == dt.date(2020, 7, 1) and signed.actor == staff
-    actions = set(AuditEntry.objects.filter(object_id=str(demand.pk), object_type="innovation.demand").values_list("action", flat=True))
-    assert {"kexie.demand.created", "kexie.demand.reviewed", "kexie.demand.signed", "kexie.demand.completed"} <= actions
+    actions = set(
+        AuditEntry.objects.filter(object_id=str(demand.pk), object_type="innovation.demand").values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "kexie.demand.created",
+        "kexie.demand.reviewed",
+        "kexie.demand.signed",
+        "kexie.demand.completed",
+    } <= actions
     assert Agreement.objects.get(demand=demand) == agreement and agreement.unit == inno["enterprise"]
     assert AuditEntry.objects.filter(action="kexie.agreement.created", object_id=str(agreement.pk)).exists()
 
@@ -113,7 +122,10 @@ def test_society_matchmaking_and_intention_record_engagements_by_level(demand, i
     services.demand_matchmake(actor=staff, demand=demand, society=inno["societies"]["water"])
     services.demand_record_intention(actor=staff, demand=demand, society=inno["societies"]["machinery"])
     rows = set(SocietyEngagement.objects.values_list("society__name", "level", "kind"))
-    assert rows == {("中国水利学会", "national", "matchmaking"), ("山东省机械工程学会", "provincial", "intention")}
+    assert rows == {
+        ("中国水利学会", "national", "matchmaking"),
+        ("山东省机械工程学会", "provincial", "intention"),
+    }
 
 
 def test_bad_demand_input_names_the_field(inno, personas):

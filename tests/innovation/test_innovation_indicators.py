@@ -28,24 +28,41 @@ def test_pipeline_figures(inno, personas):
     visit = services.enterprise_visit_create(
         actor=admin, data={"enterprise": ent, "visited_on": dt.date(2020, 4, 2), "staff": "张三、李四"}
     )
-    services.enterprise_visit_create(actor=admin, data={"enterprise": ent, "visited_on": dt.date(2020, 8, 2), "staff": "张三"})
     services.enterprise_visit_create(
-        actor=admin, data={"enterprise": inno["other_enterprise"], "visited_on": dt.date(2019, 8, 2), "staff": "王五"}
+        actor=admin, data={"enterprise": ent, "visited_on": dt.date(2020, 8, 2), "staff": "张三"}
+    )
+    services.enterprise_visit_create(
+        actor=admin,
+        data={"enterprise": inno["other_enterprise"], "visited_on": dt.date(2019, 8, 2), "staff": "王五"},
     )
     d1 = services.demand_create(actor=admin, data=demand_data(ent, visit=visit))
     services.demand_create(actor=admin, data=demand_data(ent, title="数控机床改造", industry="装备制造"))
     services.demand_review(actor=admin, demand=d1, on=dt.date(2020, 5, 20))
     services.demand_publish(actor=admin, demand=d1, on=dt.date(2020, 5, 21))
-    services.demand_matchmake(actor=admin, demand=d1, society=inno["societies"]["water"], contacted_on=dt.date(2020, 6, 1))
+    services.demand_matchmake(
+        actor=admin, demand=d1, society=inno["societies"]["water"], contacted_on=dt.date(2020, 6, 1)
+    )
     services.demand_record_intention(
         actor=admin, demand=d1, society=inno["societies"]["machinery"], on=dt.date(2020, 6, 20)
     )
     forum = services.forum_create(
-        actor=admin, data={"name": "2020年产学研合作暨院士恳谈会", "held_on": dt.date(2020, 9, 1), "venue": "济宁"},
+        actor=admin,
+        data={"name": "2020年产学研合作暨院士恳谈会", "held_on": dt.date(2020, 9, 1), "venue": "济宁"},
         academicians=[inno["experts"]["water"], inno["experts"]["machine"]],
     )
-    services.demand_sign(actor=admin, demand=d1, data={"parties": "甲;乙", "signed_on": dt.date(2020, 9, 1), "forum": forum})
-    services.agreement_create(actor=admin, data={"title": "另一签约", "parties": "丙;丁", "signed_on": dt.date(2020, 9, 1), "forum": forum, "unit": ent})
+    services.demand_sign(
+        actor=admin, demand=d1, data={"parties": "甲;乙", "signed_on": dt.date(2020, 9, 1), "forum": forum}
+    )
+    services.agreement_create(
+        actor=admin,
+        data={
+            "title": "另一签约",
+            "parties": "丙;丁",
+            "signed_on": dt.date(2020, 9, 1),
+            "forum": forum,
+            "unit": ent,
+        },
+    )
 
     assert value("innovation.enterprises_visited", admin) == 1
     assert get("innovation.enterprises_visited").compute(Y2020, Scope(admin)).previous == 1
@@ -56,17 +73,33 @@ def test_pipeline_figures(inno, personas):
     assert value("innovation.forums", admin) == 1
     assert value("innovation.forum_academicians", admin) == 2
     engaged = get("innovation.societies_engaged").compute(Y2020, Scope(admin))
-    assert engaged.value == 2 and engaged.breakdown["level"]["national"] == 1 and engaged.breakdown["level"]["provincial"] == 1
-    assert get("innovation.society_intentions").compute(Y2020, Scope(admin)).breakdown["level"]["provincial"] == 1
+    assert (
+        engaged.value == 2
+        and engaged.breakdown["level"]["national"] == 1
+        and engaged.breakdown["level"]["provincial"] == 1
+    )
+    assert (
+        get("innovation.society_intentions").compute(Y2020, Scope(admin)).breakdown["level"]["provincial"]
+        == 1
+    )
     # Out of scope: the 兖州 admin sees none of 任城's figures.
     assert value("innovation.demands_collected", personas["outsider"]) == 0
     # drill-down lists the records behind a breakdown item
-    assert list(get("innovation.demands_collected").records(Y2020, Scope(admin), "industry", "装备制造"))[0].title == "数控机床改造"
+    assert (
+        list(get("innovation.demands_collected").records(Y2020, Scope(admin), "industry", "装备制造"))[
+            0
+        ].title
+        == "数控机床改造"
+    )
 
 
 def test_patent_service_figures_count_events(inno, personas):
-    Patent.objects.create(publication_no="CN1A", title="污水处理装置", abstract="污水处理", ipc_codes=";C02F3/12;")
-    Patent.objects.create(publication_no="CN2A", title="污泥脱水机", abstract="污水处理厂污泥", ipc_codes=";C02F11/12;")
+    Patent.objects.create(
+        publication_no="CN1A", title="污水处理装置", abstract="污水处理", ipc_codes=";C02F3/12;"
+    )
+    Patent.objects.create(
+        publication_no="CN2A", title="污泥脱水机", abstract="污水处理厂污泥", ipc_codes=";C02F11/12;"
+    )
     user = inno["enterprise_user"]
     patents.patent_registration_create(actor=user)
     for q in ("污水处理", "污泥", "污水处理"):
@@ -91,5 +124,9 @@ def test_review_section_uses_registered_codes():
     assert sections
     import re
 
-    used = {m.split("|")[0].removesuffix(".previous") for s in sections for m in re.findall(r"\{([^}]+)\}", s.template)}
+    used = {
+        m.split("|")[0].removesuffix(".previous")
+        for s in sections
+        for m in re.findall(r"\{([^}]+)\}", s.template)
+    }
     assert used <= codes

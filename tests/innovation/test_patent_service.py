@@ -47,7 +47,9 @@ def test_import_creates_patents_with_normalised_fields(imported):
 
 def test_reimport_updates_by_publication_number(imported, personas):
     changed = ROWS[1].replace("审中", "有效").replace("数控机床液压夹具", "数控机床液压夹具(改进)")
-    result = patents.patent_import(actor=personas["city_admin"], data=csv_bytes([changed]), filename="again.csv")
+    result = patents.patent_import(
+        actor=personas["city_admin"], data=csv_bytes([changed]), filename="again.csv"
+    )
     assert (result.created, result.updated) == (0, 1)
     p = Patent.objects.get(publication_no="CN111000002A")
     assert p.legal_status == "有效" and p.title.endswith("(改进)")
@@ -60,14 +62,18 @@ def test_bad_rows_report_every_cell_and_write_nothing(inno, personas):
     assert result.created == 0 and Patent.objects.count() == 0
     assert "第3行“公开号”:不能为空" in result.errors
     assert "第4行“申请日”:无法识别的日期“去年春天”" in result.errors
-    skipped = patents.patent_import(actor=personas["city_admin"], data=csv_bytes(bad), filename="bad.csv", skip_bad=True)
+    skipped = patents.patent_import(
+        actor=personas["city_admin"], data=csv_bytes(bad), filename="bad.csv", skip_bad=True
+    )
     assert skipped.created == 1 and Patent.objects.count() == 1
 
 
 def test_column_mapping(inno, personas):
     header = "申请号,Pub,专利标题,摘要,主权项,申请人,发明人,IPC分类号,申请日,公开日,法律状态\n"
     mapping = patents.parse_mapping("Pub=publication_no,专利标题=title")
-    result = patents.patent_import(actor=personas["city_admin"], data=csv_bytes(ROWS, header), filename="m.csv", mapping=mapping)
+    result = patents.patent_import(
+        actor=personas["city_admin"], data=csv_bytes(ROWS, header), filename="m.csv", mapping=mapping
+    )
     assert result.created == 3
     with pytest.raises(ValidationError, match="未知的专利字段"):
         patents.parse_mapping("题名=titel")
@@ -90,15 +96,20 @@ def test_search_filters_and_events_counted(imported, inno):
     patents.patent_registration_create(actor=user)
     found = patents.patent_search(actor=user, query=patents.PatentQuery(q="污水处理"))
     assert {p.publication_no for p in found.patents} == {"CN111000001A", "CN110000003B"}
-    valid = patents.patent_search(actor=user, query=patents.parse_patent_query({"q": "污水处理", "legal_status": "有效"}))
+    valid = patents.patent_search(
+        actor=user, query=patents.parse_patent_query({"q": "污水处理", "legal_status": "有效"})
+    )
     assert [p.publication_no for p in valid.patents] == ["CN111000001A"]
     by_ipc = patents.patent_search(actor=user, query=patents.parse_patent_query({"ipc_prefix": "b23q"}))
     assert [p.publication_no for p in by_ipc.patents] == ["CN111000002A"]
     by_date = patents.patent_search(
-        actor=user, query=patents.parse_patent_query({"date_from": "2020-01-01", "date_to": "2020-12-31", "q": "污水"})
+        actor=user,
+        query=patents.parse_patent_query({"date_from": "2020-01-01", "date_to": "2020-12-31", "q": "污水"}),
     )
     assert [p.publication_no for p in by_date.patents] == ["CN111000001A"]
-    patents.patent_search(actor=user, query=patents.PatentQuery(q="污水处理"), offset=20)  # paging: not a new search
+    patents.patent_search(
+        actor=user, query=patents.PatentQuery(q="污水处理"), offset=20
+    )  # paging: not a new search
     assert PatentSearchEvent.objects.filter(unit=inno["enterprise"]).count() == 4
     with pytest.raises(ValidationError, match="无法识别"):
         patents.parse_patent_query({"date_from": "昨天"})
@@ -108,7 +119,11 @@ def test_search_sees_patents_imported_after_index_built(imported, inno, personas
     user = inno["enterprise_user"]
     patents.patent_registration_create(actor=user)
     patents.patent_search(actor=user, query=patents.PatentQuery(q="脱水"))
-    row = ROWS[0].replace("CN111000001A", "CN111000009A").replace("一种污水处理膜生物反应器", "新型光伏清扫机器人")
+    row = (
+        ROWS[0]
+        .replace("CN111000001A", "CN111000009A")
+        .replace("一种污水处理膜生物反应器", "新型光伏清扫机器人")
+    )
     patents.patent_import(actor=personas["city_admin"], data=csv_bytes([row]), filename="new.csv")
     hits = patents.patent_search(actor=user, query=patents.PatentQuery(q="光伏清扫机器人"))
     assert [p.publication_no for p in hits.patents] == ["CN111000009A"]
@@ -119,20 +134,31 @@ def test_selection_and_export(imported, inno, personas):
     patents.patent_registration_create(actor=user)
     chosen = patents.selection_list_create(actor=user, name="污水处理备选")
     for pub in ("CN111000001A", "CN110000003B"):
-        patents.patent_select(actor=user, selection_list=chosen, patent=Patent.objects.get(publication_no=pub))
+        patents.patent_select(
+            actor=user, selection_list=chosen, patent=Patent.objects.get(publication_no=pub)
+        )
     with pytest.raises(ValidationError, match="已在清单"):
-        patents.patent_select(actor=user, selection_list=chosen, patent=Patent.objects.get(publication_no="CN111000001A"))
+        patents.patent_select(
+            actor=user, selection_list=chosen, patent=Patent.objects.get(publication_no="CN111000001A")
+        )
     assert PatentSelection.objects.filter(selection_list__unit=inno["enterprise"]).count() == 2
     sheet = load_workbook(io.BytesIO(patents.selection_export(chosen))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("公开号", "申请号", "题名") and [r[0] for r in rows[1:]] == ["CN111000001A", "CN110000003B"]
+    assert rows[0][:3] == ("公开号", "申请号", "题名") and [r[0] for r in rows[1:]] == [
+        "CN111000001A",
+        "CN110000003B",
+    ]
     # the export re-imports as is
-    again = patents.patent_import(actor=personas["city_admin"], data=patents.selection_export(chosen), filename="x.xlsx")
+    again = patents.patent_import(
+        actor=personas["city_admin"], data=patents.selection_export(chosen), filename="x.xlsx"
+    )
     assert (again.created, again.updated, again.errors) == (0, 2, [])
     from django.http import Http404
 
     with pytest.raises(Http404):
-        patents.patent_select(actor=personas["outsider"], selection_list=chosen, patent=Patent.objects.first())
+        patents.patent_select(
+            actor=personas["outsider"], selection_list=chosen, patent=Patent.objects.first()
+        )
 
 
 def test_recommendations_from_enterprise_demands(imported, inno, personas):

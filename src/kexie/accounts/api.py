@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from kexie.accounts.models import ApiToken
@@ -9,7 +10,7 @@ from kexie.accounts.roles import Role
 from kexie.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
 from kexie.accounts.services import api_token_create
 from kexie.core import audit
-from kexie.core.api_base import actor
+from kexie.core.api_base import Status, actor
 
 router = Router(tags=["账户"])
 
@@ -40,18 +41,16 @@ def token_create(request: HttpRequest, payload: TokenIn):
     """为自己新建令牌;完整令牌只在此次响应中返回。"""
     user = actor(request)
     token, key = api_token_create(actor=user, user=user, name=payload.name.strip())
-    return 201, {**TokenOut.from_orm(token).dict(), "key": key}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "key": key})
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="吊销 API 令牌")
 def token_revoke(request: HttpRequest, token_id: int):
     """吊销自己的令牌;他人的令牌答 404。"""
     user = actor(request)
-    from django.shortcuts import get_object_or_404
-
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
     _api_token_revoke(actor=user, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 @transaction.atomic
@@ -60,4 +59,10 @@ def _api_token_revoke(*, actor, token: ApiToken) -> None:
     if token.revoked:
         return
     ApiToken.objects.filter(pk=token.pk).update(revoked=True)
-    audit.log(actor=actor, action="kexie.api_token.revoked", obj=token, unit=token.user.unit, after={"name": token.name})
+    audit.log(
+        actor=actor,
+        action="kexie.api_token.revoked",
+        obj=token,
+        unit=token.user.unit,
+        after={"name": token.name},
+    )

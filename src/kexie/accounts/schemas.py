@@ -17,7 +17,9 @@ class MeOut(Schema):
     unit_id: int | None = Field(None, title="所属单位编号")
     unit_name: str = Field("", title="所属单位")
     roles: list[RoleOut] = Field(title="角色")
-    permissions: list[str] = Field(title="权限", description="如 core.edit_records、activities.review_activity")
+    permissions: list[str] = Field(
+        title="权限", description="如 core.edit_records、activities.review_activity"
+    )
     is_superuser: bool = Field(title="超级用户")
 
 

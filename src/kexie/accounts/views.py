@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kexie.accounts.forms import LoginForm, TokenForm, UserCreateForm
+from kexie.accounts.forms import ChinesePasswordChangeForm, LoginForm, TokenForm, UserCreateForm
 from kexie.accounts.models import User
 from kexie.accounts.roles import MANAGE_USERS
 from kexie.accounts.services import LoginLocked, api_token_create, login_attempt, user_create
@@ -67,7 +66,7 @@ def logout_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = ChinesePasswordChangeForm(request.user, request.POST or None)
     for f in form.fields.values():
         f.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from kexie.activities import services
-from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.activities.models import Activity, ActivityKind, Campaign
+from kexie.activities.models import Status as ActivityStatus
 from kexie.activities.schemas import (
     ActivityIn,
     ActivityKindOut,
@@ -25,6 +26,7 @@ from kexie.activities.schemas import (
 )
 from kexie.core.api_base import (
     Page,
+    Status,
     actor,
     decode_cursor,
     encode_cursor,
@@ -97,7 +99,9 @@ class CampaignFilters(Schema):
 
 
 def _campaigns(request: HttpRequest):
-    return scoped(Campaign, actor(request)).select_related("host_unit").prefetch_related("participating_units")
+    return (
+        scoped(Campaign, actor(request)).select_related("host_unit").prefetch_related("participating_units")
+    )
 
 
 @router.get("/campaigns", response=Page[CampaignOut], summary="专项活动列表")
@@ -121,7 +125,9 @@ def _campaign_data(request: HttpRequest, payload: Schema, *, partial: bool) -> t
     if "description" in data:
         data["description"] = data["description"] or ""
     if "host_unit_id" in data:
-        host = lookup(Organisation, data.pop("host_unit_id"), "host_unit_id", scoped(Organisation, actor(request)))
+        host = lookup(
+            Organisation, data.pop("host_unit_id"), "host_unit_id", scoped(Organisation, actor(request))
+        )
         if host is not None:
             data["host_unit"] = host
     return data, units
@@ -132,7 +138,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
     data, units = _campaign_data(request, payload, partial=False)
     with error_fields(CAMPAIGN_FKS):
         campaign = services.campaign_create(actor=actor(request), data=data, participating_units=units)
-    return 201, campaign
+    return Status(201, campaign)
 
 
 @router.patch("/campaigns/{int:campaign_id}", response=CampaignOut, summary="修改专项活动")
@@ -140,7 +146,9 @@ def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPat
     campaign = get_scoped_or_404(_campaigns(request), actor(request), pk=campaign_id)
     data, units = _campaign_data(request, payload, partial=True)
     with error_fields(CAMPAIGN_FKS):
-        return services.campaign_update(actor=actor(request), campaign=campaign, data=data, participating_units=units)
+        return services.campaign_update(
+            actor=actor(request), campaign=campaign, data=data, participating_units=units
+        )
 
 
 # ---------------------------------------------------------------- activities
@@ -148,7 +156,7 @@ def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPat
 
 class ActivityFilters(Schema):
     year: int | None = Field(None, title="年度", description="按开始日期")
-    status: Status | None = Field(None, title="状态")
+    status: ActivityStatus | None = Field(None, title="状态")
     kind_id: int | None = Field(None, title="活动类型编号", description="含下级类型")
     region_id: int | None = Field(None, title="所在区划编号", description="含下级区划")
     campaign_id: int | None = Field(None, title="所属专项活动编号")
@@ -171,7 +179,11 @@ def _kind_ids(kind_id: int) -> list[int]:
     kind = ActivityKind.objects.filter(pk=kind_id).first()
     if kind is None:
         return []
-    return list(ActivityKind.objects.filter(Q(pk=kind.pk) | Q(code__startswith=f"{kind.code}.")).values_list("pk", flat=True))
+    return list(
+        ActivityKind.objects.filter(Q(pk=kind.pk) | Q(code__startswith=f"{kind.code}.")).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _region_ids(region_id: int) -> list[int]:
@@ -233,7 +245,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn):
     with error_fields(ACTIVITY_FKS):
         data, co_organisers = _activity_data(request, payload, partial=False)
         activity = services.activity_create(actor=actor(request), data=data, co_organisers=co_organisers)
-    return 201, activity
+    return Status(201, activity)
 
 
 @router.patch("/{int:activity_id}", response=ActivityOut, summary="修改活动")
@@ -241,14 +253,16 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
     activity = get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
     with error_fields(ACTIVITY_FKS):
         data, co_organisers = _activity_data(request, payload, partial=True)
-        return services.activity_update(actor=actor(request), activity=activity, data=data, co_organisers=co_organisers)
+        return services.activity_update(
+            actor=actor(request), activity=activity, data=data, co_organisers=co_organisers
+        )
 
 
 @router.delete("/{int:activity_id}", response={204: None}, summary="删除活动")
 def activity_delete(request: HttpRequest, activity_id: int):
     activity = get_scoped_or_404(Activity, actor(request), pk=activity_id)
     services.activity_delete(actor=actor(request), activity=activity)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:activity_id}/submit", response=ActivityOut, summary="上报活动")

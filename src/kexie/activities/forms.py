@@ -70,7 +70,9 @@ class CampaignForm(ModelFieldsForm):
         self.fields["participating_units"].queryset = units
         self.fields["participating_units"].widget.attrs.update({"class": "form-select", "size": 8})
         if instance is not None:
-            self.initial["participating_units"] = list(instance.participating_units.values_list("pk", flat=True))
+            self.initial["participating_units"] = list(
+                instance.participating_units.values_list("pk", flat=True)
+            )
 
     def model_data(self) -> dict:
         data = super().model_data()
@@ -82,18 +84,28 @@ class CampaignForm(ModelFieldsForm):
 class LedgerFilter(StyledForm):
     q = forms.CharField(label=_("活动名称"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1949, max_value=2100)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False)
-    kind = forms.ModelChoiceField(label=_("类型"), queryset=ActivityKind.objects.none(), required=False, empty_label=_("全部类型"))
-    region = forms.ModelChoiceField(label=_("县市区"), queryset=Region.objects.none(), required=False, empty_label=_("全部"))
-    campaign = forms.ModelChoiceField(label=_("专项活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("全部"))
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False
+    )
+    kind = forms.ModelChoiceField(
+        label=_("类型"), queryset=ActivityKind.objects.none(), required=False, empty_label=_("全部类型")
+    )
+    region = forms.ModelChoiceField(
+        label=_("县市区"), queryset=Region.objects.none(), required=False, empty_label=_("全部")
+    )
+    campaign = forms.ModelChoiceField(
+        label=_("专项活动"), queryset=Campaign.objects.none(), required=False, empty_label=_("全部")
+    )
     reporting_unit = forms.ModelChoiceField(
         label=_("填报单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部单位")
     )
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "2020"})
+        self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
         self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
-        self.fields["reporting_unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")
+        self.fields["reporting_unit"].queryset = (
+            scoped(Organisation, actor).filter(is_active=True).order_by("path")
+        )

@@ -35,16 +35,23 @@ def _in_periods(period: Period) -> Q:
     prev = period.previous()
     if prev.end == period.start:
         return Q(start_date__gte=prev.start, start_date__lt=period.end)
-    return Q(start_date__gte=prev.start, start_date__lt=prev.end) | Q(start_date__gte=period.start, start_date__lt=period.end)
+    return Q(start_date__gte=prev.start, start_date__lt=prev.end) | Q(
+        start_date__gte=period.start, start_date__lt=period.end
+    )
 
 
-def _aggregates(period: Period) -> dict:
+def _aggregates(period: Period, sums: bool = True) -> dict:
+    """Count (and sums) for the period and for the previous one, as conditional aggregates."""
     cur, prev = Q(start_date__gte=period.start), Q(start_date__lt=period.start)
     aggs = {"n_cur": Count("id", filter=cur), "n_prev": Count("id", filter=prev)}
-    for metric in METRICS[1:]:
+    for metric in METRICS[1:] if sums else ():
         aggs[f"{metric}_cur"] = Sum(metric, filter=cur)
         aggs[f"{metric}_prev"] = Sum(metric, filter=prev)
     return aggs
+
+
+# Groups whose rows carry the sums (participants…); the others count only, which is cheaper.
+WITH_SUMS = {"region", "campaign_region"}
 
 
 def grouped(period: Period, scope: Scope, source: str, group: str) -> list[dict]:
@@ -55,7 +62,7 @@ def grouped(period: Period, scope: Scope, source: str, group: str) -> list[dict]
         qs = scope.restrict(qs, region="region", unit="reporting_unit")
         if group == "month":
             qs = qs.annotate(month=Substr(Cast("start_date", CharField()), 6, 2))
-        return list(qs.values(*GROUPS[group]).annotate(**_aggregates(period)).order_by())
+        return list(qs.values(*GROUPS[group]).annotate(**_aggregates(period, group in WITH_SUMS)).order_by())
 
     return scope.memo(("activities", source, group, period), run)
 
@@ -73,7 +80,10 @@ def _fold(rows, key_of, metric: str) -> tuple[dict, dict]:
 
 
 def _kinds(scope: Scope) -> dict[int, tuple[str, str]]:
-    return scope.memo("activity_kinds", lambda: {k.pk: (k.code, str(k)) for k in ActivityKind.objects.select_related("parent")})
+    return scope.memo(
+        "activity_kinds",
+        lambda: {k.pk: (k.code, str(k)) for k in ActivityKind.objects.select_related("parent")},
+    )
 
 
 def _result(cur: dict, prev: dict, dimension: str | None, labels: dict | None = None, total=None) -> Result:
@@ -127,7 +137,9 @@ def _activity_records(source_q: Q):
 def _by_county(metric: str):
     def compute(period: Period, scope: Scope) -> Result:
         county_of = scope.county_of_region()
-        cur, prev = _fold(grouped(period, scope, "approved", "region"), lambda r: county_of.get(r["region_id"]), metric)
+        cur, prev = _fold(
+            grouped(period, scope, "approved", "region"), lambda r: county_of.get(r["region_id"]), metric
+        )
         return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
 
     return compute
@@ -160,11 +172,33 @@ _COUNTY = {"county": "县市区"}
 
 for _code, _name, _unit, _metric, _desc in [
     ("activities.by_county", "活动场次(按县市区)", "场次", "n", "已通过审核的活动数,按活动所在县市区分列"),
-    ("activities.participants", "参与人数", "人次", "participants", "已通过审核的活动的参与人数之和,按县市区分列"),
-    ("activities.volunteers", "志愿者人数", "人次", "volunteers", "已通过审核的活动的志愿者人数之和,按县市区分列"),
-    ("activities.beneficiaries", "受益人数", "人次", "beneficiaries", "已通过审核的活动的受益人数之和,按县市区分列"),
+    (
+        "activities.participants",
+        "参与人数",
+        "人次",
+        "participants",
+        "已通过审核的活动的参与人数之和,按县市区分列",
+    ),
+    (
+        "activities.volunteers",
+        "志愿者人数",
+        "人次",
+        "volunteers",
+        "已通过审核的活动的志愿者人数之和,按县市区分列",
+    ),
+    (
+        "activities.beneficiaries",
+        "受益人数",
+        "人次",
+        "beneficiaries",
+        "已通过审核的活动的受益人数之和,按县市区分列",
+    ),
 ]:
-    register(Indicator(_code, _name, _unit, _desc, _by_county(_metric), _activity_records(APPROVED), _COUNTY, MODULE))
+    register(
+        Indicator(
+            _code, _name, _unit, _desc, _by_county(_metric), _activity_records(APPROVED), _COUNTY, MODULE
+        )
+    )
 
 register(Indicator(
     "activities.by_kind", "活动场次(按类型)", "场次", "已通过审核的活动数,按活动类型(末级)分列",
@@ -177,7 +211,12 @@ register(Indicator(
 
 for _code, _kind, _name, _desc in [
     ("activities.outreach", "outreach", "科普活动场次", "已通过审核的科普活动(类型“科普活动”及其下级)数"),
-    ("activities.volunteer_service", "outreach.volunteer", "科普志愿服务场次", "已通过审核的科普志愿服务活动数"),
+    (
+        "activities.volunteer_service",
+        "outreach.volunteer",
+        "科普志愿服务场次",
+        "已通过审核的科普志愿服务活动数",
+    ),
     ("activities.academic_exchange", "academic_exchange", "学术交流活动次数", "已通过审核的学术交流活动数"),
     ("activities.anti_cult", "performance.anti_cult", "反邪教宣传演出场次", "已通过审核的反邪教宣传演出数"),
     ("activities.training", "training", "培训场次", "已通过审核的培训活动数"),
@@ -195,7 +234,9 @@ for _code, _kind, _name, _desc in [
 def _workflow(status: str):
     def compute(period: Period, scope: Scope) -> Result:
         county_of = scope.county_of_region()
-        rows = [r for r in grouped(period, scope, "workflow", "status_region") if r["status"] == status]
+        rows = [
+            r for r in grouped(period, scope, "workflow", "status_region") if r["status"] == status
+        ]  # counts
         cur, prev = _fold(rows, lambda r: county_of.get(r["region_id"]), "n")
         return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
 
@@ -219,7 +260,9 @@ def _campaign_rows(period: Period, scope: Scope) -> list[dict]:
     def run():
         qs = Activity.objects.filter(APPROVED, campaign__isnull=False).filter(_in_periods(period))
         qs = scope.restrict(qs, region="region", unit="reporting_unit")
-        return list(qs.values("campaign_id", "region_id").annotate(**_aggregates(period)).order_by())
+        return list(
+            qs.values("campaign_id", "region_id").annotate(**_aggregates(period, sums=False)).order_by()
+        )
 
     return scope.memo(("activities", "campaign_region", period), run)
 
@@ -273,7 +316,8 @@ def _participating(kind: str | None):
                 qs = qs.filter(organisation__region__in=scope.region_subtree(scope.region.code))
             return list(
                 qs.values("campaign_id", "campaign__start_date", "organisation__kind")
-                .annotate(n=Count("organisation_id")).order_by()
+                .annotate(n=Count("organisation_id"))
+                .order_by()
             )
 
         rows = scope.memo(("campaign_units", period), run)
@@ -288,7 +332,12 @@ def _participating(kind: str | None):
                 previous += row["n"]
         names = _campaigns_of(period, scope, set())
         cur = {k: cur.get(k, 0) for k in names}
-        return Result(value=sum(cur.values()), previous=previous, breakdown={"campaign": cur}, labels={"campaign": names})
+        return Result(
+            value=sum(cur.values()),
+            previous=previous,
+            breakdown={"campaign": cur},
+            labels={"campaign": names},
+        )
 
     return compute
 

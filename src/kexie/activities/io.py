@@ -233,19 +233,25 @@ class ActivitySpec(KindSpec):
             row.error("状态", label, "您没有审核权限,导入的活动状态只能为草稿或待审核")
         elif not ctx.may_review(unit_id):
             row.error("状态", label, "本单位上报的活动须由上级单位审核,不能导入为已通过或已退回")
-        elif wanted == Status.RETURNED and not (row.values.get("return_reason") or getattr(instance, "return_reason", "")):
+        elif wanted == Status.RETURNED and not (
+            row.values.get("return_reason") or getattr(instance, "return_reason", "")
+        ):
             row.error("退回原因", "", "退回时必须填写原因")
 
     def _assign_codes(self, rows: list[Row]) -> None:
         stamp = timezone.localtime().strftime("%Y%m%d%H%M%S%f")
-        for index, row in enumerate(r for r in rows if r.ok and r.action == "create" and not r.values.get("code")):
+        for index, row in enumerate(
+            r for r in rows if r.ok and r.action == "create" and not r.values.get("code")
+        ):
             row.values["code"] = f"HD{stamp}{index:06d}"
 
     def write(self, rows: list[Row], ctx: ActivityContext) -> None:
         now = timezone.now()
         actor_id = ctx.actor.pk if ctx.actor is not None else None
         creates = [row for row in rows if row.action == "create"]
-        bulk.insert_rows(Activity, INSERT_FIELDS, (self._insert_values(row, actor_id, now) for row in creates))
+        bulk.insert_rows(
+            Activity, INSERT_FIELDS, (self._insert_values(row, actor_id, now) for row in creates)
+        )
         self._write_updates([row for row in rows if row.action == "update"], actor_id, now)
         wanted_co = {}
         new_ids = bulk.ids_by(Activity, "code", [r.values["code"] for r in creates if r.extra["co"]])

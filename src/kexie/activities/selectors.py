@@ -33,7 +33,9 @@ def visible_campaigns(user):
     own = scoped(Campaign, user)
     if user.is_superuser or user.unit is None:
         return own
-    extra = Campaign.objects.filter(Q(host_unit_id__in=ancestor_ids(user.unit)) | Q(participating_units=user.unit))
+    extra = Campaign.objects.filter(
+        Q(host_unit_id__in=ancestor_ids(user.unit)) | Q(participating_units=user.unit)
+    )
     return Campaign.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=extra.values("pk")))
 
 

@@ -41,7 +41,9 @@ def activity_list(request):
 
 
 def _activity(request, pk):
-    qs = Activity.objects.select_related("kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign")
+    qs = Activity.objects.select_related(
+        "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+    )
     return get_scoped_or_404(qs, request.user, pk=pk)
 
 
@@ -126,7 +128,9 @@ def _workflow(request, pk, action):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     if is_htmx(request):
-        return render(request, "activities/_review_row.html", {"a": activity, "return_form": ReturnForm()})
+        # The row shows this step's messages itself, so they must not wait for the next page.
+        notes = list(messages.get_messages(request))
+        return render(request, "activities/_review_row.html", {"a": activity, "row_messages": notes})
     return redirect("activities:activity_detail", pk=pk)
 
 
@@ -184,7 +188,9 @@ def activity_attach(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_scoped_or_404(ActivityAttachment, request.user, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=not attachment.is_photo, filename=attachment.name)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=not attachment.is_photo, filename=attachment.name
+    )
 
 
 # ---- review queue --------------------------------------------------------------------------
@@ -193,9 +199,15 @@ def attachment_download(request, pk):
 @login_required
 def review_queue(request):
     require(request.user, REVIEW)
-    qs = reviewable_activities(request.user).select_related("kind", "kind__parent", "reporting_unit", "region")
+    qs = reviewable_activities(request.user).select_related(
+        "kind", "kind__parent", "reporting_unit", "region"
+    )
     qs = qs.order_by("submitted_at", "id")
-    context = {"page": offset_page(qs, request), "total_display": capped_count(qs), "return_form": ReturnForm()}
+    context = {
+        "page": offset_page(qs, request),
+        "total_display": capped_count(qs),
+        "return_form": ReturnForm(),
+    }
     return render(request, "activities/review_queue.html", context)
 
 
@@ -260,7 +272,9 @@ def campaign_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(
-                actor=request.user, data=form.model_data(), participating_units=form.cleaned_data["participating_units"]
+                actor=request.user,
+                data=form.model_data(),
+                participating_units=form.cleaned_data["participating_units"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -287,4 +301,6 @@ def campaign_edit(request, pk):
         else:
             messages.success(request, _("已保存"))
             return redirect("activities:campaign_detail", pk=pk)
-    return render(request, "activities/form.html", {"form": form, "title": _("编辑专项活动"), "obj": campaign})
+    return render(
+        request, "activities/form.html", {"form": form, "title": _("编辑专项活动"), "obj": campaign}
+    )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field as F
 from ninja import Query, Router, Schema
@@ -52,8 +53,6 @@ def audit_log_list(request: HttpRequest, filters: Query[AuditFilters]):
 
 
 def _after_id(last_id: str):
-    from django.core.exceptions import ValidationError
-
     if not last_id.isdigit():
         raise ValidationError({"cursor": "分页游标无效"})
     return lambda qs: qs.filter(id__lt=int(last_id))

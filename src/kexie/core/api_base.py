@@ -26,6 +26,14 @@ from ninja.utils import check_csrf
 
 from kexie.core.services import require_perm
 
+try:
+    from ninja import Status
+except ImportError:  # django-ninja < 1.7 takes a (status, body) tuple
+
+    def Status(status_code, value):  # noqa: N802
+        return status_code, value
+
+
 NON_FIELD = "__all__"
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500

@@ -60,7 +60,9 @@ class Period:
 
     @property
     def is_year(self) -> bool:
-        return self.start.month == 1 and self.start.day == 1 and self.end == dt.date(self.start.year + 1, 1, 1)
+        return (
+            self.start.month == 1 and self.start.day == 1 and self.end == dt.date(self.start.year + 1, 1, 1)
+        )
 
     @property
     def years(self) -> range:
@@ -178,7 +180,7 @@ class Scope:
         if "county_of" not in self.cache:
             regions = self.regions()
             result = {}
-            for rid, (code, _, parent, level) in regions.items():
+            for rid, (code, _name, _parent, _level) in regions.items():
                 node = rid
                 while node is not None and regions[node][3] not in ("county", "city", "province"):
                     node = regions[node][2]
@@ -199,7 +201,9 @@ class Scope:
             return False
         if "sees_all" not in self.cache:
             Organisation = apps.get_model("directory", "Organisation")
-            self.cache["sees_all"] = not Organisation.objects.exclude(path__startswith=self._user_path).exists()
+            self.cache["sees_all"] = not Organisation.objects.exclude(
+                path__startswith=self._user_path
+            ).exists()
         return self.cache["sees_all"]
 
     def restrict(self, qs: models.QuerySet, *, region: str | None, unit: str | None) -> models.QuerySet:

@@ -46,9 +46,10 @@ class DemoContext:
 
 
 def is_loaded() -> bool:
-    return User.objects.filter(username=D.ADMIN_USERNAME).exists() and Organisation.objects.filter(
-        name=D.CITY_ASSOCIATION
-    ).exists()
+    return (
+        User.objects.filter(username=D.ADMIN_USERNAME).exists()
+        and Organisation.objects.filter(name=D.CITY_ASSOCIATION).exists()
+    )
 
 
 @transaction.atomic
@@ -113,10 +114,26 @@ def _org(name, kind, parent, region, **extra) -> Organisation:
 def _organisations(regions: dict[str, Region], rng: random.Random) -> dict[str, list[Organisation]]:
     city_region = regions[D.CITY[0]]
     city = _create_level(
-        [_org(D.CITY_ASSOCIATION, "association", None, city_region, association_level="city", short_name="市科协")]
+        [
+            _org(
+                D.CITY_ASSOCIATION,
+                "association",
+                None,
+                city_region,
+                association_level="city",
+                short_name="市科协",
+            )
+        ]
     )[0]
     first = [
-        _org(f"{name}科学技术协会", "association", city, regions[code], association_level="county", short_name=f"{name}科协")
+        _org(
+            f"{name}科学技术协会",
+            "association",
+            city,
+            regions[code],
+            association_level="county",
+            short_name=f"{name}科协",
+        )
         for code, name, _, _ in D.COUNTIES
     ]
     first += [_org(name, "society", city, city_region) for name, _ in D.SOCIETIES]
@@ -131,10 +148,18 @@ def _organisations(regions: dict[str, Region], rng: random.Random) -> dict[str, 
     second = []
     for county, (code, name, _, towns) in zip(counties, D.COUNTIES, strict=True):
         second += [
-            _org(f"{name}{town}科学技术协会", "association", county, regions[f"{code}{i + 1:03d}"], association_level="town")
+            _org(
+                f"{name}{town}科学技术协会",
+                "association",
+                county,
+                regions[f"{code}{i + 1:03d}"],
+                association_level="town",
+            )
             for i, town in enumerate(towns)
         ]
-        second += [_org(f"{name}{suffix}", "outreach_base", county, regions[code]) for suffix in D.BASE_SUFFIXES[:4]]
+        second += [
+            _org(f"{name}{suffix}", "outreach_base", county, regions[code]) for suffix in D.BASE_SUFFIXES[:4]
+        ]
         second += [
             _org(f"{name}{product}专业技术协会", "rural_tech_association", county, regions[code])
             for product in D.RURAL_PRODUCTS[code]
@@ -144,7 +169,9 @@ def _organisations(regions: dict[str, Region], rng: random.Random) -> dict[str, 
     second += [_org(n, "hospital", county_of[c], regions[c]) for n, c in D.HOSPITALS]
     for i, stem in enumerate(D.ENTERPRISE_STEMS):
         code = D.COUNTIES[i % len(D.COUNTIES)][0]
-        second.append(_org(f"济宁{stem}有限公司", "enterprise", county_of[code], regions[code], uscc=_uscc(rng, code)))
+        second.append(
+            _org(f"济宁{stem}有限公司", "enterprise", county_of[code], regions[code], uscc=_uscc(rng, code))
+        )
     second.append(
         _org(D.PILOT_USCC_ENTERPRISE, "enterprise", city, city_region, uscc=_uscc(rng, "370800", valid=False),
              uscc_checksum_ok=False, note="早期试点代码,校验位不符")
@@ -182,7 +209,9 @@ def _users(orgs) -> dict[str, User]:
     hashed = make_password(D.DEMO_PASSWORD)  # hash once: PBKDF2 per user would take seconds
 
     def user(username, unit, roles, name):
-        return User(username=username, unit=unit, roles=[str(r) for r in roles], display_name=name, password=hashed)
+        return User(
+            username=username, unit=unit, roles=[str(r) for r in roles], display_name=name, password=hashed
+        )
 
     rows = [user(D.ADMIN_USERNAME, orgs["city"][0], [Role.ADMIN], "市科协管理员")]
     rows += [
@@ -290,11 +319,17 @@ class _ActivityFactory:
                 self.towns_of.setdefault(region.parent.code, []).append(region)
         self.admin = ctx.users[D.ADMIN_USERNAME]
 
-    def add(self, *, kind, title, day, reporter, organiser=None, region=None, status=None, campaign=None, **extra):
+    def add(
+        self, *, kind, title, day, reporter, organiser=None, region=None, status=None, campaign=None, **extra
+    ):
         rng = self.rng
         self.seq += 1
         if region is None:
-            county = reporter.region if reporter.region.level == "county" else self.ctx.regions[rng.choice(D.COUNTIES)[0]]
+            county = (
+                reporter.region
+                if reporter.region.level == "county"
+                else self.ctx.regions[rng.choice(D.COUNTIES)[0]]
+            )
             region = rng.choice(self.towns_of[county.code] + [county])
         status = status or rng.choices([s for s, _ in STATUS_WEIGHTS], [w for _, w in STATUS_WEIGHTS])[0]
         participants = extra.pop("participants", rng.randrange(30, 800))
@@ -347,11 +382,15 @@ def _science_day(f: _ActivityFactory, year: int) -> None:
     ctx, rng = f.ctx, f.rng
     campaign = ctx.campaigns[f"science_day_{year}"]
     approved = D.SCIENCE_DAY_2020_APPROVED if year == 2020 else D.SCIENCE_DAY_2019_APPROVED
-    statuses = [Status.APPROVED] * approved + [Status.SUBMITTED] * 5 + [Status.RETURNED] * 3 + [Status.DRAFT] * 2
+    statuses = (
+        [Status.APPROVED] * approved + [Status.SUBMITTED] * 5 + [Status.RETURNED] * 3 + [Status.DRAFT] * 2
+    )
     reporters = ctx.orgs["counties"] + ctx.orgs["societies"][:10] + ctx.orgs["city"]
     for i, status in enumerate(statuses):
         reporter = reporters[i % len(reporters)]
-        day = campaign.start_date + dt.timedelta(days=rng.randrange(0, (campaign.end_date - campaign.start_date).days + 1))
+        day = campaign.start_date + dt.timedelta(
+            days=rng.randrange(0, (campaign.end_date - campaign.start_date).days + 1)
+        )
         if i == 0:  # the city's main event, 汶上县新时代文明实践中心
             reporter, day = ctx.city, dt.date(year, 9, 19 if year == 2020 else 21)
             f.add(kind="outreach.science_day", title=f"{year}年全国科普日济宁主场活动", day=day, reporter=reporter,
@@ -380,7 +419,9 @@ def _special(f: _ActivityFactory, year: int) -> None:
               reporter=ctx.city, organiser=team, status=Status.APPROVED, volunteers=rng.randrange(8, 30))  # fmt: skip
     f.add(kind="outreach.volunteer", title="科普志愿服务(待补充照片)", day=f.day(year, 11), reporter=ctx.city,
           organiser=team, status=Status.SUBMITTED)  # fmt: skip
-    for society in rng.sample(ctx.orgs["societies"], ctx.orgs["societies"].__len__())[: D.ACADEMIC_EXCHANGES[year]]:
+    for society in rng.sample(ctx.orgs["societies"], ctx.orgs["societies"].__len__())[
+        : D.ACADEMIC_EXCHANGES[year]
+    ]:
         f.add(kind="academic_exchange", title=f"{society.name}{year}年学术年会", day=f.day(year), reporter=society,
               region=ctx.regions["370811"], status=Status.APPROVED)  # fmt: skip
     f.add(kind="academic_exchange", title=f"{ctx.orgs['societies'][0].name}学术沙龙(草稿)", day=f.day(year, 12),

@@ -12,7 +12,16 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "association_level", "parent", "region", "uscc", "uscc_checksum_ok", "is_active")
+    list_display = (
+        "name",
+        "kind",
+        "association_level",
+        "parent",
+        "region",
+        "uscc",
+        "uscc_checksum_ok",
+        "is_active",
+    )
     list_filter = ("kind", "association_level", "is_active", "uscc_checksum_ok")
     search_fields = ("name", "short_name", "uscc")
     readonly_fields = ("path",)

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from kexie.core.api_base import Page, actor, error_fields, lookup, offset_page
+from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory import services
 from kexie.directory.codes import OrgKind, PersonTag
@@ -125,7 +125,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
         org = services.organisation_create(
             actor=actor(request), data=service_data(request, payload, partial=False)
         )
-    return 201, org
+    return Status(201, org)
 
 
 @router.patch("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="修改组织")
@@ -141,7 +141,7 @@ def organisation_update(request: HttpRequest, org_id: int, payload: Organisation
 def organisation_delete(request: HttpRequest, org_id: int):
     org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
     services.organisation_delete(actor=actor(request), org=org)
-    return 204, None
+    return Status(204, None)
 
 
 @router.put(
@@ -158,7 +158,7 @@ def organisation_year_set(request: HttpRequest, org_id: int, year: int, payload:
 def designation_create(request: HttpRequest, org_id: int, payload: DesignationIn):
     org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
     data = {**payload.dict(), "organisation": org}
-    return 201, services.designation_create(actor=actor(request), data=data)
+    return Status(201, services.designation_create(actor=actor(request), data=data))
 
 
 @router.delete("/designations/{int:designation_id}", response={204: None}, summary="删除命名认定")
@@ -167,7 +167,7 @@ def designation_delete(request: HttpRequest, designation_id: int):
         Designation.objects.select_related("organisation"), actor(request), pk=designation_id
     )
     services.designation_delete(actor=actor(request), designation=designation)
-    return 204, None
+    return Status(204, None)
 
 
 # ---------------------------------------------------------------- people
@@ -210,7 +210,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
         person = services.person_create(
             actor=actor(request), data=service_data(request, payload, partial=False)
         )
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut, summary="修改人员")
@@ -226,4 +226,4 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
 def person_delete(request: HttpRequest, person_id: int):
     person = get_scoped_or_404(Person, actor(request), pk=person_id)
     services.person_delete(actor=actor(request), person=person)
-    return 204, None
+    return Status(204, None)

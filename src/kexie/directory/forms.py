@@ -81,4 +81,3 @@ class PersonFilter(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Organisation, actor)
-

@@ -198,7 +198,11 @@ class RegionSpec(KindSpec):
 
     def check_permission(self, actor) -> None:
         super().check_permission(actor)
-        if actor is not None and not actor.is_superuser and (actor.unit is None or actor.unit.parent_id is not None):
+        if (
+            actor is not None
+            and not actor.is_superuser
+            and (actor.unit is None or actor.unit.parent_id is not None)
+        ):
             raise PermissionDenied("只有市科协可以维护行政区划")
 
     def check_rows(self, rows: list[Row], ctx: DirectoryContext, present: set[str]) -> None:
@@ -233,7 +237,9 @@ class RegionSpec(KindSpec):
         for row in rows:  # a row whose parent row was rejected cannot be written either
             parent_row = in_file.get(row.values.get("parent") or "")
             if row.ok and parent_row is not None and not parent_row.ok:
-                row.error("上级区划", parent_row.values.get("code"), f"上级区划所在的第{parent_row.number}行有错误")
+                row.error(
+                    "上级区划", parent_row.values.get("code"), f"上级区划所在的第{parent_row.number}行有错误"
+                )
 
     def write(self, rows: list[Row], ctx: DirectoryContext) -> None:
         codes = dict(ctx.regions_by_code)
@@ -268,7 +274,12 @@ class RegionSpec(KindSpec):
 
     def export_values(self, objs, ctx) -> Iterator[Sequence[Any]]:
         for r in objs:
-            yield [r.code, r.name, choice_label(RegionLevel.choices, r.level), r.parent.code if r.parent_id else ""]
+            yield [
+                r.code,
+                r.name,
+                choice_label(RegionLevel.choices, r.level),
+                r.parent.code if r.parent_id else "",
+            ]
 
 
 # ---- organisations ----------------------------------------------------------------------------
@@ -374,9 +385,15 @@ class OrganisationSpec(KindSpec):
             target["uscc"] = v.get("uscc") or ""
             target["uscc_checksum_ok"] = not target["uscc"] or uscc_checksum_ok(target["uscc"])
             if not target["uscc_checksum_ok"]:
-                row.warn("统一社会信用代码", target["uscc"], "校验位不符合GB 32100(早期试点代码可能如此),已导入,请核对")
+                row.warn(
+                    "统一社会信用代码",
+                    target["uscc"],
+                    "校验位不符合GB 32100(早期试点代码可能如此),已导入,请核对",
+                )
         if "contact_phone" in present:
-            phone = check_phone(row, "联系电话", v.get("contact_phone"), instance.contact_phone if instance else None)
+            phone = check_phone(
+                row, "联系电话", v.get("contact_phone"), instance.contact_phone if instance else None
+            )
             if phone is not None:
                 target["contact_phone"] = phone
         kind = target.get("kind", instance.kind if instance else "")
@@ -427,9 +444,17 @@ class OrganisationSpec(KindSpec):
             while row.ok and "parent_row" in node.extra:
                 parent_row = node.extra["parent_row"]
                 if parent_row.number in seen:
-                    row.error("上级单位", row.values["parent"].name if row.values.get("parent") else "", "上级单位关系成环")
+                    row.error(
+                        "上级单位",
+                        row.values["parent"].name if row.values.get("parent") else "",
+                        "上级单位关系成环",
+                    )
                 elif not parent_row.ok and parent_row is not row:
-                    row.error("上级单位", parent_row.values.get("name"), f"上级单位所在的第{parent_row.number}行有错误")
+                    row.error(
+                        "上级单位",
+                        parent_row.values.get("name"),
+                        f"上级单位所在的第{parent_row.number}行有错误",
+                    )
                 seen.add(parent_row.number)
                 node = parent_row
 
@@ -545,7 +570,12 @@ class PersonSpec(KindSpec):
         for row in rows:
             self._resolve_unit(row, ctx)
             self._hash_id(row)
-        check_duplicates(rows, "身份证号码", lambda r: r.extra.get("id_hash") and r.values["id_number"])
+        check_duplicates(
+            rows,
+            "身份证号码",
+            lambda r: r.extra.get("id_hash") and r.values["id_number"],
+            shown=mask_id_number,
+        )
         check_duplicates(
             [r for r in rows if not r.extra.get("id_hash")],
             "姓名",
@@ -576,8 +606,8 @@ class PersonSpec(KindSpec):
         value = row.values.get("id_number")
         if value and "*" not in value:
             problem = id_number_problem(value)
-            if problem:
-                row.error("身份证号码", value, problem)
+            if problem:  # personal data: shown masked, even in error lists
+                row.error("身份证号码", mask_id_number(value), problem)
             else:
                 row.extra["id_hash"] = crypto.blind_index(value)
 

@@ -70,7 +70,9 @@ def org_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def org_create(request):
     require(request.user, EDIT)
-    form = OrganisationForm(request.POST or None, actor=request.user, initial={"parent": request.user.unit_id})
+    form = OrganisationForm(
+        request.POST or None, actor=request.user, initial={"parent": request.user.unit_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             org = services.organisation_create(actor=request.user, data=form.model_data())
@@ -138,9 +140,7 @@ def org_year_set(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.organisation_year_set(
-                actor=request.user, org=org, year=data.pop("year"), data=data
-            )
+            services.organisation_year_set(actor=request.user, org=org, year=data.pop("year"), data=data)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -261,7 +261,9 @@ def person_delete(request, pk):
     from django.urls import reverse
 
     return render(
-        request, "directory/confirm_delete.html", {"obj": person, "cancel": reverse("directory:person_detail", args=[pk])}
+        request,
+        "directory/confirm_delete.html",
+        {"obj": person, "cancel": reverse("directory:person_detail", args=[pk])},
     )
 
 

@@ -51,7 +51,9 @@ class Counter:
         return Q(**{f"{self.day}__gte": period.start, f"{self.day}__lt": period.end})
 
     def rows(self, period: Period, scope: Scope) -> QuerySet:
-        qs = self.model.objects.filter(self.where).filter(self.within(period) | self.within(period.previous()))
+        qs = self.model.objects.filter(self.where).filter(
+            self.within(period) | self.within(period.previous())
+        )
         return scope.restrict(qs, region=self.region, unit=self.unit)
 
     def count(self, q: Q) -> Count:
@@ -60,7 +62,10 @@ class Counter:
     def compute(self, period: Period, scope: Scope) -> Result:
         def run():
             qs = self.rows(period, scope)
-            counts = {"cur": self.count(self.within(period)), "prev": self.count(self.within(period.previous()))}
+            counts = {
+                "cur": self.count(self.within(period)),
+                "prev": self.count(self.within(period.previous())),
+            }
             total = qs.aggregate(**counts)
             groups = list(qs.values(self.group_by).annotate(**counts).order_by()) if self.group_by else []
             return total, groups
@@ -78,7 +83,9 @@ class Counter:
             result.labels = {self.dimension: {k: labels.get(k, k) for k in cur}}
         return result
 
-    def records(self, period: Period, scope: Scope, dimension: str | None = None, key: str | None = None) -> QuerySet:
+    def records(
+        self, period: Period, scope: Scope, dimension: str | None = None, key: str | None = None
+    ) -> QuerySet:
         qs = self.model.objects.filter(self.where).filter(self.within(period))
         qs = scope.restrict(qs, region=self.region, unit=self.unit)
         if dimension and key is not None and self.group_by:
@@ -137,19 +144,33 @@ _register("innovation.patent_selections", "专利遴选量", "件", "期间内�
     PatentSelection, "at", is_datetime=True, unit="selection_list__unit", region="selection_list__unit__region",
 ))  # fmt: skip
 
-register_columns("innovation.enterprisevisit", [("enterprise", "企业"), ("visited_on", "走访日期"), ("staff", "走访人员")])
+register_columns(
+    "innovation.enterprisevisit", [("enterprise", "企业"), ("visited_on", "走访日期"), ("staff", "走访人员")]
+)
 register_columns("innovation.demand", [
     ("title", "需求名称"), ("enterprise", "企业"), ("industry", "行业"), ("collected_on", "征集日期"),
     ("get_status_display", "状态"),
 ])  # fmt: skip
-register_columns("innovation.demandevent", [("demand", "技术需求"), ("get_to_status_display", "阶段"), ("on", "日期")])
+register_columns(
+    "innovation.demandevent", [("demand", "技术需求"), ("get_to_status_display", "阶段"), ("on", "日期")]
+)
 register_columns("innovation.agreement", [
     ("title", "项目名称"), ("parties", "签约各方"), ("amount", "金额(万元)"), ("signed_on", "签约日期"), ("forum", "签约活动"),
 ])  # fmt: skip
 register_columns("innovation.societyengagement", [
     ("society", "学会"), ("get_level_display", "级别"), ("get_kind_display", "合作形式"), ("on", "日期"),
 ])  # fmt: skip
-register_columns("innovation.forum", [("name", "名称"), ("get_kind_display", "类型"), ("held_on", "日期"), ("venue", "地点")])
-register_columns("innovation.patentserviceregistration", [("enterprise", "企业"), ("registered_at", "注册时间")])
-register_columns("innovation.patentsearchevent", [("unit", "单位"), ("query", "检索词"), ("result_count", "结果数"), ("at", "时间")])
-register_columns("innovation.patentselection", [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间")])
+register_columns(
+    "innovation.forum",
+    [("name", "名称"), ("get_kind_display", "类型"), ("held_on", "日期"), ("venue", "地点")],
+)
+register_columns(
+    "innovation.patentserviceregistration", [("enterprise", "企业"), ("registered_at", "注册时间")]
+)
+register_columns(
+    "innovation.patentsearchevent",
+    [("unit", "单位"), ("query", "检索词"), ("result_count", "结果数"), ("at", "时间")],
+)
+register_columns(
+    "innovation.patentselection", [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间")]
+)

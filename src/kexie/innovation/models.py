@@ -24,11 +24,15 @@ class EnterpriseVisit(models.Model):
 
     scope_field = "enterprise"
 
-    enterprise = models.ForeignKey(ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits")
+    enterprise = models.ForeignKey(
+        ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits"
+    )
     visited_on = models.DateField(_("走访日期"), db_index=True)
     staff = models.CharField(_("走访人员"), max_length=200)
     notes = models.TextField(_("走访记录"), blank=True)
-    recorded_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -45,7 +49,9 @@ class Demand(models.Model):
 
     scope_field = "enterprise"
 
-    enterprise = models.ForeignKey(ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="demands")
+    enterprise = models.ForeignKey(
+        ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="demands"
+    )
     title = models.CharField(_("需求名称"), max_length=200)
     description = models.TextField(_("需求描述"))
     industry = models.CharField(_("所属行业"), max_length=60, db_index=True)
@@ -58,16 +64,25 @@ class Demand(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_confidential = models.BooleanField(_("保密"), default=False)
     allow_in_booklet = models.BooleanField(_("保密需求允许编入汇编"), default=False)
-    source = models.CharField(_("来源"), max_length=12, choices=DemandSource.choices, default=DemandSource.POSTED)
+    source = models.CharField(
+        _("来源"), max_length=12, choices=DemandSource.choices, default=DemandSource.POSTED
+    )
     visit = models.ForeignKey(
-        EnterpriseVisit, verbose_name=_("走访"), null=True, blank=True, on_delete=models.SET_NULL, related_name="demands"
+        EnterpriseVisit,
+        verbose_name=_("走访"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="demands",
     )
     collected_on = models.DateField(_("征集日期"), db_index=True)
     status = models.CharField(
         _("状态"), max_length=12, choices=DemandStatus.choices, default=DemandStatus.COLLECTED, db_index=True
     )
     close_reason = models.CharField(_("关闭原因"), max_length=300, blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -100,12 +115,16 @@ class DemandEvent(models.Model):
 
     scope_field = "demand__enterprise"
 
-    demand = models.ForeignKey(Demand, verbose_name=_("技术需求"), on_delete=models.CASCADE, related_name="events")
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("技术需求"), on_delete=models.CASCADE, related_name="events"
+    )
     from_status = models.CharField(_("原状态"), max_length=12, choices=DemandStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=DemandStatus.choices, db_index=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     on = models.DateField(_("日期"), db_index=True)
-    actor = models.ForeignKey(USER, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        USER, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:
@@ -144,8 +163,12 @@ class SocietyProfile(models.Model):
 
     scope_field = "society"
 
-    society = models.OneToOneField(ORG, verbose_name=_("学会"), on_delete=models.CASCADE, related_name="society_profile")
-    level = models.CharField(_("学会级别"), max_length=12, choices=SocietyLevel.choices, default=SocietyLevel.CITY)
+    society = models.OneToOneField(
+        ORG, verbose_name=_("学会"), on_delete=models.CASCADE, related_name="society_profile"
+    )
+    level = models.CharField(
+        _("学会级别"), max_length=12, choices=SocietyLevel.choices, default=SocietyLevel.CITY
+    )
     discipline = models.CharField(_("学科"), max_length=3, choices=DISCIPLINES, blank=True)
     keywords = models.CharField(_("关键词"), max_length=300, blank=True)
     achievements = models.TextField(_("服务能力与成果"), blank=True)
@@ -164,7 +187,9 @@ class Matchmaking(models.Model):
 
     scope_field = "demand__enterprise"
 
-    demand = models.ForeignKey(Demand, verbose_name=_("技术需求"), on_delete=models.CASCADE, related_name="contacts")
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("技术需求"), on_delete=models.CASCADE, related_name="contacts"
+    )
     expert = models.ForeignKey(
         PERSON, verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,7 +199,9 @@ class Matchmaking(models.Model):
     contacted_on = models.DateField(_("联系日期"))
     meeting_on = models.DateField(_("对接会日期"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         verbose_name = _("需求对接")
@@ -191,11 +218,15 @@ class Forum(models.Model):
     scope_field = "host_unit"
 
     name = models.CharField(_("名称"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=20, choices=ForumKind.choices, default=ForumKind.ACADEMICIAN)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=ForumKind.choices, default=ForumKind.ACADEMICIAN
+    )
     held_on = models.DateField(_("举办日期"), db_index=True)
     venue = models.CharField(_("地点"), max_length=200, blank=True)
     host_unit = models.ForeignKey(ORG, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
-    academicians = models.ManyToManyField(PERSON, verbose_name=_("邀请院士专家"), blank=True, related_name="+")
+    academicians = models.ManyToManyField(
+        PERSON, verbose_name=_("邀请院士专家"), blank=True, related_name="+"
+    )
     guests = models.TextField(_("其他嘉宾"), blank=True)
     description = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -217,10 +248,20 @@ class Agreement(models.Model):
     title = models.CharField(_("项目名称"), max_length=200)
     unit = models.ForeignKey(ORG, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+")
     demand = models.ForeignKey(
-        Demand, verbose_name=_("技术需求"), null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
+        Demand,
+        verbose_name=_("技术需求"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
     )
     forum = models.ForeignKey(
-        Forum, verbose_name=_("签约活动"), null=True, blank=True, on_delete=models.SET_NULL, related_name="agreements"
+        Forum,
+        verbose_name=_("签约活动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements",
     )
     expert = models.ForeignKey(
         PERSON, verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -233,7 +274,9 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("签约日期"), db_index=True)
     attachment = models.FileField(_("协议文本"), upload_to="innovation/agreements/%Y/", blank=True)
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     audit_masked = {"attachment": _file_name}
@@ -254,7 +297,9 @@ class SocietyEngagement(models.Model):
 
     scope_field = "unit"
 
-    society = models.ForeignKey(ORG, verbose_name=_("学会"), on_delete=models.PROTECT, related_name="engagements")
+    society = models.ForeignKey(
+        ORG, verbose_name=_("学会"), on_delete=models.PROTECT, related_name="engagements"
+    )
     level = models.CharField(_("学会级别"), max_length=12, choices=SocietyLevel.choices, db_index=True)
     kind = models.CharField(_("合作形式"), max_length=24, choices=EngagementKind.choices, db_index=True)
     on = models.DateField(_("日期"), db_index=True)
@@ -265,7 +310,9 @@ class SocietyEngagement(models.Model):
     title = models.CharField(_("事项"), max_length=200, blank=True)
     attachment = models.FileField(_("附件"), upload_to="innovation/societies/%Y/", blank=True)
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     audit_masked = {"attachment": _file_name}
 
@@ -328,7 +375,9 @@ class PatentServiceRegistration(models.Model):
     class Meta:
         verbose_name = _("专利服务注册")
         verbose_name_plural = _("专利服务注册")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="patent_registration_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "user"], name="patent_registration_unique")
+        ]
         ordering = ["-registered_at"]
 
     def __str__(self):
@@ -341,7 +390,9 @@ class PatentSearchEvent(models.Model):
     scope_field = "unit"
 
     unit = models.ForeignKey(ORG, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
-    user = models.ForeignKey(USER, verbose_name=_("用户"), null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        USER, verbose_name=_("用户"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     registration = models.ForeignKey(
         PatentServiceRegistration, verbose_name=_("注册"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -363,7 +414,9 @@ class SavedSearch(models.Model):
     scope_field = "unit"
 
     unit = models.ForeignKey(ORG, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(USER, verbose_name=_("用户"), null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        USER, verbose_name=_("用户"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(_("名称"), max_length=100)
     query = models.CharField(_("检索词"), max_length=300, blank=True)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
@@ -385,7 +438,9 @@ class PatentSelectionList(models.Model):
 
     unit = models.ForeignKey(ORG, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("名称"), max_length=100)
-    created_by = models.ForeignKey(USER, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     patents = models.ManyToManyField(Patent, through="PatentSelection", related_name="+")
 
@@ -407,8 +462,12 @@ class PatentSelection(models.Model):
     selection_list = models.ForeignKey(
         PatentSelectionList, verbose_name=_("遴选清单"), on_delete=models.CASCADE, related_name="selections"
     )
-    patent = models.ForeignKey(Patent, verbose_name=_("专利"), on_delete=models.PROTECT, related_name="selections")
-    selected_by = models.ForeignKey(USER, verbose_name=_("遴选人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    patent = models.ForeignKey(
+        Patent, verbose_name=_("专利"), on_delete=models.PROTECT, related_name="selections"
+    )
+    selected_by = models.ForeignKey(
+        USER, verbose_name=_("遴选人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
@@ -416,7 +475,9 @@ class PatentSelection(models.Model):
         verbose_name = _("专利遴选")
         verbose_name_plural = _("专利遴选")
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["selection_list", "patent"], name="patent_selection_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["selection_list", "patent"], name="patent_selection_unique")
+        ]
 
     def __str__(self):
         return f"{self.selection_list} · {self.patent}"

@@ -106,7 +106,9 @@ def _cell_date(value: Any, row: int, label: str, errors: list[str]) -> dt.date |
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
 
 
-def _record_to_fields(record: dict[str, Any], raw: dict[str, Any], row: int) -> tuple[dict[str, Any], list[str]]:
+def _record_to_fields(
+    record: dict[str, Any], raw: dict[str, Any], row: int
+) -> tuple[dict[str, Any], list[str]]:
     errors: list[str] = []
     values: dict[str, Any] = {}
     for canon, name in MODEL_FIELDS.items():
@@ -270,7 +272,9 @@ def registration_of(user) -> PatentServiceRegistration | None:
 
 
 @transaction.atomic
-def patent_registration_create(*, actor, enterprise=None, user=None, interests: str = "") -> PatentServiceRegistration:
+def patent_registration_create(
+    *, actor, enterprise=None, user=None, interests: str = ""
+) -> PatentServiceRegistration:
     """An enterprise registers with the patent service: its own user, or staff on its behalf."""
     enterprise = enterprise or getattr(actor, "unit", None)
     user = user or actor
@@ -283,9 +287,14 @@ def patent_registration_create(*, actor, enterprise=None, user=None, interests: 
         raise ValidationError({"user": f"用户“{user}”不属于企业“{enterprise}”"})
     if PatentServiceRegistration.objects.filter(enterprise=enterprise, user=user).exists():
         raise ValidationError("该企业用户已注册专利信息服务")
-    registration = PatentServiceRegistration.objects.create(enterprise=enterprise, user=user, interests=interests[:300])
+    registration = PatentServiceRegistration.objects.create(
+        enterprise=enterprise, user=user, interests=interests[:300]
+    )
     audit.log(
-        actor=actor, action="kexie.patent_registration.created", obj=registration, after=audit.snapshot(registration)
+        actor=actor,
+        action="kexie.patent_registration.created",
+        obj=registration,
+        after=audit.snapshot(registration),
     )
     return registration
 
@@ -411,8 +420,12 @@ def saved_query(saved: SavedSearch) -> PatentQuery:
 
 def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     """Patents for an enterprise, from its registered interests and its demands' text."""
-    interests = PatentServiceRegistration.objects.filter(enterprise=enterprise).values_list("interests", flat=True)
-    demands = Demand.objects.filter(enterprise=enterprise).exclude(status="closed").order_by("-collected_on")[:10]
+    interests = PatentServiceRegistration.objects.filter(enterprise=enterprise).values_list(
+        "interests", flat=True
+    )
+    demands = (
+        Demand.objects.filter(enterprise=enterprise).exclude(status="closed").order_by("-collected_on")[:10]
+    )
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
@@ -437,7 +450,9 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
 
 
 @transaction.atomic
-def patent_select(*, actor, selection_list: PatentSelectionList, patent: Patent, note: str = "") -> PatentSelection:
+def patent_select(
+    *, actor, selection_list: PatentSelectionList, patent: Patent, note: str = ""
+) -> PatentSelection:
     _require_service_user(actor)
     require_obj_in_scope(actor, selection_list)
     if PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
@@ -452,7 +467,9 @@ def patent_select(*, actor, selection_list: PatentSelectionList, patent: Patent,
 @transaction.atomic
 def patent_unselect(*, actor, selection: PatentSelection) -> None:
     require_obj_in_scope(actor, selection)
-    audit.log(actor=actor, action="kexie.patent.unselected", obj=selection, unit=selection.selection_list.unit)
+    audit.log(
+        actor=actor, action="kexie.patent.unselected", obj=selection, unit=selection.selection_list.unit
+    )
     selection.delete()
 
 

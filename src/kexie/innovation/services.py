@@ -51,7 +51,9 @@ ENGAGEMENT_FIELDS = ("society", "level", "kind", "on", "unit", "demand", "title"
 EXPERT_PROFILE_FIELDS = ("keywords", "achievements", "papers", "affiliation")
 SOCIETY_PROFILE_FIELDS = ("level", "discipline", "keywords", "achievements")
 
-OPEN_STATUSES = tuple(s for s in DemandStatus.values if s not in (DemandStatus.COMPLETED, DemandStatus.CLOSED))
+OPEN_STATUSES = tuple(
+    s for s in DemandStatus.values if s not in (DemandStatus.COMPLETED, DemandStatus.CLOSED)
+)
 
 
 def _today() -> dt.date:
@@ -130,7 +132,11 @@ def demand_create(*, actor, data: dict[str, Any]) -> Demand:
     validate_demand(demand)
     demand.save()
     DemandEvent.objects.create(
-        demand=demand, to_status=demand.status, on=demand.collected_on, actor=_user_or_none(actor), note="征集"
+        demand=demand,
+        to_status=demand.status,
+        on=demand.collected_on,
+        actor=_user_or_none(actor),
+        note="征集",
     )
     audit.log(actor=actor, action="kexie.demand.created", obj=demand, after=audit.snapshot(demand))
     _on_change()
@@ -147,7 +153,9 @@ def demand_update(*, actor, demand: Demand, data: dict[str, Any]) -> Demand:
     apply_fields(demand, data, [f for f in DEMAND_FIELDS if f != "source"])
     if "enterprise" in data:
         require_unit_in_scope(actor, demand.enterprise, "enterprise")
-    save_with_audit(obj=demand, actor=actor, action="kexie.demand.changed", before=before, validate=validate_demand)
+    save_with_audit(
+        obj=demand, actor=actor, action="kexie.demand.changed", before=before, validate=validate_demand
+    )
     _on_change()
     return demand
 
@@ -169,9 +177,16 @@ def _transition(
     demand.status = to
     demand.save(update_fields=["status", "close_reason", "updated_at"])
     DemandEvent.objects.create(
-        demand=demand, from_status=before, to_status=to, on=on or _today(), actor=_user_or_none(actor), note=note
+        demand=demand,
+        from_status=before,
+        to_status=to,
+        on=on or _today(),
+        actor=_user_or_none(actor),
+        note=note,
     )
-    audit.log(actor=actor, action=action, obj=demand, before={"status": before}, after={"status": to}, note=note)
+    audit.log(
+        actor=actor, action=action, obj=demand, before={"status": before}, after={"status": to}, note=note
+    )
     _on_change()
     return demand
 
@@ -231,7 +246,12 @@ def _engage(actor, *, society, level, kind, on, demand=None, title="", note="") 
         unit=_default_unit(actor, demand.enterprise if demand else society), demand=demand,
         title=title or (demand.title if demand else ""), note=note, created_by=_user_or_none(actor),
     )  # fmt: skip
-    audit.log(actor=actor, action="kexie.society_engagement.created", obj=engagement, after=audit.snapshot(engagement))
+    audit.log(
+        actor=actor,
+        action="kexie.society_engagement.created",
+        obj=engagement,
+        after=audit.snapshot(engagement),
+    )
     return engagement
 
 
@@ -267,7 +287,14 @@ def demand_matchmake(
     )  # fmt: skip
     audit.log(actor=actor, action="kexie.matchmaking.created", obj=contact, after=audit.snapshot(contact))
     if society is not None:
-        _engage(actor, society=society, level=level, kind=EngagementKind.MATCHMAKING, on=contacted_on, demand=demand)
+        _engage(
+            actor,
+            society=society,
+            level=level,
+            kind=EngagementKind.MATCHMAKING,
+            on=contacted_on,
+            demand=demand,
+        )
     return contact
 
 
@@ -289,7 +316,15 @@ def demand_record_intention(
         action="kexie.demand.intention", note=note, on=on,
     )  # fmt: skip
     if society is not None:
-        _engage(actor, society=society, level=level, kind=EngagementKind.INTENTION, on=on, demand=demand, note=note)
+        _engage(
+            actor,
+            society=society,
+            level=level,
+            kind=EngagementKind.INTENTION,
+            on=on,
+            demand=demand,
+            note=note,
+        )
     return demand
 
 
@@ -424,7 +459,12 @@ def society_engagement_create(*, actor, data: dict[str, Any]) -> SocietyEngageme
     _check_attachment(engagement.attachment)
     full_clean_chinese(engagement)
     engagement.save()
-    audit.log(actor=actor, action="kexie.society_engagement.created", obj=engagement, after=audit.snapshot(engagement))
+    audit.log(
+        actor=actor,
+        action="kexie.society_engagement.created",
+        obj=engagement,
+        after=audit.snapshot(engagement),
+    )
     return engagement
 
 
@@ -440,7 +480,13 @@ def expert_profile_set(*, actor, person: Person, data: dict[str, Any]) -> Expert
     profile, _ = ExpertProfile.objects.get_or_create(person=person)
     before = audit.snapshot(profile)
     apply_fields(profile, data, EXPERT_PROFILE_FIELDS)
-    save_with_audit(obj=profile, actor=actor, action="kexie.expert_profile.changed", before=before, validate=full_clean_chinese)
+    save_with_audit(
+        obj=profile,
+        actor=actor,
+        action="kexie.expert_profile.changed",
+        before=before,
+        validate=full_clean_chinese,
+    )
     _on_change()
     return profile
 
@@ -455,7 +501,11 @@ def society_profile_set(*, actor, society: Organisation, data: dict[str, Any]) -
     before = audit.snapshot(profile)
     apply_fields(profile, data, SOCIETY_PROFILE_FIELDS)
     save_with_audit(
-        obj=profile, actor=actor, action="kexie.society_profile.changed", before=before, validate=full_clean_chinese
+        obj=profile,
+        actor=actor,
+        action="kexie.society_profile.changed",
+        before=before,
+        validate=full_clean_chinese,
     )
     _on_change()
     return profile

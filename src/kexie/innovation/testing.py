@@ -29,12 +29,18 @@ def build_innovation_world(world) -> dict:
     other_enterprise = org("兖州重工机械有限公司", "enterprise", orgs["yanzhou"], uscc=uscc(2, "370812"))
     water = org("中国水利学会", "society", orgs["city"])
     SocietyProfile.objects.create(
-        society=water, level="national", discipline="570", keywords="水资源、污水处理、节水灌溉、水环境治理",
+        society=water,
+        level="national",
+        discipline="570",
+        keywords="水资源、污水处理、节水灌溉、水环境治理",
         achievements="水利工程技术咨询,河湖治理,污水处理工艺",
     )
     machinery = org("山东省机械工程学会", "society", orgs["city"])
     SocietyProfile.objects.create(
-        society=machinery, level="provincial", discipline="460", keywords="数控机床、液压传动、智能制造",
+        society=machinery,
+        level="provincial",
+        discipline="460",
+        keywords="数控机床、液压传动、智能制造",
         achievements="机械装备设计制造、液压系统",
     )
     experts = {

@@ -21,6 +21,8 @@ DUPLICATE = "duplicate"
 TRUE_WORDS = {"T", "TRUE", "对", "正确", "是", "√", "1", "Y", "YES"}
 FALSE_WORDS = {"F", "FALSE", "错", "错误", "否", "×", "X", "0", "N", "NO"}
 MULTI_SPLIT = re.compile(r"[┋|,,;;、\s]+")
+SOFT_SPLIT = re.compile(r"[|;;、\s]+")
+WJX_SPLIT = re.compile(r"┋")
 KEY_PREFIX = re.compile(r"^([A-Za-z])(?:[.、．:：\s]|$)")
 
 
@@ -98,15 +100,22 @@ def parse_value(question, raw):
 
 def _parse_multiple(question, raw):
     if isinstance(raw, list | tuple | set):
-        parts = [str(p) for p in raw]
-    else:
-        text = str(raw).strip()
-        keys = {str(k).upper() for k, _ in question.options}
-        compact = text.replace(" ", "").upper()
-        if compact.isalpha() and compact.isascii() and set(compact) <= keys:
-            parts = list(compact)
-        else:
-            parts = [p for p in MULTI_SPLIT.split(text) if p]
+        return _resolve_all(question, [str(p) for p in raw])
+    text = str(raw).strip()
+    keys = {str(k).upper() for k, _ in question.options}
+    compact = text.replace(" ", "").upper()
+    if compact.isalpha() and compact.isascii() and set(compact) <= keys:
+        return _resolve_all(question, list(compact))
+    # 问卷星 joins chosen options with "┋"; option texts may themselves contain commas.
+    splitters = [WJX_SPLIT] if "┋" in text else [SOFT_SPLIT, MULTI_SPLIT]
+    for splitter in splitters:
+        value, problem = _resolve_all(question, [p for p in splitter.split(text) if p])
+        if problem is None:
+            return value, None
+    return None, OUT_OF_RANGE
+
+
+def _resolve_all(question, parts: list[str]):
     values = [_one_key(question, p) for p in parts]
     if not values or any(v is None for v in values):
         return None, OUT_OF_RANGE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -34,10 +35,10 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list], note
         ws.cell(row=1, column=1, value=note).alignment = Alignment(wrap_text=False)
         start = 3
     for j, name in enumerate(header, start=1):
-        ws.cell(row=start, column=j, value=name).font = Font(bold=True)
+        ws.cell(row=start, column=j, value=str(name)).font = Font(bold=True)
     for i, row in enumerate(rows, start=start + 1):
         for j, value in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=value)
+            ws.cell(row=i, column=j, value=str(value) if isinstance(value, Promise) else value)
     for j, name in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(j)].width = max(12, len(name) * 2 + 2)
     ws.freeze_panes = ws.cell(row=start + 1, column=1)

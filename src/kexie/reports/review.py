@@ -140,7 +140,9 @@ def build_review(period: Period, scope: Scope, *, title: str | None = None) -> R
     by_heading: dict[str, list] = {}
     for section in indicators.review_sections():
         by_heading.setdefault(section.heading, []).append(section)
-    ordered = sorted(by_heading, key=lambda h: REVIEW_HEADINGS.get(h, (min(s.order for s in by_heading[h]), h))[0])
+    ordered = sorted(
+        by_heading, key=lambda h: REVIEW_HEADINGS.get(h, (min(s.order for s in by_heading[h]), h))[0]
+    )
     number = 0
     for heading in ordered:
         content = []

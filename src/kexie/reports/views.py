@@ -22,8 +22,15 @@ CAMPAIGN_CODES = [
     "activities.campaign_activities", "activities.campaign_counties", "activities.campaign_units",
     "activities.campaign_departments",
 ]  # fmt: skip
-COUNTY_CODES = ["activities.by_county", "activities.participants", "activities.beneficiaries", "activities.pending"]
-DASHBOARD_CODES = sorted({*CARDS, *CAMPAIGN_CODES, *COUNTY_CODES, "activities.by_month", "activities.by_kind"})
+COUNTY_CODES = [
+    "activities.by_county",
+    "activities.participants",
+    "activities.beneficiaries",
+    "activities.pending",
+]
+DASHBOARD_CODES = sorted(
+    {*CARDS, *CAMPAIGN_CODES, *COUNTY_CODES, "activities.by_month", "activities.by_kind"}
+)
 
 
 def records_url(code: str, period, scope, dimension: str | None = None, key: str | None = None) -> str:
@@ -40,7 +47,11 @@ def _change(value, previous) -> float | None:
 
 
 def _card(row: dict, period, scope) -> dict:
-    return {**row, "change": _change(row["value"], row["previous"]), "url": records_url(row["code"], period, scope)}
+    return {
+        **row,
+        "change": _change(row["value"], row["previous"]),
+        "url": records_url(row["code"], period, scope),
+    }
 
 
 def _items(row: dict, dimension: str, period, scope) -> list[dict]:
@@ -57,7 +68,13 @@ def _filters_context(request, period, scope) -> dict:
     counties = sorted((code, name) for code, name, _p, level in scope.regions().values() if level == "county")
     year = period.last.year
     query = urlencode({**period.query(), **scope.query()})
-    return {"period": period, "scope": scope, "counties": counties, "years": range(year + 1, year - 6, -1), "query": query}
+    return {
+        "period": period,
+        "scope": scope,
+        "county_options": counties,
+        "years": range(year + 1, year - 6, -1),
+        "query": query,
+    }
 
 
 def _bad_request(exc: ValidationError) -> HttpResponse:
@@ -100,7 +117,9 @@ def _county_table(values: dict, period, scope) -> list[dict]:
     rows: dict[str, dict] = {}
     for index, code in enumerate(COUNTY_CODES):
         for item in _items(values[code], "county", period, scope):
-            row = rows.setdefault(item["key"], {"key": item["key"], "label": item["label"], "cells": [None] * len(COUNTY_CODES)})
+            row = rows.setdefault(
+                item["key"], {"key": item["key"], "label": item["label"], "cells": [None] * len(COUNTY_CODES)}
+            )
             row["cells"][index] = {**item, "change": _change(item["value"], item["previous"])}
     empty = {"value": 0, "previous": 0, "url": "", "change": None}
     for row in rows.values():
@@ -131,7 +150,9 @@ def indicator_list(request):
     for indicator, row in zip(indicators.all_indicators(), indicators.evaluate(period, scope), strict=True):
         rows.append({**_card(row, period, scope), "description": indicator.description,
                      "parts": {d: _items(row, d, period, scope) for d in indicator.dimensions}})  # fmt: skip
-    return render(request, "reports/indicator_list.html", {**_filters_context(request, period, scope), "rows": rows})
+    return render(
+        request, "reports/indicator_list.html", {**_filters_context(request, period, scope), "rows": rows}
+    )
 
 
 @login_required
@@ -219,7 +240,9 @@ def review_docx(request):
     except ValidationError as exc:
         return _bad_request(exc)
     content = write_docx(build_review(period, scope))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     filename = f"{period.label}工作综述.docx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
     return response

@@ -1,7 +1,8 @@
 """The annual review as a Word document laid out per GB/T 9704-2012 (党政机关公文格式).
 
 A4; top margin 37 mm, left 28 mm, type area 156 × 225 mm (right 26 mm, bottom 35 mm);
-22 lines of 28 characters: body 仿宋 3号 (16 pt) at a fixed line pitch of 28.95 pt; title
+22 lines of 28 characters: body 仿宋 3号 (16 pt, condensed 0.25 pt) at a fixed line pitch
+of 28.95 pt; title
 小标宋 2号 (22 pt); "一、" headings 黑体, "(一)" headings 楷体; page numbers "— 1 —" in
 宋体 4号 (14 pt), right on odd pages and left on even pages, one character in.
 
@@ -33,6 +34,7 @@ LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
+CHAR_CONDENSE_TWIPS = -5  # 1/20 pt: 16 pt − 0.25 pt ≈ 156 mm / 28
 
 
 def _fonts(run, east_asian: str, size, *, bold: bool = False) -> None:
@@ -47,6 +49,14 @@ def _fonts(run, east_asian: str, size, *, bold: bool = False) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), LATIN_FONT)
     fonts.set(qn("w:eastAsia"), east_asian)
+    if size == BODY_SIZE:  # 28 characters in 156 mm: each 16 pt character condensed by 0.25 pt
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CHAR_CONDENSE_TWIPS))
+        size_element = rpr.find(qn("w:sz"))
+        if size_element is not None:
+            size_element.addprevious(spacing)
+        else:
+            rpr.append(spacing)
 
 
 def _page_setup(document) -> None:
@@ -60,9 +70,8 @@ def _page_setup(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")  # 22 lines a page; 28 characters a line come from the run spacing
     grid.set(qn("w:linePitch"), str(int(LINE_PITCH.pt * 20)))
-    grid.set(qn("w:charSpace"), str(int((156 / 28 * 72 / 25.4 - BODY_SIZE.pt) * 4096)))  # 28 chars a line
     normal = document.styles["Normal"]
     normal.font.size = BODY_SIZE
     normal.font.name = LATIN_FONT
@@ -124,12 +133,14 @@ def write_docx(review: Review) -> bytes:
         if block.kind == "title":
             _paragraph(document, text, TITLE_FONT, TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
         elif block.kind == "subtitle":
-            _paragraph(document, text, HEADING2_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+            _paragraph(
+                document, text, HEADING2_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+            )
             _paragraph(document, "", BODY_FONT, BODY_SIZE)
         elif block.kind == "heading1":
-            _paragraph(document, text, HEADING1_FONT, BODY_SIZE)
+            _paragraph(document, text, HEADING1_FONT, BODY_SIZE).paragraph_format.keep_with_next = True
         elif block.kind == "heading2":
-            _paragraph(document, text, HEADING2_FONT, BODY_SIZE)
+            _paragraph(document, text, HEADING2_FONT, BODY_SIZE).paragraph_format.keep_with_next = True
         elif block.kind == "chart":
             _chart(document, review.values.get(block.chart))
         else:

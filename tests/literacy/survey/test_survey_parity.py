@@ -113,7 +113,9 @@ def _key(level, domain) -> tuple:
 def _close(actual: float, expected: float | None, what: str, case: str) -> None:
     if expected is None:
         return
-    assert math.isclose(actual, expected, rel_tol=REL, abs_tol=1e-12), f"{case}: {what} {actual!r} != R {expected!r}"
+    assert math.isclose(actual, expected, rel_tol=REL, abs_tol=1e-12), (
+        f"{case}: {what} {actual!r} != R {expected!r}"
+    )
 
 
 def _level_of(est: sv.Estimate, case: dict) -> str | None:
@@ -125,7 +127,9 @@ def _level_of(est: sv.Estimate, case: dict) -> str | None:
 CASES = REFERENCE["cases"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c['name']}-{c['fn']}-{c['var']}-{c.get('by')}" for c in CASES])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{c['name']}-{c['fn']}-{c['var']}-{c.get('by')}" for c in CASES]
+)
 def test_matches_r(case: dict) -> None:
     ours = {_key(_level_of(e, case), e.domain): e for e in run_case(case)}
     for row in case["rows"]:

@@ -1,12 +1,14 @@
 """Bulk database helpers for imports: batched creates/updates and look-ups, never a query per row."""
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import models
 
 BATCH_SIZE = 1000
-LOOKUP_CHUNK = 900  # stays under SQLite's bound-parameter limit
+LOOKUP_CHUNK = 900
+SQLITE_CACHE_KIB = 256 * 1024  # stays under SQLite's bound-parameter limit
 
 
 def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -26,11 +28,25 @@ def bulk_update(model: type[models.Model], objs: list[models.Model], fields: Seq
 
 
 def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> list[Any]:
-    """Rows of `queryset` whose `field` is in `values`, fetched in chunks."""
+    """Rows of `queryset` whose `field` (a plain column) is in `values`. The keys are matched with
+    plain SQL first (cheap even for 100,000 keys that mostly do not exist yet), and only the
+    records found are loaded through the ORM."""
+    from django.db import connection
+
+    model = queryset.model
     values = sorted({v for v in values if v not in (None, "")}, key=str)
+    table = connection.ops.quote_name(model._meta.db_table)
+    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    pks: list[Any] = []
+    with connection.cursor() as cursor:
+        for batch in chunks(values, LOOKUP_CHUNK):
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(f"SELECT {pk} FROM {table} WHERE {column} IN ({marks})", list(batch))
+            pks.extend(r[0] for r in cursor.fetchall())
     found: list[Any] = []
-    for batch in chunks(values, LOOKUP_CHUNK):
-        found.extend(queryset.filter(**{f"{field}__in": batch}))
+    for batch in chunks(pks, LOOKUP_CHUNK):
+        found.extend(queryset.filter(pk__in=batch))
     return found
 
 
@@ -81,6 +97,22 @@ def _adapter(field, connection):
     return None
 
 
+@contextlib.contextmanager
+def _large_cache(cursor, connection):
+    """SQLite's default page cache (2 MB) thrashes when many rows go into a table with several
+    indexes; give this connection a larger one for the duration of the insert."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    cursor.execute("PRAGMA cache_size")
+    previous = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """INSERT plain value tuples (columns `names`, attnames) with executemany: the fast path for
     large imports, skipping model instances. Callers give complete, validated values."""
@@ -95,7 +127,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
     converted = [i for i, a in enumerate(adapters) if a is not None]
     count = 0
     batch: list[Sequence[Any]] = []
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _large_cache(cursor, connection):
         for row in rows:
             if converted:
                 row = list(row)

@@ -145,7 +145,9 @@ def _normal_header(value: Any) -> str:
     return header
 
 
-def match_headers(columns: Sequence[Column], headers: Sequence[Any]) -> tuple[list[tuple[Column, int]], list[Problem]]:
+def match_headers(
+    columns: Sequence[Column], headers: Sequence[Any]
+) -> tuple[list[tuple[Column, int]], list[Problem]]:
     by_header = {col.header: col for col in columns}
     mapping: list[tuple[Column, int]] = []
     problems: list[Problem] = []
@@ -197,7 +199,7 @@ def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list
     return parsed
 
 
-def check_duplicates(rows: list[Row], header: str, key) -> dict[Any, Row]:
+def check_duplicates(rows: list[Row], header: str, key, shown=None) -> dict[Any, Row]:
     """Reject rows whose natural key repeats an earlier row of the file."""
     seen: dict[Any, Row] = {}
     for row in rows:
@@ -206,7 +208,8 @@ def check_duplicates(rows: list[Row], header: str, key) -> dict[Any, Row]:
             continue
         first = seen.get(value)
         if first is not None:
-            row.error(header, value if isinstance(value, str) else "", f"与第{first.number}行重复")
+            display = shown(value) if shown else (value if isinstance(value, str) else "")
+            row.error(header, display, f"与第{first.number}行重复")
         else:
             seen[value] = row
     return seen
@@ -245,7 +248,8 @@ def import_file(
     valid = [row for row in rows if row.ok]
     if rejected:
         result.error_workbook = writer.error_workbook(
-            headers, ((row.raw, ";".join(f"{h}:{r}" if h else r for h, _v, r in row.errors)) for row in rejected)
+            headers,
+            ((row.raw, ";".join(f"{h}:{r}" if h else r for h, _v, r in row.errors)) for row in rejected),
         )
         if not skip_invalid:
             result.seconds = time.perf_counter() - started

@@ -85,7 +85,9 @@ def _data_cell(ws, value: Any, date_style: str = "yyyy-mm-dd"):
     return value
 
 
-def write_help_sheet(workbook: Workbook, columns: Sequence[Column], ctx, kind_label: str, write_only: bool) -> None:
+def write_help_sheet(
+    workbook: Workbook, columns: Sequence[Column], ctx, kind_label: str, write_only: bool
+) -> None:
     ws = workbook.create_sheet(HELP_SHEET)
     rows = [
         [f"{kind_label}导入说明:第一个工作表“{DATA_SHEET}”的第1行为表头,请勿修改;红色表头为必填列。"],
@@ -137,8 +139,8 @@ def template_workbook(columns: Sequence[Column], ctx, kind_label: str) -> bytes:
         elif col.text:
             cell.number_format = "@"
     ws.freeze_panes = "A2"
-    _add_validations(workbook, ws, columns, ctx)
     write_help_sheet(workbook, columns, ctx, kind_label, write_only=False)
+    _add_validations(workbook, ws, columns, ctx)
     return _save(workbook)
 
 

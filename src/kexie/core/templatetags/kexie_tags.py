@@ -20,7 +20,9 @@ STATUS_CLASSES = {
 @register.simple_tag
 def status_badge(obj):
     css = STATUS_CLASSES.get(obj.status, "text-bg-light")
-    return format_html('<span class="badge {} status-{}">{}</span>', css, obj.status, obj.get_status_display())
+    return format_html(
+        '<span class="badge {} status-{}">{}</span>', css, obj.status, obj.get_status_display()
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -142,7 +142,7 @@ class MatchingEngine:
         if embeddings is None and self.encoder is not None:
             embeddings = self.encoder.encode_passages([p.plain_text() for p in profiles])
         for i, profile in enumerate(profiles):
-            self._add(profile, None if embeddings is None else embeddings[i])
+            self._add(profile, None if embeddings is None else embeddings[i], bulk=True)
         self.compact()
 
     def add(self, profile: Profile, embedding: np.ndarray | None = None) -> None:
@@ -162,11 +162,11 @@ class MatchingEngine:
         self._maybe_compact()
         return True
 
-    def _add(self, profile: Profile, embedding: np.ndarray | None) -> None:
+    def _add(self, profile: Profile, embedding: np.ndarray | None, bulk: bool = False) -> None:
         old = self._slot_of.pop(profile.id, None)
         if old is not None:
             self.index.remove(old)
-        slot = self.index.add(self.fields(profile))
+        slot = self.index.add(self.fields(profile), bulk=bulk)
         self._slot_of[profile.id] = slot
         self._ids.append(profile.id)
         n = self.index.n_slots
@@ -305,15 +305,9 @@ class MatchingEngine:
         exp_w = np.fromiter(expansion.values(), dtype=np.float64, count=len(expansion))
         best = np.argsort(-exp_w)[: cfg.prf_terms]
         exp_ids, exp_w = exp_ids[best], exp_w[best] / exp_w[best].sum()
-        merged: dict[int, float] = {}
-        base = qw / qw.sum()
-        for tid, w in zip(tids.tolist(), base.tolist(), strict=True):
-            merged[tid] = (1 - cfg.prf_weight) * w
-        for tid, w in zip(exp_ids.tolist(), exp_w.tolist(), strict=True):
-            merged[tid] = merged.get(tid, 0.0) + cfg.prf_weight * w
-        new_ids = np.fromiter(merged.keys(), dtype=np.int64, count=len(merged))
-        new_w = np.fromiter(merged.values(), dtype=np.float64, count=len(merged))
-        return self.index.score(new_ids, new_w)
+        # BM25 is linear in query weights: score(q') = (1-λ) score(q)/|q| + λ score(expansion).
+        expanded = self.index.score(exp_ids, exp_w)
+        return (1 - cfg.prf_weight) * first / qw.sum() + cfg.prf_weight * expanded
 
     def _discipline_prior(
         self, tids: np.ndarray, qw: np.ndarray, first: np.ndarray, pool: np.ndarray, excluded: list[int]
@@ -390,17 +384,20 @@ class _Centroids:
     def build(cls, index: SparseIndex, disc: np.ndarray, n_labels: int) -> _Centroids:
         n_terms = len(index.terms)
         idf = index.idf(np.arange(n_terms)) if n_terms else np.zeros(0)
-        rows = []
-        for slot in range(index.n_slots):
-            rows.append(cls._unit_vector(index, slot, idf))
-        lengths = [len(r[0]) for r in rows]
-        cols = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int32)
-        vals = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0)
-        row_disc = np.repeat(disc[: index.n_slots], lengths)
-        sums = sparse.csc_matrix((vals, (row_disc, cols)), shape=(n_labels, n_terms))
+        n = index.n_slots
+        if n == 0:
+            empty = sparse.csc_matrix((n_labels, n_terms))
+            return cls(empty, np.zeros(n_labels), np.zeros(n_labels), idf)
+        lengths = np.fromiter((len(t) for t in index.doc_terms), dtype=np.int64, count=n)
+        cols = np.concatenate(index.doc_terms)
+        vals = (1.0 + np.log(np.concatenate(index.doc_tfs).astype(np.float64))) * idf[cols]
+        docs = np.repeat(np.arange(n), lengths)
+        norms = np.sqrt(np.bincount(docs, weights=vals * vals, minlength=n))
+        vals = vals / np.where(norms > 0, norms, 1.0)[docs]
+        sums = sparse.csc_matrix((vals, (disc[:n][docs], cols)), shape=(n_labels, n_terms))
         sums.sum_duplicates()
         norms2 = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
-        counts = np.bincount(disc[: index.n_slots], minlength=n_labels).astype(np.float64)
+        counts = np.bincount(disc[:n], minlength=n_labels).astype(np.float64)
         return cls(sums, norms2, counts, idf)
 
     @staticmethod

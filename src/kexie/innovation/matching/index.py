@@ -9,6 +9,7 @@ average document length used by the main segment's length normalisation waits fo
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -58,22 +59,22 @@ class SparseIndex:
 
     def weighted_tf(self, fields: FieldTerms) -> tuple[np.ndarray, np.ndarray, float]:
         """BM25F: per-term tf summed over fields with field weights; returns (ids, tfs, length)."""
-        tf: dict[int, float] = {}
+        tf: dict[str, float] = {}
         length = 0.0
         for name, tokens in fields.items():
             weight = self.field_weights.get(name, 1.0)
-            if weight <= 0:
+            if weight <= 0 or not tokens:
                 continue
-            for token in tokens:
-                tid = self._term_id(token)
-                tf[tid] = tf.get(tid, 0.0) + weight
+            for token, count in Counter(tokens).items():
+                tf[token] = tf.get(token, 0.0) + weight * count
             length += weight * len(tokens)
-        ids = np.fromiter(tf.keys(), dtype=np.int32, count=len(tf))
+        ids = np.fromiter((self._term_id(t) for t in tf), dtype=np.int32, count=len(tf))
         tfs = np.fromiter(tf.values(), dtype=np.float32, count=len(tf))
         return ids, tfs, length
 
-    def add(self, fields: FieldTerms) -> int:
-        """Appends a document to the delta segment; returns its slot."""
+    def add(self, fields: FieldTerms, bulk: bool = False) -> int:
+        """Appends a document to the delta segment; returns its slot. ``bulk`` skips the delta
+        postings and live df: the caller must ``compact()`` before scoring."""
         ids, tfs, length = self.weighted_tf(fields)
         slot = self.n_slots
         self.n_slots += 1
@@ -83,10 +84,12 @@ class SparseIndex:
         self.alive = _grow(self.alive, self.n_slots)
         self.doc_len[slot] = length
         self.alive[slot] = True
-        self._df = _grow(self._df, len(self.terms))
-        np.add.at(self._df, ids, 1)
         self.n_live += 1
         self._total_len += length
+        if bulk:
+            return slot
+        self._df = _grow(self._df, len(self.terms))
+        self._df[ids] += 1  # ids are distinct within a document
         for tid, tf in zip(ids.tolist(), tfs.tolist(), strict=True):
             self._delta.setdefault(tid, []).append((slot, tf))
         return slot
@@ -96,7 +99,8 @@ class SparseIndex:
         if not self.alive[slot]:
             return
         self.alive[slot] = False
-        np.subtract.at(self._df, self.doc_terms[slot], 1)
+        self._df = _grow(self._df, len(self.terms))  # a bulk-added slot: compaction recounts df
+        self._df[self.doc_terms[slot]] -= 1
         self.n_live -= 1
         self._total_len -= self.doc_len[slot]
 
@@ -127,6 +131,7 @@ class SparseIndex:
     def _build_postings(self) -> None:
         n_terms = len(self.terms)
         if self.n_slots == 0:
+            self._df = np.zeros(n_terms, dtype=np.int64)
             self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
             self._post_docs = np.zeros(0, dtype=np.int32)
             self._post_sat = np.zeros(0, dtype=np.float32)
@@ -137,10 +142,11 @@ class SparseIndex:
         docs = np.repeat(np.arange(self.n_slots, dtype=np.int32), lengths)
         norm = self.k1 * (1 - self.b + self.b * self.doc_len / self.avgdl)
         sat = tfs * (self.k1 + 1) / (tfs + norm[docs])
+        self._df = np.bincount(tids, minlength=n_terms).astype(np.int64)
         order = np.argsort(tids, kind="stable")
         self._post_docs = docs[order]
         self._post_sat = sat[order].astype(np.float32)
-        counts = np.bincount(tids, minlength=n_terms)
+        counts = self._df
         self._indptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(counts, out=self._indptr[1:])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 try:  # rjieba is the fast Rust port; jieba is the slower pure-Python fallback.
     import rjieba as _rjieba
@@ -35,11 +36,10 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
-def _keep(token: str, stopwords: frozenset[str]) -> bool:
-    if not token or token in stopwords or _NUMERIC.match(token):
-        return False
-    if len(token) == 1:
-        # A lone Chinese character is usually a function word; lone letters are noise.
+@lru_cache(maxsize=500_000)
+def _shape_ok(token: str) -> bool:
+    # A lone Chinese character is usually a function word; lone letters are noise.
+    if len(token) < 2 or _NUMERIC.match(token):
         return False
     return any(_is_cjk(c) or c.isalnum() for c in token)
 
@@ -84,12 +84,8 @@ class Tokenizer:
         if not text:
             return []
         text = unicodedata.normalize("NFKC", text).lower()
-        out: list[str] = []
-        for raw in self._segment(text):
-            token = raw.strip()
-            if _keep(token, self.stopwords):
-                out.append(token)
-        return out
+        stop = self.stopwords
+        return [t for t in (raw.strip() for raw in self._segment(text)) if t not in stop and _shape_ok(t)]
 
     def __call__(self, text: str) -> list[str]:
         return self.tokenize(text)

@@ -190,16 +190,24 @@ def _greg_g(x: np.ndarray, w: np.ndarray, target: np.ndarray) -> tuple[np.ndarra
     return 1.0 + x @ (tinv @ (target - w @ x)), tinv
 
 
-def trim_weights(design: Design, lower: float = -np.inf, upper: float = np.inf, strict: bool = False):
-    """Trim weights to [lower, upper], spreading the trimmed amount over the untrimmed rows (R)."""
-    w = design.weights
+def _trimmed(w: np.ndarray, lower: float, upper: float) -> np.ndarray:
+    """Clip each column to [lower, upper] and spread what was cut over its untrimmed rows."""
     outside = (w < lower) | (w > upper)
-    if not outside.any():
-        return design
     new = np.clip(w, lower, upper)
-    new[~outside] += (w - new).sum() / (~outside).sum()
+    spread = (w - new).sum(axis=0) / np.maximum((~outside).sum(axis=0), 1)
+    return np.where(outside, new, new + spread)
+
+
+def trim_weights(design: Design, lower: float = -np.inf, upper: float = np.inf, strict: bool = False):
+    """Trim weights to [lower, upper], spreading the trimmed amount over the untrimmed rows (R).
+
+    On a replicate design each replicate column is trimmed in the same way as the full-sample weights.
+    """
+    w = design.weights
+    if not ((w < lower) | (w > upper)).any():
+        return design
     if isinstance(design, ReplicateDesign):
-        trimmed = design._with(new, design.repweights)
+        trimmed = design._with(_trimmed(w, lower, upper), _trimmed(design.repweights, lower, upper))
     else:
-        trimmed = design._with(new)
+        trimmed = design._with(_trimmed(w, lower, upper))
     return trim_weights(trimmed, lower, upper, strict=True) if strict else trimmed

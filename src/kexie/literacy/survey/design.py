@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import Data, SurveyError, encode, is_missing, numeric
+from .data import Data, SurveyError, column, encode, is_missing, numeric
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "adjust", "average", "certainty")
 SELF_REPRESENTING = 1e-7
@@ -105,8 +105,6 @@ class SurveyDesign:
         return len(next(iter(data.values())))
 
     def _codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        from .data import column
-
         values = column(self.data, name)
         if is_missing(values).any():
             raise SurveyError(
@@ -140,14 +138,6 @@ class SurveyDesign:
             self.ssu_psu[self.ssu] = self.psu
             self.n_ssu_i = np.bincount(self.ssu_psu, minlength=self.n_psu)
             self.psu_starts = _group_starts(self.ssu_psu, self.n_psu)
-
-    def _stage_popsize(self, name: str, group: np.ndarray, ngroups: int, sampled: np.ndarray) -> np.ndarray:
-        values = numeric(self.data, name)
-        if np.isnan(values).any():
-            raise SurveyError(f"fpc 列 “{name}” 有缺失值 (fpc column has missing values)", column=name)
-        first = np.full(ngroups, np.nan)
-        first[group] = values
-        return first
 
     def _build_fpc(self) -> None:
         self.pop1_h = np.full(self.n_strata, np.inf)

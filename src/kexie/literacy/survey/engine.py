@@ -37,7 +37,7 @@ class Request:
 class Result:
     estimate: np.ndarray
     variance: np.ndarray
-    vsrs: np.ndarray
+    vsrs: np.ndarray | None
     n_obs: np.ndarray
     df: np.ndarray
     n_rows: np.ndarray | None = None  # R's nrow() of each domain's subset design (Korn-Graubard)
@@ -46,10 +46,11 @@ class Result:
 
 def _sums(group: np.ndarray, ngroups: int, values: np.ndarray, cols: np.ndarray, ncols: int) -> np.ndarray:
     """ngroups x ncols totals of ``values``; rows with ``cols == -1`` are dropped."""
-    ok = cols >= 0
-    if not ok.all():
+    if cols.min(initial=0) < 0:
+        ok = cols >= 0
         group, values, cols = group[ok], values[ok], cols[ok]
-    flat = np.bincount(group * ncols + cols, weights=values, minlength=ngroups * ncols)
+    key = cols if ngroups == 1 else group * ncols + cols
+    flat = np.bincount(key, weights=values, minlength=ngroups * ncols)
     return flat.reshape(ngroups, ncols)
 
 
@@ -83,12 +84,18 @@ class Linearizer:
     def total(self, v: np.ndarray) -> np.ndarray:
         return self.grouped(v, np.zeros(len(v), dtype=np.int64), 1)[0]
 
-    def srs_variance(self) -> tuple[np.ndarray, np.ndarray]:
-        """R's deff denominator (SRS without replacement) and the number of rows in each domain."""
+    def domain_sizes(self) -> np.ndarray:
+        """Rows with non-zero weight in the domain of each statistic."""
+        req = self.req
+        rows = req.included & (self.w != 0)
+        return np.bincount(req.dom[rows], minlength=req.n_dom)[req.stat_dom].astype(float)
+
+    def srs_variance(self) -> np.ndarray:
+        """R's deff denominator: the variance under simple random sampling without replacement."""
         req, w = self.req, self.w
         zeros = np.zeros(len(w), dtype=np.int64)
         dom_in = np.where(req.included, req.dom, -1)
-        n_g = _sums(zeros, 1, (w != 0).astype(float), dom_in, req.n_dom)[0][req.stat_dom]
+        n_g = self.domain_sizes()
         big_n = _sums(zeros, 1, w, dom_in, req.n_dom)[0][req.stat_dom]
         s_aa = _sums(zeros, 1, w * req.a_val**2, req.a_col, req.n_stat)[0]
         if self.B is None:
@@ -103,7 +110,7 @@ class Linearizer:
         with np.errstate(divide="ignore", invalid="ignore"):
             var_u = (s_uu / big_n - (s_u / big_n) ** 2) * n_g / (n_g - 1)
             vsrs = var_u * big_n * (big_n - n_g) / n_g
-        return vsrs, n_g
+        return vsrs
 
 
 def _calibration_adjust(design: SurveyDesign, lin: Linearizer, groupings):
@@ -136,25 +143,29 @@ def _calibration_adjust(design: SurveyDesign, lin: Linearizer, groupings):
     return adjusted
 
 
+def _domain_rows(design: SurveyDesign, req: Request, codes: np.ndarray) -> np.ndarray:
+    rows = req.included & (design.weights != 0)
+    if rows.all():
+        return codes * req.n_dom + req.dom
+    return codes[rows] * req.n_dom + req.dom[rows]
+
+
 def domain_presence(design: SurveyDesign, req: Request) -> np.ndarray:
     """strata x domains: does the stratum hold a (non-zero weight) row of the domain?"""
-    rows = req.included & (design.weights != 0)
-    flat = np.bincount(
-        design.stratum[rows] * req.n_dom + req.dom[rows], minlength=design.n_strata * req.n_dom
-    ).reshape(design.n_strata, req.n_dom)
-    return flat > 0
+    size = design.n_strata * req.n_dom
+    flat = np.bincount(_domain_rows(design, req, design.stratum), minlength=size)
+    return flat.reshape(design.n_strata, req.n_dom) > 0
 
 
-def domain_degf(design: SurveyDesign, req: Request) -> np.ndarray:
+def domain_degf(design: SurveyDesign, req: Request, strata: np.ndarray | None = None) -> np.ndarray:
     """R's degf() of each domain's subset design: PSUs minus strata holding its rows."""
-    rows = req.included & (design.weights != 0)
-    psu = np.bincount(design.psu[rows] * req.n_dom + req.dom[rows], minlength=design.n_psu * req.n_dom)
-    strata = domain_presence(design, req)
+    psu = np.bincount(_domain_rows(design, req, design.psu), minlength=design.n_psu * req.n_dom)
+    strata = domain_presence(design, req) if strata is None else strata
     per_dom = (psu.reshape(design.n_psu, req.n_dom) > 0).sum(axis=0) - strata.sum(axis=0)
     return per_dom.astype(float)[req.stat_dom]
 
 
-def linearized(design: SurveyDesign, req: Request) -> Result:
+def linearized(design: SurveyDesign, req: Request, deff: bool = False) -> Result:
     lin = Linearizer(req, design.weights)
     present = domain_presence(design, req)
     design.check_lonely(present)
@@ -165,10 +176,11 @@ def linearized(design: SurveyDesign, req: Request) -> Result:
     var = design.stratified_variance(totals[0], present, req.stat_dom)
     if design.uses_second_stage:
         var = var + design.second_stage_variance(totals[1])
-    vsrs, n_g = lin.srs_variance()
+    vsrs = lin.srs_variance() if deff else None
+    n_g = lin.domain_sizes()
     # A calibrated design keeps every row when subset (R sets the weights to zero instead).
     n_rows = np.full(req.n_stat, float(design.n)) if design.calibrated else n_g
-    return Result(lin.estimate, var, vsrs, n_g, domain_degf(design, req), n_rows=n_rows)
+    return Result(lin.estimate, var, vsrs, n_g, domain_degf(design, req, present), n_rows=n_rows)
 
 
 def replicate_totals(weights: np.ndarray, values: np.ndarray, cols: np.ndarray, ncols: int) -> np.ndarray:

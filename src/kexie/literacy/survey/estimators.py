@@ -76,16 +76,20 @@ def _usable(values: np.ndarray, name: str, na_rm: bool) -> np.ndarray:
 
 
 def _numeric_request(design, dom, n_dom, num, den, ok) -> Request:
-    a_col = np.where(ok, dom, -1)
-    dom_in = np.where(ok, dom, -1)
+    if ok.all():
+        dom_in, a_val, b_val = dom, num, den
+    else:
+        dom_in = np.where(ok, dom, -1)
+        a_val = np.where(ok, num, 0.0)
+        b_val = None if den is None else np.where(ok, den, 0.0)
     return Request(
         dom=dom_in,
         n_dom=n_dom,
-        a_val=np.where(ok, num, 0.0),
-        a_col=a_col,
+        a_val=a_val,
+        a_col=dom_in,
         n_stat=n_dom,
         stat_dom=np.arange(n_dom),
-        b_val=None if den is None else np.where(ok, den, 0.0),
+        b_val=b_val,
     )
 
 
@@ -107,9 +111,9 @@ def _factor_request(design, dom, n_dom, values, ok, ratio: bool) -> tuple[Reques
 # -- evaluation -------------------------------------------------------------------------------------
 
 
-def _evaluate(design: Design, req: Request) -> Result:
+def _evaluate(design: Design, req: Request, deff: bool = False) -> Result:
     if isinstance(design, SurveyDesign):
-        return linearized(design, req)
+        return linearized(design, req, deff)
     lin = Linearizer(req, design.weights)
     reps = replicate_totals(design.repweights, req.a_val, req.a_col, req.n_stat)
     if req.b_val is not None:
@@ -118,7 +122,8 @@ def _evaluate(design: Design, req: Request) -> Result:
         with np.errstate(divide="ignore", invalid="ignore"):
             reps = reps / den
     var = design.variance(reps, lin.estimate)
-    vsrs, n_g = lin.srs_variance()
+    vsrs = lin.srs_variance() if deff else None
+    n_g = lin.domain_sizes()
     with np.errstate(divide="ignore", invalid="ignore"):
         logit_var = design.variance(_logit(reps), _logit(lin.estimate))
     return Result(lin.estimate, var, vsrs, n_g, _replicate_df(design, req), n_rows=n_g, logit_var=logit_var)
@@ -215,7 +220,7 @@ def svymean(design: Design, variable: str, *, by=None, na_rm=False, deff=False, 
     n_dom = 1 if domains is None else len(domains)
     ok = _usable(values, variable, na_rm)
     req = _numeric_request(design, dom, n_dom, numeric(design.data, variable), np.ones(design.n), ok)
-    return _package("mean", variable, None, domains, _evaluate(design, req), req, ci, level, deff)
+    return _package("mean", variable, None, domains, _evaluate(design, req, deff), req, ci, level, deff)
 
 
 def svytotal(design: Design, variable: str, *, by=None, na_rm=False, deff=False, ci="normal", level=0.95):
@@ -230,7 +235,7 @@ def svytotal(design: Design, variable: str, *, by=None, na_rm=False, deff=False,
         levels = None
     else:
         req, levels = _factor_request(design, dom, n_dom, values, ok, ratio=False)
-    return _package("total", variable, levels, domains, _evaluate(design, req), req, ci, level, deff)
+    return _package("total", variable, levels, domains, _evaluate(design, req, deff), req, ci, level, deff)
 
 
 def svyprop(design: Design, variable: str, *, by=None, na_rm=False, deff=False, ci="logit", level=0.95):
@@ -241,7 +246,7 @@ def svyprop(design: Design, variable: str, *, by=None, na_rm=False, deff=False, 
     n_dom = 1 if domains is None else len(domains)
     ok = _usable(values, variable, na_rm)
     req, levels = _factor_request(design, dom, n_dom, values, ok, ratio=True)
-    return _package("prop", variable, levels, domains, _evaluate(design, req), req, ci, level, deff)
+    return _package("prop", variable, levels, domains, _evaluate(design, req, deff), req, ci, level, deff)
 
 
 def svyratio(
@@ -264,7 +269,15 @@ def svyratio(
     num, den = numeric(design.data, numerator), numeric(design.data, denominator)
     req = _numeric_request(design, dom, n_dom, num, den, ok)
     return _package(
-        "ratio", f"{numerator}/{denominator}", None, domains, _evaluate(design, req), req, ci, level, deff
+        "ratio",
+        f"{numerator}/{denominator}",
+        None,
+        domains,
+        _evaluate(design, req, deff),
+        req,
+        ci,
+        level,
+        deff,
     )
 
 
@@ -343,7 +356,7 @@ def svyquantile(
                     level=f"{p:g}",
                     domain=None if domains is None else domains[g],
                     estimate=float(qhat[i, g]),
-                    se=(high - low) / (2 * crit),
+                    se=float((high - low) / (2 * crit)),
                     ci_low=low,
                     ci_high=high,
                     deff=None,

@@ -46,25 +46,30 @@ class ReplicateDesign:
         self.rho = rho
         self.calibrated = False
         self.cache: dict = {}
-        self.df = self._rank_df()
 
-    def _rank_df(self) -> float:
-        """R's degf(): rank of the replicate weight matrix minus one (computed on distinct rows)."""
-        return self._rank(self.repweights)
+    @property
+    def df(self) -> float:
+        """R's degf(): rank of the replicate weight matrix minus one (computed once, on demand)."""
+        if "df" not in self.cache:
+            self.cache["df"] = self._rank(self.repweights)
+        return self.cache["df"]
 
     def _with(self, weights: np.ndarray, repweights: np.ndarray) -> ReplicateDesign:
         new = copy.copy(self)
         new.weights = np.asarray(weights, dtype=np.float64)
         new.repweights = np.asarray(repweights, dtype=np.float64)
         new.calibrated = True
-        new.df = new._rank_df()
+        new.cache = {}
         return new
 
     def degf(self, rows: np.ndarray | None = None) -> float:
         """R's degf(); for a domain, that of the subset design (rank of its rows' replicate weights)."""
         if rows is None or rows.all():
             return self.df
-        return self._rank(self.repweights[rows])
+        key = ("rank", rows.tobytes())
+        if key not in self.cache:
+            self.cache[key] = self._rank(self.repweights[rows])
+        return self.cache[key]
 
     @staticmethod
     def _rank(matrix: np.ndarray) -> float:

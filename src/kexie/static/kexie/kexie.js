@@ -6,6 +6,10 @@
     if (msg && !window.confirm(msg)) { ev.preventDefault(); }
   }, true);
   document.addEventListener("change", function (ev) {
+    if (ev.target.matches("[data-template-link]")) {
+      var link = document.getElementById(ev.target.getAttribute("data-template-link"));
+      link.href = link.getAttribute("data-base") + "?kind=" + encodeURIComponent(ev.target.value);
+    }
     if (ev.target.matches("[data-check-all]")) {
       document.querySelectorAll("input[name='" + ev.target.getAttribute("data-check-all") + "']")
         .forEach(function (box) { box.checked = ev.target.checked; });

@@ -7,7 +7,9 @@ from kexie.core.imports.cli import add_actor_argument, add_kind_argument, resolv
 
 
 class Command(BaseCommand):
-    help = "导出数据: kexie export KIND FILE.xlsx [--year YYYY] [--as USERNAME](表头与导入模板相同,可原样导入)"
+    help = (
+        "导出数据: kexie export KIND FILE.xlsx [--year YYYY] [--as USERNAME](表头与导入模板相同,可原样导入)"
+    )
 
     def add_arguments(self, parser):
         add_kind_argument(parser)

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         add_kind_argument(parser)
         parser.add_argument("file", help=".xlsx 或 .csv 文件(UTF-8 或 GB18030)")
         parser.add_argument("--dry-run", action="store_true", help="只检查,不写入")
-        parser.add_argument("--skip-invalid", action="store_true", help="写入正确的行,有误的行另存为错误工作簿")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="写入正确的行,有误的行另存为错误工作簿"
+        )
         parser.add_argument("--errors", help="错误工作簿的路径(默认:FILE.errors.xlsx)")
         add_actor_argument(parser)
 

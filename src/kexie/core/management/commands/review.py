@@ -22,7 +22,9 @@ class Command(BaseCommand):
         from kexie.reports.word import write_docx
 
         try:
-            review = build_review(period_from(o["year"]), scope_from(SystemActor(), o["region"], o["org"]), title=o["title"])
+            review = build_review(
+                period_from(o["year"]), scope_from(SystemActor(), o["region"], o["org"]), title=o["title"]
+            )
         except (ValidationError, Http404) as exc:
             raise CommandError(";".join(getattr(exc, "messages", [str(exc)]))) from exc
         out = Path(o["out"])

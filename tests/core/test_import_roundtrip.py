@@ -1,0 +1,124 @@
+"""Templates (drop-downs, example row, 说明 sheet) and export → import → export round trips."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from kexie.activities.models import Activity, Campaign
+from kexie.activities.services import activity_submit, campaign_create
+from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
+from kexie.directory.models import Organisation, Person, Region
+from kexie.directory.services import organisation_create, person_create
+
+MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
+          "campaigns": Campaign}  # fmt: skip
+
+
+def run(actor, kind, data, filename="data.xlsx", **kwargs):
+    return import_file(actor=actor, kind=kind, fileobj=io.BytesIO(data), filename=filename, **kwargs)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_template_has_dropdowns_help_and_an_example_that_imports(personas, kind):
+    actor = personas["city_admin"]
+    data = template_bytes(actor=actor, kind=kind)
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["数据"]
+    headers = [c.value for c in ws[1]]
+    assert wb.sheetnames[:2] == ["数据", "说明"]
+    lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
+    assert lists, "coded columns get drop-downs"
+    assert all(v.sqref for v in lists)
+    assert any(c.value not in (None, "") for c in ws[2]), "row 2 holds an example"
+    help_rows = list(wb["说明"].iter_rows(min_row=5, values_only=True))
+    assert [r[0] for r in help_rows] == headers
+    assert all(r[1] in ("是", "否") for r in help_rows)
+    before = MODELS[kind].objects.count()
+    result = run(actor, kind, data, filename="template.xlsx")
+    assert result.ok, [p.message for p in result.errors]
+    assert result.created + result.updated == 1
+    assert MODELS[kind].objects.count() == before + result.created
+
+
+def test_long_lists_go_to_a_hidden_sheet(personas):
+    wb = load_workbook(io.BytesIO(template_bytes(actor=personas["city_admin"], kind="people")))
+    assert wb["选项"].sheet_state == "hidden"
+    formulas = [v.formula1 for v in wb["数据"].data_validations.dataValidation if v.type == "list"]
+    assert any(f.startswith("'选项'!") for f in formulas)  # 学科 has 62 entries
+    assert '"男,女"' in formulas
+
+
+def _populate(world, personas, make_activity):
+    admin = personas["city_admin"]
+    org = organisation_create(actor=admin, data={"name": "济宁市机械工程学会", "kind": "society",
+                                                 "contact_phone": "13912345678", "region": world.regions["370800"]})  # fmt: skip
+    person_create(actor=admin, data={"name": "张三", "unit": org, "phone": "13800001111", "gender": "M",
+                                     "id_number": "370811198502034562", "is_expert": True})  # fmt: skip
+    person_create(actor=admin, data={"name": "李四", "unit": world.orgs["rencheng"]})
+    campaign = campaign_create(
+        actor=admin, data={"name": "2020年全国科普日", "year": 2020, "start_date": dt.date(2020, 9, 1),
+                           "end_date": dt.date(2020, 9, 30)}, participating_units=[world.orgs["rencheng"], org],
+    )  # fmt: skip
+    campaign_create(
+        actor=personas["county_staff"], data={"name": "任城区科普进社区", "year": 2021,
+                                             "start_date": dt.date(2021, 3, 1), "end_date": dt.date(2021, 11, 30)},
+        participating_units=[org],
+    )  # fmt: skip
+    a = make_activity(campaign=campaign, venue="社区广场")
+    a.co_organisers.set([world.orgs["school"], org])
+    activity_submit(actor=personas["county_staff"], activity=a)
+    make_activity(title="学术年会", kind=world.kinds["academic_exchange"], start_date=dt.date(2021, 5, 1),
+                  end_date=dt.date(2021, 5, 2))  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("persona", ["city_admin", "county_staff"])
+def test_export_import_export_is_identical(world, personas, make_activity, kind, persona):
+    _populate(world, personas, make_activity)
+    actor = personas[persona]
+    if kind == "regions" and persona == "county_staff":
+        pytest.skip("only the top unit maintains regions")
+    first = export_rows(actor=actor, kind=kind)
+    count = MODELS[kind].objects.count()
+    result = run(actor, kind, first, filename="export.xlsx")
+    assert result.ok, [p.message for p in result.errors]
+    assert (result.created, result.updated) == (0, 0) and result.unchanged == result.rows > 0
+    assert MODELS[kind].objects.count() == count
+    assert export_rows(actor=actor, kind=kind) == first
+
+
+def test_roundtrip_through_csv(world, personas, make_activity):
+    _populate(world, personas, make_activity)
+    actor = personas["city_admin"]
+    first = export_rows(actor=actor, kind="activities", fmt="csv")
+    result = run(actor, "activities", first, filename="export.csv")
+    assert result.ok and result.unchanged == 2
+    assert export_rows(actor=actor, kind="activities", fmt="csv") == first
+
+
+def test_edited_export_updates_in_place(world, personas, make_activity):
+    _populate(world, personas, make_activity)
+    actor = personas["city_admin"]
+    wb = load_workbook(io.BytesIO(export_rows(actor=actor, kind="activities", year=2021)))
+    ws = wb["数据"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(row=2, column=headers.index("参与人数") + 1, value=999)
+    ws.cell(row=2, column=headers.index("协办单位") + 1, value="任城区二十里铺中学")
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = run(actor, "activities", buf.getvalue())
+    assert (result.created, result.updated) == (0, 1)
+    activity = Activity.objects.get(title="学术年会")
+    assert activity.participants == 999
+    assert [o.name for o in activity.co_organisers.all()] == ["任城区二十里铺中学"]
+    assert Activity.objects.count() == 2
+
+
+def test_export_year_filter(world, personas, make_activity):
+    _populate(world, personas, make_activity)
+    wb = load_workbook(io.BytesIO(export_rows(actor=personas["city_admin"], kind="activities", year=2020)))
+    values = list(wb["数据"].iter_rows(min_row=2, values_only=True))
+    assert [v[1] for v in values] == ["科普讲座进社区"]
+    assert values[0][3] == dt.datetime(2020, 9, 19)
