@@ -8,6 +8,13 @@ import pytest
 from kexie.testing import build_world
 
 
+def pytest_configure(config):
+    """A fast password hasher: PBKDF2's deliberate slowness is for production, not for tests."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class World:
     regions: dict

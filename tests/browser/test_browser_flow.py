@@ -73,7 +73,9 @@ def test_import_then_approve_in_review_queue(browser_page, live_server, world, t
     row = page.locator("tr", has_text="全国科普日主场活动")
     row.locator(".approve-button").click()  # HTMX swaps the row in place
     page.locator("tr", has_text="全国科普日主场活动").locator(".status-approved").wait_for()
-    assert page.locator("tr", has_text="全国科普日主场活动").inner_text().count("已通过") == 1
+    swapped = page.locator("tr", has_text="全国科普日主场活动")
+    assert swapped.count() == 1 and swapped.locator(".status-approved").count() == 1
+    assert "已通过“全国科普日主场活动”" in swapped.inner_text()
     assert Activity.objects.get(title="全国科普日主场活动").status == Status.APPROVED
     assert Activity.objects.get(title="科普进社区·健康讲座").status == Status.SUBMITTED
 

@@ -182,7 +182,7 @@ def test_api_permission_matrix(client, world, targets, endpoint, persona):
 @pytest.mark.parametrize("endpoint", sorted(AWAITING_ROWS), ids=lambda e: f"{e[0]} {e[1]}")
 def test_api_awaiting_rows_refuse_anonymous(client, db, endpoint):
     method, template = endpoint
-    url = re.sub(r"{code}", "x", re.sub(r"{action}", "x", re.sub(r"{\\w+_id}", "1", template)))
+    url = re.sub(r"{\w+_id}", "1", template).replace("{action}", "x").replace("{code}", "x")
     response = _call(client, method, url, {} if method != "GET" else None)
     assert response.status_code == 401, response.content.decode()
 

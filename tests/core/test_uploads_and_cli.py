@@ -22,7 +22,9 @@ def test_upload_type_size_and_magic_bytes():
 
 
 def test_createuser_command(world):
-    call_command("createuser", "newstaff", unit="任城区科学技术协会", role=["editor"], password="Jining-2020-ok")
+    call_command(
+        "createuser", "newstaff", unit="任城区科学技术协会", role=["editor"], password="Jining-2020-ok"
+    )
     user = User.objects.get(username="newstaff")
     assert user.unit == world.orgs["rencheng"] and user.has_perm("core.edit_records")
     with pytest.raises(CommandError, match="不存在"):
@@ -30,5 +32,7 @@ def test_createuser_command(world):
 
 
 def test_kexie_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "kexie.cli", "help"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kexie.cli", "help"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0 and "createuser" in result.stdout

@@ -11,12 +11,21 @@ import pytest
 from kexie.innovation.matching import MatchingEngine, Profile, RankConfig, SparseIndex, Tokenizer
 
 EXPERTS = [
-    Profile("e1", "张伟", "深度学习;图像识别", "计算机科学与技术", "研究卷积神经网络在医学图像识别与分割中的应用"),
+    Profile(
+        "e1", "张伟", "深度学习;图像识别", "计算机科学与技术", "研究卷积神经网络在医学图像识别与分割中的应用"
+    ),
     Profile("e2", "李娜", "水稻;遗传育种", "作物学", "水稻高产优质遗传育种与分子标记辅助选择"),
     Profile("e3", "王强", "桥梁;混凝土", "土木工程", "大跨度桥梁混凝土结构健康监测与损伤识别"),
     Profile("e4", "赵敏", "污水处理;膜分离", "环境科学与工程", "城市污水处理厂膜生物反应器脱氮除磷工艺"),
     Profile("e5", "陈杰", "锂电池;电极材料", "材料科学与工程", "锂离子电池高镍正极材料的制备与循环稳定性"),
-    Profile("s1", "济宁市人工智能学会", "人工智能;机器学习", "计算机科学与技术", "开展人工智能与机器学习学术交流", "society"),
+    Profile(
+        "s1",
+        "济宁市人工智能学会",
+        "人工智能;机器学习",
+        "计算机科学与技术",
+        "开展人工智能与机器学习学术交流",
+        "society",
+    ),
 ]
 
 
@@ -100,7 +109,10 @@ def test_compaction_keeps_rankings(engine):
 
 
 def test_incremental_scores_match_a_fresh_build():
-    docs = [Profile(f"p{i}", text=t) for i, t in enumerate(["电池 材料", "电池 电解液 电池", "桥梁 监测", "电解液 配方"])]
+    docs = [
+        Profile(f"p{i}", text=t)
+        for i, t in enumerate(["电池 材料", "电池 电解液 电池", "桥梁 监测", "电解液 配方"])
+    ]
     fresh = MatchingEngine()
     fresh.add_many(docs)
     grown = MatchingEngine()
@@ -134,14 +146,22 @@ def test_field_weights_prefer_keyword_hits():
         Profile("kw", keywords="区块链", text="一种数据存储方案"),
         Profile("tx", text="区块链 一种数据存储方案"),
     ]
-    eng = MatchingEngine(config=RankConfig(field_weights={"name": 1, "keywords": 3, "discipline": 1, "text": 1}))
+    eng = MatchingEngine(
+        config=RankConfig(field_weights={"name": 1, "keywords": 3, "discipline": 1, "text": 1})
+    )
     eng.add_many(docs)
     assert eng.rank("区块链", k=2, signals="bm25")[0].id == "kw"
 
 
 def test_discipline_prior_uses_corpus_labels():
-    docs = [Profile(f"a{i}", text=f"作物 产量 施肥 田间 试验 {w}", discipline="作物学") for i, w in enumerate("甲乙丙丁")]
-    docs += [Profile(f"b{i}", text=f"算法 网络 模型 训练 {w}", discipline="计算机科学与技术") for i, w in enumerate("甲乙丙丁")]
+    docs = [
+        Profile(f"a{i}", text=f"作物 产量 施肥 田间 试验 {w}", discipline="作物学")
+        for i, w in enumerate("甲乙丙丁")
+    ]
+    docs += [
+        Profile(f"b{i}", text=f"算法 网络 模型 训练 {w}", discipline="计算机科学与技术")
+        for i, w in enumerate("甲乙丙丁")
+    ]
     docs.append(Profile("c", text="小麦 品种 选育", discipline="作物学"))
     eng = MatchingEngine()
     eng.add_many(docs)
@@ -164,13 +184,17 @@ def test_dense_signal_with_given_embeddings(engine):
 CSL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "csl" / "csl-dev.csv"
 
 
-@pytest.mark.skipif(not CSL.exists(), reason="csl-dev.csv is absent (../shared/data/csl, evaluation data only)")
+@pytest.mark.skipif(
+    not CSL.exists(), reason="csl-dev.csv is absent (../shared/data/csl, evaluation data only)"
+)
 def test_quality_on_csl_dev_beats_bm25():
     import math
 
     with CSL.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    profiles = [Profile(str(i), r["title"], r["keywords"], r["discipline"], r["abstract"]) for i, r in enumerate(rows)]
+    profiles = [
+        Profile(str(i), r["title"], r["keywords"], r["discipline"], r["abstract"]) for i, r in enumerate(rows)
+    ]
     engine = MatchingEngine()
     engine.add_many(profiles)
     counts: dict[str, int] = {}

@@ -25,20 +25,52 @@ from kexie.innovation.search.engine import PatentSearchEngine
 
 DOCS = [
     PatentDoc(
-        "CN1A", "一种基于深度学习的图像识别方法", "利用卷积神经网络识别医学图像中的病灶", "1.一种图像识别方法",
-        ("中山大学",), ("张三",), ("G06V10/82", "G06N3/04"), date(2020, 1, 5), date(2021, 3, 1), "有效",
+        "CN1A",
+        "一种基于深度学习的图像识别方法",
+        "利用卷积神经网络识别医学图像中的病灶",
+        "1.一种图像识别方法",
+        ("中山大学",),
+        ("张三",),
+        ("G06V10/82", "G06N3/04"),
+        date(2020, 1, 5),
+        date(2021, 3, 1),
+        "有效",
     ),
     PatentDoc(
-        "CN2A", "一种锂离子电池正极材料", "高镍正极材料及其制备方法，提高电池循环稳定性", "1.一种正极材料",
-        ("某某电池有限公司",), (), ("H01M4/525",), date(2019, 6, 1), date(2020, 8, 9), "失效",
+        "CN2A",
+        "一种锂离子电池正极材料",
+        "高镍正极材料及其制备方法，提高电池循环稳定性",
+        "1.一种正极材料",
+        ("某某电池有限公司",),
+        (),
+        ("H01M4/525",),
+        date(2019, 6, 1),
+        date(2020, 8, 9),
+        "失效",
     ),
     PatentDoc(
-        "CN3A", "桥梁健康监测系统", "基于传感器网络的混凝土桥梁裂缝监测", "1.一种监测系统",
-        ("中山大学", "济宁市某研究院"), (), ("G01M5/00", "G06N3/08"), date(2022, 2, 2), date(2023, 5, 6), "有效",
+        "CN3A",
+        "桥梁健康监测系统",
+        "基于传感器网络的混凝土桥梁裂缝监测",
+        "1.一种监测系统",
+        ("中山大学", "济宁市某研究院"),
+        (),
+        ("G01M5/00", "G06N3/08"),
+        date(2022, 2, 2),
+        date(2023, 5, 6),
+        "有效",
     ),
     PatentDoc(
-        "CN4A", "一种医学图像分割装置", "采用神经网络对CT图像进行分割与识别", "1.一种分割装置",
-        ("某某医疗科技公司",), (), ("G06T7/11",), date(2023, 1, 1), date(2024, 2, 2), "审中",
+        "CN4A",
+        "一种医学图像分割装置",
+        "采用神经网络对CT图像进行分割与识别",
+        "1.一种分割装置",
+        ("某某医疗科技公司",),
+        (),
+        ("G06T7/11",),
+        date(2023, 1, 1),
+        date(2024, 2, 2),
+        "审中",
     ),
 ]
 
@@ -115,7 +147,8 @@ def test_update_and_delete(backend):
     backend.update(changed)
     assert backend.count() == 4
     assert backend.search("硬碳").ids == ["CN2A"]
-    assert backend.search("高镍").ids == []
+    assert backend.search("正极").ids == []
+    assert backend.search("高镍").ids == []  # no indexable term
     backend.delete("CN2A")
     backend.delete("missing")
     assert backend.count() == 3
@@ -154,8 +187,17 @@ def test_default_backend_is_tantivy_when_installed():
 
 # ------------------------------------------------------------------------------------------ normaliser
 def test_cnki_headers():
-    headers = ["SrcDatabase-来源库", "Author-作者", "Applicant-申请人", "Title-题名", "PubNo-公开号",
-               "PubTime-公开日期", "Summary-摘要", "Claims-主权项", "CLC-中图分类号"]
+    headers = [
+        "SrcDatabase-来源库",
+        "Author-作者",
+        "Applicant-申请人",
+        "Title-题名",
+        "PubNo-公开号",
+        "PubTime-公开日期",
+        "Summary-摘要",
+        "Claims-主权项",
+        "CLC-中图分类号",
+    ]
     mapping = normalize_headers(headers)
     assert mapping.columns["Title-题名"] == "title"
     assert mapping.columns["Applicant-申请人"] == "applicant"
@@ -167,13 +209,34 @@ def test_cnki_headers():
 
 
 def test_plain_chinese_headers_and_user_mapping():
-    headers = ["申请号", "公开（公告）号", "名称", "摘要", "主权项", "申请（专利权）人", "发明人", "IPC分类号",
-               "申请日", "公开日", "法律状态", "备注", "专利名称"]
+    headers = [
+        "申请号",
+        "公开（公告）号",
+        "名称",
+        "摘要",
+        "主权项",
+        "申请（专利权）人",
+        "发明人",
+        "IPC分类号",
+        "申请日",
+        "公开日",
+        "法律状态",
+        "备注",
+        "专利名称",
+    ]
     mapping = normalize_headers(headers, {"备注": None})
     assert mapping.columns == {
-        "申请号": "application_no", "公开（公告）号": "publication_no", "名称": "title", "摘要": "abstract",
-        "主权项": "claims", "申请（专利权）人": "applicant", "发明人": "inventors", "IPC分类号": "ipc",
-        "申请日": "application_date", "公开日": "publication_date", "法律状态": "legal_status",
+        "申请号": "application_no",
+        "公开（公告）号": "publication_no",
+        "名称": "title",
+        "摘要": "abstract",
+        "主权项": "claims",
+        "申请（专利权）人": "applicant",
+        "发明人": "inventors",
+        "IPC分类号": "ipc",
+        "申请日": "application_date",
+        "公开日": "publication_date",
+        "法律状态": "legal_status",
     }
     # The second title column and the ignored one are reported, not mapped.
     assert mapping.unknown == ["备注", "专利名称"]
@@ -189,8 +252,17 @@ def test_plain_chinese_headers_and_user_mapping():
 
 def test_rows_dates_and_ipc():
     mapping = normalize_headers(["公开号", "题名", "申请人", "分类号", "公开日"])
-    record = normalize_row({"公开号": " CN1A ", "题名": "一种装置", "申请人": "甲公司; 乙大学",
-                            "分类号": "G06F 16/35;A61B5/00", "公开日": "2025/3/25", "其他": "x"}, mapping)
+    record = normalize_row(
+        {
+            "公开号": " CN1A ",
+            "题名": "一种装置",
+            "申请人": "甲公司; 乙大学",
+            "分类号": "G06F 16/35;A61B5/00",
+            "公开日": "2025/3/25",
+            "其他": "x",
+        },
+        mapping,
+    )
     doc = PatentDoc.from_record(record)
     assert doc.id == "CN1A"
     assert doc.applicants == ("甲公司", "乙大学")
@@ -207,10 +279,14 @@ def test_rows_dates_and_ipc():
         PatentDoc.from_record({"title": "无编号"})
 
 
-SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "patents" / "patents-cnki-sample.csv"
+SAMPLE = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "patents" / "patents-cnki-sample.csv"
+)
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="patents-cnki-sample.csv is absent (../shared/data, evaluation only)")
+@pytest.mark.skipif(
+    not SAMPLE.exists(), reason="patents-cnki-sample.csv is absent (../shared/data, evaluation only)"
+)
 def test_quality_on_cnki_sample():
     with SAMPLE.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)

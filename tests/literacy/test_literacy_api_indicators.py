@@ -24,7 +24,9 @@ def test_api_results_for_the_city_and_404_outside_scope(client, personas, demo):
     assert data["n_valid"] == 480 and data["weighted"] is True
     overall = data["overall"]
     assert overall["ci_low"] < overall["share"] < overall["ci_high"]
-    assert [r["level"] for r in data["by_domain"]["county"]] == sorted(r["level"] for r in data["by_domain"]["county"])
+    assert [r["level"] for r in data["by_domain"]["county"]] == sorted(
+        r["level"] for r in data["by_domain"]["county"]
+    )
     assert len(data["by_domain"]["county"]) == 6
     listed = client.get("/api/v1/literacy/surveys").json()
     assert [s["name"] for s in listed] == [demo.name]
@@ -55,8 +57,13 @@ def test_indicators_respect_scope_and_county_region(personas, world, demo):
     outsider = {r["code"]: r for r in indicators.evaluate(Period.year(2020), Scope(personas["outsider"]))}
     assert outsider["literacy.rate"]["value"] is None and outsider["literacy.sample_size"]["value"] is None
     scope = Scope(personas["city_admin"], region_code="370811")
-    rows = {r["code"]: r for r in indicators.evaluate(Period.year(2020), scope, ["literacy.rate", "literacy.sample_size"])}
-    county = next(r for r in Survey.objects.get(pk=demo.pk).results["by_domain"]["county"] if r["level"] == "任城区")
+    rows = {
+        r["code"]: r
+        for r in indicators.evaluate(Period.year(2020), scope, ["literacy.rate", "literacy.sample_size"])
+    }
+    county = next(
+        r for r in Survey.objects.get(pk=demo.pk).results["by_domain"]["county"] if r["level"] == "任城区"
+    )
     assert rows["literacy.rate"]["value"] == round(county["share"] * 100, 2)
     assert rows["literacy.sample_size"]["value"] == 80
 
@@ -67,7 +74,13 @@ def test_indicator_records_are_the_valid_responses(personas, demo):
     records = indicator.records(Period.year(2020), scope, None, None)
     assert records.count() == 480
     assert indicator.records(Period.year(2020), scope, "county", "任城区").count() == 80
-    assert indicators.get("literacy.rate").records(Period.year(2020), scope, "sex", "女").filter(sex="男").count() == 0
+    assert (
+        indicators.get("literacy.rate")
+        .records(Period.year(2020), scope, "sex", "女")
+        .filter(sex="男")
+        .count()
+        == 0
+    )
 
 
 def test_review_sentence_names_counties_sample_and_rate(personas, demo):

@@ -27,7 +27,14 @@ def survey(world):
 
 def wjx_header() -> list[str]:
     """Headers as 问卷星 exports them: 序号, then "N、题目"."""
-    texts = ["您常住在哪个县市区?", "您的性别", "您的年龄(周岁)", "您的文化程度", "您的职业", "您常住在城镇还是农村?"]
+    texts = [
+        "您常住在哪个县市区?",
+        "您的性别",
+        "您的年龄(周岁)",
+        "您的文化程度",
+        "您的职业",
+        "您常住在城镇还是农村?",
+    ]
     texts += [text for _c, _d, _k, text, _o, _a in ITEMS]
     return ["序号", "提交答卷时间"] + [f"{i}、{t}" for i, t in enumerate(texts, start=1)]
 
@@ -88,7 +95,13 @@ def test_wjx_xlsx_import_flags_and_counts_every_problem(survey, personas):
     assert by_row[7].status == "duplicate" and "编号“1”" in by_row[7].flags[0]["message"]
     valid = by_row[2]
     assert valid.status == "valid" and valid.score == 100 and valid.literate
-    assert (valid.county, valid.sex, valid.age, valid.age_group, valid.education) == ("任城区", "女", 35, "30-39岁", "初中")
+    assert (valid.county, valid.sex, valid.age, valid.age_group, valid.education) == (
+        "任城区",
+        "女",
+        35,
+        "30-39岁",
+        "初中",
+    )
     assert AuditEntry.objects.filter(action="kexie.literacy_response.imported").count() == 1
 
 
@@ -132,7 +145,12 @@ def test_bad_mapping_is_refused_and_nothing_is_written(survey, personas):
     assert "“没有这一列”在文件表头中不存在" in " ".join(info.value.messages)
     with pytest.raises(ValidationError) as info:
         services.responses_import(
-            actor=personas["city_admin"], survey=survey, filename="x.csv", header=["序号"], rows=[["1"]], mapping={}
+            actor=personas["city_admin"],
+            survey=survey,
+            filename="x.csv",
+            header=["序号"],
+            rows=[["1"]],
+            mapping={},
         )
     assert "没有对应的列" in " ".join(info.value.messages)
     assert not Response.objects.filter(survey=survey).exists()

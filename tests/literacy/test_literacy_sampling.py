@@ -75,7 +75,9 @@ def test_bad_requests_are_refused_in_chinese():
 
 
 def test_stratified_selection_is_reproducible_with_a_seed():
-    frame = [("东县", f"东{i}", 100 + i * 10) for i in range(10)] + [("西县", f"西{i}", 50 + i) for i in range(6)]
+    frame = [("东县", f"东{i}", 100 + i * 10) for i in range(10)] + [
+        ("西县", f"西{i}", 50 + i) for i in range(6)
+    ]
     first = stratified_pps(frame, {"东县": 3, "西县": 2}, seed=42)
     again = stratified_pps(frame, {"东县": 3, "西县": 2}, seed=42)
     assert [(s, sel.unit) for s, sel in first] == [(s, sel.unit) for s, sel in again]

@@ -16,7 +16,9 @@ def answers_with(correct: set[str]) -> dict:
         if item.code in correct:
             out[item.code] = sorted(item.answer)
         else:
-            out[item.code] = ["Z"] if item.kind == scoring.MULTIPLE else ("F" if item.answer == {"T"} else "Z")
+            out[item.code] = (
+                ["Z"] if item.kind == scoring.MULTIPLE else ("F" if item.answer == {"T"} else "Z")
+            )
     return out
 
 
@@ -96,7 +98,9 @@ def test_three_quarters_right_is_literate_two_thirds_is_not():
 
 
 def test_config_from_dict_validates_weights_and_rules():
-    config = ScoringConfig.from_dict({"dimension_weights": {"knowledge": 40, "method": 20, "spirit": 20, "application": 20}})
+    config = ScoringConfig.from_dict(
+        {"dimension_weights": {"knowledge": 40, "method": 20, "spirit": 20, "application": 20}}
+    )
     assert config.dimension_weights["knowledge"] == 40
     with pytest.raises(ValueError, match="100"):
         ScoringConfig.from_dict({"dimension_weights": {"knowledge": 50}})

@@ -29,7 +29,15 @@ def get(client, user, name, *args):
     return client.get(reverse(name, args=args))
 
 
-STAFF_PAGES = ["survey_detail", "questionnaire", "responses", "responses_import", "margins", "results", "results_xlsx"]
+STAFF_PAGES = [
+    "survey_detail",
+    "questionnaire",
+    "responses",
+    "responses_import",
+    "margins",
+    "results",
+    "results_xlsx",
+]
 
 
 @pytest.mark.parametrize("page", STAFF_PAGES)
@@ -73,7 +81,17 @@ def test_xlsx_download_holds_every_table(client, personas, demo):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["总体", "分县市区", "分性别", "分年龄段", "分文化程度", "分城乡", "样本情况", "分县市区样本", "加权校准"]
+    assert book.sheetnames == [
+        "总体",
+        "分县市区",
+        "分性别",
+        "分年龄段",
+        "分文化程度",
+        "分城乡",
+        "样本情况",
+        "分县市区样本",
+        "加权校准",
+    ]
     counties = [row for row in book["分县市区"].iter_rows(min_row=4, values_only=True)]
     assert len(counties) == 6 and all(r[2] == 80 for r in counties)
     assert all(r[5] <= r[3] <= r[6] for r in counties)
@@ -87,7 +105,9 @@ def test_responses_page_counts_flags_and_filters(client, personas, demo):
     body = get(client, personas["city_admin"], "literacy:responses", demo.pk).content.decode()
     assert 'data-status="duplicate">2<' in body and 'data-status="valid">480<' in body
     client.force_login(personas["city_admin"])
-    body = client.get(reverse("literacy:responses", args=[demo.pk]), {"status": "out_of_range"}).content.decode()
+    body = client.get(
+        reverse("literacy:responses", args=[demo.pk]), {"status": "out_of_range"}
+    ).content.decode()
     assert "年龄 16 不在调查对象范围" in body and "年龄 74" in body
 
 
@@ -115,24 +135,35 @@ def test_margins_can_be_pasted(client, personas, county_survey):
     response = client.post(reverse("literacy:margins", args=[county_survey.pk]), {"text": text})
     assert response.status_code == 302
     assert county_survey.margins.count() == 2
-    response = client.post(reverse("literacy:margins", args=[county_survey.pk]), {"text": "任城区,男,18-29岁,城镇,abc"})
+    response = client.post(
+        reverse("literacy:margins", args=[county_survey.pk]), {"text": "任城区,男,18-29岁,城镇,abc"}
+    )
     assert "第 2 行“人口数”" in response.content.decode()
     assert county_survey.margins.count() == 2
 
 
 def test_interviewer_qr_codes(client, personas, county_survey):
-    interviewer = services.interviewer_create(actor=personas["county_staff"], survey=county_survey, name="王调查")
+    interviewer = services.interviewer_create(
+        actor=personas["county_staff"], survey=county_survey, name="王调查"
+    )
     client.force_login(personas["county_staff"])
     svg = client.get(reverse("literacy:interviewer_qr", args=[county_survey.pk, interviewer.pk, "svg"]))
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     png = client.get(reverse("literacy:interviewer_qr", args=[county_survey.pk, interviewer.pk, "png"]))
     assert png.content.startswith(b"\x89PNG")
     client.force_login(personas["outsider"])
-    assert client.get(reverse("literacy:interviewer_qr", args=[county_survey.pk, interviewer.pk, "svg"])).status_code == 404
+    assert (
+        client.get(
+            reverse("literacy:interviewer_qr", args=[county_survey.pk, interviewer.pk, "svg"])
+        ).status_code
+        == 404
+    )
 
 
 def test_mobile_form_one_question_per_screen_without_login(client, personas, county_survey):
-    interviewer = services.interviewer_create(actor=personas["county_staff"], survey=county_survey, name="王调查")
+    interviewer = services.interviewer_create(
+        actor=personas["county_staff"], survey=county_survey, name="王调查"
+    )
     token = interviewer.token
     start = client.get(reverse("literacy:form_start", args=[token]))
     assert start.status_code == 200 and "开始作答" in start.content.decode()
@@ -160,7 +191,9 @@ def test_mobile_form_one_question_per_screen_without_login(client, personas, cou
 
 def test_unknown_or_inactive_token_is_404(client, personas, county_survey):
     assert client.get(reverse("literacy:form_start", args=["nope"])).status_code == 404
-    interviewer = services.interviewer_create(actor=personas["county_staff"], survey=county_survey, name="停用")
+    interviewer = services.interviewer_create(
+        actor=personas["county_staff"], survey=county_survey, name="停用"
+    )
     interviewer.is_active = False
     interviewer.save()
     assert client.get(reverse("literacy:form_step", args=[interviewer.token, 1])).status_code == 404

@@ -17,11 +17,14 @@ def demo(world):
 def test_demo_survey_has_480_valid_respondents_in_six_counties_and_flagged_extras(demo):
     assert Response.objects.filter(survey=demo, status="valid").count() == 480
     counts = dict(
-        (s, Response.objects.filter(survey=demo, status=s).count()) for s in ("incomplete", "duplicate", "out_of_range")
+        (s, Response.objects.filter(survey=demo, status=s).count())
+        for s in ("incomplete", "duplicate", "out_of_range")
     )
     assert counts == {"incomplete": 2, "duplicate": 2, "out_of_range": 2}
     assert SampleUnit.objects.filter(survey=demo, selected=True).count() == len(COUNTIES) * PSUS_PER_COUNTY
-    per_county = {c: Response.objects.filter(survey=demo, status="valid", county=c).count() for c, *_ in COUNTIES}
+    per_county = {
+        c: Response.objects.filter(survey=demo, status="valid", county=c).count() for c, *_ in COUNTIES
+    }
     assert set(per_county.values()) == {PSUS_PER_COUNTY * PER_PSU}
 
 
@@ -99,13 +102,30 @@ def test_margins_input_is_checked_cell_by_cell(world, demo):
     from django.core.exceptions import ValidationError
 
     bad = [
-        {"county": "任城区", "sex": "男", "age_group": "18-29岁", "urban_rural": "城镇", "population": "1000"},
-        {"county": "任城区", "sex": "未知", "age_group": "18-29岁", "urban_rural": "城镇", "population": "10"},
+        {
+            "county": "任城区",
+            "sex": "男",
+            "age_group": "18-29岁",
+            "urban_rural": "城镇",
+            "population": "1000",
+        },
+        {
+            "county": "任城区",
+            "sex": "未知",
+            "age_group": "18-29岁",
+            "urban_rural": "城镇",
+            "population": "10",
+        },
         {"county": "任城区", "sex": "女", "age_group": "70-79岁", "urban_rural": "城镇", "population": "-3"},
         {"county": "任城区", "sex": "男", "age_group": "18-29岁", "urban_rural": "城镇", "population": "5"},
     ]
     with pytest.raises(ValidationError) as info:
         services.margins_replace(actor=world.users["city_admin"], survey=demo, rows=bad)
     text = " ".join(info.value.messages)
-    assert "第 3 行“性别”" in text and "第 4 行“年龄段”" in text and "第 4 行“人口数”" in text and "第 5 行" in text
+    assert (
+        "第 3 行“性别”" in text
+        and "第 4 行“年龄段”" in text
+        and "第 4 行“人口数”" in text
+        and "第 5 行" in text
+    )
     assert demo.margins.count() == len(census_margins())  # unchanged

@@ -152,8 +152,16 @@ class Activity(models.Model):
             models.Index(fields=["start_date", "id"], name="activity_date_id"),
             # Covers the indicator queries (kexie.activities.indicators): index-only scans.
             models.Index(
-                fields=["status", "start_date", "kind", "region", "participants", "volunteers", "beneficiaries",
-                        "reporting_unit"],
+                fields=[
+                    "status",
+                    "start_date",
+                    "kind",
+                    "region",
+                    "participants",
+                    "volunteers",
+                    "beneficiaries",
+                    "reporting_unit",
+                ],
                 name="activity_indicator_cover",
             ),  # fmt: skip
         ]

@@ -21,7 +21,11 @@ def _plain(value):
 
 def _is_noise(field, excluded: set[str]) -> bool:
     """Excluded fields and automatic timestamps (the entry has its own time)."""
-    return field.attname in excluded or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    return (
+        field.attname in excluded
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    )
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:

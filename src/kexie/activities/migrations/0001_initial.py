@@ -7,124 +7,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
+        ("directory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='编号')),
-                ('title', models.CharField(max_length=200, verbose_name='活动名称')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(verbose_name='结束日期')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('participants', models.PositiveIntegerField(default=0, verbose_name='参与人数')),
-                ('volunteers', models.PositiveIntegerField(default=0, verbose_name='志愿者人数')),
-                ('beneficiaries', models.PositiveIntegerField(default=0, verbose_name='受益人数')),
-                ('description', models.TextField(blank=True, verbose_name='活动简介')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('approved', '已通过'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('return_reason', models.TextField(blank=True, verbose_name='退回原因')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='上报时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('co_organisers', models.ManyToManyField(blank=True, related_name='co_organised_activities', to='directory.organisation', verbose_name='协办单位')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organised_activities', to='directory.organisation', verbose_name='主办单位')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.region', verbose_name='所在区划')),
-                ('reporting_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reported_activities', to='directory.organisation', verbose_name='填报单位')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="编号")),
+                ("title", models.CharField(max_length=200, verbose_name="活动名称")),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(verbose_name="结束日期")),
+                ("venue", models.CharField(blank=True, max_length=200, verbose_name="地点")),
+                ("participants", models.PositiveIntegerField(default=0, verbose_name="参与人数")),
+                ("volunteers", models.PositiveIntegerField(default=0, verbose_name="志愿者人数")),
+                ("beneficiaries", models.PositiveIntegerField(default=0, verbose_name="受益人数")),
+                ("description", models.TextField(blank=True, verbose_name="活动简介")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审核"),
+                            ("approved", "已通过"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("return_reason", models.TextField(blank=True, verbose_name="退回原因")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="上报时间")),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "co_organisers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="co_organised_activities",
+                        to="directory.organisation",
+                        verbose_name="协办单位",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organised_activities",
+                        to="directory.organisation",
+                        verbose_name="主办单位",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.region",
+                        verbose_name="所在区划",
+                    ),
+                ),
+                (
+                    "reporting_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reported_activities",
+                        to="directory.organisation",
+                        verbose_name="填报单位",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动',
-                'verbose_name_plural': '活动',
-                'ordering': ['-start_date', '-id'],
+                "verbose_name": "活动",
+                "verbose_name_plural": "活动",
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityAttachment',
+            name="ActivityAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=kexie.activities.models.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('is_photo', models.BooleanField(default=False, verbose_name='照片')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='activities.activity')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(upload_to=kexie.activities.models.attachment_path, verbose_name="文件"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("is_photo", models.BooleanField(default=False, verbose_name="照片")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="activities.activity",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
             },
         ),
         migrations.CreateModel(
-            name='ActivityKind',
+            name="ActivityKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=60, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('sort', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='activities.activitykind', verbose_name='上级类型')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=60, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                ("sort", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="activities.activitykind",
+                        verbose_name="上级类型",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '活动类型',
-                'verbose_name_plural': '活动类型',
-                'ordering': ['code'],
+                "verbose_name": "活动类型",
+                "verbose_name_plural": "活动类型",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='kind',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='activities.activitykind', verbose_name='活动类型'),
+            model_name="activity",
+            name="kind",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="activities.activitykind",
+                verbose_name="活动类型",
+            ),
         ),
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='名称')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('start_date', models.DateField(verbose_name='开始日期')),
-                ('end_date', models.DateField(verbose_name='结束日期')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('host_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hosted_campaigns', to='directory.organisation', verbose_name='主办单位')),
-                ('participating_units', models.ManyToManyField(blank=True, related_name='campaigns', to='directory.organisation', verbose_name='参与单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="名称")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("start_date", models.DateField(verbose_name="开始日期")),
+                ("end_date", models.DateField(verbose_name="结束日期")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "host_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hosted_campaigns",
+                        to="directory.organisation",
+                        verbose_name="主办单位",
+                    ),
+                ),
+                (
+                    "participating_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="campaigns",
+                        to="directory.organisation",
+                        verbose_name="参与单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专项活动',
-                'verbose_name_plural': '专项活动',
-                'ordering': ['-year', 'name'],
+                "verbose_name": "专项活动",
+                "verbose_name_plural": "专项活动",
+                "ordering": ["-year", "name"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='campaign',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='activities.campaign', verbose_name='所属专项活动'),
+            model_name="activity",
+            name="campaign",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="activities",
+                to="activities.campaign",
+                verbose_name="所属专项活动",
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['status', 'start_date'], name='activity_status_date'),
+            model_name="activity",
+            index=models.Index(fields=["status", "start_date"], name="activity_status_date"),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['reporting_unit', 'start_date'], name='activity_unit_date'),
+            model_name="activity",
+            index=models.Index(fields=["reporting_unit", "start_date"], name="activity_unit_date"),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['start_date', 'id'], name='activity_date_id'),
+            model_name="activity",
+            index=models.Index(fields=["start_date", "id"], name="activity_date_id"),
         ),
         migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='activity_dates_ordered'),
+            model_name="activity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))), name="activity_dates_ordered"
+            ),
         ),
     ]

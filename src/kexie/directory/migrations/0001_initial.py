@@ -5,139 +5,388 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='名称')),
-                ('short_name', models.CharField(blank=True, max_length=60, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('association', '科协'), ('society', '学会'), ('outreach_base', '科普教育基地'), ('enterprise', '企业'), ('university', '高校'), ('school', '学校'), ('hospital', '医院'), ('rural_tech_association', '农技协'), ('government_department', '政府部门'), ('research_institute', '科研院所'), ('media', '媒体'), ('other', '其他')], db_index=True, max_length=30, verbose_name='类型')),
-                ('association_level', models.CharField(blank=True, choices=[('city', '市级'), ('county', '县级'), ('town', '乡镇/街道'), ('enterprise', '企业'), ('university', '高校')], max_length=12, verbose_name='科协层级')),
-                ('path', models.CharField(db_index=True, default='', editable=False, max_length=255)),
-                ('uscc', models.CharField(blank=True, db_index=True, max_length=18, verbose_name='统一社会信用代码')),
-                ('uscc_checksum_ok', models.BooleanField(default=True, verbose_name='信用代码校验通过')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directory.organisation', verbose_name='上级单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="名称")),
+                ("short_name", models.CharField(blank=True, max_length=60, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("association", "科协"),
+                            ("society", "学会"),
+                            ("outreach_base", "科普教育基地"),
+                            ("enterprise", "企业"),
+                            ("university", "高校"),
+                            ("school", "学校"),
+                            ("hospital", "医院"),
+                            ("rural_tech_association", "农技协"),
+                            ("government_department", "政府部门"),
+                            ("research_institute", "科研院所"),
+                            ("media", "媒体"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "association_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("city", "市级"),
+                            ("county", "县级"),
+                            ("town", "乡镇/街道"),
+                            ("enterprise", "企业"),
+                            ("university", "高校"),
+                        ],
+                        max_length=12,
+                        verbose_name="科协层级",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, default="", editable=False, max_length=255)),
+                (
+                    "uscc",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=18, verbose_name="统一社会信用代码"
+                    ),
+                ),
+                ("uscc_checksum_ok", models.BooleanField(default=True, verbose_name="信用代码校验通过")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directory.organisation",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '组织',
-                'verbose_name_plural': '组织',
-                'ordering': ['path'],
+                "verbose_name": "组织",
+                "verbose_name_plural": "组织",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(blank=True, choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='出生年份')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='手机号码')),
-                ('id_number_encrypted', models.TextField(blank=True, editable=False)),
-                ('id_number_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
-                ('id_number_masked', models.CharField(blank=True, editable=False, max_length=18, verbose_name='身份证号码')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='职称')),
-                ('discipline', models.CharField(blank=True, choices=[('110', '数学'), ('120', '信息科学与系统科学'), ('130', '力学'), ('140', '物理学'), ('150', '化学'), ('160', '天文学'), ('170', '地球科学'), ('180', '生物学'), ('190', '心理学'), ('210', '农学'), ('220', '林学'), ('230', '畜牧、兽医科学'), ('240', '水产学'), ('310', '基础医学'), ('320', '临床医学'), ('330', '预防医学与公共卫生学'), ('340', '军事医学与特种医学'), ('350', '药学'), ('360', '中医学与中药学'), ('410', '工程与技术科学基础学科'), ('413', '信息与系统科学相关工程与技术'), ('416', '自然科学相关工程与技术'), ('420', '测绘科学技术'), ('430', '材料科学'), ('440', '矿山工程技术'), ('450', '冶金工程技术'), ('460', '机械工程'), ('470', '动力与电气工程'), ('480', '能源科学技术'), ('490', '核科学技术'), ('510', '电子与通信技术'), ('520', '计算机科学技术'), ('530', '化学工程'), ('535', '产品应用相关工程与技术'), ('540', '纺织科学技术'), ('550', '食品科学技术'), ('560', '土木建筑工程'), ('570', '水利工程'), ('580', '交通运输工程'), ('590', '航空、航天科学技术'), ('610', '环境科学技术及资源科学技术'), ('620', '安全科学技术'), ('630', '管理学'), ('710', '马克思主义'), ('720', '哲学'), ('730', '宗教学'), ('740', '语言学'), ('750', '文学'), ('760', '艺术学'), ('770', '历史学'), ('780', '考古学'), ('790', '经济学'), ('810', '政治学'), ('820', '法学'), ('830', '军事学'), ('840', '社会学'), ('850', '民族学与文化学'), ('860', '新闻学与传播学'), ('870', '图书馆、情报与文献学'), ('880', '教育学'), ('890', '体育科学'), ('910', '统计学')], max_length=3, verbose_name='学科')),
-                ('is_sci_worker', models.BooleanField(default=False, verbose_name='科技工作者')),
-                ('is_expert', models.BooleanField(default=False, verbose_name='专家')),
-                ('is_volunteer', models.BooleanField(default=False, verbose_name='志愿者')),
-                ('is_cadre', models.BooleanField(default=False, verbose_name='干部')),
-                ('is_grassroots_head', models.BooleanField(default=False, verbose_name='基层三长')),
-                ('profile', models.TextField(blank=True, verbose_name='简介/研究方向')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='managed_people', to='directory.organisation', verbose_name='管理单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=50, verbose_name="姓名")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True, choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="出生年份"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="手机号码")),
+                ("id_number_encrypted", models.TextField(blank=True, editable=False)),
+                (
+                    "id_number_hash",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=64),
+                ),
+                (
+                    "id_number_masked",
+                    models.CharField(blank=True, editable=False, max_length=18, verbose_name="身份证号码"),
+                ),
+                ("title", models.CharField(blank=True, max_length=50, verbose_name="职称")),
+                (
+                    "discipline",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("110", "数学"),
+                            ("120", "信息科学与系统科学"),
+                            ("130", "力学"),
+                            ("140", "物理学"),
+                            ("150", "化学"),
+                            ("160", "天文学"),
+                            ("170", "地球科学"),
+                            ("180", "生物学"),
+                            ("190", "心理学"),
+                            ("210", "农学"),
+                            ("220", "林学"),
+                            ("230", "畜牧、兽医科学"),
+                            ("240", "水产学"),
+                            ("310", "基础医学"),
+                            ("320", "临床医学"),
+                            ("330", "预防医学与公共卫生学"),
+                            ("340", "军事医学与特种医学"),
+                            ("350", "药学"),
+                            ("360", "中医学与中药学"),
+                            ("410", "工程与技术科学基础学科"),
+                            ("413", "信息与系统科学相关工程与技术"),
+                            ("416", "自然科学相关工程与技术"),
+                            ("420", "测绘科学技术"),
+                            ("430", "材料科学"),
+                            ("440", "矿山工程技术"),
+                            ("450", "冶金工程技术"),
+                            ("460", "机械工程"),
+                            ("470", "动力与电气工程"),
+                            ("480", "能源科学技术"),
+                            ("490", "核科学技术"),
+                            ("510", "电子与通信技术"),
+                            ("520", "计算机科学技术"),
+                            ("530", "化学工程"),
+                            ("535", "产品应用相关工程与技术"),
+                            ("540", "纺织科学技术"),
+                            ("550", "食品科学技术"),
+                            ("560", "土木建筑工程"),
+                            ("570", "水利工程"),
+                            ("580", "交通运输工程"),
+                            ("590", "航空、航天科学技术"),
+                            ("610", "环境科学技术及资源科学技术"),
+                            ("620", "安全科学技术"),
+                            ("630", "管理学"),
+                            ("710", "马克思主义"),
+                            ("720", "哲学"),
+                            ("730", "宗教学"),
+                            ("740", "语言学"),
+                            ("750", "文学"),
+                            ("760", "艺术学"),
+                            ("770", "历史学"),
+                            ("780", "考古学"),
+                            ("790", "经济学"),
+                            ("810", "政治学"),
+                            ("820", "法学"),
+                            ("830", "军事学"),
+                            ("840", "社会学"),
+                            ("850", "民族学与文化学"),
+                            ("860", "新闻学与传播学"),
+                            ("870", "图书馆、情报与文献学"),
+                            ("880", "教育学"),
+                            ("890", "体育科学"),
+                            ("910", "统计学"),
+                        ],
+                        max_length=3,
+                        verbose_name="学科",
+                    ),
+                ),
+                ("is_sci_worker", models.BooleanField(default=False, verbose_name="科技工作者")),
+                ("is_expert", models.BooleanField(default=False, verbose_name="专家")),
+                ("is_volunteer", models.BooleanField(default=False, verbose_name="志愿者")),
+                ("is_cadre", models.BooleanField(default=False, verbose_name="干部")),
+                ("is_grassroots_head", models.BooleanField(default=False, verbose_name="基层三长")),
+                ("profile", models.TextField(blank=True, verbose_name="简介/研究方向")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="managed_people",
+                        to="directory.organisation",
+                        verbose_name="管理单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['name', 'id'],
-                'permissions': [('view_personal_data', '可查看完整个人信息')],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["name", "id"],
+                "permissions": [("view_personal_data", "可查看完整个人信息")],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='行政区划代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('county', '县市区'), ('town', '乡镇街道')], max_length=10, verbose_name='级别')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='directory.region', verbose_name='上级区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="行政区划代码")),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("county", "县市区"),
+                            ("town", "乡镇街道"),
+                        ],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="directory.region",
+                        verbose_name="上级区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政区划',
-                'verbose_name_plural': '行政区划',
-                'ordering': ['code'],
+                "verbose_name": "行政区划",
+                "verbose_name_plural": "行政区划",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.region', verbose_name='所在区划'),
+            model_name="organisation",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="directory.region",
+                verbose_name="所在区划",
+            ),
         ),
         migrations.CreateModel(
-            name='Designation',
+            name="Designation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(default='科普教育基地', max_length=100, verbose_name='称号')),
-                ('level', models.CharField(choices=[('city', '市级'), ('province', '省级'), ('national', '国家级')], max_length=10, verbose_name='级别')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='命名年度')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('issuer', models.CharField(blank=True, max_length=100, verbose_name='命名单位')),
-                ('document_no', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='designations', to='directory.organisation', verbose_name='组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(default="科普教育基地", max_length=100, verbose_name="称号")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("city", "市级"), ("province", "省级"), ("national", "国家级")],
+                        max_length=10,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="命名年度")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                ("issuer", models.CharField(blank=True, max_length=100, verbose_name="命名单位")),
+                ("document_no", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="designations",
+                        to="directory.organisation",
+                        verbose_name="组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '命名认定',
-                'verbose_name_plural': '命名认定',
-                'ordering': ['-year', 'level'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'title', 'level', 'year'), name='designation_unique')],
+                "verbose_name": "命名认定",
+                "verbose_name_plural": "命名认定",
+                "ordering": ["-year", "level"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "title", "level", "year"), name="designation_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationYear',
+            name="OrganisationYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('has_party_organisation', models.BooleanField(default=False, verbose_name='建立党组织')),
-                ('member_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='会员数')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='directory.organisation', verbose_name='组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("has_party_organisation", models.BooleanField(default=False, verbose_name="建立党组织")),
+                ("member_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="会员数")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="directory.organisation",
+                        verbose_name="组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度情况',
-                'verbose_name_plural': '年度情况',
-                'ordering': ['-year'],
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'year'), name='org_year_unique')],
+                "verbose_name": "年度情况",
+                "verbose_name_plural": "年度情况",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organisation", "year"), name="org_year_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Affiliation',
+            name="Affiliation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('is_primary', models.BooleanField(default=True, verbose_name='主要单位')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='directory.organisation', verbose_name='单位')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='affiliations', to='directory.person', verbose_name='人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                ("is_primary", models.BooleanField(default=True, verbose_name="主要单位")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="directory.organisation",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="affiliations",
+                        to="directory.person",
+                        verbose_name="人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职',
-                'verbose_name_plural': '任职',
-                'constraints': [models.UniqueConstraint(fields=('person', 'organisation', 'role'), name='affiliation_unique')],
+                "verbose_name": "任职",
+                "verbose_name_plural": "任职",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "organisation", "role"), name="affiliation_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -271,8 +271,10 @@ class MatchingEngine:
         excluded = [self._slot_of[p] for p in exclude if p in self._slot_of]
         alive_others[excluded] = False
         text = _unit(self._prf(first, tids, qw, alive_others) if cfg.prf_weight > 0 else first)
-        use_dense = cfg.dense_weight > 0 and self._dense.shape[1] and (
-            query_embedding is not None or self.encoder is not None
+        use_dense = (
+            cfg.dense_weight > 0
+            and self._dense.shape[1]
+            and (query_embedding is not None or self.encoder is not None)
         )
         if use_dense:
             dense = _unit(self._dense_scores(query, query_embedding), lower=True)
@@ -334,7 +336,13 @@ class MatchingEngine:
         return prior
 
     def _top(
-        self, scores: np.ndarray, eligible: np.ndarray, k: int, query: Profile, tids: np.ndarray, qw: np.ndarray
+        self,
+        scores: np.ndarray,
+        eligible: np.ndarray,
+        k: int,
+        query: Profile,
+        tids: np.ndarray,
+        qw: np.ndarray,
     ) -> list[Match]:
         masked = np.where(eligible, scores, -np.inf)
         best = _top_slots(masked, k)
@@ -342,7 +350,9 @@ class MatchingEngine:
         idf = self.index.idf(tids) * qw if len(tids) else np.zeros(0)
         return [self._explain(int(slot), float(masked[slot]), query, tids, idf) for slot in best]
 
-    def _explain(self, slot: int, score: float, query: Profile, tids: np.ndarray, weights: np.ndarray) -> Match:
+    def _explain(
+        self, slot: int, score: float, query: Profile, tids: np.ndarray, weights: np.ndarray
+    ) -> Match:
         terms, tfs = self.index.doc_vector(slot)
         common, q_pos, d_pos = np.intersect1d(tids, terms, return_indices=True)
         order = np.argsort(-(weights[q_pos] * tfs[d_pos]))
@@ -439,7 +449,9 @@ class _Centroids:
             inside = terms < self.sums.shape[1]
             terms, vals = terms[inside], vals[inside]
             q_dense = dict(zip(tids.tolist(), q.tolist(), strict=True))
-            dots[d] -= sum(q_dense.get(t, 0.0) * v for t, v in zip(terms.tolist(), vals.tolist(), strict=True))
+            dots[d] -= sum(
+                q_dense.get(t, 0.0) * v for t, v in zip(terms.tolist(), vals.tolist(), strict=True)
+            )
             row = np.asarray(self.sums[d, terms].todense()).ravel() if len(terms) else np.zeros(0)
             norms2[d] += -2.0 * float(row @ vals) + float(vals @ vals)
             counts[d] -= 1

@@ -77,7 +77,9 @@ class Tokenizer:
     def _segment(self, text: str) -> list[str]:
         if _rjieba is not None:
             return self._seg.cut_for_search(text, True) if self.search_mode else self._seg.cut(text, True)
-        return list(self._seg.cut_for_search(text) if self.search_mode else self._seg.cut(text))  # pragma: no cover
+        return list(
+            self._seg.cut_for_search(text) if self.search_mode else self._seg.cut(text)
+        )  # pragma: no cover
 
     def tokenize(self, text: str) -> list[str]:
         """Returns index terms: lower-cased, stopwords, punctuation, numbers and single chars removed."""

@@ -1,6 +1,7 @@
 """Patent search behind a backend interface (no Django): tantivy by default, SQLite FTS5 beside it."""
 
 from .base import PatentAnalyzer, PatentDoc, PatentSearchBackend, SearchFilters, SearchHit, SearchPage
+from .engine import PatentSearchEngine, rerank_by_ipc
 from .fts5 import Fts5Backend
 from .normalize import (
     CANONICAL_FIELDS,
@@ -32,6 +33,7 @@ __all__ = [
     "PatentAnalyzer",
     "PatentDoc",
     "PatentSearchBackend",
+    "PatentSearchEngine",
     "SearchFilters",
     "SearchHit",
     "SearchPage",
@@ -42,6 +44,7 @@ __all__ = [
     "normalize_headers",
     "normalize_row",
     "parse_date",
+    "rerank_by_ipc",
     "split_ipc",
     "split_names",
 ]

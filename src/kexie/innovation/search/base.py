@@ -65,7 +65,9 @@ class SearchFilters:
 
     def __post_init__(self) -> None:
         if self.date_field not in ("publication_date", "application_date"):
-            raise ValueError(f"date_field must be publication_date or application_date, not {self.date_field}")
+            raise ValueError(
+                f"date_field must be publication_date or application_date, not {self.date_field}"
+            )
 
     @property
     def ipc(self) -> str | None:

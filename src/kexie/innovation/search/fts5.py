@@ -127,6 +127,8 @@ class Fts5Backend(PatentSearchBackend):
         self, query: str, filters: SearchFilters | None = None, limit: int = 10, offset: int = 0
     ) -> SearchPage:
         terms = self.analyzer.query_terms(query)
+        if query.strip() and not terms:
+            return SearchPage()  # only stopwords or single characters: nothing indexed matches
         where, params = self._filters(filters)
         if terms:
             match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
@@ -144,7 +146,10 @@ class Fts5Backend(PatentSearchBackend):
             sql = f"SELECT p.id, 0.0 AS s, p.ipc {base} ORDER BY p.pub_date DESC LIMIT ? OFFSET ?"
         rows = self.conn.execute(sql, [*args, limit, offset]).fetchall()
         total = self.conn.execute(f"SELECT count(*) {base}", args).fetchone()[0]
-        hits = [SearchHit(pid, -float(s) if terms else 0.0, tuple(c for c in ipc.split(";") if c)) for pid, s, ipc in rows]
+        hits = [
+            SearchHit(pid, -float(s) if terms else 0.0, tuple(c for c in ipc.split(";") if c))
+            for pid, s, ipc in rows
+        ]
         return SearchPage(hits=hits, total=total)
 
     @staticmethod

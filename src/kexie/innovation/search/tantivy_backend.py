@@ -51,7 +51,9 @@ class TantivyBackend(PatentSearchBackend):
         self.analyzer = analyzer or PatentAnalyzer()
         self.boosts = dict(boosts or DEFAULT_BOOSTS)
         self.schema = _schema()
-        self._index = tantivy.Index(self.schema, path=path, reuse=True) if path else tantivy.Index(self.schema)
+        self._index = (
+            tantivy.Index(self.schema, path=path, reuse=True) if path else tantivy.Index(self.schema)
+        )
         self._heap = heap_bytes
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
@@ -136,6 +138,8 @@ class TantivyBackend(PatentSearchBackend):
         self, query: str, filters: SearchFilters | None = None, limit: int = 10, offset: int = 0
     ) -> SearchPage:
         terms = self.analyzer.query_terms(query)
+        if query.strip() and not terms:
+            return SearchPage()  # only stopwords or single characters: nothing indexed matches
         clauses = [(tantivy.Occur.Must, q) for q in self._filter_queries(filters)]
         if terms:
             clauses.append((tantivy.Occur.Must, self._text_query(terms)))
@@ -152,7 +156,9 @@ class TantivyBackend(PatentSearchBackend):
         hits = []
         for score, addr in result.hits:
             stored = searcher.doc(addr)
-            hits.append(SearchHit(stored["id"][0], float(score) if terms else 0.0, tuple(stored["ipc_codes"])))
+            hits.append(
+                SearchHit(stored["id"][0], float(score) if terms else 0.0, tuple(stored["ipc_codes"]))
+            )
         return SearchPage(hits=hits, total=result.count)
 
     def _text_query(self, terms: list[str]) -> tantivy.Query:
@@ -160,7 +166,9 @@ class TantivyBackend(PatentSearchBackend):
         for term in terms:
             for name, boost in self.boosts.items():
                 q = tantivy.Query.term_query(self.schema, name, term)
-                should.append((tantivy.Occur.Should, tantivy.Query.boost_query(q, boost) if boost != 1 else q))
+                should.append(
+                    (tantivy.Occur.Should, tantivy.Query.boost_query(q, boost) if boost != 1 else q)
+                )
         return tantivy.Query.boolean_query(should)
 
     def _filter_queries(self, filters: SearchFilters | None) -> list[tantivy.Query]:

@@ -12,4 +12,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"kexie 正在运行: http://{options['host']}:{options['port']}/  (Ctrl-C 退出)")
-        call_command("runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True)
+        call_command(
+            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True
+        )
