@@ -114,6 +114,8 @@ SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0 if DEBUG else 0)
 SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", False)
 UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# A workbook is a zip: refuse one that would unpack to more than this (a "zip bomb").
+SPREADSHEET_MAX_UNPACKED_BYTES = env_int("KEXIE_SPREADSHEET_MAX_UNPACKED_MB", 1024) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 UPLOAD_ALLOWED_EXTENSIONS = env_list(
     "KEXIE_UPLOAD_EXTENSIONS", [".xlsx", ".csv", ".jpg", ".jpeg", ".png", ".pdf", ".docx"]
@@ -128,6 +130,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # kexie's own CSS/JS and the vendored assets
 # whitenoise serves the vendored assets straight from the package: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

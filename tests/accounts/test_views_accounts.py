@@ -2,12 +2,12 @@ import pytest
 from django.urls import reverse
 
 from kexie.accounts.models import ApiToken, User
+from kexie.accounts.services import api_token_create
 from kexie.testing import PASSWORD
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def fewer_failures(settings):
     settings.LOGIN_MAX_FAILURES = 3
 
 
@@ -88,3 +88,22 @@ def test_token_is_shown_once(client, personas):
     key = page.split('user-select-all">', 1)[1].split("<", 1)[0]
     assert ApiToken.hash_key(key) == token.key_hash
     assert key not in client.get(reverse("accounts:tokens")).content.decode()
+
+
+def test_revoked_token_stops_working_and_is_audited(client, personas):
+    from kexie.core.models import AuditEntry
+
+    client.force_login(personas["county_staff"])
+    created = client.post("/api/v1/accounts/tokens", {"name": "报表"}, content_type="application/json").json()
+    client.logout()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {created['key']}"}
+    assert client.get("/api/v1/accounts/me", **bearer).status_code == 200
+    other = personas["outsider"]
+    foreign, _key = api_token_create(actor=other, user=other, name="他人")
+    assert client.delete(f"/api/v1/accounts/tokens/{foreign.pk}", **bearer).status_code == 404
+    assert client.delete(f"/api/v1/accounts/tokens/{created['id']}", **bearer).status_code == 204
+    assert client.get("/api/v1/accounts/me", **bearer).status_code == 401
+    assert (
+        AuditEntry.objects.filter(action="kexie.api_token.revoked", object_id=str(created["id"])).count() == 1
+    )
+    assert not ApiToken.objects.get(pk=foreign.pk).revoked

@@ -1,17 +1,11 @@
 import datetime as dt
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kexie.activities.models import Activity, Status
 from kexie.activities.services import activity_submit
 from kexie.core.models import AuditEntry
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def login(client, user):

@@ -23,10 +23,6 @@ def browser_page(live_server, settings):
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    vendored = Path(settings.BASE_DIR) / "static"
-    if vendored not in [Path(p) for p in getattr(settings, "STATICFILES_DIRS", [])]:
-        # Until settings.py lists src/kexie/static in STATICFILES_DIRS (requested from the lead).
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), vendored]
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN")

@@ -28,11 +28,6 @@ ROWS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def activities_workbook(path):
     wb = Workbook()
     ws = wb.active

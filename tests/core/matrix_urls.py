@@ -2,14 +2,18 @@
 
 How to register your URLs (e.g. the reports engineer, namespace "reports"):
   1. Add `MATRIX["reports"] = [Case(...), ...]` below, one Case per named URL (two Cases for
-     the same name need distinct `label`s). `args` are keys of the `matrix_objects` fixture
-     in tests/core/test_permission_matrix.py (add objects there if you need new ones) or
-     literal values; `expect` maps persona → status (use the helpers: everyone(),
-     in_scope(), …). Anonymous users are expected to be redirected to the login page unless
-     `anonymous=` says otherwise.
-  2. Remove your namespace from PENDING_NAMESPACES. From then on
-     test_every_named_url_is_in_the_matrix fails when a URL of yours is not listed here.
-The REST API ("api") keeps its own matrix; Django's admin is exempt.
+     the same name need distinct `label`s). `args` are integers or keys of the objects the
+     case acts on: the `matrix_objects` fixture in tests/core/test_permission_matrix.py plus,
+     for reports/literacy/innovation, the records built by `literacy_targets()` and
+     `innovation_targets()` at the end of this file (add objects there if you need new ones).
+     A key naming a record stands for its pk; other values (tokens, codes) are used as they
+     are. `query` and the string values of `data` may name objects as "{key}" (their pk).
+     `expect` maps persona → status (use the helpers: everyone(), in_scope(), …). Anonymous
+     users are expected to be redirected to the login page unless `anonymous=` says otherwise.
+  2. Remove your namespace from PENDING_NAMESPACES (empty now: every namespace has its rows).
+     test_every_named_url_is_in_the_matrix fails when a URL is not listed here.
+The REST API ("api") keeps its own matrix (tests/core/test_api_permission_matrix.py, which
+shares the target records below); Django's admin is exempt.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 PERSONAS = ("city_admin", "county_staff", "society_secretary", "outsider")
 EXEMPT_NAMESPACES = {"admin", "api"}
 # Namespaces whose owners have not registered yet; the coverage test skips them.
-PENDING_NAMESPACES = {"reports", "literacy", "innovation"}
+PENDING_NAMESPACES: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ MATRIX["directory"] = [
     Case("directory:person_delete", in_scope(), args=("person",)),
     Case("directory:person_delete", in_scope(ok=302), args=("person",), method="post", label="confirm"),
     Case("directory:region_list", everyone()),
+    Case("directory:org_options", everyone(), query="name=organiser&org_q=任城"),
 ]
 
 MATRIX["activities"] = [
@@ -137,5 +142,337 @@ MATRIX["activities"] = [
 ]
 
 
+# Every dashboard figure is computed within the acting user's scope, so each page answers 200 to
+# everyone; narrowed to 任城区科协 (`org=`), it answers 404 outside that unit's scope.
+_REPORT_PAGES = (
+    ("reports:dashboard", (), "year=2020"),
+    ("reports:indicators", (), "year=2020"),
+    ("reports:records", ("indicator",), "year=2020&dimension=county&key=370811"),
+    ("reports:review", (), "year=2020"),
+    ("reports:review_docx", (), "year=2020"),
+)
+MATRIX["reports"] = [
+    case
+    for name, args, query in _REPORT_PAGES
+    for case in (
+        Case(name, everyone(), args=args, query=query),
+        Case(name, in_scope(), args=args, query=query + "&org={rencheng}", label="org"),
+    )
+]
+
+# The survey and its interviewer belong to 任城区科协. Every persona holds core.edit_records
+# and core.import_records, so no in-scope persona lacks a permission here. The mobile form
+# (/literacy/f/<token>/) is opened by whoever holds the interviewer's link, logged in or not.
+_COUNTY_MARGINS = "县市区,性别,年龄段,城乡,人口数\n任城区,男,18-29岁,城镇,64500\n任城区,女,18-29岁,城镇,63800"
+MATRIX["literacy"] = [
+    Case("literacy:survey_list", everyone()),
+    Case(
+        "literacy:survey_list",
+        everyone(302),
+        method="post",
+        data={
+            "name": "新的调查",
+            "year": "2021",
+            "literate_threshold": "70",
+            "min_age": "18",
+            "max_age": "69",
+        },
+        label="create",
+    ),
+    Case("literacy:survey_detail", in_scope(), args=("survey",)),
+    Case("literacy:questionnaire", in_scope(), args=("survey",)),
+    # The survey has responses: the sample questionnaire is refused with a message (redirect).
+    Case(
+        "literacy:questionnaire_load",
+        in_scope(ok=302),
+        args=("survey",),
+        method="post",
+        data={"counties": "任城区"},
+    ),
+    Case("literacy:frame_import", in_scope(ok=302), args=("survey",), method="post"),
+    Case(
+        "literacy:frame_select",
+        in_scope(ok=302),
+        args=("survey",),
+        method="post",
+        data={"allocation": "任城区=1", "seed": "7"},
+    ),
+    Case(
+        "literacy:interviewer_create",
+        in_scope(ok=302),
+        args=("survey",),
+        method="post",
+        data={"name": "王调查", "county": "任城区"},
+    ),
+    Case("literacy:interviewer_qr", in_scope(), args=("survey", "interviewer", "svg")),
+    Case("literacy:interviewer_qr", in_scope(), args=("survey", "interviewer", "png"), label="png"),
+    Case("literacy:responses", in_scope(), args=("survey",)),
+    Case("literacy:responses_import", in_scope(), args=("survey",)),
+    Case("literacy:responses_import", in_scope(), args=("survey",), method="post", label="no_file"),
+    Case("literacy:margins", in_scope(), args=("survey",)),
+    Case(
+        "literacy:margins",
+        in_scope(ok=302),
+        args=("survey",),
+        method="post",
+        data={"text": _COUNTY_MARGINS},
+        label="replace",
+    ),
+    Case("literacy:results", in_scope(), args=("survey",)),
+    Case("literacy:results_xlsx", in_scope(), args=("survey",)),
+    Case("literacy:form_start", everyone(), args=("token",), anonymous=200),
+    Case("literacy:form_start", everyone(302), args=("token",), method="post", anonymous=302, label="begin"),
+    Case("literacy:form_step", everyone(), args=("token", 1), anonymous=200),
+    Case(
+        "literacy:form_step",
+        everyone(302),
+        args=("token", 1),
+        method="post",
+        data={"answer": "A"},
+        anonymous=302,
+        label="answer",
+    ),
+    Case("literacy:form_done", everyone(), args=("token",), anonymous=200),
+    Case("literacy:form_start", everyone(404), args=("bad_token",), anonymous=404, label="bad_token"),
+    Case("literacy:form_step", everyone(404), args=("token", 99), anonymous=404, label="past_the_end"),
+]
+
+# Demands of 济宁智水 (an enterprise under 任城区科协): "demand" is only collected, "published" is
+# published and open to every logged-in unit, "confidential" is published but confidential.
+# Patents are reference data (not scoped); selection lists and saved searches belong to 任城区科协.
+MATRIX["innovation"] = [
+    Case("innovation:demand_list", everyone()),
+    Case("innovation:demand_create", everyone()),
+    Case("innovation:demand_detail", in_scope(), args=("demand",)),
+    Case("innovation:demand_detail", everyone(), args=("published",), label="published"),
+    Case("innovation:demand_detail", in_scope(), args=("confidential",), label="confidential"),
+    Case("innovation:demand_edit", in_scope(), args=("demand",)),
+    Case("innovation:demand_edit", in_scope(), args=("published",), label="published"),
+    Case("innovation:demand_edit", in_scope(), args=("demand",), method="post", label="invalid"),
+    Case("innovation:demand_action", in_scope(ok=302), args=("demand", "review"), method="post"),
+    Case(
+        "innovation:demand_action",
+        in_scope(ok=302),
+        args=("published", "close"),
+        method="post",
+        data={"reason": "企业已自行解决"},
+        label="published",
+    ),
+    # No such pipeline step: the URL names nothing (404), it is not a lack of permission.
+    Case(
+        "innovation:demand_action",
+        in_scope(ok=404),
+        args=("demand", "unknown_action"),
+        method="post",
+        label="unknown",
+    ),
+    Case("innovation:booklet", everyone(), args=(2020,)),
+    Case("innovation:agreement_attachment", in_scope(), args=("agreement",)),
+    Case("innovation:engagement_attachment", in_scope(), args=("engagement",)),
+    Case("innovation:visit_list", everyone()),
+    Case("innovation:forum_list", everyone()),
+    Case("innovation:forum_create", everyone()),
+    Case("innovation:forum_detail", in_scope(), args=("forum",)),
+    Case("innovation:forum_detail", in_scope(), args=("forum",), method="post", label="invalid"),
+    Case("innovation:society_list", everyone()),
+    Case("innovation:expert_detail", in_scope(), args=("expert",)),
+    Case(
+        "innovation:expert_detail",
+        in_scope(ok=302),
+        args=("expert",),
+        method="post",
+        data={"keywords": "污水处理、膜生物反应器"},
+        label="profile",
+    ),
+    Case("innovation:patent_search", everyone()),
+    Case("innovation:patent_search", everyone(), query="q=污水处理", label="query"),
+    # None of the personas is an enterprise: registration is refused with a message (redirect).
+    Case("innovation:patent_register", everyone(302), method="post", data={"interests": "污水处理"}),
+    Case("innovation:patent_import", everyone()),
+    Case(
+        "innovation:patent_select",
+        in_scope(ok=302),
+        method="post",
+        data={"selection_list": "{selection_list}", "patent": "{other_patent}"},
+    ),
+    Case(
+        "innovation:patent_select",
+        everyone(302),
+        method="post",
+        data={"selection_list": "new", "new_list_name": "新遴选清单", "patent": "{other_patent}"},
+        label="new_list",
+    ),
+    Case(
+        "innovation:saved_search_create", everyone(302), method="post", data={"name": "节水", "q": "节水灌溉"}
+    ),
+    Case("innovation:saved_search_run", in_scope(ok=302), args=("saved_search",)),
+    Case("innovation:patent_detail", everyone(), args=("patent",)),
+    Case("innovation:selection_list", everyone()),
+    Case("innovation:selection_detail", in_scope(), args=("selection_list",)),
+    Case("innovation:selection_export", in_scope(), args=("selection_list",)),
+    Case("innovation:selection_remove", in_scope(ok=302), args=("selection",), method="post"),
+]
+
+
 def all_cases() -> list[Case]:
     return [case for cases in MATRIX.values() for case in cases]
+
+
+# ---------------------------------------------------------------- target records
+# Shared by the web matrix (tests/core/test_permission_matrix.py) and the API matrix
+# (tests/core/test_api_permission_matrix.py). Everything is written through the apps' services,
+# as 任城区科协's staff, so the records belong to 任城区科协.
+
+PATENTS_CSV = (
+    "申请号,公开号,题名,摘要,申请人,发明人,IPC分类号,申请日,公开日,法律状态\n"
+    "CN202010000001.1,CN111000001A,一种污水处理膜生物反应器,用于高浓度有机污水处理的膜生物反应器,"
+    "济宁智水环境科技有限公司,王水清,C02F3/12,2020-01-05,2020-05-10,有效\n"
+    "CN202010000002.2,CN111000002A,节水灌溉滴灌带,一种农田节水灌溉用滴灌带,"
+    "兖州重工机械有限公司,李机工,A01G25/02,2020-02-01,2020-06-01,审中\n"
+)
+
+
+def literacy_targets(world) -> dict:
+    """A survey of 任城区科协 with the sample questionnaire, a sampling frame, census margins,
+    an interviewer (whose token opens the mobile form) and three valid responses."""
+    from kexie.literacy import services
+
+    staff = world.users["county_staff"]
+    survey = services.survey_create(actor=staff, data={"name": "任城区公民科学素质调查", "year": 2020})
+    services.questionnaire_load_sample(actor=staff, survey=survey, counties=["任城区"])
+    services.frame_import(
+        actor=staff,
+        survey=survey,
+        rows=[
+            {"name": "二十里铺街道", "county": "任城区", "population": 52000},
+            {"name": "唐口街道", "county": "任城区", "population": 38000},
+        ],
+    )
+    services.margins_replace(
+        actor=staff,
+        survey=survey,
+        rows=[
+            {"county": "任城区", "sex": sex, "age_group": "30-39岁", "urban_rural": "城镇", "population": n}
+            for sex, n in (("男", 64500), ("女", 63800))
+        ],
+    )
+    interviewer = services.interviewer_create(actor=staff, survey=survey, name="李调查", county="任城区")
+    questions = list(survey.questions.order_by("order"))
+    entries = [
+        {
+            "raw_answers": _answers(questions, sex=sex, age=age),
+            "external_id": str(n),
+            "interviewer": interviewer,
+        }
+        for n, (sex, age) in enumerate((("A", "35"), ("B", "36"), ("A", "38")), start=1)
+    ]
+    services.responses_create_bulk(actor=staff, survey=survey, entries=entries)
+    return {
+        "survey": survey,
+        "interviewer": interviewer,
+        "token": interviewer.token,
+        "bad_token": "no-such-token",
+        "svg": "svg",
+        "png": "png",
+    }
+
+
+def _answers(questions, *, sex: str, age: str) -> dict:
+    """Answers of a respondent in 任城区, 30-39, who answers every item correctly."""
+    given = {"county": "A", "sex": sex, "age": age}
+    answers = {}
+    for q in questions:
+        if q.background:
+            answers[q.code] = given.get(q.background, "A")
+        else:
+            answers[q.code] = ",".join(q.answer)
+    return answers
+
+
+def _pdf(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%kexie\n", content_type="application/pdf")
+
+
+def innovation_targets(world) -> dict:
+    """An enterprise under 任城区科协 with a visit and three demands (collected; published;
+    published but confidential), a forum with a signed agreement, an expert with a profile, a
+    society with a cooperation agreement, two patents, a selection list holding one of them and
+    a saved search, all of 任城区科协. Agreements and engagements carry a PDF attachment, so
+    settings.MEDIA_ROOT must point at a temporary folder."""
+    import datetime as dt
+
+    from kexie.directory.services import organisation_create, person_create
+    from kexie.innovation import patents, services
+    from kexie.innovation.models import Patent
+    from kexie.innovation.testing import demand_data, uscc
+
+    staff, admin = world.users["county_staff"], world.users["city_admin"]
+    rencheng = world.orgs["rencheng"]
+    enterprise = organisation_create(
+        actor=staff,
+        data={"name": "济宁智水环境科技有限公司", "kind": "enterprise", "parent": rencheng,
+              "region": world.regions["370811"], "uscc": uscc(1)},
+    )  # fmt: skip
+    visit = services.enterprise_visit_create(
+        actor=staff,
+        data={"enterprise": enterprise, "visited_on": dt.date(2020, 5, 8), "staff": "任城区科协 张三"},
+    )
+    demand = services.demand_create(actor=staff, data=demand_data(enterprise, visit=visit))
+    published = services.demand_create(
+        actor=staff, data=demand_data(enterprise, title="节水灌溉智能控制系统", keywords="节水灌溉、物联网")
+    )
+    confidential = services.demand_create(
+        actor=staff, data=demand_data(enterprise, title="膜组件清洗配方", is_confidential=True)
+    )
+    for d in (published, confidential):
+        services.demand_review(actor=staff, demand=d)
+        services.demand_publish(actor=staff, demand=d)
+    forum = services.forum_create(
+        actor=staff,
+        data={
+            "name": "任城区产学研合作对接会",
+            "kind": "industry_academia",
+            "held_on": dt.date(2020, 10, 16),
+        },
+    )
+    expert = person_create(
+        actor=staff,
+        data={"name": "孙清源", "unit": rencheng, "is_expert": True, "discipline": "570", "title": "高级工程师",
+              "profile": "污水处理工艺与水环境治理"},
+    )  # fmt: skip
+    services.expert_profile_set(actor=staff, person=expert, data={"keywords": "污水处理、脱氮除磷"})
+    society = organisation_create(
+        actor=staff,
+        data={
+            "name": "任城区水利学会",
+            "kind": "society",
+            "parent": rencheng,
+            "region": world.regions["370811"],
+        },
+    )
+    engagement = services.society_engagement_create(
+        actor=staff,
+        data={"society": society, "level": "city", "kind": "cooperation_agreement", "on": dt.date(2020, 7, 1),
+              "title": "节水技术合作协议", "attachment": _pdf("合作协议.pdf")},
+    )  # fmt: skip
+    agreement = services.agreement_create(
+        actor=staff,
+        data={"title": "污水处理工艺改进项目", "unit": enterprise, "forum": forum, "parties": "济宁智水、山东大学",
+              "amount": 120, "signed_on": dt.date(2020, 10, 16), "attachment": _pdf("签约协议.pdf")},
+    )  # fmt: skip
+    patents.patent_import(actor=admin, data=PATENTS_CSV.encode("utf-8-sig"), filename="专利.csv")
+    patent, other_patent = (Patent.objects.get(publication_no=no) for no in ("CN111000001A", "CN111000002A"))
+    selection_list = patents.selection_list_create(actor=staff, name="任城区遴选清单")
+    selection = patents.patent_select(actor=staff, selection_list=selection_list, patent=patent)
+    saved_search = patents.saved_search_create(
+        actor=staff, name="污水处理", query=patents.parse_patent_query({"q": "污水处理"})
+    )
+    return {
+        "enterprise": enterprise, "visit": visit, "demand": demand, "published": published,
+        "confidential": confidential, "forum": forum, "expert": expert, "patent": patent,
+        "other_patent": other_patent, "selection_list": selection_list, "selection": selection,
+        "saved_search": saved_search, "engagement": engagement, "agreement": agreement,
+        "review": "review", "close": "close", "unknown_action": "frobnicate",
+    }  # fmt: skip

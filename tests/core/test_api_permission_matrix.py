@@ -6,7 +6,10 @@ owns them, the society and 兖州区 (outsider) are out of scope (404), anonymou
 """
 
 import datetime as dt
+import importlib.util
 import re
+from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -14,6 +17,14 @@ from kexie.accounts.services import api_token_create
 from kexie.activities.services import activity_submit, campaign_create
 from kexie.api import api
 from kexie.directory.services import designation_create, person_create
+
+# The records of the reports, literacy and innovation rows are built by the same functions as
+# the web matrix's (tests/core/matrix_urls.py).
+_spec = importlib.util.spec_from_file_location(
+    "kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py")
+)
+web_matrix = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(web_matrix)
 
 PERSONAS = ("city_admin", "county_staff", "society_secretary", "outsider", "anonymous")
 IN_SCOPE = {
@@ -33,7 +44,7 @@ def in_scope(ok):
     return {p: (ok if code == 200 else code) for p, code in IN_SCOPE.items()}
 
 
-def activity_body(world):
+def activity_body(world, _targets):
     return {
         "title": "科普讲座",
         "kind_id": world.kinds["outreach.lecture"].pk,
@@ -45,9 +56,24 @@ def activity_body(world):
     }
 
 
+def demand_body(_world, targets):
+    return {
+        "enterprise_id": targets["enterprise"].pk,
+        "title": "印染废水深度处理",
+        "description": "印染废水色度高,需要深度处理与回用技术",
+        "industry": "节能环保",
+        "keywords": "印染废水、回用",
+    }
+
+
+def select_body(_world, targets):
+    return {"patent_ids": [targets["other_patent"].pk], "note": "可转化"}
+
+
 CAMPAIGN_BODY = {"name": "全国科普日2021", "year": 2021, "start_date": "2021-09-01", "end_date": "2021-09-30"}
 
-# (method, path template): (path params → target name, body, expected status by persona)
+# (method, path template[, label]): (path params → target name, body, expected status by persona
+# [, query parameters → target name]). A label tells apart two rows of the same endpoint.
 MATRIX = {
     ("GET", "/api/v1/core/audit-log"): (
         {}, None, {"city_admin": 200, "county_staff": 403, "society_secretary": 403, "outsider": 200, "anonymous": 401},
@@ -101,34 +127,76 @@ MATRIX = {
     ("POST", "/api/v1/activities/{activity_id}/return"): (
         {"activity_id": "submitted"}, {"reason": "参与人数有误"}, in_scope(200) | {"county_staff": 403},
     ),
+    # Figures are computed within the caller's scope; narrowed to 任城区科协 (org=) they answer 404
+    # outside it.
+    ("GET", "/api/v1/reports/indicators"): ({}, None, everyone(200), {"year": "year"}),
+    ("GET", "/api/v1/reports/indicators", "org"): (
+        {}, None, in_scope(200), {"year": "year", "org": "rencheng"},
+    ),
+    ("GET", "/api/v1/reports/indicators/{code}/records"): (
+        {"code": "indicator"}, None, everyone(200), {"year": "year", "dimension": "county_dimension", "key": "county"},
+    ),
+    ("GET", "/api/v1/reports/indicators/{code}/records", "org"): (
+        {"code": "indicator"}, None, in_scope(200), {"year": "year", "org": "rencheng"},
+    ),
+    ("GET", "/api/v1/literacy/surveys"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/literacy/surveys/{survey_id}/results"): ({"survey_id": "survey"}, None, in_scope(200)),
+    # "demand" is collected only; "published" is open to every logged-in unit; "confidential" is
+    # published but confidential (docs/innovation.md). Writes always need the owner's scope.
+    ("GET", "/api/v1/innovation/demands"): ({}, None, everyone(200)),
+    # The enterprise named in the body lies outside the society's and 兖州区's scope: a field
+    # error (services' require_unit_in_scope), as for every reference in a request body.
+    ("POST", "/api/v1/innovation/demands"): (
+        {}, demand_body, in_scope(201) | {"society_secretary": 422, "outsider": 422},
+    ),
+    ("GET", "/api/v1/innovation/demands/{demand_id}"): ({"demand_id": "demand"}, None, in_scope(200)),
+    ("GET", "/api/v1/innovation/demands/{demand_id}", "published"): (
+        {"demand_id": "published"}, None, everyone(200),
+    ),
+    ("GET", "/api/v1/innovation/demands/{demand_id}", "confidential"): (
+        {"demand_id": "confidential"}, None, in_scope(200),
+    ),
+    ("GET", "/api/v1/innovation/demands/{demand_id}/matches"): ({"demand_id": "demand"}, None, in_scope(200)),
+    ("GET", "/api/v1/innovation/demands/{demand_id}/matches", "published"): (
+        {"demand_id": "published"}, None, everyone(200),
+    ),
+    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}"): (
+        {"demand_id": "demand", "action": "review"}, {"note": "材料齐全"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "published"): (
+        {"demand_id": "published", "action": "close"}, {"reason": "企业已自行解决"}, in_scope(200),
+    ),
+    # An unknown action is a field error for the owner, and the demand stays hidden from the others.
+    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "unknown"): (
+        {"demand_id": "demand", "action": "unknown_action"}, {}, in_scope(422),
+    ),
+    ("GET", "/api/v1/innovation/experts/{person_id}/demands"): ({"person_id": "expert"}, None, in_scope(200)),
+    # Only an enterprise's own users register; none of the personas is one.
+    ("POST", "/api/v1/innovation/patents/registration"): (
+        {}, None, everyone(422), {"interests": "patent_interests"},
+    ),
+    # Patents are reference data, not scoped; association staff search without registering.
+    ("GET", "/api/v1/innovation/patents/search"): ({}, None, everyone(200), {"q": "patent_interests"}),
+    ("GET", "/api/v1/innovation/patents/{patent_id}"): ({"patent_id": "patent"}, None, everyone(200)),
+    ("GET", "/api/v1/innovation/selections"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/innovation/selections"): ({}, None, everyone(201), {"name": "new_list_name"}),
+    ("POST", "/api/v1/innovation/selections/{list_id}/patents"): (
+        {"list_id": "selection_list"}, select_body, in_scope(200),
+    ),
+    ("GET", "/api/v1/innovation/selections/{list_id}/export"): (
+        {"list_id": "selection_list"}, None, in_scope(200),
+    ),
 }  # fmt: skip
 
 
 # Endpoints of apps whose owners have not yet written their persona rows: only "anonymous
 # gets 401" is checked for these. Move each into MATRIX with its full row (and its targets).
-AWAITING_ROWS = {
-    ("GET", "/api/v1/reports/indicators"),
-    ("GET", "/api/v1/reports/indicators/{code}/records"),
-    ("GET", "/api/v1/literacy/surveys"),
-    ("GET", "/api/v1/literacy/surveys/{survey_id}/results"),
-    ("GET", "/api/v1/innovation/demands"),
-    ("POST", "/api/v1/innovation/demands"),
-    ("GET", "/api/v1/innovation/demands/{demand_id}"),
-    ("GET", "/api/v1/innovation/demands/{demand_id}/matches"),
-    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}"),
-    ("GET", "/api/v1/innovation/experts/{person_id}/demands"),
-    ("POST", "/api/v1/innovation/patents/registration"),
-    ("GET", "/api/v1/innovation/patents/search"),
-    ("GET", "/api/v1/innovation/patents/{patent_id}"),
-    ("GET", "/api/v1/innovation/selections"),
-    ("POST", "/api/v1/innovation/selections"),
-    ("POST", "/api/v1/innovation/selections/{list_id}/patents"),
-    ("GET", "/api/v1/innovation/selections/{list_id}/export"),
-}
+AWAITING_ROWS: set[tuple[str, str]] = set()
 
 
 @pytest.fixture
-def targets(world, make_activity):
+def targets(world, make_activity, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     staff = world.users["county_staff"]
     school = world.orgs["school"]
     submitted = make_activity(title="已上报的活动")
@@ -155,7 +223,49 @@ def targets(world, make_activity):
         "token": token,
         "region": world.regions["370811"],
         "year": 2020,
+        "rencheng": world.orgs["rencheng"],
+        "indicator": "activities.by_county",
+        "county_dimension": "county",
+        "county": "370811",
+        "patent_interests": "污水处理",
+        "new_list_name": "接口遴选清单",
+        "unknown_action": "frobnicate",
     }
+
+
+@pytest.fixture
+def literacy_targets(world):
+    return web_matrix.literacy_targets(world)
+
+
+@pytest.fixture
+def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
+    from kexie.innovation import patents, ranking
+
+    patents.reset_index()
+    ranking.reset()
+    yield web_matrix.innovation_targets(world)
+    patents.reset_index()
+    ranking.reset()
+
+
+# The records each app's rows act on, beyond `targets`. Reports count every app's records.
+APP_TARGETS = {
+    "literacy": ("literacy_targets",),
+    "innovation": ("innovation_targets",),
+    "reports": ("literacy_targets", "innovation_targets"),
+}
+
+
+def _targets_for(path: str, request, targets) -> dict:
+    found = dict(targets)
+    for fixture in APP_TARGETS.get(path.split("/")[3], ()):
+        found.update(request.getfixturevalue(fixture))
+    return found
+
+
+def _value(target):
+    return getattr(target, "pk", target)
 
 
 def _call(client, method, url, body):
@@ -164,13 +274,18 @@ def _call(client, method, url, body):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=lambda e: f"{e[0]} {e[1]}")
-def test_api_permission_matrix(client, world, targets, endpoint, persona):
-    method, template = endpoint
-    params, body, expected = MATRIX[endpoint]
-    url = template.format(**{name: getattr(targets[key], "pk", targets[key]) for name, key in params.items()})
+@pytest.mark.parametrize(
+    "endpoint", sorted(MATRIX), ids=lambda e: " ".join(e[:2]) + "".join(f"[{x}]" for x in e[2:])
+)
+def test_api_permission_matrix(client, world, targets, endpoint, persona, request):
+    method, template = endpoint[:2]
+    params, body, expected, *rest = MATRIX[endpoint]
+    found = _targets_for(template, request, targets)
+    url = template.format(**{name: _value(found[key]) for name, key in params.items()})
+    if rest:
+        url += "?" + urlencode({name: _value(found[key]) for name, key in rest[0].items()})
     if callable(body):
-        body = body(world)
+        body = body(world, found)
     if persona != "anonymous":
         client.force_login(world.users[persona])
     response = _call(client, method, url, body)
@@ -193,12 +308,12 @@ def _published() -> set[tuple[str, str]]:
 
 
 def test_matrix_covers_every_endpoint():
-    published, listed = _published(), set(MATRIX) | AWAITING_ROWS
+    published, listed = _published(), {endpoint[:2] for endpoint in MATRIX} | AWAITING_ROWS
     missing, stale = published - listed, listed - published
     assert not missing, f"API endpoints missing from the permission matrix: {sorted(missing)}"
     assert not stale, f"matrix rows for endpoints that no longer exist: {sorted(stale)}"
 
 
 def test_matrix_rows_name_every_persona():
-    for endpoint, (_params, _body, expected) in MATRIX.items():
+    for endpoint, (_params, _body, expected, *_query) in MATRIX.items():
         assert set(expected) == set(PERSONAS), endpoint

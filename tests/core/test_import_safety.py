@@ -195,3 +195,14 @@ def test_masked_id_for_a_new_person_is_rejected(personas):
     data = xlsx(["姓名", "身份证号码"], [["王五", "370811********4562"]])
     result = run(personas["county_staff"], "people", data)
     assert result.errors[0].header == "身份证号码" and "脱敏" in result.errors[0].reason
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_reading(personas, settings):
+    """A zip bomb: a few kilobytes that would unpack to megabytes of one repeated cell."""
+    data = xlsx(HEADERS, [row(f"B{i}") for i in range(3000)])
+    settings.SPREADSHEET_MAX_UNPACKED_BYTES = len(data)  # the sheet XML alone is far larger
+    result = run(personas["county_staff"], "activities", data)
+    assert not result.written and not Activity.objects.exists()
+    assert "解压后达" in result.errors[0].message and "请拆分后分批导入" in result.errors[0].message
+    settings.SPREADSHEET_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+    assert run(personas["county_staff"], "activities", data, dry_run=True).ok

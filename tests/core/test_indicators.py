@@ -124,3 +124,26 @@ def test_full_set_runs_a_fixed_number_of_queries(ledger, personas, make_activity
     for _ in range(5):
         make_activity()
     assert count_queries() == before <= len(indicators.all_indicators())
+
+
+def test_latest_year_is_the_last_with_records_in_the_scope(world, make_activity, personas):
+    staff, outsider, city = personas["county_staff"], personas["outsider"], personas["city_admin"]
+    this_year = dt.date.today().year
+
+    def approved(actor, year):
+        day = dt.date(year, 6, 1)
+        activity = make_activity(actor=actor, start_date=day, end_date=day, region=actor.unit.region)
+        activity_submit(actor=actor, activity=activity)
+        activity_approve(actor=city, activity=activity)
+
+    approved(staff, this_year - 5)
+    approved(outsider, this_year - 2)
+    draft_day = dt.date(this_year, 1, 2)
+    make_activity(actor=staff, start_date=draft_day, end_date=draft_day)  # a draft: never counts
+    codes = ["activities.by_county"]
+    assert indicators.latest_year(Scope(staff), codes, until=this_year) == this_year - 5
+    assert indicators.latest_year(Scope(outsider), codes, until=this_year) == this_year - 2
+    assert indicators.latest_year(Scope(city), codes, until=this_year) == this_year - 2
+    assert indicators.latest_year(Scope(city), codes, until=this_year - 3) == this_year - 5
+    assert indicators.latest_year(Scope(personas["society_secretary"]), codes, until=this_year) is None
+    assert indicators.latest_year(Scope(staff), codes, until=this_year, back=3) is None

@@ -1,6 +1,5 @@
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -9,11 +8,6 @@ from kexie.activities.models import Activity, Status
 from kexie.activities.services import activity_submit
 
 HEADERS = ["活动名称", "活动类型", "开始日期", "结束日期", "所在区划", "主办单位", "参与人数", "状态"]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def workbook(rows) -> SimpleUploadedFile:

@@ -7,11 +7,6 @@ from kexie.directory.services import organisation_create, person_create
 VALID_ID = "370811199001011237"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def valid_id_number() -> str:
     from kexie.core.validators import id_number_problem
 

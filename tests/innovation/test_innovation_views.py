@@ -161,3 +161,98 @@ def test_api_matches_and_search(demand, inno, personas, client):
     assert body["societies"][0]["name"] == "中国水利学会"
     client.force_login(personas["outsider"])
     assert client.get(f"/api/v1/innovation/demands/{demand.pk}").status_code == 404
+
+
+def test_ranked_expert_contacted_in_one_click(demand, inno, personas, login):
+    admin = personas["city_admin"]
+    services.demand_review(actor=admin, demand=demand)
+    services.demand_publish(actor=admin, demand=demand)
+    client = login(admin)
+    page = client.get(reverse("innovation:demand_detail", args=[demand.pk])).content.decode()
+    assert page.count('class="float-end quick-contact"') >= 2  # experts and societies
+    water = inno["experts"]["water"]
+    client.post(reverse("innovation:demand_action", args=[demand.pk, "matchmake"]), {"expert": water.pk})
+    demand.refresh_from_db()
+    assert demand.status == "matchmaking"
+    assert list(demand.contacts.values_list("expert", flat=True)) == [water.pk]
+    page = client.get(reverse("innovation:demand_detail", args=[demand.pk])).content.decode()
+    assert "已对接" in page and f"<td>{admin}</td>" in page.split("对接记录")[1]  # who recorded it
+
+
+def test_agreement_attachment_downloads_in_scope_only(demand, inno, personas, login, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    admin = personas["city_admin"]
+    services.demand_review(actor=admin, demand=demand)
+    services.demand_publish(actor=admin, demand=demand)
+    services.demand_matchmake(actor=admin, demand=demand, expert=inno["experts"]["water"])
+    services.demand_record_intention(actor=admin, demand=demand)
+    pdf = SimpleUploadedFile("协议.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    agreement = services.demand_sign(
+        actor=admin, demand=demand, data={"parties": "智水、王水清", "attachment": pdf}
+    )
+    url = reverse("innovation:agreement_attachment", args=[agreement.pk])
+    page = login(admin).get(reverse("innovation:demand_detail", args=[demand.pk])).content.decode()
+    assert url in page
+    response = login(personas["county_staff"]).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert login(personas["outsider"]).get(url).status_code == 404
+
+
+def test_enterprise_cannot_import_reference_patents(inno, personas, login):
+    from kexie.accounts.roles import Role
+    from kexie.testing import _user
+
+    enterprise_admin = _user("zhishui_admin", inno["enterprise"], [Role.ADMIN])
+    assert enterprise_admin.has_perm("core.import_records")
+    client = login(enterprise_admin)
+    assert client.get(reverse("innovation:patent_import")).status_code == 403
+    assert "导入专利数据" not in client.get(reverse("innovation:patent_search")).content.decode()
+    assert (
+        "导入专利数据"
+        in login(personas["city_admin"]).get(reverse("innovation:patent_search")).content.decode()
+    )
+
+
+def test_typed_list_name_makes_a_new_list_and_next_stays_on_site(inno, personas, login):
+    from kexie.innovation.models import PatentSelectionList
+
+    patent = Patent.objects.create(publication_no="CN1A", title="污水处理膜组件", legal_status="有效")
+    staff = personas["county_staff"]
+    client = login(staff)
+    first = client.post(
+        reverse("innovation:patent_select"),
+        {"selection_list": "new", "new_list_name": "甲", "patent": [patent.pk]},
+    )
+    existing = PatentSelectionList.objects.get(name="甲")
+    assert first["Location"] == reverse("innovation:selection_detail", args=[existing.pk])
+    # the drop-down still shows list 甲, but a new name was typed: a new list
+    client.post(
+        reverse("innovation:patent_select"),
+        {"selection_list": existing.pk, "new_list_name": "乙", "patent": [patent.pk]},
+    )
+    assert PatentSelectionList.objects.get(name="乙").selections.count() == 1
+    # nothing ticked: no empty list is left behind, and `next` cannot leave the site
+    response = client.post(
+        reverse("innovation:patent_select"),
+        {"selection_list": "new", "new_list_name": "丙", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("innovation:patent_search")
+    assert not PatentSelectionList.objects.filter(name="丙").exists()
+
+
+def test_booklet_button_offers_the_latest_year_with_demands(demand, personas, login):
+    page = login(personas["city_admin"]).get(reverse("innovation:demand_list")).content.decode()
+    assert reverse("innovation:booklet", args=[2020]) in page
+    page = (
+        login(personas["city_admin"]).get(reverse("innovation:demand_list"), {"year": 2019}).content.decode()
+    )
+    assert reverse("innovation:booklet", args=[2019]) in page
+
+
+def test_unknown_pipeline_step_is_404(demand, personas, login):
+    response = login(personas["city_admin"]).post(
+        reverse("innovation:demand_action", args=[demand.pk, "frobnicate"])
+    )
+    assert response.status_code == 404

@@ -153,6 +153,32 @@ def test_field_weights_prefer_keyword_hits():
     assert eng.rank("区块链", k=2, signals="bm25")[0].id == "kw"
 
 
+def test_excluding_a_profile_added_since_compaction(engine):
+    """Ranking a demand edited since the last compaction excludes its own (delta) slot: that slot is
+    not in the discipline centroids and may hold terms the snapshot does not know."""
+    demand = Profile(
+        "d9", "石墨烯量子点荧光探针", "量子点;荧光", "材料科学与工程", "新型碳量子点的合成", "demand"
+    )
+    engine.add(demand)
+    matches = engine.rank(demand, k=3, exclude=["d9"])
+    assert "d9" not in ids(matches)
+    assert matches[0].id == "e5"  # the prior still reads 材料科学与工程 from the corpus
+
+
+def test_explanation_shows_longest_form_and_no_discipline_words():
+    eng = MatchingEngine()
+    eng.add_many([
+        Profile("e1", "赵敏", "膜分离", "环境科学技术及资源科学技术", "城市污水处理厂污水处理工艺"),
+        Profile("e2", "李娜", "水稻", "作物学", "水稻育种"),
+    ])  # fmt: skip
+    query = Profile("q", text="现有污水处理工艺提标改造", discipline="环境科学技术及资源科学技术")
+    top = eng.rank(query, k=1)[0]
+    assert top.id == "e1"
+    assert "污水处理" in top.shared_terms
+    assert "污水" not in top.shared_terms and "处理" not in top.shared_terms
+    assert "科学技术" not in top.shared_terms and top.shared_discipline == "环境科学技术及资源科学技术"
+
+
 def test_discipline_prior_uses_corpus_labels():
     docs = [
         Profile(f"a{i}", text=f"作物 产量 施肥 田间 试验 {w}", discipline="作物学")

@@ -168,3 +168,16 @@ def test_recommendations_from_enterprise_demands(imported, inno, personas):
     services.demand_create(actor=personas["city_admin"], data=demand_data(inno["enterprise"]))
     recommended = patents.recommend_patents(enterprise=inno["enterprise"], k=2)
     assert recommended and recommended[0].publication_no in {"CN111000001A", "CN110000003B"}
+
+
+def test_patent_committed_after_a_sync_is_not_missed(imported, inno):
+    """A patent saved before a sync started but committed after it has an earlier `updated_at`."""
+    from django.utils import timezone
+
+    user = inno["enterprise_user"]
+    patents.patent_registration_create(actor=user)
+    assert patents.patent_search(actor=user, query=patents.PatentQuery(q="光伏清扫机器人")).patents == []
+    late = timezone.now() - patents.SYNC_OVERLAP / 2
+    Patent.objects.filter(publication_no="CN111000002A").update(title="光伏板清扫机器人", updated_at=late)
+    hits = patents.patent_search(actor=user, query=patents.PatentQuery(q="光伏清扫机器人"))
+    assert [p.publication_no for p in hits.patents] == ["CN111000002A"]

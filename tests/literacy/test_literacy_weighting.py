@@ -129,3 +129,41 @@ def test_margins_input_is_checked_cell_by_cell(world, demo):
         and "第 5 行" in text
     )
     assert demo.margins.count() == len(census_margins())  # unchanged
+
+
+def test_levels_follow_their_natural_order(demo):
+    from kexie.literacy.codes import AGE_GROUPS, EDUCATIONS
+
+    results = estimate(demo)
+    assert [r.level for r in results.by_domain["education"]] == EDUCATIONS
+    assert [r.level for r in results.by_domain["age_group"]] == AGE_GROUPS
+    assert [r.level for r in results.by_domain["county"]] == [c for c, *_ in COUNTIES]
+
+
+def test_a_share_of_zero_gets_an_exact_interval_not_a_point(demo):
+    """Nobody literate in a group: SE 0, but the 95% CI is Clopper-Pearson on the group's n."""
+    from kexie.literacy.estimation import clopper_pearson
+
+    results = estimate(demo)
+    zero = [r for rows in results.by_domain.values() for r in rows if r.share == 0.0]
+    assert zero, "the demo has a group without literate respondents (小学及以下)"
+    for row in zero:
+        assert row.se == 0.0 and row.ci_low == 0.0
+        assert row.ci_high == pytest.approx(1 - 0.025 ** (1 / row.n), rel=1e-9)
+        assert row.mean_score is not None
+    assert any("Clopper-Pearson" in note for note in results.notes)
+    low, high = clopper_pearson(40, 40)
+    assert high == 1.0 and low == pytest.approx(0.025 ** (1 / 40), rel=1e-9)
+    low, high = clopper_pearson(3, 10)
+    assert 0 < low < 0.3 < high < 1
+
+
+def test_cached_results_of_an_older_method_are_recomputed(demo):
+    from kexie.literacy.estimation import METHOD_VERSION
+    from kexie.literacy.models import Survey
+
+    first = survey_results(demo)
+    assert first["method"] == METHOD_VERSION
+    Survey.objects.filter(pk=demo.pk).update(results={**first, "method": METHOD_VERSION - 1, "n_valid": -1})
+    demo.refresh_from_db()
+    assert survey_results(demo)["n_valid"] == 480

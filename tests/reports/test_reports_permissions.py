@@ -62,3 +62,23 @@ def test_bad_parameters_answer_in_chinese(client, personas):
     assert client.get(reverse("reports:records", args=["no.such"]), {"year": 2020}).status_code == 404
     api = client.get("/api/v1/reports/indicators", {"start": "2020-01-01"})
     assert api.status_code == 422
+
+
+@pytest.mark.parametrize("query,message", [
+    ({"dimension": "colour", "key": "red"}, "没有分列“colour”"),
+    ({"dimension": "county"}, "须同时填写"),
+    ({"key": "370811"}, "须同时填写"),
+])  # fmt: skip
+def test_bad_drill_down_parameters_answer_in_chinese(client, personas, query, message):
+    client.force_login(personas["city_admin"])
+    page = client.get(reverse("reports:records", args=["activities.by_county"]), {"year": 2020, **query})
+    assert page.status_code == 400 and message in page.content.decode()
+    api = client.get("/api/v1/reports/indicators/activities.by_county/records", {"year": 2020, **query})
+    assert api.status_code == 422 and message in api.json()["detail"][0]["message"]
+
+
+def test_a_campaign_key_that_is_not_a_number_is_refused(client, personas):
+    client.force_login(personas["city_admin"])
+    url = reverse("reports:records", args=["activities.campaign_activities"])
+    page = client.get(url, {"year": 2020, "dimension": "campaign", "key": "x"})
+    assert page.status_code == 400 and "分列项“x”无效" in page.content.decode()

@@ -1,5 +1,6 @@
 """The demo's 2020 review states the seed's figures, and review, dashboard, API and CLI agree."""
 
+import html
 import io
 import json
 import re
@@ -98,3 +99,62 @@ def test_county_scope_cli_and_region_filter(demo):
     mine = indicators.get("activities.pending").compute(Period.year(2020), staff).value
     everyone = indicators.get("activities.pending").compute(Period.year(2020), Scope(SystemActor())).value
     assert 0 < mine < everyone
+
+
+FIGURE_LINK = re.compile(r'<a class="kx-figure" href="([^"]+)">([^<]+)</a>')
+SHOWN_VALUE = re.compile(r'id="indicator-value">([^<]+)<')
+
+
+def _shown(client, url: str) -> str:
+    response = client.get(html.unescape(url))
+    assert response.status_code == 200, url
+    return SHOWN_VALUE.search(response.content.decode()).group(1)
+
+
+def test_every_figure_of_the_review_page_opens_its_records(demo, client):
+    client.force_login(demo.users["admin"])
+    page = client.get("/reports/review/").content.decode()  # no ?year=: the demo's latest year, 2020
+    assert "2020年济宁市科学技术协会工作综述" in page
+    links = FIGURE_LINK.findall(page)
+    assert len(links) >= 20 and {"132", "8", "75", "17", "16", "77", "100"} <= {text for _, text in links}
+    for url, text in links:
+        shown = _shown(client, url)
+        assert f"{float(shown):.0f}" == text, (url, text, shown)  # percentages are written without decimals
+    science_day = next(url for url, text in links if text == "132")
+    records = client.get(html.unescape(science_day)).content.decode()
+    assert "2020年全国科普日" in records and records.count("<tr>") - 1 == 50  # first page of 132
+    assert "下一页" in records
+
+
+def test_every_dashboard_number_is_a_link_to_the_same_value(demo, client):
+    client.force_login(demo.users["admin"])
+    page = client.get("/reports/").content.decode()
+    assert '<option value="2020" selected>' in page
+    cards = re.findall(r'href="([^"]+)" data-code="([^"]+)">([^<]+)<', page)
+    assert len(cards) == 9
+    for url, _code, text in cards:
+        assert _shown(client, url) == text
+    previous = re.findall(r'class="kx-previous" href="([^"]+)">([^<]+)<', page)
+    assert len(previous) == 9 and all("year=2019" in url for url, _ in previous)
+    for url, text in previous:
+        assert _shown(client, url) == text
+    for table in ("county-table", "campaign-table"):
+        body = page.split(f'id="{table}"')[1].split("</table>")[0]
+        cells = re.findall(r'<td class="text-end">(.*?)</td>', body, re.S)
+        assert cells and all(cell.lstrip().startswith("<a href=") for cell in cells), table
+        for url, text in re.findall(r'<td class="text-end"><a href="([^"]+)">([^<]+)</a>', body):
+            assert _shown(client, url) == text, (table, url)
+    coverage = indicators.get("directory.party_coverage").compute(
+        Period.year(2020), Scope(demo.users["admin"])
+    )
+    assert coverage.previous < coverage.value  # a percentage changes by percentage points, not by per cent
+    assert f"+{round(coverage.value - coverage.previous, 1)}个百分点" in page
+    assert 'src="/static/vendor/echarts/echarts.min.js"' in page and "cdn" not in page.lower()
+
+
+def test_cli_without_a_year_takes_the_latest_year_with_records(demo, tmp_path):
+    assert _cli()["period"] == _cli(year=2020)["period"]
+    out = io.StringIO()
+    call_command("review", out=str(tmp_path / "综述.docx"), stdout=out)
+    assert "2020年" in out.getvalue() and "标题字体" in out.getvalue()
+    assert (tmp_path / "综述.docx").stat().st_size > 10_000

@@ -4,11 +4,14 @@ import io
 
 import pytest
 from docx import Document
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
 from kexie.core.indicators import Period, Scope
 from kexie.demo import runner
+from kexie.reports import word
+from kexie.reports.params import SystemActor
 from kexie.reports.review import build_review
 from kexie.reports.word import write_docx
 
@@ -60,3 +63,44 @@ def test_page_numbers_in_the_footer(document):
 
 def test_charts_are_embedded_as_pictures(document):
     assert len(document.inline_shapes) == 2
+
+
+def _font_table(content: bytes) -> dict[str, str | None]:
+    """Font name → its w:altName in the document's font table."""
+    document = Document(io.BytesIO(content))
+    part = next(p for p in document.part.package.iter_parts() if p.partname.endswith("/fontTable.xml"))
+    fonts = parse_xml(part.blob)
+    return {
+        f.get(qn("w:name")): (alt.get(qn("w:val")) if (alt := f.find(qn("w:altName"))) is not None else None)
+        for f in fonts.findall(qn("w:font"))
+    }
+
+
+@pytest.mark.parametrize("installed,substitute", [
+    ({"方正小标宋简体", "Noto Serif CJK SC"}, None),
+    ({"Noto Sans CJK SC", "Noto Serif CJK SC"}, "Noto Serif CJK SC"),  # a serif before a sans
+    ({"Noto Sans CJK SC"}, "Noto Sans CJK SC"),
+    (set(), "宋体"),
+])  # fmt: skip
+def test_title_font_falls_back_to_an_installed_cjk_font_and_says_which(
+    db, monkeypatch, installed, substitute
+):
+    monkeypatch.setattr(word, "installed_cjk_fonts", lambda: frozenset(installed))
+    review = build_review(Period.year(2020), Scope(SystemActor()))
+    content = write_docx(review)
+    table = _font_table(content)
+    assert table["方正小标宋简体"] == substitute
+    assert (table["仿宋_GB2312"], table["楷体_GB2312"]) == ("仿宋", "楷体")  # what Windows has
+    note = word.title_font_note()
+    assert Document(io.BytesIO(content)).core_properties.comments == note
+    if substitute:
+        assert f"本机未安装,替代字体为{substitute}" in note
+    else:
+        assert note == "标题字体:方正小标宋简体"
+
+
+def test_review_page_says_which_title_font(client, monkeypatch, personas):
+    monkeypatch.setattr(word, "installed_cjk_fonts", lambda: frozenset({"Noto Serif CJK SC"}))
+    client.force_login(personas["city_admin"])
+    page = client.get("/reports/review/", {"year": 2020}).content.decode()
+    assert "替代字体为Noto Serif CJK SC" in page

@@ -8,6 +8,7 @@ from kexie.accounts.roles import Role
 from kexie.core.forms import StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.models import Organisation
+from kexie.directory.widgets import use_org_picker
 
 
 class LoginForm(StyledForm):
@@ -31,8 +32,9 @@ class UserCreateForm(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scoped(Organisation, actor).filter(is_active=True)
+        self.fields["unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")
         self.fields["unit"].initial = actor.unit_id
+        use_org_picker(self.fields["unit"])
 
 
 class TokenForm(StyledForm):

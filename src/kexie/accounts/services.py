@@ -93,6 +93,24 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
+@transaction.atomic
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    if token.revoked:
+        return
+    if actor.pk != token.user_id:
+        require_perm(actor, MANAGE_USERS)
+        require_unit_in_scope(actor, token.user.unit, "user")
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    token.revoked = True
+    audit.log(
+        actor=actor,
+        action="kexie.api_token.revoked",
+        obj=token,
+        unit=token.user.unit,
+        after={"name": token.name},
+    )
+
+
 def api_token_user(key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()

@@ -7,6 +7,7 @@ from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.codes import RegionLevel
 from kexie.directory.models import Organisation, Region
+from kexie.directory.widgets import use_org_picker
 
 ACTIVITY_FORM_FIELDS = (
     "title", "kind", "start_date", "end_date", "region", "venue", "organiser", "reporting_unit",
@@ -34,6 +35,9 @@ class ActivityForm(ModelFieldsForm):
         self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
         self.fields["co_organisers"].queryset = Organisation.objects.filter(is_active=True).order_by("path")
         self.fields["co_organisers"].widget.attrs.update({"class": "form-select", "size": 4})
+        for name in ("organiser", "reporting_unit"):
+            use_org_picker(self.fields[name])
+        use_org_picker(self.fields["co_organisers"], unscoped=True)
         if instance is not None:
             self.initial["co_organisers"] = list(instance.co_organisers.values_list("pk", flat=True))
 
@@ -69,6 +73,8 @@ class CampaignForm(ModelFieldsForm):
         self.fields["host_unit"].required = False
         self.fields["participating_units"].queryset = units
         self.fields["participating_units"].widget.attrs.update({"class": "form-select", "size": 8})
+        use_org_picker(self.fields["host_unit"])
+        use_org_picker(self.fields["participating_units"])
         if instance is not None:
             self.initial["participating_units"] = list(
                 instance.participating_units.values_list("pk", flat=True)
@@ -109,3 +115,4 @@ class LedgerFilter(StyledForm):
         self.fields["reporting_unit"].queryset = (
             scoped(Organisation, actor).filter(is_active=True).order_by("path")
         )
+        use_org_picker(self.fields["reporting_unit"])

@@ -147,22 +147,25 @@ class Activity(models.Model):
         verbose_name_plural = _("活动")
         ordering = ["-start_date", "-id"]
         indexes = [
-            models.Index(fields=["status", "start_date"], name="activity_status_date"),
             models.Index(fields=["reporting_unit", "start_date"], name="activity_unit_date"),
             models.Index(fields=["start_date", "id"], name="activity_date_id"),
-            # Covers the indicator queries (kexie.activities.indicators): index-only scans.
+            models.Index(fields=["updated_at", "id"], name="activity_updated"),  # the home page
+            models.Index(fields=["created_by", "updated_at"], name="activity_author_updated"),
+            # Covers the indicator queries (kexie.activities.indicators): index-only scans. Its
+            # (status, start_date) prefix also serves the review queue and the ledger's filters.
             models.Index(
                 fields=[
                     "status",
                     "start_date",
                     "kind",
                     "region",
+                    "campaign",
                     "participants",
                     "volunteers",
                     "beneficiaries",
                     "reporting_unit",
                 ],
-                name="activity_indicator_cover",
+                name="activity_indicators",
             ),  # fmt: skip
         ]
         constraints = [

@@ -307,6 +307,22 @@ def evaluate(period: Period, scope: Scope, codes: list[str] | None = None) -> li
     return [as_row(i, i.compute(period, scope)) for i in indicators]
 
 
+def latest_year(scope: Scope, codes: list[str], *, until: int, back: int = 10) -> int | None:
+    """The latest year, from `until` back `back` years, in which any of the named indicators
+    has a non-zero value in the scope (None if none has). Each computation also gives the year
+    before (`previous`), so this takes one query per two years; results are memoised in the
+    scope, so the year found is not computed again."""
+    discover()
+    known = [_REGISTRY[c] for c in codes if c in _REGISTRY]
+    for year in range(until, until - back - 1, -2):
+        results = [i.compute(Period.year(year), scope) for i in known]
+        if any(r.value for r in results):
+            return year
+        if any(r.previous for r in results):
+            return year - 1
+    return None
+
+
 def as_row(indicator: Indicator, result: Result) -> dict:
     return {
         "code": indicator.code,
@@ -331,7 +347,9 @@ class ReviewSection:
     a line "[[chart:code]]" a chart of that indicator's breakdown, any other line a paragraph
     with placeholders `{code}` (an indicator's value), `{code.previous}` (its previous-period
     value), `{code|dimension=key}` (one item of a breakdown) and `{code|dimension=@text}`
-    (the breakdown item whose label contains the text). `heading` is a key of
+    (the breakdown item whose label contains the text), and `{area}` ("全市", or "全区"/"全县" when
+    the review is of one county). A part in 〔…〕 is optional: it is left out when its figures
+    are all zero or missing. `heading` is a key of
     REVIEW_HEADINGS (the "一、" heading it goes under); `order` places it among the sections.
     A paragraph whose figures are all zero or missing is left out.
     """

@@ -324,7 +324,9 @@ class _ActivityFactory:
     ):
         rng = self.rng
         self.seq += 1
-        if region is None:
+        if region is None and reporter.region.level == "town":
+            region = reporter.region  # a town association works in its own town
+        elif region is None:
             county = (
                 reporter.region
                 if reporter.region.level == "county"

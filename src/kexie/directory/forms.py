@@ -6,6 +6,7 @@ from kexie.core.scoping import scoped
 from kexie.directory.codes import DISCIPLINES, OrgKind, PersonTag
 from kexie.directory.models import Designation, Organisation, Person, Region
 from kexie.directory.services import ORG_FIELDS, PERSON_FIELDS
+from kexie.directory.widgets import use_org_picker
 
 
 class OrganisationForm(ModelFieldsForm):
@@ -16,6 +17,7 @@ class OrganisationForm(ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
         self.fields["region"].queryset = Region.objects.order_by("code")
+        use_org_picker(self.fields["parent"])
 
 
 class PersonForm(ModelFieldsForm):
@@ -30,6 +32,7 @@ class PersonForm(ModelFieldsForm):
             self.fields["id_number"].initial = instance.id_number_masked
             self.fields["id_number"].help_text = _("保持掩码不变表示不修改")
         self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
+        use_org_picker(self.fields["unit"])
 
     def model_data(self) -> dict:
         data = super().model_data()
@@ -64,6 +67,7 @@ class OrganisationFilter(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).filter(children__isnull=False).distinct()
+        use_org_picker(self.fields["parent"])
 
 
 class PersonFilter(StyledForm):
@@ -80,4 +84,5 @@ class PersonFilter(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scoped(Organisation, actor)
+        self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
+        use_org_picker(self.fields["unit"])

@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("organisations/", views.org_list, name="org_list"),
+    path("organisations/options/", views.org_options, name="org_options"),
     path("organisations/new/", views.org_create, name="org_create"),
     path("organisations/<int:pk>/", views.org_detail, name="org_detail"),
     path("organisations/<int:pk>/edit/", views.org_edit, name="org_edit"),

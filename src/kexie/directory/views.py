@@ -12,6 +12,7 @@ from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, capped_count, offset_page, require, search_q
 from kexie.directory import services
+from kexie.directory.codes import OrgKind
 from kexie.directory.forms import (
     DesignationForm,
     OrganisationFilter,
@@ -47,6 +48,30 @@ def org_list(request):
     qs = filtered_organisations(request, form)
     context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
     return render(request, "directory/org_list.html", context)
+
+
+@login_required
+def org_options(request):
+    """`<option>`s for an organisation picker's search box (see directory.widgets): the chosen
+    ones first, then up to 50 whose name, short name or USCC contains the text typed."""
+    name = request.GET.get("name", "")
+    chosen = [int(v) for v in request.GET.getlist(name) if v.isdigit()]
+    qs = (
+        Organisation.objects.filter(is_active=True)
+        if request.GET.get("all")
+        else scoped(Organisation, request.user)
+    )
+    if kinds := request.GET.getlist("kind"):
+        qs = qs.filter(kind__in=kinds)
+    text = request.GET.get("org_q", "").strip()
+    found = (
+        qs.filter(search_q(text, "name", "short_name", "uscc"))
+        if text
+        else qs.filter(kind=OrgKind.ASSOCIATION)
+    )
+    rows = list(qs.filter(pk__in=chosen)) + list(found.exclude(pk__in=chosen).order_by("path")[:50])
+    context = {"rows": rows, "chosen": set(chosen), "empty": request.GET.get("empty")}
+    return render(request, "directory/_org_options.html", context)
 
 
 @login_required

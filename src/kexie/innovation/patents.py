@@ -32,6 +32,7 @@ from kexie.innovation.search import (
     CANONICAL_FIELDS,
     PatentDoc,
     PatentSearchBackend,
+    PatentSearchEngine,
     SearchFilters,
     normalize_headers,
     normalize_row,
@@ -165,6 +166,22 @@ def read_patent_file(data: bytes, filename: str, mapping: dict[str, str] | None 
     return good, errors, total
 
 
+def _require_patent_data_manager(actor) -> None:
+    """Patents are shared reference data: the association's staff import them, not enterprises."""
+    unit = getattr(actor, "unit", None)
+    if not actor.is_superuser and (unit is None or unit.kind == OrgKind.ENTERPRISE):
+        raise PermissionDenied("专利数据由科协统一导入,企业用户不能导入")
+
+
+def can_import_patents(user) -> bool:
+    try:
+        require_perm(user, IMPORT)
+        _require_patent_data_manager(user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 @transaction.atomic
 def patent_import(
     *, actor, data: bytes, filename: str, mapping: dict[str, str] | None = None, skip_bad: bool = False
@@ -173,6 +190,7 @@ def patent_import(
     written unless ``skip_bad``."""
     if actor is not None:
         require_perm(actor, IMPORT)
+        _require_patent_data_manager(actor)
     good, errors, total = read_patent_file(data, filename, mapping)
     result = ImportResult(rows=total, errors=errors)
     if errors and not skip_bad:
@@ -205,7 +223,12 @@ def patent_import(
 # ------------------------------------------------------------------------------ search index
 
 _lock = threading.RLock()
-_state: dict = {"backend": None, "synced_at": None}
+# `recent` holds {pk: updated_at} of the patents indexed within the last SYNC_OVERLAP, so that the
+# overlapping window of the next sync skips them unless they changed again.
+_state: dict = {"backend": None, "synced_at": None, "recent": {}}
+# A patent saved just before a sync but committed just after it has an `updated_at` earlier than
+# the sync's timestamp; looking back this far catches it.
+SYNC_OVERLAP = dt.timedelta(seconds=30)
 
 
 def patent_doc(patent: Patent) -> PatentDoc:
@@ -241,8 +264,7 @@ def reset_index() -> None:
         backend = _state["backend"]
         if backend is not None:
             backend.close()
-        _state["backend"] = None
-        _state["synced_at"] = None
+        _state.update(backend=None, synced_at=None, recent={})
 
 
 def search_backend() -> PatentSearchBackend:
@@ -254,12 +276,26 @@ def search_backend() -> PatentSearchBackend:
             backend = _new_backend()
             backend.index(patent_doc(p) for p in Patent.objects.iterator(chunk_size=2000))
             _state["backend"] = backend
+            _state["recent"] = dict(
+                Patent.objects.filter(updated_at__gte=now - SYNC_OVERLAP).values_list("pk", "updated_at")
+            )
         else:
-            changed = list(Patent.objects.filter(updated_at__gte=_state["synced_at"]))
+            since = _state["synced_at"] - SYNC_OVERLAP
+            recent = {pk: at for pk, at in _state["recent"].items() if at >= since}
+            changed = [
+                p for p in Patent.objects.filter(updated_at__gte=since) if recent.get(p.pk) != p.updated_at
+            ]
             if changed:
                 backend.index(patent_doc(p) for p in changed)
+                recent.update((p.pk, p.updated_at) for p in changed)
+            _state["recent"] = recent
         _state["synced_at"] = now
         return backend
+
+
+def search_engine() -> PatentSearchEngine:
+    """kexie's ranking (the backend's BM25 re-ranked by IPC feedback) over the process's index."""
+    return PatentSearchEngine(search_backend())
 
 
 # ------------------------------------------------------------------------------ registrations
@@ -381,7 +417,7 @@ class SearchResult:
 
 
 def _page(query: PatentQuery, limit: int, offset: int) -> tuple[list[Patent], int]:
-    page = search_backend().search(query.q, query.filters(), limit=limit, offset=offset)
+    page = search_engine().search(query.q, query.filters(), limit=limit, offset=offset)
     ids = [int(i) for i in page.ids]
     found = Patent.objects.in_bulk(ids)
     return [found[i] for i in ids if i in found], page.total
@@ -439,6 +475,8 @@ def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
 @transaction.atomic
 def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     _require_service_user(actor)
+    if actor.unit_id is None:
+        raise ValidationError("遴选清单属于单位,请以单位账号遴选")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写清单名称"})

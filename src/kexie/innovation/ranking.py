@@ -4,8 +4,12 @@ directory (experts, societies) and the demands, then kept current incrementally.
 Each ranking call first folds in the records changed since the last call (a cheap
 `updated_at >=` query per model), so edits made by another process are seen too; the engine's
 `update`/`remove` keep this incremental, without rebuilding the index.
+
+The user dictionary of the segmenter is the keywords people typed into profiles and demands
+(`木质素`, `膜生物反应器`…): those are the domain terms that should stay whole.
 """
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
@@ -15,11 +19,16 @@ from kexie.core.scoping import scoped
 from kexie.directory.codes import DISCIPLINE_NAMES, OrgKind
 from kexie.directory.models import Organisation, Person
 from kexie.innovation.codes import DemandStatus
-from kexie.innovation.matching import MatchingEngine, Profile
+from kexie.innovation.matching import MatchingEngine, Profile, Tokenizer, split_keywords
 from kexie.innovation.models import Demand, ExpertProfile, SocietyProfile
 
 _lock = threading.RLock()
-_state: dict = {"engine": None, "synced_at": None}
+# `indexed` maps profile id -> the Profile as indexed, so that re-reading an unchanged record
+# (the sync window overlaps on purpose) costs no index update.
+_state: dict = {"engine": None, "synced_at": None, "indexed": {}, "words": set(), "scratch": None}
+# A row saved just before a sync but committed just after it carries an `updated_at` earlier than
+# the sync's timestamp; looking back this far catches it.
+SYNC_OVERLAP = dt.timedelta(seconds=30)
 
 
 @dataclass
@@ -34,8 +43,7 @@ class Ranked:
 def reset() -> None:
     """Forget the index (tests; or after a bulk load): the next call rebuilds it."""
     with _lock:
-        _state["engine"] = None
-        _state["synced_at"] = None
+        _state.update(engine=None, synced_at=None, indexed={}, words=set(), scratch=None)
 
 
 def mark_dirty() -> None:
@@ -120,16 +128,48 @@ def _demands(qs) -> tuple[list[Profile], list[str]]:
     return keep, drop
 
 
+def _keywords(profiles) -> set[str]:
+    return {kw for p in profiles for kw in split_keywords(p.keywords) if 2 <= len(kw) <= 20}
+
+
+def _domain_terms(candidates: set[str]) -> list[str]:
+    """The keywords worth adding to the user dictionary. Search-mode segmentation re-emits only the
+    2- and 3-character sub-words of a dictionary word, so a long keyword such as 高浓度有机污水处理
+    would hide 污水处理; a keyword is kept only if no sub-word of 4 or more characters is lost.
+    The check runs on a scratch segmenter, never on the engine's."""
+    scratch = _state.get("scratch") or Tokenizer()
+    _state["scratch"] = scratch
+    words = []
+    for word in sorted(candidates):
+        before = set(scratch.tokenize(word))
+        scratch.add_word(word)
+        if not any(len(t) >= 4 for t in before - set(scratch.tokenize(word))):
+            words.append(word)
+    return words
+
+
+def _learn_words(engine: MatchingEngine, profiles) -> None:
+    new = _keywords(profiles) - _state["words"]
+    for word in _domain_terms(new):
+        engine.tokenizer.add_word(word)
+    _state["words"] |= new
+
+
 def _build() -> MatchingEngine:
-    engine = MatchingEngine()
     experts, _ = _experts(Person.objects.filter(is_expert=True).values("pk"))
     societies, _ = _societies()
     demands, _ = _demands(Demand.objects.exclude(status=DemandStatus.CLOSED))
-    engine.add_many([*experts, *societies, *demands])
+    profiles = [*experts, *societies, *demands]
+    words = _keywords(profiles)
+    engine = MatchingEngine(tokenizer=Tokenizer(user_words=_domain_terms(words)))
+    engine.add_many(profiles)
+    _state["words"] = words
+    _state["indexed"] = {p.id: p for p in profiles}
     return engine
 
 
 def _sync(engine: MatchingEngine, since) -> None:
+    since = since - SYNC_OVERLAP
     person_ids = set(Person.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
     person_ids |= set(ExpertProfile.objects.filter(updated_at__gte=since).values_list("person_id", flat=True))
     org_ids = set(
@@ -141,11 +181,16 @@ def _sync(engine: MatchingEngine, since) -> None:
         _societies(org_ids) if org_ids else ([], []),
         _demands(Demand.objects.filter(updated_at__gte=since)),
     ]
-    for keep, drop in changes:
-        for profile in keep:
-            engine.update(profile)
+    indexed = _state["indexed"]
+    changed = [p for keep, _ in changes for p in keep if indexed.get(p.id) != p]
+    _learn_words(engine, changed)
+    for profile in changed:
+        engine.update(profile)
+        indexed[profile.id] = profile
+    for _, drop in changes:
         for pid in drop:
-            engine.remove(pid)
+            if indexed.pop(pid, None) is not None:
+                engine.remove(pid)
 
 
 def engine() -> MatchingEngine:

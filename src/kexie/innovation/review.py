@@ -7,11 +7,11 @@ register_section(ReviewSection(
     template="\n".join([
         "## 科技经济融合不断深化",
         "做好科技经济融合文章,深入{innovation.enterprises_visited}家企业实地调研,梳理{innovation.demands_collected}项技术需求,"
-        "形成了《年会技术需求汇编》,与{innovation.society_intentions|level=provincial}家省级学会达成合作意向。",
-        "组织召开院士恳谈会、产学研合作会等对接活动{innovation.forums}场,邀请院士专家{innovation.forum_academicians}位,"
-        "确定了{innovation.agreements_signed}项签约项目。",
-        "发动县区摸排产业需要,精准对接{innovation.societies_matched|level=national}家国家级学会,"
-        "{innovation.intentions}项技术需求达成合作意向。",
+        "形成了《年会技术需求汇编》〔,与{innovation.society_intentions|level=provincial}家省级学会达成合作意向〕。",
+        "组织召开院士恳谈会、产学研合作会等对接活动{innovation.forums}场〔,邀请院士专家{innovation.forum_academicians}位〕"
+        "〔,确定了{innovation.agreements_signed}项签约项目〕。",
+        "发动县区摸排产业需要〔,精准对接{innovation.societies_matched|level=national}家国家级学会〕"
+        "〔,{innovation.intentions}项技术需求达成合作意向〕。",
     ]),
 ))  # fmt: skip
 

@@ -7,11 +7,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -36,6 +38,7 @@ from kexie.innovation.forms import (
 )
 from kexie.innovation.models import (
     Agreement,
+    Demand,
     EnterpriseVisit,
     ExpertProfile,
     Forum,
@@ -80,8 +83,16 @@ def demand_list(request):
             qs = qs.filter(industry=data["industry"])
         if data["year"]:
             qs = qs.filter(collected_on__year=data["year"])
-    context = {"filter": form, "page": offset_page(qs, request), "year": timezone.localdate().year}
+    context = {"filter": form, "page": offset_page(qs, request), "year": _booklet_year(form, request.user)}
     return render(request, "innovation/demand_list.html", context)
+
+
+def _booklet_year(form, user) -> int:
+    """The year the filter asks for, else the latest year with demands (not an empty current year)."""
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    latest = scoped(Demand, user).order_by("-collected_on").values_list("collected_on", flat=True).first()
+    return latest.year if latest else timezone.localdate().year
 
 
 @login_required
@@ -117,8 +128,12 @@ def demand_edit(request, pk):
     return render(request, "innovation/form.html", {"form": form, "title": _("修改技术需求"), "obj": demand})
 
 
+def _in_scope(user, demand) -> bool:
+    return scoped(type(demand), user).filter(pk=demand.pk).exists()
+
+
 def _can_act(user, demand) -> bool:
-    return user.has_perm(EDIT) and scoped(type(demand), user).filter(pk=demand.pk).exists()
+    return user.has_perm(EDIT) and _in_scope(user, demand)
 
 
 @login_required
@@ -133,13 +148,17 @@ def demand_detail(request, pk):
     context = {
         "d": demand,
         "events": demand.events.select_related("actor"),
-        "contacts": demand.contacts.select_related("expert", "society"),
+        "contacts": demand.contacts.select_related("expert", "society", "created_by"),
         "agreements": demand.agreements.select_related("forum"),
         "experts": ranking.experts_for_demand(demand, user, k=8),
         "societies": ranking.societies_for_demand(demand, user, k=8),
+        "can_contact": "matchmake" in dict(actions),
+        "contacted_experts": {c.expert_id for c in demand.contacts.all() if c.expert_id},
+        "contacted_societies": {c.society_id for c in demand.contacts.all() if c.society_id},
         "actions": actions,
         "action_form": DemandActionForm(actor=user) if actions else None,
         "can_edit": can_act,
+        "in_scope": can_act or _in_scope(user, demand),
         "history": history(demand)[:100],
     }
     return render(request, "innovation/demand_detail.html", context)
@@ -182,9 +201,9 @@ def _run_action(action: str, user, demand, data: dict):
 @login_required
 @require_POST
 def demand_action(request, pk, action):
-    demand = get_scoped_or_404(visible_demands(request.user), request.user, pk=pk)
     if action not in ACTION_LABELS:
-        raise PermissionDenied
+        raise Http404  # no such pipeline step: the URL names nothing
+    demand = get_scoped_or_404(visible_demands(request.user), request.user, pk=pk)
     form = DemandActionForm(request.POST, request.FILES, actor=request.user)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -199,6 +218,26 @@ def demand_action(request, pk, action):
     else:
         messages.success(request, _("已完成:%(action)s") % {"action": ACTION_LABELS[action]})
     return redirect("innovation:demand_detail", pk=pk)
+
+
+def _file_response(field_file):
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=field_file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def agreement_attachment(request, pk):
+    return _file_response(get_scoped_or_404(Agreement, request.user, pk=pk).attachment)
+
+
+@login_required
+def engagement_attachment(request, pk):
+    return _file_response(get_scoped_or_404(SocietyEngagement, request.user, pk=pk).attachment)
 
 
 @login_required
@@ -353,6 +392,7 @@ def patent_search(request):
     context = {
         "form": form, "result": result, "query": query, "error": error, "lists": lists,
         "needs_registration": needs_registration, "registration": registration,
+        "can_import": patents.can_import_patents(user),
         "saved": scoped(SavedSearch, user).order_by("-created_at")[:20],
         "recommended": patents.recommend_patents(enterprise=user.unit, k=5) if registration else [],
         "page_number": _page_number(request),
@@ -412,24 +452,34 @@ def _patent_or_404(pk) -> Patent:
 def patent_select(request):
     user = request.user
     list_id = request.POST.get("selection_list")
+    new_name = request.POST.get("new_list_name", "").strip()
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("innovation:patent_search")
     try:
-        if list_id == "new" or not list_id:
-            selection_list = patents.selection_list_create(
-                actor=user, name=request.POST.get("new_list_name", "")
-            )
-        else:
-            selection_list = get_scoped_or_404(PatentSelectionList, user, pk=list_id)
-        chosen = Patent.objects.filter(pk__in=request.POST.getlist("patent"))
+        chosen = list(
+            Patent.objects.filter(pk__in=[p for p in request.POST.getlist("patent") if p.isdigit()])
+        )
         if not chosen:
             raise ValidationError(_("请勾选要遴选的专利"))
-        added = 0
-        for patent in chosen:
-            if not PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
-                patents.patent_select(actor=user, selection_list=selection_list, patent=patent)
-                added += 1
+        with transaction.atomic():
+            # A typed new list name means a new list, whatever the drop-down still shows.
+            if list_id == "new" or not list_id or new_name:
+                existing = (
+                    scoped(PatentSelectionList, user).filter(unit_id=user.unit_id, name=new_name).first()
+                )
+                selection_list = existing or patents.selection_list_create(actor=user, name=new_name)
+            else:
+                selection_list = get_scoped_or_404(PatentSelectionList, user, pk=list_id)
+            already = set(selection_list.selections.values_list("patent_id", flat=True))
+            added = 0
+            for patent in chosen:
+                if patent.pk not in already:
+                    patents.patent_select(actor=user, selection_list=selection_list, patent=patent)
+                    added += 1
     except ValidationError as exc:
         messages.error(request, ";".join(exc.messages))
-        return redirect(request.POST.get("next") or reverse("innovation:patent_search"))
+        return redirect(back)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("innovation:patent_search")
@@ -473,6 +523,8 @@ def selection_export(request, pk):
 @require_http_methods(["GET", "POST"])
 def patent_import(request):
     require(request.user, IMPORT)
+    if not patents.can_import_patents(request.user):
+        raise PermissionDenied
     form = PatentImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

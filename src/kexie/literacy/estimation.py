@@ -13,9 +13,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import stats
 
 from kexie.literacy import survey as engine
-from kexie.literacy.codes import DOMAINS, Status
+from kexie.literacy.codes import AGE_GROUPS, DOMAINS, EDUCATIONS, SEXES, URBAN_RURAL, Status
+
+# Bump when the estimation method changes, so cached results of every survey are recomputed.
+METHOD_VERSION = 2
+# Raking stops when no cell of the joint table moves by more than this share of the total weight.
+RAKE_EPSILON = 1e-9
+LEVEL_ORDER = {"sex": SEXES, "age_group": AGE_GROUPS, "education": EDUCATIONS, "urban_rural": URBAN_RURAL}
 
 RAKE_MARGINS = [("county", "sex"), ("county", "age_group"), ("county", "urban_rural")]
 MARGIN_LABELS = {
@@ -73,6 +80,7 @@ class Results:
 
     def as_dict(self) -> dict:
         return {
+            "method": METHOD_VERSION,
             "n_responses": self.n_responses,
             "n_valid": self.n_valid,
             "status_counts": self.status_counts,
@@ -160,11 +168,39 @@ def _literate(estimates) -> list:
     return [e for e in estimates if e.level == "1"]
 
 
-def _zero_row(domain, label, level, n) -> Row:
-    return Row(domain, label, level, n, 0.0, 0.0, 0.0, 0.0)
+def clopper_pearson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact binomial interval, for a group where nobody (or everybody) is literate.
+
+    The design-based SE of such a share is 0 and its logit interval collapses to a point; the
+    Clopper-Pearson interval on the group's sample size says how far the share could be from it.
+    """
+    alpha = 1 - level
+    low = float(stats.beta.ppf(alpha / 2, successes, n - successes + 1)) if successes > 0 else 0.0
+    high = float(stats.beta.ppf(1 - alpha / 2, successes + 1, n - successes)) if successes < n else 1.0
+    return low, high
 
 
-def _estimate_rows(design, data: dict) -> tuple[Row, dict[str, list[Row]]]:
+def _zero_row(domain, label, level, n, mean=None, population=None) -> Row:
+    low, high = clopper_pearson(0, n)
+    return Row(domain, label, level, n, 0.0, 0.0, low, high, mean.estimate if mean else None, population)
+
+
+def _exact_if_degenerate(row: Row) -> bool:
+    """Replace a collapsed interval (share 0 or 1) by Clopper-Pearson; True when it did."""
+    if row.n < 1 or 0.0 < row.share < 1.0:
+        return False
+    row.ci_low, row.ci_high = clopper_pearson(round(row.share) * row.n, row.n)
+    return True
+
+
+def _ordered_levels(name: str, present: set, county_order: list[str]) -> list[str]:
+    """Levels in their natural order (counties as in the questionnaire), unknown ones last."""
+    known = county_order if name == "county" else LEVEL_ORDER.get(name, [])
+    rank = {level: i for i, level in enumerate(known)}
+    return sorted(present, key=lambda level: (rank.get(level, len(rank)), str(level)))
+
+
+def _estimate_rows(design, data: dict, county_order: list[str]) -> tuple[Row, dict[str, list[Row]], bool]:
     weights = design.weights
     total_w = float(weights.sum())
     overall_p = _literate(engine.svyprop(design, "literate", ci="logit"))
@@ -172,8 +208,9 @@ def _estimate_rows(design, data: dict) -> tuple[Row, dict[str, list[Row]]]:
     overall = (
         _row("overall", "全体", "全体", overall_p[0], overall_m, total_w)
         if overall_p
-        else _zero_row("overall", "全体", "全体", len(weights))
+        else _zero_row("overall", "全体", "全体", len(weights), overall_m, total_w)
     )
+    exact = _exact_if_degenerate(overall)
     by_domain = {}
     for name, label in DOMAINS:
         props = {
@@ -181,14 +218,22 @@ def _estimate_rows(design, data: dict) -> tuple[Row, dict[str, list[Row]]]:
         }
         means = {e.domain[name]: e for e in engine.svymean(design, "score", by=name)}
         rows = []
-        for level in sorted(set(data[name])):
+        for level in _ordered_levels(name, set(data[name]), county_order):
             population = float(weights[data[name] == level].sum())
             if level in props:
-                rows.append(_row(name, label, level, props[level], means.get(level), population))
+                row = _row(name, label, level, props[level], means.get(level), population)
             else:
-                rows.append(_zero_row(name, label, level, int((data[name] == level).sum())))
+                n = int((data[name] == level).sum())
+                row = _zero_row(name, label, level, n, means.get(level), population)
+            exact = _exact_if_degenerate(row) or exact
+            rows.append(row)
         by_domain[name] = rows
-    return overall, by_domain
+    return overall, by_domain, exact
+
+
+def _county_order(survey) -> list[str]:
+    question = survey.questions.filter(background="county").first()
+    return [str(label) for _key, label in question.options] if question and question.options else []
 
 
 def estimate(survey) -> Results:
@@ -206,14 +251,18 @@ def estimate(survey) -> Results:
         results.notes.extend(margin_notes)
         if margins:
             try:
-                design = engine.rake(design, margins, maxit=100)
+                design = engine.rake(design, margins, epsilon=RAKE_EPSILON, maxit=100)
                 results.weighted = True
             except engine.SurveyError as exc:
                 results.notes.append(f"未能按人口普查边际加权({exc}),以下结果仅用基础权重")
         else:
             results.notes.append("尚未录入人口普查边际,以下结果仅用基础权重")
         results.weighting = _weighting_check(data, design.weights, margins)
-        results.overall, results.by_domain = _estimate_rows(design, data)
+        results.overall, results.by_domain, exact = _estimate_rows(design, data, _county_order(survey))
+        if exact:
+            results.notes.append(
+                "部分分组的比例为 0 或 100%,其标准误为 0,95% 置信区间按 Clopper-Pearson 精确法以该组样本量计算"
+            )
     except engine.SurveyError as exc:
         results.error = f"估计失败:{exc}"
     return results

@@ -55,7 +55,7 @@ def results_workbook(survey, results: dict) -> bytes:
     )
     note = (
         f"{survey.name}:具备科学素质 = 得分 {survey.threshold_sign} {survey.literate_threshold:g} 分;{weighting};"
-        "置信区间为 logit 法 95% 置信区间"
+        "置信区间为 logit 法 95% 置信区间(比例为 0 或 100% 的分组用 Clopper-Pearson 精确法)"
     )
     overall = [_estimate_row(results["overall"])] if results.get("overall") else []
     _sheet(book, "总体", ESTIMATE_HEADER, overall, note)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.literacy.codes import DOMAINS, Status
-from kexie.literacy.estimation import estimate
+from kexie.literacy.estimation import METHOD_VERSION, estimate
 from kexie.literacy.models import Survey
 
 
@@ -28,7 +28,8 @@ def survey_results(survey: Survey) -> dict:
     of the survey's records, so it is not audited.
     """
     version = Survey.objects.filter(pk=survey.pk).values_list("data_version", flat=True).first()
-    if survey.results and survey.results_version == version and version is not None:
+    current = survey.results and survey.results.get("method") == METHOD_VERSION
+    if current and survey.results_version == version and version is not None:
         return survey.results
     results = estimate(survey).as_dict()
     now = timezone.now()

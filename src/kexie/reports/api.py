@@ -19,7 +19,7 @@ router = Router(tags=["统计"])
 
 
 class Filters(Schema):
-    year: int | None = Field(None, description="年度(默认今年)")
+    year: int | None = Field(None, description="年度(默认为本范围内有已审核记录的最近年度,没有则为今年)")
     start: str | None = Field(None, description="开始日期 YYYY-MM-DD(与 end 一起代替 year)")
     end: str | None = Field(None, description="结束日期 YYYY-MM-DD(含)")
     region: str | None = Field(None, description="行政区划代码,含下级区划")
@@ -52,8 +52,8 @@ class RecordsOut(Schema):
 
 
 def _context(request: HttpRequest, f: Filters):
-    period = period_from(f.year, f.start, f.end)
-    return period, scope_from(actor(request), f.region, f.org)
+    scope = scope_from(actor(request), f.region, f.org)
+    return period_from(f.year, f.start, f.end, scope=scope), scope
 
 
 @router.get("/indicators", response=IndicatorsOut, summary="指标值(含上年同期与分列)")

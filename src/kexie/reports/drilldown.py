@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from kexie.core import indicators
 from kexie.core.indicators import Period, Scope
@@ -22,10 +24,21 @@ class RecordPage:
 
 
 def records(code: str, period: Period, scope: Scope, dimension: str | None, key: str | None) -> QuerySet:
+    """The records behind an indicator, or behind one item (dimension, key) of its breakdown."""
     indicator = indicators.get(code)
+    dimension, key = dimension or None, key or None
+    if (dimension is None) != (key is None):
+        raise ValidationError({"dimension": _("分列(dimension)和分列项(key)须同时填写")})
     if dimension is not None and dimension not in indicator.dimensions:
-        dimension, key = None, None
-    return indicator.records(period, scope, dimension, key)
+        known = "、".join(indicator.dimensions) or _("无")
+        raise ValidationError(
+            {"dimension": _("指标“%(code)s”没有分列“%(dimension)s”(可用:%(known)s)")
+             % {"code": code, "dimension": dimension, "known": known}}
+        )  # fmt: skip
+    try:
+        return indicator.records(period, scope, dimension, key)
+    except ValueError as exc:  # e.g. a campaign key that is not a number
+        raise ValidationError({"key": _("分列项“%(key)s”无效") % {"key": key}}) from exc
 
 
 def _cell(obj, path: str) -> str:

@@ -4,7 +4,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
+from kexie.core import indicators
 from kexie.core.indicators import Period, Scope
+
+# Without ?year=, pages and the API show the latest year in which these indicators have
+# records in the user's scope (approved activities, new designations), else the current year.
+DEFAULT_YEAR_CODES = ["activities.by_county", "directory.new_outreach_bases"]
 
 
 class SystemActor:
@@ -27,7 +32,11 @@ class SystemActor:
         return "system"
 
 
-def period_from(year=None, start=None, end=None) -> Period:
+def period_from(year=None, start=None, end=None, *, scope: Scope | None = None) -> Period:
+    """The period of the parameters; without a year or dates, the latest year with records
+    in `scope` (when given) or the current year."""
+    if not (year or start or end) and scope is not None:
+        year = default_year(scope)
     try:
         if start or end:
             if not (start and end):
@@ -49,6 +58,13 @@ def scope_from(user, region=None, org=None) -> Scope:
     return Scope(user, region_code=region or None, org_id=org_id)
 
 
+def default_year(scope: Scope) -> int:
+    """The latest year with approved records in the scope, or the current year."""
+    today = dt.date.today().year
+    return indicators.latest_year(scope, DEFAULT_YEAR_CODES, until=today) or today
+
+
 def from_query(user, params) -> tuple[Period, Scope]:
-    period = period_from(params.get("year"), params.get("start"), params.get("end"))
-    return period, scope_from(user, params.get("region"), params.get("org"))
+    scope = scope_from(user, params.get("region"), params.get("org"))
+    period = period_from(params.get("year"), params.get("start"), params.get("end"), scope=scope)
+    return period, scope

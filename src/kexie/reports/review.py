@@ -15,6 +15,7 @@ from kexie.core.indicators import REVIEW_HEADINGS, Period, Scope
 NUMERALS = "一二三四五六七八九十"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+?)(\.previous)?(?:\|([a-z_]+)=(@?[^}]+))?\}")
 CHART = re.compile(r"^\[\[chart:([a-z0-9_.]+)\]\]$")
+OPTIONAL = re.compile(r"〔([^〔〕]*)〕")
 
 OPENING = (
     "{year}年,在市委、市政府坚强领导下,在省科协有力指导下,{unit}坚持以习近平新时代中国特色社会主义思想为指导,"
@@ -90,9 +91,32 @@ def _resolve(match: re.Match, values: dict[str, dict]) -> Figure:
     return Figure(format_number(value, row["unit"]), code, value, dimension, key, previous)
 
 
+def area_word(scope: Scope) -> str:
+    """ "全市", "全区" or "全县": the whole of the area the review speaks of."""
+    region = scope.region
+    if region is None:
+        unit = scope.org or getattr(scope.user, "unit", None)
+        region = getattr(unit, "region", None)
+    name = getattr(region, "name", "") or "市"
+    return "全" + (name[-1] if name[-1] in "市区县旗" else "市")
+
+
 def render_line(line: str, values: dict[str, dict], extra: dict[str, str] | None = None) -> list:
+    """Segments of one template line. A part in 〔…〕 is optional: it is left out when every
+    figure in it is zero or missing (so a sentence never says "与0家省级学会达成合作意向")."""
     for name, text in (extra or {}).items():
         line = line.replace("{" + name + "}", text)
+    segments, pos = [], 0
+    for match in OPTIONAL.finditer(line):
+        segments += _render_plain(line[pos : match.start()], values)
+        inner = _render_plain(match.group(1), values)
+        if any(isinstance(s, Figure) and s.value for s in inner):
+            segments += inner
+        pos = match.end()
+    return segments + _render_plain(line[pos:], values)
+
+
+def _render_plain(line: str, values: dict[str, dict]) -> list:
     segments, pos = [], 0
     for match in PLACEHOLDER.finditer(line):
         if match.start() > pos:
@@ -109,7 +133,7 @@ def _has_figures(segments: list) -> bool:
     return not figures or any(f.value for f in figures)
 
 
-def _section_blocks(template: str, values: dict[str, dict]) -> list[Block]:
+def _section_blocks(template: str, values: dict[str, dict], extra: dict[str, str]) -> list[Block]:
     blocks = []
     for raw in template.splitlines():
         line = raw.strip()
@@ -121,7 +145,7 @@ def _section_blocks(template: str, values: dict[str, dict]) -> list[Block]:
             if chart.group(1) in values:
                 blocks.append(Block("chart", chart=chart.group(1)))
         else:
-            segments = render_line(line, values)
+            segments = render_line(line, values, extra)
             if _has_figures(segments):
                 blocks.append(Block("paragraph", segments))
     return blocks
@@ -147,7 +171,7 @@ def build_review(period: Period, scope: Scope, *, title: str | None = None) -> R
     for heading in ordered:
         content = []
         for section in by_heading[heading]:
-            content += _section_blocks(section.template, values)
+            content += _section_blocks(section.template, values, {"area": area_word(scope)})
         if not any(b.kind == "paragraph" for b in content):
             continue
         text = REVIEW_HEADINGS.get(heading, (0, heading))[1]

@@ -1,5 +1,6 @@
 """Dashboard, drill-down lists and the annual review page. Every number links to its records."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -46,11 +47,25 @@ def _change(value, previous) -> float | None:
     return round(100 * (value - previous) / previous, 1)
 
 
+def _points(value, previous) -> float | None:
+    """The change of a percentage, in percentage points (77% → 100%: +23.3 个百分点)."""
+    if value is None or previous is None:
+        return None
+    return round(value - previous, 1)
+
+
 def _card(row: dict, period, scope) -> dict:
+    percent = row["unit"] == "%"
     return {
         **row,
-        "change": _change(row["value"], row["previous"]),
+        "change": _points(row["value"], row["previous"])
+        if percent
+        else _change(row["value"], row["previous"]),
+        "change_unit": _("个百分点") if percent else "%",
         "url": records_url(row["code"], period, scope),
+        "previous_url": records_url(row["code"], period.previous(), scope)
+        if row["previous"] is not None
+        else "",
     }
 
 
@@ -66,13 +81,13 @@ def _items(row: dict, dimension: str, period, scope) -> list[dict]:
 
 def _filters_context(request, period, scope) -> dict:
     counties = sorted((code, name) for code, name, _p, level in scope.regions().values() if level == "county")
-    year = period.last.year
+    year, this_year = period.last.year, dt.date.today().year
     query = urlencode({**period.query(), **scope.query()})
     return {
         "period": period,
         "scope": scope,
         "county_options": counties,
-        "years": range(year + 1, year - 6, -1),
+        "years": range(max(year, this_year), min(year, this_year) - 6, -1),
         "query": query,
     }
 
@@ -121,9 +136,12 @@ def _county_table(values: dict, period, scope) -> list[dict]:
                 item["key"], {"key": item["key"], "label": item["label"], "cells": [None] * len(COUNTY_CODES)}
             )
             row["cells"][index] = {**item, "change": _change(item["value"], item["previous"])}
-    empty = {"value": 0, "previous": 0, "url": "", "change": None}
     for row in rows.values():
-        row["cells"] = [cell or empty for cell in row["cells"]]
+        row["cells"] = [
+            cell or {"value": 0, "previous": 0, "change": None,
+                     "url": records_url(COUNTY_CODES[i], period, scope, "county", row["key"])}
+            for i, cell in enumerate(row["cells"])
+        ]  # fmt: skip
     return sorted(rows.values(), key=lambda r: r["key"])
 
 
@@ -163,11 +181,14 @@ def records(request, code: str):
     except (ValidationError, ValueError) as exc:
         return _bad_request(exc if isinstance(exc, ValidationError) else ValidationError(_("分页参数无效")))
     indicator = indicators.get(code)
-    dimension, key = request.GET.get("dimension"), request.GET.get("key")
-    result = drilldown.page(drilldown.records(code, period, scope, dimension, key), after=after)
+    dimension, key = request.GET.get("dimension") or None, request.GET.get("key") or None
+    try:
+        result = drilldown.page(drilldown.records(code, period, scope, dimension, key), after=after)
+    except ValidationError as exc:
+        return _bad_request(exc)
     value = indicator.compute(period, scope)
     shown = value.value
-    if dimension and key and dimension in indicator.dimensions:
+    if dimension:
         shown = value.breakdown.get(dimension, {}).get(key, 0)
     label = value.labels.get(dimension, {}).get(key, key) if dimension else ""
     next_url = None
@@ -205,14 +226,16 @@ def _detail_urls(result) -> list[str | None]:
 
 @login_required
 def review(request):
+    from kexie.reports.charts import chart_title
     from kexie.reports.review import build_review
+    from kexie.reports.word import title_font_note
 
     try:
         period, scope = from_query(request.user, request.GET)
     except ValidationError as exc:
         return _bad_request(exc)
     result = build_review(period, scope)
-    blocks = []
+    blocks, charts = [], {}
     for block in result.blocks:
         segments = [
             {"text": s.text, "url": records_url(s.code, period, scope, s.dimension, s.key) if not s.previous
@@ -220,11 +243,18 @@ def review(request):
             else {"text": s, "url": None}
             for s in block.segments
         ]  # fmt: skip
-        blocks.append({"kind": block.kind, "segments": segments, "chart": block.chart})
-    charts = {b.chart: _items(result.values[b.chart], next(iter(result.values[b.chart]["breakdown"])), period, scope)
-              for b in result.blocks if b.kind == "chart"}  # fmt: skip
+        if block.kind == "chart":
+            row = result.values[block.chart]
+            dimension = next(iter(row["breakdown"]), None)
+            if not row["breakdown"].get(dimension):
+                continue  # as in Word: no chart of an empty breakdown
+            charts[block.chart] = _items(row, dimension, period, scope)
+            blocks.append({"kind": "chart", "chart": block.chart, "title": chart_title(row)})
+        else:
+            blocks.append({"kind": block.kind, "segments": segments})
     download = f"{reverse('reports:review_docx')}?{urlencode({**period.query(), **scope.query()})}"
     context = {**_filters_context(request, period, scope), "blocks": blocks, "download_url": download,
+               "title_font_note": title_font_note(),
                "charts": {k: {"labels": [i["label"] for i in v], "values": [i["value"] for i in v],
                               "urls": [i["url"] for i in v]} for k, v in charts.items()}}  # fmt: skip
     return render(request, "reports/review.html", context)

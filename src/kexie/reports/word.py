@@ -7,12 +7,18 @@ of 28.95 pt; title
 宋体 4号 (14 pt), right on odd pages and left on even pages, one character in.
 
 East Asian font names are set through w:eastAsia (Word does not use the ascii name for
-CJK text). Fonts are named, not embedded: 方正小标宋简体 is not on every computer, so
-TITLE_FONT can be overridden (e.g. "华文中宋" or "宋体"); Word and LibreOffice substitute
-a font they have when one is missing.
+CJK text). Fonts are named, not embedded. 方正小标宋简体 is not on every computer: the
+font table names a substitute for it (w:altName), the first CJK serif/bold font of
+TITLE_FALLBACK_FONTS installed where the document is written, and `title_font_note()`
+says which (on the review page and in the document's properties). TITLE_FONT can be
+overridden (e.g. "华文中宋" or "宋体") for another house style.
 """
 
+import functools
 import io
+import shutil
+import subprocess
+from xml.sax.saxutils import quoteattr
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -29,12 +35,53 @@ BODY_FONT = "仿宋_GB2312"
 HEADING1_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"
 PAGE_NUMBER_FONT = "宋体"
+# The title's substitute when TITLE_FONT is missing: the first of these CJK serif (or, failing
+# those, bold) fonts installed on the machine that writes the document, else "宋体".
+TITLE_FALLBACK_FONTS = (
+    "方正小标宋_GBK", "华文中宋", "STZhongsong", "宋体", "SimSun", "Noto Serif CJK SC", "Noto Serif SC",
+    "Source Han Serif SC", "Source Han Serif CN", "AR PL UMing CN", "黑体", "SimHei", "Noto Sans CJK SC",
+    "Source Han Sans SC", "WenQuanYi Zen Hei",
+)  # fmt: skip
+DEFAULT_TITLE_FALLBACK = "宋体"
+# w:altName of the fonts in the document's font table: what Word uses when a font is missing
+# (Windows has 仿宋 and 楷体, not their GB2312 versions).
+ALT_NAMES = {BODY_FONT: "仿宋", HEADING2_FONT: "楷体"}
 LATIN_FONT = "Times New Roman"
 LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
 BODY_SIZE = Pt(16)  # 3号
 TITLE_SIZE = Pt(22)  # 2号
 PAGE_NUMBER_SIZE = Pt(14)  # 4号
 CHAR_CONDENSE_TWIPS = -5  # 1/20 pt: 16 pt − 0.25 pt ≈ 156 mm / 28
+
+
+@functools.cache
+def installed_cjk_fonts() -> frozenset[str]:
+    """Family names of the Chinese fonts installed here (fontconfig), empty if unknown."""
+    if shutil.which("fc-list") is None:
+        return frozenset()
+    try:
+        out = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in out.splitlines() for name in line.split(",") if name.strip())
+
+
+def title_font_substitute() -> str | None:
+    """The font standing in for TITLE_FONT, None when TITLE_FONT is installed here."""
+    installed = installed_cjk_fonts()
+    if TITLE_FONT in installed:
+        return None
+    return next((f for f in TITLE_FALLBACK_FONTS if f in installed), DEFAULT_TITLE_FALLBACK)
+
+
+def title_font_note() -> str:
+    """Which font the title is in, said to the user (review page, document properties)."""
+    substitute, font = title_font_substitute(), TITLE_FONT
+    if substitute is None:
+        return f"标题字体:{font}"
+    return f"标题字体:{font}(本机未安装,替代字体为{substitute};装有{font}的电脑仍用{font}显示)"
 
 
 def _fonts(run, east_asian: str, size, *, bold: bool = False) -> None:
@@ -124,10 +171,30 @@ def _footers(document) -> None:
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
 
+def _font_table(document) -> None:
+    """Declare the CJK fonts (GB2312 character set, serif family) with their alternative names,
+    so that a computer without one substitutes the named alternative."""
+    part = next(p for p in document.part.package.iter_parts() if p.partname.endswith("/fontTable.xml"))
+    substitute = title_font_substitute()
+    alternatives = {**ALT_NAMES, **({TITLE_FONT: substitute} if substitute else {})}
+    entries = "".join(
+        f"<w:font w:name={quoteattr(name)}>"
+        + (f"<w:altName w:val={quoteattr(alternatives[name])}/>" if name in alternatives else "")
+        + f'<w:charset w:val="86"/><w:family w:val="{"swiss" if name == HEADING1_FONT else "roman"}"/>'
+        + '<w:pitch w:val="variable"/></w:font>'
+        for name in dict.fromkeys((TITLE_FONT, BODY_FONT, HEADING1_FONT, HEADING2_FONT, PAGE_NUMBER_FONT))
+    )  # fmt: skip
+    part._blob = part.blob.replace(b"</w:fonts>", entries.encode() + b"</w:fonts>")
+
+
 def write_docx(review: Review) -> bytes:
     document = Document()
     _page_setup(document)
     _footers(document)
+    _font_table(document)
+    document.core_properties.title = review.title
+    document.core_properties.subject = f"{review.period.label}工作综述"
+    document.core_properties.comments = title_font_note()
     for block in review.blocks:
         text = block.text
         if block.kind == "title":

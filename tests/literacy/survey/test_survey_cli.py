@@ -119,3 +119,143 @@ def test_missing_file_and_no_statistic() -> None:
         run("/nonexistent.csv", "--weights", "pw", "--mean", "y")
     with pytest.raises(CommandError, match="至少指定一个统计量"):
         run(str(FIXTURES / "apistrat.csv"), "--weights", "pw")
+
+
+def _by_key(rows: list[dict]) -> dict:
+    return {(r["level"], tuple(sorted((r["domain"] or {}).items()))): r for r in rows}
+
+
+def _assert_matches(rows: list[dict], ref_rows: list[dict], default_level: str | None = None) -> None:
+    ours = _by_key(rows)
+    for ref in ref_rows:
+        key = (ref.get("level") or default_level, tuple(sorted((ref.get("domain") or {}).items())))
+        row = ours[key]
+        for field in ("estimate", "se", "ci_low", "ci_high", "deff"):
+            if ref.get(field) is not None and not (field == "deff" and abs(ref["se"]) < 1e-12):
+                assert math.isclose(row[field], ref[field], rel_tol=1e-6, abs_tol=1e-12), (field, row, ref)
+
+
+FLAG_CASES = [
+    # (reference design, data file, design flags, statistic flags, reference fn, by)
+    (
+        "clus2",
+        "apiclus2.csv",
+        ["--psu", "dnum,snum", "--fpc", "fpc1,fpc2", "--weights", "pw"],
+        ["--mean", "api00"],
+    ),
+    (
+        "clus2_frac",
+        "apiclus2.csv",
+        ["--psu", "dnum,snum", "--fpc", "frac1,frac2", "--weights", "pw"],
+        ["--mean", "api00"],
+    ),
+    (
+        "strat_frac",
+        "apistrat.csv",
+        ["--weights", "pw", "--strata", "stype", "--fpc", "frac"],
+        ["--mean", "api00"],
+    ),
+    (
+        "strat_jkn",
+        "apistrat.csv",
+        ["--weights", "pw", "--strata", "stype", "--fpc", "fpc", "--replicate", "jkn"],
+        ["--mean", "api00"],
+    ),
+    (
+        "strat_brr",
+        "apistrat.csv",
+        ["--weights", "pw", "--strata", "stype", "--psu", "half", "--replicate", "brr"],
+        ["--mean", "api00"],
+    ),
+    (
+        "strat_fay",
+        "apistrat.csv",
+        ["--weights", "pw", "--strata", "stype", "--psu", "half", "--replicate", "fay=0.3"],
+        ["--mean", "api00"],
+    ),
+]
+
+
+@pytest.mark.parametrize("name,fixture,design,stat", FLAG_CASES, ids=[c[0] for c in FLAG_CASES])
+def test_design_flags_match_r(name: str, fixture: str, design: list[str], stat: list[str]) -> None:
+    # clus2's fpc1/fpc2 define the weights; --weights pw gives the same (pw = 1 / inclusion probability).
+    rows = run(str(FIXTURES / fixture), *design, *stat, "--by", "stype,sch.wide")
+    _assert_matches(rows, reference(name, "mean", ["stype", "sch.wide"]))
+    rows = run(str(FIXTURES / fixture), *design, *stat)
+    _assert_matches(rows, reference(name, "mean"))
+
+
+@pytest.mark.parametrize("method", ["logit", "beta", "mean"])
+def test_proportion_intervals_match_svyciprop(method: str) -> None:
+    args = (str(FIXTURES / "apistrat.csv"), "--weights", "pw", "--strata", "stype", "--fpc", "fpc")
+    rows = [r for r in run(*args, "--prop", "awards", "--ci", method) if r["level"] == "Yes"]
+    _assert_matches(rows, reference(f"strat_{method}", "prop"), default_level="Yes")
+    rows = [r for r in run(*args, "--prop", "awards", "--ci", method, "--by", "stype") if r["level"] == "Yes"]
+    _assert_matches(rows, reference(f"strat_{method}_by", "prop", ["stype"]))
+
+
+def test_normal_interval_and_factor_proportions_by_two_variables() -> None:
+    args = (str(FIXTURES / "apistrat.csv"), "--weights", "pw", "--strata", "stype", "--fpc", "fpc")
+    _assert_matches(run(*args, "--mean", "api00", "--ci", "normal"), reference("strat_normal", "mean"))
+    rows = run(*args, "--prop", "awards", "--by", "stype,sch.wide")
+    for row in rows:
+        row["ci_low"] = row["ci_high"] = None  # R's svymean on a factor gives no svyciprop interval
+    _assert_matches(rows, reference("strat", "prop", ["stype", "sch.wide"]))
+
+
+def test_rake_tolerance_flags(tmp_path: Path) -> None:
+    margins = tmp_path / "margins.csv"
+    margins.write_text(
+        "variable,level,total\nstype,E,4421\nstype,H,755\nstype,M,1018\nsch.wide,No,1072\nsch.wide,Yes,5122\n"
+    )
+    args = (str(FIXTURES / "apiclus1.csv"), "--weights", "pw", "--psu", "dnum", "--fpc", "fpc")
+    loose = run(*args, "--rake", str(margins), "--rake-epsilon", "5000", "--mean", "api00")
+    _assert_matches(loose, reference("clus1_rake_loose", "mean"))
+    tight = run(
+        *args, "--rake", str(margins), "--rake-epsilon", "1e-9", "--rake-maxit", "100", "--mean", "api00"
+    )
+    _assert_matches(tight, reference("clus1_rake_tight", "mean"))
+    with pytest.raises(CommandError, match="未收敛"):
+        run(*args, "--rake", str(margins), "--rake-epsilon", "1e-14", "--rake-maxit", "1", "--mean", "api00")
+
+
+def test_bootstrap_replicates_are_seeded() -> None:
+    args = (str(FIXTURES / "apistrat.csv"), "--weights", "pw", "--strata", "stype", "--fpc", "fpc")
+    a = run(*args, "--replicate", "bootstrap=30", "--seed", "4", "--mean", "api00")
+    b = run(*args, "--replicate", "bootstrap=30", "--seed", "4", "--mean", "api00")
+    c = run(*args, "--replicate", "bootstrap=30", "--seed", "5", "--mean", "api00")
+    assert a == b
+    assert a[0]["se"] != c[0]["se"]
+    assert a[0]["estimate"] == pytest.approx(reference("strat", "mean")[0]["estimate"])
+
+
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        (["--strata", "nope", "--mean", "api00"], "列 “nope” 不存在"),
+        (["--weights", "pw", "--psu", "dnum", "--strata", "lstr", "--mean", "api00"], "层 “A” 只有一个 PSU"),
+    ],
+)
+def test_errors_exit_non_zero_from_the_shell(extra: list[str], message: str) -> None:
+    import subprocess
+    import sys
+
+    weights = [] if "--weights" in extra else ["--weights", "pw"]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kexie.cli",
+            "survey",
+            "estimate",
+            str(FIXTURES / "apiclus1.csv"),
+            *weights,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert message in proc.stderr
+    assert proc.stdout == ""

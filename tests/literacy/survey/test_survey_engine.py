@@ -139,3 +139,40 @@ def test_quantile_interval_contains_estimate(strat) -> None:
     design = sv.SurveyDesign(strat, weights="pw", strata="stype", fpc="fpc")
     for est in sv.svyquantile(design, "api00", [0.1, 0.5, 0.9], by="stype"):
         assert est.ci_low <= est.estimate <= est.ci_high
+
+
+def _half_sampled(n_psu: int = 10, population: int = 20) -> dict[str, np.ndarray]:
+    """Two strata of ``n_psu`` PSUs each, sampled from ``population`` (f = 0.5), and a census stratum."""
+    rng = np.random.default_rng(3)
+    stratum = np.repeat(["a", "b", "c"], n_psu)
+    return {
+        "h": stratum,
+        "y": rng.normal(10, 3, 3 * n_psu),
+        "N": np.where(stratum == "c", n_psu, population).astype(float),
+    }
+
+
+def test_bootstrap_with_fpc_draws_without_replacement_as_r() -> None:
+    """R's bootstratum: n_h draws without replacement from N_h copies of the sampled PSUs."""
+    data = _half_sampled()
+    design = sv.SurveyDesign(data, strata="h", fpc="N")
+    boot = sv.as_replicate(design, "bootstrap", replicates=300, seed=11)
+    multipliers = boot.repweights / design.weights[:, None]
+    for h in "abc":
+        rows = data["h"] == h
+        assert np.allclose(multipliers[rows].sum(axis=0), rows.sum())
+    # N_h = 2 n_h: each PSU has two copies, so it is drawn at most twice.
+    assert multipliers[data["h"] != "c"].max() <= 2 + 1e-12
+    # A census stratum (N_h = n_h) keeps every PSU once in every replicate: no variance.
+    assert np.allclose(multipliers[data["h"] == "c"], 1.0)
+
+
+def test_bootstrap_variance_follows_the_fpc() -> None:
+    data = _half_sampled(n_psu=12, population=24)
+    with_fpc = sv.SurveyDesign(data, strata="h", fpc="N")
+    without = sv.SurveyDesign(data, strata="h")
+    se_fpc = sv.svymean(sv.as_replicate(with_fpc, "bootstrap", replicates=3000, seed=5), "y")[0].se
+    se_wr = sv.svymean(sv.as_replicate(without, "bootstrap", replicates=3000, seed=5), "y")[0].se
+    assert se_fpc == pytest.approx(sv.svymean(with_fpc, "y")[0].se, rel=0.1)
+    assert se_wr == pytest.approx(sv.svymean(without, "y")[0].se, rel=0.1)
+    assert se_fpc < 0.85 * se_wr

@@ -3,6 +3,7 @@
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
@@ -43,8 +44,29 @@ def read_table(data: bytes, filename: str) -> tuple[list[Any], Iterator[tuple[in
     return rows[0], ((number, cells) for number, cells in enumerate(rows[1:], start=2))
 
 
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip-based workbook (.xlsx, .ods) that would unpack beyond the configured limit,
+    before anything is unpacked: the sizes come from the zip's central directory."""
+    from django.conf import settings
+
+    if not data.startswith(b"PK"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileProblem("文件已损坏或不是有效的 Excel 工作簿") from None
+    limit = settings.SPREADSHEET_MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise FileProblem(
+            f"工作簿解压后达 {unpacked // 2**20} MB,超过上限 {limit // 2**20} MB,请拆分后分批导入"
+        )
+
+
 def _read_spreadsheet(data: bytes) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
+
+    check_unpacked_size(data)
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -350,18 +350,24 @@ class MatchingEngine:
         idf = self.index.idf(tids) * qw if len(tids) else np.zeros(0)
         return [self._explain(int(slot), float(masked[slot]), query, tids, idf) for slot in best]
 
+    def _name_words(self, name: str) -> frozenset[str]:
+        cache = self.__dict__.setdefault("_name_word_cache", {})
+        if name not in cache:
+            cache[name] = frozenset(self.tokenizer.tokenize(name))
+        return cache[name]
+
     def _explain(
         self, slot: int, score: float, query: Profile, tids: np.ndarray, weights: np.ndarray
     ) -> Match:
         terms, tfs = self.index.doc_vector(slot)
         common, q_pos, d_pos = np.intersect1d(tids, terms, return_indices=True)
         order = np.argsort(-(weights[q_pos] * tfs[d_pos]))
-        shared: list[str] = []
-        for term in (self.index.terms[int(t)] for t in common[order]):
-            # Search-mode segmentation yields both 图像识别 and 图像: show the longest form once.
-            if len(shared) < 5 and not any(term in s or s in term for s in shared):
-                shared.append(term)
         discipline = self._disciplines.names[self._disc[slot]]
+        # Words of the discipline names (科学技术, 工程…) are told by the discipline part, not as keywords.
+        discipline_words = self._name_words(discipline) | self._name_words(query.discipline)
+        shared = _longest_forms(
+            (self.index.terms[int(t)] for t in common[order][:50]), skip=discipline_words, limit=5
+        )
         same = discipline if discipline and discipline == query.discipline.strip() else None
         parts = []
         if shared:
@@ -389,6 +395,7 @@ class _Centroids:
         self.norms2 = norms2
         self.counts = counts
         self.idf = idf
+        self.n_slots = 0  # slots of the index when the snapshot was taken (set by `build`)
 
     @classmethod
     def build(cls, index: SparseIndex, disc: np.ndarray, n_labels: int) -> _Centroids:
@@ -408,7 +415,9 @@ class _Centroids:
         sums.sum_duplicates()
         norms2 = np.asarray(sums.multiply(sums).sum(axis=1)).ravel()
         counts = np.bincount(disc[:n], minlength=n_labels).astype(np.float64)
-        return cls(sums, norms2, counts, idf)
+        centroids = cls(sums, norms2, counts, idf)
+        centroids.n_slots = n
+        return centroids
 
     @staticmethod
     def _unit_vector(index: SparseIndex, slot: int, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -441,13 +450,13 @@ class _Centroids:
         counts = np.zeros(n_labels)
         counts[:size] = self.counts
         for slot in excluded:
-            # Leave-one-out: take an excluded profile out of its discipline's centroid.
+            # Leave-one-out: take an excluded profile out of its discipline's centroid. Only slots
+            # of the snapshot are in it: a profile added or replaced since the last compaction
+            # (a slot at or past `n_slots`) never was, and may use terms the snapshot lacks.
             d = int(disc[slot])
-            if d >= size or slot >= len(index.doc_terms):
+            if d >= size or slot >= self.n_slots:
                 continue
             terms, vals = self._unit_vector(index, slot, self.idf)
-            inside = terms < self.sums.shape[1]
-            terms, vals = terms[inside], vals[inside]
             q_dense = dict(zip(tids.tolist(), q.tolist(), strict=True))
             dots[d] -= sum(
                 q_dense.get(t, 0.0) * v for t, v in zip(terms.tolist(), vals.tolist(), strict=True)
@@ -458,6 +467,22 @@ class _Centroids:
         ok = (counts > 0) & (norms2 > 1e-12)
         sims[ok] = dots[ok] / np.sqrt(norms2[ok])
         return sims
+
+
+def _longest_forms(terms: Iterable[str], skip: frozenset[str], limit: int) -> list[str]:
+    """Search-mode segmentation yields 污水处理 and also 污水, 处理: show the longest form once, in
+    the place of its first part."""
+    shown: list[str] = []
+    for term in terms:
+        if term in skip or any(term in s for s in shown):
+            continue
+        parts = [i for i, s in enumerate(shown) if s in term]
+        if parts:
+            shown[parts[0]] = term
+            shown = [s for i, s in enumerate(shown) if i not in parts[1:]]
+        elif len(shown) < limit:
+            shown.append(term)
+    return shown
 
 
 def _grow1(arr: np.ndarray, size: int) -> np.ndarray:

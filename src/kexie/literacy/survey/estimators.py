@@ -183,6 +183,8 @@ def _package(stat, variable, levels, domains, res: Result, req: Request, ci, lev
         n = int(res.n_obs[k])
         n_rows = float(res.n_rows[k]) if res.n_rows is not None else n
         logit_se = None if res.logit_var is None else math.sqrt(max(float(res.logit_var[k]), 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            design_effect = float(np.float64(var) / res.vsrs[k]) if deff else None
         low, high = _interval(est, se, float(res.df[k]), ci, level, n_rows, logit_se)
         out.append(
             Estimate(
@@ -194,7 +196,7 @@ def _package(stat, variable, levels, domains, res: Result, req: Request, ci, lev
                 se=se,
                 ci_low=float(low),
                 ci_high=float(high),
-                deff=float(var / res.vsrs[k]) if deff else None,
+                deff=design_effect,
                 n=n,
                 df=float(res.df[k]),
             )

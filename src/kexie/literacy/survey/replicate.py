@@ -215,23 +215,42 @@ def _brr(design: SurveyDesign, rho: float) -> tuple[np.ndarray, float, np.ndarra
 def _bootstrap(
     design: SurveyDesign, replicates: int, seed: int | None
 ) -> tuple[np.ndarray, float, np.ndarray]:
-    """R's bootweights: n_h PSUs drawn with replacement in each stratum, variance rescaled by n/(n-1)."""
+    """R's bootweights: n_h PSUs drawn in each stratum, variance rescaled by n/(n-1).
+
+    Without an fpc the draws are with replacement. With an fpc (population size N_h), as R's
+    bootstratum, the n_h PSUs are drawn without replacement from N_h copies of the sampled PSUs
+    (each repeated about N_h / n_h times), so a self-representing stratum has no variance.
+    """
     rng = np.random.default_rng(seed)
     n_h = design.n_psu_h
     if (n_h < 2).any():
         raise SurveyError("自助法要求每层至少两个 PSU (bootstrap needs two PSUs per stratum)")
-    draws_per = n_h
-    stratum_of_draw = np.repeat(np.arange(design.n_strata), draws_per)
-    starts = design.stratum_starts[stratum_of_draw]
-    sizes = n_h[stratum_of_draw]
-    picks = starts + (rng.random((replicates, len(stratum_of_draw))) * sizes).astype(np.int64)
-    offsets = (np.arange(replicates) * design.n_psu)[:, None]
-    counts = np.bincount((picks + offsets).ravel(), minlength=replicates * design.n_psu)
-    counts = counts.reshape(replicates, design.n_psu).T
-    factors = counts.astype(float)
+    pop_h = design.pop1_h
+    counts = np.empty((design.n_psu, replicates))
+    with_replacement = ~np.isfinite(pop_h)
+    if with_replacement.any():
+        strata = np.flatnonzero(with_replacement)
+        stratum_of_draw = np.repeat(strata, n_h[strata])
+        starts = design.stratum_starts[stratum_of_draw]
+        sizes = n_h[stratum_of_draw]
+        picks = starts + (rng.random((replicates, len(stratum_of_draw))) * sizes).astype(np.int64)
+        offsets = (np.arange(replicates) * design.n_psu)[:, None]
+        drawn = np.bincount((picks + offsets).ravel(), minlength=replicates * design.n_psu)
+        drawn = drawn.reshape(replicates, design.n_psu).T
+        rows = with_replacement[design.psu_stratum]
+        counts[rows] = drawn[rows]
+    for h in np.flatnonzero(~with_replacement):
+        start, size = int(design.stratum_starts[h]), int(n_h[h])
+        population = int(round(pop_h[h]))
+        # R: rep(sample(psus), length = N_h): the first N_h mod n_h PSUs (in random order) once more.
+        copies = np.full(size, population // size, dtype=np.int64)
+        copies[rng.permutation(size)[: population % size]] += 1
+        counts[start : start + size] = rng.multivariate_hypergeometric(
+            copies, size, size=replicates, method="marginals"
+        ).T
     psu_per_stratum = 1.0 / np.mean(1.0 / n_h)
     scale = psu_per_stratum / ((psu_per_stratum - 1) * (replicates - 1))
-    return factors, scale, np.ones(replicates)
+    return counts, scale, np.ones(replicates)
 
 
 def as_replicate(

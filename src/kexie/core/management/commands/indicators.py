@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "计算指标: kexie indicators --year 2020 [--region 370811 | --org 12] [--json]"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int)
+        parser.add_argument("--year", type=int, help="年度(默认:有已审核记录的最近年度)")
         parser.add_argument("--start", help="开始日期 YYYY-MM-DD(与 --end 一起使用,代替 --year)")
         parser.add_argument("--end", help="结束日期 YYYY-MM-DD(含)")
         group = parser.add_mutually_exclusive_group()
@@ -23,8 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         try:
-            period = period_from(o["year"], o["start"], o["end"])
             scope = scope_from(SystemActor(), o["region"], o["org"])
+            period = period_from(o["year"], o["start"], o["end"], scope=scope)
             rows = indicators.evaluate(period, scope, o["code"])
         except (ValidationError, Http404) as exc:
             raise CommandError(";".join(getattr(exc, "messages", [str(exc)]))) from exc

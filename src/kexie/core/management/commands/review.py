@@ -8,10 +8,10 @@ from kexie.reports.params import SystemActor, period_from, scope_from
 
 
 class Command(BaseCommand):
-    help = "生成年度工作综述(Word): kexie review --year 2020 [--region 370811] --out 综述.docx"
+    help = "生成年度工作综述(Word): kexie review [--year 2020] [--region 370811] --out 综述.docx"
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=int, help="年度(默认:有已审核记录的最近年度)")
         parser.add_argument("--region", help="行政区划代码(含下级区划)")
         parser.add_argument("--org", type=int, help="单位编号(含下级单位)")
         parser.add_argument("--title", help="标题(默认“汇聚科技力量 谱写服务新篇”)")
@@ -19,14 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         from kexie.reports.review import build_review
-        from kexie.reports.word import write_docx
+        from kexie.reports.word import title_font_note, write_docx
 
         try:
-            review = build_review(
-                period_from(o["year"]), scope_from(SystemActor(), o["region"], o["org"]), title=o["title"]
-            )
+            scope = scope_from(SystemActor(), o["region"], o["org"])
+            review = build_review(period_from(o["year"], scope=scope), scope, title=o["title"])
         except (ValidationError, Http404) as exc:
             raise CommandError(";".join(getattr(exc, "messages", [str(exc)]))) from exc
         out = Path(o["out"])
         out.write_bytes(write_docx(review))
         self.stdout.write(self.style.SUCCESS(f"已生成 {out}({review.period.label} · {review.scope.label})"))
+        self.stdout.write(title_font_note())

@@ -39,7 +39,7 @@ def _population(path: str) -> list[tuple[str, dict[str, float]]]:
     return list(margins.items())
 
 
-def _replicate(design: sv.SurveyDesign, spec: str) -> sv.ReplicateDesign:
+def _replicate(design: sv.SurveyDesign, spec: str, seed: int = 0) -> sv.ReplicateDesign:
     name, _, arg = spec.partition("=")
     name = name.strip().lower()
     try:
@@ -48,7 +48,7 @@ def _replicate(design: sv.SurveyDesign, spec: str) -> sv.ReplicateDesign:
         if name == "fay":
             return sv.as_replicate(design, "Fay", rho=float(arg or 0.5))
         if name == "bootstrap":
-            return sv.as_replicate(design, "bootstrap", replicates=int(arg or 50), seed=0)
+            return sv.as_replicate(design, "bootstrap", replicates=int(arg or 50), seed=seed)
     except ValueError as exc:
         if isinstance(exc, sv.SurveyError):
             raise
@@ -97,7 +97,15 @@ class Command(BaseCommand):
         )
         est.add_argument("--by", help="分域变量，逗号分隔")
         est.add_argument("--rake", help="总体边际 CSV：variable,level,total（一个变量即事后分层）")
+        est.add_argument(
+            "--rake-epsilon",
+            type=float,
+            default=1.0,
+            help="迭代加权的收敛容差（R rake 的 epsilon：≥1 为绝对量，<1 为总权重的比例；默认 1）",
+        )
+        est.add_argument("--rake-maxit", type=int, default=10, help="迭代加权的最多轮数（默认 10）")
         est.add_argument("--replicate", help="jk1 | jkn | brr | fay=RHO | bootstrap=N")
+        est.add_argument("--seed", type=int, default=0, help="bootstrap 复制权重的随机数种子（默认 0）")
         est.add_argument("--ci", choices=CI_CHOICES, default=None, help="置信区间方法")
         est.add_argument(
             "--lonely-psu", choices=sv.LONELY_PSU_OPTIONS, default="fail", help="单 PSU 层的处理"
@@ -137,13 +145,18 @@ class Command(BaseCommand):
             lonely_psu=options["lonely_psu"],
         )
         if options.get("replicate"):
-            design = _replicate(design, options["replicate"])
+            design = _replicate(design, options["replicate"], seed=options.get("seed", 0))
         if options.get("rake"):
             margins = _population(options["rake"])
             if len(margins) == 1:
                 design = sv.post_stratify(design, margins[0][0], margins[0][1])
             else:
-                design = sv.rake(design, margins)
+                design = sv.rake(
+                    design,
+                    margins,
+                    epsilon=options.get("rake_epsilon", 1.0),
+                    maxit=options.get("rake_maxit", 10),
+                )
         by = _split(options.get("by"))
         rows: list[dict] = []
         for kind, variable in options["stats"]:

@@ -26,7 +26,8 @@
   if (dash) {
     chart(document.getElementById("chart-month"), series("line", dash.month, "活动场次"), dash.month.urls);
     var county = series("bar", dash.county, "本年");
-    county.legend = { data: ["本年", "上年"] };
+    county.legend = { data: ["本年", "上年"], top: 0, right: 16 };
+    county.grid = { left: 48, right: 16, top: 32, bottom: 56 };
     county.series.push({ type: "bar", name: "上年", data: dash.county.previous });
     chart(document.getElementById("chart-county"), county, dash.county.urls);
     chart(document.getElementById("chart-kind"), {
