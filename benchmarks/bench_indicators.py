@@ -161,10 +161,15 @@ def build(n_activities: int, n_units: int, rng: random.Random) -> dict:
     return {"admin": admin, "build_s": round(time.perf_counter() - started, 1)}
 
 
-def kexie_figures(admin) -> dict:
+def kexie_figures(admin, cold: bool = True) -> dict:
+    """The full set; `cold` empties the cache first, so the records are scanned (the honest figure)."""
+    from django.core.cache import cache
+
     from kexie.core import indicators
     from kexie.core.indicators import Period, Scope
 
+    if cold:
+        cache.clear()
     return {r["code"]: r for r in indicators.evaluate(Period.year(2020), Scope(admin))}
 
 
@@ -250,7 +255,10 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def dashboard_time(admin, repeat: int) -> float:
+def dashboard_time(admin, repeat: int) -> tuple[float, float]:
+    """(cold, warm) server time of the dashboard: cold after the cache is emptied (the first
+    request after any change of the data), warm when the activities' scan is cached."""
+    from django.core.cache import cache
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -259,16 +267,19 @@ def dashboard_time(admin, repeat: int) -> float:
         client.force_login(admin)
         client.get("/reports/?year=2020")  # warm-up: imports, templates
 
-        def get():
+        def get(cold: bool):
+            if cold:
+                cache.clear()
             response = client.get("/reports/?year=2020")
             assert response.status_code == 200, response.status_code
 
-        return timed(get, repeat)[0]
+        return timed(lambda: get(True), repeat)[0], timed(lambda: get(False), repeat)[0]
 
 
 LIST_PAGES = {
     "activities": "/activities/",
-    "activities_filtered": "/activities/?year=2020&status=approved&q=科普",
+    "activities_filtered": "/activities/?year=2020&status=approved&q=活动",
+    "activities_search_no_hit": "/activities/?year=2020&status=approved&q=没有这个标题",  # scans the year
     "review_queue": "/activities/review/",
     "organisations": "/directory/organisations/",
     "people": "/directory/people/",
@@ -320,9 +331,13 @@ def main() -> None:
         admin, build_s = built["admin"], built["build_s"]
     print(f"built in {build_s} s on {connection.vendor}", file=sys.stderr)
     kexie_s, ours = timed(lambda: kexie_figures(admin), args.repeat)
-    print(f"kexie full set: {kexie_s:.3f} s ({len(ours)} indicators)", file=sys.stderr)
-    dash_s = dashboard_time(admin, args.repeat)
-    print(f"dashboard: {dash_s:.3f} s", file=sys.stderr)
+    warm_s = timed(lambda: kexie_figures(admin, cold=False), args.repeat)[0]
+    print(
+        f"kexie full set: {kexie_s:.3f} s cold, {warm_s:.3f} s cached ({len(ours)} indicators)",
+        file=sys.stderr,
+    )
+    dash_s, dash_warm_s = dashboard_time(admin, args.repeat)
+    print(f"dashboard: {dash_s:.3f} s cold, {dash_warm_s:.3f} s cached", file=sys.stderr)
     pages = list_page_times(admin, args.repeat)
     print(f"list pages (s): {pages}", file=sys.stderr)
     peer_s, peer = timed(peer_figures, 1)
@@ -331,7 +346,7 @@ def main() -> None:
     print(json.dumps({
         "bench": "indicators", "database": connection.vendor, "activities": args.activities, "units": args.units,
         "people": args.units, "indicators": len(ours), "kexie_s": round(kexie_s, 3),
-        "dashboard_s": round(dash_s, 3), "list_pages_s": pages, "peer": "ORM loops over rows", "peer_s": round(peer_s, 3),
+        "kexie_cached_s": round(warm_s, 3), "dashboard_s": round(dash_s, 3), "dashboard_cached_s": round(dash_warm_s, 3), "list_pages_s": pages, "peer": "ORM loops over rows", "peer_s": round(peer_s, 3),
         "ratio": round(peer_s / kexie_s, 1), "figures_agree": True,
     }))  # fmt: skip
 

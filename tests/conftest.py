@@ -23,6 +23,15 @@ class World:
     kinds: dict
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (cached figures are keyed on data that a rolled-back
+    test may leave looking the same)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     return World(**build_world())

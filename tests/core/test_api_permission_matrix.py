@@ -7,7 +7,6 @@ owns them, the society and 兖州区 (outsider) are out of scope (404), anonymou
 
 import datetime as dt
 import importlib.util
-import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -189,11 +188,6 @@ MATRIX = {
 }  # fmt: skip
 
 
-# Endpoints of apps whose owners have not yet written their persona rows: only "anonymous
-# gets 401" is checked for these. Move each into MATRIX with its full row (and its targets).
-AWAITING_ROWS: set[tuple[str, str]] = set()
-
-
 @pytest.fixture
 def targets(world, make_activity, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -294,21 +288,13 @@ def test_api_permission_matrix(client, world, targets, endpoint, persona, reques
         assert isinstance(response.json()["detail"], str)
 
 
-@pytest.mark.parametrize("endpoint", sorted(AWAITING_ROWS), ids=lambda e: f"{e[0]} {e[1]}")
-def test_api_awaiting_rows_refuse_anonymous(client, db, endpoint):
-    method, template = endpoint
-    url = re.sub(r"{\w+_id}", "1", template).replace("{action}", "x").replace("{code}", "x")
-    response = _call(client, method, url, {} if method != "GET" else None)
-    assert response.status_code == 401, response.content.decode()
-
-
 def _published() -> set[tuple[str, str]]:
     schema = api.get_openapi_schema()
     return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
 
 
 def test_matrix_covers_every_endpoint():
-    published, listed = _published(), {endpoint[:2] for endpoint in MATRIX} | AWAITING_ROWS
+    published, listed = _published(), {endpoint[:2] for endpoint in MATRIX}
     missing, stale = published - listed, listed - published
     assert not missing, f"API endpoints missing from the permission matrix: {sorted(missing)}"
     assert not stale, f"matrix rows for endpoints that no longer exist: {sorted(stale)}"

@@ -95,3 +95,22 @@ def test_home_shows_drafts_and_pending_reviews(client, personas, make_activity):
 def test_anonymous_home_redirects_to_login(client):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_every_module_is_reachable_from_the_sidebar(client, personas):
+    client.force_login(personas["county_staff"])
+    page = client.get(reverse("home")).content.decode()
+    sidebar = page.split('class="kx-sidebar"', 1)[1].split("</nav>", 1)[0]
+    for name in ("activities:list", "innovation:demand_list", "innovation:patent_search",
+                 "literacy:survey_list", "reports:dashboard", "directory:org_list", "core:audit_log"):  # fmt: skip
+        assert f'href="{reverse(name)}"' in sidebar, name
+
+
+def test_history_shows_chinese_actions_and_field_names(client, personas, make_activity):
+    activity = make_activity(title="科普讲座")
+    activity_submit(actor=personas["county_staff"], activity=activity)
+    client.force_login(personas["county_staff"])
+    page = client.get(reverse("activities:activity_detail", args=[activity.pk])).content.decode()
+    history = page.split("kx-history", 1)[1]
+    assert "上报" in history and "新建" in history and "活动名称" in history
+    assert 'title="kexie.activity.submitted"' in history

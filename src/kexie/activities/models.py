@@ -149,6 +149,9 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["reporting_unit", "start_date"], name="activity_unit_date"),
             models.Index(fields=["start_date", "id"], name="activity_date_id"),
+            # The ledger filtered by status, newest first; the review queue, oldest report first.
+            models.Index(fields=["status", "start_date", "id"], name="activity_status_date_id"),
+            models.Index(fields=["status", "submitted_at", "id"], name="activity_review_queue"),
             models.Index(fields=["updated_at", "id"], name="activity_updated"),  # the home page
             models.Index(fields=["created_by", "updated_at"], name="activity_author_updated"),
             # Covers the indicator queries (kexie.activities.indicators): index-only scans. Its

@@ -206,6 +206,13 @@ class Scope:
             ).exists()
         return self.cache["sees_all"]
 
+    def key(self) -> str:
+        """What the scope narrows to, as text: scopes with the same key count the same records
+        (every user of a unit shares one), so figures may be cached under it across requests."""
+        user_path = "" if self._user_sees_everything() else self._user_path
+        region = self.region.code if self.region is not None else ""
+        return f"{user_path}|{region}|{self.org.path if self.org is not None else ''}"
+
     def restrict(self, qs: models.QuerySet, *, region: str | None, unit: str | None) -> models.QuerySet:
         """The user's scope ∩ the region subtree (field `region`) ∩ the organisation subtree
         (`unit`, a path to an Organisation; "" for Organisation itself)."""

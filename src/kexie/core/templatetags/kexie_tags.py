@@ -72,3 +72,39 @@ def field_value(obj, name):
 @register.inclusion_tag("includes/field.html")
 def field(bound_field, col="col-md-6"):
     return {"f": bound_field, "col": col}
+
+
+ACTION_VERBS = {
+    "created": _("新建"), "created_bulk": _("批量新建"), "changed": _("修改"), "deleted": _("删除"),
+    "submitted": _("上报"), "approved": _("审核通过"), "returned": _("退回"), "imported": _("导入"),
+    "attached": _("上传附件"), "reviewed": _("审核"), "published": _("发布"), "matchmaking": _("对接"),
+    "intention": _("达成意向"), "signed": _("签约"), "completed": _("完成"), "closed": _("关闭"),
+    "selected": _("遴选"), "unselected": _("移出遴选"), "replaced": _("替换"), "loaded": _("载入"),
+    "questionnaire_loaded": _("载入问卷"), "logged_in": _("登录"), "locked": _("锁定"),
+    "password_changed": _("修改密码"), "revoked": _("吊销"),
+}  # fmt: skip
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """ "kexie.activity.approved" → "审核通过" (the dotted name stays in the title attribute)."""
+    verb = action.rsplit(".", 1)[-1]
+    return str(ACTION_VERBS.get(verb, verb))
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, object, object]]:
+    """(field label, before, after) of an audit entry, labelled with the model's verbose names."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.object_type) if entry.object_type else None
+    except (LookupError, ValueError):
+        model = None
+    labels = {}
+    if model is not None:
+        for f in model._meta.concrete_fields:
+            labels[f.attname] = labels[f.name] = str(f.verbose_name)
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(after) + [k for k in before if k not in after]
+    return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys]
