@@ -16,6 +16,7 @@ The REST API ("api") keeps its own matrix (tests/core/test_api_permission_matrix
 shares the target records below); Django's admin is exempt.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 PERSONAS = ("city_admin", "county_staff", "society_secretary", "outsider")
@@ -393,6 +394,20 @@ def _pdf(name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, b"%PDF-1.4\n%kexie\n", content_type="application/pdf")
+
+
+@contextmanager
+def fresh_innovation_indexes():
+    """The matching and patent indexes are per process: start and leave them empty."""
+    from kexie.innovation import patents, ranking
+
+    patents.reset_index()
+    ranking.reset()
+    try:
+        yield
+    finally:
+        patents.reset_index()
+        ranking.reset()
 
 
 def innovation_targets(world) -> dict:

@@ -234,13 +234,8 @@ def literacy_targets(world):
 
 @pytest.fixture
 def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
-    from kexie.innovation import patents, ranking
-
-    patents.reset_index()
-    ranking.reset()
-    yield web_matrix.innovation_targets(world)
-    patents.reset_index()
-    ranking.reset()
+    with web_matrix.fresh_innovation_indexes():
+        yield web_matrix.innovation_targets(world)
 
 
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.

@@ -75,13 +75,8 @@ def literacy_objects(world):
 
 @pytest.fixture
 def innovation_objects(world, matrix_objects):  # after matrix_objects, which sets MEDIA_ROOT
-    from kexie.innovation import patents, ranking
-
-    patents.reset_index()
-    ranking.reset()
-    yield matrix.innovation_targets(world)
-    patents.reset_index()
-    ranking.reset()
+    with matrix.fresh_innovation_indexes():
+        yield matrix.innovation_targets(world)
 
 
 # The records each namespace's cases act on, beyond matrix_objects. The reports pages count

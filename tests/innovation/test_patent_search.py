@@ -303,3 +303,15 @@ def test_quality_on_cnki_sample():
         total += 10
     # Measured on the full sample: P@10 0.79 (benchmarks/bench_patent_search.py).
     assert hits / total >= 0.6
+
+
+def test_tantivy_bulk_documents_from_segmented_text_keep_their_id():
+    pytest.importorskip("tantivy", reason="pip install -e '.[search]' for the tantivy backend")
+    from kexie.innovation.search.tantivy_backend import TantivyBackend
+
+    backend = TantivyBackend()
+    doc = PatentDoc(id="CN9X", title="锂电池正极材料", abstract="一种锂电池正极材料的制备方法", ipc=("H01M4/36",))
+    segmented = {"title": "锂电池 正极 材料", "abstract": "锂电池 正极 材料 制备", "claims": ""}
+    backend.add_documents([backend.document_from_segmented(doc, segmented)])
+    backend.wait_merging()
+    assert backend.search("锂电池").ids == ["CN9X"]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from kexie.core.api_base import Page, actor, lookup, offset_page
+from kexie.core.api_base import Page, Status, actor, lookup, offset_page
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory.models import Organisation, Person
 from kexie.innovation import patents, ranking, services
@@ -152,7 +152,7 @@ def create_demand(request: HttpRequest, payload: DemandIn):
         data["enterprise"] = lookup(Organisation, enterprise_id, "enterprise_id")
     if data["collected_on"] is None:
         data.pop("collected_on")
-    return 201, services.demand_create(actor=actor(request), data=data)
+    return Status(201, services.demand_create(actor=actor(request), data=data))
 
 
 @router.get("/demands/{demand_id}", response=DemandDetailOut, summary="技术需求详情")
@@ -222,7 +222,7 @@ def expert_demands(request: HttpRequest, person_id: int, k: int = 10):
 @router.post("/patents/registration", response={201: dict}, summary="注册专利信息服务(企业用户)")
 def register(request: HttpRequest, interests: str = ""):
     registration = patents.patent_registration_create(actor=actor(request), interests=interests)
-    return 201, {"id": registration.pk, "enterprise_id": registration.enterprise_id}
+    return Status(201, {"id": registration.pk, "enterprise_id": registration.enterprise_id})
 
 
 @router.get("/patents/search", response=SearchOut, summary="专利检索(每次检索记一条检索记录)")
@@ -255,7 +255,7 @@ def list_selections(request: HttpRequest):
 
 @router.post("/selections", response={201: SelectionListOut}, summary="新建遴选清单")
 def create_selection(request: HttpRequest, name: str):
-    return 201, patents.selection_list_create(actor=actor(request), name=name)
+    return Status(201, patents.selection_list_create(actor=actor(request), name=name))
 
 
 @router.post("/selections/{list_id}/patents", response=dict, summary="遴选专利到清单")

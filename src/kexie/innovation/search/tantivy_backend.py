@@ -75,7 +75,7 @@ class TantivyBackend(PatentSearchBackend):
 
     def document_from_segmented(self, doc: PatentDoc, segmented: Mapping[str, object]) -> tantivy.Document:
         """A tantivy document from already segmented text fields (lets callers segment in bulk)."""
-        fields = dict(segmented)
+        fields = {"id": doc.id, **segmented}
         if doc.applicants:
             fields["applicant"] = list(doc.applicants)
         if doc.ipc:
