@@ -310,7 +310,9 @@ def test_tantivy_bulk_documents_from_segmented_text_keep_their_id():
     from kexie.innovation.search.tantivy_backend import TantivyBackend
 
     backend = TantivyBackend()
-    doc = PatentDoc(id="CN9X", title="锂电池正极材料", abstract="一种锂电池正极材料的制备方法", ipc=("H01M4/36",))
+    doc = PatentDoc(
+        id="CN9X", title="锂电池正极材料", abstract="一种锂电池正极材料的制备方法", ipc=("H01M4/36",)
+    )
     segmented = {"title": "锂电池 正极 材料", "abstract": "锂电池 正极 材料 制备", "claims": ""}
     backend.add_documents([backend.document_from_segmented(doc, segmented)])
     backend.wait_merging()
