@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the OpenAPI page's Swagger UI from its own static files, not a CDN
     "kexie.core",
     "kexie.directory",
     "kexie.accounts",

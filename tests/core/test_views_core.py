@@ -114,3 +114,11 @@ def test_history_shows_chinese_actions_and_field_names(client, personas, make_ac
     history = page.split("kx-history", 1)[1]
     assert "上报" in history and "新建" in history and "活动名称" in history
     assert 'title="kexie.activity.submitted"' in history
+
+
+def test_api_docs_page_loads_nothing_from_outside(client, personas):
+    client.force_login(personas["county_staff"])
+    page = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page and "/static/ninja/" in page
+    assert "cdn." not in page and "https://" not in page
+    assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from docx import Document
 from docx.shared import Mm, Pt
 
+from kexie.core.officialdoc import LINE_PITCH
 from kexie.innovation import ranking, services
 from kexie.innovation.booklet import build_booklet, chinese_number
 from kexie.innovation.testing import build_innovation_world, demand_data
@@ -58,7 +59,7 @@ def test_booklet_structure_and_layout(demands):
     title_run = doc.paragraphs[0].runs[0]
     assert title_run.font.size == Pt(22)
     body = next(p for p in doc.paragraphs if p.text.startswith("需求单位"))
-    assert body.runs[0].font.size == Pt(16) and body.paragraph_format.line_spacing == Pt(29)
+    assert body.runs[0].font.size == Pt(16) and body.paragraph_format.line_spacing == LINE_PITCH
     qn = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     assert body.runs[0]._element.rPr.rFonts.get(f"{qn}eastAsia") == "仿宋_GB2312"
     heading = next(p for p in doc.paragraphs if p.text.startswith("一、"))

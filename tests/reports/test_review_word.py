@@ -8,9 +8,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
+from kexie.core import officialdoc
 from kexie.core.indicators import Period, Scope
 from kexie.demo import runner
-from kexie.reports import word
 from kexie.reports.params import SystemActor
 from kexie.reports.review import build_review
 from kexie.reports.word import write_docx
@@ -85,13 +85,13 @@ def _font_table(content: bytes) -> dict[str, str | None]:
 def test_title_font_falls_back_to_an_installed_cjk_font_and_says_which(
     db, monkeypatch, installed, substitute
 ):
-    monkeypatch.setattr(word, "installed_cjk_fonts", lambda: frozenset(installed))
+    monkeypatch.setattr(officialdoc, "installed_cjk_fonts", lambda: frozenset(installed))
     review = build_review(Period.year(2020), Scope(SystemActor()))
     content = write_docx(review)
     table = _font_table(content)
     assert table["方正小标宋简体"] == substitute
     assert (table["仿宋_GB2312"], table["楷体_GB2312"]) == ("仿宋", "楷体")  # what Windows has
-    note = word.title_font_note()
+    note = officialdoc.title_font_note()
     assert Document(io.BytesIO(content)).core_properties.comments == note
     if substitute:
         assert f"本机未安装,替代字体为{substitute}" in note
@@ -100,7 +100,7 @@ def test_title_font_falls_back_to_an_installed_cjk_font_and_says_which(
 
 
 def test_review_page_says_which_title_font(client, monkeypatch, personas):
-    monkeypatch.setattr(word, "installed_cjk_fonts", lambda: frozenset({"Noto Serif CJK SC"}))
+    monkeypatch.setattr(officialdoc, "installed_cjk_fonts", lambda: frozenset({"Noto Serif CJK SC"}))
     client.force_login(personas["city_admin"])
     page = client.get("/reports/review/", {"year": 2020}).content.decode()
     assert "替代字体为Noto Serif CJK SC" in page

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from kexie.core import indicators
 from kexie.core.indicators import REVIEW_HEADINGS, Period, Scope
+from kexie.core.officialdoc import chinese_number
 
-NUMERALS = "一二三四五六七八九十"
 PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+?)(\.previous)?(?:\|([a-z_]+)=(@?[^}]+))?\}")
 CHART = re.compile(r"^\[\[chart:([a-z0-9_.]+)\]\]$")
 OPTIONAL = re.compile(r"〔([^〔〕]*)〕")
@@ -175,10 +175,10 @@ def build_review(period: Period, scope: Scope, *, title: str | None = None) -> R
         if not any(b.kind == "paragraph" for b in content):
             continue
         text = REVIEW_HEADINGS.get(heading, (0, heading))[1]
-        blocks.append(Block("heading1", [f"{NUMERALS[number]}、{text}"]))
+        blocks.append(Block("heading1", [f"{chinese_number(number + 1)}、{text}"]))
         blocks += _drop_empty_subheadings(content)
         number += 1
-    blocks.append(Block("heading1", [f"{NUMERALS[number]}、{CLOSING_HEADING}"]))
+    blocks.append(Block("heading1", [f"{chinese_number(number + 1)}、{CLOSING_HEADING}"]))
     blocks += [Block("placeholder", [p.replace("{next_year}", str(year + 1))]) for p in CLOSING_PLACEHOLDERS]
     return Review(title=blocks[0].text, period=period, scope=scope, blocks=blocks, values=values)
 
@@ -191,7 +191,7 @@ def _drop_empty_subheadings(blocks: list[Block]) -> list[Block]:
             following = next((b for b in blocks[i + 1 :] if b.kind in ("heading2", "paragraph")), None)
             if following is None or following.kind == "heading2":
                 continue
-            block = Block("heading2", [f"({NUMERALS[number % len(NUMERALS)]}){block.text}"])
+            block = Block("heading2", [f"({chinese_number(number + 1)}){block.text}"])
             number += 1
         kept.append(block)
     return kept
