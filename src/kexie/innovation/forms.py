@@ -5,6 +5,7 @@ from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.codes import OrgKind
 from kexie.directory.models import Organisation, Person
+from kexie.directory.widgets import use_org_picker
 from kexie.innovation.codes import DemandStatus, EngagementKind, SocietyLevel
 from kexie.innovation.models import Demand, EnterpriseVisit, Forum, SocietyEngagement
 
@@ -30,6 +31,7 @@ class DemandForm(ModelFieldsForm):
     def __init__(self, *args, actor, instance=None, **kwargs):
         super().__init__(*args, instance=instance, **kwargs)
         self.fields["enterprise"].queryset = enterprises_for(actor)
+        use_org_picker(self.fields["enterprise"], kinds=(OrgKind.ENTERPRISE,))
         self.fields["visit"].queryset = scoped(EnterpriseVisit, actor).select_related("enterprise")
         self.fields["visit"].required = False
         self.fields["collected_on"].required = False
@@ -80,6 +82,7 @@ class DemandActionForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = scoped(Person, actor).filter(is_expert=True).order_by("name")
         self.fields["society"].queryset = societies_for(actor)
+        use_org_picker(self.fields["society"], kinds=(OrgKind.SOCIETY,))
         self.fields["forum"].queryset = scoped(Forum, actor).order_by("-held_on")
 
 
@@ -91,6 +94,7 @@ class VisitForm(ModelFieldsForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises_for(actor)
+        use_org_picker(self.fields["enterprise"], kinds=(OrgKind.ENTERPRISE,))
 
 
 class ForumForm(ModelFieldsForm):
@@ -121,6 +125,7 @@ class AgreementForm(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")
+        use_org_picker(self.fields["unit"])
 
 
 class EngagementForm(ModelFieldsForm):
@@ -131,6 +136,7 @@ class EngagementForm(ModelFieldsForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["society"].queryset = societies_for(actor)
+        use_org_picker(self.fields["society"], kinds=(OrgKind.SOCIETY,))
         self.fields["level"].required = False
         self.fields["kind"].initial = EngagementKind.COOPERATION_AGREEMENT
 
