@@ -173,6 +173,10 @@ def peer_resource():
         class Meta:
             model = Activity
             import_id_fields = ("code",)
+            # Its documented fast path: bulk writes, no per-row diff.
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
             fields = (
                 "code", "title", "kind", "start_date", "end_date", "region", "venue", "organiser", "participants",
                 "volunteers", "beneficiaries", "description", "reporting_unit",
