@@ -10,9 +10,13 @@ organisations and as many people, `--activities` activities over 2016–2020 (mo
 campaigns, designations and societies' yearly records; then times, on one core:
   - kexie: `indicators.evaluate(Period.year(2020), Scope(city admin))` (all indicators, with
     the previous year beside each), median of --repeat runs;
-  - the dashboard page (/reports/?year=2020), server time through Django's test client;
+  - the same from the cache (the activities' scan is cached until the data changes);
+  - the dashboard page (/reports/?year=2020), server time through Django's test client, cold
+    (cache emptied first) and cached;
+  - the list pages of issue 2 (ledger, filters, review queue, directory, home) at that size;
   - the peer: the same figures from a loop over the ORM rows of 2019–2020,
-and checks that the figures agree. Ends with one JSON line.
+and checks that the figures agree. Ends with one JSON line. With --database-url pointing at a
+database built before, the build is skipped.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -315,7 +320,9 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary SQLite file (its path is printed)"
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="kexie-bench-")
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
@@ -349,6 +356,11 @@ def main() -> None:
         "kexie_cached_s": round(warm_s, 3), "dashboard_s": round(dash_s, 3), "dashboard_cached_s": round(dash_warm_s, 3), "list_pages_s": pages, "peer": "ORM loops over rows", "peer_s": round(peer_s, 3),
         "ratio": round(peer_s / kexie_s, 1), "figures_agree": True,
     }))  # fmt: skip
+    if args.database_url is None:
+        if args.keep:
+            print(f"kept {url}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

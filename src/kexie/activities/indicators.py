@@ -93,14 +93,14 @@ def data_version() -> str:
     return f"{latest}|{touched}|{audited}"
 
 
-def _facts(period: Period, scope: Scope) -> list[dict]:
-    """The approved activities' scan, shared across requests until the data changes: the
-    dashboard of a city with a million activities answers from it in milliseconds."""
-    text = f"{period.start}|{period.end}|{scope.key()}|{data_version()}"
-    key = "kexie:activity-facts:" + hashlib.sha1(text.encode()).hexdigest()
+def _cached_scan(period: Period, scope: Scope, source: str, keys: tuple[str, ...]) -> list[dict]:
+    """A scan shared across requests until the data changes: the dashboard of a city with a
+    million activities answers from it in milliseconds."""
+    text = f"{source}|{keys}|{period.start}|{period.end}|{scope.key()}|{data_version()}"
+    key = "kexie:activity-scan:" + hashlib.sha1(text.encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
-        rows = _scan(period, scope, "approved", FACT_KEYS)
+        rows = _scan(period, scope, source, keys)
         cache.set(key, rows, FACTS_TTL)
     return rows
 
@@ -109,8 +109,12 @@ def grouped(period: Period, scope: Scope, source: str, group: str) -> list[dict]
     """Rows of the group's keys with each metric for the period and the previous one."""
     keys = GROUPS[group]
     if source != "approved":
-        return scope.memo(("activities", source, group, period), lambda: _scan(period, scope, source, keys))
-    facts = scope.memo(("activities", "facts", period), lambda: _facts(period, scope))
+        return scope.memo(
+            ("activities", source, group, period), lambda: _cached_scan(period, scope, source, keys)
+        )
+    facts = scope.memo(
+        ("activities", "facts", period), lambda: _cached_scan(period, scope, source, FACT_KEYS)
+    )
     return scope.memo(("activities", source, group, period), lambda: _regroup(facts, keys))
 
 

@@ -66,7 +66,8 @@ class OrganisationFilter(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = scoped(Organisation, actor).filter(children__isnull=False).distinct()
+        parents = Organisation.objects.filter(parent__isnull=False).values("parent_id")
+        self.fields["parent"].queryset = scoped(Organisation, actor).filter(pk__in=parents).order_by("path")
         use_org_picker(self.fields["parent"])
 
 
