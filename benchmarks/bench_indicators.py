@@ -58,6 +58,9 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
 
 def setup(database_url: str) -> None:
     os.environ["KEXIE_DATABASE_URL"] = database_url
+    # The aim is "on one core": no parallel query workers on PostgreSQL (libpq reads PGOPTIONS
+    # for every connection, also those the test client's requests open).
+    os.environ.setdefault("PGOPTIONS", "-c max_parallel_workers_per_gather=0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
     import django
 
