@@ -35,26 +35,12 @@ def files(tmp_path):
     return write(tmp_path / "corpus.csv", CORPUS), write(tmp_path / "queries.csv", QUERIES)
 
 
-def run(corpus: str, queries: str, *extra: str) -> str:
+def run(corpus: str, queries: str, *extra: str, text_cols="姓名,研究方向", query_cols="标题,描述") -> str:
     out = StringIO()
     call_command(
-        "match",
-        "rank",
-        "--corpus",
-        corpus,
-        "--id-col",
-        "编号",
-        "--text-cols",
-        "姓名,研究方向",
-        "--queries",
-        queries,
-        "--query-id-col",
-        "qid",
-        "--query-cols",
-        "标题,描述",
-        *extra,
-        stdout=out,
-    )
+        "match", "rank", "--corpus", corpus, "--id-col", "编号", "--text-cols", text_cols,
+        "--queries", queries, "--query-id-col", "qid", "--query-cols", query_cols, *extra, stdout=out,
+    )  # fmt: skip
     return out.getvalue()
 
 
@@ -81,43 +67,10 @@ def test_plain_output(files):
 
 
 def test_bad_column_names_it(files):
-    corpus, queries = files
     with pytest.raises(CommandError, match="语料文件中没有列“简介”"):
-        call_command(
-            "match",
-            "rank",
-            "--corpus",
-            corpus,
-            "--id-col",
-            "编号",
-            "--text-cols",
-            "简介",
-            "--queries",
-            queries,
-            "--query-id-col",
-            "qid",
-            "--query-cols",
-            "标题",
-            "--json",
-        )
+        run(*files, "--json", text_cols="简介", query_cols="标题")
     with pytest.raises(CommandError, match="查询文件中没有列“需求”"):
-        call_command(
-            "match",
-            "rank",
-            "--corpus",
-            corpus,
-            "--id-col",
-            "编号",
-            "--text-cols",
-            "研究方向",
-            "--queries",
-            queries,
-            "--query-id-col",
-            "qid",
-            "--query-cols",
-            "需求",
-            "--json",
-        )
+        run(*files, "--json", text_cols="研究方向", query_cols="需求")
 
 
 def test_missing_file(tmp_path, files):
