@@ -100,3 +100,11 @@ def test_demo_loader_contract(world):
     survey = Survey.objects.get(name=literacy_demo.DEMO_NAME)
     assert survey.unit == world.orgs["city"]
     assert survey.responses.filter(status="valid").count() == 480
+
+
+def test_county_count_of_a_county_scope_is_that_county(personas, demo):
+    county = Scope(personas["city_admin"], region_code="370811")
+    rows = {r["code"]: r for r in indicators.evaluate(Period.year(2020), county, ["literacy.county_count"])}
+    assert rows["literacy.county_count"]["value"] == 1
+    city = {r["code"]: r for r in indicators.evaluate(Period.year(2020), Scope(personas["city_admin"]))}
+    assert city["literacy.county_count"]["value"] == 6

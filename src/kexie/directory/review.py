@@ -23,9 +23,9 @@ register_section(ReviewSection(
 register_section(ReviewSection(
     code="directory.organisations", heading="organisation", order=42, module="directory",
     template=(
-        "组织体系不断健全,名录在册各类组织{directory.organisations}家,其中科协{directory.organisations|kind=association}家、"
-        "学会{directory.organisations|kind=society}家、科普教育基地{directory.organisations|kind=outreach_base}家、"
-        "农技协{directory.organisations|kind=rural_tech_association}家;登记科技工作者{directory.people|tag=sci_worker}人、"
-        "专家{directory.people|tag=expert}人、志愿者{directory.people|tag=volunteer}人。"
+        "组织体系不断健全,名录在册各类组织{directory.organisations}家,其中科协{directory.organisations|kind=association}家"
+        "〔、学会{directory.organisations|kind=society}家〕〔、科普教育基地{directory.organisations|kind=outreach_base}家〕"
+        "〔、农技协{directory.organisations|kind=rural_tech_association}家〕;登记科技工作者{directory.people|tag=sci_worker}人"
+        "〔、专家{directory.people|tag=expert}人〕〔、志愿者{directory.people|tag=volunteer}人〕。"
     ),
 ))  # fmt: skip

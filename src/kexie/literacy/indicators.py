@@ -98,8 +98,14 @@ def _sample_size(period: Period, scope: Scope) -> Result:
 
 
 def _county_count(period: Period, scope: Scope) -> Result:
-    results, previous = _results(period, scope), _results(period.previous(), scope)
-    return Result(len(_counties(results)) or None, len(_counties(previous)) or None)
+    """Counties with valid responses; for a county's scope, 1 when it was sampled."""
+    county = _county(scope)
+
+    def count(results) -> int | None:
+        counties = _counties(results)
+        return (1 if county in counties else None) if county else (len(counties) or None)
+
+    return Result(count(_results(period, scope)), count(_results(period.previous(), scope)))
 
 
 def _mean_score(period: Period, scope: Scope) -> Result:
