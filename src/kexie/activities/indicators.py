@@ -81,7 +81,7 @@ def _regroup(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
     return list(folded.values())
 
 
-FACTS_TTL = 600  # seconds; the data version below already tells when a cached scan is stale
+SCAN_TTL = 600  # seconds; the data version below already tells when a cached scan is stale
 
 
 def data_version() -> str:
@@ -96,12 +96,13 @@ def data_version() -> str:
 def _cached_scan(period: Period, scope: Scope, source: str, keys: tuple[str, ...]) -> list[dict]:
     """A scan shared across requests until the data changes: the dashboard of a city with a
     million activities answers from it in milliseconds."""
-    text = f"{source}|{keys}|{period.start}|{period.end}|{scope.key()}|{data_version()}"
+    version = scope.memo("activity_data_version", data_version)  # once per request
+    text = f"{source}|{keys}|{period.start}|{period.end}|{scope.key()}|{version}"
     key = "kexie:activity-scan:" + hashlib.sha1(text.encode()).hexdigest()
     rows = cache.get(key)
     if rows is None:
         rows = _scan(period, scope, source, keys)
-        cache.set(key, rows, FACTS_TTL)
+        cache.set(key, rows, SCAN_TTL)
     return rows
 
 

@@ -226,9 +226,9 @@ def _detail_urls(result) -> list[str | None]:
 
 @login_required
 def review(request):
+    from kexie.core.officialdoc import title_font_note
     from kexie.reports.charts import chart_title
     from kexie.reports.review import build_review
-    from kexie.reports.word import title_font_note
 
     try:
         period, scope = from_query(request.user, request.GET)
@@ -237,12 +237,6 @@ def review(request):
     result = build_review(period, scope)
     blocks, charts = [], {}
     for block in result.blocks:
-        segments = [
-            {"text": s.text, "url": records_url(s.code, period, scope, s.dimension, s.key) if not s.previous
-             else records_url(s.code, period.previous(), scope, s.dimension, s.key)} if hasattr(s, "code")
-            else {"text": s, "url": None}
-            for s in block.segments
-        ]  # fmt: skip
         if block.kind == "chart":
             row = result.values[block.chart]
             dimension = next(iter(row["breakdown"]), None)
@@ -250,8 +244,14 @@ def review(request):
                 continue  # as in Word: no chart of an empty breakdown
             charts[block.chart] = _items(row, dimension, period, scope)
             blocks.append({"kind": "chart", "chart": block.chart, "title": chart_title(row)})
-        else:
-            blocks.append({"kind": block.kind, "segments": segments})
+            continue
+        segments = [
+            {"text": s.text, "url": records_url(s.code, period, scope, s.dimension, s.key) if not s.previous
+             else records_url(s.code, period.previous(), scope, s.dimension, s.key)} if hasattr(s, "code")
+            else {"text": s, "url": None}
+            for s in block.segments
+        ]  # fmt: skip
+        blocks.append({"kind": block.kind, "segments": segments})
     download = f"{reverse('reports:review_docx')}?{urlencode({**period.query(), **scope.query()})}"
     context = {**_filters_context(request, period, scope), "blocks": blocks, "download_url": download,
                "title_font_note": title_font_note(),

@@ -1,11 +1,9 @@
 """The annual review as a Word document in the official-document layout (GB/T 9704-2012; see
 kexie.core.officialdoc, which the demand booklet uses too)."""
 
-from kexie.core.officialdoc import OfficialDocument, title_font_note
+from kexie.core.officialdoc import OfficialDocument
 from kexie.reports.charts import chart_png
 from kexie.reports.review import Review
-
-__all__ = ["title_font_note", "write_docx"]
 
 
 def write_docx(review: Review) -> bytes:

@@ -18,8 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="输出文件 .docx")
 
     def handle(self, *args, **o):
+        from kexie.core.officialdoc import title_font_note
         from kexie.reports.review import build_review
-        from kexie.reports.word import title_font_note, write_docx
+        from kexie.reports.word import write_docx
 
         try:
             scope = scope_from(SystemActor(), o["region"], o["org"])
