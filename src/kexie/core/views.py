@@ -5,6 +5,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -262,11 +263,13 @@ def _import_step(request, kind: str, allowed: set[str]):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+EXPORT_FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+def _download(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -289,8 +292,11 @@ def export(request):
         year = int(request.GET["year"]) if request.GET.get("year") else None
     except ValueError:
         year = None
-    data = module.export_rows(actor=request.user, kind=kind, year=year)
-    return _download(data, f"{kind}{'-' + str(year) if year else ''}.xlsx")
+    fmt = request.GET.get("format") or "xlsx"
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    data = module.export_rows(actor=request.user, kind=kind, year=year, fmt=fmt)
+    return _download(data, f"{kind}{'-' + str(year) if year else ''}.{fmt}", EXPORT_FORMATS[fmt])
 
 
 def search_q(text: str, *fields: str) -> Q:

@@ -40,6 +40,14 @@ class Column:
         return self.example(ctx) if callable(self.example) else self.example
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read this text as a formula (OWASP's CSV injection list)."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
 def cell_text(value: Any) -> str:
     """Normalise a cell read by calamine or csv to stripped text."""
     if value is None:

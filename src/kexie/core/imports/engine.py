@@ -13,7 +13,7 @@ from django.db import transaction
 
 from kexie.core import audit
 from kexie.core.imports import writer
-from kexie.core.imports.columns import CellError, Column, Row, cell_text
+from kexie.core.imports.columns import CellError, Column, Row, cell_text, looks_like_formula
 from kexie.core.imports.reader import FileProblem, read_table
 
 IMPORT_PERM = "core.import_records"
@@ -192,11 +192,18 @@ def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list
                     values[col.field] = None
                 continue
             try:
-                values[col.field] = col.parse(value, ctx)
+                values[col.field] = parsed_value = col.parse(value, ctx)
             except CellError as exc:
                 row.error(col.header, value, str(exc))
+                continue
+            if type(parsed_value) is str and looks_like_formula(parsed_value):
+                row.warn(col.header, value, formula_warning(parsed_value))
         parsed.append(row)
     return parsed
+
+
+def formula_warning(text: str) -> str:
+    return f"以“{text[0]}”开头,电子表格可能把它当作公式;已按文本保存,导出时也写为文本"
 
 
 def check_duplicates(rows: list[Row], header: str, key, shown=None) -> dict[Any, Row]:

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from kexie.core.imports.columns import CellError
+from kexie.core.imports.guard import CSV_GUARD, unguard_csv
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
@@ -34,7 +35,10 @@ def read_table(data: bytes, filename: str) -> tuple[list[Any], Iterator[tuple[in
     """Return the header cells and an iterator of (Excel row number, cells) for data rows."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".csv":
-        rows = list(csv.reader(io.StringIO(decode_csv(data), newline="")))
+        rows = [
+            [unguard_csv(c) if c.startswith(CSV_GUARD) else c for c in cells]
+            for cells in csv.reader(io.StringIO(decode_csv(data), newline=""))
+        ]
     elif suffix in SPREADSHEET_SUFFIXES:
         rows = _read_spreadsheet(data)
     else:

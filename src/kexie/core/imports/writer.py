@@ -1,6 +1,9 @@
 """Writing workbooks: templates (drop-downs, example row, 说明 sheet), exports and error
 workbooks. Exports use openpyxl's write-only mode and come out byte-for-byte the same for the
-same data (fixed document dates and zip timestamps), so export → import → export can be compared."""
+same data (fixed document dates and zip timestamps), so export → import → export can be compared.
+
+Every cell goes through the formula guard (kexie.core.imports.guard): a title such as
+`=HYPERLINK(…)` is written as text, never as a live formula."""
 
 import csv
 import datetime as dt
@@ -17,6 +20,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kexie.core.imports.columns import Column
+from kexie.core.imports.guard import guard_cell, guard_csv, guard_workbook, looks_like_formula
 
 DATA_SHEET = "数据"
 HELP_SHEET = "说明"
@@ -31,6 +35,15 @@ _HEADER_FONT = Font(bold=True)
 _REQUIRED_FONT = Font(bold=True, color="C00000")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+def _cell(ws, value: Any):
+    """A value for ws.append (write-only or not): formula-like texts become guarded cells."""
+    if type(value) is str and looks_like_formula(value):
+        cell = WriteOnlyCell(ws, value=value)
+        guard_cell(cell)
+        return cell
+    return value
 
 
 def _deterministic(data: bytes) -> bytes:
@@ -58,6 +71,8 @@ def _fix_properties(workbook: Workbook) -> None:
 
 def _save(workbook: Workbook) -> bytes:
     _fix_properties(workbook)
+    if not getattr(workbook, "write_only", False):
+        guard_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())
@@ -74,6 +89,8 @@ def _header_cells(ws, columns: Sequence[Column], extra: Sequence[str] = ()) -> l
         cell = WriteOnlyCell(ws, value=header)
         cell.font = _REQUIRED_FONT
         cells.append(cell)
+    for cell in cells:
+        guard_cell(cell)
     return cells
 
 
@@ -82,7 +99,7 @@ def _data_cell(ws, value: Any, date_style: str = "yyyy-mm-dd"):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = date_style
         return cell
-    return value
+    return _cell(ws, value)
 
 
 def write_help_sheet(
@@ -104,7 +121,7 @@ def write_help_sheet(
         rows.append([col.header, "是" if col.required else "否", col.fmt, shown, example, col.help])
     if write_only:
         for row in rows:
-            ws.append(row)
+            ws.append([_cell(ws, value) for value in row])
         return
     for row in rows:
         ws.append(row)
@@ -199,7 +216,9 @@ def export_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> byte
     writer = csv.writer(buffer)
     writer.writerow([col.header for col in columns])
     for row in rows:
-        writer.writerow([value.isoformat() if isinstance(value, dt.date) else value for value in row])
+        writer.writerow(
+            [value.isoformat() if isinstance(value, dt.date) else guard_csv(value) for value in row]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -207,9 +226,9 @@ def error_workbook(headers: Sequence[str], rejected: Iterable[tuple[list[Any], s
     """The rejected rows as they were read, plus a column with the reasons."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(DATA_SHEET)
-    ws.append([str(h) for h in headers] + [ERROR_HEADER])
+    ws.append([_cell(ws, str(h)) for h in headers] + [ERROR_HEADER])
     for raw, reason in rejected:
         cells = [_data_cell(ws, value) for value in raw]
         cells += [""] * (len(headers) - len(cells))
-        ws.append(cells[: len(headers)] + [reason])
+        ws.append(cells[: len(headers)] + [_cell(ws, reason)])
     return _save(workbook)
