@@ -15,8 +15,10 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kexie.core.imports.columns import Column
@@ -25,6 +27,9 @@ from kexie.core.imports.guard import guard_cell, guard_csv, guard_workbook, look
 DATA_SHEET = "数据"
 HELP_SHEET = "说明"
 LISTS_SHEET = "选项"
+EXAMPLE_SHEET = "示例"  # hidden: the example row as written, to tell it from a row typed over it
+EXAMPLE_NAME = "kexie_example"  # a defined name marking the example row (Excel moves it with the row)
+EXAMPLE_NOTE = "示例行:导入时自动跳过。请在下方填写,或直接改写本行(改写后按数据导入)。"
 ERROR_HEADER = "错误原因"
 FIXED_TIME = dt.datetime(2000, 1, 1)
 TEMPLATE_ROWS = 5000  # drop-downs cover this many data rows
@@ -158,7 +163,22 @@ def template_workbook(columns: Sequence[Column], ctx, kind_label: str) -> bytes:
     ws.freeze_panes = "A2"
     write_help_sheet(workbook, columns, ctx, kind_label, write_only=False)
     _add_validations(workbook, ws, columns, ctx)
+    _mark_example(workbook, ws, example)
     return _save(workbook)
+
+
+def _mark_example(workbook: Workbook, ws, example: list[Any]) -> None:
+    """Mark row 2 as the example: a defined name that follows the row when rows are inserted or
+    deleted, a hidden copy of its cells, and a note for the user. The reader skips the row only
+    while the marked row still holds the copy's cells (kexie.core.imports.reader.example_row)."""
+    last = get_column_letter(len(example))
+    ref = f"{quote_sheetname(DATA_SHEET)}!$A$2:${last}$2"
+    workbook.defined_names[EXAMPLE_NAME] = DefinedName(EXAMPLE_NAME, attr_text=ref)
+    copy = workbook.create_sheet(EXAMPLE_SHEET)
+    copy.sheet_state = "hidden"
+    copy.append([EXAMPLE_NOTE])
+    copy.append(example)
+    ws["A2"].comment = Comment(EXAMPLE_NOTE, "kexie")
 
 
 def _add_validations(workbook: Workbook, ws, columns: Sequence[Column], ctx) -> None:
