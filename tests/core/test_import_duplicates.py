@@ -194,3 +194,61 @@ def test_start_date_example_is_a_date(personas):
     wb = load_workbook(io.BytesIO(template_bytes(actor=personas["county_staff"], kind="activities")))
     assert isinstance(wb["数据"]["D2"].value, dt.datetime)
     assert wb["示例"].sheet_state == "hidden"
+
+
+# ---- the web import page -------------------------------------------------------------------------
+
+
+def _upload(client, data, name="活动.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    return client.post(reverse("core:import"), {"kind": "activities", "file": SimpleUploadedFile(name, data)})
+
+
+def _commit(client, preview, **extra):
+    from django.urls import reverse
+
+    data = {"kind": "activities", "action": "commit", "token": preview.context["pending"]["token"], **extra}
+    return client.post(reverse("core:import"), data)
+
+
+def test_web_says_written_only_when_data_was_written(client, personas, make_activity):
+    client.force_login(personas["county_staff"])
+    make_activity(venue="社区广场")
+    preview = _upload(client, xlsx([ROW]))
+    page = preview.content.decode()
+    assert "仍导入" in page and ">确认导入</button>" not in page and "ID " in page
+    held = _commit(client, preview)  # without the confirmation
+    page = held.content.decode()
+    assert "数据已写入" not in page and 'id="import-not-written"' in page and "未写入任何数据" in page
+    assert Activity.objects.count() == 1
+    done = _commit(client, preview, allow_duplicates="1")  # 仍导入: the upload is still pending
+    assert "数据已写入" in done.content.decode() and Activity.objects.count() == 2
+
+
+def test_web_reimport_of_unchanged_data_does_not_claim_a_write(client, personas, make_activity):
+    from kexie.core.imports import export_rows
+
+    client.force_login(personas["county_staff"])
+    make_activity()
+    preview = _upload(client, export_rows(actor=personas["county_staff"], kind="activities"))
+    page = _commit(client, preview).content.decode()
+    assert "数据已写入" not in page and 'id="import-unchanged"' in page
+
+
+def test_web_offers_the_error_workbook(client, personas):
+    from django.urls import reverse
+
+    client.force_login(personas["county_staff"])
+    bad = [*ROW[:2], "2020-13-01", *ROW[3:]]
+    preview = _upload(client, xlsx([ROW, bad]))
+    link = preview.context["error_download"]
+    assert link and 'id="error-workbook"' in preview.content.decode()
+    response = client.get(reverse("core:import_errors"), {"token": link["token"]})
+    assert response.status_code == 200 and "errors.xlsx" in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == (*HEADERS, "错误原因")
+    assert len(rows) == 2 and rows[1][2] == "2020-13-01" and "日期" in rows[1][-1]
+    client.force_login(personas["city_admin"])  # another session cannot fetch it
+    assert client.get(reverse("core:import_errors"), {"token": link["token"]}).status_code == 404
