@@ -168,3 +168,23 @@ def test_other_apps_workbooks_are_guarded():
     guard_workbook(wb)
     a1, b1, c1 = wb.active[1]
     assert (a1.data_type, b1.data_type, c1.data_type) == ("s", "s", "n")
+
+
+def test_patent_selection_export_is_guarded(world, personas):
+    """A later module's own workbook: a patent title from an uploaded file cannot run."""
+    from kexie.innovation import patents
+    from kexie.innovation.models import Patent
+    from kexie.innovation.testing import build_innovation_world
+
+    patents.reset_index()
+    try:
+        inno = build_innovation_world(world)
+        user = inno["enterprise_user"]
+        patents.patent_registration_create(actor=user)
+        chosen = patents.selection_list_create(actor=user, name="备选")
+        patent = Patent.objects.create(publication_no="CN1A", title=EVIL, legal_status="有效")
+        patents.patent_select(actor=user, selection_list=chosen, patent=patent)
+        cells = evil_cells(patents.selection_export(chosen))
+        assert cells and {c.data_type for c in cells} == {"s"}
+    finally:
+        patents.reset_index()
