@@ -40,12 +40,12 @@ class Column:
         return self.example(ctx) if callable(self.example) else self.example
 
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet could read this text as a formula (OWASP's CSV injection list)."""
-    return text.startswith(FORMULA_TRIGGERS)
+    return text[:1] in FORMULA_TRIGGERS
 
 
 def cell_text(value: Any) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from kexie.core import audit
 from kexie.core.imports import writer
-from kexie.core.imports.columns import CellError, Column, Row, cell_text, looks_like_formula
+from kexie.core.imports.columns import FORMULA_TRIGGERS, CellError, Column, Row, cell_text
 from kexie.core.imports.reader import FileProblem, read_upload
 
 IMPORT_PERM = "core.import_records"
@@ -226,7 +226,9 @@ def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list
             except CellError as exc:
                 row.error(col.header, value, str(exc))
                 continue
-            if type(parsed_value) is str and looks_like_formula(parsed_value):
+            if (
+                type(parsed_value) is str and parsed_value[:1] in FORMULA_TRIGGERS
+            ):  # looks_like_formula, inlined
                 row.warn(col.header, value, formula_warning(parsed_value))
         parsed.append(row)
     return parsed

@@ -170,7 +170,7 @@ def template_workbook(columns: Sequence[Column], ctx, kind_label: str) -> bytes:
 def _mark_example(workbook: Workbook, ws, example: list[Any]) -> None:
     """Mark row 2 as the example: a defined name that follows the row when rows are inserted or
     deleted, a hidden copy of its cells, and a note for the user. The reader skips the row only
-    while the marked row still holds the copy's cells (kexie.core.imports.reader.example_row)."""
+    while the marked row still holds the copy's cells (kexie.core.imports.reader._example_row)."""
     last = get_column_letter(len(example))
     ref = f"{quote_sheetname(DATA_SHEET)}!$A$2:${last}$2"
     workbook.defined_names[EXAMPLE_NAME] = DefinedName(EXAMPLE_NAME, attr_text=ref)
