@@ -188,3 +188,26 @@ def test_patent_selection_export_is_guarded(world, personas):
         assert cells and {c.data_type for c in cells} == {"s"}
     finally:
         patents.reset_index()
+
+
+def test_every_module_that_writes_a_table_uses_the_guard():
+    """A static check for later modules: a file that builds a workbook or a csv writer either is
+    the export framework or calls kexie.core.imports.guard."""
+    import re
+    from pathlib import Path
+
+    import kexie
+
+    root = Path(kexie.__file__).parent
+    writes = re.compile(r"\bWorkbook\(|csv\.(writer|DictWriter)\(")
+    framework = {root / "core" / "imports" / "writer.py"}
+    unguarded = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path not in framework
+        and "migrations" not in path.parts
+        and writes.search(text := path.read_text(encoding="utf-8"))
+        and "guard_workbook" not in text
+        and "guard_csv" not in text
+    ]
+    assert unguarded == []
