@@ -61,7 +61,11 @@ class Command(BaseCommand):
         self.stdout.write(result.summary() + f",用时{result.seconds:.1f}秒")
         if result.errors and not (o["skip_invalid"] and result.written):
             raise CommandError(f"共{len(result.errors)}个错误,未导入任何数据")
-        if result.needs_confirmation and not o["dry_run"]:
+        if result.needs_confirmation and o["dry_run"]:
+            self.stderr.write(
+                f"有{len(result.duplicates)}处疑似重复:正式导入时须加 --allow-duplicates 确认,或修改文件"
+            )
+        elif result.needs_confirmation:
             raise CommandError(
                 f"有{len(result.duplicates)}处疑似重复(见上方警告),未导入任何数据。"
                 "如确为不同的记录(如同一天的两场活动),请加 --allow-duplicates 重新导入;否则请修改文件"
