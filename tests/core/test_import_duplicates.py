@@ -218,7 +218,8 @@ def test_web_says_written_only_when_data_was_written(client, personas, make_acti
     make_activity(venue="社区广场")
     preview = _upload(client, xlsx([ROW]))
     page = preview.content.decode()
-    assert "仍导入" in page and ">确认导入</button>" not in page and "ID " in page
+    assert "仍导入" in page and ">确认导入</button>" not in page and 'id="import-duplicates"' in page
+    assert f"ID {Activity.objects.get().pk}" in page
     held = _commit(client, preview)  # without the confirmation
     page = held.content.decode()
     assert "数据已写入" not in page and 'id="import-not-written"' in page and "未写入任何数据" in page

@@ -185,7 +185,16 @@ def summarise(result) -> dict:
         _("未变"): result.unchanged, _("有误"): result.rejected,
     }  # fmt: skip
     errors = [{"row": p.row, "column": p.header, "value": p.value, "reason": p.reason} for p in result.errors]
-    return {"result": result, "errors": errors, "counts": counts, "warnings": result.warnings}
+    duplicates = getattr(result, "duplicates", [])
+    shown = set(duplicates)
+    warnings = [w for w in result.warnings if w not in shown]
+    return {
+        "result": result,
+        "errors": errors,
+        "counts": counts,
+        "warnings": warnings,
+        "duplicates": duplicates,
+    }
 
 
 def pending_dir() -> Path:
