@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 from kexie.core.imports.columns import CellError, cell_text
 from kexie.core.imports.guard import CSV_GUARD, unguard_csv
+from kexie.core.imports.writer import EXAMPLE_NAME, EXAMPLE_SHEET
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
@@ -98,8 +99,6 @@ def _example_row(data: bytes, workbook, rows: list[list[Any]]) -> int | None:
     """The number of a kexie template's example row, if the file still holds it untouched: the
     row the defined name marks (Excel moves the name with the row), and only while its cells
     equal the hidden copy written with the template, so a row the user typed over is data."""
-    from kexie.core.imports.writer import EXAMPLE_SHEET
-
     if EXAMPLE_SHEET not in workbook.sheet_names:
         return None
     number = _marked_row(data)
@@ -123,8 +122,6 @@ _ROW_REF = re.compile(r"^'?[^!]*'?!\$?[A-Z]{1,3}\$?(\d+)(?::\$?[A-Z]{1,3}\$?(\d+
 
 
 def _marked_row(data: bytes) -> int | None:
-    from kexie.core.imports.writer import EXAMPLE_NAME
-
     try:  # expat >= 2.4 (Python 3.11) refuses entity-expansion bombs; the size was checked above
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
