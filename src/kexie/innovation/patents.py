@@ -213,7 +213,7 @@ def patent_import(
     Patent.objects.bulk_update(changed, [f for f in update_fields if f != "publication_no"], batch_size=500)
     result.created, result.updated = len(new), len(changed)
     audit.log(
-        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None),
+        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
         object_type="innovation.patent", object_repr=filename,
         note=f"新增{result.created}条,更新{result.updated}条,跳过{result.skipped}处错误",
     )  # fmt: skip
