@@ -226,3 +226,23 @@ def test_names_survive_the_referenced_record(world, personas):
     assert {"label": "管理单位", "before": None, "after": "任城区临时学校"}.items() <= next(
         c for c in created.changes if c["field"] == "unit_id"
     ).items()
+
+
+def test_api_lists_entries_of_a_deleted_unit_in_words(client, world, personas):
+    admin = personas["outsider"]
+    org = organisation_create(actor=admin, data={"name": "兖州区实验小学", "kind": "school"})
+    org_pk = org.pk
+    organisation_delete(actor=admin, org=org)
+    client.force_login(admin)
+    response = client.get("/api/v1/core/audit-log", {"action": "kexie.organisation"})
+    assert response.status_code == 200
+    items = response.json()["items"]
+    assert [i["action"] for i in items] == ["kexie.organisation.deleted", "kexie.organisation.created"]
+    deleted = items[0]
+    assert (
+        deleted["unit_id"] == org_pk
+        and deleted["unit_name"] == ""
+        and deleted["action_label"] == "删除"
+        and deleted["action_kind"] == "组织"
+    )
+    assert {"field": "kind", "label": "类型", "before": "学校", "after": None} in deleted["changes"]
