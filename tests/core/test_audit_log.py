@@ -246,3 +246,13 @@ def test_api_lists_entries_of_a_deleted_unit_in_words(client, world, personas):
         and deleted["action_kind"] == "组织"
     )
     assert {"field": "kind", "label": "类型", "before": "学校", "after": None} in deleted["changes"]
+
+
+def test_deleting_a_user_leaves_their_audit_rows_untouched(world, personas):
+    from kexie.accounts.models import User
+
+    staff = personas["county_staff"]
+    entry = _one_entry(world, personas)
+    User.objects.filter(pk=staff.pk).delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor_id == staff.pk and entry.actor_repr == "rencheng_staff"
