@@ -256,3 +256,18 @@ def test_deleting_a_user_leaves_their_audit_rows_untouched(world, personas):
     User.objects.filter(pk=staff.pk).delete()
     entry = AuditEntry.objects.get(pk=entry.pk)
     assert entry.actor_id == staff.pk and entry.actor_repr == "rencheng_staff"
+
+
+def test_activity_history_shows_names_and_labels(client, world, personas, make_activity):
+    from kexie.activities.services import activity_submit
+
+    staff = personas["county_staff"]
+    activity = make_activity()
+    activity_submit(actor=staff, activity=activity)
+    client.force_login(staff)
+    cells = _history_cells(
+        client.get(reverse("activities:activity_detail", args=[activity.pk])).content.decode()
+    )
+    assert "状态:草稿 → 待审核" in cells and f"活动类型:{activity.kind}" in cells
+    assert f"主办单位:{staff.unit.name}" in cells and "所在区划:任城区" in cells
+    assert "draft" not in cells and f"活动类型:{activity.kind_id} " not in cells

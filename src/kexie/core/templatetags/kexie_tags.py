@@ -90,6 +90,12 @@ def action_kind(action: str) -> str:
 
 
 @register.filter
+def change_value(value):
+    """A value of a change log: "—" for nothing (None or empty), else as stored."""
+    return "—" if value is None or value == "" else value
+
+
+@register.filter
 def audit_changes(entry) -> list[tuple[str, object, object]]:
     """(field label, before, after) of an audit entry as stored in words when it was written;
     entries without them get labels and choice names (never a look-up of other records)."""
