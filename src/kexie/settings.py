@@ -9,8 +9,10 @@ from kexie.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DEBUG = env_bool("KEXIE_DEBUG", False)
+# The defaults are published in the source: `kexie serve` off loopback and the WSGI entry point
+# refuse them (kexie.core.crypto.default_keys_in_use); only the loopback demo keeps them.
 SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
-# Separate key for personal-data encryption at rest; falls back to SECRET_KEY.
+# Separate key for personal-data encryption at rest (ID numbers, phones); falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
