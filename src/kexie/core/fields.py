@@ -18,7 +18,6 @@ Forms show the mask (`mask`), services keep the stored value when the mask comes
 import re
 from collections.abc import Iterable
 
-from django import forms
 from django.db import models
 
 from kexie.core import crypto

@@ -3,8 +3,8 @@ verbose names (so labels stay the model's Chinese names), initial values from a 
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext_lazy as _
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledForm(forms.Form):
