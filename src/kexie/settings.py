@@ -97,6 +97,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kexie.accounts.validators.CharacterClassValidator"},
+    {"NAME": "kexie.accounts.validators.CommonPatternValidator"},
 ]
 
 # Security baseline (等保 level 2), each configurable.
@@ -113,8 +114,14 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0 if DEBUG else 0)
+# Behind HTTPS (README "Configuration"): HSTS once every visitor comes over HTTPS, the redirect
+# where kexie itself sees plain HTTP, and the proxy header only when a reverse proxy in front
+# sets X-Forwarded-Proto (otherwise any client could claim HTTPS with it).
+SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEXIE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", False)
+if env_bool("KEXIE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # A workbook is a zip: refuse one that would unpack to more than this (a "zip bomb").
