@@ -198,3 +198,23 @@ def test_people_filter_form_posts(client, personas, person):
     client.force_login(personas["county_staff"])
     page = client.get(reverse("directory:person_list")).content.decode()
     assert '<form method="post" class="kx-filters' in page
+
+
+def test_api_finds_people_by_number_in_the_body_not_the_url(client, personas, person):
+    client.force_login(personas["county_staff"])
+    found = client.post(
+        "/api/v1/directory/people/search", {"number": "131-1234-6781"}, content_type="application/json"
+    ).json()
+    assert [p["id"] for p in found["items"]] == [person.pk] and found["items"][0]["phone"] == MASK
+    by_id = client.post(
+        "/api/v1/directory/people/search", {"number": valid_id_number()}, content_type="application/json"
+    ).json()
+    assert [p["id"] for p in by_id["items"]] == [person.pk]
+    refused = client.get("/api/v1/directory/people", {"search": PHONE})
+    assert refused.status_code == 422 and "POST" in refused.json()["detail"][0]["message"]
+
+
+def test_api_number_search_stays_in_scope(client, personas, person):
+    client.force_login(personas["outsider"])  # another county's admin
+    found = client.post("/api/v1/directory/people/search", {"number": PHONE}, content_type="application/json")
+    assert found.status_code == 200 and found.json()["items"] == []

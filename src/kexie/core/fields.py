@@ -81,13 +81,14 @@ class _CompanionField(models.CharField):
 
     def __init__(self, *args, source: str, **kwargs):
         self.source = source
-        kwargs.update(blank=True, editable=False, default="")
+        # db_default too: rows inserted by raw SQL (benchmarks, fixtures) need no value for it.
+        kwargs.update(blank=True, editable=False, default="", db_default="")
         kwargs.setdefault("max_length", 64)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        for key in ("blank", "editable", "default"):
+        for key in ("blank", "editable", "default", "db_default"):
             kwargs.pop(key, None)
         kwargs["source"] = self.source
         return name, path, args, kwargs
