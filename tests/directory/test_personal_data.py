@@ -92,6 +92,22 @@ def test_import_encrypts_on_write(world, personas):
     assert imported.phone_hash == phone_index("13700001111")
 
 
+def test_import_update_refreshes_the_index_and_mask(person, personas):
+    import io
+
+    from kexie.core.imports import import_file
+
+    rows = "姓名,手机号码\n李四,13700002222\n".encode()
+    result = import_file(
+        actor=personas["county_staff"], kind="people", fileobj=io.BytesIO(rows), filename="p.csv"
+    )
+    assert result.ok and result.updated == 1, result.errors
+    fresh = Person.objects.get(pk=person.pk)
+    assert (fresh.phone, fresh.phone_masked) == ("13700002222", "137****2222")
+    assert fresh.phone_hash == phone_index("13700002222")
+    assert "13700002222" not in raw_column("directory_person", "phone", person.pk)
+
+
 def test_audit_entries_hold_neither_the_phone_nor_its_index(person):
     entry = AuditEntry.objects.get(action="kexie.person.created", object_id=str(person.pk))
     text = json.dumps(entry.after, ensure_ascii=False)
@@ -185,6 +201,16 @@ def test_people_search_by_phone_or_id_number_keeps_it_out_of_the_url(client, per
     page = client.get(location).content.decode()
     assert reverse("directory:person_detail", args=[person.pk]) in page
     assert digits not in page  # not echoed back into the search box either
+
+
+def test_an_old_link_with_a_number_is_rewritten(client, personas, person):
+    client.force_login(personas["county_staff"])
+    response = client.get(reverse("directory:person_list"), {"q": PHONE, "tag": ""})
+    assert response.status_code == 303 and PHONE not in response["Location"]
+    assert (
+        reverse("directory:person_detail", args=[person.pk])
+        in client.get(response["Location"]).content.decode()
+    )
 
 
 def test_people_search_by_name_still_filters(client, personas, person):

@@ -228,10 +228,10 @@ def filtered_people(request, form):
     return qs
 
 
-def redirect_to_search(request, url: str):
+def redirect_to_search(submitted, url: str):
     """A posted filter comes back as a GET whose URL holds no phone or ID number: such a search
     travels as its blind index (access logs and browser history keep URLs)."""
-    params = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken" and v}
+    params = {k: v for k, v in submitted.items() if k != "csrfmiddlewaretoken" and v}
     text = params.pop("q", "").strip()
     index = personal_search_index(text)
     if index:
@@ -245,8 +245,9 @@ def redirect_to_search(request, url: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_list(request):
-    if request.method == "POST":
-        return redirect_to_search(request, request.path)
+    if request.method == "POST" or personal_search_index(request.GET.get("q", "")):
+        # an old link with a number in it is rewritten too, so it stops spreading
+        return redirect_to_search(request.POST if request.method == "POST" else request.GET, request.path)
     form = PersonFilter(request.GET or None, actor=request.user)
     qs = filtered_people(request, form)
     context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
