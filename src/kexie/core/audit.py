@@ -23,9 +23,11 @@ def _plain(value):
 
 
 def _is_noise(field, excluded: set[str]) -> bool:
-    """Excluded fields and automatic timestamps (the entry has its own time)."""
+    """Excluded fields, blind indexes and stored masks, and automatic timestamps (the entry has
+    its own time)."""
     return (
         field.attname in excluded
+        or getattr(field, "audit_hidden", False)
         or getattr(field, "auto_now", False)
         or getattr(field, "auto_now_add", False)
     )
@@ -34,10 +36,12 @@ def _is_noise(field, excluded: set[str]) -> bool:
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
     """A JSON-able picture of a record; personal fields come out masked.
 
-    Models list fields to mask in `audit_masked` as {field: masking function}, and
-    fields never to log at all in `audit_exclude`.
+    Fields that carry a `mask` (kexie.core.fields) are masked; models list further fields to
+    mask in `audit_masked` as {field: masking function}, and fields never to log at all in
+    `audit_exclude`.
     """
-    masked = getattr(obj, "audit_masked", {})
+    masked = {f.attname: f.mask for f in obj._meta.concrete_fields if hasattr(f, "mask")}
+    masked.update(getattr(obj, "audit_masked", {}))
     excluded = set(getattr(obj, "audit_exclude", ()))
     names = fields or [f.attname for f in obj._meta.concrete_fields if not _is_noise(f, excluded)]
     data = {}
