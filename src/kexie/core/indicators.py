@@ -20,6 +20,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kexie.core.scoping import scoped, unit_path_of
@@ -229,13 +230,21 @@ class Scope:
         region = self.region.code if self.region is not None else ""
         return f"{user_path}|{region}|{self.org.path if self.org is not None else ''}"
 
-    def restrict(self, qs: models.QuerySet, *, region: str | None, unit: str | None) -> models.QuerySet:
+    def restrict(
+        self, qs: models.QuerySet, *, region: str | tuple[str, ...] | None, unit: str | None
+    ) -> models.QuerySet:
         """The user's scope ∩ the region subtree (field `region`) ∩ the organisation subtree
-        (`unit`, a path to an Organisation; "" for Organisation itself)."""
+        (`unit`, a path to an Organisation; "" for Organisation itself). `region` may be a tuple
+        of paths: a record's region is then the first of them that is set (an engagement about a
+        demand lies where the demand's enterprise is, any other where its own unit is)."""
         if not self._user_sees_everything():
             qs = scoped(qs, self.user)
         if self.region is not None and region is not None:
-            qs = qs.filter(**{f"{region}__in": self.region_subtree(self.region.code)})
+            subtree = self.region_subtree(self.region.code)
+            if isinstance(region, tuple):
+                qs = qs.alias(_scope_region=Coalesce(*region)).filter(_scope_region__in=subtree)
+            else:
+                qs = qs.filter(**{f"{region}__in": subtree})
         if self.org is not None and unit is not None:
             lookup = f"{unit}__path__startswith" if unit else "path__startswith"
             qs = qs.filter(**{lookup: self.org.path})

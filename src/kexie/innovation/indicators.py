@@ -35,7 +35,7 @@ class Counter:
     model: type
     date_field: str
     unit: str
-    region: str | None = None
+    region: str | tuple[str, ...] | None = None
     distinct: str | None = None
     where: Q = Q()
     dimension: str | None = None
@@ -101,6 +101,9 @@ def _register(code: str, name: str, unit: str, description: str, counter: Counte
 _DIMENSION_LABELS = {"industry": "行业", "level": "学会级别", "kind": "活动类型", "forum": "签约活动"}
 _LEVELS = tuple((str(v), str(label)) for v, label in SocietyLevel.choices)
 ENTERPRISE = {"unit": "enterprise", "region": "enterprise__region"}
+# An engagement about a demand lies in the demand's enterprise's county, any other in its unit's.
+ENGAGEMENT = {"unit": "unit", "region": ("demand__enterprise__region", "unit__region")}
+HOST = {"unit": "host_unit", "region": "host_unit__region"}
 
 _register("innovation.enterprises_visited", "走访企业", "家", "期间内有走访记录的企业数(同一企业多次走访计一家)", Counter(
     EnterpriseVisit, "visited_on", distinct="enterprise", **ENTERPRISE,
@@ -116,23 +119,23 @@ _register("innovation.agreements_signed", "签约项目", "项", "签约日期�
     Agreement, "signed_on", unit="unit", region="unit__region",
 ))  # fmt: skip
 _register("innovation.societies_engaged", "合作学会", "家", "期间内有对接、合作意向或合作协议记录的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society", dimension="level", group_by="level", labels=_LEVELS,
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society", dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.societies_matched", "开展需求对接的学会", "家", "期间内与技术需求对接的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society", where=Q(kind=EngagementKind.MATCHMAKING),
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society", where=Q(kind=EngagementKind.MATCHMAKING),
     dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.society_intentions", "达成合作意向的学会", "家", "期间内达成合作意向或签订合作协议的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society",
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society",
     where=Q(kind__in=[EngagementKind.INTENTION, EngagementKind.COOPERATION_AGREEMENT]),
     dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.forums", "对接活动", "场", "期间内举办的院士恳谈会、产学研合作会等对接活动数,按类型分列", Counter(
-    Forum, "held_on", unit="host_unit", dimension="kind", group_by="kind",
+    Forum, "held_on", **HOST, dimension="kind", group_by="kind",
     labels=tuple((str(v), str(label)) for v, label in ForumKind.choices),
 ))  # fmt: skip
 _register("innovation.forum_academicians", "邀请院士专家", "人", "期间内对接活动邀请的院士专家人数(同一人计一次)", Counter(
-    Forum, "held_on", unit="host_unit", distinct="academicians",
+    Forum, "held_on", **HOST, distinct="academicians",
 ))  # fmt: skip
 _register("innovation.patent_registrations", "专利信息服务注册企业", "家", "期间内注册专利信息服务的企业数", Counter(
     PatentServiceRegistration, "registered_at", is_datetime=True, distinct="enterprise", **ENTERPRISE,
