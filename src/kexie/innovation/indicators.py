@@ -7,7 +7,9 @@ earlier (conditional counts give both at once); breakdowns are one GROUP BY more
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
 from kexie.innovation.codes import DemandStatus, EngagementKind, ForumKind, SocietyLevel
@@ -17,6 +19,7 @@ from kexie.innovation.models import (
     DemandEvent,
     EnterpriseVisit,
     Forum,
+    PatentPromotionAttendance,
     PatentSearchEvent,
     PatentSelection,
     PatentServiceRegistration,
@@ -42,6 +45,7 @@ class Counter:
     group_by: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
     is_datetime: bool = False
+    total: str | None = None  # a money field (元, Decimal) to sum instead of counting rows
 
     @property
     def day(self) -> str:
@@ -56,8 +60,16 @@ class Counter:
         )
         return scope.restrict(qs, region=self.region, unit=self.unit)
 
-    def count(self, q: Q) -> Count:
+    def count(self, q: Q):
+        if self.total:
+            return Sum(self.total, filter=q)
         return Count(self.distinct or "id", filter=q, distinct=self.distinct is not None)
+
+    def number(self, value):
+        """Counts as they are; money summed exactly (Decimal), then stated in whole yuan."""
+        if not self.total:
+            return value
+        return int((value or Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     def compute(self, period: Period, scope: Scope) -> Result:
         def run():
@@ -71,7 +83,7 @@ class Counter:
             return total, groups
 
         total, groups = scope.memo((MODULE, id(self), period), run)
-        result = Result(value=total["cur"], previous=total["prev"])
+        result = Result(value=self.number(total["cur"]), previous=self.number(total["prev"]))
         if self.dimension:
             labels = dict(self.labels)
             cur = {str(g[self.group_by]): g["cur"] for g in groups if g["cur"] or g["prev"]}
@@ -147,6 +159,14 @@ _register("innovation.patent_selections", "专利遴选量", "件", "期间内�
     PatentSelection, "at", is_datetime=True, unit="selection_list__unit", region="selection_list__unit__region",
 ))  # fmt: skip
 
+_register("innovation.patent_savings", "专利遴选节约研发投入", "元", "期间内遴选的专利(按遴选时间)中企业报告的节约研发投入之和(元,精确到分求和后四舍五入到元;未报告的不计)", Counter(
+    PatentSelection, "at", is_datetime=True, unit="selection_list__unit", region="selection_list__unit__region",
+    total="saving",
+))  # fmt: skip
+_register("innovation.patent_enterprises_reached", "专利信息推广企业", "家", "期间内举办的专利信息推广会的参会企业数(同一企业参加多场计一家)", Counter(
+    PatentPromotionAttendance, "promotion__held_on", distinct="enterprise", **ENTERPRISE,
+))  # fmt: skip
+
 register_columns(
     "innovation.enterprisevisit", [("enterprise", "企业"), ("visited_on", "走访日期"), ("staff", "走访人员")]
 )
@@ -175,5 +195,7 @@ register_columns(
     [("unit", "单位"), ("query", "检索词"), ("result_count", "结果数"), ("at", "时间")],
 )
 register_columns(
-    "innovation.patentselection", [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间")]
+    "innovation.patentselection",
+    [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间"), ("saving", "节约研发投入(元)")],
 )
+register_columns("innovation.patentpromotionattendance", [("promotion", "推广会"), ("enterprise", "企业")])
