@@ -6,7 +6,6 @@ earlier (conditional counts give both at once); breakdowns are one GROUP BY more
 """
 
 from dataclasses import dataclass
-
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum

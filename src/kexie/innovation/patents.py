@@ -7,8 +7,8 @@ Every registration, search and selection writes an event row, so the indicators 
 import datetime as dt
 import io
 import threading
-from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError

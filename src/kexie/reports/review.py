@@ -7,8 +7,8 @@ it with each figure linked to its records; `word.write_docx` lays it out as GB/T
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from kexie.core import indicators
 from kexie.core.indicators import REVIEW_HEADINGS, Period, Scope
