@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kexie.accounts.roles import IMPORT, REVIEW
+from kexie.core import actions as audit_actions
 from kexie.core.models import AuditEntry
 from kexie.core.scoping import scoped
 
@@ -122,7 +123,7 @@ def audit_queryset(request):
     qs = scoped(AuditEntry, request.user).select_related("unit")
     get = request.GET
     if get.get("action"):
-        qs = qs.filter(action__startswith=get["action"].strip())
+        qs = qs.filter(audit_actions.matching(get["action"]))
     if get.get("user"):
         qs = qs.filter(actor_repr__icontains=get["user"].strip())
     if get.get("q"):
@@ -137,15 +138,8 @@ def audit_queryset(request):
 @login_required
 def audit_log(request):
     qs = audit_queryset(request)
-    actions = [
-        "kexie.activity",
-        "kexie.organisation",
-        "kexie.person",
-        "kexie.user",
-        "kexie.campaign",
-        "kexie.import",
-    ]
-    return render(request, "core/audit_log.html", {"page": offset_page(qs, request), "actions": actions})
+    context = {"page": offset_page(qs, request), "action_groups": audit_actions.grouped()}
+    return render(request, "core/audit_log.html", context)
 
 
 # ---- import / export -----------------------------------------------------------------------

@@ -334,6 +334,7 @@ def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult)
             actor=ctx.actor,
             action=f"kexie.import.{spec.kind}",
             unit=ctx.unit,
+            system=ctx.unit is None,
             object_type=spec.model._meta.label_lower,
             object_repr=result.filename,
             after={
