@@ -1,11 +1,94 @@
-"""The `kexie` command: Django's management commands under one short name.
+"""The `kexie` command: kexie's management commands under one short name.
 
 `kexie demo`, `kexie serve`, `kexie import …` and every other subcommand are
-management commands of kexie's apps (see each app's management/commands/).
+management commands of kexie's apps (see each app's management/commands/). Through
+`kexie`, users see kexie's commands and kexie's options only: `kexie help` lists
+kexie's commands, and Django's own options (`--settings`, `--pythonpath`, …) are left
+out of every command's help (they still work, for those who know Django).
 """
 
+import argparse
 import os
 import sys
+from difflib import get_close_matches
+
+# Django's own commands that kexie documents as its own (README "Command line"), with their summary.
+DJANGO_COMMANDS_KEPT = {"migrate": "建立或升级数据库结构(serve 与 demo 启动时自动执行)"}
+
+# The options BaseCommand.create_parser adds to every command.
+DJANGO_BASE_OPTIONS = frozenset(
+    {"--version", "--verbosity", "--settings", "--pythonpath", "--traceback", "--no-color",
+     "--force-color", "--skip-checks"}
+)  # fmt: skip
+
+
+def kexie_commands() -> dict[str, str]:
+    """Command name -> app of every command the `kexie` program offers."""
+    from django.core.management import get_commands
+
+    return {
+        name: app
+        for name, app in get_commands().items()
+        if (isinstance(app, str) and app.startswith("kexie.")) or name in DJANGO_COMMANDS_KEPT
+    }
+
+
+def _summary(name: str, app: str) -> str:
+    if name in DJANGO_COMMANDS_KEPT:
+        return DJANGO_COMMANDS_KEPT[name]
+    from django.core.management import load_command_class
+
+    lines = load_command_class(app, name).help.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _without_django_options(create_parser):
+    """Wrap a command's create_parser so its help leaves out Django's own options."""
+
+    def create(prog_name, subcommand, **kwargs):
+        parser = create_parser(prog_name, subcommand, **kwargs)
+        for action in parser._actions:
+            if DJANGO_BASE_OPTIONS.intersection(action.option_strings):
+                action.help = argparse.SUPPRESS
+        return parser
+
+    return create
+
+
+def _utility_class():
+    from django.core.management import ManagementUtility
+
+    class KexieUtility(ManagementUtility):
+        """Django's command dispatcher, speaking for kexie only."""
+
+        def main_help_text(self, commands_only=False):
+            commands = kexie_commands()
+            if commands_only:
+                return "\n".join(sorted(commands))
+            lines = [
+                "用法: kexie <命令> [选项]",
+                "各命令的说明: kexie help <命令>(或 kexie <命令> --help)",
+                "",
+                "命令:",
+            ]
+            width = max(map(len, commands))
+            for name in sorted(commands):
+                lines.append(f"  {name:<{width}}  {_summary(name, commands[name])}")
+            return "\n".join(lines)
+
+        def fetch_command(self, subcommand):
+            from django.core.management import get_commands
+
+            if subcommand not in get_commands():
+                matches = get_close_matches(subcommand, kexie_commands())
+                hint = f"。是否要用 {matches[0]}?" if matches else ""
+                sys.stderr.write(f"没有命令“{subcommand}”{hint}\n查看全部命令: kexie help\n")
+                sys.exit(1)
+            command = super().fetch_command(subcommand)
+            command.create_parser = _without_django_options(command.create_parser)
+            return command
+
+    return KexieUtility
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -14,9 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] in ("demo", "serve"):
         # These serve plain HTTP on the loopback interface; Secure cookies would not be sent back.
         os.environ.setdefault("KEXIE_SECURE_COOKIES", "0")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(["kexie", *args])
+    _utility_class()(["kexie", *args]).execute()
 
 
 if __name__ == "__main__":
