@@ -3,6 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kexie.core.management.commands.serve import ensure_port_free
 from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD, load
 
 
@@ -10,11 +11,13 @@ class Command(BaseCommand):
     help = "载入济宁市演示数据(2019—2020年),显示管理员账号,并启动 Web 服务"
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
         parser.add_argument("--no-serve", action="store_true", help="只载入数据,不启动服务")
         parser.add_argument("--reset", action="store_true", help="清空整个数据库后重新载入(慎用)")
 
     def handle(self, *args, **options):
+        if not options["no_serve"]:
+            ensure_port_free("127.0.0.1", options["port"])
         started = time.perf_counter()
         context = load(reset=options["reset"])
         if context is None:
