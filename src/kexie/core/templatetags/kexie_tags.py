@@ -1,5 +1,7 @@
 """Template helpers: status badges, masking of personal data, query strings."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -108,3 +110,14 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
     before, after = entry.before or {}, entry.after or {}
     keys = list(after) + [k for k in before if k not in after]
     return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys]
+
+
+@register.filter
+def thousands(value):
+    """A figure with its digits grouped by thousands ("12,345"; "—" for no figure). Pages use it for
+    every figure; Word documents keep the house style of official documents (docs/review.md)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return f"{value:,}"
