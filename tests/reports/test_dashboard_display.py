@@ -77,7 +77,9 @@ def test_county_filter_offers_the_counties_within_the_users_scope(client, person
         assert _county_options(client.get(url, {"year": 2020}).content.decode()) == counties, url
 
 
-def test_review_page_groups_digits_and_the_word_text_keeps_them(client, personas, more_returned_than_last_year):
+def test_review_page_groups_digits_and_the_word_text_keeps_them(
+    client, personas, more_returned_than_last_year
+):
     from kexie.core.indicators import Period, Scope
     from kexie.reports.review import build_review
 
