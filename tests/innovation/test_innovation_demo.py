@@ -61,3 +61,13 @@ def _enterprise_user_searches_and_selects():
     )
     experts = [r.obj.name for r in ranking.experts_for_demand(demand, admin, k=3)]
     assert experts and experts[0] in {"王水清", "孙立新", "刘纸", "黄环"}
+
+
+def test_demo_selection_lists_have_distinct_names_that_say_whose_and_what(demo):
+    from kexie.innovation.models import PatentSelectionList
+
+    lists = list(PatentSelectionList.objects.select_related("unit"))
+    names = [chosen.name for chosen in lists]
+    assert len(lists) >= 20 and len(set(names)) == len(names)
+    for chosen in lists:
+        assert (chosen.unit.short_name or chosen.unit.name) in chosen.name and "2020年" in chosen.name
