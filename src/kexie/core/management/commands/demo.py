@@ -26,6 +26,8 @@ class Command(BaseCommand):
             took = time.perf_counter() - started
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据:济宁市及11个县市区({took:.1f} 秒)"))
         self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {DEMO_PASSWORD}")
-        self.stdout.write("县市区账号: rencheng、yanzhou、qufu、zoucheng…;学会账号: xinlixuehui(密码相同)")
+        self.stdout.write(
+            "县市区账号: rencheng、yanzhou、qufu、zoucheng…;学会账号: xinlixuehui;只读账号: viewer(密码相同,见 README)"
+        )
         if not options["no_serve"]:
             call_command("serve", port=options["port"])
