@@ -55,6 +55,24 @@ def _without_django_options(create_parser):
     return create
 
 
+def _errors_in_chinese(command):
+    """Wrap a command's execute so a refusal reads "错误:…" (Django would print "CommandError: …")."""
+    from django.core.management.base import CommandError, SystemCheckError
+
+    execute = command.execute
+
+    def run(*args, **options):
+        try:
+            return execute(*args, **options)
+        except CommandError as exc:
+            if options.get("traceback") or isinstance(exc, SystemCheckError):
+                raise
+            command.stderr.write(f"错误:{exc}")
+            sys.exit(exc.returncode)
+
+    return run
+
+
 def _utility_class():
     from django.core.management import ManagementUtility
 
@@ -86,6 +104,7 @@ def _utility_class():
                 sys.exit(1)
             command = super().fetch_command(subcommand)
             command.create_parser = _without_django_options(command.create_parser)
+            command.execute = _errors_in_chinese(command)
             return command
 
     return KexieUtility

@@ -67,3 +67,12 @@ def test_unknown_command_is_told_in_chinese(capsys):
         main(["improt"])
     assert exit_info.value.code == 1
     assert "没有命令“improt”" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_refusal_reads_in_chinese(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["createuser", "newstaff", "--unit", "没有这个单位", "--password", "Jining-2020-ok"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 1
+    assert "错误:单位“没有这个单位”不存在" in err and "CommandError" not in err

@@ -1,3 +1,4 @@
+import io
 import socket
 
 from django.core.management import call_command
@@ -30,5 +31,6 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"kexie 正在运行: http://{options['host']}:{options['port']}/  (Ctrl-C 退出)")
         call_command(
-            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True
-        )
+            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True,
+            stdout=io.StringIO(),  # its English banner; errors still reach stderr
+        )  # fmt: skip
