@@ -9,6 +9,7 @@ out of every command's help (they still work, for those who know Django).
 
 import argparse
 import os
+import re
 import sys
 from difflib import get_close_matches
 
@@ -43,16 +44,62 @@ def _summary(name: str, app: str) -> str:
 
 
 def _without_django_options(create_parser):
-    """Wrap a command's create_parser so its help leaves out Django's own options."""
+    """Wrap a command's create_parser so its help leaves out Django's own options, and the parser
+    (with its subcommands' parsers) speaks Chinese."""
 
     def create(prog_name, subcommand, **kwargs):
         parser = create_parser(prog_name, subcommand, **kwargs)
         for action in parser._actions:
             if DJANGO_BASE_OPTIONS.intersection(action.option_strings):
                 action.help = argparse.SUPPRESS
+        _in_chinese(parser)
         return parser
 
     return create
+
+
+# argparse's messages have no Chinese catalogue; these are the ones a kexie user can meet.
+_TYPE_NAMES = {"int": "整数", "float": "数字"}
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", lambda m: f"缺少参数 {m[1]}"),
+    (r"unrecognized arguments: (.*)", lambda m: f"无法识别的参数 {m[1]}"),
+    (r"one of the arguments (.*) is required", lambda m: f"须指定以下参数之一:{m[1]}"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", lambda m: f"{m[1]} 的值 {m[2]} 无效,可选:{m[3]}"),
+    (r"argument (\S+): invalid (\w+) value: (.*)",
+     lambda m: f"{m[1]} 的值 {m[3]} 不是{_TYPE_NAMES.get(m[2], m[2])}"),
+    (r"argument (\S+): expected one argument", lambda m: f"{m[1]} 后面需要一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", lambda m: f"{m[1]} 不能与 {m[2]} 同时使用"),
+]  # fmt: skip
+
+
+def _translated(message: str) -> str:
+    for pattern, chinese in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return chinese(match)
+    return message
+
+
+def _in_chinese(parser) -> None:
+    """Headings, -h and errors of a parser and its subcommands' parsers in Chinese."""
+
+    class Formatter(parser.formatter_class):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            super().add_usage(usage, actions, groups, "用法: " if prefix is None else prefix)
+
+    def error(message):
+        parser.print_usage(sys.stderr)
+        parser.exit(2, f"{parser.prog}: 错误:{_translated(message)}\n")
+
+    parser.formatter_class = Formatter
+    parser.error = error
+    parser._positionals.title, parser._optionals.title = "参数", "选项"
+    for action in parser._actions:
+        if "-h" in action.option_strings:
+            action.help = "显示本说明并退出"
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                _in_chinese(subparser)
 
 
 def _errors_in_chinese(command):

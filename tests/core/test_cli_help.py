@@ -47,6 +47,8 @@ def test_help_of_every_command_and_subcommand(capsys, name):
         assert f"kexie {name}" in text
         leaked = [option for option in DJANGO_OPTIONS if option in text]
         assert not leaked, f"kexie {name}: Django's own options in the help: {leaked}"
+        english = [w for w in ("usage:", "options:", "positional arguments", "show this help") if w in text]
+        assert not english, f"kexie {name}: English in the help: {english}"
 
 
 def test_main_help_lists_kexie_commands_only(capsys):
@@ -76,3 +78,20 @@ def test_a_refusal_reads_in_chinese(capsys):
     err = capsys.readouterr().err
     assert exit_info.value.code == 1
     assert "错误:单位“没有这个单位”不存在" in err and "CommandError" not in err
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (["createuser"], "缺少参数 username"),
+        (["export", "activities", "out.xlsx", "--year", "二〇二〇"], "--year 的值 '二〇二〇' 不是整数"),
+        (["literacy", "pps", "frame.csv"], "缺少参数 --per-county"),
+        (["indicators", "--bogus"], "无法识别的参数 --bogus"),
+    ],
+)
+def test_argument_errors_read_in_chinese(capsys, args, expected):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert expected in err and "错误" in err and "error:" not in err and "usage:" not in err, err
