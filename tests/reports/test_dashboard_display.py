@@ -58,8 +58,11 @@ def test_review_queue_submission_time_has_the_year(client, personas, make_activi
     submitted = timezone.make_aware(dt.datetime(2020, 9, 20, 10, 30))
     Activity.objects.filter(pk=activity.pk).update(status=Status.SUBMITTED, submitted_at=submitted)
     client.force_login(personas["city_admin"])
+    Activity.objects.filter(pk=activity.pk).update(participants=12345)
     page = client.get(reverse("activities:review_queue")).content.decode()
-    assert "2020-09-20 10:30" in page
+    assert "2020-09-20 10:30" in page and '<td class="kx-num">12,345</td>' in page
+    listing = client.get(reverse("activities:list")).content.decode()
+    assert '<td class="kx-num">12,345</td>' in listing
 
 
 def _county_options(page: str) -> set[str]:
