@@ -163,6 +163,11 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] in ("demo", "serve"):
         # These serve plain HTTP on the loopback interface; Secure cookies would not be sent back.
         os.environ.setdefault("KEXIE_SECURE_COOKIES", "0")
+    if args in (["--version"], ["version"]):
+        from importlib.metadata import version
+
+        sys.stdout.write(f"kexie {version('kexie')}\n")  # Django would print its own version
+        return
     _utility_class()(["kexie", *args]).execute()
 
 

@@ -95,3 +95,9 @@ def test_argument_errors_read_in_chinese(capsys, args, expected):
     err = capsys.readouterr().err
     assert exit_info.value.code == 2
     assert expected in err and "错误" in err and "error:" not in err and "usage:" not in err, err
+
+
+def test_version_is_kexies(capsys):
+    from importlib.metadata import version
+
+    assert _run(capsys, "--version").strip() == f"kexie {version('kexie')}"
