@@ -101,3 +101,12 @@ def test_version_is_kexies(capsys):
     from importlib.metadata import version
 
     assert _run(capsys, "--version").strip() == f"kexie {version('kexie')}"
+
+
+def test_readme_lists_the_commands_kexie_help_lists():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"`kexie ([a-z |\n]+)`", readme).group(1)
+    assert {name.strip() for name in listed.split("|")} == {*_kexie_command_names(), "migrate"}
