@@ -1,22 +1,50 @@
+import errno
 import io
+import ipaddress
+import os
 import socket
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from kexie.core import crypto
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve anywhere
+
+
+def secure_cookies(on: bool) -> None:
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = on
 
 
 def ensure_port_free(host: str, port: int) -> None:
     """Refuse, in Chinese, a port another program listens on (runserver would say so in English
     after kexie has already announced it is running, and end the process)."""
-    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    family = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0][0]
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as runserver binds
         try:
-            probe.bind((host, port))
+            probe.bind((host.strip("[]"), port))
         except OSError as exc:
-            raise CommandError(
-                f"端口 {port} 已被占用(可能已有一个 kexie 在运行),请用 --port 换一个端口,如 --port {port + 1}"
-            ) from exc
+            raise CommandError(_bind_problem(host, port, exc.errno)) from exc
+
+
+def _bind_problem(host: str, port: int, number: int | None) -> str:
+    if number == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用(可能已有一个 kexie 在运行),请用 --port 换一个端口,如 --port {port + 1}"
+    if number == errno.EACCES:
+        return f"没有权限使用端口 {port}(1024 以下的端口需要管理员权限),请用 --port 换一个端口"
+    if number == errno.EADDRNOTAVAIL:
+        return f"本机没有地址 {host},请用 --host 指定本机的地址(如 127.0.0.1)"
+    return f"无法在 {host}:{port} 上启动服务(系统错误号 {number})"
 
 
 class Command(BaseCommand):
@@ -27,10 +55,39 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 127.0.0.1)")
 
     def handle(self, *args, **options):
-        ensure_port_free(options["host"], options["port"])
+        host = options["host"]
+        if is_loopback(host):
+            self.on_loopback()
+        else:
+            self.off_loopback()
+        ensure_port_free(host, options["port"])
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"kexie 正在运行: http://{options['host']}:{options['port']}/  (Ctrl-C 退出)")
+        self.stdout.write(f"kexie 正在运行: http://{host}:{options['port']}/  (Ctrl-C 退出)")
         call_command(
-            "runserver", f"{options['host']}:{options['port']}", use_reloader=False, use_threading=True,
+            "runserver", f"{host}:{options['port']}", use_reloader=False, use_threading=True,
             stdout=io.StringIO(),  # its English banner; errors still reach stderr
         )  # fmt: skip
+
+    def on_loopback(self) -> None:
+        # Plain HTTP on this machine only: Secure cookies would not come back (unless asked for).
+        if "KEXIE_SECURE_COOKIES" not in os.environ:
+            secure_cookies(False)
+        if crypto.default_keys_in_use():
+            self.stdout.write(
+                self.style.WARNING(
+                    "使用公开的默认密钥(演示密钥):只在本机演示,请勿录入真实的个人信息;"
+                    "正式使用请设置 KEXIE_SECRET_KEY 和 KEXIE_FIELD_KEY。"
+                )
+            )
+
+    def off_loopback(self) -> None:
+        names = crypto.default_keys_in_use()
+        if names:
+            raise CommandError("拒绝在本机以外的地址上启动:" + crypto.default_keys_message(names))
+        if os.environ.get("KEXIE_SECURE_COOKIES", "").strip().lower() in {"0", "false", "no", "off"}:
+            raise CommandError(
+                "拒绝在本机以外的地址上启动:KEXIE_SECURE_COOKIES=0 会让登录 Cookie 以明文 HTTP 传输。"
+                "只有 127.0.0.1/localhost 可以关闭 Secure Cookie;对外服务请在前面放置 HTTPS 反向代理。"
+            )
+        secure_cookies(True)
+        self.stdout.write("Cookie 只经 HTTPS 发送:请通过 HTTPS 反向代理访问(见 README 的配置表)。")
