@@ -63,6 +63,9 @@ class Command(BaseCommand):
         ensure_port_free(host, options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"kexie 正在运行: http://{host}:{options['port']}/  (Ctrl-C 退出)")
+        # serve has checked the keys for its host above; kexie.wsgi (for production WSGI servers)
+        # refuses the demo keys outright, so the development server uses Django's plain handler.
+        settings.WSGI_APPLICATION = None
         call_command(
             "runserver", f"{host}:{options['port']}", use_reloader=False, use_threading=True,
             stdout=io.StringIO(),  # its English banner; errors still reach stderr
