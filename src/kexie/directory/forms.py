@@ -72,7 +72,9 @@ class OrganisationFilter(StyledForm):
 
 
 class PersonFilter(StyledForm):
-    q = forms.CharField(label=_("姓名"), required=False)
+    q = forms.CharField(label=_("姓名/手机号/身份证号"), required=False)
+    # The blind index of a phone or ID-number search: the number itself never goes in the URL.
+    pd = forms.CharField(required=False, widget=forms.HiddenInput)
     tag = forms.ChoiceField(
         label=_("标签"), choices=[("", _("全部标签")), *PersonTag.choices], required=False
     )

@@ -71,9 +71,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_contact_phone(obj, context) -> str:
-        return (
-            obj.contact_phone if _may_see(context) else obj.audit_masked["contact_phone"](obj.contact_phone)
-        )
+        return obj.contact_phone if _may_see(context) else obj.contact_phone_masked
 
 
 class OrganisationYearOut(Schema):

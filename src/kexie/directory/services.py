@@ -244,5 +244,6 @@ def region_create(*, actor, data: dict[str, Any]) -> Region:
     region = Region()
     apply_fields(region, data, ("code", "name", "level", "parent"))
     return save_with_audit(
-        obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese
-    )
+        obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese,
+        unit=getattr(actor, "unit", None), system=True,  # the division list is everyone's: the maintainer's unit
+    )  # fmt: skip

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.masking import mask_phone
+from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
 from kexie.directory.codes import DISCIPLINE_NAMES, DISCIPLINES
 from kexie.innovation.codes import DemandSource, DemandStatus, EngagementKind, ForumKind, SocietyLevel
 
@@ -63,7 +63,9 @@ class Demand(models.Model):
     budget = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     deadline = models.DateField(_("期望完成日期"), null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedPhoneField(_("联系电话"), blank=True)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
+    contact_phone_masked = MaskedPhoneField(_("联系电话"), source="contact_phone")
     is_confidential = models.BooleanField(_("保密"), default=False)
     allow_in_booklet = models.BooleanField(_("保密需求允许编入汇编"), default=False)
     source = models.CharField(
@@ -88,8 +90,6 @@ class Demand(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    audit_masked = {"contact_phone": mask_phone}
-
     class Meta:
         verbose_name = _("技术需求")
         verbose_name_plural = _("技术需求")
@@ -102,10 +102,6 @@ class Demand(models.Model):
     @property
     def discipline_name(self) -> str:
         return DISCIPLINE_NAMES.get(self.discipline, "")
-
-    @property
-    def contact_phone_masked(self) -> str:
-        return mask_phone(self.contact_phone)
 
     @property
     def in_booklet(self) -> bool:

@@ -216,7 +216,7 @@ def patent_import(
     Patent.objects.bulk_update(changed, [f for f in update_fields if f != "publication_no"], batch_size=500)
     result.created, result.updated = len(new), len(changed)
     audit.log(
-        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None),
+        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
         object_type="innovation.patent", object_repr=filename,
         note=f"新增{result.created}条,更新{result.updated}条,跳过{result.skipped}处错误",
     )  # fmt: skip
@@ -664,6 +664,8 @@ def selection_export(selection_list: PatentSelectionList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from kexie.core.imports.guard import guard_workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "遴选专利"[:31]
@@ -681,5 +683,5 @@ def selection_export(selection_list: PatentSelectionList) -> bytes:
     for col, width in zip("ABCDEFGHIJKLM", (18, 18, 40, 30, 20, 20, 12, 12, 10, 60, 60, 18, 20), strict=True):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()
-    workbook.save(out)
+    guard_workbook(workbook).save(out)
     return out.getvalue()

@@ -29,7 +29,7 @@ def assign_types(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0001_initial")]
+    dependencies = [("directory", "0002_phones_encrypted_at_rest")]
 
     operations = [
         migrations.AddField(

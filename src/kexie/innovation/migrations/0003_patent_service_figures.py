@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0001_initial"),
-        ("innovation", "0001_demands_pipeline_forums_and_patent_service"),
+        ("innovation", "0002_phones_encrypted_at_rest"),
     ]
 
     operations = [
