@@ -75,11 +75,13 @@ def save_with_audit(
     action: str,
     before: dict | None,
     validate: Callable[[models.Model], None] | None = None,
+    unit=None,
+    system: bool = False,
 ) -> models.Model:
     if validate is not None:
         validate(obj)
     obj.save()
     after = audit.snapshot(obj)
     old, new = audit.changed(before, after)
-    audit.log(actor=actor, action=action, obj=obj, before=old, after=new)
+    audit.log(actor=actor, action=action, obj=obj, unit=unit, system=system, before=old, after=new)
     return obj

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +9,12 @@ from kexie.directory.codes import (
     DISCIPLINES,
     AssociationLevel,
     DesignationLevel,
+    DesignationType,
     Gender,
     OrgKind,
     PersonTag,
     RegionLevel,
+    designation_level_problem,
 )
 
 
@@ -137,7 +140,16 @@ class Designation(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="designations"
     )
-    title = models.CharField(_("称号"), max_length=100, default="科普教育基地")
+    type = models.CharField(
+        _("命名类型"),
+        max_length=40,
+        choices=DesignationType.choices,
+        default=DesignationType.OUTREACH_BASE,
+        db_index=True,
+    )
+    title = models.CharField(
+        _("称号"), max_length=100, blank=True, help_text=_("如“济宁市科普教育基地”;空则用类型名")
+    )
     level = models.CharField(_("级别"), max_length=10, choices=DesignationLevel.choices)
     year = models.PositiveSmallIntegerField(_("命名年度"), db_index=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
@@ -150,12 +162,21 @@ class Designation(models.Model):
         ordering = ["-year", "level"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "title", "level", "year"], name="designation_unique"
+                fields=["organisation", "type", "title", "level", "year"], name="designation_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.organisation} {self.get_level_display()}{self.title}({self.year})"
+        return f"{self.organisation} {self.get_level_display()}{self.display_title}({self.year})"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.get_type_display()
+
+    def clean(self):
+        problem = designation_level_problem(self.type, self.level)
+        if problem:
+            raise ValidationError({"level": problem})
 
 
 class Person(models.Model):
