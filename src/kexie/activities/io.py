@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from kexie.accounts.roles import REVIEW
+from kexie.activities import rules
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
 from kexie.core.imports import bulk
 from kexie.core.imports.columns import CellError, Column, Row, choice, integer, labels, parse_date, text
@@ -208,14 +209,11 @@ class ActivitySpec(KindSpec):
             target["reporting_unit_id"] = ref.id
 
     def _check_dates(self, row: Row, v: dict) -> None:
-        start, end = v["start_date"], v["end_date"]
-        if end < start:
-            row.error("结束日期", end.isoformat(), "结束日期不能早于开始日期")
-        c = v.get("campaign")
-        if c is not None and not (c.start_date <= start <= c.end_date):
-            row.error(
-                "所属专项活动", c.name, f"活动日期不在专项活动“{c}”的时间范围({c.start_date}至{c.end_date})内"
-            )
+        problems = rules.date_problems(v["start_date"], v["end_date"], v.get("campaign"))
+        if "end_date" in problems:
+            row.error("结束日期", v["end_date"].isoformat(), problems["end_date"])
+        if "campaign" in problems:
+            row.error("所属专项活动", v["campaign"].name, problems["campaign"])
 
     def _status(self, row: Row, ctx: ActivityContext, instance, target) -> None:
         wanted = row.values.get("status")
@@ -225,7 +223,7 @@ class ActivitySpec(KindSpec):
                 target["status"] = Status.DRAFT
             return
         target["status"] = wanted
-        if wanted == current or wanted in (Status.DRAFT, Status.SUBMITTED):
+        if wanted == current or wanted in rules.IMPORTABLE_BY_EDITOR:
             return
         unit_id = target.get("reporting_unit_id") or instance.reporting_unit_id
         label = Status(wanted).label
