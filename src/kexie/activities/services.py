@@ -13,15 +13,13 @@ from kexie.activities.rules import APPROVABLE, RETURNABLE, SUBMITTABLE
 from kexie.core import audit
 from kexie.core.scoping import scoped
 from kexie.core.services import (
-    StaleState,
     apply_fields,
     full_clean_chinese,
-    lock_for_update,
     require_obj_in_scope,
     require_perm,
+    require_state_unchanged,
     require_unit_in_scope,
     save_with_audit,
-    state_label,
     transition,
 )
 
@@ -69,7 +67,7 @@ def activity_create(*, actor, data: dict[str, Any], co_organisers=None) -> Activ
 def activity_update(*, actor, activity: Activity, data: dict[str, Any], co_organisers=None) -> Activity:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
-    _require_unchanged_state(activity)
+    require_state_unchanged(activity)
     if not rules.may_edit(actor, activity):
         raise ValidationError("已上报或已通过的活动不能修改;如需修改,请审核人员先退回")
     before = audit.snapshot(activity)
@@ -88,20 +86,11 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any], co_organ
 def activity_delete(*, actor, activity: Activity) -> None:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
-    _require_unchanged_state(activity)
+    require_state_unchanged(activity)
     if activity.status not in rules.DELETABLE:
         raise ValidationError("已通过审核的活动不能删除")
     audit.log(actor=actor, action="kexie.activity.deleted", obj=activity, before=audit.snapshot(activity))
     activity.delete()
-
-
-def _require_unchanged_state(activity: Activity) -> None:
-    """Lock the row; an edit or delete of a record whose state changed since it was read
-    (submitted, approved, returned meanwhile) would undo that change, so it loses."""
-    current = lock_for_update(activity).status
-    if current != activity.status:
-        activity.status = current
-        raise StaleState(state_label(activity, current))
 
 
 def _transition(

@@ -141,3 +141,12 @@ def lock_for_update(obj: models.Model) -> models.Model:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_for_update needs a transaction")
     return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+
+
+def require_state_unchanged(obj: models.Model, field: str = "status") -> None:
+    """Lock the row of `obj` and refuse (StaleState) if its state changed since this request read
+    it: an edit or delete would otherwise undo, or act on, someone else's workflow step."""
+    current = getattr(lock_for_update(obj), field)
+    if current != getattr(obj, field):
+        setattr(obj, field, current)
+        raise StaleState(state_label(obj, current, field))
