@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -419,27 +418,14 @@ def patent_select(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("innovation:patent_search")
+    chosen = list(Patent.objects.filter(pk__in=[p for p in request.POST.getlist("patent") if p.isdigit()]))
+    # A typed new list name means a new list, whatever the drop-down still shows.
+    use_name = list_id == "new" or not list_id or bool(new_name)
     try:
-        chosen = list(
-            Patent.objects.filter(pk__in=[p for p in request.POST.getlist("patent") if p.isdigit()])
-        )
-        if not chosen:
-            raise ValidationError(_("请勾选要遴选的专利"))
-        with transaction.atomic():
-            # A typed new list name means a new list, whatever the drop-down still shows.
-            if list_id == "new" or not list_id or new_name:
-                existing = (
-                    scoped(PatentSelectionList, user).filter(unit_id=user.unit_id, name=new_name).first()
-                )
-                selection_list = existing or patents.selection_list_create(actor=user, name=new_name)
-            else:
-                selection_list = get_scoped_or_404(PatentSelectionList, user, pk=list_id)
-            already = set(selection_list.selections.values_list("patent_id", flat=True))
-            added = 0
-            for patent in chosen:
-                if patent.pk not in already:
-                    patents.patent_select(actor=user, selection_list=selection_list, patent=patent)
-                    added += 1
+        selection_list, added = patents.patents_select(
+            actor=user, patents=chosen, new_list_name=new_name,
+            selection_list=None if use_name else get_scoped_or_404(PatentSelectionList, user, pk=list_id),
+        )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, ";".join(exc.messages))
         return redirect(back)
