@@ -14,7 +14,7 @@ from django.utils import timezone
 from kexie.accounts.models import ApiToken, User
 from kexie.accounts.roles import MANAGE_USERS, Role
 from kexie.core import audit
-from kexie.core.services import require_perm, require_unit_in_scope
+from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope
 
 
 @transaction.atomic
@@ -47,9 +47,11 @@ def user_password_change(*, actor, user: User, new_password: str) -> User:
     manager, one in scope."""
     if actor.pk != user.pk:
         require_perm(actor, MANAGE_USERS)
-        require_unit_in_scope(actor, user.unit, "user")
+        require_obj_in_scope(actor, user)  # another unit's user: not found
+    from kexie.accounts.forms import validate_password_zh
+
     try:
-        validate_password(new_password, user)
+        validate_password_zh(new_password, user)
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.messages}) from exc
     user.set_password(new_password)
