@@ -15,7 +15,9 @@ LOCKED = "账户已锁定至"
 
 
 def _login(client: Client, username: str, password: str = "wrong") -> str:
-    return client.post(reverse("accounts:login"), {"username": username, "password": password}).content.decode()
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}
+    ).content.decode()
 
 
 @pytest.mark.postgres
@@ -59,3 +61,32 @@ def test_failures_count_from_the_database_not_the_copy_read_before(personas, thr
     account_services._record_failure(first)
     account_services._record_failure(second)
     assert User.objects.get(pk=first.pk).failed_login_count == 2
+
+
+def test_revoking_a_token_twice_from_stale_copies_logs_once(personas):
+    from kexie.accounts.models import ApiToken
+    from kexie.accounts.services import api_token_create, api_token_revoke
+
+    user = personas["county_staff"]
+    token, _key = api_token_create(actor=user, user=user, name="对接")
+    first, second = ApiToken.objects.get(pk=token.pk), ApiToken.objects.get(pk=token.pk)
+    api_token_revoke(actor=user, token=first)
+    api_token_revoke(actor=user, token=second)
+    assert AuditEntry.objects.filter(action="kexie.api_token.revoked").count() == 1
+
+
+def test_a_username_taken_meanwhile_is_a_chinese_message(personas, monkeypatch, world):
+    from django.core.exceptions import ValidationError
+
+    from kexie.accounts.services import user_create
+
+    # The existence check ran before a concurrent request created the same username.
+    monkeypatch.setattr(User.objects, "filter", lambda **kw: User.objects.none())
+    with pytest.raises(ValidationError, match="已存在"):
+        user_create(
+            actor=None,
+            username="rencheng_staff",
+            password="Strong-pass-2020!",
+            unit=world.orgs["rencheng"],
+            roles=[],
+        )

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kexie.accounts.models import ApiToken, User
@@ -36,7 +36,11 @@ def user_create(
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username created by a concurrent request since the check
+        raise ValidationError({"username": f"用户名“{username}”已存在"}) from None
     audit.log(actor=actor, action="kexie.user.created", obj=user, unit=unit, after=audit.snapshot(user))
     return user
 
@@ -159,13 +163,14 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> None:
-    if token.revoked:
-        return
     if actor.pk != token.user_id:
         require_perm(actor, MANAGE_USERS)
         require_unit_in_scope(actor, token.user.unit, "user")
-    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    # Conditional: of two revocations at once (or of a stale copy) only one changes the row and logs it.
+    changed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
     token.revoked = True
+    if not changed:
+        return
     audit.log(
         actor=actor,
         action="kexie.api_token.revoked",
