@@ -52,8 +52,8 @@ class ActivityContext(DirectoryContext):
         self.top = self.system or self.superuser or (self.unit is not None and self.unit.parent_id is None)
 
     def may_review(self, reporting_unit_id: int) -> bool:
-        """The rule of activity_approve: reviewers approve units below them; the top unit itself."""
-        return self.can_review and (self.top or reporting_unit_id != getattr(self.unit, "pk", None))
+        """The rule of activity_approve (rules.reviews_unit); a system import (no actor) may."""
+        return self.system or rules.reviews_unit(self.actor, reporting_unit_id)
 
 
 def parse_kind(value: str, ctx: ActivityContext) -> ActivityKind:
@@ -193,7 +193,7 @@ class ActivitySpec(KindSpec):
         if co is not None and current_co.get(instance.pk, set()) != co:
             changed.append("co_organisers")
         row.action = "update" if changed else "unchanged"
-        if changed and not instance.is_editable and not ctx.can_review:
+        if changed and not (instance.status in rules.EDITABLE or ctx.can_review):
             row.error("编号", v["code"], "已上报或已通过的活动不能修改;如需修改,请审核人员先退回")
 
     def _reporting_unit(self, row: Row, ctx: ActivityContext, instance, target) -> None:

@@ -15,9 +15,9 @@ from kexie.core import audit
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
+    lock_for_update,
     require_obj_in_scope,
     require_perm,
-    lock_for_update,
     require_unit_in_scope,
     save_with_audit,
 )
