@@ -90,3 +90,14 @@ def test_a_username_taken_meanwhile_is_a_chinese_message(personas, monkeypatch, 
             unit=world.orgs["rencheng"],
             roles=[],
         )
+
+
+def test_the_admin_login_is_no_way_round_the_lockout(client, personas, three_failures):
+    admin_user = personas["city_admin"]
+    User.objects.filter(pk=admin_user.pk).update(is_staff=True, is_superuser=True)
+    for _ in range(3):
+        _login(client, "city_admin")
+    answer = client.post("/admin/login/?next=/admin/", {"username": "city_admin", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/?next=")
+    assert LOCKED in _login(client, "city_admin", PASSWORD)
