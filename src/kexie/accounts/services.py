@@ -41,7 +41,14 @@ def user_create(
             user.save()
     except IntegrityError:  # the same username created by a concurrent request since the check
         raise ValidationError({"username": f"用户名“{username}”已存在"}) from None
-    audit.log(actor=actor, action="kexie.user.created", obj=user, unit=unit, after=audit.snapshot(user))
+    audit.log(
+        actor=actor,
+        action="kexie.user.created",
+        obj=user,
+        unit=unit,
+        system=unit is None,
+        after=audit.snapshot(user),
+    )
     return user
 
 
@@ -60,7 +67,13 @@ def user_password_change(*, actor, user: User, new_password: str) -> User:
         raise ValidationError({"new_password1": exc.messages}) from exc
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit.log(actor=actor, action="kexie.user.password_changed", obj=user, unit=user.unit)
+    audit.log(
+        actor=actor,
+        action="kexie.user.password_changed",
+        obj=user,
+        unit=user.unit,
+        system=user.unit is None,
+    )
     return user
 
 
@@ -88,7 +101,13 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
         if user.failed_login_count:
             User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
         with transaction.atomic():
-            audit.log(actor=authed, action="kexie.user.logged_in", obj=authed, unit=authed.unit)
+            audit.log(
+                actor=authed,
+                action="kexie.user.logged_in",
+                obj=authed,
+                unit=authed.unit,
+                system=authed.unit is None,
+            )
         return authed
     locked_until = _record_failure(user) if user is not None else _record_unknown_failure(username)
     if locked_until is not None:
@@ -121,7 +140,12 @@ def _record_failure(user: User) -> dt.datetime | None:
     until = _lock_until()
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=until)
     audit.log(
-        actor=None, action="kexie.user.locked", obj=user, unit=user.unit, after={"locked_until": str(until)}
+        actor=None,
+        action="kexie.user.locked",
+        obj=user,
+        unit=user.unit,
+        system=user.unit is None,
+        after={"locked_until": str(until)},
     )
     return until
 
@@ -157,7 +181,14 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
         require_unit_in_scope(actor, user.unit, "user")
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key))
-    audit.log(actor=actor, action="kexie.api_token.created", obj=token, unit=user.unit, after={"name": name})
+    audit.log(
+        actor=actor,
+        action="kexie.api_token.created",
+        obj=token,
+        unit=user.unit,
+        system=user.unit is None,
+        after={"name": name},
+    )
     return token, key
 
 
@@ -176,6 +207,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         action="kexie.api_token.revoked",
         obj=token,
         unit=token.user.unit,
+        system=token.user.unit is None,
         after={"name": token.name},
     )
 
