@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
-from kexie.activities import rules, services
+from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
 from kexie.activities.models import Activity, ActivityAttachment, Campaign, Status
 from kexie.activities.selectors import after_cursor, ledger, reviewable_activities, visible_campaigns
@@ -50,13 +50,11 @@ def _activity(request, pk):
 @login_required
 def activity_detail(request, pk):
     activity = _activity(request, pk)
-    user = request.user
     context = {
         "a": activity,
         "co_organisers": activity.co_organisers.all(),
         "attachments": activity.attachments.order_by("-is_photo", "name"),
         "history": history(activity)[:100],
-        "actions": rules.actions(user, activity),
         "attach_form": AttachmentForm(),
         "return_form": ReturnForm(),
     }
