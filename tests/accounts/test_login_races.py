@@ -22,7 +22,7 @@ def _login(client: Client, username: str, password: str = "wrong") -> str:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_each_count_and_lock_the_account(personas, settings):
     limit = settings.LOGIN_MAX_FAILURES
     clients = [Client() for _ in range(GUESSES)]

@@ -55,7 +55,7 @@ def _web_client(user) -> Client:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_approvals_at_once_on_the_web_one_wins(submitted, personas):
     clients = [_web_client(personas["city_admin"]) for _ in range(2)]
     url = reverse("activities:activity_approve", args=[submitted.pk])
@@ -71,7 +71,7 @@ def test_two_approvals_at_once_on_the_web_one_wins(submitted, personas):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_approve_and_return_at_once_through_the_api_one_wins(submitted, personas):
     _token, key = api_token_create(actor=personas["city_admin"], user=personas["city_admin"], name="并发")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")

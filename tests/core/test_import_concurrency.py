@@ -35,7 +35,7 @@ def _import(actor, data):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_file_imported_twice_at_once(personas):
     data = _file(["HD-A1", "HD-A2", "HD-A3"])
     staff = personas["county_staff"]

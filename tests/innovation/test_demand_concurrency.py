@@ -109,7 +109,7 @@ def test_templates_ask_the_rules_for_the_edit_button(client, demand, personas):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_review_and_close_at_once_through_the_api_one_wins(demand, personas):
     _token, key = api_token_create(actor=personas["city_admin"], user=personas["city_admin"], name="并发")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")

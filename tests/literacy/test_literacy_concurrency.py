@@ -22,7 +22,7 @@ def _full_answers(survey) -> dict:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not on_postgresql(), reason=SERIAL_WRITERS)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_same_answers_submitted_twice_at_once_count_once(personas):
     staff = personas["county_staff"]
     survey = services.survey_create(actor=staff, data={"name": "任城区调查", "year": 2020})
