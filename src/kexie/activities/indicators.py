@@ -297,11 +297,11 @@ def _workflow(status: str):
 
 register(Indicator(
     "activities.pending", "待审核活动", "条", "已上报、尚待上级审核的活动数(按开始日期计入期间),按县市区分列",
-    _workflow(Status.SUBMITTED), _activity_records(Q(status=Status.SUBMITTED)), _COUNTY, MODULE,
+    _workflow(Status.SUBMITTED), _activity_records(Q(status=Status.SUBMITTED)), _COUNTY, MODULE, better="down",
 ))  # fmt: skip
 register(Indicator(
     "activities.returned", "被退回活动", "条", "审核退回、尚未重新上报的活动数,按县市区分列",
-    _workflow(Status.RETURNED), _activity_records(Q(status=Status.RETURNED)), _COUNTY, MODULE,
+    _workflow(Status.RETURNED), _activity_records(Q(status=Status.RETURNED)), _COUNTY, MODULE, better="down",
 ))  # fmt: skip
 
 

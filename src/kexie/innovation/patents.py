@@ -498,14 +498,15 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写清单名称"})
-    taken = ValidationError({"name": f"已有名为“{name}”的遴选清单"})
+    limit = PatentSelectionList._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError({"name": f"清单名称不能超过 {limit} 个字(现有 {len(name)} 个)"})
+    taken = ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
     if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
         raise taken
     try:
         with transaction.atomic():
-            selection_list = PatentSelectionList.objects.create(
-                unit=actor.unit, name=name[:100], created_by=actor
-            )
+            selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
     except IntegrityError:  # created by a concurrent request since the check
         raise taken from None
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
