@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from kexie.accounts.roles import REVIEW
+from kexie.activities import rules
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
 from kexie.core.imports import bulk
 from kexie.core.imports.columns import CellError, Column, Row, choice, integer, labels, parse_date, text
@@ -51,8 +52,8 @@ class ActivityContext(DirectoryContext):
         self.top = self.system or self.superuser or (self.unit is not None and self.unit.parent_id is None)
 
     def may_review(self, reporting_unit_id: int) -> bool:
-        """The rule of activity_approve: reviewers approve units below them; the top unit itself."""
-        return self.can_review and (self.top or reporting_unit_id != getattr(self.unit, "pk", None))
+        """The rule of activity_approve (rules.reviews_unit); a system import (no actor) may."""
+        return self.system or rules.reviews_unit(self.actor, reporting_unit_id)
 
 
 def parse_kind(value: str, ctx: ActivityContext) -> ActivityKind:
@@ -241,7 +242,7 @@ class ActivitySpec(KindSpec):
         if co is not None and current_co.get(instance.pk, set()) != co:
             changed.append("co_organisers")
         row.action = "update" if changed else "unchanged"
-        if changed and not instance.is_editable and not ctx.can_review:
+        if changed and not (instance.status in rules.EDITABLE or ctx.can_review):
             row.error("编号", v["code"], "已上报或已通过的活动不能修改;如需修改,请审核人员先退回")
 
     def _reporting_unit(self, row: Row, ctx: ActivityContext, instance, target) -> None:
@@ -257,14 +258,11 @@ class ActivitySpec(KindSpec):
             target["reporting_unit_id"] = ref.id
 
     def _check_dates(self, row: Row, v: dict) -> None:
-        start, end = v["start_date"], v["end_date"]
-        if end < start:
-            row.error("结束日期", end.isoformat(), "结束日期不能早于开始日期")
-        c = v.get("campaign")
-        if c is not None and not (c.start_date <= start <= c.end_date):
-            row.error(
-                "所属专项活动", c.name, f"活动日期不在专项活动“{c}”的时间范围({c.start_date}至{c.end_date})内"
-            )
+        problems = rules.date_problems(v["start_date"], v["end_date"], v.get("campaign"))
+        if "end_date" in problems:
+            row.error("结束日期", v["end_date"].isoformat(), problems["end_date"])
+        if "campaign" in problems:
+            row.error("所属专项活动", v["campaign"].name, problems["campaign"])
 
     def _status(self, row: Row, ctx: ActivityContext, instance, target) -> None:
         wanted = row.values.get("status")
@@ -274,7 +272,7 @@ class ActivitySpec(KindSpec):
                 target["status"] = Status.DRAFT
             return
         target["status"] = wanted
-        if wanted == current or wanted in (Status.DRAFT, Status.SUBMITTED):
+        if wanted == current or wanted in rules.IMPORTABLE_BY_EDITOR:
             return
         unit_id = target.get("reporting_unit_id") or instance.reporting_unit_id
         label = Status(wanted).label

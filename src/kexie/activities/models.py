@@ -182,7 +182,9 @@ class Activity(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        from kexie.activities.rules import EDITABLE
+
+        return self.status in EDITABLE
 
 
 def attachment_path(instance: "ActivityAttachment", filename: str) -> str:

@@ -5,20 +5,21 @@ import datetime as dt
 from django.db.models import Q
 
 from kexie.accounts.roles import REVIEW
-from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.activities import rules
+from kexie.activities.models import Activity, ActivityKind, Campaign
 from kexie.core.scoping import scoped
 from kexie.directory.models import Region
 
 
 def is_top_unit(user) -> bool:
-    return user.is_superuser or (user.unit is not None and user.unit.parent_id is None)
+    return rules.reviews_own_unit(user)
 
 
 def reviewable_activities(user):
     """Submitted activities in scope that this user may approve (not their own unit's, unless top)."""
     if not user.has_perm(REVIEW):
         return Activity.objects.none()
-    qs = scoped(Activity, user).filter(status=Status.SUBMITTED)
+    qs = scoped(Activity, user).filter(status__in=rules.AWAITING_REVIEW)
     if not is_top_unit(user):
         qs = qs.exclude(reporting_unit_id=user.unit_id)
     return qs

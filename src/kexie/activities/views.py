@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,15 +50,11 @@ def _activity(request, pk):
 @login_required
 def activity_detail(request, pk):
     activity = _activity(request, pk)
-    user = request.user
     context = {
         "a": activity,
         "co_organisers": activity.co_organisers.all(),
         "attachments": activity.attachments.order_by("-is_photo", "name"),
         "history": history(activity)[:100],
-        "can_edit": user.has_perm(EDIT) and (activity.is_editable or user.has_perm(REVIEW)),
-        "can_submit": user.has_perm(EDIT) and activity.is_editable,
-        "can_review": services.can_review(user, activity),
         "attach_form": AttachmentForm(),
         "return_form": ReturnForm(),
     }
@@ -121,6 +117,13 @@ def activity_delete(request, pk):
     return render(request, "directory/confirm_delete.html", {"obj": activity, "cancel": cancel})
 
 
+def _seen(request) -> str | None:
+    """The state the page showed when the user clicked (forms carry it), so a change made by
+    someone else in between is refused rather than acted on."""
+    seen = request.POST.get("seen", "")
+    return seen if seen in Status.values else None
+
+
 def _workflow(request, pk, action):
     activity = _activity(request, pk)
     try:
@@ -138,7 +141,7 @@ def _workflow(request, pk, action):
 @require_POST
 def activity_submit(request, pk):
     def submit(activity):
-        services.activity_submit(actor=request.user, activity=activity)
+        services.activity_submit(actor=request.user, activity=activity, seen=_seen(request))
         messages.success(request, _("已上报,等待上级审核"))
 
     return _workflow(request, pk, submit)
@@ -148,7 +151,7 @@ def activity_submit(request, pk):
 @require_POST
 def activity_approve(request, pk):
     def approve(activity):
-        services.activity_approve(actor=request.user, activity=activity)
+        services.activity_approve(actor=request.user, activity=activity, seen=_seen(request))
         messages.success(request, _("已通过“%(t)s”") % {"t": activity})
 
     return _workflow(request, pk, approve)
@@ -158,7 +161,9 @@ def activity_approve(request, pk):
 @require_POST
 def activity_return(request, pk):
     def send_back(activity):
-        services.activity_return(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+        services.activity_return(
+            actor=request.user, activity=activity, reason=request.POST.get("reason", ""), seen=_seen(request)
+        )
         messages.success(request, _("已退回“%(t)s”") % {"t": activity})
 
     return _workflow(request, pk, send_back)
@@ -216,13 +221,7 @@ def review_queue(request):
 def review_bulk_approve(request):
     require(request.user, REVIEW)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    approved, failed = 0, []
-    for activity in scoped(Activity, request.user).filter(pk__in=ids, status=Status.SUBMITTED):
-        try:
-            services.activity_approve(actor=request.user, activity=activity)
-            approved += 1
-        except (ValidationError, PermissionDenied) as exc:
-            failed.append(f"{activity}:{exc}")
+    approved, failed = services.activities_approve_bulk(actor=request.user, ids=ids)
     messages.success(request, _("已批量通过 %(n)d 条") % {"n": approved})
     for problem in failed:
         messages.error(request, problem)

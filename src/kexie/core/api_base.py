@@ -2,7 +2,8 @@
 
 Authentication: a bearer token (`Authorization: Bearer kx_…`, see accounts.ApiToken) or
 the browser session (with CSRF on unsafe methods). Errors always answer
-`{"detail": …}`: 422 with a list of `{"field", "message"}` in Chinese, 401, 403, 404, 409.
+`{"detail": …}`: 422 with a list of `{"field", "message"}` in Chinese, 401, 403, 404, 409 (a record
+still referenced, or changed by someone else since it was read: core.services.StaleState).
 """
 
 import base64
@@ -24,7 +25,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from kexie.core.services import require_perm
+from kexie.core.services import StaleState, require_perm
 
 try:
     from ninja import Status
@@ -165,6 +166,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
         return _detail(api, request, _("未登录或令牌无效"), 401)
+
+    @api.exception_handler(StaleState)
+    def _stale(request, exc):
+        return _detail(api, request, exc.messages[0], 409)
 
     @api.exception_handler(ProtectedError)
     @api.exception_handler(RestrictedError)

@@ -196,11 +196,7 @@ def demand_action(request: HttpRequest, demand_id: int, action: str, payload: Ac
         "forum": lookup(Forum, data.pop("forum_id"), "forum_id", scoped(Forum, user)),
         "attachment": None,
     }
-    from kexie.innovation.views import ACTION_LABELS, _run_action
-
-    if action not in ACTION_LABELS:
-        raise ValidationError(f"未知的操作“{action}”")
-    _run_action(action, user, demand, {**data, **refs})
+    services.demand_step(actor=user, demand=demand, step=action, data={**data, **refs})
     demand.refresh_from_db()
     return demand
 

@@ -12,13 +12,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core import audit
+from kexie.core.imports.engine import WRITE_CLASH
 from kexie.core.imports.reader import FileProblem, read_table
-from kexie.core.services import full_clean_chinese, require_obj_in_scope, require_perm, require_unit_in_scope
+from kexie.core.scoping import scoped
+from kexie.core.services import (
+    full_clean_chinese,
+    lock_for_update,
+    require_obj_in_scope,
+    require_perm,
+    require_unit_in_scope,
+)
 from kexie.directory.codes import OrgKind
 from kexie.innovation.models import (
     Demand,
@@ -211,9 +219,16 @@ def patent_import(
             setattr(patent, name, value)
         patent.updated_at = now
         changed.append(patent)
-    Patent.objects.bulk_create(new, batch_size=500)
-    update_fields = [*MODEL_FIELDS.values(), "main_ipc", "updated_at"]
-    Patent.objects.bulk_update(changed, [f for f in update_fields if f != "publication_no"], batch_size=500)
+    try:
+        with transaction.atomic():
+            Patent.objects.bulk_create(new, batch_size=500)
+            update_fields = [*MODEL_FIELDS.values(), "main_ipc", "updated_at"]
+            Patent.objects.bulk_update(
+                changed, [f for f in update_fields if f != "publication_no"], batch_size=500
+            )
+    except IntegrityError:  # the same file imported at once: its publication numbers came in meanwhile
+        result.errors.append(WRITE_CLASH)
+        return result
     result.created, result.updated = len(new), len(changed)
     audit.log(
         actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
@@ -486,9 +501,14 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     limit = PatentSelectionList._meta.get_field("name").max_length
     if len(name) > limit:
         raise ValidationError({"name": f"清单名称不能超过 {limit} 个字(现有 {len(name)} 个)"})
+    taken = ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
     if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
-        raise ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
-    selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
+        raise taken
+    try:
+        with transaction.atomic():
+            selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
+    except IntegrityError:  # created by a concurrent request since the check
+        raise taken from None
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
     return selection_list
 
@@ -523,6 +543,35 @@ def patent_select(
     )
     audit.log(actor=actor, action="kexie.patent.selected", obj=selection, unit=selection_list.unit)
     return selection
+
+
+@transaction.atomic
+def patents_select(
+    *,
+    actor,
+    patents: list[Patent],
+    selection_list: PatentSelectionList | None = None,
+    new_list_name: str = "",
+) -> tuple[PatentSelectionList, int]:
+    """遴选: add the chosen patents to a list, the one given or the unit's list called
+    `new_list_name` (created if it does not exist yet); patents already in it are skipped.
+    Returns the list and how many were added."""
+    if not patents:
+        raise ValidationError("请勾选要遴选的专利")
+    if selection_list is None:
+        name = (new_list_name or "").strip()
+        own = scoped(PatentSelectionList, actor).filter(unit_id=actor.unit_id, name=name).first()
+        selection_list = own or selection_list_create(actor=actor, name=name)
+    require_obj_in_scope(actor, selection_list)
+    lock_for_update(selection_list)  # two selections into one list at once: one after the other
+    already = set(selection_list.selections.values_list("patent_id", flat=True))
+    added = 0
+    for patent in patents:
+        if patent.pk not in already:
+            patent_select(actor=actor, selection_list=selection_list, patent=patent)
+            already.add(patent.pk)
+            added += 1
+    return selection_list, added
 
 
 @transaction.atomic

@@ -260,6 +260,11 @@ class Response(models.Model):
     def level_label(self) -> str:
         return rules.LEVELS.get(self.level, "")
 
+    @property
+    def counts(self) -> bool:
+        """Only valid responses enter the estimates (templates ask this, not the status code)."""
+        return self.status == Status.VALID
+
 
 class CensusMargin(models.Model):
     """Census population of one cell: county × sex × age group × urban/rural."""

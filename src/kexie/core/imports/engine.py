@@ -9,7 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kexie.core import audit
 from kexie.core.imports import writer
@@ -327,7 +327,25 @@ def _tally(result: ImportResult, rows: list[Row]) -> None:
                 result.unchanged += 1
 
 
+WRITE_CLASH = (
+    "导入未写入:写入时与数据库中的记录冲突(编号等唯一项已存在),多半是同一文件正被另一次导入写入,"
+    "或刚刚已由他人写入。本次没有写入任何数据;请刷新后重新上传文件核对,已存在的记录会显示为更新或未变更。"
+)
+
+
 def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult) -> None:
+    """The rows were checked before this transaction, so a concurrent import of the same file
+    can have written them since: the database refuses the second (unique keys), and the user
+    is told so in Chinese; the all-or-nothing transaction leaves nothing half-written."""
+    try:
+        _write_rows(spec, valid, ctx, result)
+    except IntegrityError:
+        result.errors.append(Problem(0, "", "", WRITE_CLASH))
+        return
+    result.written = True
+
+
+def _write_rows(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult) -> None:
     with transaction.atomic():
         spec.write([row for row in valid if row.action in ("create", "update")], ctx)
         audit.log(
@@ -347,7 +365,6 @@ def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult)
             },
             note=f"导入{spec.label}:{result.filename}",
         )
-    result.written = True
 
 
 # ---- export and template -------------------------------------------------------------------
