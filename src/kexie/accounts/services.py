@@ -25,7 +25,7 @@ def user_create(
     bad = [r for r in roles if r not in Role.values]
     if bad:
         raise ValidationError({"roles": f"未知角色:{'、'.join(bad)}"})
-    if User.objects.filter(username=username).exists():
+    if User.objects.unscoped(reason="user names are unique").filter(username=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已存在"})
     user = User(username=username, unit=unit, roles=roles, display_name=display_name)
     user.is_superuser = user.is_staff = bool(is_superuser)
@@ -47,13 +47,13 @@ class LoginLocked(Exception):
 
 def login_attempt(*, request, username: str, password: str) -> User | None:
     """Authenticate, counting failures; lock after LOGIN_MAX_FAILURES for LOGIN_LOCK_MINUTES."""
-    user = User.objects.filter(username=username).first()
+    user = User.objects.unscoped(reason="login looks users up by name").filter(username=username).first()
     if user is not None and user.is_locked():
         raise LoginLocked(user.locked_until)
     authed = authenticate(request, username=username, password=password)
     if authed is not None:
         if user.failed_login_count:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            User.objects.of(user).update(failed_login_count=0, locked_until=None)
         with transaction.atomic():
             audit.log(actor=authed, action="kexie.user.logged_in", obj=authed, unit=authed.unit)
         return authed
@@ -78,7 +78,7 @@ def _record_failure(user: User) -> dt.datetime | None:
             unit=user.unit,
             after={"locked_until": str(user.locked_until)},
         )
-    User.objects.filter(pk=user.pk).update(**fields)
+    User.objects.of(user).update(**fields)
     return fields.get("locked_until")
 
 
@@ -100,7 +100,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
     if actor.pk != token.user_id:
         require_perm(actor, MANAGE_USERS)
         require_unit_in_scope(actor, token.user.unit, "user")
-    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    ApiToken.objects.of(token).update(revoked=True)
     token.revoked = True
     audit.log(
         actor=actor,
@@ -113,9 +113,12 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
 
 def api_token_user(key: str) -> User | None:
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()
+        ApiToken.objects.unscoped(reason="a bearer token names its user")
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked=False)
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.of(token).update(last_used_at=timezone.now())
     return token.user

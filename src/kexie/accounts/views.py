@@ -31,7 +31,12 @@ def _safe_next(request) -> str:
 
 
 def _failure_message(username: str) -> str:
-    user = User.objects.filter(username=username).only("failed_login_count").first()
+    user = (
+        User.objects.unscoped(reason="login message")
+        .filter(username=username)
+        .only("failed_login_count")
+        .first()
+    )
     if user is None:
         return _("用户名或密码错误")
     left = max(settings.LOGIN_MAX_FAILURES - user.failed_login_count, 0)

@@ -60,8 +60,11 @@ FACT_KEYS = ("region_id", "kind_id", "month", "campaign_id")
 
 
 def _scan(period: Period, scope: Scope, source: str, keys: tuple[str, ...]) -> list[dict]:
-    qs = Activity.objects.filter(SOURCES[source]).filter(_in_periods(period))
-    qs = scope.restrict(qs, region="region", unit="reporting_unit")
+    qs = scope.restrict(
+        Activity.objects.filter(SOURCES[source]).filter(_in_periods(period)),
+        region="region",
+        unit="reporting_unit",
+    )
     if "month" in keys:
         qs = qs.annotate(month=Substr(Cast("start_date", CharField()), 6, 2))
     return list(qs.values(*keys).annotate(**_aggregates(period, source == "approved")).order_by())
@@ -87,9 +90,15 @@ SCAN_TTL = 600  # seconds; the data version below already tells when a cached sc
 def data_version() -> str:
     """Changes with every activity added (highest id), saved (latest updated_at) or changed in any
     other audited way (latest audit entry: bulk updates, deletes). Three index look-ups."""
-    latest = Activity.objects.order_by("-id").values_list("id", flat=True).first()
-    touched = Activity.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    audited = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    everything = Activity.objects.unscoped(reason="the data version covers every row")
+    latest = everything.order_by("-id").values_list("id", flat=True).first()
+    touched = everything.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    audited = (
+        AuditEntry.objects.unscoped(reason="the data version covers every row")
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     return f"{latest}|{touched}|{audited}"
 
 
@@ -155,8 +164,11 @@ def _result(cur: dict, prev: dict, dimension: str | None, labels: dict | None = 
 
 
 def _base_records(period: Period, scope: Scope, source_q: Q) -> QuerySet:
-    qs = Activity.objects.filter(source_q, start_date__gte=period.start, start_date__lt=period.end)
-    qs = scope.restrict(qs, region="region", unit="reporting_unit")
+    qs = scope.restrict(
+        Activity.objects.filter(source_q, start_date__gte=period.start, start_date__lt=period.end),
+        region="region",
+        unit="reporting_unit",
+    )
     return qs.select_related("kind", "kind__parent", "region", "reporting_unit")
 
 
@@ -318,7 +330,8 @@ def _campaigns_of(period: Period, scope: Scope, ids) -> dict[str, str]:
     def run():
         hosted = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
         in_period = Q(start_date__lt=period.end, end_date__gte=period.start)
-        rows = Campaign.objects.filter(Q(pk__in=hosted.filter(in_period).values("pk")) | Q(pk__in=list(ids)))
+        named = Campaign.objects.unscoped(reason="names of campaigns in scope or met in scoped activities")
+        rows = named.filter(Q(pk__in=hosted.filter(in_period).values("pk")) | Q(pk__in=list(ids)))
         return {str(pk): name for pk, name in rows.filter(in_period).values_list("pk", "name")}
 
     return scope.memo(("campaign_names", period, tuple(sorted(ids))), run)
@@ -393,7 +406,8 @@ def _participant_records(kind: str | None):
         campaigns = campaigns.filter(start_date__lt=period.end, end_date__gte=period.start)
         if dimension == "campaign" and key is not None:
             campaigns = campaigns.filter(pk=int(key))
-        qs = Organisation.objects.filter(campaigns__in=campaigns.values("pk")).distinct()
+        taking_part = Organisation.objects.unscoped(reason="the units taking part in campaigns in scope")
+        qs = taking_part.filter(campaigns__in=campaigns.values("pk")).distinct()
         if scope.region is not None:
             qs = qs.filter(region__in=scope.region_subtree(scope.region.code))
         return qs.filter(kind=kind) if kind else qs

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kexie.accounts.roles import REVIEW
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.core import references
 from kexie.core.imports import bulk
 from kexie.core.imports.columns import CellError, Column, Row, choice, integer, labels, parse_date, text
 from kexie.core.imports.engine import KindSpec, check_duplicates
@@ -44,7 +45,9 @@ class ActivityContext(DirectoryContext):
             self.kinds[str(kind)] = kind
             self.kinds.setdefault(label, kind)
         self.active_kind_labels = [self.kind_labels[k.pk] for k in kinds if k.is_active]
-        self.campaigns = {c.name: c for c in Campaign.objects.all()}
+        self.campaigns = {
+            c.name: c for c in references.choices_for_import("activities.Activity.campaign", actor)
+        }
         self.campaign_names = {c.pk: c.name for c in self.campaigns.values()}
         self.current_co: dict[int, set[int]] = {}
         self.can_review = self.has_perm(REVIEW)
@@ -144,7 +147,16 @@ class ActivitySpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: ActivityContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "编号", lambda r: r.values.get("code"))
-        existing = {a.code: a for a in bulk.fetch_in(Activity.objects.all(), "code", in_file)}
+        existing = {
+            a.code: a
+            for a in bulk.fetch_in(
+                Activity.objects.unscoped(
+                    reason="codes are unique in the city; rows out of scope are refused"
+                ),
+                "code",
+                in_file,
+            )
+        }
         current_co: dict[int, set[int]] = {}
         if "co_organisers" in present and existing:
             current_co = bulk.current_m2m(Activity.co_organisers, [a.pk for a in existing.values()])
@@ -304,9 +316,7 @@ class ActivitySpec(KindSpec):
             fields |= {"reviewed_at", "reviewed_by_id"}
 
     def export_objects(self, ctx: ActivityContext, year):
-        qs = Activity.objects.all()
-        if ctx.scope_path != "":
-            qs = qs.filter(reporting_unit__path__startswith=ctx.scope_path or "\0")
+        qs = Activity.objects.within_path(ctx.scope_path)
         if year:
             qs = qs.in_year(year)
         return qs.order_by("start_date", "id")
@@ -366,7 +376,16 @@ class CampaignSpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: DirectoryContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "名称", lambda r: r.values.get("name"))
-        existing = {c.name: c for c in bulk.fetch_in(Campaign.objects.all(), "name", in_file)}
+        existing = {
+            c.name: c
+            for c in bulk.fetch_in(
+                Campaign.objects.unscoped(
+                    reason="names are unique in the city; rows out of scope are refused"
+                ),
+                "name",
+                in_file,
+            )
+        }
         current: dict[int, set[int]] = {}
         if "participating_units" in present and existing:
             current = bulk.current_m2m(Campaign.participating_units, [c.pk for c in existing.values()])
@@ -426,9 +445,7 @@ class CampaignSpec(KindSpec):
             bulk.replace_m2m(Campaign.participating_units, wanted, ctx.current_units)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Campaign.objects.all()
-        if ctx.scope_path != "":
-            qs = qs.filter(host_unit__path__startswith=ctx.scope_path or "\0")
+        qs = Campaign.objects.within_path(ctx.scope_path)
         if year:
             qs = qs.filter(year=year)
         return qs.order_by("year", "start_date", "name")

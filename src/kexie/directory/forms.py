@@ -6,7 +6,7 @@ from kexie.core.scoping import scoped
 from kexie.directory.codes import DISCIPLINES, OrgKind, PersonTag
 from kexie.directory.models import Designation, Organisation, Person, Region
 from kexie.directory.services import ORG_FIELDS, PERSON_FIELDS
-from kexie.directory.widgets import use_org_picker
+from kexie.directory.widgets import OrganisationSelect, use_org_picker
 
 
 class OrganisationForm(ModelFieldsForm):
@@ -17,7 +17,7 @@ class OrganisationForm(ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
         self.fields["region"].queryset = Region.objects.order_by("code")
-        use_org_picker(self.fields["parent"])
+        use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
 
 
 class PersonForm(ModelFieldsForm):
@@ -32,7 +32,7 @@ class PersonForm(ModelFieldsForm):
             self.fields["id_number"].initial = instance.id_number_masked
             self.fields["id_number"].help_text = _("保持掩码不变表示不修改")
         self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="directory.Person.unit", user=actor)
 
     def model_data(self) -> dict:
         data = super().model_data()
@@ -66,9 +66,10 @@ class OrganisationFilter(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Organisation.objects.filter(parent__isnull=False).values("parent_id")
+        parents = Organisation.objects.for_user(actor).filter(parent__isnull=False).values("parent_id")
         self.fields["parent"].queryset = scoped(Organisation, actor).filter(pk__in=parents).order_by("path")
-        use_org_picker(self.fields["parent"])
+        self.fields["parent"].widget = OrganisationSelect(rule="directory.Organisation.parent")
+        self.fields["parent"].widget.choices = self.fields["parent"].choices
 
 
 class PersonFilter(StyledForm):
@@ -86,4 +87,4 @@ class PersonFilter(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="directory.Person.unit", user=actor)

@@ -65,7 +65,8 @@ class DirectoryContext(Context):
         self.orgs: dict[str, OrgRef] = {}
         self.org_names: dict[int, str] = {}
         self.org_paths: dict[int, str] = {}
-        for pk, name, path in Organisation.objects.values_list("id", "name", "path"):
+        every_unit = Organisation.objects.unscoped(reason="names resolve across the city; scope is flagged")
+        for pk, name, path in every_unit.values_list("id", "name", "path"):
             in_scope = self.scope_path is not None and path.startswith(self.scope_path)
             self.orgs[name] = OrgRef(pk, name, in_scope)
             self.org_names[pk] = name
@@ -359,7 +360,16 @@ class OrganisationSpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: DirectoryContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "名称", lambda r: r.values.get("name"))
-        existing = {o.name: o for o in bulk.fetch_in(Organisation.objects.all(), "name", in_file)}
+        existing = {
+            o.name: o
+            for o in bulk.fetch_in(
+                Organisation.objects.unscoped(
+                    reason="names are unique in the city; rows out of scope are refused"
+                ),
+                "name",
+                in_file,
+            )
+        }
         for row in rows:
             if row.ok:
                 self._check_row(row, ctx, present, existing, in_file)
@@ -508,8 +518,7 @@ class OrganisationSpec(KindSpec):
             _refresh_path(org)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Organisation.objects.order_by("path")
-        return qs if ctx.scope_path == "" else qs.filter(path__startswith=ctx.scope_path or "\0")
+        return Organisation.objects.within_path(ctx.scope_path).order_by("path")
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for o in objs:
@@ -581,10 +590,11 @@ class PersonSpec(KindSpec):
             "姓名",
             lambda r: (r.values["name"], r.extra["unit_id"]) if r.ok else None,
         )
-        by_hash = {p.id_number_hash: p for p in bulk.fetch_in(Person.objects.all(), "id_number_hash",
+        by_hash = {p.id_number_hash: p for p in bulk.fetch_in(Person.objects.unscoped(reason="an ID number is one person city-wide"), "id_number_hash",
                                                                [r.extra.get("id_hash") for r in rows])}  # fmt: skip
         by_name: dict[tuple[str, int], list[Person]] = {}
-        for p in bulk.fetch_in(Person.objects.all(), "name", [r.values.get("name") for r in rows]):
+        same_names = Person.objects.unscoped(reason="matched by name within the row's unit below")
+        for p in bulk.fetch_in(same_names, "name", [r.values.get("name") for r in rows]):
             by_name.setdefault((p.name, p.unit_id), []).append(p)
         for row in rows:
             if row.ok:
@@ -681,8 +691,7 @@ class PersonSpec(KindSpec):
         bulk.bulk_update(Person, updates, sorted(f.removesuffix("_id") for f in fields))
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Person.objects.order_by("unit__path", "name", "id")
-        return qs if ctx.scope_path == "" else qs.filter(unit__path__startswith=ctx.scope_path or "\0")
+        return Person.objects.within_path(ctx.scope_path).order_by("unit__path", "name", "id")
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for p in objs.iterator(chunk_size=2000):

@@ -304,7 +304,9 @@ def search_engine() -> PatentSearchEngine:
 def registration_of(user) -> PatentServiceRegistration | None:
     if user is None or not getattr(user, "pk", None) or user.unit_id is None:
         return None
-    return PatentServiceRegistration.objects.filter(user=user, enterprise_id=user.unit_id).first()
+    return (
+        PatentServiceRegistration.objects.for_user(user).filter(user=user, enterprise_id=user.unit_id).first()
+    )
 
 
 @transaction.atomic
@@ -321,7 +323,7 @@ def patent_registration_create(
         raise ValidationError({"enterprise": "只有企业可以注册专利信息服务"})
     if user.unit_id != enterprise.pk:
         raise ValidationError({"user": f"用户“{user}”不属于企业“{enterprise}”"})
-    if PatentServiceRegistration.objects.filter(enterprise=enterprise, user=user).exists():
+    if PatentServiceRegistration.objects.within(enterprise).filter(enterprise=enterprise, user=user).exists():
         raise ValidationError("该企业用户已注册专利信息服务")
     registration = PatentServiceRegistration.objects.create(
         enterprise=enterprise, user=user, interests=interests[:300]
@@ -456,12 +458,8 @@ def saved_query(saved: SavedSearch) -> PatentQuery:
 
 def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     """Patents for an enterprise, from its registered interests and its demands' text."""
-    interests = PatentServiceRegistration.objects.filter(enterprise=enterprise).values_list(
-        "interests", flat=True
-    )
-    demands = (
-        Demand.objects.filter(enterprise=enterprise).exclude(status="closed").order_by("-collected_on")[:10]
-    )
+    interests = PatentServiceRegistration.objects.within(enterprise).values_list("interests", flat=True)
+    demands = Demand.objects.within(enterprise).exclude(status="closed").order_by("-collected_on")[:10]
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
@@ -480,7 +478,7 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写清单名称"})
-    if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
+    if PatentSelectionList.objects.for_user(actor).filter(unit_id=actor.unit_id, name=name).exists():
         raise ValidationError({"name": f"已有名为“{name}”的遴选清单"})
     selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name[:100], created_by=actor)
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
@@ -493,7 +491,7 @@ def patent_select(
 ) -> PatentSelection:
     _require_service_user(actor)
     require_obj_in_scope(actor, selection_list)
-    if PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
+    if selection_list.selections.filter(patent=patent).exists():
         raise ValidationError(f"专利“{patent.publication_no}”已在清单“{selection_list}”中")
     selection = PatentSelection.objects.create(
         selection_list=selection_list, patent=patent, selected_by=actor, note=note[:200]
