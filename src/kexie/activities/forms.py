@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
-from kexie.activities.selectors import visible_campaigns
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
@@ -114,7 +113,9 @@ class LedgerFilter(StyledForm):
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
         self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
-        self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
+        references.bind(
+            self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")
+        )
         self.fields["reporting_unit"].queryset = (
             scoped(Organisation, actor).filter(is_active=True).order_by("path")
         )

@@ -6,7 +6,7 @@ from kexie.core.scoping import scoped
 from kexie.directory.codes import DISCIPLINES, OrgKind, PersonTag
 from kexie.directory.models import Designation, Organisation, Person, Region
 from kexie.directory.services import ORG_FIELDS, PERSON_FIELDS
-from kexie.directory.widgets import OrganisationSelect, use_org_picker
+from kexie.directory.widgets import use_org_picker
 
 
 class OrganisationForm(ModelFieldsForm):
@@ -66,10 +66,11 @@ class OrganisationFilter(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
         parents = Organisation.objects.for_user(actor).filter(parent__isnull=False).values("parent_id")
-        self.fields["parent"].queryset = scoped(Organisation, actor).filter(pk__in=parents).order_by("path")
-        self.fields["parent"].widget = OrganisationSelect(rule="directory.Organisation.parent")
-        self.fields["parent"].widget.choices = self.fields["parent"].choices
+        self.fields["parent"].queryset = self.fields["parent"].queryset.filter(
+            pk__in=parents
+        )  # only units with units below
 
 
 class PersonFilter(StyledForm):

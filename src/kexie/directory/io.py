@@ -338,7 +338,7 @@ class OrganisationSpec(KindSpec):
                    example=str(OrgKind.SOCIETY.label), fmt="从下拉列表选择"),
             Column("科协层级", "association_level", choice(AssociationLevel.choices),
                    choices=labels(AssociationLevel.choices), fmt="从下拉列表选择", help="仅科协填写,科协必填"),
-            Column("上级单位", "parent", parse_parent, width=30, fmt="已有单位的名称,或本文件中其他行的名称",
+            Column("上级单位", "parent", parse_parent, rule="directory.Organisation.parent", width=30, fmt="已有单位的名称,或本文件中其他行的名称",
                    choices=lambda ctx: ctx.scoped_unit_names(), example=lambda ctx: ctx.default_unit_name(),
                    help="留空则为导入人所在单位;须在您的管辖范围内"),
             Column("所在区划", "region", parse_region, fmt="区划名称或行政区划代码",
@@ -563,7 +563,7 @@ class PersonSpec(KindSpec):
             Column("职称", "title", text(50), example="高级工程师"),
             Column("学科", "discipline", choice(DISCIPLINES), choices=labels(DISCIPLINES), fmt="一级学科名称或代码",
                    example="心理学"),
-            Column("管理单位", "unit", parse_unit, width=30, choices=lambda ctx: ctx.scoped_unit_names(),
+            Column("管理单位", "unit", parse_unit, rule="directory.Person.unit", width=30, choices=lambda ctx: ctx.scoped_unit_names(),
                    example=lambda ctx: ctx.default_unit_name(), help="留空则为导入人所在单位;须在您的管辖范围内"),
         ]  # fmt: skip
         for header, name in TAG_COLUMNS:
