@@ -108,10 +108,17 @@ def grant_revoke(*, actor, grant) -> None:
 
     if grant.revoked_at is not None:
         return
-    _require_may_grant(actor, grant.content_type.get_object_for_this_type(pk=grant.object_id))
+    target = grant.content_type.model_class()._base_manager.get(pk=grant.object_id)
+    _require_may_grant(actor, target)
     grant.revoked_at = timezone.now()
     Grant.objects.of(grant).update(revoked_at=grant.revoked_at)
-    audit.log(actor=actor, action="kexie.grant.revoked", obj=grant, after={"capability": grant.capability})
+    audit.log(
+        actor=actor,
+        action="kexie.grant.revoked",
+        obj=grant,
+        unit=_owner(target),
+        after={"capability": grant.capability},
+    )
     _forget(grant.user)
 
 
