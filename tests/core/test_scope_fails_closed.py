@@ -165,3 +165,16 @@ def test_published_is_what_the_model_declares_public(world):
     with enforced():
         assert list(Demand.objects.published()) == [public]
         assert list(Activity.objects.published()) == []  # no published_filter: nothing is public
+
+
+def test_the_admin_keeps_working_for_superusers(client, activity, personas):
+    from kexie.accounts.models import User
+
+    root = User.objects.create_superuser(username="root", password="x")
+    client.force_login(root)
+    for url in (
+        "/admin/activities/activity/",
+        f"/admin/activities/activity/{activity.pk}/change/",
+        "/admin/directory/person/",
+    ):
+        assert client.get(url).status_code == 200, url
