@@ -5,8 +5,8 @@ from kexie.activities.models import Activity, ActivityKind, Campaign, Status
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
-from kexie.directory.codes import RegionLevel
 from kexie.directory.models import Organisation, Region
+from kexie.directory.selectors import counties_in_scope
 from kexie.directory.widgets import use_org_picker
 
 ACTIVITY_FORM_FIELDS = (
@@ -112,7 +112,7 @@ class LedgerFilter(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
-        self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
+        self.fields["region"].queryset = counties_in_scope(actor)
         references.bind(
             self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")
         )
