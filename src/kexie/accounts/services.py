@@ -27,7 +27,7 @@ def user_create(
     bad = [r for r in roles if r not in Role.values]
     if bad:
         raise ValidationError({"roles": f"未知角色:{'、'.join(bad)}"})
-    if User.objects.filter(username=username).exists():
+    if User.objects.unscoped(reason="user names are unique").filter(username=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已存在"})
     user = User(username=username, unit=unit, roles=roles, display_name=display_name)
     user.is_superuser = user.is_staff = bool(is_superuser)
@@ -89,7 +89,7 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
     Failures are counted under a row lock, so parallel guesses each count and the account
     locks at the limit whatever the concurrency. A username with no account counts and locks
     the same way (in the cache), so the answers do not tell which usernames exist."""
-    user = User.objects.filter(username=username).first()
+    user = User.objects.unscoped(reason="login looks users up by name").filter(username=username).first()
     if user is not None:
         locked_until = user.locked_until if user.is_locked() else None
     else:
@@ -99,7 +99,7 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
     authed = authenticate(request, username=username, password=password)
     if authed is not None:
         if user.failed_login_count:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            User.objects.of(user).update(failed_login_count=0, locked_until=None)
         with transaction.atomic():
             audit.log(
                 actor=authed,
@@ -117,7 +117,9 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
 
 def login_failures_left(username: str) -> int:
     """How many more wrong passwords this username may try before it locks."""
-    user = User.objects.filter(username=username).only("failed_login_count").first()
+    user = (
+        User.objects.unscoped(reason="login message").filter(username=username).only("failed_login_count").first()
+    )
     failures = user.failed_login_count if user is not None else cache.get(_unknown_key(username), 0)
     return max(settings.LOGIN_MAX_FAILURES - failures, 0)
 
@@ -130,15 +132,15 @@ def _lock_until() -> dt.datetime:
 def _record_failure(user: User) -> dt.datetime | None:
     """Count one failure under the user's row lock (a read-increment-write without it loses
     parallel failures); at the limit, lock the account and start counting again."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.of(user).select_for_update().get()
     if user.is_locked():
         return user.locked_until
     failures = user.failed_login_count + 1
     if failures < settings.LOGIN_MAX_FAILURES:
-        User.objects.filter(pk=user.pk).update(failed_login_count=failures)
+        User.objects.of(user).update(failed_login_count=failures)
         return None
     until = _lock_until()
-    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=until)
+    User.objects.of(user).update(failed_login_count=0, locked_until=until)
     audit.log(
         actor=None,
         action="kexie.user.locked",
@@ -198,7 +200,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         require_perm(actor, MANAGE_USERS)
         require_unit_in_scope(actor, token.user.unit, "user")
     # Conditional: of two revocations at once (or of a stale copy) only one changes the row and logs it.
-    changed = ApiToken.objects.filter(pk=token.pk, revoked=False).update(revoked=True)
+    changed = ApiToken.objects.of(token).filter(revoked=False).update(revoked=True)
     token.revoked = True
     if not changed:
         return
@@ -214,9 +216,12 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
 
 def api_token_user(key: str) -> User | None:
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()
+        ApiToken.objects.unscoped(reason="a bearer token names its user")
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked=False)
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.of(token).update(last_used_at=timezone.now())
     return token.user

@@ -30,14 +30,14 @@ def ancestor_ids(unit) -> list[int]:
 
 
 def visible_campaigns(user):
-    """Campaigns hosted in scope, by a unit above the user's, or that the user's unit takes part in."""
-    own = scoped(Campaign, user)
-    if user.is_superuser or user.unit is None:
-        return own
-    extra = Campaign.objects.filter(
-        Q(host_unit_id__in=ancestor_ids(user.unit)) | Q(participating_units=user.unit)
-    )
-    return Campaign.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=extra.values("pk")))
+    """Campaigns the user may read: hosted in scope, or taken part in by the user's unit or a
+    unit above it (see CampaignQuerySet.for_user)."""
+    return Campaign.objects.for_user(user)
+
+
+def editable_campaigns(user):
+    """Campaigns the user may edit: hosted in scope."""
+    return Campaign.objects.for_user(user, capability="edit")
 
 
 def kind_ids(kind: ActivityKind) -> list[int]:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,8 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
-from kexie.activities.models import Activity, ActivityAttachment, Campaign, Status
-from kexie.activities.selectors import after_cursor, ledger, reviewable_activities, visible_campaigns
+from kexie.activities.models import Activity, ActivityAttachment, Status
+from kexie.activities.selectors import (
+    after_cursor,
+    editable_campaigns,
+    ledger,
+    reviewable_activities,
+    visible_campaigns,
+)
 from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
@@ -41,10 +47,13 @@ def activity_list(request):
 
 
 def _activity(request, pk):
-    qs = Activity.objects.select_related(
-        "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+    return get_scoped_or_404(
+        Activity.objects.select_related(
+            "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+        ),
+        request.user,
+        pk=pk,
     )
-    return get_scoped_or_404(qs, request.user, pk=pk)
 
 
 @login_required
@@ -249,7 +258,7 @@ def campaign_detail(request, pk):
         "activities": activities.order_by("-start_date", "-id")[:50],
         "activity_count": capped_count(activities),
         "history": history(campaign)[:100],
-        "can_edit": request.user.has_perm(EDIT) and scoped(Campaign, request.user).filter(pk=pk).exists(),
+        "can_edit": request.user.has_perm(EDIT) and editable_campaigns(request.user).filter(pk=pk).exists(),
     }
     return render(request, "activities/campaign_detail.html", context)
 
@@ -286,7 +295,7 @@ def campaign_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk):
-    campaign = get_scoped_or_404(Campaign, request.user, pk=pk)
+    campaign = get_object_or_404(editable_campaigns(request.user), pk=pk)
     require(request.user, EDIT)
     form = CampaignForm(request.POST or None, actor=request.user, instance=campaign)
     if request.method == "POST" and form.is_valid():

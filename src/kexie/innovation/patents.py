@@ -322,7 +322,9 @@ def search_engine() -> PatentSearchEngine:
 def registration_of(user) -> PatentServiceRegistration | None:
     if user is None or not getattr(user, "pk", None) or user.unit_id is None:
         return None
-    return PatentServiceRegistration.objects.filter(user=user, enterprise_id=user.unit_id).first()
+    return (
+        PatentServiceRegistration.objects.for_user(user).filter(user=user, enterprise_id=user.unit_id).first()
+    )
 
 
 @transaction.atomic
@@ -339,7 +341,7 @@ def patent_registration_create(
         raise ValidationError({"enterprise": "只有企业可以注册专利信息服务"})
     if user.unit_id != enterprise.pk:
         raise ValidationError({"user": f"用户“{user}”不属于企业“{enterprise}”"})
-    if PatentServiceRegistration.objects.filter(enterprise=enterprise, user=user).exists():
+    if PatentServiceRegistration.objects.within(enterprise).filter(enterprise=enterprise, user=user).exists():
         raise ValidationError("该企业用户已注册专利信息服务")
     registration = PatentServiceRegistration.objects.create(
         enterprise=enterprise, user=user, interests=interests[:300]
@@ -474,12 +476,8 @@ def saved_query(saved: SavedSearch) -> PatentQuery:
 
 def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     """Patents for an enterprise, from its registered interests and its demands' text."""
-    interests = PatentServiceRegistration.objects.filter(enterprise=enterprise).values_list(
-        "interests", flat=True
-    )
-    demands = (
-        Demand.objects.filter(enterprise=enterprise).exclude(status="closed").order_by("-collected_on")[:10]
-    )
+    interests = PatentServiceRegistration.objects.within(enterprise).values_list("interests", flat=True)
+    demands = Demand.objects.within(enterprise).exclude(status="closed").order_by("-collected_on")[:10]
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
@@ -502,7 +500,7 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     if len(name) > limit:
         raise ValidationError({"name": f"清单名称不能超过 {limit} 个字(现有 {len(name)} 个)"})
     taken = ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
-    if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
+    if PatentSelectionList.objects.for_user(actor).filter(unit_id=actor.unit_id, name=name).exists():
         raise taken
     try:
         with transaction.atomic():
@@ -532,7 +530,7 @@ def patent_select(
 ) -> PatentSelection:
     _require_service_user(actor)
     require_obj_in_scope(actor, selection_list)
-    if PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
+    if selection_list.selections.filter(patent=patent).exists():
         raise ValidationError(f"专利“{patent.publication_no}”已在清单“{selection_list}”中")
     selection = PatentSelection.objects.create(
         selection_list=selection_list,
@@ -644,8 +642,10 @@ def _check_usages(actor, usages: list[PatentUsage]) -> None:
     if len(set(units)) != len(units):
         raise ValidationError("同一企业的多个用户都有遴选记录,请合并为一条")
 
-    registered = PatentServiceRegistration.objects.filter(user__in=users).values_list(
-        "user__username", flat=True
+    registered = (
+        PatentServiceRegistration.objects.unscoped(reason="one registration per user")
+        .filter(user__in=users)
+        .values_list("user__username", flat=True)
     )
     if registered:
         raise ValidationError(f"已注册专利信息服务的用户:{'、'.join(sorted(registered)[:10])}")
@@ -653,7 +653,9 @@ def _check_usages(actor, usages: list[PatentUsage]) -> None:
 
 def _check_lists(usages: list[PatentUsage], list_name: str) -> None:
     units = [u.user.unit_id for u in usages if u.selections]
-    taken = PatentSelectionList.objects.filter(unit_id__in=units, name=list_name[:100])
+    taken = PatentSelectionList.objects.unscoped(reason="the units are checked in scope above").filter(
+        unit_id__in=units, name=list_name[:100]
+    )
     if taken.exists():
         names = "、".join(str(lst.unit) for lst in taken.select_related("unit")[:10])
         raise ValidationError(f"这些企业已有名为“{list_name}”的遴选清单:{names}")

@@ -234,7 +234,11 @@ def _society_level(society: Organisation, level: str | None) -> str:
         if level not in SocietyLevel.values:
             raise ValidationError({"level": f"学会级别“{level}”无效"})
         return level
-    profile = SocietyProfile.objects.filter(society=society).first()
+    profile = (
+        SocietyProfile.objects.unscoped(reason="the level of a society checked in scope")
+        .filter(society=society)
+        .first()
+    )
     return profile.level if profile else SocietyLevel.CITY
 
 
@@ -559,7 +563,9 @@ def expert_profile_set(*, actor, person: Person, data: dict[str, Any]) -> Expert
     require_obj_in_scope(actor, person)
     if not person.is_expert:
         raise ValidationError({"person": f"“{person}”未标记为专家"})
-    profile, _ = ExpertProfile.objects.get_or_create(person=person)
+    profile, _ = ExpertProfile.objects.unscoped(reason="the person is checked in scope above").get_or_create(
+        person=person
+    )
     before = audit.snapshot(profile)
     apply_fields(profile, data, EXPERT_PROFILE_FIELDS)
     save_with_audit(
@@ -579,7 +585,9 @@ def society_profile_set(*, actor, society: Organisation, data: dict[str, Any]) -
     require_obj_in_scope(actor, society)
     if society.kind != OrgKind.SOCIETY:
         raise ValidationError({"society": f"“{society}”不是学会"})
-    profile, _ = SocietyProfile.objects.get_or_create(society=society)
+    profile, _ = SocietyProfile.objects.unscoped(
+        reason="the society is checked in scope above"
+    ).get_or_create(society=society)
     before = audit.snapshot(profile)
     apply_fields(profile, data, SOCIETY_PROFILE_FIELDS)
     save_with_audit(

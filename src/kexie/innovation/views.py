@@ -301,7 +301,11 @@ def society_list(request):
 @require_http_methods(["GET", "POST"])
 def expert_detail(request, pk):
     person = get_scoped_or_404(Person.objects.filter(is_expert=True), request.user, pk=pk)
-    profile = ExpertProfile.objects.filter(person=person).first()
+    profile = (
+        ExpertProfile.objects.unscoped(reason="the profile of a person read in scope")
+        .filter(person=person)
+        .first()
+    )
     initial = {f: getattr(profile, f) for f in services.EXPERT_PROFILE_FIELDS} if profile else {}
     form = ExpertProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":

@@ -53,7 +53,7 @@ def validate_survey(survey: Survey) -> None:
 
 def touch(survey: Survey) -> None:
     """Mark the cached estimates of a survey as out of date."""
-    Survey.objects.filter(pk=survey.pk).update(data_version=F("data_version") + 1)
+    Survey.objects.of(survey).update(data_version=F("data_version") + 1)
 
 
 def _require_editor(actor, survey: Survey, perm: str = EDIT) -> None:
