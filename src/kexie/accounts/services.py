@@ -118,7 +118,10 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
 def login_failures_left(username: str) -> int:
     """How many more wrong passwords this username may try before it locks."""
     user = (
-        User.objects.unscoped(reason="login message").filter(username=username).only("failed_login_count").first()
+        User.objects.unscoped(reason="login message")
+        .filter(username=username)
+        .only("failed_login_count")
+        .first()
     )
     failures = user.failed_login_count if user is not None else cache.get(_unknown_key(username), 0)
     return max(settings.LOGIN_MAX_FAILURES - failures, 0)
