@@ -27,8 +27,17 @@ register("kexie.society_engagement", _("学会合作"), CREATED)
 register("kexie.expert_profile", _("专家画像"), {"changed": _("修改")})
 register("kexie.society_profile", _("学会画像"), {"changed": _("修改")})
 register(
-    "kexie.patent", _("专利"), {"imported": _("导入"), "selected": _("遴选"), "unselected": _("移出遴选")}
+    "kexie.patent",
+    _("专利"),
+    {
+        "imported": _("导入"),
+        "selected": _("遴选"),
+        "unselected": _("移出遴选"),
+        "saving_reported": _("填报节省经费"),
+    },
 )
+register("kexie.patent_promotion", _("专利信息推广会"), CREATED)
+register("kexie.patent_usage", _("专利信息推广应用"), {"recorded": _("录入应用情况")})
 register("kexie.patent_registration", _("专利服务注册"), CREATED)
 register("kexie.saved_search", _("保存的检索"), CREATED)
 register("kexie.selection_list", _("遴选清单"), CREATED)

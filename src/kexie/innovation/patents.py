@@ -640,7 +640,7 @@ def patent_usage_record(*, actor, usages: list[PatentUsage], list_name: str) -> 
         "selections": sum(len(u.selections) for u in usages),
     }
     audit.log(
-        actor=actor, action="kexie.patent_usage.recorded", unit=getattr(actor, "unit", None),
+        actor=actor, action="kexie.patent_usage.recorded", unit=getattr(actor, "unit", None), system=True,
         object_repr=f"专利信息推广应用平台报表({list_name})",
         note=f"注册企业{counts['registrations']}家,检索{counts['searches']}次,遴选{counts['selections']}件",
     )  # fmt: skip
