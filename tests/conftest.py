@@ -47,6 +47,21 @@ def _reseed_migration_data():
     load_default_kinds(ActivityKind)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip, saying why, unless the database is PostgreSQL."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(
+        reason=f"needs PostgreSQL, this run uses {engine.rsplit('.', 1)[-1]}: scripts/with-postgres pytest …"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
 @dataclass
 class World:
     regions: dict

@@ -98,7 +98,6 @@ def test_raw_sql_cannot_change_or_delete_audit_rows(world, personas, sql):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE triggers are PostgreSQL's")
 def test_truncate_is_refused_on_postgresql(world, personas):
     _one_entry(world, personas)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
