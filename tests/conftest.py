@@ -31,9 +31,20 @@ def _flush_past_audit_triggers():
         if any(audit_triggers.TABLE in sql for sql in sql_list):
             vendor = self.connection.vendor
             sql_list = [*audit_triggers.drop_sql(vendor), *sql_list, *audit_triggers.create_sql(vendor)]
-        return original(self, sql_list)
+        original(self, sql_list)
+        _reseed_migration_data()
 
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+
+
+def _reseed_migration_data():
+    """The flush also empties what data migrations put in (activities 0002's default activity
+    kinds); put it back, so that a test after a transactional one sees the database that
+    `migrate` leaves (the browser test imports activities by kind)."""
+    from kexie.activities.kinds import load_default_kinds
+    from kexie.activities.models import ActivityKind
+
+    load_default_kinds(ActivityKind)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -98,7 +98,6 @@ def test_raw_sql_cannot_change_or_delete_audit_rows(world, personas, sql):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE triggers are PostgreSQL's")
 def test_truncate_is_refused_on_postgresql(world, personas):
     _one_entry(world, personas)
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -271,3 +270,11 @@ def test_activity_history_shows_names_and_labels(client, world, personas, make_a
     assert "状态:草稿 → 待审核" in cells and f"活动类型:{activity.kind}" in cells
     assert f"主办单位:{staff.unit.name}" in cells and "所在区划:任城区" in cells
     assert "draft" not in cells and f"活动类型:{activity.kind_id} " not in cells
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flush_keeps_what_data_migrations_put_in():
+    """After the flush of the transactional tests above, the default activity kinds are back."""
+    from kexie.activities.models import ActivityKind
+
+    assert ActivityKind.objects.filter(code="outreach.lecture").exists()
