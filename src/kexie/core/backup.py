@@ -27,7 +27,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -234,8 +234,17 @@ def _write_table(archive: zipfile.ZipFile, model) -> tuple[int, str]:
     return count - 1, digest.hexdigest()
 
 
+class _Encoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder, but times keep their microseconds (it cuts them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
+
+
 def _lines(names: list[str], rows: Iterable) -> Iterator[bytes]:
-    encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    encoder = _Encoder(ensure_ascii=False, separators=(",", ":"))
     yield (encoder.encode(names) + "\n").encode()
     for row in rows:
         yield (encoder.encode(list(row)) + "\n").encode()
