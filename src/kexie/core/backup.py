@@ -34,6 +34,7 @@ from pathlib import Path
 from cryptography.fernet import InvalidToken
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -297,6 +298,7 @@ def restore_backup(path: Path, *, force: bool = False, progress: Progress | None
                 _say(progress, f"{model._meta.label_lower}: {count} 行")
             _reset_sequences(models_in_order)
             check_counts(manifest, models_in_order)
+        ContentType.objects.clear_cache()  # the ids may have changed under this process's cache
         _restore_media(archive, manifest)
         _say(progress, f"上传文件: {len(manifest['media'])} 个")
     return manifest
