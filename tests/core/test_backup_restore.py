@@ -237,3 +237,38 @@ def test_a_sqlite_backup_restores_into_postgresql(transactional_db, media, tmp_p
     newcomer = Person(name="新人", unit=person.unit)
     newcomer.save()  # the sequence follows the restored ids
     assert newcomer.pk > person.pk
+
+
+def test_rows_pointing_at_their_own_table_come_after_the_row_they_point_at():
+    from kexie.core.backup import _self_parents_first
+
+    rows = [[1, "市科协下属", 3], [2, "市科协", None], [3, "区科协", 2]]
+    names = [
+        f.attname for f in Organisation._meta.concrete_fields if f.attname in ("id", "name", "parent_id")
+    ]
+    assert names == ["id", "name", "parent_id"]
+    ordered = _self_parents_first(Organisation, names, iter(rows))
+    assert [row[0] for row in ordered] == [2, 3, 1]
+
+
+@pytest.mark.postgres
+def test_backup_is_one_moment_while_the_site_writes(filled, tmp_path):
+    from django.db import connections
+
+    other = connections.create_connection("default")  # the site, writing during the backup
+    written = []
+
+    def write_meanwhile(line):
+        if not written:
+            with other.cursor() as cursor:
+                cursor.execute("UPDATE directory_person SET name = '后来改的'")
+            written.append(line)
+
+    try:
+        path = tmp_path / "kexie.zip"
+        create_backup(path, progress=write_meanwhile)
+    finally:
+        other.close()
+    assert written and Person._base_manager.filter(name="后来改的").count() == 3
+    with zipfile.ZipFile(path) as archive:
+        assert "后来改的" not in archive.read("data/directory.person.jsonl").decode()

@@ -378,12 +378,13 @@ def check_decryption(archive: zipfile.ZipFile, manifest: dict) -> None:
         sealed = [i for i, name in enumerate(names) if _is_sealed_name(model, name)]
         if not sealed:
             continue
+        pk = names.index(model._meta.pk.attname)
         tried = 0
         for row in rows:
             for index in sealed:
                 if row[index] and tried < DECRYPT_SAMPLE:
                     tried += 1
-                    _try_decrypt(row[index], label, names[index], row[0])
+                    _try_decrypt(row[index], label, names[index], row[pk])
             if tried >= DECRYPT_SAMPLE:
                 break
 
@@ -500,13 +501,14 @@ def _self_parents_first(model, names: list[str], rows: Iterator[list]) -> Iterab
     ]
     if not own:
         return rows
+    pk = names.index(model._meta.pk.attname)
     pending = list(rows)
     ordered, placed = [], set()
     while pending:
         ready = [row for row in pending if all(row[i] is None or row[i] in placed for i in own)] or pending
         ready_ids = {id(row) for row in ready}
         ordered.extend(ready)
-        placed.update(row[0] for row in ready)
+        placed.update(row[pk] for row in ready)
         pending = [row for row in pending if id(row) not in ready_ids]
     return ordered
 
