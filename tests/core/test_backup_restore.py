@@ -6,9 +6,11 @@ the database is emptied with `flush` between backup and restore, as a fresh inst
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import zipfile
+from contextlib import closing
 
 import pytest
 from django.conf import settings
@@ -272,3 +274,42 @@ def test_backup_is_one_moment_while_the_site_writes(filled, tmp_path):
     assert written and Person._base_manager.filter(name="后来改的").count() == 3
     with zipfile.ZipFile(path) as archive:
         assert "后来改的" not in archive.read("data/directory.person.jsonl").decode()
+
+
+SQLITE_SNAPSHOT = """
+import django, sqlite3, sys
+django.setup()
+from django.core.management import call_command
+from kexie.core.backup import create_backup
+from kexie.testing import build_world
+call_command("migrate", verbosity=0)
+build_world()
+written = []
+def write_meanwhile(line):
+    if not written:  # the site writes while the backup reads; a write lock would make this wait, then fail
+        site = sqlite3.connect(sys.argv[2], timeout=1)
+        site.execute("UPDATE directory_organisation SET short_name = '后来改的'")
+        site.commit()
+        site.close()
+        written.append(line)
+create_backup(sys.argv[1], progress=write_meanwhile)
+"""
+
+
+def test_a_sqlite_backup_is_one_moment_and_does_not_stop_the_site(tmp_path):
+    path, database = tmp_path / "kexie.zip", tmp_path / "site.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kexie.settings",
+        "KEXIE_DATABASE_URL": f"sqlite:///{database}",
+        "KEXIE_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    subprocess.run(
+        [sys.executable, "-c", SQLITE_SNAPSHOT, str(path), str(database)], env=env, check=True, timeout=120
+    )
+    with zipfile.ZipFile(path) as archive:
+        assert "后来改的" not in archive.read("data/directory.organisation.jsonl").decode()
+    with closing(sqlite3.connect(database)) as site:
+        assert site.execute(
+            "SELECT count(*) FROM directory_organisation WHERE short_name = '后来改的'"
+        ).fetchone()[0]
