@@ -131,8 +131,10 @@ def key_fingerprints() -> dict[str, str]:
 
 
 def _signature(manifest: dict) -> str:
+    """HMAC of the manifest under the key named by its `signature_key` (a later key rotation
+    keeps old backups verifiable as long as their key id is still configured)."""
     body = json.dumps({k: v for k, v in manifest.items() if k != "signature"}, sort_keys=True).encode()
-    key = ("backup:" + crypto.field_keys()[crypto.CURRENT_KEY_ID]).encode()
+    key = ("backup:" + crypto.field_keys().get(manifest.get("signature_key", ""), "")).encode()
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
@@ -176,6 +178,7 @@ def _manifest_head() -> dict:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": connection.vendor,
         "key_fingerprints": key_fingerprints(),
+        "signature_key": crypto.CURRENT_KEY_ID,
         "tables": {},
     }
 
