@@ -21,7 +21,12 @@ def resolve_actor(username: str | None):
         return None
     from kexie.accounts.models import User
 
-    user = User.objects.select_related("unit").filter(username=username, is_active=True).first()
+    user = (
+        User.objects.unscoped(reason="the command line names the acting user")
+        .select_related("unit")
+        .filter(username=username, is_active=True)
+        .first()
+    )
     if user is None:
         raise CommandError(f"用户“{username}”不存在或已停用")
     return user
