@@ -23,11 +23,10 @@ def default_workers() -> int:
 
 def run(*, host: str, port: int, workers: int, threads: int) -> None:
     """Serve until stopped (blocks)."""
+    from django.conf import settings
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server import Server
-
-    from django.conf import settings
 
     # The workers are new processes: what `kexie serve` decided reaches them through the environment.
     os.environ[SERVE_HOST_VARIABLE] = host
