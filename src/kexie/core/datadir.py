@@ -26,3 +26,15 @@ def default_data_dir() -> Path:
 def data_dir() -> Path:
     raw = os.environ.get("KEXIE_DATA_DIR", "").strip()
     return Path(raw).expanduser().resolve() if raw else default_data_dir()
+
+
+def where() -> str:
+    """Where this installation's data is, in a sentence for the command line."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        stored = f"数据库 {database['NAME']}"
+    else:
+        stored = f"数据库 {database.get('NAME', '')}@{database.get('HOST') or 'localhost'}"
+    return f"数据目录: {settings.DATA_DIR}({stored};上传文件 {settings.MEDIA_ROOT})"

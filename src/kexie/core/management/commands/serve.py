@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from kexie import serving
-from kexie.core import crypto
+from kexie.core import crypto, datadir
 from kexie.core.env import env_int
 
 
@@ -97,7 +97,7 @@ class Command(BaseCommand):
         ensure_port_free(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         serving.collect_static()
-        self.stdout.write(f"数据目录: {settings.DATA_DIR}")
+        self.stdout.write(datadir.where())
         self.stdout.write(
             f"kexie 正在运行: http://{host}:{port}/  ({workers} 个工作进程 × {threads} 个线程;Ctrl-C 退出)"
         )
