@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 # The host `kexie serve` checked the keys for; its workers read it (they are new processes).
@@ -19,6 +20,12 @@ STAMP = ".kexie-collected"
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 4))
+
+
+def workers_possible(workers: int) -> int:
+    """granian runs one worker process on Windows (a socket limitation there; threads still serve
+    requests side by side); elsewhere as many as asked."""
+    return 1 if sys.platform == "win32" else workers
 
 
 def run(*, host: str, port: int, workers: int, threads: int) -> None:

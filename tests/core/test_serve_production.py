@@ -85,3 +85,13 @@ def test_collect_static_runs_once_then_only_when_the_files_change(tmp_path, sett
     assert collected == ["collectstatic"]
     monkeypatch.setattr(serving, "_static_fingerprint", lambda: "changed")
     assert serving.collect_static() is True
+
+
+def test_on_windows_serve_runs_one_process_with_threads_and_says_so(launched, monkeypatch):
+    from io import StringIO
+
+    monkeypatch.setattr(serving.sys, "platform", "win32")
+    out = StringIO()
+    call_command("serve", "--workers", "4", "--threads", "8", port=8123, stdout=out)
+    assert launched[0]["workers"] == 1 and launched[0]["threads"] == 8
+    assert "Windows" in out.getvalue()

@@ -90,6 +90,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         host, port = options["host"], options["port"]
         workers, threads = server_size(options["workers"], options["threads"])
+        if serving.workers_possible(workers) < workers:
+            workers = serving.workers_possible(workers)
+            self.stdout.write(self.style.WARNING("Windows 上只运行 1 个工作进程,由它的多个线程同时处理请求"))
         if is_loopback(host):
             self.on_loopback()
         else:
