@@ -42,5 +42,5 @@ class IdleTimeoutMiddleware:
             try:
                 session.save()
             except UpdateError:
-                pass  # the session ended meanwhile (logged out elsewhere): nothing to note
+                pass  # Django's word for a failed update: the database was busy, or the session ended
         session.modified = False  # saved here, or skipped: SessionMiddleware need not try again
