@@ -13,7 +13,20 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _away_from_the_data_directory(settings)
     _flush_past_audit_triggers()
+
+
+def _away_from_the_data_directory(settings):
+    """Tests neither see nor fill the data directory of whoever runs them (a static collection made
+    by `kexie serve` there would change every static URL; uploads would pile up)."""
+    import tempfile
+    from pathlib import Path
+
+    scratch = Path(tempfile.mkdtemp(prefix="kexie-tests-"))
+    settings.STATIC_ROOT = scratch / "static"
+    settings.MEDIA_ROOT = scratch / "media"
+    settings.STATIC_ROOT.mkdir()
 
 
 def _flush_past_audit_triggers():

@@ -5,9 +5,13 @@ from pathlib import Path
 
 import dj_database_url
 
+from kexie.core.datadir import data_dir
 from kexie.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
+# The one folder an installation's data lives in (kexie.core.datadir): database, uploads, static
+# collection, search indexes.
+DATA_DIR = data_dir()
 DEBUG = env_bool("KEXIE_DEBUG", False)
 # The defaults are published in the source: `kexie serve` off loopback and the WSGI entry point
 # refuse them (kexie.core.crypto.default_keys_in_use); only the loopback demo keeps them.
@@ -75,14 +79,21 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("KEXIE_DATABASE_URL", f"sqlite:///{Path.cwd() / 'kexie.sqlite3'}"),
+        env_str("KEXIE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kexie.sqlite3'}"),
         conn_max_age=env_int("KEXIE_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})
+    # Several server threads and processes share the file: WAL lets readers go on while one writes,
+    # IMMEDIATE takes the write lock when a transaction starts (no deadlock on upgrade from a read
+    # lock), and a writer waits up to KEXIE_SQLITE_TIMEOUT seconds instead of "database is locked".
     DATABASES["default"]["OPTIONS"].update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("KEXIE_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -121,6 +132,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEXIE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors ask over plain HTTP on the machine itself
 if env_bool("KEXIE_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_MB", 20) * 1024 * 1024
@@ -142,12 +154,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # kexie's own CSS/JS and the vendored assets
-# whitenoise serves the vendored assets straight from the package: no collectstatic step.
+# `kexie serve` collects the static files into the data directory at start; WhiteNoise serves them
+# compressed, with hashed names and far-future cache headers. Elsewhere (tests, `manage.py
+# runserver`, a WSGI server started before any collectstatic) the finders still find them.
+STATIC_ROOT = Path(env_str("KEXIE_STATIC_ROOT", "") or DATA_DIR / "static")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-STATIC_ROOT = env_str("KEXIE_STATIC_ROOT", "") or None
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if not DEBUG else 0  # for the names without a hash
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "kexie.core.staticfiles.Storage"},
+}
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", str(Path.cwd() / "kexie-media")))
+MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", "") or DATA_DIR / "media")
+SEARCH_INDEX_DIR = DATA_DIR / "indexes"
+for _folder in (DATA_DIR, STATIC_ROOT):
+    try:
+        _folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # a read-only or absent folder is reported by the command that needs it
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

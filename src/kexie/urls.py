@@ -10,6 +10,8 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from kexie.core.health import healthz
+
 
 @require_GET
 @cache_control(public=True, max_age=86400)
@@ -24,6 +26,7 @@ APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innov
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon, name="favicon"),
+    path("healthz", healthz, name="healthz"),
 ]
 if find_spec("kexie.api"):
     urlpatterns.append(path("api/v1/", import_module("kexie.api").api.urls))

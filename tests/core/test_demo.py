@@ -68,12 +68,17 @@ def test_demo_admin_can_log_in(demo, client):
 
 
 def test_demo_command_twice_then_reset(tmp_path):
-    env = {**os.environ, "KEXIE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env = {
+        **os.environ,
+        "KEXIE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "KEXIE_DATA_DIR": str(tmp_path / "data"),
+    }
     cmd = [sys.executable, "-m", "kexie.cli", "demo", "--no-serve"]
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "admin" in first.stdout and D.DEMO_PASSWORD in first.stdout
     assert "演示密钥" in first.stdout  # the demo keeps the published key and says so
+    assert f"数据库 {tmp_path / 'demo.sqlite3'}" in first.stdout  # and says where its data is
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert second.returncode == 0 and "未重复载入" in second.stdout
     third = subprocess.run(

@@ -14,6 +14,8 @@ def started(monkeypatch):
     """Records the commands `serve` would run instead of migrating and serving for real."""
     calls = []
     monkeypatch.setattr(serve, "call_command", lambda name, *a, **kw: calls.append((name, a, kw)))
+    monkeypatch.setattr(serve.serving, "collect_static", lambda: calls.append(("collectstatic", (), {})))
+    monkeypatch.setattr(serve, "start_server", lambda **kw: calls.append(("server", (), kw)))
     monkeypatch.delenv("KEXIE_SECURE_COOKIES", raising=False)
     return calls
 
@@ -42,14 +44,14 @@ def test_serve_off_loopback_refuses_a_default_field_key_too(started, settings):
 def test_serve_on_loopback_keeps_the_demo_key_and_says_so(started, settings, capsys):
     settings.SECRET_KEY = settings.FIELD_ENCRYPTION_KEY = crypto.DEFAULT_SECRET_KEY
     call_command("serve", host="127.0.0.1", port=8123)
-    assert [name for name, _, _ in started] == ["migrate", "runserver"]
+    assert [name for name, _, _ in started] == ["migrate", "collectstatic", "server"]
     assert "默认密钥" in capsys.readouterr().out
 
 
 def test_serve_off_loopback_starts_with_real_keys_and_secure_cookies(started, settings, real_keys):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     call_command("serve", host="0.0.0.0", port=8123)
-    assert [name for name, _, _ in started] == ["migrate", "runserver"]
+    assert [name for name, _, _ in started] == ["migrate", "collectstatic", "server"]
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
 
 

@@ -25,8 +25,11 @@ def test_a_taken_port_is_refused_before_anything_is_claimed(taken_port, command)
 
 
 def test_serve_says_it_runs_in_chinese_only(tmp_path):
-    """Django's runserver banner (version, settings, "Quit the server with…", its warning) is English."""
+    """Django's runserver banner (version, settings, "Quit the server with…", its warning) is English.
+    The server is the production one (issue 10): static files with hashed names, compressed and
+    cached for good, from the data directory; a stop lets it end cleanly."""
     import os
+    import re
     import subprocess
     import sys
     import time
@@ -37,7 +40,7 @@ def test_serve_says_it_runs_in_chinese_only(tmp_path):
         port = probe.getsockname()[1]
     env = {
         **os.environ,
-        "KEXIE_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "KEXIE_DATA_DIR": str(tmp_path),
         "PYTHONUNBUFFERED": "1",
     }
     server = subprocess.Popen(
@@ -55,9 +58,19 @@ def test_serve_says_it_runs_in_chinese_only(tmp_path):
                 time.sleep(0.5)
         else:
             pytest.fail("kexie serve did not answer within 120 s")
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)
+        css = re.search(r'/static/vendor/[^"]+\.[0-9a-f]{12}\.css', page.read().decode()).group(0)
+        asset = urllib.request.urlopen(
+            urllib.request.Request(f"http://127.0.0.1:{port}{css}", headers={"Accept-Encoding": "gzip"}),
+            timeout=10,
+        )
+        assert "immutable" in asset.headers["Cache-Control"] and asset.headers["Content-Encoding"] == "gzip"
+        assert "WSGIServer" not in (asset.headers["Server"] or "")  # Django's development server
     finally:
         server.terminate()
-        out, _err = server.communicate(timeout=30)
+        out, _err = server.communicate(timeout=60)
+    assert server.returncode == 0 and "kexie 已停止" in out, _err
+    assert (tmp_path / "kexie.sqlite3").is_file() and (tmp_path / "static" / "staticfiles.json").is_file()
     assert f"kexie 正在运行: http://127.0.0.1:{port}/" in out
     for english in ("Django version", "Starting development server", "Quit the server", "development server"):
         assert english not in out, out

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kexie.accounts.models import ApiToken, User
 from kexie.accounts.roles import MANAGE_USERS, Role
 from kexie.core import audit
+from kexie.core.bookkeeping import INTERVAL_SECONDS, bookkeeping_write
 from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope
 
 
@@ -226,5 +227,8 @@ def api_token_user(key: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.of(token).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= INTERVAL_SECONDS:
+        with bookkeeping_write("api token last used"):
+            ApiToken.objects.of(token).update(last_used_at=now)
     return token.user

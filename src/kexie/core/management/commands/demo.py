@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from kexie.core import crypto
+from kexie.core import crypto, datadir
 from kexie.core.management.commands.serve import ensure_port_free
 from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD, load
 
@@ -26,6 +26,8 @@ class Command(BaseCommand):
         else:
             took = time.perf_counter() - started
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据:济宁市及11个县市区({took:.1f} 秒)"))
+        if options["no_serve"]:
+            self.stdout.write(datadir.where())  # serve says it when it starts
         self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {DEMO_PASSWORD}")
         if crypto.default_keys_in_use():
             self.stdout.write(

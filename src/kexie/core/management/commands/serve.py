@@ -1,5 +1,4 @@
 import errno
-import io
 import ipaddress
 import os
 import socket
@@ -8,7 +7,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from kexie.core import crypto
+from kexie import serving
+from kexie.core import crypto, datadir
+from kexie.core.env import env_int
 
 
 def is_loopback(host: str) -> bool:
@@ -47,29 +48,65 @@ def _bind_problem(host: str, port: int, number: int | None) -> str:
     return f"无法在 {host}:{port} 上启动服务(系统错误号 {number})"
 
 
+def positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+def server_size(workers: int | None, threads: int | None) -> tuple[int, int]:
+    """Worker processes and threads per worker: the option, else KEXIE_WORKERS / KEXIE_THREADS,
+    else one worker per core (at most 4) with 4 threads each."""
+    workers = workers or env_int("KEXIE_WORKERS", 0) or serving.default_workers()
+    threads = threads or env_int("KEXIE_THREADS", 0) or 4
+    if workers < 1 or threads < 1:
+        raise CommandError("KEXIE_WORKERS 和 KEXIE_THREADS 必须是正整数")
+    return workers, threads
+
+
+def start_server(**kwargs) -> None:
+    serving.run(**kwargs)
+
+
 class Command(BaseCommand):
-    help = "运行 Web 服务(开发与演示用;正式部署请用 gunicorn 等 WSGI 服务器加载 kexie.wsgi)"
+    help = "运行 Web 服务(多进程、多线程的正式服务器,见 docs/operations.md)"
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
         parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 127.0.0.1)")
+        parser.add_argument(
+            "--workers", type=positive, default=None,
+            help="工作进程数(默认取环境变量 KEXIE_WORKERS,否则为 CPU 核数,最多 4)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--threads", type=positive, default=None,
+            help="每个工作进程的线程数(默认取环境变量 KEXIE_THREADS,否则为 4)",
+        )  # fmt: skip
 
     def handle(self, *args, **options):
-        host = options["host"]
+        host, port = options["host"], options["port"]
+        workers, threads = server_size(options["workers"], options["threads"])
+        if serving.workers_possible(workers) < workers:
+            workers = serving.workers_possible(workers)
+            self.stdout.write(self.style.WARNING("Windows 上只运行 1 个工作进程,由它的多个线程同时处理请求"))
         if is_loopback(host):
             self.on_loopback()
         else:
             self.off_loopback()
-        ensure_port_free(host, options["port"])
+        ensure_port_free(host, port)
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(f"kexie 正在运行: http://{host}:{options['port']}/  (Ctrl-C 退出)")
-        # serve has checked the keys for its host above; kexie.wsgi (for production WSGI servers)
-        # refuses the demo keys outright, so the development server uses Django's plain handler.
-        settings.WSGI_APPLICATION = None
-        call_command(
-            "runserver", f"{host}:{options['port']}", use_reloader=False, use_threading=True,
-            stdout=io.StringIO(),  # its English banner; errors still reach stderr
-        )  # fmt: skip
+        serving.collect_static()
+        self.stdout.write(datadir.where())
+        self.stdout.write(
+            f"kexie 正在运行: http://{host}:{port}/  ({workers} 个工作进程 × {threads} 个线程;Ctrl-C 退出)"
+        )
+        self.stdout.flush()
+        start_server(host=host, port=port, workers=workers, threads=threads)
+        self.stdout.write("kexie 已停止")
 
     def on_loopback(self) -> None:
         # Plain HTTP on this machine only: Secure cookies would not come back (unless asked for).

@@ -1,0 +1,100 @@
+"""The production web server behind `kexie serve` and `kexie demo` (docs/operations.md).
+
+Granian (docs/dependencies.md says why) runs kexie's WSGI application in several worker
+processes, each with several threads, and on SIGINT/SIGTERM (Ctrl-C, `systemctl stop`, a Windows
+service stop) stops accepting connections and lets the requests under way finish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+# The host `kexie serve` checked the keys for; its workers read it (they are new processes).
+SERVE_HOST_VARIABLE = "KEXIE_SERVE_HOST"
+GRACE_SECONDS = 30  # a worker still busy this long after a stop is ended
+STAMP = ".kexie-collected"
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def workers_possible(workers: int) -> int:
+    """granian runs one worker process on Windows (a socket limitation there; threads still serve
+    requests side by side); elsewhere as many as asked."""
+    return 1 if sys.platform == "win32" else workers
+
+
+def run(*, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve until stopped (blocks)."""
+    from django.conf import settings
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    # The workers are new processes: what `kexie serve` decided reaches them through the environment.
+    os.environ[SERVE_HOST_VARIABLE] = host
+    os.environ["KEXIE_SECURE_COOKIES"] = "1" if settings.SESSION_COOKIE_SECURE else "0"
+    Server(
+        "kexie.serving:application",
+        address=host.strip("[]"),
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        workers_kill_timeout=GRACE_SECONDS,
+        respawn_failed_workers=True,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
+def collect_static(stdout=None) -> bool:
+    """Collect the static files into STATIC_ROOT unless they are already there, as kexie and its
+    libraries ship them now; True when it collected."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / STAMP
+    wanted = _static_fingerprint()
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == wanted:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0, **({"stdout": stdout} if stdout else {}))
+    stamp.write_text(wanted, encoding="utf-8")
+    return True
+
+
+def _static_fingerprint() -> str:
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _application():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
+    from django.core.wsgi import get_wsgi_application
+
+    app = get_wsgi_application()
+    from kexie.core.crypto import refuse_default_keys
+    from kexie.core.management.commands.serve import is_loopback
+
+    # `kexie serve` refused the published keys off loopback before starting; a worker started any
+    # other way (another WSGI server pointed here) refuses them as kexie.wsgi does.
+    if not is_loopback(os.environ.get(SERVE_HOST_VARIABLE, "")):
+        refuse_default_keys()
+    return app
+
+
+def __getattr__(name):
+    # The application is built in the worker, not when `kexie serve` imports this module.
+    if name == "application":
+        app = globals()["application"] = _application()
+        return app
+    raise AttributeError(name)

@@ -1,0 +1,93 @@
+"""`kexie serve` runs a production server (issue 10, "Serving"): worker processes and threads set by
+option or environment, static files collected into the data directory."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kexie import serving
+from kexie.core.management.commands import serve
+
+
+@pytest.fixture
+def launched(monkeypatch):
+    runs = []
+    monkeypatch.setattr(serve, "call_command", lambda *a, **kw: None)
+    monkeypatch.setattr(serving, "collect_static", lambda: None)
+    monkeypatch.setattr(serving, "run", lambda **kw: runs.append(kw))
+    monkeypatch.delenv("KEXIE_WORKERS", raising=False)
+    monkeypatch.delenv("KEXIE_THREADS", raising=False)
+    monkeypatch.delenv("KEXIE_SECURE_COOKIES", raising=False)
+    return runs
+
+
+def test_serve_starts_the_production_server_with_the_workers_and_threads_asked_for(launched):
+    call_command("serve", "--port", "8123", "--workers", "3", "--threads", "6")
+    assert launched == [{"host": "127.0.0.1", "port": 8123, "workers": 3, "threads": 6}]
+
+
+def test_serve_takes_workers_and_threads_from_the_environment(launched, monkeypatch):
+    monkeypatch.setenv("KEXIE_WORKERS", "2")
+    monkeypatch.setenv("KEXIE_THREADS", "8")
+    call_command("serve", port=8123)
+    assert launched[0]["workers"] == 2 and launched[0]["threads"] == 8
+
+
+def test_the_option_wins_over_the_environment(launched, monkeypatch):
+    monkeypatch.setenv("KEXIE_WORKERS", "2")
+    call_command("serve", "--workers", "5", port=8123)
+    assert launched[0]["workers"] == 5
+
+
+def test_a_default_size_serves_more_than_one_request_at_a_time(launched):
+    call_command("serve", port=8123)
+    assert launched[0]["workers"] >= 1 and launched[0]["workers"] * launched[0]["threads"] > 1
+
+
+def test_a_bad_worker_count_in_the_environment_is_refused_in_chinese(launched, monkeypatch):
+    monkeypatch.setenv("KEXIE_WORKERS", "-1")
+    with pytest.raises(CommandError, match="KEXIE_WORKERS"):
+        call_command("serve", port=8123)
+    assert launched == []
+
+
+def test_demo_serves_with_the_production_server(launched, monkeypatch):
+    from kexie.core.management.commands import demo
+
+    monkeypatch.setattr(demo, "load", lambda reset: None)
+    monkeypatch.setattr(demo, "ensure_port_free", lambda host, port: None)
+    call_command("demo", port=8124)
+    assert launched and launched[0]["port"] == 8124
+
+
+def test_whitenoise_serves_hashed_compressed_static_files():
+    from django.conf import settings
+
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
+    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from kexie.core.staticfiles import Storage
+
+    assert issubclass(Storage, CompressedManifestStaticFilesStorage)
+    assert settings.STORAGES["staticfiles"]["BACKEND"] == "kexie.core.staticfiles.Storage"
+
+
+def test_collect_static_runs_once_then_only_when_the_files_change(tmp_path, settings, monkeypatch):
+    settings.STATIC_ROOT = tmp_path
+    collected = []
+    monkeypatch.setattr("django.core.management.call_command", lambda name, **kw: collected.append(name))
+    assert serving.collect_static() is True
+    assert serving.collect_static() is False
+    assert collected == ["collectstatic"]
+    monkeypatch.setattr(serving, "_static_fingerprint", lambda: "changed")
+    assert serving.collect_static() is True
+
+
+def test_on_windows_serve_runs_one_process_with_threads_and_says_so(launched, monkeypatch):
+    from io import StringIO
+
+    monkeypatch.setattr(serving.sys, "platform", "win32")
+    out = StringIO()
+    call_command("serve", "--workers", "4", "--threads", "8", port=8123, stdout=out)
+    assert launched[0]["workers"] == 1 and launched[0]["threads"] == 8
+    assert "Windows" in out.getvalue()
