@@ -4,7 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation"]
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if find_spec("kexie.api"):
-    urlpatterns.append(path("api/v1/", import_module("kexie.api").api.urls))
+    from kexie.core.api_base import not_found
+
+    urlpatterns += [path("api/v1/", import_module("kexie.api").api.urls), re_path(r"^api/", not_found)]
 for label in APP_URLS:
     if find_spec(f"kexie.{label}.urls"):
         urlpatterns.append(path(f"{label}/" if label != "core" else "", include(f"kexie.{label}.urls")))
