@@ -15,6 +15,16 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The API fuzzing (marker `fuzz`, minutes long) runs only when asked for: `pytest -m fuzz`."""
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+    if fuzz:
+        config.hook.pytest_deselected(items=fuzz)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
+
+
 @dataclass
 class World:
     regions: dict

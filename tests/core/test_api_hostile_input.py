@@ -218,3 +218,35 @@ def test_web_pages_survive_huge_numbers(client, world, url):
     client.raise_request_exception = False
     response = client.get(url)
     assert response.status_code in (200, 400, 404), response.status_code
+
+
+# ---------------------------------------------------------------- found by the fuzzer
+
+
+class _RecordingBackend:
+    """A search backend that records the result windows it is asked for."""
+
+    def __init__(self):
+        self.windows = []
+
+    def search(self, query, filters=None, limit=10, offset=0):
+        from kexie.innovation.search.base import SearchPage
+
+        self.windows.append(offset + limit)
+        return SearchPage(hits=[], total=3)
+
+
+@pytest.mark.parametrize("query", ["", "印染 废水"])
+def test_patent_search_never_asks_the_backend_for_a_huge_window(query):
+    """tantivy allocates offset + limit slots up front and aborts the process at offset 2**31."""
+    from kexie.innovation.search.engine import MAX_WINDOW, PatentSearchEngine
+
+    backend = _RecordingBackend()
+    page = PatentSearchEngine(backend).search(query, limit=20, offset=2**31 - 1)
+    assert page.hits == [] and page.total == 3
+    assert max(backend.windows) <= MAX_WINDOW
+
+
+def test_patent_search_offset_beyond_the_window_answers_422(client, world, bearer):
+    response = client.get("/api/v1/innovation/patents/search?offset=10000", **bearer)
+    _assert_json_error(response, 422, "offset")

@@ -16,6 +16,7 @@ from kexie.directory.models import Organisation, Person
 from kexie.innovation import patents, ranking, services
 from kexie.innovation.codes import DemandStatus, SocietyLevel
 from kexie.innovation.models import Demand, Forum, Patent, PatentSelectionList
+from kexie.innovation.search.engine import MAX_WINDOW
 from kexie.innovation.selectors import get_visible_demand_or_404, visible_demands
 
 router = Router(tags=["科技经济融合"])
@@ -124,7 +125,7 @@ class SearchParams(Schema):
     date_from: str = ""
     date_to: str = ""
     limit: Annotated[int, Field(ge=1, le=100)] = 20
-    offset: Offset = 0
+    offset: Annotated[int, Field(ge=0, lt=MAX_WINDOW, description="检索结果只能翻到前 10000 条")] = 0
 
 
 class SelectionListOut(Schema):
