@@ -33,7 +33,9 @@ from kexie.core.indicators import all_indicators
 from kexie.directory.services import designation_create, person_create
 from kexie.innovation.views import ACTION_LABELS
 
-_spec = importlib.util.spec_from_file_location("kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py"))
+_spec = importlib.util.spec_from_file_location(
+    "kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py")
+)
 web_matrix = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(web_matrix)
 
@@ -78,7 +80,12 @@ def known(world, make_activity, settings, tmp_path):
     activity_submit(actor=staff, activity=submitted)
     campaign = campaign_create(
         actor=staff,
-        data={"name": "任城区科普周", "year": 2020, "start_date": dt.date(2020, 5, 1), "end_date": dt.date(2020, 5, 7)},
+        data={
+            "name": "任城区科普周",
+            "year": 2020,
+            "start_date": dt.date(2020, 5, 1),
+            "end_date": dt.date(2020, 5, 7),
+        },
     )
     person = person_create(actor=staff, data={"name": "张三", "phone": "13800138000"})
     designation = designation_create(
