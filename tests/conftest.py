@@ -13,6 +13,27 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _flush_past_audit_triggers()
+
+
+def _flush_past_audit_triggers():
+    """Transactional tests end with a flush (DELETE on SQLite, TRUNCATE on PostgreSQL) that the
+    audit log's append-only triggers refuse: the test flush alone drops them, empties the
+    tables and recreates them, in one transaction. Production code has no such switch."""
+    import django.db.models  # noqa: F401  (loads the ORM before the backend base module)
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from kexie.core import audit_triggers
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if any(audit_triggers.TABLE in sql for sql in sql_list):
+            vendor = self.connection.vendor
+            sql_list = [*audit_triggers.drop_sql(vendor), *sql_list, *audit_triggers.create_sql(vendor)]
+        return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
 def pytest_collection_modifyitems(config, items):

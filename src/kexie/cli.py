@@ -11,9 +11,6 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in ("demo", "serve"):
-        # These serve plain HTTP on the loopback interface; Secure cookies would not be sent back.
-        os.environ.setdefault("KEXIE_SECURE_COOKIES", "0")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kexie", *args])

@@ -9,8 +9,10 @@ from kexie.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DEBUG = env_bool("KEXIE_DEBUG", False)
+# The defaults are published in the source: `kexie serve` off loopback and the WSGI entry point
+# refuse them (kexie.core.crypto.default_keys_in_use); only the loopback demo keeps them.
 SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
-# Separate key for personal-data encryption at rest; falls back to SECRET_KEY.
+# Separate key for personal-data encryption at rest (ID numbers, phones); falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
 ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
@@ -95,6 +97,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "kexie.accounts.validators.CharacterClassValidator"},
+    {"NAME": "kexie.accounts.validators.CommonPatternValidator"},
 ]
 
 # Security baseline (等保 level 2), each configurable.
@@ -111,8 +114,14 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0 if DEBUG else 0)
+# Behind HTTPS (README "Configuration"): HSTS once every visitor comes over HTTPS, the redirect
+# where kexie itself sees plain HTTP, and the proxy header only when a reverse proxy in front
+# sets X-Forwarded-Proto (otherwise any client could claim HTTPS with it).
+SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEXIE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", False)
+if env_bool("KEXIE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 # A workbook is a zip: refuse one that would unpack to more than this (a "zip bomb").

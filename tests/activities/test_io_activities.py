@@ -108,8 +108,10 @@ def test_blank_status_keeps_existing_and_submitted_is_locked_for_editors(persona
 
 
 def test_blank_code_generates_unique_codes(personas):
-    result = run(personas["county_staff"], xlsx(HEADERS, [row(""), row("")]))
-    assert result.created == 2
+    data = xlsx(HEADERS, [row(""), row("")])
+    result = import_file(actor=personas["county_staff"], kind="activities", fileobj=io.BytesIO(data),
+                         filename="a.xlsx", allow_duplicates=True)  # fmt: skip
+    assert result.created == 2 and len(result.duplicates) == 1  # identical rows: confirmed
     codes = list(Activity.objects.values_list("code", flat=True))
     assert len(set(codes)) == 2 and all(c.startswith("HD") for c in codes)
 

@@ -82,3 +82,32 @@ def test_import_then_approve_in_review_queue(browser_page, live_server, world, t
     page.screenshot(path=str(screenshot_dir / "home.png"), full_page=True)
     page.goto(f"{base}/activities/review/")
     page.screenshot(path=str(screenshot_dir / "review_queue.png"), full_page=True)
+
+
+def test_phone_search_stays_out_of_the_url_and_no_script_is_blocked(browser_page, live_server, world):
+    """Under the CSP without 'unsafe-inline' every page's scripts still run (charts, HTMX, the
+    cancel link), and a phone searched for in the people list never appears in the address."""
+    from kexie.directory.services import person_create
+
+    page, base = browser_page, live_server.url
+    blocked = []
+    page.on(
+        "console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    person_create(
+        actor=world.users["county_staff"],
+        data={"name": "李四", "phone": "13112346781", "unit": world.orgs["rencheng"]},
+    )
+    login(page, base, "rencheng_staff")
+    page.goto(f"{base}/directory/people/")
+    page.fill("#id_q", "131 1234 6781")
+    page.click("form.kx-filters button[type=submit]")
+    page.wait_for_url("**pd=*")
+    assert "6781" not in page.url and "1311234" not in page.url
+    assert "李四" in page.inner_text("table") and "131****6781" in page.inner_text("table")
+    page.goto(f"{base}/reports/")
+    page.wait_for_selector("canvas, svg", state="attached")
+    page.goto(f"{base}/directory/people/new/")
+    page.click("text=取消")
+    page.wait_for_url(f"{base}/reports/")
+    assert blocked == []

@@ -70,6 +70,8 @@ MATRIX["core"] = [
         "core:import_template", everyone(), query="kind=activities", requires="kexie.core.imports:import_file"
     ),
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
+    Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
+    Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
 ]
 
 MATRIX["accounts"] = [

@@ -104,6 +104,7 @@ MATRIX = {
     ),
     ("GET", "/api/v1/directory/people"): ({}, None, everyone(200)),
     ("POST", "/api/v1/directory/people"): ({}, {"name": "李四", "phone": "13912345678"}, everyone(201)),
+    ("POST", "/api/v1/directory/people/search"): ({}, {"number": "13912345678"}, everyone(200)),
     ("GET", "/api/v1/directory/people/{person_id}"): ({"person_id": "person"}, None, in_scope(200)),
     ("PATCH", "/api/v1/directory/people/{person_id}"): ({"person_id": "person"}, {"title": "教授"}, in_scope(200)),
     ("DELETE", "/api/v1/directory/people/{person_id}"): ({"person_id": "person"}, None, in_scope(204)),

@@ -73,6 +73,7 @@ def test_demo_command_twice_then_reset(tmp_path):
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "admin" in first.stdout and D.DEMO_PASSWORD in first.stdout
+    assert "演示密钥" in first.stdout  # the demo keeps the published key and says so
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert second.returncode == 0 and "未重复载入" in second.stdout
     third = subprocess.run(

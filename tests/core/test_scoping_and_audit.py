@@ -82,7 +82,7 @@ def test_id_number_encrypted_at_rest_and_masked_in_audit(world, personas):
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM directory_person WHERE id = %s", [person.pk])
         row = " ".join(str(v) for v in cursor.fetchone())
-    assert "11010519491231002X" not in row and "13853712345" in row  # phone is not encrypted, only masked
+    assert "11010519491231002X" not in row and "13853712345" not in row  # both encrypted at rest
     assert Person.objects.get(pk=person.pk).id_number == "11010519491231002X"
     entry = audit.history(person).get()
     dumped = str(entry.before) + str(entry.after)

@@ -23,12 +23,12 @@ def test_upload_type_size_and_magic_bytes():
 
 def test_createuser_command(world):
     call_command(
-        "createuser", "newstaff", unit="任城区科学技术协会", role=["editor"], password="Jining-2020-ok"
+        "createuser", "newstaff", unit="任城区科学技术协会", role=["editor"], password="Jining-Lotus-2020"
     )
     user = User.objects.get(username="newstaff")
     assert user.unit == world.orgs["rencheng"] and user.has_perm("core.edit_records")
     with pytest.raises(CommandError, match="不存在"):
-        call_command("createuser", "x", unit="没有这个单位", password="Jining-2020-ok")
+        call_command("createuser", "x", unit="没有这个单位", password="Jining-Lotus-2020")
 
 
 def test_kexie_entry_point_runs():

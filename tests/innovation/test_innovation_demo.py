@@ -61,3 +61,22 @@ def _enterprise_user_searches_and_selects():
     )
     experts = [r.obj.name for r in ranking.experts_for_demand(demand, admin, k=3)]
     assert experts and experts[0] in {"王水清", "孙立新", "刘纸", "黄环"}
+
+
+def test_demo_patent_service_reproduces_the_seed_year_and_the_review_states_it(demo):
+    from kexie.accounts.models import User
+    from kexie.reports.review import build_review
+
+    admin = User.objects.get(username="admin")
+    figures = {
+        code: get(code).compute(Period.year(2020), Scope(admin)).value
+        for code in ("innovation.patent_registrations", "innovation.patent_searches",
+                     "innovation.patent_selections", "innovation.patent_savings",
+                     "innovation.patent_enterprises_reached")
+    }  # fmt: skip
+    assert list(figures.values()) == [1241, 2178, 6618, 600000, 150]
+    text = build_review(Period.year(2020), Scope(admin)).text
+    assert (
+        "企业注册数量1241家,专利检索量为2178条,专利遴选量为6618条,节约研发投入60万元,向全市150家企业推广发明专利信息。"
+        in text
+    )

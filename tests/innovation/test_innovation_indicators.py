@@ -129,4 +129,43 @@ def test_review_section_uses_registered_codes():
         for s in sections
         for m in re.findall(r"\{([^}]+)\}", s.template)
     }
-    assert used <= codes
+    assert used - {"area"} <= codes  # {area} is 全市 or 全区/全县, not an indicator
+
+
+def test_forums_and_society_engagements_belong_to_a_county(inno, personas, world):
+    """A forum belongs to its host unit's county; an engagement about a demand to the demand's
+    enterprise's county, other engagements to their own unit's: a county's figures are its own."""
+    admin, regions = personas["city_admin"], world.regions
+    enterprise = inno["enterprise"]
+    enterprise.region = regions["370811"]
+    enterprise.save()
+    services.forum_create(actor=admin, data={"name": "任城区产学研对接会", "held_on": dt.date(2020, 5, 1),
+                                             "host_unit": world.orgs["rencheng"]},
+                          academicians=[inno["experts"]["water"]])  # fmt: skip
+    services.forum_create(
+        actor=admin, data={"name": "全市院士恳谈会", "held_on": dt.date(2020, 9, 1)},
+        academicians=[inno["experts"]["water"], inno["experts"]["machine"]],
+    )  # fmt: skip
+    demand = services.demand_create(actor=admin, data=demand_data(enterprise))
+    services.demand_review(actor=admin, demand=demand, on=dt.date(2020, 5, 20))
+    services.demand_publish(actor=admin, demand=demand, on=dt.date(2020, 5, 21))
+    services.demand_matchmake(
+        actor=admin, demand=demand, society=inno["societies"]["water"], contacted_on=dt.date(2020, 6, 1)
+    )
+    services.society_engagement_create(actor=admin, data={
+        "society": inno["societies"]["machinery"], "kind": "intention", "on": dt.date(2020, 7, 1),
+    })  # fmt: skip
+
+    def figures(**scope):
+        rows = evaluate(Y2020, Scope(admin, **scope), [
+            "innovation.forums", "innovation.forum_academicians", "innovation.societies_engaged",
+            "innovation.societies_matched", "innovation.society_intentions",
+        ])  # fmt: skip
+        return [r["value"] for r in rows]
+
+    assert figures() == [2, 2, 2, 1, 1]
+    assert figures(region_code="370811") == [1, 1, 1, 1, 0]
+    assert figures(region_code="370812") == [0, 0, 0, 0, 0]
+    assert figures(region_code="370800") == [2, 2, 2, 1, 1]
+    forums = get("innovation.forums").records(Y2020, Scope(admin, region_code="370811"))
+    assert [f.name for f in forums] == ["任城区产学研对接会"]

@@ -35,7 +35,14 @@ def user_create(
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
-    audit.log(actor=actor, action="kexie.user.created", obj=user, unit=unit, after=audit.snapshot(user))
+    audit.log(
+        actor=actor,
+        action="kexie.user.created",
+        obj=user,
+        unit=unit,
+        system=unit is None,
+        after=audit.snapshot(user),
+    )
     return user
 
 
@@ -55,7 +62,13 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
         if user.failed_login_count:
             User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
         with transaction.atomic():
-            audit.log(actor=authed, action="kexie.user.logged_in", obj=authed, unit=authed.unit)
+            audit.log(
+                actor=authed,
+                action="kexie.user.logged_in",
+                obj=authed,
+                unit=authed.unit,
+                system=authed.unit is None,
+            )
         return authed
     if user is not None:
         locked_until = _record_failure(user)
@@ -76,6 +89,7 @@ def _record_failure(user: User) -> dt.datetime | None:
             action="kexie.user.locked",
             obj=user,
             unit=user.unit,
+            system=user.unit is None,
             after={"locked_until": str(user.locked_until)},
         )
     User.objects.filter(pk=user.pk).update(**fields)
@@ -89,7 +103,14 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
         require_unit_in_scope(actor, user.unit, "user")
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, prefix=key[3:11], key_hash=ApiToken.hash_key(key))
-    audit.log(actor=actor, action="kexie.api_token.created", obj=token, unit=user.unit, after={"name": name})
+    audit.log(
+        actor=actor,
+        action="kexie.api_token.created",
+        obj=token,
+        unit=user.unit,
+        system=user.unit is None,
+        after={"name": name},
+    )
     return token, key
 
 
@@ -107,6 +128,7 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         action="kexie.api_token.revoked",
         obj=token,
         unit=token.user.unit,
+        system=token.user.unit is None,
         after={"name": token.name},
     )
 

@@ -72,7 +72,13 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            audit.log(actor=user, action="kexie.user.password_changed", obj=user, unit=user.unit)
+            audit.log(
+                actor=user,
+                action="kexie.user.password_changed",
+                obj=user,
+                unit=user.unit,
+                system=user.unit is None,
+            )
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改"))
         return redirect("home")

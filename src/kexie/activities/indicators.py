@@ -15,7 +15,7 @@ from django.db.models import CharField, Count, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
-from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
+from kexie.core.indicators import CITY_LEVEL, Indicator, Period, Result, Scope, register, register_columns
 from kexie.core.models import AuditEntry
 from kexie.directory.models import Organisation
 
@@ -164,7 +164,7 @@ def _dimension_filter(scope: Scope, dimension: str | None, key: str | None) -> Q
     if dimension is None or key is None:
         return Q()
     if dimension == "county":
-        return Q(region__in=scope.region_subtree(key))
+        return Q(region__in=scope.county_regions(key))
     if dimension == "kind":
         return Q(kind__code=key) | Q(kind__code__startswith=f"{key}.")
     if dimension == "month":
@@ -192,7 +192,7 @@ def _by_county(metric: str):
         cur, prev = _fold(
             grouped(period, scope, "approved", "region"), lambda r: county_of.get(r["region_id"]), metric
         )
-        return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
+        return _result(cur, prev, "county", scope.county_labels(cur))
 
     return compute
 
@@ -290,7 +290,7 @@ def _workflow(status: str):
             r for r in grouped(period, scope, "workflow", "status_region") if r["status"] == status
         ]  # counts
         cur, prev = _fold(rows, lambda r: county_of.get(r["region_id"]), "n")
-        return _result(cur, prev, "county", {c: scope.region_name(c) for c in cur})
+        return _result(cur, prev, "county", scope.county_labels(cur))
 
     return compute
 
@@ -312,14 +312,28 @@ def _campaign_rows(period: Period, scope: Scope) -> list[dict]:
     return [r for r in grouped(period, scope, "approved", "campaign_region") if r["campaign_id"] is not None]
 
 
+def _overlaps(period: Period, prefix: str = "") -> Q:
+    """A campaign is of a period when its dates overlap it."""
+    return Q(**{f"{prefix}start_date__lt": period.end, f"{prefix}end_date__gte": period.start})
+
+
+def _participants(scope: Scope) -> QuerySet:
+    """The participating units within the scope: the user's scope ∩ the region subtree (where the
+    unit is) ∩ the organisation subtree — one meaning whether the scope is an organisation or a region."""
+    return scope.restrict(Organisation.objects.all(), region="region", unit="")
+
+
 def _campaigns_of(period: Period, scope: Scope, ids) -> dict[str, str]:
-    """Names of the campaigns in the period (in the user's scope, or met in their scoped activities)."""
+    """Names of the campaigns of the period that the scope takes part in: hosted in it, with
+    participating units in it, or met in its activities (`ids`)."""
 
     def run():
         hosted = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
-        in_period = Q(start_date__lt=period.end, end_date__gte=period.start)
-        rows = Campaign.objects.filter(Q(pk__in=hosted.filter(in_period).values("pk")) | Q(pk__in=list(ids)))
-        return {str(pk): name for pk, name in rows.filter(in_period).values_list("pk", "name")}
+        joined = _participants(scope).filter(_overlaps(period, "campaigns__")).values("campaigns__id")
+        rows = Campaign.objects.filter(
+            Q(pk__in=hosted.filter(_overlaps(period)).values("pk")) | Q(pk__in=joined) | Q(pk__in=list(ids))
+        )
+        return {str(pk): name for pk, name in rows.filter(_overlaps(period)).values_list("pk", "name")}
 
     return scope.memo(("campaign_names", period, tuple(sorted(ids))), run)
 
@@ -339,6 +353,8 @@ def _campaign_counties(period: Period, scope: Scope) -> Result:
     counties, all_cur, all_prev = defaultdict(set), set(), set()
     for row in rows:
         county = county_of.get(row["region_id"])
+        if county in (None, CITY_LEVEL):  # only county-level divisions are counties
+            continue
         if row["n_cur"]:
             counties[str(row["campaign_id"])].add(county)
             all_cur.add(county)
@@ -351,35 +367,27 @@ def _campaign_counties(period: Period, scope: Scope) -> Result:
 
 def _participating(kind: str | None):
     def compute(period: Period, scope: Scope) -> Result:
-        def run():
-            through = Campaign.participating_units.through
-            campaigns = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
-            prev = period.previous()
-            campaigns = campaigns.filter(start_date__lt=period.end, end_date__gte=prev.start)
-            qs = through.objects.filter(campaign__in=campaigns.values("pk"))
-            if scope.region is not None:
-                qs = qs.filter(organisation__region__in=scope.region_subtree(scope.region.code))
-            return list(
-                qs.values("campaign_id", "campaign__start_date", "organisation__kind")
-                .annotate(n=Count("organisation_id"))
-                .order_by()
-            )
+        prev = period.previous()
 
-        rows = scope.memo(("campaign_units", period), run)
+        def run():
+            orgs = _participants(scope).filter(
+                _overlaps(period, "campaigns__") | _overlaps(prev, "campaigns__")
+            )
+            counts = {
+                "cur": Count("id", filter=_overlaps(period, "campaigns__")),
+                "prev": Count("id", filter=_overlaps(prev, "campaigns__")),
+            }
+            return list(orgs.values("campaigns__id", "kind").annotate(**counts).order_by())
+
+        rows = [r for r in scope.memo(("campaign_units", period), run) if kind is None or r["kind"] == kind]
         cur: dict[str, int] = defaultdict(int)
-        previous = 0
         for row in rows:
-            if kind is not None and row["organisation__kind"] != kind:
-                continue
-            if row["campaign__start_date"] >= period.start:
-                cur[str(row["campaign_id"])] += row["n"]
-            else:
-                previous += row["n"]
+            cur[str(row["campaigns__id"])] += row["cur"]
         names = _campaigns_of(period, scope, set())
         cur = {k: cur.get(k, 0) for k in names}
         return Result(
             value=sum(cur.values()),
-            previous=previous,
+            previous=sum(r["prev"] for r in rows),
             breakdown={"campaign": cur},
             labels={"campaign": names},
         )
@@ -389,13 +397,10 @@ def _participating(kind: str | None):
 
 def _participant_records(kind: str | None):
     def records(period, scope, dimension=None, key=None):
-        campaigns = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
-        campaigns = campaigns.filter(start_date__lt=period.end, end_date__gte=period.start)
+        campaigns = Campaign.objects.filter(_overlaps(period))
         if dimension == "campaign" and key is not None:
             campaigns = campaigns.filter(pk=int(key))
-        qs = Organisation.objects.filter(campaigns__in=campaigns.values("pk")).distinct()
-        if scope.region is not None:
-            qs = qs.filter(region__in=scope.region_subtree(scope.region.code))
+        qs = _participants(scope).filter(campaigns__in=campaigns).distinct()
         return qs.filter(kind=kind) if kind else qs
 
     return records

@@ -98,6 +98,7 @@ INSERT_DEFAULTS = {
     "return_reason": "", "submitted_at": None, "reviewed_at": None, "reviewed_by_id": None,
 }  # fmt: skip
 PLAIN_FIELDS = ("title", "venue", "description", "return_reason")
+SAME_KEY_TEXT = "填报单位、活动名称、开始日期、地点均相同;同一天的两场活动可以仍导入"
 
 
 class ActivitySpec(KindSpec):
@@ -152,7 +153,55 @@ class ActivitySpec(KindSpec):
         for row in rows:
             if row.ok:
                 self._check_row(row, ctx, present, existing.get(row.values.get("code")), current_co)
+        self._flag_duplicates([row for row in rows if row.ok], present)
         self._assign_codes(rows)
+
+    def _flag_duplicates(self, rows: list[Row], present: set[str]) -> None:
+        """Rows that repeat another row, or a new row that repeats a stored activity, in 填报单位,
+        活动名称, 开始日期 and 地点. Two rows with different 编号 were numbered apart on purpose.
+        Two sessions on one day can be real, so these are warnings the user confirms."""
+        keys = {row.number: self._same_key(row, present) for row in rows}
+        stored = self._stored_with_keys({keys[row.number] for row in rows if row.instance is None})
+        first: dict[tuple, Row] = {}
+        first_uncoded: dict[tuple, Row] = {}
+        for row in rows:
+            key, coded = keys[row.number], bool(row.values.get("code"))
+            earlier = (first_uncoded if coded else first).get(key)
+            first.setdefault(key, row)
+            if not coded:
+                first_uncoded.setdefault(key, row)
+            if earlier is not None:
+                row.duplicate("活动名称", row.values["title"], f"与第{earlier.number}行重复({SAME_KEY_TEXT})")
+            if row.instance is None:
+                for pk, code in stored.get(key, ()):
+                    row.duplicate(
+                        "活动名称",
+                        row.values["title"],
+                        f"与已有活动(ID {pk},编号{code})重复({SAME_KEY_TEXT})",
+                    )
+
+    @staticmethod
+    def _same_key(row: Row, present: set[str]) -> tuple:
+        target, instance = row.extra["target"], row.instance
+        unit_id = target.get("reporting_unit_id") or instance.reporting_unit_id
+        venue = target["venue"] if "venue" in present else (instance.venue if instance is not None else "")
+        return (unit_id, target["title"], target["start_date"], venue)
+
+    @staticmethod
+    def _stored_with_keys(wanted: set[tuple]) -> dict[tuple, list[tuple[int, str]]]:
+        """{(unit, title, start date, venue): [(id, code)]} of stored activities, read through the
+        (reporting unit, start date) index; every unit here lies in the importer's scope."""
+        found: dict[tuple, list[tuple[int, str]]] = {}
+        units = sorted({key[0] for key in wanted})
+        dates = sorted({key[2] for key in wanted})
+        fields = ("reporting_unit_id", "title", "start_date", "venue", "pk", "code")
+        for unit_batch in bulk.chunks(units, 400):
+            for date_batch in bulk.chunks(dates, 400):
+                qs = Activity.objects.filter(reporting_unit_id__in=unit_batch, start_date__in=date_batch)
+                for unit_id, title, start, venue, pk, code in qs.values_list(*fields).order_by("pk"):
+                    if (unit_id, title, start, venue) in wanted:
+                        found.setdefault((unit_id, title, start, venue), []).append((pk, code))
+        return found
 
     def _check_row(self, row: Row, ctx: ActivityContext, present, instance, current_co) -> None:
         v = row.values
@@ -200,10 +249,10 @@ class ActivitySpec(KindSpec):
         if ref is None:
             if instance is not None:
                 return
-            if ctx.unit is None:
-                row.error("填报单位", "", "必填项不能为空")
+            ref = ctx.home_ref()
+            if ref is None:
+                row.error("填报单位", "", ctx.blank_unit_reason())
                 return
-            ref = ctx.orgs[ctx.unit.name]
         if require_scoped_ref(row, "填报单位", ref):
             target["reporting_unit_id"] = ref.id
 
@@ -389,9 +438,9 @@ class CampaignSpec(KindSpec):
             target["description"] = v.get("description") or ""
         ref = v.get("host_unit")
         if ref is None and instance is None:
-            ref = ctx.orgs.get(ctx.unit.name) if ctx.unit is not None else None
+            ref = ctx.home_ref()
             if ref is None:
-                row.error("主办单位", "", "必填项不能为空")
+                row.error("主办单位", "", ctx.blank_unit_reason())
         if ref is not None and require_scoped_ref(row, "主办单位", ref):
             target["host_unit_id"] = ref.id
         if not row.ok:

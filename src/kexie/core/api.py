@@ -8,6 +8,7 @@ from ninja import Field as F
 from ninja import Query, Router, Schema
 
 from kexie.accounts.roles import MANAGE_USERS
+from kexie.core import actions
 from kexie.core.api_base import Page, actor, decode_cursor, encode_cursor, keyset_page, require
 from kexie.core.models import AuditEntry
 from kexie.core.schemas import AuditEntryOut, Limit
@@ -17,7 +18,12 @@ router = Router(tags=["审计日志"])
 
 
 class AuditFilters(Schema):
-    action: str | None = F(None, title="操作", description="前缀匹配,如 kexie.activity", max_length=100)
+    action: str | None = F(
+        None,
+        title="操作",
+        description="登记的操作代码(如 kexie.activity.approved),或对象种类的前缀(如 kexie.activity)",
+        max_length=100,
+    )
     object_type: str | None = F(None, title="对象类型", description="如 activities.activity", max_length=100)
     object_id: str | None = F(None, title="对象编号", max_length=64)
     since: dt.date | None = F(None, title="起始日期")
@@ -28,7 +34,7 @@ class AuditFilters(Schema):
 
 def _filtered(qs, f: AuditFilters):
     if f.action:
-        qs = qs.filter(action__startswith=f.action)
+        qs = qs.filter(actions.matching(f.action))
     if f.object_type:
         qs = qs.filter(object_type=f.object_type)
     if f.object_id:

@@ -2,7 +2,9 @@
 verbose names (so labels stay the model's Chinese names), initial values from a record."""
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledForm(forms.Form):
@@ -25,6 +27,23 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("rows", 3)
 
 
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def masked_initial(instance, initial: dict) -> dict:
+    """Personal data (fields with a `mask`) goes into a form masked, whoever edits: the page's
+    HTML never carries the number, and the service keeps it when the mask comes back."""
+    for name, value in initial.items():
+        mask = getattr(_model_field(type(instance), name), "mask", None)
+        if mask is not None and value:
+            initial[name] = mask(value)
+    return initial
+
+
 class ModelFieldsForm(StyledForm):
     """A plain form whose fields come from a model. It never touches the record itself:
     the view passes `cleaned_data` to a service, which validates, saves and audits."""
@@ -35,7 +54,7 @@ class ModelFieldsForm(StyledForm):
 
     def __init__(self, *args, instance=None, **kwargs):
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = model_to_dict(instance, fields=self.field_names)
+            kwargs["initial"] = masked_initial(instance, model_to_dict(instance, fields=self.field_names))
         super().__init__(*args, **kwargs)
         generated = fields_for_model(self.model, fields=self.field_names)
         for name in self.field_names:
@@ -43,6 +62,13 @@ class ModelFieldsForm(StyledForm):
                 self.fields[name] = generated[name]
         for name in self.date_fields:
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in self.field_names:
+            if (
+                instance is not None
+                and name in self.fields
+                and hasattr(_model_field(self.model, name), "mask")
+            ):
+                self.fields[name].help_text = _("保持掩码不变表示不修改")
         self.order_fields(self.field_names)
         self.style()
 

@@ -20,11 +20,17 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from kexie.core.scoping import scoped, unit_path_of
 
 Number = int | float
+
+# The key, in county breakdowns, of records located above county level (the city itself, the
+# province): they belong to no county, so they are shown apart under this key, labelled 市本级.
+CITY_LEVEL = "city_level"
+CITY_LEVEL_LABEL = "市本级"
 
 
 # ---------------------------------------------------------------- period
@@ -176,17 +182,28 @@ class Scope:
         return found
 
     def county_of_region(self) -> dict[int, str]:
-        """region id → code of its county-level division (regions above counties map to themselves)."""
+        """region id → code of the county-level division it lies in; a region above county level
+        (the city itself, the province, a town directly under the city) → CITY_LEVEL (市本级)."""
         if "county_of" not in self.cache:
             regions = self.regions()
             result = {}
-            for rid, (code, _name, _parent, _level) in regions.items():
+            for rid in regions:
                 node = rid
-                while node is not None and regions[node][3] not in ("county", "city", "province"):
+                while node is not None and regions[node][3] != "county":
                     node = regions[node][2]
-                result[rid] = regions[node][0] if node is not None else code
+                result[rid] = regions[node][0] if node is not None else CITY_LEVEL
             self.cache["county_of"] = result
         return self.cache["county_of"]
+
+    def county_regions(self, key: str) -> list[int]:
+        """The regions behind a county breakdown key: a county's subtree, or for CITY_LEVEL every
+        region that lies in no county."""
+        if key == CITY_LEVEL:
+            return [rid for rid, county in self.county_of_region().items() if county == CITY_LEVEL]
+        return self.region_subtree(key)
+
+    def county_labels(self, keys) -> dict[str, str]:
+        return {k: CITY_LEVEL_LABEL if k == CITY_LEVEL else self.region_name(k) for k in keys}
 
     def region_name(self, code: str) -> str:
         return next((r[1] for r in self.regions().values() if r[0] == code), code)
@@ -213,13 +230,21 @@ class Scope:
         region = self.region.code if self.region is not None else ""
         return f"{user_path}|{region}|{self.org.path if self.org is not None else ''}"
 
-    def restrict(self, qs: models.QuerySet, *, region: str | None, unit: str | None) -> models.QuerySet:
+    def restrict(
+        self, qs: models.QuerySet, *, region: str | tuple[str, ...] | None, unit: str | None
+    ) -> models.QuerySet:
         """The user's scope ∩ the region subtree (field `region`) ∩ the organisation subtree
-        (`unit`, a path to an Organisation; "" for Organisation itself)."""
+        (`unit`, a path to an Organisation; "" for Organisation itself). `region` may be a tuple
+        of paths: a record's region is then the first of them that is set (an engagement about a
+        demand lies where the demand's enterprise is, any other where its own unit is)."""
         if not self._user_sees_everything():
             qs = scoped(qs, self.user)
         if self.region is not None and region is not None:
-            qs = qs.filter(**{f"{region}__in": self.region_subtree(self.region.code)})
+            subtree = self.region_subtree(self.region.code)
+            if isinstance(region, tuple):
+                qs = qs.alias(_scope_region=Coalesce(*region)).filter(_scope_region__in=subtree)
+            else:
+                qs = qs.filter(**{f"{region}__in": subtree})
         if self.org is not None and unit is not None:
             lookup = f"{unit}__path__startswith" if unit else "path__startswith"
             qs = qs.filter(**{lookup: self.org.path})

@@ -12,7 +12,7 @@ class SecurityHeadersMiddleware:
         response.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+            "script-src 'self'; frame-ancestors 'none'",
         )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if not settings.DEBUG:

@@ -13,13 +13,27 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One append-only audit log for every write in kexie."""
+    """One append-only audit log for every write in kexie.
+
+    Append-only three times over: the model and queryset refuse, and database triggers
+    (migration core 0003) refuse UPDATE and DELETE of a row, so no foreign key may ever
+    change a row: `actor` and `unit` keep their ids without a database constraint and
+    without on-delete action. Scoping uses `unit_path`, the unit's tree path stored at
+    writing, so an entry stays visible to the units above after its unit is deleted.
+    """
 
     scope_field = "unit"
+    scope_path_field = "unit_path"
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_repr = models.CharField(_("操作人名称"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=80, db_index=True)
@@ -31,12 +45,15 @@ class AuditEntry(models.Model):
         verbose_name=_("所属单位"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
+    unit_path = models.CharField(_("所属单位路径"), max_length=255, blank=True, db_index=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    changes = models.JSONField(_("变更(显示值)"), null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -25,6 +25,9 @@ def unit_path_of(user) -> str | None:
 
 
 def scope_filter(model: type[models.Model], path: str) -> models.Q:
+    stored_path = getattr(model, "scope_path_field", None)
+    if stored_path:  # the owner's path stored on the record (AuditEntry: survives the unit's deletion)
+        return models.Q(**{f"{stored_path}__startswith": path})
     field = model.scope_field  # type: ignore[attr-defined]
     lookup = f"{field}__path__startswith" if field else "path__startswith"
     return models.Q(**{lookup: path})

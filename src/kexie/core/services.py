@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -34,7 +34,19 @@ def apply_fields(obj: models.Model, data: dict[str, Any], allowed: Iterable[str]
     if unknown:
         raise ValidationError({name: "不允许修改此字段" for name in sorted(unknown)})
     for name, value in data.items():
-        setattr(obj, name, value)
+        if not keeps_stored(obj, name, value):
+            setattr(obj, name, value)
+
+
+def keeps_stored(obj: models.Model, name: str, value) -> bool:
+    """A masked field (kexie.core.fields) whose mask comes back unchanged keeps the stored value:
+    forms and the API show the mask, and saving them must not overwrite the number with it."""
+    try:
+        mask = getattr(obj._meta.get_field(name), "mask", None)
+    except FieldDoesNotExist:
+        return False
+    stored = getattr(obj, name, "") or ""
+    return mask is not None and bool(value) and value != stored and value == mask(stored)
 
 
 def full_clean_chinese(obj: models.Model, exclude: Iterable[str] | None = None) -> None:
@@ -63,11 +75,13 @@ def save_with_audit(
     action: str,
     before: dict | None,
     validate: Callable[[models.Model], None] | None = None,
+    unit=None,
+    system: bool = False,
 ) -> models.Model:
     if validate is not None:
         validate(obj)
     obj.save()
     after = audit.snapshot(obj)
     old, new = audit.changed(before, after)
-    audit.log(actor=actor, action=action, obj=obj, before=old, after=new)
+    audit.log(actor=actor, action=action, obj=obj, unit=unit, system=system, before=old, after=new)
     return obj

@@ -8,6 +8,7 @@ core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("import/", views.import_page, name="import"),
     path("import/template/", views.import_template, name="import_template"),
+    path("import/errors/", views.import_errors, name="import_errors"),
     path("export/", views.export, name="export"),
 ]
 

@@ -5,6 +5,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kexie.accounts.roles import IMPORT, REVIEW
+from kexie.core import actions as audit_actions
 from kexie.core.models import AuditEntry
 from kexie.core.schemas import YEAR_MAX, YEAR_MIN
 from kexie.core.scoping import scoped
@@ -136,7 +138,7 @@ def audit_queryset(request):
     qs = scoped(AuditEntry, request.user).select_related("unit")
     get = request.GET
     if get.get("action"):
-        qs = qs.filter(action__startswith=get["action"].strip())
+        qs = qs.filter(audit_actions.matching(get["action"]))
     if get.get("user"):
         qs = qs.filter(actor_repr__icontains=get["user"].strip())
     if get.get("q"):
@@ -151,21 +153,15 @@ def audit_queryset(request):
 @login_required
 def audit_log(request):
     qs = audit_queryset(request)
-    actions = [
-        "kexie.activity",
-        "kexie.organisation",
-        "kexie.person",
-        "kexie.user",
-        "kexie.campaign",
-        "kexie.import",
-    ]
-    return render(request, "core/audit_log.html", {"page": offset_page(qs, request), "actions": actions})
+    context = {"page": offset_page(qs, request), "action_groups": audit_actions.grouped()}
+    return render(request, "core/audit_log.html", context)
 
 
 # ---- import / export -----------------------------------------------------------------------
 
 FALLBACK_KINDS = [("activities", "活动"), ("organisations", "组织"), ("people", "人员")]
 PENDING_KEY = "kexie_import_pending"
+ERRORS_KEY = "kexie_import_errors"  # the error workbook of the last check or import
 
 
 def imports_module():
@@ -198,7 +194,16 @@ def summarise(result) -> dict:
         _("未变"): result.unchanged, _("有误"): result.rejected,
     }  # fmt: skip
     errors = [{"row": p.row, "column": p.header, "value": p.value, "reason": p.reason} for p in result.errors]
-    return {"result": result, "errors": errors, "counts": counts, "warnings": result.warnings}
+    duplicates = getattr(result, "duplicates", [])
+    shown = set(duplicates)
+    warnings = [w for w in result.warnings if w not in shown]
+    return {
+        "result": result,
+        "errors": errors,
+        "counts": counts,
+        "warnings": warnings,
+        "duplicates": duplicates,
+    }
 
 
 def pending_dir() -> Path:
@@ -216,18 +221,33 @@ def stash_upload(request, upload, kind: str) -> str:
     return token
 
 
-def run_import(request, *, kind, fileobj, filename, dry_run, skip_invalid=False):
+def stash_errors(request, result) -> None:
+    """Keep the error workbook (the rejected rows with a column of reasons) for download."""
+    previous = request.session.pop(ERRORS_KEY, None)
+    if previous:
+        (pending_dir() / previous["token"]).unlink(missing_ok=True)
+    if not result.error_workbook:
+        return
+    token = uuid.uuid4().hex
+    (pending_dir() / token).write_bytes(result.error_workbook)
+    request.session[ERRORS_KEY] = {"token": token, "filename": f"{Path(result.filename).stem}.errors.xlsx"}
+
+
+def run_import(request, *, kind, fileobj, filename, dry_run, skip_invalid=False, allow_duplicates=False):
     module = imports_module()
     if module is None:
         raise ValidationError(_("导入功能尚未安装"))
-    return module.import_file(
+    result = module.import_file(
         actor=request.user,
         kind=kind,
         fileobj=fileobj,
         filename=filename,
         dry_run=dry_run,
         skip_invalid=skip_invalid,
+        allow_duplicates=allow_duplicates,
     )
+    stash_errors(request, result)
+    return result
 
 
 @login_required
@@ -243,9 +263,10 @@ def import_page(request):
             context["error"] = "；".join(exc.messages)
         else:
             context.update(summarise(result), committed=committed, filename=request.FILES.get("file") or "")
-            if committed:
+            if committed and result.written:
                 request.session.pop(PENDING_KEY, None)
     context["pending"] = request.session.get(PENDING_KEY)
+    context["error_download"] = request.session.get(ERRORS_KEY) if context.get("result") else None
     return render(request, "core/import.html", context)
 
 
@@ -261,8 +282,10 @@ def _import_step(request, kind: str, allowed: set[str]):
             result = run_import(
                 request, kind=pending["kind"], fileobj=fileobj, filename=pending["filename"], dry_run=False,
                 skip_invalid=bool(request.POST.get("skip_invalid")),
+                allow_duplicates=bool(request.POST.get("allow_duplicates")),
             )  # fmt: skip
-        path.unlink(missing_ok=True)
+        if result.written:  # otherwise the upload stays pending: skip the bad rows or confirm
+            path.unlink(missing_ok=True)
         return result, True
     upload = request.FILES.get("file")
     if upload is None:
@@ -277,12 +300,28 @@ def _import_step(request, kind: str, allowed: set[str]):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+EXPORT_FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+def _download(data: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+@login_required
+def import_errors(request):
+    """The error workbook of this session's last check or import (404 for any other token)."""
+    require(request.user, IMPORT)
+    stashed = request.session.get(ERRORS_KEY)
+    token = request.GET.get("token", "")
+    if not stashed or stashed["token"] != token:
+        raise Http404
+    path = pending_dir() / stashed["token"]
+    if not path.is_file():
+        raise Http404
+    return _download(path.read_bytes(), stashed["filename"])
 
 
 @login_required
@@ -304,8 +343,11 @@ def export(request):
         year = year_param(request)
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
-    data = module.export_rows(actor=request.user, kind=kind, year=year)
-    return _download(data, f"{kind}{'-' + str(year) if year else ''}.xlsx")
+    fmt = request.GET.get("format") or "xlsx"
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    data = module.export_rows(actor=request.user, kind=kind, year=year, fmt=fmt)
+    return _download(data, f"{kind}{'-' + str(year) if year else ''}.{fmt}", EXPORT_FORMATS[fmt])
 
 
 def search_q(text: str, *fields: str) -> Q:

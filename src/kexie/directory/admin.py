@@ -36,8 +36,8 @@ class OrganisationYearAdmin(admin.ModelAdmin):
 
 @admin.register(Designation)
 class DesignationAdmin(admin.ModelAdmin):
-    list_display = ("organisation", "title", "level", "year", "valid_until")
-    list_filter = ("level", "year")
+    list_display = ("organisation", "type", "title", "level", "year", "valid_until")
+    list_filter = ("type", "level", "year")
 
 
 @admin.register(Person)

@@ -1,11 +1,14 @@
 """API of the directory: regions, organisations (with yearly attributes and designations), people."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page
-from kexie.core.schemas import Id, Limit, Offset, Year
+from kexie.core.fields import personal_search_index
+from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory import services
 from kexie.directory.codes import OrgKind, PersonTag
@@ -196,8 +199,29 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]):
     if filters.discipline:
         qs = qs.filter(discipline=filters.discipline)
     if filters.search:
+        if personal_search_index(filters.search):
+            raise DjangoValidationError({"search": NUMBER_IN_URL})
         qs = qs.filter(name__startswith=filters.search.strip())
     return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
+
+
+NUMBER_IN_URL = "手机号和身份证号不能放在网址中(会记入访问日志),请用 POST /directory/people/search"
+
+
+class PersonSearchIn(InputSchema, PageParams):
+    number: str = Field(
+        title="手机号或身份证号", description="完整号码,精确匹配;放在请求体中,不进网址和日志", max_length=40
+    )
+
+
+@router.post("/people/search", response=Page[PersonOut], summary="按手机号或身份证号查找人员")
+def person_search(request: HttpRequest, payload: PersonSearchIn):
+    """精确匹配完整的手机号或身份证号(按盲索引,不支持按尾号查找)。号码在请求体中,不出现在网址和访问日志里。"""
+    index = personal_search_index(payload.number)
+    if index is None:
+        raise DjangoValidationError({"number": "请输入完整的手机号或身份证号"})
+    qs = _people(request).filter(Q(phone_hash=index) | Q(id_number_hash=index)).order_by("name", "id")
+    return offset_page(request, qs, limit=payload.limit, offset=payload.offset)
 
 
 @router.get("/people/{int:person_id}", response=PersonOut, summary="人员详情")

@@ -40,6 +40,34 @@ class DesignationLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
 
 
+class DesignationType(models.TextChoices):
+    """The controlled list of designations (命名/认定), for every module that counts them
+    (科普教育基地, 科普特色单位, 协同创新基地…). Counts use the type, never the title."""
+
+    OUTREACH_BASE = "outreach_base", _("科普教育基地")
+    OUTREACH_SPECIAL_UNIT = "outreach_special_unit", _("科普特色单位")
+    COLLABORATIVE_INNOVATION_BASE = "collaborative_innovation_base", _("协同创新基地")
+    OTHER = "other", _("其他命名")
+
+
+# The levels at which each type is given (a city does not designate 协同创新基地).
+DESIGNATION_TYPE_LEVELS: dict[str, tuple[str, ...]] = {
+    DesignationType.OUTREACH_BASE: tuple(DesignationLevel.values),
+    DesignationType.OUTREACH_SPECIAL_UNIT: tuple(DesignationLevel.values),
+    DesignationType.COLLABORATIVE_INNOVATION_BASE: (DesignationLevel.PROVINCE, DesignationLevel.NATIONAL),
+    DesignationType.OTHER: tuple(DesignationLevel.values),
+}
+
+
+def designation_level_problem(designation_type: str, level: str) -> str | None:
+    """A Chinese message when the type is not given at that level, else None."""
+    allowed = DESIGNATION_TYPE_LEVELS.get(designation_type)
+    if allowed is None or not level or level in allowed:
+        return None
+    names = "、".join(str(DesignationLevel(lv).label) for lv in allowed)
+    return f"“{DesignationType(designation_type).label}”只有{names}命名,不能是{DesignationLevel(level).label}"
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("男")
     FEMALE = "F", _("女")

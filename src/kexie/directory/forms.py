@@ -5,7 +5,7 @@ from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.codes import DISCIPLINES, OrgKind, PersonTag
 from kexie.directory.models import Designation, Organisation, Person, Region
-from kexie.directory.services import ORG_FIELDS, PERSON_FIELDS
+from kexie.directory.services import DESIGNATION_FIELDS, ORG_FIELDS, PERSON_FIELDS
 from kexie.directory.widgets import use_org_picker
 
 
@@ -50,7 +50,7 @@ class OrganisationYearForm(StyledForm):
 
 class DesignationForm(ModelFieldsForm):
     model = Designation
-    field_names = ("title", "level", "year", "valid_until", "issuer", "document_no")
+    field_names = DESIGNATION_FIELDS
     date_fields = ("valid_until",)
 
 
@@ -72,7 +72,9 @@ class OrganisationFilter(StyledForm):
 
 
 class PersonFilter(StyledForm):
-    q = forms.CharField(label=_("姓名"), required=False)
+    q = forms.CharField(label=_("姓名/手机号/身份证号"), required=False)
+    # The blind index of a phone or ID-number search: the number itself never goes in the URL.
+    pd = forms.CharField(required=False, widget=forms.HiddenInput)
     tag = forms.ChoiceField(
         label=_("标签"), choices=[("", _("全部标签")), *PersonTag.choices], required=False
     )

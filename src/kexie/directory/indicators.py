@@ -5,11 +5,10 @@ stand now (a stock: no previous-year value); designations and party coverage by 
 from django.db.models import Count, Q, QuerySet
 
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
-from kexie.directory.codes import DesignationLevel, OrgKind, PersonTag
+from kexie.directory.codes import DesignationLevel, DesignationType, OrgKind, PersonTag
 from kexie.directory.models import Designation, Organisation, OrganisationYear, Person
 
 MODULE = "directory"
-OUTREACH_BASE_TITLE = "科普教育基地"
 
 
 def _years(period: Period) -> tuple[list[int], list[int]]:
@@ -45,7 +44,7 @@ register(Indicator(
 
 
 def _designations(scope: Scope) -> QuerySet:
-    qs = Designation.objects.filter(title=OUTREACH_BASE_TITLE)
+    qs = Designation.objects.filter(type=DesignationType.OUTREACH_BASE)
     return scope.restrict(qs, region="organisation__region", unit="organisation")
 
 
@@ -149,7 +148,7 @@ register_columns("directory.organisation", [
     ("name", "名称"), ("get_kind_display", "类型"), ("region", "所在区划"), ("parent", "上级单位"),
 ])  # fmt: skip
 register_columns("directory.designation", [
-    ("organisation", "单位"), ("get_level_display", "级别"), ("title", "称号"), ("year", "命名年度"),
+    ("organisation", "单位"), ("get_type_display", "命名类型"), ("get_level_display", "级别"), ("display_title", "称号"), ("year", "命名年度"),
     ("document_no", "文号"),
 ])  # fmt: skip
 register_columns("directory.organisationyear", [

@@ -96,7 +96,32 @@ class DirectoryContext(Context):
         return [name for _path, name in sorted(names)]
 
     def default_unit_name(self) -> str:
-        return self.unit.name if self.unit is not None else next(iter(self.scoped_unit_names()), "")
+        home = self.home_ref()
+        return home.name if home is not None else next(iter(self.scoped_unit_names()), "")
+
+    def home_ref(self) -> OrgRef | None:
+        """The unit a blank unit cell stands for ("导入人所在单位"): the importer's unit; for the
+        command line without --as (or a superuser without a unit), the top unit if there is one."""
+        if self.unit is not None:
+            return self.orgs.get(self.unit.name)
+        if not (self.system or self.superuser):
+            return None
+        tops = [pk for pk, path in self.org_paths.items() if path.count("/") == 2]
+        return self.orgs[self.org_names[tops[0]]] if len(tops) == 1 else None
+
+    def blank_unit_reason(self) -> str:
+        if self.unit is None and (self.system or self.superuser):
+            return "顶级单位不唯一,无法确定导入人所在单位:请填写本列,或在命令行加 --as 用户名"
+        return "必填项不能为空"
+
+    def describe(self) -> str:
+        text = super().describe()
+        if self.unit is not None:
+            return text
+        home = self.home_ref()
+        if home is None:
+            return text + ";顶级单位不唯一,填报单位、管理单位、主办单位不能留空"
+        return text + f";留空的填报单位、管理单位、主办单位视为顶级单位“{home.name}”"
 
 
 def parse_region(value: str, ctx: DirectoryContext) -> Region:
@@ -593,11 +618,9 @@ class PersonSpec(KindSpec):
                 self._plan(row, present)
 
     def _resolve_unit(self, row: Row, ctx: DirectoryContext) -> None:
-        ref = row.values.get("unit")
-        if ref is None and ctx.unit is not None:
-            ref = ctx.orgs[ctx.unit.name]
+        ref = row.values.get("unit") or ctx.home_ref()
         if ref is None:
-            row.error("管理单位", "", "必填项不能为空")
+            row.error("管理单位", "", ctx.blank_unit_reason())
             return
         if require_scoped_ref(row, "管理单位", ref):
             row.extra["unit_id"] = ref.id

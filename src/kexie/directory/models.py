@@ -1,16 +1,20 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core import crypto
-from kexie.core.masking import mask_id_number, mask_phone
+from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
+from kexie.core.masking import mask_id_number
 from kexie.directory.codes import (
     DISCIPLINES,
     AssociationLevel,
     DesignationLevel,
+    DesignationType,
     Gender,
     OrgKind,
     PersonTag,
     RegionLevel,
+    designation_level_problem,
 )
 
 
@@ -76,7 +80,9 @@ class Organisation(models.Model):
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
     uscc_checksum_ok = models.BooleanField(_("信用代码校验通过"), default=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedPhoneField(_("联系电话"), blank=True)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
+    contact_phone_masked = MaskedPhoneField(_("联系电话"), source="contact_phone")
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
@@ -84,7 +90,6 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    audit_masked = {"contact_phone": mask_phone}
     audit_exclude = ("path",)
 
     class Meta:
@@ -135,7 +140,16 @@ class Designation(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("组织"), on_delete=models.CASCADE, related_name="designations"
     )
-    title = models.CharField(_("称号"), max_length=100, default="科普教育基地")
+    type = models.CharField(
+        _("命名类型"),
+        max_length=40,
+        choices=DesignationType.choices,
+        default=DesignationType.OUTREACH_BASE,
+        db_index=True,
+    )
+    title = models.CharField(
+        _("称号"), max_length=100, blank=True, help_text=_("如“济宁市科普教育基地”;空则用类型名")
+    )
     level = models.CharField(_("级别"), max_length=10, choices=DesignationLevel.choices)
     year = models.PositiveSmallIntegerField(_("命名年度"), db_index=True)
     valid_until = models.DateField(_("有效期至"), null=True, blank=True)
@@ -148,12 +162,21 @@ class Designation(models.Model):
         ordering = ["-year", "level"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "title", "level", "year"], name="designation_unique"
+                fields=["organisation", "type", "title", "level", "year"], name="designation_unique"
             )
         ]
 
     def __str__(self):
-        return f"{self.organisation} {self.get_level_display()}{self.title}({self.year})"
+        return f"{self.organisation} {self.get_level_display()}{self.display_title}({self.year})"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.get_type_display()
+
+    def clean(self):
+        problem = designation_level_problem(self.type, self.level)
+        if problem:
+            raise ValidationError({"level": problem})
 
 
 class Person(models.Model):
@@ -165,7 +188,9 @@ class Person(models.Model):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=30, blank=True)
+    phone = EncryptedPhoneField(_("手机号码"), blank=True)
+    phone_hash = PhoneIndexField(source="phone")
+    phone_masked = MaskedPhoneField(_("手机号码"), source="phone")
     id_number_encrypted = models.TextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True, editable=False)
@@ -183,7 +208,6 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    audit_masked = {"phone": mask_phone}
     audit_exclude = ("id_number_encrypted", "id_number_hash")
 
     TAG_FIELDS = {
@@ -219,10 +243,6 @@ class Person(models.Model):
     @property
     def id_number(self) -> str:
         return crypto.decrypt(self.id_number_encrypted)
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
 
 class Affiliation(models.Model):

@@ -9,6 +9,7 @@ from kexie.directory.codes import (
     DISCIPLINE_NAMES,
     AssociationLevel,
     DesignationLevel,
+    DesignationType,
     Gender,
     OrgKind,
     RegionLevel,
@@ -71,9 +72,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_contact_phone(obj, context) -> str:
-        return (
-            obj.contact_phone if _may_see(context) else obj.audit_masked["contact_phone"](obj.contact_phone)
-        )
+        return obj.contact_phone if _may_see(context) else obj.contact_phone_masked
 
 
 class OrganisationYearOut(Schema):
@@ -87,6 +86,8 @@ class DesignationOut(Schema):
     id: int = Field(title="编号")
     organisation_id: int = Field(title="组织编号")
     organisation_name: str = Field(title="组织")
+    type: DesignationType = Field(title="命名类型")
+    type_name: str = Field(title="命名类型名称")
     title: str = Field(title="称号")
     level: DesignationLevel = Field(title="级别")
     level_name: str = Field(title="级别名称")
@@ -102,6 +103,10 @@ class DesignationOut(Schema):
     @staticmethod
     def resolve_level_name(obj) -> str:
         return obj.get_level_display()
+
+    @staticmethod
+    def resolve_type_name(obj) -> str:
+        return obj.get_type_display()
 
 
 class OrganisationDetailOut(OrganisationOut):
@@ -163,7 +168,13 @@ class OrganisationYearIn(InputSchema):
 
 
 class DesignationIn(InputSchema):
-    title: str = Field("科普教育基地", title="称号", max_length=100)
+    type: DesignationType = Field(
+        DesignationType.OUTREACH_BASE,
+        title="命名类型",
+        description="受控列表(见 docs/indicators.md):outreach_base 科普教育基地、outreach_special_unit 科普特色单位、"
+        "collaborative_innovation_base 协同创新基地(仅省级、国家级)、other 其他命名;级别须是该类型允许的级别",
+    )
+    title: str = Field("", title="称号", max_length=100, description="如“济宁市科普教育基地”;空则用类型名")
     level: DesignationLevel = Field(title="级别")
     year: Year = Field(title="命名年度")
     valid_until: dt.date | None = Field(None, title="有效期至")

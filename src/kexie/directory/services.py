@@ -29,6 +29,7 @@ ORG_FIELDS = (
     "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
     "contact_name", "contact_phone", "email", "address", "is_active", "note",
 )  # fmt: skip
+DESIGNATION_FIELDS = ("type", "title", "level", "year", "valid_until", "issuer", "document_no")
 PERSON_FIELDS = (
     "name", "gender", "birth_year", "phone", "title", "discipline", "unit", "is_sci_worker",
     "is_expert", "is_volunteer", "is_cadre", "is_grassroots_head", "profile",
@@ -145,9 +146,7 @@ def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str
 def designation_create(*, actor, data: dict[str, Any]) -> Designation:
     require_perm(actor, EDIT)
     record = Designation()
-    apply_fields(
-        record, data, ("organisation", "title", "level", "year", "valid_until", "issuer", "document_no")
-    )
+    apply_fields(record, data, ("organisation", *DESIGNATION_FIELDS))
     require_unit_in_scope(actor, record.organisation, "organisation")
     return save_with_audit(
         obj=record, actor=actor, action="kexie.designation.created", before=None, validate=full_clean_chinese
@@ -245,5 +244,6 @@ def region_create(*, actor, data: dict[str, Any]) -> Region:
     region = Region()
     apply_fields(region, data, ("code", "name", "level", "parent"))
     return save_with_audit(
-        obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese
-    )
+        obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese,
+        unit=getattr(actor, "unit", None), system=True,  # the division list is everyone's: the maintainer's unit
+    )  # fmt: skip

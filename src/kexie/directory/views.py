@@ -3,12 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT
 from kexie.core.audit import history
+from kexie.core.fields import personal_search_index
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, capped_count, offset_page, require, search_q
 from kexie.directory import services
@@ -211,6 +215,8 @@ def filtered_people(request, form):
     if not form.is_valid():
         return qs
     data = form.cleaned_data
+    if data["pd"]:
+        qs = qs.filter(Q(phone_hash=data["pd"]) | Q(id_number_hash=data["pd"]))
     if data["q"]:
         qs = qs.filter(name__icontains=data["q"].strip())
     if data["tag"]:
@@ -222,8 +228,26 @@ def filtered_people(request, form):
     return qs
 
 
+def redirect_to_search(submitted, url: str):
+    """A posted filter comes back as a GET whose URL holds no phone or ID number: such a search
+    travels as its blind index (access logs and browser history keep URLs)."""
+    params = {k: v for k, v in submitted.items() if k != "csrfmiddlewaretoken" and v}
+    text = params.pop("q", "").strip()
+    index = personal_search_index(text)
+    if index:
+        params["pd"] = index
+    elif text:
+        params["q"] = text
+        params.pop("pd", None)
+    return HttpResponseRedirect(f"{url}?{urlencode(params)}" if params else url, status=303)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
+    if request.method == "POST" or personal_search_index(request.GET.get("q", "")):
+        # an old link with a number in it is rewritten too, so it stops spreading
+        return redirect_to_search(request.POST if request.method == "POST" else request.GET, request.path)
     form = PersonFilter(request.GET or None, actor=request.user)
     qs = filtered_people(request, form)
     context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}

@@ -3,6 +3,10 @@ demands along the pipeline, 7 provincial societies with cooperation intentions, 
 societies matched (and the strategic agreement with 中国水利学会), the 2020 产学研合作暨院士恳谈会
 with 6 academicians and 20 signed projects, an expert pool with profiles, ~200 synthetic patents,
 and enterprise users registered with the patent service who searched and selected patents.
+The patent service's year reproduces the seed (1,241 enterprises registered, 2,178 searches,
+6,618 selections, 60万元 of research spending saved, 150 enterprises reached by the promotion
+meeting): the demo enterprises use kexie's own search; the rest of the city's use is the
+platform's usage statement, recorded in one go by `patents.patent_usage_record`.
 
 Everything is written through the services (so the audit log, pipeline events and indicators come
 out as in real use); only the timestamps of service events are moved back into 2020 afterwards.
@@ -10,6 +14,7 @@ out as in real use); only the timestamps of service events are moved back into 2
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -148,6 +153,8 @@ def load(context) -> None:
     _forum(admin, context, experts, demands, enterprises, rng)
     _patents(rng, list(enterprises.values()))
     _patent_service(context, enterprises, rng)
+    _platform_usage(context, rng)
+    _promotion(context, rng)
     ranking.reset()
     patents.reset_index()
 
@@ -403,3 +410,90 @@ def _backdate(rng) -> None:
     ):
         for pk in model.objects.values_list("pk", flat=True):
             model.objects.filter(pk=pk).update(**{field: moment()})
+
+
+# ------------------------------------------------------------------------------ the seed's patent figures
+
+# The seed review's year of the patent service (中国科协专利信息推广应用工作, 2020).
+SEED_REGISTRATIONS, SEED_SEARCHES, SEED_SELECTIONS = 1241, 2178, 6618
+SEED_SAVING = Decimal(600000)  # 元: "节约研发投入60余万元"
+SEED_REACHED = 150  # "向全市150家企业推广发明专利信息"
+SAVING_EACH = Decimal(5000)  # 元, reported by 120 selections
+NAME_WORDS = "恒达 鑫源 宏图 金泰 瑞丰 华鲁 圣源 联创 东方 远大 天成 博文 汇通 嘉禾 众成 隆盛 新元 泰和 正大 华信 永安 鼎盛 昊天 佳和 德润 利民 海纳 聚力 祥云 锦程 中孚 齐鲁 运河 孔孟 泗水 微湖 梁祝 荷都 儒商 九州".split()
+NAME_TRADES = "机械 化工 纺织 食品 建材 电子 医药 环保 能源 物流 包装 塑料 农业 农机 汽配 家具 印务 照明 陶瓷 钢构 液压 电气 新材料 生物 光电 软件 煤机 轮胎 服饰 造纸 酿造".split()
+
+
+def _platform_enterprises(context, count: int) -> list:
+    """Enterprises of the city that use the platform but are not among the demo's 21: directory
+    data like the rest of the demo's organisations, under their county association."""
+    from kexie.demo import data as D
+    from kexie.innovation.testing import uscc
+
+    counties = {o.region.code: o for o in context.orgs["counties"]}
+    names = [(w, t) for t in NAME_TRADES for w in NAME_WORDS]
+    rows = []
+    for i, (word, trade) in enumerate(names[:count]):
+        code, county_name, _pinyin, _towns = D.COUNTIES[i % len(D.COUNTIES)]
+        rows.append(Organisation(
+            name=f"{county_name}{word}{trade}有限公司", kind="enterprise", parent=counties[code],
+            region=counties[code].region, uscc=uscc(500000 + i, code),
+        ))  # fmt: skip
+    created = Organisation.objects.bulk_create(rows)
+    for org in created:
+        org.path = org.compute_path()
+    Organisation.objects.bulk_update(created, ["path"], batch_size=500)
+    return created
+
+
+def _moment(rng, tz) -> dt.datetime:
+    day = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randrange(15, 350))
+    return dt.datetime.combine(day, dt.time(8 + rng.randrange(0, 10), rng.randrange(0, 60)), tz)
+
+
+def _spread(total: int, parts: int, rng) -> list[int]:
+    """`total` split as evenly as possible over `parts` (deterministic for a seeded rng)."""
+    counts = [total // parts] * parts
+    for i in rng.sample(range(parts), total % parts):
+        counts[i] += 1
+    return counts
+
+
+def _platform_usage(context, rng) -> None:
+    """The rest of the city's year on the platform, recorded as its usage statement."""
+    registered = PatentServiceRegistration.objects.values("enterprise").distinct().count()
+    enterprises = _platform_enterprises(context, SEED_REGISTRATIONS - registered)
+    users = User.objects.bulk_create(
+        User(username=f"pt{i + 1:04d}", unit=org, roles=[str(Role.EDITOR)], password=make_password(None),
+             display_name=f"{org.name}专利联络员")
+        for i, org in enumerate(enterprises)
+    )  # fmt: skip
+    tz = timezone.get_current_timezone()
+    pool = list(Patent.objects.order_by("pk"))
+    searches = _spread(SEED_SEARCHES - PatentSearchEvent.objects.count(), len(users), rng)
+    selections = _spread(SEED_SELECTIONS - PatentSelection.objects.count(), len(users), rng)
+    savers = SEED_SAVING / SAVING_EACH
+    usages = []
+    for user, n_search, n_select in zip(users, searches, selections, strict=True):
+        chosen = []
+        for patent in rng.sample(pool, n_select):
+            saving = SAVING_EACH if savers > 0 else None
+            savers -= 1 if saving else 0
+            chosen.append((_moment(rng, tz), patent, saving))
+        usages.append(patents.PatentUsage(
+            user=user, registered_at=_moment(rng, tz),
+            searches=[(_moment(rng, tz), rng.choice(SEARCHES)) for _ in range(n_search)], selections=chosen,
+        ))  # fmt: skip
+    patents.patent_usage_record(
+        actor=context.users["admin"], usages=usages, list_name=f"{YEAR}年平台遴选专利"
+    )
+
+
+def _promotion(context, rng) -> None:
+    enterprises = list(Organisation.objects.filter(kind="enterprise").order_by("pk"))
+    patents.patent_promotion_create(
+        actor=context.users["admin"],
+        data={"name": "山东省知识产权助力科技经济融合宣讲会", "held_on": dt.date(YEAR, 7, 16), "venue": "济宁市科技馆",
+              "host_unit": context.city,
+              "description": "中国科协学会服务中心原主任盛小列宣讲,向全市企业推广发明专利信息"},
+        enterprises=rng.sample(enterprises, SEED_REACHED),
+    )  # fmt: skip

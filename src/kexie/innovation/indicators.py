@@ -6,8 +6,9 @@ earlier (conditional counts give both at once); breakdowns are one GROUP BY more
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
 from kexie.innovation.codes import DemandStatus, EngagementKind, ForumKind, SocietyLevel
@@ -17,6 +18,7 @@ from kexie.innovation.models import (
     DemandEvent,
     EnterpriseVisit,
     Forum,
+    PatentPromotionAttendance,
     PatentSearchEvent,
     PatentSelection,
     PatentServiceRegistration,
@@ -35,13 +37,14 @@ class Counter:
     model: type
     date_field: str
     unit: str
-    region: str | None = None
+    region: str | tuple[str, ...] | None = None
     distinct: str | None = None
     where: Q = Q()
     dimension: str | None = None
     group_by: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
     is_datetime: bool = False
+    total: str | None = None  # a money field (元, Decimal) to sum instead of counting rows
 
     @property
     def day(self) -> str:
@@ -56,8 +59,16 @@ class Counter:
         )
         return scope.restrict(qs, region=self.region, unit=self.unit)
 
-    def count(self, q: Q) -> Count:
+    def count(self, q: Q):
+        if self.total:
+            return Sum(self.total, filter=q)
         return Count(self.distinct or "id", filter=q, distinct=self.distinct is not None)
+
+    def number(self, value):
+        """Counts as they are; money summed exactly (Decimal), then stated in whole yuan."""
+        if not self.total:
+            return value
+        return int((value or Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
     def compute(self, period: Period, scope: Scope) -> Result:
         def run():
@@ -71,7 +82,7 @@ class Counter:
             return total, groups
 
         total, groups = scope.memo((MODULE, id(self), period), run)
-        result = Result(value=total["cur"], previous=total["prev"])
+        result = Result(value=self.number(total["cur"]), previous=self.number(total["prev"]))
         if self.dimension:
             labels = dict(self.labels)
             cur = {str(g[self.group_by]): g["cur"] for g in groups if g["cur"] or g["prev"]}
@@ -101,6 +112,9 @@ def _register(code: str, name: str, unit: str, description: str, counter: Counte
 _DIMENSION_LABELS = {"industry": "行业", "level": "学会级别", "kind": "活动类型", "forum": "签约活动"}
 _LEVELS = tuple((str(v), str(label)) for v, label in SocietyLevel.choices)
 ENTERPRISE = {"unit": "enterprise", "region": "enterprise__region"}
+# An engagement about a demand lies in the demand's enterprise's county, any other in its unit's.
+ENGAGEMENT = {"unit": "unit", "region": ("demand__enterprise__region", "unit__region")}
+HOST = {"unit": "host_unit", "region": "host_unit__region"}
 
 _register("innovation.enterprises_visited", "走访企业", "家", "期间内有走访记录的企业数(同一企业多次走访计一家)", Counter(
     EnterpriseVisit, "visited_on", distinct="enterprise", **ENTERPRISE,
@@ -116,23 +130,23 @@ _register("innovation.agreements_signed", "签约项目", "项", "签约日期�
     Agreement, "signed_on", unit="unit", region="unit__region",
 ))  # fmt: skip
 _register("innovation.societies_engaged", "合作学会", "家", "期间内有对接、合作意向或合作协议记录的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society", dimension="level", group_by="level", labels=_LEVELS,
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society", dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.societies_matched", "开展需求对接的学会", "家", "期间内与技术需求对接的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society", where=Q(kind=EngagementKind.MATCHMAKING),
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society", where=Q(kind=EngagementKind.MATCHMAKING),
     dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.society_intentions", "达成合作意向的学会", "家", "期间内达成合作意向或签订合作协议的学会数,按学会级别分列", Counter(
-    SocietyEngagement, "on", unit="unit", distinct="society",
+    SocietyEngagement, "on", **ENGAGEMENT, distinct="society",
     where=Q(kind__in=[EngagementKind.INTENTION, EngagementKind.COOPERATION_AGREEMENT]),
     dimension="level", group_by="level", labels=_LEVELS,
 ))  # fmt: skip
 _register("innovation.forums", "对接活动", "场", "期间内举办的院士恳谈会、产学研合作会等对接活动数,按类型分列", Counter(
-    Forum, "held_on", unit="host_unit", dimension="kind", group_by="kind",
+    Forum, "held_on", **HOST, dimension="kind", group_by="kind",
     labels=tuple((str(v), str(label)) for v, label in ForumKind.choices),
 ))  # fmt: skip
 _register("innovation.forum_academicians", "邀请院士专家", "人", "期间内对接活动邀请的院士专家人数(同一人计一次)", Counter(
-    Forum, "held_on", unit="host_unit", distinct="academicians",
+    Forum, "held_on", **HOST, distinct="academicians",
 ))  # fmt: skip
 _register("innovation.patent_registrations", "专利信息服务注册企业", "家", "期间内注册专利信息服务的企业数", Counter(
     PatentServiceRegistration, "registered_at", is_datetime=True, distinct="enterprise", **ENTERPRISE,
@@ -142,6 +156,14 @@ _register("innovation.patent_searches", "专利检索量", "次", "期间内专�
 ))  # fmt: skip
 _register("innovation.patent_selections", "专利遴选量", "件", "期间内遴选进清单的专利件次(按遴选记录计)", Counter(
     PatentSelection, "at", is_datetime=True, unit="selection_list__unit", region="selection_list__unit__region",
+))  # fmt: skip
+
+_register("innovation.patent_savings", "专利遴选节约研发投入", "元", "期间内遴选的专利(按遴选时间)中企业报告的节约研发投入之和(元,精确到分求和后四舍五入到元;未报告的不计)", Counter(
+    PatentSelection, "at", is_datetime=True, unit="selection_list__unit", region="selection_list__unit__region",
+    total="saving",
+))  # fmt: skip
+_register("innovation.patent_enterprises_reached", "专利信息推广企业", "家", "期间内举办的专利信息推广会的参会企业数(同一企业参加多场计一家)", Counter(
+    PatentPromotionAttendance, "promotion__held_on", distinct="enterprise", **ENTERPRISE,
 ))  # fmt: skip
 
 register_columns(
@@ -172,5 +194,7 @@ register_columns(
     [("unit", "单位"), ("query", "检索词"), ("result_count", "结果数"), ("at", "时间")],
 )
 register_columns(
-    "innovation.patentselection", [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间")]
+    "innovation.patentselection",
+    [("selection_list", "遴选清单"), ("patent", "专利"), ("at", "时间"), ("saving", "节约研发投入(元)")],
 )
+register_columns("innovation.patentpromotionattendance", [("promotion", "推广会"), ("enterprise", "企业")])

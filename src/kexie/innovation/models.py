@@ -2,10 +2,12 @@
 society engagements, matching profiles, and the patent-information service."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.masking import mask_phone
+from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
 from kexie.directory.codes import DISCIPLINE_NAMES, DISCIPLINES
 from kexie.innovation.codes import DemandSource, DemandStatus, EngagementKind, ForumKind, SocietyLevel
 
@@ -61,7 +63,9 @@ class Demand(models.Model):
     budget = models.DecimalField(_("预算(万元)"), max_digits=12, decimal_places=2, null=True, blank=True)
     deadline = models.DateField(_("期望完成日期"), null=True, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedPhoneField(_("联系电话"), blank=True)
+    contact_phone_hash = PhoneIndexField(source="contact_phone")
+    contact_phone_masked = MaskedPhoneField(_("联系电话"), source="contact_phone")
     is_confidential = models.BooleanField(_("保密"), default=False)
     allow_in_booklet = models.BooleanField(_("保密需求允许编入汇编"), default=False)
     source = models.CharField(
@@ -86,8 +90,6 @@ class Demand(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    audit_masked = {"contact_phone": mask_phone}
-
     class Meta:
         verbose_name = _("技术需求")
         verbose_name_plural = _("技术需求")
@@ -100,10 +102,6 @@ class Demand(models.Model):
     @property
     def discipline_name(self) -> str:
         return DISCIPLINE_NAMES.get(self.discipline, "")
-
-    @property
-    def contact_phone_masked(self) -> str:
-        return mask_phone(self.contact_phone)
 
     @property
     def in_booklet(self) -> bool:
@@ -369,7 +367,8 @@ class PatentServiceRegistration(models.Model):
         ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="patent_registrations"
     )
     user = models.ForeignKey(USER, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
-    registered_at = models.DateTimeField(_("注册时间"), auto_now_add=True, db_index=True)
+    # Set by the service: now, or the time the 专利信息推广应用 platform reports.
+    registered_at = models.DateTimeField(_("注册时间"), default=timezone.now, db_index=True)
     interests = models.CharField(_("关注领域"), max_length=300, blank=True)
 
     class Meta:
@@ -399,7 +398,7 @@ class PatentSearchEvent(models.Model):
     query = models.CharField(_("检索词"), max_length=300, blank=True)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
     result_count = models.PositiveIntegerField(_("结果数"), default=0)
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("专利检索记录")
@@ -468,8 +467,17 @@ class PatentSelection(models.Model):
     selected_by = models.ForeignKey(
         USER, verbose_name=_("遴选人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The research spending the enterprise reports it saved thanks to this patent (元, exact).
+    saving = models.DecimalField(
+        _("节约研发投入(元)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
     class Meta:
         verbose_name = _("专利遴选")
@@ -481,3 +489,52 @@ class PatentSelection(models.Model):
 
     def __str__(self):
         return f"{self.selection_list} · {self.patent}"
+
+
+class PatentPromotion(models.Model):
+    """A meeting promoting the patent service to enterprises (宣讲会/推广会); the enterprises that
+    attended are the ones the service reached."""
+
+    scope_field = "host_unit"
+
+    name = models.CharField(_("名称"), max_length=200)
+    held_on = models.DateField(_("举办日期"), db_index=True)
+    venue = models.CharField(_("地点"), max_length=200, blank=True)
+    host_unit = models.ForeignKey(ORG, verbose_name=_("主办单位"), on_delete=models.PROTECT, related_name="+")
+    enterprises = models.ManyToManyField(
+        ORG, through="PatentPromotionAttendance", verbose_name=_("参会企业"), related_name="patent_promotions"
+    )
+    description = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专利信息推广会")
+        verbose_name_plural = _("专利信息推广会")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class PatentPromotionAttendance(models.Model):
+    """An enterprise at a promotion meeting: a record about the enterprise, so it is scoped, and
+    lies in a region, as the enterprise is."""
+
+    scope_field = "enterprise"
+
+    promotion = models.ForeignKey(
+        PatentPromotion, verbose_name=_("推广会"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    enterprise = models.ForeignKey(ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("推广会参会企业")
+        verbose_name_plural = _("推广会参会企业")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promotion", "enterprise"], name="patent_promotion_attendance_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.promotion} · {self.enterprise}"

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,11 +18,13 @@ from django.utils import timezone
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core import audit
 from kexie.core.imports.reader import FileProblem, read_table
-from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope
+from kexie.core.services import full_clean_chinese, require_obj_in_scope, require_perm, require_unit_in_scope
 from kexie.directory.codes import OrgKind
 from kexie.innovation.models import (
     Demand,
     Patent,
+    PatentPromotion,
+    PatentPromotionAttendance,
     PatentSearchEvent,
     PatentSelection,
     PatentSelectionList,
@@ -213,7 +216,7 @@ def patent_import(
     Patent.objects.bulk_update(changed, [f for f in update_fields if f != "publication_no"], batch_size=500)
     result.created, result.updated = len(new), len(changed)
     audit.log(
-        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None),
+        actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
         object_type="innovation.patent", object_repr=filename,
         note=f"新增{result.created}条,更新{result.updated}条,跳过{result.skipped}处错误",
     )  # fmt: skip
@@ -487,19 +490,161 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     return selection_list
 
 
+def _saving(value) -> Decimal | None:
+    """The research spending an enterprise reports it saved: exact yuan (Decimal, two places)."""
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"saving": f"节约研发投入“{value}”不是金额(元)"}) from None
+    if amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationError({"saving": f"节约研发投入“{value}”须在 0 至 99.99 亿元之间"})
+    return amount
+
+
 @transaction.atomic
 def patent_select(
-    *, actor, selection_list: PatentSelectionList, patent: Patent, note: str = ""
+    *, actor, selection_list: PatentSelectionList, patent: Patent, note: str = "", saving=None
 ) -> PatentSelection:
     _require_service_user(actor)
     require_obj_in_scope(actor, selection_list)
     if PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
         raise ValidationError(f"专利“{patent.publication_no}”已在清单“{selection_list}”中")
     selection = PatentSelection.objects.create(
-        selection_list=selection_list, patent=patent, selected_by=actor, note=note[:200]
+        selection_list=selection_list,
+        patent=patent,
+        selected_by=actor,
+        note=note[:200],
+        saving=_saving(saving),
     )
     audit.log(actor=actor, action="kexie.patent.selected", obj=selection, unit=selection_list.unit)
     return selection
+
+
+@transaction.atomic
+def patent_saving_report(*, actor, selection: PatentSelection, saving) -> PatentSelection:
+    """The enterprise reports the research spending a selected patent saved it (元)."""
+    require_obj_in_scope(actor, selection)
+    before = audit.snapshot(selection, ["saving"])
+    selection.saving = _saving(saving)
+    selection.save(update_fields=["saving"])
+    audit.log(
+        actor=actor, action="kexie.patent.saving_reported", obj=selection, unit=selection.selection_list.unit,
+        before=before, after=audit.snapshot(selection, ["saving"]),
+    )  # fmt: skip
+    return selection
+
+
+@transaction.atomic
+def patent_promotion_create(*, actor, data: dict[str, Any], enterprises) -> PatentPromotion:
+    """A promotion meeting of the patent service and the enterprises that attended it."""
+    require_perm(actor, EDIT)
+    promotion = PatentPromotion(
+        name=(data.get("name") or "").strip()[:200], held_on=data.get("held_on"),
+        venue=(data.get("venue") or "")[:200], description=data.get("description") or "",
+        host_unit=data.get("host_unit") or getattr(actor, "unit", None),
+    )  # fmt: skip
+    require_unit_in_scope(actor, promotion.host_unit, "host_unit")
+    enterprises = list(dict.fromkeys(enterprises))
+    for enterprise in enterprises:
+        require_unit_in_scope(actor, enterprise, "enterprises")
+        if enterprise.kind != OrgKind.ENTERPRISE:
+            raise ValidationError({"enterprises": f"“{enterprise}”不是企业"})
+    full_clean_chinese(promotion)
+    promotion.save()
+    PatentPromotionAttendance.objects.bulk_create(
+        PatentPromotionAttendance(promotion=promotion, enterprise=e) for e in enterprises
+    )
+    audit.log(
+        actor=actor, action="kexie.patent_promotion.created", obj=promotion, after=audit.snapshot(promotion),
+        note=f"参会企业{len(enterprises)}家",
+    )  # fmt: skip
+    return promotion
+
+
+# ------------------------------------------------------------------------------ platform usage
+
+
+@dataclass
+class PatentUsage:
+    """One enterprise user's use of the service as the 专利信息推广应用 platform reports it:
+    when it registered, its searches (time, query) and its selections (time, patent, saving 元)."""
+
+    user: Any
+    registered_at: dt.datetime
+    searches: list[tuple[dt.datetime, str]] = field(default_factory=list)
+    selections: list[tuple[dt.datetime, Patent, Any]] = field(default_factory=list)
+
+
+def _check_usages(actor, usages: list[PatentUsage]) -> None:
+    users = [u.user for u in usages]
+    if len({u.pk for u in users}) != len(users):
+        raise ValidationError("同一用户在报表中出现了多次")
+    for row, usage in enumerate(usages, start=1):
+        unit = usage.user.unit
+        if unit is None or unit.kind != OrgKind.ENTERPRISE:
+            raise ValidationError(f"第{row}条:用户“{usage.user}”不属于企业")
+        require_unit_in_scope(actor, unit, "enterprise")
+        if len({p.pk for _, p, _ in usage.selections}) != len(usage.selections):
+            raise ValidationError(f"第{row}条:同一专利遴选了多次")
+    units = [u.user.unit_id for u in usages if u.selections]
+    if len(set(units)) != len(units):
+        raise ValidationError("同一企业的多个用户都有遴选记录,请合并为一条")
+
+    registered = PatentServiceRegistration.objects.filter(user__in=users).values_list(
+        "user__username", flat=True
+    )
+    if registered:
+        raise ValidationError(f"已注册专利信息服务的用户:{'、'.join(sorted(registered)[:10])}")
+
+
+def _check_lists(usages: list[PatentUsage], list_name: str) -> None:
+    units = [u.user.unit_id for u in usages if u.selections]
+    taken = PatentSelectionList.objects.filter(unit_id__in=units, name=list_name[:100])
+    if taken.exists():
+        names = "、".join(str(lst.unit) for lst in taken.select_related("unit")[:10])
+        raise ValidationError(f"这些企业已有名为“{list_name}”的遴选清单:{names}")
+
+
+@transaction.atomic
+def patent_usage_record(*, actor, usages: list[PatentUsage], list_name: str) -> dict[str, int]:
+    """Records the platform's usage statement in one go: each enterprise user's registration, its
+    searches and its selections (into a list named `list_name` of its unit, with the savings
+    reported). Either everything is written or, on any problem, nothing."""
+    require_perm(actor, EDIT)
+    _check_usages(actor, usages)
+    _check_lists(usages, list_name)
+    registrations = PatentServiceRegistration.objects.bulk_create(
+        PatentServiceRegistration(enterprise=u.user.unit, user=u.user, registered_at=u.registered_at)
+        for u in usages
+    )
+    PatentSearchEvent.objects.bulk_create(
+        (PatentSearchEvent(unit=u.user.unit, user=u.user, registration=r, query=q[:300], at=at)
+         for u, r in zip(usages, registrations, strict=True) for at, q in u.searches),
+        batch_size=2000,
+    )  # fmt: skip
+    with_selections = [u for u in usages if u.selections]
+    lists = PatentSelectionList.objects.bulk_create(
+        PatentSelectionList(unit=u.user.unit, name=list_name[:100], created_by=u.user)
+        for u in with_selections
+    )
+    PatentSelection.objects.bulk_create(
+        (PatentSelection(selection_list=lst, patent=p, selected_by=u.user, at=at, saving=_saving(saving))
+         for u, lst in zip(with_selections, lists, strict=True) for at, p, saving in u.selections),
+        batch_size=2000,
+    )  # fmt: skip
+    counts = {
+        "registrations": len(registrations),
+        "searches": sum(len(u.searches) for u in usages),
+        "selections": sum(len(u.selections) for u in usages),
+    }
+    audit.log(
+        actor=actor, action="kexie.patent_usage.recorded", unit=getattr(actor, "unit", None),
+        object_repr=f"专利信息推广应用平台报表({list_name})",
+        note=f"注册企业{counts['registrations']}家,检索{counts['searches']}次,遴选{counts['selections']}件",
+    )  # fmt: skip
+    return counts
 
 
 @transaction.atomic
@@ -519,6 +664,8 @@ def selection_export(selection_list: PatentSelectionList) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from kexie.core.imports.guard import guard_workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "遴选专利"[:31]
@@ -536,5 +683,5 @@ def selection_export(selection_list: PatentSelectionList) -> bytes:
     for col, width in zip("ABCDEFGHIJKLM", (18, 18, 40, 30, 20, 20, 12, 12, 10, 60, 60, 18, 20), strict=True):
         sheet.column_dimensions[col].width = width
     out = io.BytesIO()
-    workbook.save(out)
+    guard_workbook(workbook).save(out)
     return out.getvalue()

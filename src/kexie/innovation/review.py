@@ -19,6 +19,7 @@ register_section(ReviewSection(
     code="innovation.patents", heading="innovation", order=26, module="innovation",
     template=(
         "依托专利信息推广应用工作,企业注册数量{innovation.patent_registrations}家,"
-        "专利检索量为{innovation.patent_searches}条,专利遴选量为{innovation.patent_selections}条。"
+        "专利检索量为{innovation.patent_searches}条,专利遴选量为{innovation.patent_selections}条"
+        "〔,节约研发投入{innovation.patent_savings}元〕〔,向{area}{innovation.patent_enterprises_reached}家企业推广发明专利信息〕。"
     ),
 ))  # fmt: skip

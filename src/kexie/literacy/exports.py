@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from kexie.core.imports.guard import guard_workbook
 from kexie.literacy.codes import DOMAINS, Status
 from kexie.literacy.selectors import response_summary
 
@@ -70,5 +71,5 @@ def results_workbook(survey, results: dict) -> bytes:
     weight_rows = [[w["margin"], w["cell"], w["census"], w["weighted"]] for w in results.get("weighting", [])]
     _sheet(book, "加权校准", ["边际", "类别", "普查人口数", "加权样本合计"], weight_rows)
     buffer = io.BytesIO()
-    book.save(buffer)
+    guard_workbook(book).save(buffer)
     return buffer.getvalue()

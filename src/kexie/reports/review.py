@@ -8,6 +8,7 @@ it with each figure linked to its records; `word.write_docx` lays it out as GB/T
 
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from kexie.core import indicators
 from kexie.core.indicators import REVIEW_HEADINGS, Period, Scope
@@ -68,8 +69,13 @@ class Review:
 
 
 def format_number(value, unit: str = "") -> str:
+    """A figure as the review states it: percentages whole, money (元) from 10,000 on in 万
+    (exact decimal arithmetic, two places at most: 600000 → "60万", the template adds "元")."""
     if value is None:
         return "—"
+    if unit == "元" and abs(value) >= 10000:
+        wan = (Decimal(value) / 10000).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"{wan.normalize():f}万"
     if unit == "%" or isinstance(value, float):
         return f"{value:.0f}"
     return str(value)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 
+from kexie.core.fields import refresh_companions, with_companions
+
 BATCH_SIZE = 1000
 LOOKUP_CHUNK = 900
 SQLITE_CACHE_KIB = 256 * 1024  # stays under SQLite's bound-parameter limit
@@ -23,8 +25,13 @@ def bulk_create(model: type[models.Model], objs: list[models.Model]) -> list[mod
 
 
 def bulk_update(model: type[models.Model], objs: list[models.Model], fields: Sequence[str]) -> None:
+    """bulk_update skips `pre_save`: the blind index and mask of an encrypted field are refreshed here."""
+    names = with_companions(model, fields)
+    if len(names) > len(fields):
+        for obj in objs:
+            refresh_companions(obj, fields)
     for batch in chunks(objs, BATCH_SIZE):
-        model.objects.bulk_update(batch, list(fields), batch_size=500)
+        model.objects.bulk_update(batch, names, batch_size=500)
 
 
 def fetch_in(queryset: models.QuerySet, field: str, values: Iterable[Any]) -> list[Any]:

@@ -40,6 +40,14 @@ class Column:
         return self.example(ctx) if callable(self.example) else self.example
 
 
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read this text as a formula (OWASP's CSV injection list)."""
+    return text[:1] in FORMULA_TRIGGERS
+
+
 def cell_text(value: Any) -> str:
     """Normalise a cell read by calamine or csv to stripped text."""
     if value is None:
@@ -162,6 +170,7 @@ class Row:
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (header, value, reason)
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # warnings needing a confirmation
     instance: Any = None  # the existing record matched by the natural key, if any
     action: str = ""  # "create", "update" or "unchanged"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -175,3 +184,8 @@ class Row:
 
     def warn(self, header: str, value: Any, reason: str) -> None:
         self.warnings.append((header, "" if value is None else str(value), reason))
+
+    def duplicate(self, header: str, value: Any, reason: str) -> None:
+        """A warning that the row may repeat another row or an existing record."""
+        self.warn(header, value, reason)
+        self.duplicates.append(self.warnings[-1])

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from kexie.core import audit
 from kexie.core.imports import writer
-from kexie.core.imports.columns import CellError, Column, Row, cell_text
-from kexie.core.imports.reader import FileProblem, read_table
+from kexie.core.imports.columns import FORMULA_TRIGGERS, CellError, Column, Row, cell_text
+from kexie.core.imports.reader import FileProblem, read_upload
 
 IMPORT_PERM = "core.import_records"
 UNIT_NOT_FOUND = "单位不存在或不在管辖范围内"
@@ -58,6 +58,10 @@ class ImportResult:
     rejected: int = 0
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    duplicates: list[Problem] = field(default_factory=list)  # also in warnings; writing needs a confirmation
+    allow_duplicates: bool = False
+    example_row: int | None = None  # the template's example row, left out
+    acting_as: str = ""  # whom the import acts as, in words
     error_workbook: bytes | None = None
     written: bool = False
     seconds: float = 0.0
@@ -66,12 +70,30 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def needs_confirmation(self) -> bool:
+        """Rows that look like duplicates hold the import until the user confirms them."""
+        return bool(self.duplicates) and not self.allow_duplicates
+
+    @property
+    def changed(self) -> int:
+        """Records written (created or updated); 0 when nothing was written."""
+        return self.created + self.updated if self.written else 0
+
     def summary(self) -> str:
         verb = "检查" if self.dry_run else "导入"
-        state = "(试运行,未写入)" if self.dry_run else ("" if self.written else "(未写入)")
+        if self.dry_run:
+            state = "(试运行,未写入)"
+        elif self.written:
+            state = ""
+        elif self.needs_confirmation:
+            state = f"(有{len(self.duplicates)}处疑似重复,待确认,未写入)"
+        else:
+            state = "(未写入)"
+        skipped = f";已跳过第{self.example_row}行(模板示例)" if self.example_row else ""
         return (
             f"{verb}{self.rows}行:新增{self.created},更新{self.updated},未变{self.unchanged},"
-            f"有误{self.rejected}{state}"
+            f"有误{self.rejected}{skipped}{state}"
         )
 
 
@@ -90,6 +112,14 @@ class Context:
 
     def has_perm(self, perm: str) -> bool:
         return self.system or self.actor.has_perm(perm)
+
+    def describe(self) -> str:
+        """Whom an import acts as, in words (the command line prints it first)."""
+        if self.system:
+            return "未指定 --as:以系统身份导入,不限管辖范围"
+        unit = self.unit.name if self.unit is not None else "无所属单位"
+        reach = "不限管辖范围" if self.superuser else f"范围为{unit}及其下级单位"
+        return f"以用户“{self.actor.get_username()}”({unit})的身份导入,{reach}"
 
 
 class KindSpec:
@@ -192,11 +222,20 @@ def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list
                     values[col.field] = None
                 continue
             try:
-                values[col.field] = col.parse(value, ctx)
+                values[col.field] = parsed_value = col.parse(value, ctx)
             except CellError as exc:
                 row.error(col.header, value, str(exc))
+                continue
+            if (
+                type(parsed_value) is str and parsed_value[:1] in FORMULA_TRIGGERS
+            ):  # looks_like_formula, inlined
+                row.warn(col.header, value, formula_warning(parsed_value))
         parsed.append(row)
     return parsed
+
+
+def formula_warning(text: str) -> str:
+    return f"以“{text[0]}”开头,电子表格可能把它当作公式;已按文本保存,导出时也写为文本"
 
 
 def check_duplicates(rows: list[Row], header: str, key, shown=None) -> dict[Any, Row]:
@@ -220,18 +259,29 @@ def _problems(rows: list[Row], attr: str) -> list[Problem]:
 
 
 def import_file(
-    *, actor, kind: str, fileobj, filename: str, dry_run: bool = False, skip_invalid: bool = False
+    *,
+    actor,
+    kind: str,
+    fileobj,
+    filename: str,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    allow_duplicates: bool = False,
 ) -> ImportResult:
     """Import one file; see docs/import-formats.md. Nothing is written unless every row is
     valid, or `skip_invalid` is set, in which case the valid rows are written and the rejected
-    ones come back as an error workbook. Writes happen in one transaction with one audit entry."""
+    ones come back as an error workbook. Rows that look like duplicates (of another row or of
+    an existing record) are warnings that hold the whole import until `allow_duplicates` confirms
+    them. Writes happen in one transaction with one audit entry."""
     started = time.perf_counter()
     spec = get_spec(kind)
     spec.check_permission(actor)
     data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)
-    result = ImportResult(kind=kind, filename=PurePath(filename).name, dry_run=dry_run)
+    result = ImportResult(
+        kind=kind, filename=PurePath(filename).name, dry_run=dry_run, allow_duplicates=allow_duplicates
+    )
     try:
-        headers, row_iter = read_table(data, filename)
+        headers, row_iter, result.example_row = read_upload(data, filename)
     except FileProblem as exc:
         result.errors.append(Problem(0, "", "", str(exc)))
         return result
@@ -241,6 +291,7 @@ def import_file(
         result.errors = header_problems
         return result
     ctx = spec.load_context(actor)
+    result.acting_as = ctx.describe()
     rows = parse_rows(mapping, row_iter, ctx)
     spec.check_rows(rows, ctx, {col.field for col, _ in mapping})
     _tally(result, rows)
@@ -254,7 +305,7 @@ def import_file(
         if not skip_invalid:
             result.seconds = time.perf_counter() - started
             return result
-    if not dry_run:
+    if not dry_run and not result.needs_confirmation:
         _write(spec, valid, ctx, result)
     result.seconds = time.perf_counter() - started
     return result
@@ -264,6 +315,7 @@ def _tally(result: ImportResult, rows: list[Row]) -> None:
     result.rows = len(rows)
     result.errors = _problems(rows, "errors")
     result.warnings = _problems(rows, "warnings")
+    result.duplicates = [Problem(row.number, h, v, r) for row in rows if row.ok for h, v, r in row.duplicates]
     result.rejected = sum(1 for row in rows if not row.ok)
     for row in rows:
         if row.ok:
@@ -282,6 +334,7 @@ def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult)
             actor=ctx.actor,
             action=f"kexie.import.{spec.kind}",
             unit=ctx.unit,
+            system=ctx.unit is None,
             object_type=spec.model._meta.label_lower,
             object_repr=result.filename,
             after={

@@ -1,6 +1,9 @@
 """Writing workbooks: templates (drop-downs, example row, 说明 sheet), exports and error
 workbooks. Exports use openpyxl's write-only mode and come out byte-for-byte the same for the
-same data (fixed document dates and zip timestamps), so export → import → export can be compared."""
+same data (fixed document dates and zip timestamps), so export → import → export can be compared.
+
+Every cell goes through the formula guard (kexie.core.imports.guard): a title such as
+`=HYPERLINK(…)` is written as text, never as a live formula."""
 
 import csv
 import datetime as dt
@@ -12,15 +15,21 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kexie.core.imports.columns import Column
+from kexie.core.imports.guard import guard_cell, guard_csv, guard_workbook, looks_like_formula
 
 DATA_SHEET = "数据"
 HELP_SHEET = "说明"
 LISTS_SHEET = "选项"
+EXAMPLE_SHEET = "示例"  # hidden: the example row as written, to tell it from a row typed over it
+EXAMPLE_NAME = "kexie_example"  # a defined name marking the example row (Excel moves it with the row)
+EXAMPLE_NOTE = "示例行:导入时自动跳过。请在下方填写,或直接改写本行(改写后按数据导入)。"
 ERROR_HEADER = "错误原因"
 FIXED_TIME = dt.datetime(2000, 1, 1)
 TEMPLATE_ROWS = 5000  # drop-downs cover this many data rows
@@ -31,6 +40,15 @@ _HEADER_FONT = Font(bold=True)
 _REQUIRED_FONT = Font(bold=True, color="C00000")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+def _cell(ws, value: Any):
+    """A value for ws.append (write-only or not): formula-like texts become guarded cells."""
+    if type(value) is str and looks_like_formula(value):
+        cell = WriteOnlyCell(ws, value=value)
+        guard_cell(cell)
+        return cell
+    return value
 
 
 def _deterministic(data: bytes) -> bytes:
@@ -58,6 +76,8 @@ def _fix_properties(workbook: Workbook) -> None:
 
 def _save(workbook: Workbook) -> bytes:
     _fix_properties(workbook)
+    if not getattr(workbook, "write_only", False):
+        guard_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _deterministic(buffer.getvalue())
@@ -74,6 +94,8 @@ def _header_cells(ws, columns: Sequence[Column], extra: Sequence[str] = ()) -> l
         cell = WriteOnlyCell(ws, value=header)
         cell.font = _REQUIRED_FONT
         cells.append(cell)
+    for cell in cells:
+        guard_cell(cell)
     return cells
 
 
@@ -82,7 +104,7 @@ def _data_cell(ws, value: Any, date_style: str = "yyyy-mm-dd"):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = date_style
         return cell
-    return value
+    return _cell(ws, value)
 
 
 def write_help_sheet(
@@ -92,7 +114,7 @@ def write_help_sheet(
     rows = [
         [f"{kind_label}导入说明:第一个工作表“{DATA_SHEET}”的第1行为表头,请勿修改;红色表头为必填列。"],
         ["文件可为 .xlsx 或 .csv(UTF-8 或 GB18030 编码);任何单元格有误时整个文件不导入,并逐一列出错误。"],
-        [],
+        ["模板第2行(灰色斜体)为示例行,导入时自动跳过;改写后按数据导入。以 = + - @ 开头的文字按文本保存。"],
         ["表头", "必填", "格式", "可选值", "示例", "说明"],
     ]
     for col in columns:
@@ -104,7 +126,7 @@ def write_help_sheet(
         rows.append([col.header, "是" if col.required else "否", col.fmt, shown, example, col.help])
     if write_only:
         for row in rows:
-            ws.append(row)
+            ws.append([_cell(ws, value) for value in row])
         return
     for row in rows:
         ws.append(row)
@@ -141,7 +163,22 @@ def template_workbook(columns: Sequence[Column], ctx, kind_label: str) -> bytes:
     ws.freeze_panes = "A2"
     write_help_sheet(workbook, columns, ctx, kind_label, write_only=False)
     _add_validations(workbook, ws, columns, ctx)
+    _mark_example(workbook, ws, example)
     return _save(workbook)
+
+
+def _mark_example(workbook: Workbook, ws, example: list[Any]) -> None:
+    """Mark row 2 as the example: a defined name that follows the row when rows are inserted or
+    deleted, a hidden copy of its cells, and a note for the user. The reader skips the row only
+    while the marked row still holds the copy's cells (kexie.core.imports.reader._example_row)."""
+    last = get_column_letter(len(example))
+    ref = f"{quote_sheetname(DATA_SHEET)}!$A$2:${last}$2"
+    workbook.defined_names[EXAMPLE_NAME] = DefinedName(EXAMPLE_NAME, attr_text=ref)
+    copy = workbook.create_sheet(EXAMPLE_SHEET)
+    copy.sheet_state = "hidden"
+    copy.append([EXAMPLE_NOTE])
+    copy.append(example)
+    ws["A2"].comment = Comment(EXAMPLE_NOTE, "kexie")
 
 
 def _add_validations(workbook: Workbook, ws, columns: Sequence[Column], ctx) -> None:
@@ -199,7 +236,9 @@ def export_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> byte
     writer = csv.writer(buffer)
     writer.writerow([col.header for col in columns])
     for row in rows:
-        writer.writerow([value.isoformat() if isinstance(value, dt.date) else value for value in row])
+        writer.writerow(
+            [value.isoformat() if isinstance(value, dt.date) else guard_csv(value) for value in row]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -207,9 +246,9 @@ def error_workbook(headers: Sequence[str], rejected: Iterable[tuple[list[Any], s
     """The rejected rows as they were read, plus a column with the reasons."""
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(DATA_SHEET)
-    ws.append([str(h) for h in headers] + [ERROR_HEADER])
+    ws.append([_cell(ws, str(h)) for h in headers] + [ERROR_HEADER])
     for raw, reason in rejected:
         cells = [_data_cell(ws, value) for value in raw]
         cells += [""] * (len(headers) - len(cells))
-        ws.append(cells[: len(headers)] + [reason])
+        ws.append(cells[: len(headers)] + [_cell(ws, reason)])
     return _save(workbook)

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from kexie.core import actions, changes
+from kexie.core.audit import model_of
 from kexie.core.masking import mask_id_number, mask_phone
 from kexie.directory.models import personal_data_visible
 
@@ -74,37 +76,31 @@ def field(bound_field, col="col-md-6"):
     return {"f": bound_field, "col": col}
 
 
-ACTION_VERBS = {
-    "created": _("新建"), "created_bulk": _("批量新建"), "changed": _("修改"), "deleted": _("删除"),
-    "submitted": _("上报"), "approved": _("审核通过"), "returned": _("退回"), "imported": _("导入"),
-    "attached": _("上传附件"), "reviewed": _("审核"), "published": _("发布"), "matchmaking": _("对接"),
-    "intention": _("达成意向"), "signed": _("签约"), "completed": _("完成"), "closed": _("关闭"),
-    "selected": _("遴选"), "unselected": _("移出遴选"), "replaced": _("替换"), "loaded": _("载入"),
-    "questionnaire_loaded": _("载入问卷"), "logged_in": _("登录"), "locked": _("锁定"),
-    "password_changed": _("修改密码"), "revoked": _("吊销"),
-}  # fmt: skip
-
-
 @register.filter
 def action_label(action: str) -> str:
     """ "kexie.activity.approved" → "审核通过" (the dotted name stays in the title attribute)."""
-    verb = action.rsplit(".", 1)[-1]
-    return str(ACTION_VERBS.get(verb, verb))
+    registered = actions.get(action)
+    return str(registered.label) if registered is not None else action
+
+
+@register.filter
+def action_kind(action: str) -> str:
+    registered = actions.get(action)
+    return str(registered.kind) if registered is not None else ""
+
+
+@register.filter
+def change_value(value):
+    """A value of a change log: "—" for nothing (None or empty), else as stored."""
+    return "—" if value is None or value == "" else value
 
 
 @register.filter
 def audit_changes(entry) -> list[tuple[str, object, object]]:
-    """(field label, before, after) of an audit entry, labelled with the model's verbose names."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model(entry.object_type) if entry.object_type else None
-    except (LookupError, ValueError):
-        model = None
-    labels = {}
-    if model is not None:
-        for f in model._meta.concrete_fields:
-            labels[f.attname] = labels[f.name] = str(f.verbose_name)
-    before, after = entry.before or {}, entry.after or {}
-    keys = list(after) + [k for k in before if k not in after]
-    return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys]
+    """(field label, before, after) of an audit entry as stored in words when it was written;
+    entries without them get labels and choice names (never a look-up of other records)."""
+    shown = entry.changes
+    if shown is None:
+        model = model_of(entry.object_type)
+        shown = changes.describe(model, entry.before, entry.after, name_of=lambda related, pk: None) or []
+    return [(c["label"], c["before"], c["after"]) for c in shown]

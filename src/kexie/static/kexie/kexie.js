@@ -5,6 +5,10 @@
     var msg = ev.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { ev.preventDefault(); }
   }, true);
+  document.addEventListener("click", function (ev) {
+    var back = ev.target.closest("[data-back]");
+    if (back && window.history.length > 1) { ev.preventDefault(); window.history.back(); }
+  });
   document.addEventListener("change", function (ev) {
     if (ev.target.matches("[data-template-link]")) {
       var link = document.getElementById(ev.target.getAttribute("data-template-link"));

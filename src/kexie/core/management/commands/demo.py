@@ -3,6 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kexie.core import crypto
 from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD, load
 
 
@@ -23,6 +24,10 @@ class Command(BaseCommand):
             took = time.perf_counter() - started
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据:济宁市及11个县市区({took:.1f} 秒)"))
         self.stdout.write(f"管理员账号: {ADMIN_USERNAME}  密码: {DEMO_PASSWORD}")
+        if crypto.default_keys_in_use():
+            self.stdout.write(
+                "演示数据以源代码中公开的演示密钥加密:只在本机(127.0.0.1)演示,勿录入真实个人信息。"
+            )
         self.stdout.write("县市区账号: rencheng、yanzhou、qufu、zoucheng…;学会账号: xinlixuehui(密码相同)")
         if not options["no_serve"]:
             call_command("serve", port=options["port"])

@@ -14,8 +14,9 @@ MAX_LISTED = 200
 
 class Command(BaseCommand):
     help = (
-        "导入数据: kexie import KIND FILE [--dry-run] [--skip-invalid] [--as USERNAME]。"
-        "有任何错误时不写入,并列出每个错误(行号、列、值、原因)"
+        "导入数据: kexie import KIND FILE [--dry-run] [--skip-invalid] [--allow-duplicates] [--as USERNAME]。"
+        "有任何错误时不写入,并列出每个错误(行号、列、值、原因);不加 --as 时以系统身份导入,"
+        "留空的单位列视为顶级单位"
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="写入正确的行,有误的行另存为错误工作簿"
         )
         parser.add_argument("--errors", help="错误工作簿的路径(默认:FILE.errors.xlsx)")
+        parser.add_argument(
+            "--allow-duplicates", action="store_true",
+            help="确认导入疑似重复的行(与文件中其他行或已有活动的填报单位、名称、开始日期、地点均相同)",
+        )  # fmt: skip
         add_actor_argument(parser)
 
     def handle(self, *args, **o):
@@ -37,10 +42,12 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 result = import_file(
                     actor=actor, kind=o["kind"], fileobj=handle, filename=path.name,
-                    dry_run=o["dry_run"], skip_invalid=o["skip_invalid"],
+                    dry_run=o["dry_run"], skip_invalid=o["skip_invalid"], allow_duplicates=o["allow_duplicates"],
                 )  # fmt: skip
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
+        if result.acting_as:
+            self.stderr.write(result.acting_as)
         for problem in result.warnings[:MAX_LISTED]:
             self.stderr.write(self.style.WARNING(f"警告 {problem.message}"))
         for problem in result.errors[:MAX_LISTED]:
@@ -54,3 +61,12 @@ class Command(BaseCommand):
         self.stdout.write(result.summary() + f",用时{result.seconds:.1f}秒")
         if result.errors and not (o["skip_invalid"] and result.written):
             raise CommandError(f"共{len(result.errors)}个错误,未导入任何数据")
+        if result.needs_confirmation and o["dry_run"]:
+            self.stderr.write(
+                f"有{len(result.duplicates)}处疑似重复:正式导入时须加 --allow-duplicates 确认,或修改文件"
+            )
+        elif result.needs_confirmation:
+            raise CommandError(
+                f"有{len(result.duplicates)}处疑似重复(见上方警告),未导入任何数据。"
+                "如确为不同的记录(如同一天的两场活动),请加 --allow-duplicates 重新导入;否则请修改文件"
+            )

@@ -56,11 +56,13 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        from kexie.core.imports.guard import guard_csv
+
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(["县市区", "单位名称", "人口数", "入样概率", "基础权重", "必选"])
         for county, sel in chosen:
             writer.writerow(
-                [county, sel.unit, f"{sel.size:g}", f"{sel.probability:.6f}", f"{1 / sel.probability:.3f}",
+                [guard_csv(county), guard_csv(sel.unit), f"{sel.size:g}", f"{sel.probability:.6f}", f"{1 / sel.probability:.3f}",
                  "是" if sel.certainty else ""]
             )  # fmt: skip
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         except (ValidationError, Http404) as exc:
             raise CommandError(";".join(getattr(exc, "messages", [str(exc)]))) from exc
         if o["json"]:
-            keys = ("code", "name", "value", "unit", "previous", "breakdown")
+            keys = ("code", "name", "value", "unit", "previous", "breakdown", "labels")
             payload = {"period": period.as_dict(), "scope": scope.as_dict(),
                        "indicators": [{k: r[k] for k in keys} for r in rows]}  # fmt: skip
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
