@@ -15,6 +15,8 @@ from ninja import Field, Schema
 from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
+from kexie.core import actions
+
 YEAR_MIN, YEAR_MAX = 1949, 2100
 MAX_ID = 2**63 - 1  # a 64-bit primary key
 MAX_COUNT = 2**31 - 1  # PositiveIntegerField is a 32-bit integer on PostgreSQL
@@ -73,8 +75,6 @@ class ErrorOut(Schema):
 class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut] = Field(title="各字段的错误")
 
-
-from kexie.core import actions
 
 
 class AuditChangeOut(Schema):
