@@ -76,7 +76,6 @@ class ValidationErrorOut(Schema):
     detail: list[FieldErrorOut] = Field(title="各字段的错误")
 
 
-
 class AuditChangeOut(Schema):
     field: str = Field(title="字段")
     label: str = Field(title="字段名称")
