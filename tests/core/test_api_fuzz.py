@@ -7,7 +7,8 @@ the ids in paths, query strings and bodies are, half of the time, those of real 
 (the personas' world, the permission matrix's activities, campaign, person, designation,
 survey, demands, patents and selection list). Deterministic (derandomized Hypothesis, no
 example database), 50 generated examples per operation on top of schemathesis' coverage
-cases. Marked `fuzz`: left out of `pytest`, run with `pytest -m fuzz` (a CI step of its own).
+cases. Marked `fuzz`: left out of `pytest`, run with `pytest -m fuzz` (CI: a step of its own on
+each database).
 """
 
 import datetime as dt
