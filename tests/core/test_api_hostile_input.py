@@ -101,7 +101,8 @@ def test_patch_person_with_null_unit_names_the_field(client, world, bearer, pers
         content_type="application/json",
         **bearer,
     )
-    _assert_json_error(response, 422, "unit_id")
+    detail = _assert_json_error(response, 422, "unit_id")
+    assert {"field": "unit_id", "message": "不能为空(null)"} in detail
     assert Person.objects.get(pk=person.pk).unit_id == world.orgs["rencheng"].pk
 
 

@@ -129,13 +129,11 @@ PYDANTIC_MESSAGES = {
     "too_long": "最多{max_length}项",
     "uuid_parsing": "取值无效",
     "datetime_parsing": "请输入有效时间",
+    "not_null": "不能为空(null)",
 }
-NOT_NULL_TYPES = {"int_type", "string_type", "bool_type", "date_type", "list_type", "decimal_type", "enum"}
 
 
 def _pydantic_message(error: dict) -> str:
-    if error.get("input", ...) is None and error.get("type") in NOT_NULL_TYPES:
-        return "不能为空(null)"
     template = PYDANTIC_MESSAGES.get(error.get("type", ""), "取值无效")
     try:
         return template.format(**(error.get("ctx") or {}))

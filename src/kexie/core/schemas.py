@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kexie.core import actions
@@ -61,6 +61,13 @@ class InputSchema(Schema):
         if not isinstance(values, dict):
             raise PydanticCustomError("dict_type", "请求体应为 JSON 对象")
         return handler(values)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and cls.model_fields[info.field_name].json_schema_extra is _drop_default:
+            raise PydanticCustomError("not_null", "不能为空(null)")
+        return value
 
 
 class FieldErrorOut(Schema):
