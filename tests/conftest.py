@@ -37,7 +37,23 @@ def _flush_past_audit_triggers():
 
 
 def pytest_collection_modifyitems(config, items):
-    """The API fuzzing (marker `fuzz`, minutes long) runs only when asked for: `pytest -m fuzz`."""
+    """Tests marked `postgres` skip, saying why, unless the database is PostgreSQL; the API
+    fuzzing (marker `fuzz`, minutes long) runs only when asked for: `pytest -m fuzz`."""
+    from django.conf import settings
+
+    _leave_out_fuzzing(config, items)
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(
+        reason=f"needs PostgreSQL, this run uses {engine.rsplit('.', 1)[-1]}: scripts/with-postgres pytest …"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
+
+
+def _leave_out_fuzzing(config, items):
     if "fuzz" in (config.option.markexpr or ""):
         return
     fuzz = [item for item in items if item.get_closest_marker("fuzz")]

@@ -3,13 +3,27 @@
 from importlib import import_module
 from importlib.util import find_spec
 
+from django.conf import settings
 from django.contrib import admin
+from django.http import FileResponse
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; answer with kexie's own icon."""
+    icon = settings.BASE_DIR / "static" / "kexie" / "favicon.ico"
+    return FileResponse(icon.open("rb"), content_type="image/x-icon")
+
 
 APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 if find_spec("kexie.api"):
     from kexie.core.api_base import not_found

@@ -60,7 +60,7 @@ def only(*personas: str, ok: int = 200, other: int = 403) -> dict:
 
 MATRIX: dict[str, list[Case]] = {}
 
-MATRIX[""] = [Case("home", everyone())]
+MATRIX[""] = [Case("home", everyone()), Case("favicon", everyone(), anonymous=200)]
 
 MATRIX["core"] = [
     Case("core:audit_log", everyone()),

@@ -80,3 +80,14 @@ def test_demo_command_twice_then_reset(tmp_path):
         [*cmd, "--reset"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert third.returncode == 0 and "已载入演示数据" in third.stdout, third.stderr
+
+
+def test_readme_names_every_demo_account_and_the_password(demo):
+    from pathlib import Path
+
+    from kexie.accounts.models import User
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [u for u in User.objects.values_list("username", flat=True) if f"`{u}`" not in readme]
+    assert not missing, f"name these demo accounts in the README: {missing}"
+    assert f"`{D.DEMO_PASSWORD}`" in readme

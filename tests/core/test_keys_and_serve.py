@@ -66,6 +66,11 @@ def test_serve_on_loopback_turns_secure_cookies_off_for_plain_http(started, sett
     assert not settings.SESSION_COOKIE_SECURE and not settings.CSRF_COOKIE_SECURE
 
 
+class NoRun:
+    def execute(self):
+        pass
+
+
 def test_cli_leaves_cookie_security_to_serve(monkeypatch):
     """`kexie serve --host 0.0.0.0` used to set KEXIE_SECURE_COOKIES=0 before parsing the host."""
     import os
@@ -73,8 +78,10 @@ def test_cli_leaves_cookie_security_to_serve(monkeypatch):
     from kexie import cli
 
     monkeypatch.delenv("KEXIE_SECURE_COOKIES", raising=False)
-    monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: None)
+    dispatched = []
+    monkeypatch.setattr(cli, "_utility_class", lambda: lambda argv: dispatched.append(argv) or NoRun())
     cli.main(["serve", "--host", "0.0.0.0"])
+    assert dispatched == [["kexie", "serve", "--host", "0.0.0.0"]]
     assert "KEXIE_SECURE_COOKIES" not in os.environ
 
 

@@ -80,3 +80,16 @@ def test_demo_patent_service_reproduces_the_seed_year_and_the_review_states_it(d
         "企业注册数量1241家,专利检索量为2178条,专利遴选量为6618条,节约研发投入60万元,向全市150家企业推广发明专利信息。"
         in text
     )
+
+
+def test_demo_selection_lists_have_distinct_names_that_say_whose_and_what(demo):
+    from kexie.innovation.models import PatentSelectionList
+
+    # The lists the demo enterprises' users made themselves (the platform's usage statement records
+    # one list per platform enterprise under the statement's name, see innovation.patent_usage_record).
+    made = PatentSelectionList.objects.exclude(created_by__username__startswith="pt")
+    lists = list(made.select_related("unit"))
+    names = [chosen.name for chosen in lists]
+    assert len(lists) == 21 and len(set(names)) == len(names)
+    for chosen in lists:
+        assert (chosen.unit.short_name or chosen.unit.name) in chosen.name and "2020年" in chosen.name

@@ -181,3 +181,16 @@ def test_patent_committed_after_a_sync_is_not_missed(imported, inno):
     Patent.objects.filter(publication_no="CN111000002A").update(title="光伏板清扫机器人", updated_at=late)
     hits = patents.patent_search(actor=user, query=patents.PatentQuery(q="光伏清扫机器人"))
     assert [p.publication_no for p in hits.patents] == ["CN111000002A"]
+
+
+def test_selection_list_names_are_unique_per_enterprise_and_fit(inno, personas):
+    from kexie.innovation.models import PatentSelectionList
+
+    user = inno["enterprise_user"]
+    patents.patent_registration_create(actor=user)
+    patents.selection_list_create(actor=user, name="污水处理备选")
+    with pytest.raises(ValidationError, match="已有名为“污水处理备选”的遴选清单"):
+        patents.selection_list_create(actor=user, name=" 污水处理备选 ")
+    with pytest.raises(ValidationError, match="不能超过 100 个字"):
+        patents.selection_list_create(actor=user, name="备" * 101)
+    assert PatentSelectionList.objects.filter(unit=user.unit).count() == 1

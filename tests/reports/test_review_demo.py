@@ -57,7 +57,7 @@ def test_review_dashboard_api_and_cli_agree(demo, client):
                 assert figure.value == expected, figure
     page = client.get("/reports/", {"year": 2020}).content.decode()
     for code in ("activities.by_county", "activities.pending", "directory.new_outreach_bases"):
-        assert re.search(rf'data-code="{re.escape(code)}">{cli[code]["value"]}<', page), code
+        assert re.search(rf'data-code="{re.escape(code)}">{cli[code]["value"]:,}<', page), code
     science_day = next(k for k, v in api_rows["activities.campaign_activities"]["labels"]["campaign"].items()
                        if v == "2020年全国科普日")  # fmt: skip
     assert cli["activities.campaign_activities"]["breakdown"]["campaign"][science_day] == 132
@@ -119,7 +119,8 @@ def test_every_figure_of_the_review_page_opens_its_records(demo, client):
     assert len(links) >= 20 and {"132", "8", "75", "17", "16", "77", "100"} <= {text for _, text in links}
     for url, text in links:
         shown = _shown(client, url)
-        assert f"{float(shown):.0f}" == text, (url, text, shown)  # percentages are written without decimals
+        # percentages are written without decimals; pages group digits by thousands
+        assert f"{float(shown.replace(',', '')):,.0f}" == text, (url, text, shown)
     science_day = next(url for url, text in links if text == "132")
     records = client.get(html.unescape(science_day)).content.decode()
     assert "2020年全国科普日" in records and records.count("<tr>") - 1 == 50  # first page of 132

@@ -5,8 +5,8 @@ from kexie.activities.models import Activity, ActivityKind, Campaign, Status
 from kexie.activities.selectors import visible_campaigns
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
-from kexie.directory.codes import RegionLevel
 from kexie.directory.models import Organisation, Region
+from kexie.directory.selectors import counties_in_scope
 from kexie.directory.widgets import use_org_picker
 
 ACTIVITY_FORM_FIELDS = (
@@ -110,7 +110,7 @@ class LedgerFilter(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
-        self.fields["region"].queryset = Region.objects.filter(level=RegionLevel.COUNTY)
+        self.fields["region"].queryset = counties_in_scope(actor)
         self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
         self.fields["reporting_unit"].queryset = (
             scoped(Organisation, actor).filter(is_active=True).order_by("path")

@@ -280,6 +280,9 @@ class Indicator:
     module: str = ""
     # Whether `previous` is meaningful (a flow over the period) or None (a current stock).
     year_on_year: bool = True
+    # Which way a change is good news: "up" (more activities), "down" (more records waiting
+    # or returned is bad news) or "" (neither); pages colour the change by it.
+    better: str = "up"
 
 
 _REGISTRY: dict[str, Indicator] = {}

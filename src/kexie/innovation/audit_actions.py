@@ -33,11 +33,11 @@ register(
         "imported": _("导入"),
         "selected": _("遴选"),
         "unselected": _("移出遴选"),
-        "saving_reported": _("填报节约研发经费"),
+        "saving_reported": _("报告节约研发投入"),
     },
 )
-register("kexie.patent_promotion", _("专利推介会"), CREATED)
-register("kexie.patent_usage", _("专利检索服务使用"), {"recorded": _("记录")})
+register("kexie.patent_promotion", _("专利信息推广会"), CREATED)
+register("kexie.patent_usage", _("专利信息推广应用平台报表"), {"recorded": _("登记")})
 register("kexie.patent_registration", _("专利服务注册"), CREATED)
 register("kexie.saved_search", _("保存的检索"), CREATED)
 register("kexie.selection_list", _("遴选清单"), CREATED)

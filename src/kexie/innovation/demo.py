@@ -376,6 +376,11 @@ SEARCHES = ["污水处理", "造纸废水深度处理", "溶解浆", "数控机�
             "铅炭电池", "飞灰", "发酵废液", "大蒜收获机", "密封件"]  # fmt: skip
 
 
+def selection_list_name(enterprise, topic: str) -> str:
+    """A list named as its enterprise's staff would name it: who, what, which year."""
+    return f"{enterprise.short_name or enterprise.name}·{topic}专利遴选({YEAR}年)"
+
+
 def _patent_service(context, enterprises, rng) -> None:
     """Every demo enterprise registers one user; each searches a few times and selects patents."""
     hashed = make_password(context.password)
@@ -385,8 +390,9 @@ def _patent_service(context, enterprises, rng) -> None:
         for i, (stem, org) in enumerate(enterprises.items())
     )  # fmt: skip
     for user in users:
-        patents.patent_registration_create(actor=user, interests=rng.choice(SEARCHES))
-        chosen = patents.selection_list_create(actor=user, name=f"{YEAR}年遴选专利")
+        interest = rng.choice(SEARCHES)
+        patents.patent_registration_create(actor=user, interests=interest)
+        chosen = patents.selection_list_create(actor=user, name=selection_list_name(user.unit, interest))
         for query in rng.sample(SEARCHES, 3):
             result = patents.patent_search(actor=user, query=patents.PatentQuery(q=query), limit=10)
             for patent in result.patents[: rng.randrange(1, 4)]:

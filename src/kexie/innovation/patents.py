@@ -483,9 +483,12 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "请填写清单名称"})
+    limit = PatentSelectionList._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError({"name": f"清单名称不能超过 {limit} 个字(现有 {len(name)} 个)"})
     if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
-        raise ValidationError({"name": f"已有名为“{name}”的遴选清单"})
-    selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name[:100], created_by=actor)
+        raise ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
+    selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
     return selection_list
 
@@ -639,8 +642,9 @@ def patent_usage_record(*, actor, usages: list[PatentUsage], list_name: str) -> 
         "searches": sum(len(u.searches) for u in usages),
         "selections": sum(len(u.selections) for u in usages),
     }
+    unit = getattr(actor, "unit", None)
     audit.log(
-        actor=actor, action="kexie.patent_usage.recorded", unit=getattr(actor, "unit", None),
+        actor=actor, action="kexie.patent_usage.recorded", unit=unit, system=unit is None,
         object_repr=f"专利信息推广应用平台报表({list_name})",
         note=f"注册企业{counts['registrations']}家,检索{counts['searches']}次,遴选{counts['selections']}件",
     )  # fmt: skip

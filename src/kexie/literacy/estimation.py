@@ -19,7 +19,7 @@ from kexie.literacy import survey as engine
 from kexie.literacy.codes import AGE_GROUPS, DOMAINS, EDUCATIONS, SEXES, URBAN_RURAL, Status
 
 # Bump when the estimation method changes, so cached results of every survey are recomputed.
-METHOD_VERSION = 2
+METHOD_VERSION = 3  # 3: the note on groups without variance reworded
 # Raking stops when no cell of the joint table moves by more than this share of the total weight.
 RAKE_EPSILON = 1e-9
 LEVEL_ORDER = {"sex": SEXES, "age_group": AGE_GROUPS, "education": EDUCATIONS, "urban_rural": URBAN_RURAL}
@@ -261,7 +261,9 @@ def estimate(survey) -> Results:
         results.overall, results.by_domain, exact = _estimate_rows(design, data, _county_order(survey))
         if exact:
             results.notes.append(
-                "部分分组的比例为 0 或 100%,其标准误为 0,95% 置信区间按 Clopper-Pearson 精确法以该组样本量计算"
+                "部分分组的具备科学素质比例为 0 或 100%（组内答卷结果全部相同）："
+                "这些分组的标准误无法由样本估计，表中记为“—”；"
+                "其 95% 置信区间按 Clopper-Pearson 精确法以该组样本量计算。"
             )
     except engine.SurveyError as exc:
         results.error = f"估计失败:{exc}"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kexie.core import indicators
+from kexie.directory.selectors import counties_in_scope
 from kexie.reports import drilldown
 from kexie.reports.params import from_query
 
@@ -54,13 +55,21 @@ def _points(value, previous) -> float | None:
     return round(value - previous, 1)
 
 
+def _tone(code: str, change: float | None) -> str:
+    """The colour of a change: green when it is good news for this indicator, red when bad."""
+    better = indicators.get(code).better
+    if not change or not better:
+        return "text-muted"
+    return "text-success" if (change > 0) == (better == "up") else "text-danger"
+
+
 def _card(row: dict, period, scope) -> dict:
     percent = row["unit"] == "%"
+    change = _points(row["value"], row["previous"]) if percent else _change(row["value"], row["previous"])
     return {
         **row,
-        "change": _points(row["value"], row["previous"])
-        if percent
-        else _change(row["value"], row["previous"]),
+        "change": change,
+        "tone": _tone(row["code"], change),
         "change_unit": _("个百分点") if percent else "%",
         "url": records_url(row["code"], period, scope),
         "previous_url": records_url(row["code"], period.previous(), scope)
@@ -80,7 +89,7 @@ def _items(row: dict, dimension: str, period, scope) -> list[dict]:
 
 
 def _filters_context(request, period, scope) -> dict:
-    counties = sorted((code, name) for code, name, _p, level in scope.regions().values() if level == "county")
+    counties = list(counties_in_scope(request.user).values_list("code", "name"))
     year, this_year = period.last.year, dt.date.today().year
     query = urlencode({**period.query(), **scope.query()})
     return {
@@ -135,7 +144,8 @@ def _county_table(values: dict, period, scope) -> list[dict]:
             row = rows.setdefault(
                 item["key"], {"key": item["key"], "label": item["label"], "cells": [None] * len(COUNTY_CODES)}
             )
-            row["cells"][index] = {**item, "change": _change(item["value"], item["previous"])}
+            change = _change(item["value"], item["previous"])
+            row["cells"][index] = {**item, "change": change, "tone": _tone(code, change)}
     for row in rows.values():
         row["cells"] = [
             cell or {"value": 0, "previous": 0, "change": None,
@@ -213,6 +223,15 @@ DETAIL_URLS = {
 }
 
 
+def _figure_text(figure) -> str:
+    """A figure of the review as the page shows it: counts with their digits grouped by thousands
+    (the Word document keeps the figures as written, see docs/review.md)."""
+    value = figure.value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return figure.text
+
+
 def _detail_urls(result) -> list[str | None]:
     name = DETAIL_URLS.get(result.model_label)
     urls = []
@@ -246,7 +265,7 @@ def review(request):
             blocks.append({"kind": "chart", "chart": block.chart, "title": chart_title(row)})
             continue
         segments = [
-            {"text": s.text, "url": records_url(s.code, period, scope, s.dimension, s.key) if not s.previous
+            {"text": _figure_text(s), "url": records_url(s.code, period, scope, s.dimension, s.key) if not s.previous
              else records_url(s.code, period.previous(), scope, s.dimension, s.key)} if hasattr(s, "code")
             else {"text": s, "url": None}
             for s in block.segments

@@ -1,5 +1,7 @@
 """Template helpers: status badges, masking of personal data, query strings."""
 
+from decimal import Decimal
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -104,3 +106,14 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
         model = model_of(entry.object_type)
         shown = changes.describe(model, entry.before, entry.after, name_of=lambda related, pk: None) or []
     return [(c["label"], c["before"], c["after"]) for c in shown]
+
+
+@register.filter
+def thousands(value):
+    """A figure with its digits grouped by thousands ("12,345"; "—" for no figure). Pages use it for
+    every figure; Word documents keep the house style of official documents (docs/review.md)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    return f"{value:,}"

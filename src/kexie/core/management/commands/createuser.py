@@ -10,12 +10,14 @@ class Command(BaseCommand):
     help = "创建用户: kexie createuser USERNAME --unit 单位名称 --role admin [--role reviewer] [--superuser]"
 
     def add_arguments(self, parser):
-        parser.add_argument("username")
+        parser.add_argument("username", help="登录名")
         parser.add_argument("--unit", help="所属单位名称")
-        parser.add_argument("--role", action="append", default=[], choices=Role.values)
+        parser.add_argument("--role", action="append", default=[], choices=Role.values, help="角色(可重复)")
         parser.add_argument("--password", help="不提供则交互输入")
         parser.add_argument("--name", default="", help="显示姓名")
-        parser.add_argument("--superuser", action="store_true")
+        parser.add_argument(
+            "--superuser", action="store_true", help="超级管理员(可不属于任何单位,可见全部数据)"
+        )
 
     def handle(self, *args, **o):
         unit = None

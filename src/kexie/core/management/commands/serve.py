@@ -1,5 +1,8 @@
+import errno
+import io
 import ipaddress
 import os
+import socket
 
 from django.conf import settings
 from django.core.management import call_command
@@ -22,12 +25,34 @@ def secure_cookies(on: bool) -> None:
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = on
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse, in Chinese, a port another program listens on (runserver would say so in English
+    after kexie has already announced it is running, and end the process)."""
+    family = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0][0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as runserver binds
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise CommandError(_bind_problem(host, port, exc.errno)) from exc
+
+
+def _bind_problem(host: str, port: int, number: int | None) -> str:
+    if number == errno.EADDRINUSE:
+        return f"端口 {port} 已被占用(可能已有一个 kexie 在运行),请用 --port 换一个端口,如 --port {port + 1}"
+    if number == errno.EACCES:
+        return f"没有权限使用端口 {port}(1024 以下的端口需要管理员权限),请用 --port 换一个端口"
+    if number == errno.EADDRNOTAVAIL:
+        return f"本机没有地址 {host},请用 --host 指定本机的地址(如 127.0.0.1)"
+    return f"无法在 {host}:{port} 上启动服务(系统错误号 {number})"
+
+
 class Command(BaseCommand):
     help = "运行 Web 服务(开发与演示用;正式部署请用 gunicorn 等 WSGI 服务器加载 kexie.wsgi)"
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 127.0.0.1)")
 
     def handle(self, *args, **options):
         host = options["host"]
@@ -35,9 +60,16 @@ class Command(BaseCommand):
             self.on_loopback()
         else:
             self.off_loopback()
+        ensure_port_free(host, options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"kexie 正在运行: http://{host}:{options['port']}/  (Ctrl-C 退出)")
-        call_command("runserver", f"{host}:{options['port']}", use_reloader=False, use_threading=True)
+        # serve has checked the keys for its host above; kexie.wsgi (for production WSGI servers)
+        # refuses the demo keys outright, so the development server uses Django's plain handler.
+        settings.WSGI_APPLICATION = None
+        call_command(
+            "runserver", f"{host}:{options['port']}", use_reloader=False, use_threading=True,
+            stdout=io.StringIO(),  # its English banner; errors still reach stderr
+        )  # fmt: skip
 
     def on_loopback(self) -> None:
         # Plain HTTP on this machine only: Secure cookies would not come back (unless asked for).

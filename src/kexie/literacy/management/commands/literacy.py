@@ -25,7 +25,7 @@ class Command(BaseCommand):
         pps.add_argument("frame", help="抽样框 .xlsx 或 .csv")
         pps.add_argument("--per-county", type=int, required=True, help="每个县市区抽取的单位数")
         pps.add_argument("--seed", type=int, default=None, help="随机种子(可重现)")
-        results = sub.add_parser("results", help="输出调查结果(具备科学素质比例及 95% 置信区间)")
+        results = sub.add_parser("results", help="输出调查结果(具备科学素质比例及 95%% 置信区间)")
         results.add_argument("survey_id", type=int)
         results.add_argument("--xlsx", help="同时把全部表格写入此 xlsx 文件")
 

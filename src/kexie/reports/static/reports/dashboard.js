@@ -15,11 +15,15 @@
     });
     window.addEventListener("resize", function () { c.resize(); });
   }
+  function grouped(value) {  // digits grouped by thousands, as on the rest of the page
+    return Number(value).toLocaleString("en-US");
+  }
   function series(kind, d, name) {
     return {
       tooltip: { trigger: "axis" }, grid: { left: 40, right: 16, top: 24, bottom: 48 },
       xAxis: { type: "category", data: d.labels, axisLabel: { rotate: d.labels.length > 8 ? 30 : 0 } },
-      yAxis: { type: "value" }, series: [{ type: kind, name: name, data: d.values, label: { show: true, position: "top" } }]
+      yAxis: { type: "value", axisLabel: { formatter: grouped } },
+      series: [{ type: kind, name: name, data: d.values, label: { show: true, position: "top", formatter: function (p) { return grouped(p.value); } } }]
     };
   }
   var dash = data("kx-charts");
