@@ -48,6 +48,10 @@ def build_world() -> dict:
         "society_secretary": _user("society_secretary", society, [Role.EDITOR]),
         "outsider": _user("yanzhou_admin", yanzhou, [Role.ADMIN]),
     }
+    if not ActivityKind.objects.exists():  # a transactional test's flush emptied the data migration's rows
+        from kexie.activities.kinds import load_default_kinds
+
+        load_default_kinds(ActivityKind)
     kinds = {k.code: k for k in ActivityKind.objects.all()}
     return {"regions": regions, "orgs": orgs, "users": users, "kinds": kinds}
 
@@ -59,3 +63,65 @@ def _user(username, unit, roles):
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+# ---- concurrency: real overlapping requests, each on its own database connection ------------
+
+SERIAL_WRITERS = "SQLite runs one writer at a time (and the in-memory test database shares one cache), so real overlapping writes need PostgreSQL: scripts/with-postgres pytest …"  # noqa: E501
+
+
+def on_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
+
+
+def run_together(*calls, timeout: float = 30) -> list:
+    """Run each call in its own thread (so on its own database connection), released at once
+    by a barrier; returns each call's result, or the exception it raised, in order. Needs
+    `django_db(transaction=True)`: the threads must see committed rows."""
+    import threading
+
+    from django.db import connections
+
+    results: list = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def worker(index, call):
+        try:
+            start.wait(timeout)
+            results[index] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, c), daemon=True) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise TimeoutError("concurrent calls did not finish")
+    return results
+
+
+def meet_after(target, name: str, parties: int, timeout: float = 10):
+    """Patch `target.name` (a function) so that each of `parties` callers waits, after the call
+    returns, until all have made it: every request has read the record before any writes.
+    Use as a context manager (unittest.mock.patch.object)."""
+    import threading
+    from unittest import mock
+
+    original = getattr(target, name)
+    met = threading.Barrier(parties)
+
+    def wrapper(*args, **kwargs):
+        value = original(*args, **kwargs)
+        try:
+            met.wait(timeout)
+        except threading.BrokenBarrierError:
+            pass  # a caller that never arrives must not hang the others
+        return value
+
+    return mock.patch.object(target, name, wrapper)

@@ -118,8 +118,10 @@ def test_blank_code_generates_unique_codes(personas):
 
 def test_campaign_range_and_co_organisers(world, personas):
     admin = personas["city_admin"]
+    # 任城区科协 takes part in the city's campaign, so it may report into it (the campaign rule).
     campaign_create(actor=admin, data={"name": "2020年全国科普日", "year": 2020, "start_date": dt.date(2020, 9, 1),
-                                       "end_date": dt.date(2020, 9, 30)})  # fmt: skip
+                                       "end_date": dt.date(2020, 9, 30)},
+                    participating_units=[world.orgs["rencheng"]])  # fmt: skip
     headers = [
         "编号",
         "活动名称",

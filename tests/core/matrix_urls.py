@@ -108,7 +108,11 @@ MATRIX["directory"] = [
     Case("directory:person_delete", in_scope(), args=("person",)),
     Case("directory:person_delete", in_scope(ok=302), args=("person",), method="post", label="confirm"),
     Case("directory:region_list", everyone()),
-    Case("directory:org_options", everyone(), query="name=organiser&org_q=任城"),
+    Case(
+        "directory:org_options",
+        everyone(),
+        query="name=organiser&rule=activities.Activity.organiser&org_q=任城",
+    ),
 ]
 
 MATRIX["activities"] = [

@@ -116,7 +116,8 @@ MATRIX = {
         {"campaign_id": "campaign"}, {"description": "全市联动"}, in_scope(200),
     ),
     ("GET", "/api/v1/activities/"): ({}, None, everyone(200)),
-    ("POST", "/api/v1/activities/"): ({}, activity_body, everyone(201)),
+    # The organiser (任城区科协) lies outside the society's and 兖州's scope: refused, field named.
+    ("POST", "/api/v1/activities/"): ({}, activity_body, in_scope(201) | {"society_secretary": 422, "outsider": 422}),
     ("GET", "/api/v1/activities/{activity_id}"): ({"activity_id": "draft"}, None, in_scope(200)),
     ("PATCH", "/api/v1/activities/{activity_id}"): ({"activity_id": "draft"}, {"participants": 60}, in_scope(200)),
     ("DELETE", "/api/v1/activities/{activity_id}"): ({"activity_id": "draft"}, None, in_scope(204)),

@@ -253,3 +253,10 @@ def test_web_offers_the_error_workbook(client, personas):
     assert len(rows) == 2 and rows[1][2] == "2020-13-01" and "日期" in rows[1][-1]
     client.force_login(personas["city_admin"])  # another session cannot fetch it
     assert client.get(reverse("core:import_errors"), {"token": link["token"]}).status_code == 404
+
+
+def test_export_and_template_commands_say_whom_they_act_as(personas, tmp_path):
+    _out, err = call("export", "activities", str(tmp_path / "e.xlsx"))
+    assert "系统身份" in err
+    _out, err = call("template", "activities", str(tmp_path / "t.xlsx"), "--as", "rencheng_staff")
+    assert "rencheng_staff" in err and "任城区科学技术协会" in err

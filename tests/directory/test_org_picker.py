@@ -48,11 +48,14 @@ def test_a_unit_outside_scope_is_still_refused(many, world, personas):
 def test_search_finds_only_units_in_scope_and_keeps_the_chosen_one(client, many, world, personas):
     url = reverse("directory:org_options")
     client.force_login(personas["outsider"])  # 兖州区科协
-    assert "实验小学" not in client.get(url, {"org_q": "实验小学"}).content.decode()
-    assert "兖州区科技馆" in client.get(url, {"org_q": "科技馆"}).content.decode()
-    assert "实验小学1" in client.get(url, {"org_q": "实验小学", "all": "1"}).content.decode()
+    in_scope = {"rule": "activities.Activity.organiser"}
+    assert "实验小学" not in client.get(url, {**in_scope, "org_q": "实验小学"}).content.decode()
+    assert "兖州区科技馆" in client.get(url, {**in_scope, "org_q": "科技馆"}).content.decode()
+    co_organisers = {"rule": "activities.Activity.co_organisers", "org_q": "实验小学"}
+    assert "实验小学1" in client.get(url, co_organisers).content.decode()
     client.force_login(personas["county_staff"])
     params = {
+        **in_scope,
         "org_q": "小学3",
         "name": "reporting_unit",
         "reporting_unit": str(many[0].pk),
@@ -61,3 +64,30 @@ def test_search_finds_only_units_in_scope_and_keeps_the_chosen_one(client, many,
     html = client.get(url, params).content.decode()
     assert f'<option value="{many[0].pk}" selected>' in html and "任城区实验小学3" in html
     assert "任城区实验小学2" not in html and '<option value="">全部单位</option>' in html
+
+
+def test_the_browser_cannot_widen_the_picker(client, many, world, personas):
+    """The server's rule for the field decides what the picker offers; `?all=1` or `kind`
+    parameters change nothing, and a field without a rule has no picker."""
+    url = reverse("directory:org_options")
+    client.force_login(personas["outsider"])  # 兖州区科协
+    widened = {"rule": "activities.Activity.organiser", "org_q": "实验小学", "all": "1", "kind": "school"}
+    assert "实验小学" not in client.get(url, widened).content.decode()
+    assert "实验小学" not in client.get(url, {"org_q": "实验小学", "all": "1"}).content.decode()
+    assert client.get(url, {"rule": "no.Such.field", "org_q": "实验小学"}).status_code == 404
+
+
+def test_the_picker_and_the_form_use_the_same_rule(many, world, personas):
+    from kexie.activities.forms import ActivityForm
+    from kexie.core import references
+
+    form = ActivityForm(actor=personas["county_staff"])
+    for name in ("organiser", "reporting_unit", "co_organisers", "campaign"):
+        field = form.fields[name]
+        assert field.reference_rule == f"activities.Activity.{name}"
+        rule_ids = set(
+            references.choices(field.reference_rule, personas["county_staff"]).values_list("pk", flat=True)
+        )
+        assert set(field.queryset.values_list("pk", flat=True)) == rule_ids
+    assert "rule=activities.Activity.co_organisers" in str(form["co_organisers"])
+    assert "all=1" not in str(form["co_organisers"])

@@ -32,7 +32,9 @@ def me(request: HttpRequest):
 
 @router.get("/tokens", response=list[TokenOut], summary="我的 API 令牌")
 def token_list(request: HttpRequest):
-    return ApiToken.objects.filter(user=actor(request)).order_by("-created_at", "-id")
+    return (
+        ApiToken.objects.for_user(actor(request)).filter(user=actor(request)).order_by("-created_at", "-id")
+    )
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="新建 API 令牌")
@@ -47,6 +49,6 @@ def token_create(request: HttpRequest, payload: TokenIn):
 def token_revoke(request: HttpRequest, token_id: Id):
     """吊销自己的令牌;他人的令牌答 404。"""
     user = actor(request)
-    token = get_object_or_404(ApiToken, pk=token_id, user=user)
+    token = get_object_or_404(ApiToken.objects.for_user(user), pk=token_id, user=user)
     api_token_revoke(actor=user, token=token)
     return Status(204, None)

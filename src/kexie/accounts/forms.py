@@ -34,7 +34,7 @@ class UserCreateForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")
         self.fields["unit"].initial = actor.unit_id
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="accounts.User.unit", user=actor)
 
 
 class TokenForm(StyledForm):

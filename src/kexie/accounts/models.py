@@ -3,14 +3,37 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kexie.accounts.roles import Role
+from kexie.core.scoping import ScopedManager, ScopedModel, ScopedQuerySet
 
 
-class User(AbstractUser):
+class UserManager(ScopedManager, DjangoUserManager):
+    """Django's user manager on the scoped queryset. Logging in looks a user up by name
+    across every unit, before anyone's scope is known."""
+
+    _queryset_class = ScopedQuerySet
+
+    def deconstruct(self):
+        # Migrations (historical models) keep Django's manager: they read every row anyway.
+        return DjangoUserManager().deconstruct()
+
+    def __eq__(self, other):
+        return isinstance(other, DjangoUserManager) and self._constructor_args == other._constructor_args
+
+    __hash__ = DjangoUserManager.__hash__
+
+    def get_by_natural_key(self, username):
+        return self.unscoped(reason="login looks users up by name").get(
+            **{self.model.USERNAME_FIELD: username}
+        )
+
+
+class User(ScopedModel, AbstractUser):
     """A person who logs in. Belongs to one unit; sees that unit and the units below."""
 
     scope_field = "unit"
@@ -30,6 +53,8 @@ class User(AbstractUser):
 
     audit_exclude = ("password",)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -45,7 +70,7 @@ class User(AbstractUser):
         return self.locked_until is not None and self.locked_until > timezone.now()
 
 
-class ApiToken(models.Model):
+class ApiToken(ScopedModel):
     """A bearer token for the REST API. Only its hash is stored."""
 
     scope_field = "user__unit"

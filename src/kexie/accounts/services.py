@@ -1,18 +1,20 @@
 """Account writes: creation, login bookkeeping (lockout), tokens."""
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kexie.accounts.models import ApiToken, User
 from kexie.accounts.roles import MANAGE_USERS, Role
 from kexie.core import audit
-from kexie.core.services import require_perm, require_unit_in_scope
+from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope
 
 
 @transaction.atomic
@@ -25,7 +27,7 @@ def user_create(
     bad = [r for r in roles if r not in Role.values]
     if bad:
         raise ValidationError({"roles": f"未知角色:{'、'.join(bad)}"})
-    if User.objects.filter(username=username).exists():
+    if User.objects.unscoped(reason="user names are unique").filter(username=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已存在"})
     user = User(username=username, unit=unit, roles=roles, display_name=display_name)
     user.is_superuser = user.is_staff = bool(is_superuser)
@@ -34,7 +36,11 @@ def user_create(
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same username created by a concurrent request since the check
+        raise ValidationError({"username": f"用户名“{username}”已存在"}) from None
     audit.log(
         actor=actor,
         action="kexie.user.created",
@@ -46,6 +52,31 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_password_change(*, actor, user: User, new_password: str) -> User:
+    """Set a new password (the form has checked the old one); the user's own or, for a user
+    manager, one in scope."""
+    if actor.pk != user.pk:
+        require_perm(actor, MANAGE_USERS)
+        require_obj_in_scope(actor, user)  # another unit's user: not found
+    from kexie.accounts.forms import validate_password_zh
+
+    try:
+        validate_password_zh(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    audit.log(
+        actor=actor,
+        action="kexie.user.password_changed",
+        obj=user,
+        unit=user.unit,
+        system=user.unit is None,
+    )
+    return user
+
+
 class LoginLocked(Exception):
     def __init__(self, until: dt.datetime):
         self.until = until
@@ -53,14 +84,22 @@ class LoginLocked(Exception):
 
 
 def login_attempt(*, request, username: str, password: str) -> User | None:
-    """Authenticate, counting failures; lock after LOGIN_MAX_FAILURES for LOGIN_LOCK_MINUTES."""
-    user = User.objects.filter(username=username).first()
-    if user is not None and user.is_locked():
-        raise LoginLocked(user.locked_until)
+    """Authenticate, counting failures; lock after LOGIN_MAX_FAILURES for LOGIN_LOCK_MINUTES.
+
+    Failures are counted under a row lock, so parallel guesses each count and the account
+    locks at the limit whatever the concurrency. A username with no account counts and locks
+    the same way (in the cache), so the answers do not tell which usernames exist."""
+    user = User.objects.unscoped(reason="login looks users up by name").filter(username=username).first()
+    if user is not None:
+        locked_until = user.locked_until if user.is_locked() else None
+    else:
+        locked_until = _unknown_locked(username)
+    if locked_until is not None:
+        raise LoginLocked(locked_until)
     authed = authenticate(request, username=username, password=password)
     if authed is not None:
         if user.failed_login_count:
-            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            User.objects.of(user).update(failed_login_count=0, locked_until=None)
         with transaction.atomic():
             audit.log(
                 actor=authed,
@@ -70,30 +109,74 @@ def login_attempt(*, request, username: str, password: str) -> User | None:
                 system=authed.unit is None,
             )
         return authed
-    if user is not None:
-        locked_until = _record_failure(user)
-        if locked_until is not None:
-            raise LoginLocked(locked_until)
+    locked_until = _record_failure(user) if user is not None else _record_unknown_failure(username)
+    if locked_until is not None:
+        raise LoginLocked(locked_until)
     return None
+
+
+def login_failures_left(username: str) -> int:
+    """How many more wrong passwords this username may try before it locks."""
+    user = (
+        User.objects.unscoped(reason="login message")
+        .filter(username=username)
+        .only("failed_login_count")
+        .first()
+    )
+    failures = user.failed_login_count if user is not None else cache.get(_unknown_key(username), 0)
+    return max(settings.LOGIN_MAX_FAILURES - failures, 0)
+
+
+def _lock_until() -> dt.datetime:
+    return timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
 
 
 @transaction.atomic
 def _record_failure(user: User) -> dt.datetime | None:
-    user.failed_login_count += 1
-    fields = {"failed_login_count": user.failed_login_count}
-    if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
-        user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-        fields = {"failed_login_count": 0, "locked_until": user.locked_until}
-        audit.log(
-            actor=None,
-            action="kexie.user.locked",
-            obj=user,
-            unit=user.unit,
-            system=user.unit is None,
-            after={"locked_until": str(user.locked_until)},
-        )
-    User.objects.filter(pk=user.pk).update(**fields)
-    return fields.get("locked_until")
+    """Count one failure under the user's row lock (a read-increment-write without it loses
+    parallel failures); at the limit, lock the account and start counting again."""
+    user = User.objects.of(user).select_for_update().get()
+    if user.is_locked():
+        return user.locked_until
+    failures = user.failed_login_count + 1
+    if failures < settings.LOGIN_MAX_FAILURES:
+        User.objects.of(user).update(failed_login_count=failures)
+        return None
+    until = _lock_until()
+    User.objects.of(user).update(failed_login_count=0, locked_until=until)
+    audit.log(
+        actor=None,
+        action="kexie.user.locked",
+        obj=user,
+        unit=user.unit,
+        system=user.unit is None,
+        after={"locked_until": str(until)},
+    )
+    return until
+
+
+def _unknown_key(username: str) -> str:
+    return "kexie:login-failures:" + hashlib.sha256(username.encode()).hexdigest()
+
+
+def _unknown_locked(username: str) -> dt.datetime | None:
+    return cache.get(_unknown_key(username) + ":locked")
+
+
+def _record_unknown_failure(username: str) -> dt.datetime | None:
+    key, seconds = _unknown_key(username), settings.LOGIN_LOCK_MINUTES * 60
+    cache.add(key, 0, timeout=seconds)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=seconds)
+        failures = 1
+    if failures < settings.LOGIN_MAX_FAILURES:
+        return None
+    until = _lock_until()
+    cache.set(key + ":locked", until, timeout=seconds)
+    cache.delete(key)
+    return until
 
 
 @transaction.atomic
@@ -116,13 +199,14 @@ def api_token_create(*, actor, user: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, actor, token: ApiToken) -> None:
-    if token.revoked:
-        return
     if actor.pk != token.user_id:
         require_perm(actor, MANAGE_USERS)
         require_unit_in_scope(actor, token.user.unit, "user")
-    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    # Conditional: of two revocations at once (or of a stale copy) only one changes the row and logs it.
+    changed = ApiToken.objects.of(token).filter(revoked=False).update(revoked=True)
     token.revoked = True
+    if not changed:
+        return
     audit.log(
         actor=actor,
         action="kexie.api_token.revoked",
@@ -135,9 +219,12 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
 
 def api_token_user(key: str) -> User | None:
     token = (
-        ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked=False).first()
+        ApiToken.objects.unscoped(reason="a bearer token names its user")
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked=False)
+        .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    ApiToken.objects.of(token).update(last_used_at=timezone.now())
     return token.user

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kexie.accounts.forms import ChinesePasswordChangeForm, LoginForm, TokenForm, UserCreateForm
 from kexie.accounts.models import User
 from kexie.accounts.roles import MANAGE_USERS
-from kexie.accounts.services import LoginLocked, api_token_create, login_attempt, user_create
-from kexie.core import audit
+from kexie.accounts.services import (
+    LoginLocked,
+    api_token_create,
+    login_attempt,
+    login_failures_left,
+    user_create,
+    user_password_change,
+)
 from kexie.core.scoping import scoped
 from kexie.core.views import apply_validation_error, offset_page, require, search_q
 
@@ -31,11 +36,8 @@ def _safe_next(request) -> str:
 
 
 def _failure_message(username: str) -> str:
-    user = User.objects.filter(username=username).only("failed_login_count").first()
-    if user is None:
-        return _("用户名或密码错误")
-    left = max(settings.LOGIN_MAX_FAILURES - user.failed_login_count, 0)
-    return _("用户名或密码错误,还可尝试 %(n)d 次") % {"n": left}
+    """The same words whether or not the username exists."""
+    return _("用户名或密码错误,还可尝试 %(n)d 次") % {"n": login_failures_left(username)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,18 +72,16 @@ def password_change(request):
     for f in form.fields.values():
         f.widget.attrs["class"] = "form-control"
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            audit.log(
-                actor=user,
-                action="kexie.user.password_changed",
-                obj=user,
-                unit=user.unit,
-                system=user.unit is None,
+        try:
+            user = user_password_change(
+                actor=request.user, user=request.user, new_password=form.cleaned_data["new_password1"]
             )
-        update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改"))
-        return redirect("home")
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("密码已修改"))
+            return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

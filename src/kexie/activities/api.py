@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from kexie.activities import services
@@ -34,6 +35,8 @@ from kexie.core.api_base import (
     keyset_page,
     lookup,
     offset_page,
+    reference,
+    reference_list,
 )
 from kexie.core.schemas import Id, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
@@ -49,31 +52,22 @@ CAMPAIGN_FKS = {"host_unit": "host_unit_id"}
 BLANK_IF_NULL = {"code", "venue", "description"}
 
 
-def _units(ids: list[int] | None, field: str) -> list[Organisation] | None:
-    if ids is None:
-        return None
-    units = list(Organisation.objects.filter(pk__in=set(ids)))
-    missing = sorted(set(ids) - {u.pk for u in units})
-    if missing:
-        raise ValidationError({field: f"单位(编号 {'、'.join(map(str, missing))})不存在"})
-    return units
-
-
 def _activity_data(request: HttpRequest, payload: Schema, *, partial: bool) -> tuple[dict, list | None]:
     data = payload.dict(exclude_unset=partial)
-    co_organisers = _units(data.pop("co_organiser_ids", None), "co_organiser_ids")
+    user = actor(request)
+    co_organisers = reference_list(
+        "activities.Activity.co_organisers", data.pop("co_organiser_ids", None), "co_organiser_ids", user
+    )
     for name in BLANK_IF_NULL & set(data):
         data[name] = data[name] or ""
-    refs = {
-        "kind": (ActivityKind, None),
-        "region": (Region, None),
-        "organiser": (Organisation, None),
-        "campaign": (Campaign, None),
-        "reporting_unit": (Organisation, scoped(Organisation, actor(request))),
-    }
-    for name, (model, qs) in refs.items():
+    for name, model in (("kind", ActivityKind), ("region", Region)):
         if f"{name}_id" in data:
-            value = lookup(model, data.pop(f"{name}_id"), f"{name}_id", qs)
+            value = lookup(model, data.pop(f"{name}_id"), f"{name}_id")
+            if value is not None:
+                data[name] = value
+    for name in ("organiser", "campaign", "reporting_unit"):
+        if f"{name}_id" in data:
+            value = reference(f"activities.Activity.{name}", data.pop(f"{name}_id"), f"{name}_id", user)
             if value is not None or name == "campaign":
                 data[name] = value
     return data, co_organisers
@@ -99,9 +93,11 @@ class CampaignFilters(Schema):
     offset: Offset = Field(0, title="偏移量")
 
 
-def _campaigns(request: HttpRequest):
+def _campaigns(request: HttpRequest, capability: str = "view"):
     return (
-        scoped(Campaign, actor(request)).select_related("host_unit").prefetch_related("participating_units")
+        Campaign.objects.for_user(actor(request), capability=capability)
+        .select_related("host_unit")
+        .prefetch_related("participating_units")
     )
 
 
@@ -117,17 +113,22 @@ def campaign_list(request: HttpRequest, filters: Query[CampaignFilters]):
 
 @router.get("/campaigns/{int:campaign_id}", response=CampaignOut, summary="专项活动详情")
 def campaign_detail(request: HttpRequest, campaign_id: Id):
-    return get_scoped_or_404(_campaigns(request), actor(request), pk=campaign_id)
+    return get_object_or_404(_campaigns(request), pk=campaign_id)
 
 
 def _campaign_data(request: HttpRequest, payload: Schema, *, partial: bool) -> tuple[dict, list | None]:
     data = payload.dict(exclude_unset=partial)
-    units = _units(data.pop("participating_unit_ids", None), "participating_unit_ids")
+    units = reference_list(
+        "activities.Campaign.participating_units",
+        data.pop("participating_unit_ids", None),
+        "participating_unit_ids",
+        actor(request),
+    )
     if "description" in data:
         data["description"] = data["description"] or ""
     if "host_unit_id" in data:
-        host = lookup(
-            Organisation, data.pop("host_unit_id"), "host_unit_id", scoped(Organisation, actor(request))
+        host = reference(
+            "activities.Campaign.host_unit", data.pop("host_unit_id"), "host_unit_id", actor(request)
         )
         if host is not None:
             data["host_unit"] = host
@@ -144,7 +145,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
 
 @router.patch("/campaigns/{int:campaign_id}", response=CampaignOut, summary="修改专项活动")
 def campaign_update(request: HttpRequest, campaign_id: Id, payload: CampaignPatch):
-    campaign = get_scoped_or_404(_campaigns(request), actor(request), pk=campaign_id)
+    campaign = get_object_or_404(_campaigns(request, "edit"), pk=campaign_id)
     data, units = _campaign_data(request, payload, partial=True)
     with error_fields(CAMPAIGN_FKS):
         return services.campaign_update(
@@ -207,8 +208,8 @@ def _filtered(request: HttpRequest, qs, f: ActivityFilters):
     if f.campaign_id:
         qs = qs.filter(campaign_id=f.campaign_id)
     if f.reporting_unit_id and f.include_below:
-        unit = Organisation.objects.filter(pk=f.reporting_unit_id).first()
-        qs = qs.filter(reporting_unit__path__startswith=unit.path) if unit else qs.none()
+        unit = Organisation.objects.for_user(actor(request)).filter(pk=f.reporting_unit_id).first()
+        qs = qs.within(unit)
     elif f.reporting_unit_id:
         qs = qs.filter(reporting_unit_id=f.reporting_unit_id)
     if f.search:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
-from kexie.activities.selectors import visible_campaigns
+from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.models import Organisation, Region
@@ -32,12 +32,12 @@ class ActivityForm(ModelFieldsForm):
         self.fields["reporting_unit"].required = False
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True).select_related("parent")
         self.fields["region"].queryset = Region.objects.order_by("code")
-        self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
-        self.fields["co_organisers"].queryset = Organisation.objects.filter(is_active=True).order_by("path")
+        references.bind(
+            self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")
+        )
         self.fields["co_organisers"].widget.attrs.update({"class": "form-select", "size": 4})
-        for name in ("organiser", "reporting_unit"):
-            use_org_picker(self.fields[name])
-        use_org_picker(self.fields["co_organisers"], unscoped=True)
+        for name in ("organiser", "reporting_unit", "co_organisers"):
+            use_org_picker(self.fields[name], rule=f"activities.Activity.{name}", user=actor)
         if instance is not None:
             self.initial["co_organisers"] = list(instance.co_organisers.values_list("pk", flat=True))
 
@@ -73,8 +73,10 @@ class CampaignForm(ModelFieldsForm):
         self.fields["host_unit"].required = False
         self.fields["participating_units"].queryset = units
         self.fields["participating_units"].widget.attrs.update({"class": "form-select", "size": 8})
-        use_org_picker(self.fields["host_unit"])
-        use_org_picker(self.fields["participating_units"])
+        use_org_picker(self.fields["host_unit"], rule="activities.Campaign.host_unit", user=actor)
+        use_org_picker(
+            self.fields["participating_units"], rule="activities.Campaign.participating_units", user=actor
+        )
         if instance is not None:
             self.initial["participating_units"] = list(
                 instance.participating_units.values_list("pk", flat=True)
@@ -111,8 +113,10 @@ class LedgerFilter(StyledForm):
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
         self.fields["region"].queryset = counties_in_scope(actor)
-        self.fields["campaign"].queryset = visible_campaigns(actor).order_by("-year", "name")
+        references.bind(
+            self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")
+        )
         self.fields["reporting_unit"].queryset = (
             scoped(Organisation, actor).filter(is_active=True).order_by("path")
         )
-        use_org_picker(self.fields["reporting_unit"])
+        use_org_picker(self.fields["reporting_unit"], rule="activities.Activity.reporting_unit", user=actor)

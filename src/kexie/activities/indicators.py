@@ -60,8 +60,11 @@ FACT_KEYS = ("region_id", "kind_id", "month", "campaign_id")
 
 
 def _scan(period: Period, scope: Scope, source: str, keys: tuple[str, ...]) -> list[dict]:
-    qs = Activity.objects.filter(SOURCES[source]).filter(_in_periods(period))
-    qs = scope.restrict(qs, region="region", unit="reporting_unit")
+    qs = scope.restrict(
+        Activity.objects.filter(SOURCES[source]).filter(_in_periods(period)),
+        region="region",
+        unit="reporting_unit",
+    )
     if "month" in keys:
         qs = qs.annotate(month=Substr(Cast("start_date", CharField()), 6, 2))
     return list(qs.values(*keys).annotate(**_aggregates(period, source == "approved")).order_by())
@@ -87,9 +90,15 @@ SCAN_TTL = 600  # seconds; the data version below already tells when a cached sc
 def data_version() -> str:
     """Changes with every activity added (highest id), saved (latest updated_at) or changed in any
     other audited way (latest audit entry: bulk updates, deletes). Three index look-ups."""
-    latest = Activity.objects.order_by("-id").values_list("id", flat=True).first()
-    touched = Activity.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    audited = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    everything = Activity.objects.unscoped(reason="the data version covers every row")
+    latest = everything.order_by("-id").values_list("id", flat=True).first()
+    touched = everything.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    audited = (
+        AuditEntry.objects.unscoped(reason="the data version covers every row")
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     return f"{latest}|{touched}|{audited}"
 
 
@@ -155,8 +164,11 @@ def _result(cur: dict, prev: dict, dimension: str | None, labels: dict | None = 
 
 
 def _base_records(period: Period, scope: Scope, source_q: Q) -> QuerySet:
-    qs = Activity.objects.filter(source_q, start_date__gte=period.start, start_date__lt=period.end)
-    qs = scope.restrict(qs, region="region", unit="reporting_unit")
+    qs = scope.restrict(
+        Activity.objects.filter(source_q, start_date__gte=period.start, start_date__lt=period.end),
+        region="region",
+        unit="reporting_unit",
+    )
     return qs.select_related("kind", "kind__parent", "region", "reporting_unit")
 
 
@@ -330,7 +342,7 @@ def _campaigns_of(period: Period, scope: Scope, ids) -> dict[str, str]:
     def run():
         hosted = scope.restrict(Campaign.objects.all(), region=None, unit="host_unit")
         joined = _participants(scope).filter(_overlaps(period, "campaigns__")).values("campaigns__id")
-        rows = Campaign.objects.filter(
+        rows = Campaign.objects.unscoped(reason="campaigns hosted, joined or met in the scope").filter(
             Q(pk__in=hosted.filter(_overlaps(period)).values("pk")) | Q(pk__in=joined) | Q(pk__in=list(ids))
         )
         return {str(pk): name for pk, name in rows.filter(_overlaps(period)).values_list("pk", "name")}
@@ -401,7 +413,9 @@ def _participating(kind: str | None):
 
 def _participant_records(kind: str | None):
     def records(period, scope, dimension=None, key=None):
-        campaigns = Campaign.objects.filter(_overlaps(period))
+        campaigns = Campaign.objects.unscoped(reason="the participants below are scoped").filter(
+            _overlaps(period)
+        )
         if dimension == "campaign" and key is not None:
             campaigns = campaigns.filter(pk=int(key))
         qs = _participants(scope).filter(campaigns__in=campaigns).distinct()

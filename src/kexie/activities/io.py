@@ -15,7 +15,9 @@ from typing import Any
 from django.utils import timezone
 
 from kexie.accounts.roles import REVIEW
+from kexie.activities import rules
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.core import references
 from kexie.core.imports import bulk
 from kexie.core.imports.columns import CellError, Column, Row, choice, integer, labels, parse_date, text
 from kexie.core.imports.engine import KindSpec, check_duplicates
@@ -44,15 +46,17 @@ class ActivityContext(DirectoryContext):
             self.kinds[str(kind)] = kind
             self.kinds.setdefault(label, kind)
         self.active_kind_labels = [self.kind_labels[k.pk] for k in kinds if k.is_active]
-        self.campaigns = {c.name: c for c in Campaign.objects.all()}
+        self.campaigns = {
+            c.name: c for c in references.choices_for_import("activities.Activity.campaign", actor)
+        }
         self.campaign_names = {c.pk: c.name for c in self.campaigns.values()}
         self.current_co: dict[int, set[int]] = {}
         self.can_review = self.has_perm(REVIEW)
         self.top = self.system or self.superuser or (self.unit is not None and self.unit.parent_id is None)
 
     def may_review(self, reporting_unit_id: int) -> bool:
-        """The rule of activity_approve: reviewers approve units below them; the top unit itself."""
-        return self.can_review and (self.top or reporting_unit_id != getattr(self.unit, "pk", None))
+        """The rule of activity_approve (rules.reviews_unit); a system import (no actor) may."""
+        return self.system or rules.reviews_unit(self.actor, reporting_unit_id)
 
 
 def parse_kind(value: str, ctx: ActivityContext) -> ActivityKind:
@@ -122,17 +126,17 @@ class ActivitySpec(KindSpec):
             Column("所在区划", "region", parse_region, required=True, fmt="区划名称或行政区划代码",
                    choices=lambda ctx: ctx.region_labels(), example=_example_region),
             Column("地点", "venue", text(200), example="社区文化广场"),
-            Column("主办单位", "organiser", parse_unit, required=True, width=30,
+            Column("主办单位", "organiser", parse_unit, rule="activities.Activity.organiser", required=True, width=30,
                    choices=lambda ctx: ctx.scoped_unit_names(), example=lambda ctx: ctx.default_unit_name(),
                    help="单位名称,须在您的管辖范围内"),
-            Column("协办单位", "co_organisers", parse_units, width=30, fmt="单位名称,多个用分号;分隔"),
+            Column("协办单位", "co_organisers", parse_units, rule="activities.Activity.co_organisers", width=30, fmt="单位名称,多个用分号;分隔"),
             Column("参与人数", "participants", integer(0), fmt="非负整数", example=120, width=10),
             Column("志愿者人数", "volunteers", integer(0), fmt="非负整数", example=8, width=10),
             Column("受益人数", "beneficiaries", integer(0), fmt="非负整数", example=300, width=10),
-            Column("所属专项活动", "campaign", parse_campaign, width=24, fmt="专项活动名称",
+            Column("所属专项活动", "campaign", parse_campaign, rule="activities.Activity.campaign", width=24, fmt="专项活动名称",
                    choices=lambda ctx: sorted(ctx.campaigns), help="活动日期须在专项活动的时间范围内"),
             Column("活动简介", "description", text(), width=30),
-            Column("填报单位", "reporting_unit", parse_unit, width=30, choices=lambda ctx: ctx.scoped_unit_names(),
+            Column("填报单位", "reporting_unit", parse_unit, rule="activities.Activity.reporting_unit", width=30, choices=lambda ctx: ctx.scoped_unit_names(),
                    example=lambda ctx: ctx.default_unit_name(), help="留空则为导入人所在单位;须在您的管辖范围内"),
             Column("状态", "status", choice(Status.choices), choices=labels(Status.choices), fmt="从下拉列表选择",
                    example=str(Status.DRAFT.label),
@@ -145,7 +149,16 @@ class ActivitySpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: ActivityContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "编号", lambda r: r.values.get("code"))
-        existing = {a.code: a for a in bulk.fetch_in(Activity.objects.all(), "code", in_file)}
+        existing = {
+            a.code: a
+            for a in bulk.fetch_in(
+                Activity.objects.unscoped(
+                    reason="codes are unique in the city; rows out of scope are refused"
+                ),
+                "code",
+                in_file,
+            )
+        }
         current_co: dict[int, set[int]] = {}
         if "co_organisers" in present and existing:
             current_co = bulk.current_m2m(Activity.co_organisers, [a.pk for a in existing.values()])
@@ -197,7 +210,8 @@ class ActivitySpec(KindSpec):
         fields = ("reporting_unit_id", "title", "start_date", "venue", "pk", "code")
         for unit_batch in bulk.chunks(units, 400):
             for date_batch in bulk.chunks(dates, 400):
-                qs = Activity.objects.filter(reporting_unit_id__in=unit_batch, start_date__in=date_batch)
+                in_scope = Activity.objects.unscoped(reason="every unit here lies in the importer's scope")
+                qs = in_scope.filter(reporting_unit_id__in=unit_batch, start_date__in=date_batch)
                 for unit_id, title, start, venue, pk, code in qs.values_list(*fields).order_by("pk"):
                     if (unit_id, title, start, venue) in wanted:
                         found.setdefault((unit_id, title, start, venue), []).append((pk, code))
@@ -241,7 +255,7 @@ class ActivitySpec(KindSpec):
         if co is not None and current_co.get(instance.pk, set()) != co:
             changed.append("co_organisers")
         row.action = "update" if changed else "unchanged"
-        if changed and not instance.is_editable and not ctx.can_review:
+        if changed and not (instance.status in rules.EDITABLE or ctx.can_review):
             row.error("编号", v["code"], "已上报或已通过的活动不能修改;如需修改,请审核人员先退回")
 
     def _reporting_unit(self, row: Row, ctx: ActivityContext, instance, target) -> None:
@@ -257,14 +271,11 @@ class ActivitySpec(KindSpec):
             target["reporting_unit_id"] = ref.id
 
     def _check_dates(self, row: Row, v: dict) -> None:
-        start, end = v["start_date"], v["end_date"]
-        if end < start:
-            row.error("结束日期", end.isoformat(), "结束日期不能早于开始日期")
-        c = v.get("campaign")
-        if c is not None and not (c.start_date <= start <= c.end_date):
-            row.error(
-                "所属专项活动", c.name, f"活动日期不在专项活动“{c}”的时间范围({c.start_date}至{c.end_date})内"
-            )
+        problems = rules.date_problems(v["start_date"], v["end_date"], v.get("campaign"))
+        if "end_date" in problems:
+            row.error("结束日期", v["end_date"].isoformat(), problems["end_date"])
+        if "campaign" in problems:
+            row.error("所属专项活动", v["campaign"].name, problems["campaign"])
 
     def _status(self, row: Row, ctx: ActivityContext, instance, target) -> None:
         wanted = row.values.get("status")
@@ -274,7 +285,7 @@ class ActivitySpec(KindSpec):
                 target["status"] = Status.DRAFT
             return
         target["status"] = wanted
-        if wanted == current or wanted in (Status.DRAFT, Status.SUBMITTED):
+        if wanted == current or wanted in rules.IMPORTABLE_BY_EDITOR:
             return
         unit_id = target.get("reporting_unit_id") or instance.reporting_unit_id
         label = Status(wanted).label
@@ -353,9 +364,7 @@ class ActivitySpec(KindSpec):
             fields |= {"reviewed_at", "reviewed_by_id"}
 
     def export_objects(self, ctx: ActivityContext, year):
-        qs = Activity.objects.all()
-        if ctx.scope_path != "":
-            qs = qs.filter(reporting_unit__path__startswith=ctx.scope_path or "\0")
+        qs = Activity.objects.within_path(ctx.scope_path)
         if year:
             qs = qs.in_year(year)
         return qs.order_by("start_date", "id")
@@ -404,9 +413,9 @@ class CampaignSpec(KindSpec):
                    example=dt.date(year, 9, 1), width=12),
             Column("结束日期", "end_date", parse_date, required=True, fmt="日期 YYYY-MM-DD",
                    example=dt.date(year, 9, 30), width=12, help="不能早于开始日期"),
-            Column("主办单位", "host_unit", parse_unit, width=30, choices=lambda ctx: ctx.scoped_unit_names(),
+            Column("主办单位", "host_unit", parse_unit, rule="activities.Campaign.host_unit", width=30, choices=lambda ctx: ctx.scoped_unit_names(),
                    example=lambda ctx: ctx.default_unit_name(), help="留空则为导入人所在单位;须在您的管辖范围内"),
-            Column("参与单位", "participating_units", parse_units, width=40, fmt="单位名称,多个用分号;分隔"),
+            Column("参与单位", "participating_units", parse_units, rule="activities.Campaign.participating_units", width=40, fmt="单位名称,多个用分号;分隔"),
             Column("说明", "description", text(), width=30),
         ]  # fmt: skip
 
@@ -415,7 +424,16 @@ class CampaignSpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: DirectoryContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "名称", lambda r: r.values.get("name"))
-        existing = {c.name: c for c in bulk.fetch_in(Campaign.objects.all(), "name", in_file)}
+        existing = {
+            c.name: c
+            for c in bulk.fetch_in(
+                Campaign.objects.unscoped(
+                    reason="names are unique in the city; rows out of scope are refused"
+                ),
+                "name",
+                in_file,
+            )
+        }
         current: dict[int, set[int]] = {}
         if "participating_units" in present and existing:
             current = bulk.current_m2m(Campaign.participating_units, [c.pk for c in existing.values()])
@@ -475,9 +493,7 @@ class CampaignSpec(KindSpec):
             bulk.replace_m2m(Campaign.participating_units, wanted, ctx.current_units)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Campaign.objects.all()
-        if ctx.scope_path != "":
-            qs = qs.filter(host_unit__path__startswith=ctx.scope_path or "\0")
+        qs = Campaign.objects.within_path(ctx.scope_path)
         if year:
             qs = qs.filter(year=year)
         return qs.order_by("year", "start_date", "name")

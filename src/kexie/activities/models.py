@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.scoping import ScopedModel, ScopedQuerySet, unit_path_of
 from kexie.directory.models import Organisation, Region
 
 
@@ -36,7 +37,22 @@ class ActivityKind(models.Model):
         return self.code.split(".", 1)[0]
 
 
-class Campaign(models.Model):
+class CampaignQuerySet(ScopedQuerySet):
+    def for_user(self, user, *, capability: str = "view"):
+        """Read ("view"): the host's scope, and the units taking part (with the units below
+        them, who report into it). Every other capability ("edit"): the host's scope only.
+        The same rule on the web, the API and imports."""
+        own = super().for_user(user, capability=capability)
+        path = unit_path_of(user)
+        if capability != "view" or not path:
+            return own
+        through = Campaign.participating_units.through
+        ids = [int(part) for part in path.strip("/").split("/") if part]
+        taking_part = through.objects.filter(organisation_id__in=ids).values("campaign_id")
+        return own | self.filter(pk__in=taking_part)
+
+
+class Campaign(ScopedModel):
     """A city-wide programme of many activities (全国科普日 2020)."""
 
     scope_field = "host_unit"
@@ -55,6 +71,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("专项活动")
         verbose_name_plural = _("专项活动")
@@ -71,7 +89,7 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(ScopedQuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
 
@@ -79,7 +97,7 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(start_date__gte=dt.date(year, 1, 1), start_date__lt=dt.date(year + 1, 1, 1))
 
 
-class Activity(models.Model):
+class Activity(ScopedModel):
     """One entry in the activity ledger, reported by a unit and approved above it."""
 
     scope_field = "reporting_unit"
@@ -182,14 +200,16 @@ class Activity(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        from kexie.activities.rules import EDITABLE
+
+        return self.status in EDITABLE
 
 
 def attachment_path(instance: "ActivityAttachment", filename: str) -> str:
     return f"activities/{instance.activity_id}/{filename}"
 
 
-class ActivityAttachment(models.Model):
+class ActivityAttachment(ScopedModel):
     scope_field = "activity__reporting_unit"
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments")

@@ -5,20 +5,21 @@ import datetime as dt
 from django.db.models import Q
 
 from kexie.accounts.roles import REVIEW
-from kexie.activities.models import Activity, ActivityKind, Campaign, Status
+from kexie.activities import rules
+from kexie.activities.models import Activity, ActivityKind, Campaign
 from kexie.core.scoping import scoped
 from kexie.directory.models import Region
 
 
 def is_top_unit(user) -> bool:
-    return user.is_superuser or (user.unit is not None and user.unit.parent_id is None)
+    return rules.reviews_own_unit(user)
 
 
 def reviewable_activities(user):
     """Submitted activities in scope that this user may approve (not their own unit's, unless top)."""
     if not user.has_perm(REVIEW):
         return Activity.objects.none()
-    qs = scoped(Activity, user).filter(status=Status.SUBMITTED)
+    qs = scoped(Activity, user).filter(status__in=rules.AWAITING_REVIEW)
     if not is_top_unit(user):
         qs = qs.exclude(reporting_unit_id=user.unit_id)
     return qs
@@ -29,14 +30,14 @@ def ancestor_ids(unit) -> list[int]:
 
 
 def visible_campaigns(user):
-    """Campaigns hosted in scope, by a unit above the user's, or that the user's unit takes part in."""
-    own = scoped(Campaign, user)
-    if user.is_superuser or user.unit is None:
-        return own
-    extra = Campaign.objects.filter(
-        Q(host_unit_id__in=ancestor_ids(user.unit)) | Q(participating_units=user.unit)
-    )
-    return Campaign.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=extra.values("pk")))
+    """Campaigns the user may read: hosted in scope, or taken part in by the user's unit or a
+    unit above it (see CampaignQuerySet.for_user)."""
+    return Campaign.objects.for_user(user)
+
+
+def editable_campaigns(user):
+    """Campaigns the user may edit: hosted in scope."""
+    return Campaign.objects.for_user(user, capability="edit")
 
 
 def kind_ids(kind: ActivityKind) -> list[int]:

@@ -7,16 +7,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from kexie.accounts.roles import EDIT, REVIEW
+from kexie.activities import rules
 from kexie.activities.models import Activity, ActivityAttachment, Campaign, Status
+from kexie.activities.rules import APPROVABLE, RETURNABLE, SUBMITTABLE
 from kexie.core import audit
-from kexie.core.scoping import in_scope
+from kexie.core.scoping import scoped
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
     require_obj_in_scope,
     require_perm,
+    require_state_unchanged,
     require_unit_in_scope,
     save_with_audit,
+    transition,
 )
 
 ACTIVITY_FIELDS = (
@@ -32,13 +36,8 @@ def next_activity_code() -> str:
 
 
 def validate_activity(activity: Activity) -> None:
-    errors = {}
-    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        errors["end_date"] = "结束日期不能早于开始日期"
-    if activity.campaign_id and activity.start_date:
-        c = activity.campaign
-        if not (c.start_date <= activity.start_date <= c.end_date):
-            errors["campaign"] = f"活动日期不在专项活动“{c}”的时间范围({c.start_date}至{c.end_date})内"
+    campaign = activity.campaign if activity.campaign_id else None
+    errors = rules.date_problems(activity.start_date, activity.end_date, campaign)
     if errors:
         raise ValidationError(errors)
     full_clean_chinese(activity)
@@ -68,7 +67,8 @@ def activity_create(*, actor, data: dict[str, Any], co_organisers=None) -> Activ
 def activity_update(*, actor, activity: Activity, data: dict[str, Any], co_organisers=None) -> Activity:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
-    if not activity.is_editable and not actor.has_perm(REVIEW):
+    require_state_unchanged(activity)
+    if not rules.may_edit(actor, activity):
         raise ValidationError("已上报或已通过的活动不能修改;如需修改,请审核人员先退回")
     before = audit.snapshot(activity)
     apply_fields(activity, data, ACTIVITY_FIELDS)
@@ -86,73 +86,89 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any], co_organ
 def activity_delete(*, actor, activity: Activity) -> None:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
-    if activity.status == Status.APPROVED:
+    require_state_unchanged(activity)
+    if activity.status not in rules.DELETABLE:
         raise ValidationError("已通过审核的活动不能删除")
     audit.log(actor=actor, action="kexie.activity.deleted", obj=activity, before=audit.snapshot(activity))
     activity.delete()
 
 
 def _transition(
-    activity: Activity, *, actor, allowed_from: tuple[str, ...], to: str, action: str, note: str = ""
+    activity: Activity,
+    *,
+    actor,
+    seen: str | None,
+    allowed_from: tuple[str, ...],
+    to: str,
+    action: str,
+    values: dict[str, Any],
+    note: str = "",
 ) -> Activity:
-    if activity.status not in allowed_from:
-        raise ValidationError(f"当前状态为“{activity.get_status_display()}”,不能执行此操作")
-    before = {"status": activity.status}
-    activity.status = to
-    activity.save()
-    audit.log(actor=actor, action=action, obj=activity, before=before, after={"status": to}, note=note)
+    """From the state the user saw (`seen`, default: the state this request read) to `to`;
+    a concurrent change in between loses with StaleState and writes nothing."""
+    before = transition(
+        activity, seen=seen or activity.status, to=to, allowed_from=allowed_from, values=values
+    )
+    audit.log(
+        actor=actor, action=action, obj=activity, before={"status": before}, after={"status": to}, note=note
+    )
     return activity
 
 
 @transaction.atomic
-def activity_submit(*, actor, activity: Activity) -> Activity:
+def activity_submit(*, actor, activity: Activity, seen: str | None = None) -> Activity:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
-    activity.submitted_at = timezone.now()
-    activity.return_reason = ""
     return _transition(
-        activity, actor=actor, allowed_from=(Status.DRAFT, Status.RETURNED), to=Status.SUBMITTED,
-        action="kexie.activity.submitted",
+        activity, actor=actor, seen=seen, allowed_from=SUBMITTABLE, to=Status.SUBMITTED,
+        action="kexie.activity.submitted", values={"submitted_at": timezone.now(), "return_reason": ""},
     )  # fmt: skip
 
 
 def _require_reviewer(actor, activity: Activity) -> None:
     require_perm(actor, REVIEW)
     require_obj_in_scope(actor, activity)
-    # A unit does not approve its own reports: the unit above does (the city approves itself).
-    own = actor.unit_id == activity.reporting_unit_id
-    top = actor.unit is not None and actor.unit.parent_id is None
-    if own and not (top or actor.is_superuser):
+    if not rules.reviews_unit(actor, activity.reporting_unit_id):
         raise PermissionDenied("本单位上报的活动须由上级单位审核")
 
 
 @transaction.atomic
-def activity_approve(*, actor, activity: Activity) -> Activity:
+def activity_approve(*, actor, activity: Activity, seen: str | None = None) -> Activity:
     _require_reviewer(actor, activity)
-    activity.reviewed_at = timezone.now()
-    activity.reviewed_by = actor
     return _transition(
-        activity,
-        actor=actor,
-        allowed_from=(Status.SUBMITTED,),
-        to=Status.APPROVED,
-        action="kexie.activity.approved",
-    )
+        activity, actor=actor, seen=seen, allowed_from=APPROVABLE, to=Status.APPROVED,
+        action="kexie.activity.approved", values={"reviewed_at": timezone.now(), "reviewed_by": actor},
+    )  # fmt: skip
 
 
 @transaction.atomic
-def activity_return(*, actor, activity: Activity, reason: str) -> Activity:
+def activity_return(*, actor, activity: Activity, reason: str, seen: str | None = None) -> Activity:
     _require_reviewer(actor, activity)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"return_reason": "退回时必须填写原因"})
-    activity.return_reason = reason
-    activity.reviewed_at = timezone.now()
-    activity.reviewed_by = actor
+    values = {"return_reason": reason, "reviewed_at": timezone.now(), "reviewed_by": actor}
     return _transition(
-        activity, actor=actor, allowed_from=(Status.SUBMITTED, Status.APPROVED), to=Status.RETURNED,
-        action="kexie.activity.returned", note=reason,
+        activity, actor=actor, seen=seen, allowed_from=RETURNABLE, to=Status.RETURNED,
+        action="kexie.activity.returned", values=values, note=reason,
     )  # fmt: skip
+
+
+@transaction.atomic
+def activities_approve_bulk(*, actor, ids: list[int]) -> tuple[int, list[str]]:
+    """Approve the chosen submitted activities in the actor's scope, each on its own: one that
+    fails (not the actor's to review, changed meanwhile) is named and the others still go through."""
+    require_perm(actor, REVIEW)
+    approved, failed = 0, []
+    chosen = scoped(Activity, actor).filter(pk__in=ids).select_related("reporting_unit").order_by("pk")
+    for activity in chosen:
+        try:
+            with transaction.atomic():
+                activity_approve(actor=actor, activity=activity, seen=Status.SUBMITTED)
+            approved += 1
+        except (ValidationError, PermissionDenied) as exc:
+            failed.append(f"{activity}:{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+    return approved, failed
 
 
 @transaction.atomic
@@ -207,7 +223,4 @@ def campaign_update(*, actor, campaign: Campaign, data: dict[str, Any], particip
 
 
 def can_review(user, activity: Activity) -> bool:
-    if not user.has_perm(REVIEW) or not in_scope(user, activity.reporting_unit):
-        return False
-    top = user.unit is not None and user.unit.parent_id is None
-    return user.is_superuser or top or user.unit_id != activity.reporting_unit_id
+    return rules.may_review(user, activity)

@@ -2,9 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,8 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
-from kexie.activities.models import Activity, ActivityAttachment, Campaign, Status
-from kexie.activities.selectors import after_cursor, ledger, reviewable_activities, visible_campaigns
+from kexie.activities.models import Activity, ActivityAttachment, Status
+from kexie.activities.selectors import (
+    after_cursor,
+    editable_campaigns,
+    ledger,
+    reviewable_activities,
+    visible_campaigns,
+)
 from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
@@ -41,24 +47,23 @@ def activity_list(request):
 
 
 def _activity(request, pk):
-    qs = Activity.objects.select_related(
-        "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+    return get_scoped_or_404(
+        Activity.objects.select_related(
+            "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+        ),
+        request.user,
+        pk=pk,
     )
-    return get_scoped_or_404(qs, request.user, pk=pk)
 
 
 @login_required
 def activity_detail(request, pk):
     activity = _activity(request, pk)
-    user = request.user
     context = {
         "a": activity,
         "co_organisers": activity.co_organisers.all(),
         "attachments": activity.attachments.order_by("-is_photo", "name"),
         "history": history(activity)[:100],
-        "can_edit": user.has_perm(EDIT) and (activity.is_editable or user.has_perm(REVIEW)),
-        "can_submit": user.has_perm(EDIT) and activity.is_editable,
-        "can_review": services.can_review(user, activity),
         "attach_form": AttachmentForm(),
         "return_form": ReturnForm(),
     }
@@ -121,6 +126,13 @@ def activity_delete(request, pk):
     return render(request, "directory/confirm_delete.html", {"obj": activity, "cancel": cancel})
 
 
+def _seen(request) -> str | None:
+    """The state the page showed when the user clicked (forms carry it), so a change made by
+    someone else in between is refused rather than acted on."""
+    seen = request.POST.get("seen", "")
+    return seen if seen in Status.values else None
+
+
 def _workflow(request, pk, action):
     activity = _activity(request, pk)
     try:
@@ -138,7 +150,7 @@ def _workflow(request, pk, action):
 @require_POST
 def activity_submit(request, pk):
     def submit(activity):
-        services.activity_submit(actor=request.user, activity=activity)
+        services.activity_submit(actor=request.user, activity=activity, seen=_seen(request))
         messages.success(request, _("已上报,等待上级审核"))
 
     return _workflow(request, pk, submit)
@@ -148,7 +160,7 @@ def activity_submit(request, pk):
 @require_POST
 def activity_approve(request, pk):
     def approve(activity):
-        services.activity_approve(actor=request.user, activity=activity)
+        services.activity_approve(actor=request.user, activity=activity, seen=_seen(request))
         messages.success(request, _("已通过“%(t)s”") % {"t": activity})
 
     return _workflow(request, pk, approve)
@@ -158,7 +170,9 @@ def activity_approve(request, pk):
 @require_POST
 def activity_return(request, pk):
     def send_back(activity):
-        services.activity_return(actor=request.user, activity=activity, reason=request.POST.get("reason", ""))
+        services.activity_return(
+            actor=request.user, activity=activity, reason=request.POST.get("reason", ""), seen=_seen(request)
+        )
         messages.success(request, _("已退回“%(t)s”") % {"t": activity})
 
     return _workflow(request, pk, send_back)
@@ -216,13 +230,7 @@ def review_queue(request):
 def review_bulk_approve(request):
     require(request.user, REVIEW)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    approved, failed = 0, []
-    for activity in scoped(Activity, request.user).filter(pk__in=ids, status=Status.SUBMITTED):
-        try:
-            services.activity_approve(actor=request.user, activity=activity)
-            approved += 1
-        except (ValidationError, PermissionDenied) as exc:
-            failed.append(f"{activity}:{exc}")
+    approved, failed = services.activities_approve_bulk(actor=request.user, ids=ids)
     messages.success(request, _("已批量通过 %(n)d 条") % {"n": approved})
     for problem in failed:
         messages.error(request, problem)
@@ -250,7 +258,7 @@ def campaign_detail(request, pk):
         "activities": activities.order_by("-start_date", "-id")[:50],
         "activity_count": capped_count(activities),
         "history": history(campaign)[:100],
-        "can_edit": request.user.has_perm(EDIT) and scoped(Campaign, request.user).filter(pk=pk).exists(),
+        "can_edit": request.user.has_perm(EDIT) and editable_campaigns(request.user).filter(pk=pk).exists(),
     }
     return render(request, "activities/campaign_detail.html", context)
 
@@ -287,7 +295,7 @@ def campaign_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request, pk):
-    campaign = get_scoped_or_404(Campaign, request.user, pk=pk)
+    campaign = get_object_or_404(editable_campaigns(request.user), pk=pk)
     require(request.user, EDIT)
     form = CampaignForm(request.POST or None, actor=request.user, instance=campaign)
     if request.method == "POST" and form.is_valid():

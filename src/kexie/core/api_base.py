@@ -3,7 +3,9 @@
 Authentication: a bearer token (`Authorization: Bearer kx_…`, see accounts.ApiToken) or
 the browser session (with CSRF on unsafe methods). Errors always answer JSON
 `{"detail": …}` in Chinese: 422 with a list of `{"field", "message"}`, 401, 403, 404, 405,
-409, and 500 (the error is logged, its text never sent). The OpenAPI schema documents them.
+409 (a record still referenced, or changed by someone else since it was read:
+core.services.StaleState), and 500 (the error is logged, its text never sent). The OpenAPI
+schema documents them.
 """
 
 import base64
@@ -29,8 +31,9 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from kexie.core import references
 from kexie.core.schemas import MAX_LIMIT, ErrorOut, ValidationErrorOut
-from kexie.core.services import require_perm
+from kexie.core.services import StaleState, require_perm
 
 try:
     from ninja import Status
@@ -235,6 +238,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _unauthenticated(request, exc):
         return _detail(api, request, _("未登录或令牌无效"), 401)
 
+    @api.exception_handler(StaleState)
+    def _stale(request, exc):
+        return _detail(api, request, exc.messages[0], 409)
+
     @api.exception_handler(ProtectedError)
     @api.exception_handler(RestrictedError)
     def _in_use(request, exc):
@@ -262,6 +269,37 @@ def lookup(model: type[models.Model], pk: int | None, field: str, queryset=None)
         label = model._meta.verbose_name
         raise DjangoValidationError({field: _("%(label)s(编号 %(pk)s)不存在") % {"label": label, "pk": pk}})
     return obj
+
+
+def reference(key: str, pk: int | None, field: str, user):
+    """The record a foreign-key id in a request body points at, if the field's reference rule
+    (kexie.core.references, the same as its picker's) offers it to the user; else a 422 naming
+    the field. Out of scope reads as "not found"."""
+    if pk is None:
+        return None
+    obj = references.choices(key, user).filter(pk=pk).first()
+    if obj is None:
+        raise DjangoValidationError({field: _refused(key, pk)})
+    return obj
+
+
+def reference_list(key: str, ids: list[int] | None, field: str, user) -> list | None:
+    """The records of a many-to-many id list, each offered by the field's rule; else a 422."""
+    if ids is None:
+        return None
+    found = list(references.choices(key, user).filter(pk__in=set(ids)))
+    missing = sorted(set(ids) - {obj.pk for obj in found})
+    if missing:
+        raise DjangoValidationError({field: _refused(key, "、".join(map(str, missing)))})
+    return found
+
+
+def _refused(key: str, pk) -> str:
+    app_label, model, name = key.split(".")
+    from django.apps import apps
+
+    label = apps.get_model(app_label, model)._meta.get_field(name).verbose_name
+    return _("%(label)s(编号 %(pk)s)不存在或不在可选范围内") % {"label": label, "pk": pk}
 
 
 # ---------------------------------------------------------------- pagination

@@ -133,6 +133,5 @@ def owner_unit(obj: models.Model):
 
 
 def history(obj: models.Model):
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
-        "actor"
-    )
+    entries = AuditEntry.objects.unscoped(reason="the history of an object already read in scope")
+    return entries.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from kexie.core.scoping import scoped, unit_path_of
+from kexie.core.scoping import ScopedQuerySet, scoped, unit_filter, unit_path_of
 
 Number = int | float
 
@@ -218,9 +218,8 @@ class Scope:
             return False
         if "sees_all" not in self.cache:
             Organisation = apps.get_model("directory", "Organisation")
-            self.cache["sees_all"] = not Organisation.objects.exclude(
-                path__startswith=self._user_path
-            ).exists()
+            everyone = Organisation.objects.unscoped(reason="is any unit outside the user's subtree?")
+            self.cache["sees_all"] = not everyone.exclude(unit_filter("", self._user_path)).exists()
         return self.cache["sees_all"]
 
     def key(self) -> str:
@@ -239,6 +238,8 @@ class Scope:
         demand lies where the demand's enterprise is, any other where its own unit is)."""
         if not self._user_sees_everything():
             qs = scoped(qs, self.user)
+        elif isinstance(qs, ScopedQuerySet):
+            qs = qs.unscoped(reason="the user's unit is above every organisation")
         if self.region is not None and region is not None:
             subtree = self.region_subtree(self.region.code)
             if isinstance(region, tuple):
@@ -246,8 +247,7 @@ class Scope:
             else:
                 qs = qs.filter(**{f"{region}__in": subtree})
         if self.org is not None and unit is not None:
-            lookup = f"{unit}__path__startswith" if unit else "path__startswith"
-            qs = qs.filter(**{lookup: self.org.path})
+            qs = qs.filter(unit_filter(unit, self.org.path))
         return qs
 
     def memo(self, key, compute: Callable[[], Any]):

@@ -3,8 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.scoping import ScopedModel, ScopedQuerySet
 
-class AuditEntryQuerySet(models.QuerySet):
+
+class AuditEntryQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionDenied("审计日志只能追加,不能删除")
 
@@ -12,7 +14,7 @@ class AuditEntryQuerySet(models.QuerySet):
         raise PermissionDenied("审计日志只能追加,不能修改")
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ScopedModel):
     """One append-only audit log for every write in kexie.
 
     Append-only three times over: the model and queryset refuse, and database triggers
@@ -73,3 +75,81 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+
+class Grant(ScopedModel):
+    """One object opened to one user for one capability (a judge and the entries assigned to
+    them, a cadre and their own record), beyond the user's unit scope. See kexie.core.grants."""
+
+    scope_field = "user__unit"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="grants"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("对象类型"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    capability = models.CharField(_("权限"), max_length=40)
+    valid_until = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("授予人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("对象授权")
+        verbose_name_plural = _("对象授权")
+        indexes = [models.Index(fields=["user", "content_type", "capability"])]
+
+    def __str__(self):
+        return f"{self.user} {self.capability} {self.content_type_id}:{self.object_id}"
+
+
+class CapabilityLink(ScopedModel):
+    """A link that carries its own right to one object and one action (an interviewer's form,
+    a judge's score sheet): whoever holds the token may do that, nothing else. Only the
+    token's hash is stored. See kexie.core.grants."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("对象类型"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    capability = models.CharField(_("权限"), max_length=40)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    valid_until = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    audit_exclude = ("token_hash",)
+
+    class Meta:
+        verbose_name = _("授权链接")
+        verbose_name_plural = _("授权链接")
+
+    def __str__(self):
+        return f"{self.capability} {self.content_type_id}:{self.object_id}"

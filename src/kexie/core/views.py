@@ -117,11 +117,12 @@ def parse_date(value: str | None) -> dt.date | None:
 
 @login_required
 def home(request):
-    from kexie.activities.models import Activity, Status
+    from kexie.activities.models import Activity
+    from kexie.activities.rules import EDITABLE
     from kexie.activities.selectors import reviewable_activities
 
     activities = scoped(Activity, request.user).select_related("reporting_unit", "kind", "kind__parent")
-    mine = activities.filter(created_by=request.user, status__in=[Status.DRAFT, Status.RETURNED])
+    mine = activities.filter(created_by=request.user, status__in=EDITABLE)  # still the author's to finish
     pending = capped_count(reviewable_activities(request.user)) if request.user.has_perm(REVIEW) else None
     context = {
         "recent": activities.order_by("-updated_at", "-id")[:10],

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page
+from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page, reference
 from kexie.core.fields import personal_search_index
 from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
@@ -48,12 +48,14 @@ def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dic
         if name in BLANK_IF_NULL and data[name] is None:
             data[name] = ""
     if "parent_id" in data:
-        data["parent"] = lookup(Organisation, data.pop("parent_id"), "parent_id")
+        data["parent"] = reference(
+            "directory.Organisation.parent", data.pop("parent_id"), "parent_id", actor(request)
+        )
     if "region_id" in data:
         data["region"] = lookup(Region, data.pop("region_id"), "region_id")
     if "unit_id" in data:
         unit_id = data.pop("unit_id")
-        unit = lookup(Organisation, unit_id, "unit_id", scoped(Organisation, actor(request)))
+        unit = reference("directory.Person.unit", unit_id, "unit_id", actor(request))
         if unit is not None or partial:
             data["unit"] = unit
     return data

@@ -17,7 +17,7 @@ class OrganisationForm(ModelFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
         self.fields["region"].queryset = Region.objects.order_by("code")
-        use_org_picker(self.fields["parent"])
+        use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
 
 
 class PersonForm(ModelFieldsForm):
@@ -32,7 +32,7 @@ class PersonForm(ModelFieldsForm):
             self.fields["id_number"].initial = instance.id_number_masked
             self.fields["id_number"].help_text = _("保持掩码不变表示不修改")
         self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="directory.Person.unit", user=actor)
 
     def model_data(self) -> dict:
         data = super().model_data()
@@ -66,9 +66,11 @@ class OrganisationFilter(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        parents = Organisation.objects.filter(parent__isnull=False).values("parent_id")
-        self.fields["parent"].queryset = scoped(Organisation, actor).filter(pk__in=parents).order_by("path")
-        use_org_picker(self.fields["parent"])
+        use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
+        parents = Organisation.objects.for_user(actor).filter(parent__isnull=False).values("parent_id")
+        self.fields["parent"].queryset = self.fields["parent"].queryset.filter(
+            pk__in=parents
+        )  # only units with units below
 
 
 class PersonFilter(StyledForm):
@@ -88,4 +90,4 @@ class PersonFilter(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scoped(Organisation, actor).order_by("path")
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="directory.Person.unit", user=actor)

@@ -44,8 +44,11 @@ register(Indicator(
 
 
 def _designations(scope: Scope) -> QuerySet:
-    qs = Designation.objects.filter(type=DesignationType.OUTREACH_BASE)
-    return scope.restrict(qs, region="organisation__region", unit="organisation")
+    return scope.restrict(
+        Designation.objects.filter(type=DesignationType.OUTREACH_BASE),
+        region="organisation__region",
+        unit="organisation",
+    )
 
 
 def new_bases_by_level(period: Period, scope: Scope) -> Result:
@@ -81,8 +84,11 @@ register(Indicator(
 
 
 def _society_years(scope: Scope) -> QuerySet:
-    qs = OrganisationYear.objects.filter(organisation__kind=OrgKind.SOCIETY, organisation__is_active=True)
-    return scope.restrict(qs, region="organisation__region", unit="organisation")
+    return scope.restrict(
+        OrganisationYear.objects.filter(organisation__kind=OrgKind.SOCIETY, organisation__is_active=True),
+        region="organisation__region",
+        unit="organisation",
+    )
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -65,7 +65,8 @@ class DirectoryContext(Context):
         self.orgs: dict[str, OrgRef] = {}
         self.org_names: dict[int, str] = {}
         self.org_paths: dict[int, str] = {}
-        for pk, name, path in Organisation.objects.values_list("id", "name", "path"):
+        every_unit = Organisation.objects.unscoped(reason="names resolve across the city; scope is flagged")
+        for pk, name, path in every_unit.values_list("id", "name", "path"):
             in_scope = self.scope_path is not None and path.startswith(self.scope_path)
             self.orgs[name] = OrgRef(pk, name, in_scope)
             self.org_names[pk] = name
@@ -362,7 +363,7 @@ class OrganisationSpec(KindSpec):
                    example=str(OrgKind.SOCIETY.label), fmt="从下拉列表选择"),
             Column("科协层级", "association_level", choice(AssociationLevel.choices),
                    choices=labels(AssociationLevel.choices), fmt="从下拉列表选择", help="仅科协填写,科协必填"),
-            Column("上级单位", "parent", parse_parent, width=30, fmt="已有单位的名称,或本文件中其他行的名称",
+            Column("上级单位", "parent", parse_parent, rule="directory.Organisation.parent", width=30, fmt="已有单位的名称,或本文件中其他行的名称",
                    choices=lambda ctx: ctx.scoped_unit_names(), example=lambda ctx: ctx.default_unit_name(),
                    help="留空则为导入人所在单位;须在您的管辖范围内"),
             Column("所在区划", "region", parse_region, fmt="区划名称或行政区划代码",
@@ -384,7 +385,16 @@ class OrganisationSpec(KindSpec):
 
     def check_rows(self, rows: list[Row], ctx: DirectoryContext, present: set[str]) -> None:
         in_file = check_duplicates(rows, "名称", lambda r: r.values.get("name"))
-        existing = {o.name: o for o in bulk.fetch_in(Organisation.objects.all(), "name", in_file)}
+        existing = {
+            o.name: o
+            for o in bulk.fetch_in(
+                Organisation.objects.unscoped(
+                    reason="names are unique in the city; rows out of scope are refused"
+                ),
+                "name",
+                in_file,
+            )
+        }
         for row in rows:
             if row.ok:
                 self._check_row(row, ctx, present, existing, in_file)
@@ -533,8 +543,7 @@ class OrganisationSpec(KindSpec):
             _refresh_path(org)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Organisation.objects.order_by("path")
-        return qs if ctx.scope_path == "" else qs.filter(path__startswith=ctx.scope_path or "\0")
+        return Organisation.objects.within_path(ctx.scope_path).order_by("path")
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for o in objs:
@@ -579,7 +588,7 @@ class PersonSpec(KindSpec):
             Column("职称", "title", text(50), example="高级工程师"),
             Column("学科", "discipline", choice(DISCIPLINES), choices=labels(DISCIPLINES), fmt="一级学科名称或代码",
                    example="心理学"),
-            Column("管理单位", "unit", parse_unit, width=30, choices=lambda ctx: ctx.scoped_unit_names(),
+            Column("管理单位", "unit", parse_unit, rule="directory.Person.unit", width=30, choices=lambda ctx: ctx.scoped_unit_names(),
                    example=lambda ctx: ctx.default_unit_name(), help="留空则为导入人所在单位;须在您的管辖范围内"),
         ]  # fmt: skip
         for header, name in TAG_COLUMNS:
@@ -606,10 +615,11 @@ class PersonSpec(KindSpec):
             "姓名",
             lambda r: (r.values["name"], r.extra["unit_id"]) if r.ok else None,
         )
-        by_hash = {p.id_number_hash: p for p in bulk.fetch_in(Person.objects.all(), "id_number_hash",
+        by_hash = {p.id_number_hash: p for p in bulk.fetch_in(Person.objects.unscoped(reason="an ID number is one person city-wide"), "id_number_hash",
                                                                [r.extra.get("id_hash") for r in rows])}  # fmt: skip
         by_name: dict[tuple[str, int], list[Person]] = {}
-        for p in bulk.fetch_in(Person.objects.all(), "name", [r.values.get("name") for r in rows]):
+        same_names = Person.objects.unscoped(reason="matched by name within the row's unit below")
+        for p in bulk.fetch_in(same_names, "name", [r.values.get("name") for r in rows]):
             by_name.setdefault((p.name, p.unit_id), []).append(p)
         for row in rows:
             if row.ok:
@@ -704,8 +714,7 @@ class PersonSpec(KindSpec):
         bulk.bulk_update(Person, updates, sorted(f.removesuffix("_id") for f in fields))
 
     def export_objects(self, ctx: DirectoryContext, year):
-        qs = Person.objects.order_by("unit__path", "name", "id")
-        return qs if ctx.scope_path == "" else qs.filter(unit__path__startswith=ctx.scope_path or "\0")
+        return Person.objects.within_path(ctx.scope_path).order_by("unit__path", "name", "id")
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for p in objs.iterator(chunk_size=2000):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kexie.core import crypto
 from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
 from kexie.core.masking import mask_id_number
+from kexie.core.scoping import ScopedModel
 from kexie.directory.codes import (
     DISCIPLINES,
     AssociationLevel,
@@ -50,7 +51,7 @@ class Region(models.Model):
         return node
 
 
-class Organisation(models.Model):
+class Organisation(ScopedModel):
     """Any unit kexie knows: associations, societies, bases, enterprises, schools…
 
     `path` materialises the tree ("/1/4/17/") so that "this unit and below" is one
@@ -109,7 +110,7 @@ class Organisation(models.Model):
         return f"{prefix}{self.pk}/"
 
 
-class OrganisationYear(models.Model):
+class OrganisationYear(ScopedModel):
     """Attributes that hold for one year, e.g. whether a society has a party organisation."""
 
     scope_field = "organisation"
@@ -132,7 +133,7 @@ class OrganisationYear(models.Model):
         return f"{self.organisation} {self.year}"
 
 
-class Designation(models.Model):
+class Designation(ScopedModel):
     """A title given to an organisation for a period (命名/认定)."""
 
     scope_field = "organisation"
@@ -179,7 +180,7 @@ class Designation(models.Model):
             raise ValidationError({"level": problem})
 
 
-class Person(models.Model):
+class Person(ScopedModel):
     """A person in the directory. The ID number is stored encrypted, with a keyed hash
     for look-ups and its 6+4 mask for display."""
 
@@ -245,7 +246,7 @@ class Person(models.Model):
         return crypto.decrypt(self.id_number_encrypted)
 
 
-class Affiliation(models.Model):
+class Affiliation(ScopedModel):
     scope_field = "person__unit"
 
     person = models.ForeignKey(

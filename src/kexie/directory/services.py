@@ -71,11 +71,11 @@ def _refresh_path(org: Organisation) -> None:
         return
     old_path = org.path
     org.path = new_path
-    Organisation.objects.filter(pk=org.pk).update(path=new_path)
+    Organisation.objects.of(org).update(path=new_path)
     if old_path:
-        for child in Organisation.objects.filter(path__startswith=old_path).exclude(pk=org.pk):
+        for child in Organisation.objects.within_path(old_path).exclude(pk=org.pk):
             child.path = new_path + child.path[len(old_path) :]
-            Organisation.objects.filter(pk=child.pk).update(path=child.path)
+            Organisation.objects.of(child).update(path=child.path)
 
 
 @transaction.atomic
@@ -135,7 +135,7 @@ def organisation_delete(*, actor, org: Organisation) -> None:
 def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str, Any]) -> OrganisationYear:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, org)
-    record, created = OrganisationYear.objects.get_or_create(organisation=org, year=year)
+    record, created = OrganisationYear.objects.within(org).get_or_create(organisation=org, year=year)
     before = None if created else audit.snapshot(record)
     apply_fields(record, data, ("has_party_organisation", "member_count", "note"))
     action = "kexie.organisation_year.created" if created else "kexie.organisation_year.changed"
@@ -176,7 +176,8 @@ def _apply_id_number(person: Person, raw: str | None) -> None:
     if problem:
         raise ValidationError({"id_number": problem})
     person.set_id_number(value)
-    duplicate = Person.objects.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk).first()
+    everyone = Person.objects.unscoped(reason="an ID number is one person city-wide")
+    duplicate = everyone.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk).first()
     if duplicate is not None:
         raise ValidationError({"id_number": "身份证号码已登记在其他人员名下"})
 

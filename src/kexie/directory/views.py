@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT
+from kexie.core import references
 from kexie.core.audit import history
 from kexie.core.fields import personal_search_index
 from kexie.core.scoping import get_scoped_or_404, scoped
@@ -25,7 +26,7 @@ from kexie.directory.forms import (
     PersonFilter,
     PersonForm,
 )
-from kexie.directory.models import Affiliation, Designation, Organisation, Person, Region
+from kexie.directory.models import Designation, Organisation, Person, Region
 
 # ---- organisations -------------------------------------------------------------------------
 
@@ -60,13 +61,10 @@ def org_options(request):
     ones first, then up to 50 whose name, short name or USCC contains the text typed."""
     name = request.GET.get("name", "")
     chosen = [int(v) for v in request.GET.getlist(name) if v.isdigit()]
-    qs = (
-        Organisation.objects.filter(is_active=True)
-        if request.GET.get("all")
-        else scoped(Organisation, request.user)
-    )
-    if kinds := request.GET.getlist("kind"):
-        qs = qs.filter(kind__in=kinds)
+    try:
+        qs = references.choices(request.GET.get("rule", ""), request.user)
+    except LookupError as exc:
+        raise Http404 from exc
     text = request.GET.get("org_q", "").strip()
     found = (
         qs.filter(search_q(text, "name", "short_name", "uscc"))
@@ -85,7 +83,7 @@ def org_detail(request, pk):
         "org": org,
         "years": org.years.all(),
         "designations": org.designations.all(),
-        "affiliations": Affiliation.objects.filter(organisation=org).select_related("person")[:200],
+        "affiliations": org.affiliations.select_related("person")[:200],
         "children": org.children.all()[:200],
         "history": history(org)[:100],
         "warning": services.uscc_warning(org),

@@ -6,6 +6,11 @@ are at most `LIMIT`; beyond that it renders the chosen ones plus the association
 that report most), and a search box that fetches matching organisations from
 `directory:org_options` with HTMX. Validation is untouched: the field's queryset still
 decides what may be chosen, so the picker can never widen a user's scope.
+
+What a field may offer is the server's reference rule for that field
+(`kexie.core.references`, e.g. "activities.Activity.co_organisers" → every active unit of the
+city): the form's queryset and the search box's answers both come from it, and the search box
+names the rule, never the scope.
 """
 
 from urllib.parse import quote
@@ -15,6 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from kexie.core import references
 from kexie.directory.codes import OrgKind
 
 LIMIT = 200
@@ -25,13 +31,13 @@ def _ids(values) -> list[int]:
 
 
 class OrganisationSelect(forms.Select):
-    """`unscoped`: the search offers every organisation (co-organisers), not the user's scope;
-    `kinds`: only organisations of these kinds. The search box belongs to no form (its `form`
-    attribute names none), so submitting the form never sends it."""
+    """`rule`: the field's reference rule, which the search box names to the server. The search
+    box belongs to no form (its `form` attribute names none), so submitting the form never
+    sends it."""
 
-    def __init__(self, attrs=None, *, unscoped: bool = False, kinds: tuple[str, ...] = ()):
+    def __init__(self, attrs=None, *, rule: str):
         super().__init__(attrs)
-        self.unscoped, self.kinds = unscoped, kinds
+        self.rule = rule
 
     def _rows(self, value) -> tuple[list, bool]:
         queryset = self.choices.queryset
@@ -61,8 +67,7 @@ class OrganisationSelect(forms.Select):
         if not getattr(self, "_large", False):
             return select
         select_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
-        query = f"name={name}" + ("&all=1" if self.unscoped else "")
-        query += "".join(f"&kind={k}" for k in self.kinds)
+        query = f"name={name}&rule={quote(self.rule)}"
         if not self.allow_multiple_selected and self.choices.field.empty_label is not None:
             query += "&empty=" + quote(str(self.choices.field.empty_label))
         return format_html(
@@ -83,11 +88,12 @@ class OrganisationSelectMultiple(OrganisationSelect, forms.SelectMultiple):
     allow_multiple_selected = True
 
 
-def use_org_picker(field: forms.ModelChoiceField, *, unscoped: bool = False, kinds: tuple[str, ...] = ()):
-    """Give an organisation field the picker above, after its queryset is set."""
+def use_org_picker(field: forms.ModelChoiceField, *, rule: str, user):
+    """Give an organisation field the choices of its reference rule and the picker above."""
+    references.bind(field, rule, user, order_by=("path",))
     multiple = isinstance(field, forms.ModelMultipleChoiceField)
     widget = (OrganisationSelectMultiple if multiple else OrganisationSelect)(
-        attrs=field.widget.attrs, unscoped=unscoped, kinds=kinds
+        attrs=field.widget.attrs, rule=rule
     )
     widget.choices = field.choices
     field.widget = widget

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, lookup, offset_page
+from kexie.core.api_base import Page, Status, actor, offset_page, reference
 from kexie.core.schemas import Id, InputSchema, Limit, Money, Offset
 from kexie.core.scoping import get_scoped_or_404, scoped
-from kexie.directory.models import Organisation, Person
+from kexie.directory.models import Person
 from kexie.innovation import patents, ranking, services
 from kexie.innovation.codes import DemandStatus, SocietyLevel
-from kexie.innovation.models import Demand, Forum, Patent, PatentSelectionList
+from kexie.innovation.models import Demand, Patent, PatentSelectionList
 from kexie.innovation.search.engine import MAX_WINDOW
 from kexie.innovation.selectors import get_visible_demand_or_404, visible_demands
 
@@ -158,7 +158,9 @@ def create_demand(request: HttpRequest, payload: DemandIn):
     data = payload.dict()
     enterprise_id = data.pop("enterprise_id")
     if enterprise_id is not None:
-        data["enterprise"] = lookup(Organisation, enterprise_id, "enterprise_id")
+        data["enterprise"] = reference(
+            "innovation.Demand.enterprise", enterprise_id, "enterprise_id", actor(request)
+        )
     if data["collected_on"] is None:
         data.pop("collected_on")
     return Status(201, services.demand_create(actor=actor(request), data=data))
@@ -200,16 +202,12 @@ def demand_action(request: HttpRequest, demand_id: Id, action: str, payload: Act
     demand = get_scoped_or_404(Demand, user, pk=demand_id)
     data = payload.dict()
     refs = {
-        "expert": lookup(Person, data.pop("expert_id"), "expert_id", scoped(Person, user)),
-        "society": lookup(Organisation, data.pop("society_id"), "society_id", scoped(Organisation, user)),
-        "forum": lookup(Forum, data.pop("forum_id"), "forum_id", scoped(Forum, user)),
+        "expert": reference("innovation.Matchmaking.expert", data.pop("expert_id"), "expert_id", user),
+        "society": reference("innovation.Matchmaking.society", data.pop("society_id"), "society_id", user),
+        "forum": reference("innovation.Agreement.forum", data.pop("forum_id"), "forum_id", user),
         "attachment": None,
     }
-    from kexie.innovation.views import ACTION_LABELS, _run_action
-
-    if action not in ACTION_LABELS:
-        raise ValidationError(f"未知的操作“{action}”")
-    _run_action(action, user, demand, {**data, **refs})
+    services.demand_step(actor=user, demand=demand, step=action, data={**data, **refs})
     demand.refresh_from_db()
     return demand
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.core.scoping import scoped
 from kexie.directory.codes import OrgKind
@@ -31,8 +32,9 @@ class DemandForm(ModelFieldsForm):
     def __init__(self, *args, actor, instance=None, **kwargs):
         super().__init__(*args, instance=instance, **kwargs)
         self.fields["enterprise"].queryset = enterprises_for(actor)
-        use_org_picker(self.fields["enterprise"], kinds=(OrgKind.ENTERPRISE,))
-        self.fields["visit"].queryset = scoped(EnterpriseVisit, actor).select_related("enterprise")
+        use_org_picker(self.fields["enterprise"], rule="innovation.Demand.enterprise", user=actor)
+        references.bind(self.fields["visit"], "innovation.Demand.visit", actor)
+        self.fields["visit"].queryset = self.fields["visit"].queryset.select_related("enterprise")
         self.fields["visit"].required = False
         self.fields["collected_on"].required = False
         if actor.unit is not None and actor.unit.kind == OrgKind.ENTERPRISE:
@@ -80,10 +82,9 @@ class DemandActionForm(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = scoped(Person, actor).filter(is_expert=True).order_by("name")
-        self.fields["society"].queryset = societies_for(actor)
-        use_org_picker(self.fields["society"], kinds=(OrgKind.SOCIETY,))
-        self.fields["forum"].queryset = scoped(Forum, actor).order_by("-held_on")
+        references.bind(self.fields["expert"], "innovation.Matchmaking.expert", actor, order_by=("name",))
+        use_org_picker(self.fields["society"], rule="innovation.Matchmaking.society", user=actor)
+        references.bind(self.fields["forum"], "innovation.Agreement.forum", actor, order_by=("-held_on",))
 
 
 class VisitForm(ModelFieldsForm):
@@ -94,7 +95,7 @@ class VisitForm(ModelFieldsForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = enterprises_for(actor)
-        use_org_picker(self.fields["enterprise"], kinds=(OrgKind.ENTERPRISE,))
+        use_org_picker(self.fields["enterprise"], rule="innovation.EnterpriseVisit.enterprise", user=actor)
 
 
 class ForumForm(ModelFieldsForm):
@@ -108,7 +109,9 @@ class ForumForm(ModelFieldsForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["academicians"].queryset = scoped(Person, actor).filter(is_expert=True).order_by("name")
+        references.bind(
+            self.fields["academicians"], "innovation.Forum.academicians", actor, order_by=("name",)
+        )
         self.fields["academicians"].widget.attrs.update({"class": "form-select", "size": 6})
 
 
@@ -124,8 +127,7 @@ class AgreementForm(StyledForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = scoped(Organisation, actor).filter(is_active=True).order_by("path")
-        use_org_picker(self.fields["unit"])
+        use_org_picker(self.fields["unit"], rule="innovation.Agreement.unit", user=actor)
 
 
 class EngagementForm(ModelFieldsForm):
@@ -136,7 +138,7 @@ class EngagementForm(ModelFieldsForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["society"].queryset = societies_for(actor)
-        use_org_picker(self.fields["society"], kinds=(OrgKind.SOCIETY,))
+        use_org_picker(self.fields["society"], rule="innovation.SocietyEngagement.society", user=actor)
         self.fields["level"].required = False
         self.fields["kind"].initial = EngagementKind.COOPERATION_AGREEMENT
 

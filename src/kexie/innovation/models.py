@@ -8,8 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
+from kexie.core.scoping import ScopedModel
 from kexie.directory.codes import DISCIPLINE_NAMES, DISCIPLINES
-from kexie.innovation.codes import DemandSource, DemandStatus, EngagementKind, ForumKind, SocietyLevel
+from kexie.innovation.codes import (
+    PUBLIC_STATUSES,
+    DemandSource,
+    DemandStatus,
+    EngagementKind,
+    ForumKind,
+    SocietyLevel,
+)
 
 ORG = "directory.Organisation"
 PERSON = "directory.Person"
@@ -21,7 +29,7 @@ def _file_name(value) -> str:
     return getattr(value, "name", "") or ""
 
 
-class EnterpriseVisit(models.Model):
+class EnterpriseVisit(ScopedModel):
     """A visit by the association's staff to an enterprise (走访企业), where demands are collected."""
 
     scope_field = "enterprise"
@@ -46,10 +54,12 @@ class EnterpriseVisit(models.Model):
         return f"{self.enterprise} {self.visited_on}"
 
 
-class Demand(models.Model):
+class Demand(ScopedModel):
     """An enterprise's technology demand (技术需求) and where it stands in the pipeline."""
 
     scope_field = "enterprise"
+    # Published, not confidential: open to every logged-in unit (experts, societies).
+    published_filter = models.Q(status__in=PUBLIC_STATUSES, is_confidential=False)
 
     enterprise = models.ForeignKey(
         ORG, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="demands"
@@ -108,7 +118,7 @@ class Demand(models.Model):
         return not self.is_confidential or self.allow_in_booklet
 
 
-class DemandEvent(models.Model):
+class DemandEvent(ScopedModel):
     """One step of a demand's pipeline: when, who, from which state to which, and a note."""
 
     scope_field = "demand__enterprise"
@@ -134,7 +144,7 @@ class DemandEvent(models.Model):
         return f"{self.demand} → {self.get_to_status_display()}"
 
 
-class ExpertProfile(models.Model):
+class ExpertProfile(ScopedModel):
     """What matching knows about an expert beyond the directory: keywords, achievements, papers."""
 
     scope_field = "person__unit"
@@ -156,7 +166,7 @@ class ExpertProfile(models.Model):
         return str(self.person)
 
 
-class SocietyProfile(models.Model):
+class SocietyProfile(ScopedModel):
     """A society's level (全国/省级/市级) and what it works on, for matching."""
 
     scope_field = "society"
@@ -180,7 +190,7 @@ class SocietyProfile(models.Model):
         return str(self.society)
 
 
-class Matchmaking(models.Model):
+class Matchmaking(ScopedModel):
     """One contact of a demand with an expert or a society (对接), and the meeting if held."""
 
     scope_field = "demand__enterprise"
@@ -210,7 +220,7 @@ class Matchmaking(models.Model):
         return f"{self.demand} ↔ {self.expert or self.society}"
 
 
-class Forum(models.Model):
+class Forum(ScopedModel):
     """A matchmaking event where many projects are signed: 院士恳谈会, 产学研合作会."""
 
     scope_field = "host_unit"
@@ -238,7 +248,7 @@ class Forum(models.Model):
         return self.name
 
 
-class Agreement(models.Model):
+class Agreement(ScopedModel):
     """A signed project agreement (签约): from a demand's pipeline and/or at a forum."""
 
     scope_field = "unit"
@@ -288,7 +298,7 @@ class Agreement(models.Model):
         return self.title
 
 
-class SocietyEngagement(models.Model):
+class SocietyEngagement(ScopedModel):
     """The association's work with a society at a given level: a matchmaking, a cooperation
     intention, a (strategic) cooperation agreement. `level` lives here because societies outside
     the city (全国学会, 省级学会) are not graded in the directory."""
@@ -358,7 +368,7 @@ class Patent(models.Model):
         return [c for c in self.ipc_codes.split(";") if c]
 
 
-class PatentServiceRegistration(models.Model):
+class PatentServiceRegistration(ScopedModel):
     """An enterprise (and one of its users) registered with the patent-information service."""
 
     scope_field = "enterprise"
@@ -383,7 +393,7 @@ class PatentServiceRegistration(models.Model):
         return f"{self.enterprise} · {self.user}"
 
 
-class PatentSearchEvent(models.Model):
+class PatentSearchEvent(ScopedModel):
     """One search (检索) run by a user: the indicator "patent searches" counts these rows."""
 
     scope_field = "unit"
@@ -409,7 +419,7 @@ class PatentSearchEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.query}"
 
 
-class SavedSearch(models.Model):
+class SavedSearch(ScopedModel):
     scope_field = "unit"
 
     unit = models.ForeignKey(ORG, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
@@ -430,7 +440,7 @@ class SavedSearch(models.Model):
         return self.name
 
 
-class PatentSelectionList(models.Model):
+class PatentSelectionList(ScopedModel):
     """A named list of patents an enterprise selected (遴选), exportable to xlsx."""
 
     scope_field = "unit"
@@ -453,7 +463,7 @@ class PatentSelectionList(models.Model):
         return self.name
 
 
-class PatentSelection(models.Model):
+class PatentSelection(ScopedModel):
     """One patent selected into a list; the indicator "patents selected" counts these rows."""
 
     scope_field = "selection_list__unit"
@@ -491,7 +501,7 @@ class PatentSelection(models.Model):
         return f"{self.selection_list} · {self.patent}"
 
 
-class PatentPromotion(models.Model):
+class PatentPromotion(ScopedModel):
     """A meeting promoting the patent service to enterprises (宣讲会/推广会); the enterprises that
     attended are the ones the service reached."""
 
@@ -516,7 +526,7 @@ class PatentPromotion(models.Model):
         return self.name
 
 
-class PatentPromotionAttendance(models.Model):
+class PatentPromotionAttendance(ScopedModel):
     """An enterprise at a promotion meeting: a record about the enterprise, so it is scoped, and
     lies in a region, as the enterprise is."""
 

@@ -12,13 +12,21 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core import audit
+from kexie.core.imports.engine import WRITE_CLASH
 from kexie.core.imports.reader import FileProblem, read_table
-from kexie.core.services import full_clean_chinese, require_obj_in_scope, require_perm, require_unit_in_scope
+from kexie.core.scoping import scoped
+from kexie.core.services import (
+    full_clean_chinese,
+    lock_for_update,
+    require_obj_in_scope,
+    require_perm,
+    require_unit_in_scope,
+)
 from kexie.directory.codes import OrgKind
 from kexie.innovation.models import (
     Demand,
@@ -211,9 +219,16 @@ def patent_import(
             setattr(patent, name, value)
         patent.updated_at = now
         changed.append(patent)
-    Patent.objects.bulk_create(new, batch_size=500)
-    update_fields = [*MODEL_FIELDS.values(), "main_ipc", "updated_at"]
-    Patent.objects.bulk_update(changed, [f for f in update_fields if f != "publication_no"], batch_size=500)
+    try:
+        with transaction.atomic():
+            Patent.objects.bulk_create(new, batch_size=500)
+            update_fields = [*MODEL_FIELDS.values(), "main_ipc", "updated_at"]
+            Patent.objects.bulk_update(
+                changed, [f for f in update_fields if f != "publication_no"], batch_size=500
+            )
+    except IntegrityError:  # the same file imported at once: its publication numbers came in meanwhile
+        result.errors.append(WRITE_CLASH)
+        return result
     result.created, result.updated = len(new), len(changed)
     audit.log(
         actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
@@ -307,7 +322,9 @@ def search_engine() -> PatentSearchEngine:
 def registration_of(user) -> PatentServiceRegistration | None:
     if user is None or not getattr(user, "pk", None) or user.unit_id is None:
         return None
-    return PatentServiceRegistration.objects.filter(user=user, enterprise_id=user.unit_id).first()
+    return (
+        PatentServiceRegistration.objects.for_user(user).filter(user=user, enterprise_id=user.unit_id).first()
+    )
 
 
 @transaction.atomic
@@ -324,7 +341,7 @@ def patent_registration_create(
         raise ValidationError({"enterprise": "只有企业可以注册专利信息服务"})
     if user.unit_id != enterprise.pk:
         raise ValidationError({"user": f"用户“{user}”不属于企业“{enterprise}”"})
-    if PatentServiceRegistration.objects.filter(enterprise=enterprise, user=user).exists():
+    if PatentServiceRegistration.objects.within(enterprise).filter(enterprise=enterprise, user=user).exists():
         raise ValidationError("该企业用户已注册专利信息服务")
     registration = PatentServiceRegistration.objects.create(
         enterprise=enterprise, user=user, interests=interests[:300]
@@ -459,12 +476,8 @@ def saved_query(saved: SavedSearch) -> PatentQuery:
 
 def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     """Patents for an enterprise, from its registered interests and its demands' text."""
-    interests = PatentServiceRegistration.objects.filter(enterprise=enterprise).values_list(
-        "interests", flat=True
-    )
-    demands = (
-        Demand.objects.filter(enterprise=enterprise).exclude(status="closed").order_by("-collected_on")[:10]
-    )
+    interests = PatentServiceRegistration.objects.within(enterprise).values_list("interests", flat=True)
+    demands = Demand.objects.within(enterprise).exclude(status="closed").order_by("-collected_on")[:10]
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
@@ -486,9 +499,14 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     limit = PatentSelectionList._meta.get_field("name").max_length
     if len(name) > limit:
         raise ValidationError({"name": f"清单名称不能超过 {limit} 个字(现有 {len(name)} 个)"})
-    if PatentSelectionList.objects.filter(unit_id=actor.unit_id, name=name).exists():
-        raise ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
-    selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
+    taken = ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
+    if PatentSelectionList.objects.for_user(actor).filter(unit_id=actor.unit_id, name=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
+    except IntegrityError:  # created by a concurrent request since the check
+        raise taken from None
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
     return selection_list
 
@@ -512,7 +530,7 @@ def patent_select(
 ) -> PatentSelection:
     _require_service_user(actor)
     require_obj_in_scope(actor, selection_list)
-    if PatentSelection.objects.filter(selection_list=selection_list, patent=patent).exists():
+    if selection_list.selections.filter(patent=patent).exists():
         raise ValidationError(f"专利“{patent.publication_no}”已在清单“{selection_list}”中")
     selection = PatentSelection.objects.create(
         selection_list=selection_list,
@@ -523,6 +541,35 @@ def patent_select(
     )
     audit.log(actor=actor, action="kexie.patent.selected", obj=selection, unit=selection_list.unit)
     return selection
+
+
+@transaction.atomic
+def patents_select(
+    *,
+    actor,
+    patents: list[Patent],
+    selection_list: PatentSelectionList | None = None,
+    new_list_name: str = "",
+) -> tuple[PatentSelectionList, int]:
+    """遴选: add the chosen patents to a list, the one given or the unit's list called
+    `new_list_name` (created if it does not exist yet); patents already in it are skipped.
+    Returns the list and how many were added."""
+    if not patents:
+        raise ValidationError("请勾选要遴选的专利")
+    if selection_list is None:
+        name = (new_list_name or "").strip()
+        own = scoped(PatentSelectionList, actor).filter(unit_id=actor.unit_id, name=name).first()
+        selection_list = own or selection_list_create(actor=actor, name=name)
+    require_obj_in_scope(actor, selection_list)
+    lock_for_update(selection_list)  # two selections into one list at once: one after the other
+    already = set(selection_list.selections.values_list("patent_id", flat=True))
+    added = 0
+    for patent in patents:
+        if patent.pk not in already:
+            patent_select(actor=actor, selection_list=selection_list, patent=patent)
+            already.add(patent.pk)
+            added += 1
+    return selection_list, added
 
 
 @transaction.atomic
@@ -595,8 +642,10 @@ def _check_usages(actor, usages: list[PatentUsage]) -> None:
     if len(set(units)) != len(units):
         raise ValidationError("同一企业的多个用户都有遴选记录,请合并为一条")
 
-    registered = PatentServiceRegistration.objects.filter(user__in=users).values_list(
-        "user__username", flat=True
+    registered = (
+        PatentServiceRegistration.objects.unscoped(reason="one registration per user")
+        .filter(user__in=users)
+        .values_list("user__username", flat=True)
     )
     if registered:
         raise ValidationError(f"已注册专利信息服务的用户:{'、'.join(sorted(registered)[:10])}")
@@ -604,7 +653,9 @@ def _check_usages(actor, usages: list[PatentUsage]) -> None:
 
 def _check_lists(usages: list[PatentUsage], list_name: str) -> None:
     units = [u.user.unit_id for u in usages if u.selections]
-    taken = PatentSelectionList.objects.filter(unit_id__in=units, name=list_name[:100])
+    taken = PatentSelectionList.objects.unscoped(reason="the units are checked in scope above").filter(
+        unit_id__in=units, name=list_name[:100]
+    )
     if taken.exists():
         names = "、".join(str(lst.unit) for lst in taken.select_related("unit")[:10])
         raise ValidationError(f"这些企业已有名为“{list_name}”的遴选清单:{names}")

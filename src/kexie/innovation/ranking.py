@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from kexie.core.scoping import scoped
+from kexie.core.scoping import scoped, unenforced
 from kexie.directory.codes import DISCIPLINE_NAMES, OrgKind
 from kexie.directory.models import Organisation, Person
 from kexie.innovation.codes import DemandStatus
@@ -194,7 +194,8 @@ def _sync(engine: MatchingEngine, since) -> None:
 
 
 def engine() -> MatchingEngine:
-    with _lock:
+    # The index covers the whole city; every result is resolved through a scoped queryset.
+    with _lock, unenforced(reason="the matching index covers the whole city"):
         now = timezone.now()
         if _state["engine"] is None:
             _state["engine"] = _build()
@@ -236,7 +237,11 @@ def societies_for_demand(demand: Demand, user, k: int = 10) -> list[Ranked]:
 def demands_for_expert(person: Person, user, k: int = 10) -> list[Ranked]:
     from kexie.innovation.selectors import visible_demands
 
-    extra = ExpertProfile.objects.filter(person=person).first()
+    extra = (
+        ExpertProfile.objects.unscoped(reason="the profile of a person read in scope")
+        .filter(person=person)
+        .first()
+    )
     matches = _rank(expert_profile(person, extra), "demand", k)
     qs = visible_demands(user).exclude(status__in=(DemandStatus.CLOSED, DemandStatus.COMPLETED))
     return _resolve(matches, qs, k, "demand")

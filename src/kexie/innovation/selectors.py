@@ -4,20 +4,15 @@ experts and societies can find them. Everything else is plain `scoped()`."""
 
 from django.db.models import Q, QuerySet
 
-from kexie.core.scoping import scope_filter, unit_path_of
-from kexie.innovation.codes import PUBLIC_STATUSES
+from kexie.core.scoping import unit_path_of
 from kexie.innovation.models import Demand
 
 
 def visible_demands(user) -> QuerySet[Demand]:
-    path = unit_path_of(user)
-    qs = Demand.objects.select_related("enterprise")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    public = Q(status__in=PUBLIC_STATUSES, is_confidential=False)
-    return qs.filter(scope_filter(Demand, path) | public)
+    qs = Demand.objects.for_user(user)
+    if unit_path_of(user) not in (None, ""):
+        qs = qs | Demand.objects.published()
+    return qs.select_related("enterprise")
 
 
 def get_visible_demand_or_404(user, pk) -> Demand:
@@ -32,7 +27,8 @@ def get_visible_demand_or_404(user, pk) -> Demand:
 def booklet_demands(year: int) -> QuerySet[Demand]:
     """Demands of the year that go into 《年会技术需求汇编》: confidential ones only if allowed."""
     return (
-        Demand.objects.filter(collected_on__year=year)
+        Demand.objects.unscoped(reason="the city's booklet gathers every unit's demands")
+        .filter(collected_on__year=year)
         .exclude(status="closed")
         .filter(Q(is_confidential=False) | Q(allow_in_booklet=True))
         .select_related("enterprise", "enterprise__region")

@@ -14,13 +14,17 @@ from django.utils import timezone
 
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core import audit
+from kexie.core.scoping import in_scope
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
+    lock_for_update,
     require_obj_in_scope,
     require_perm,
+    require_state_unchanged,
     require_unit_in_scope,
     save_with_audit,
+    transition,
 )
 from kexie.core.validators import phone_problem
 from kexie.directory.codes import OrgKind
@@ -54,6 +58,7 @@ SOCIETY_PROFILE_FIELDS = ("level", "discipline", "keywords", "achievements")
 OPEN_STATUSES = tuple(
     s for s in DemandStatus.values if s not in (DemandStatus.COMPLETED, DemandStatus.CLOSED)
 )
+EDITABLE = OPEN_STATUSES
 
 
 def _today() -> dt.date:
@@ -147,7 +152,8 @@ def demand_create(*, actor, data: dict[str, Any]) -> Demand:
 def demand_update(*, actor, demand: Demand, data: dict[str, Any]) -> Demand:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, demand)
-    if demand.status in (DemandStatus.COMPLETED, DemandStatus.CLOSED):
+    require_state_unchanged(demand)
+    if demand.status not in EDITABLE:
         raise ValidationError(f"需求已{demand.get_status_display()},不能修改")
     before = audit.snapshot(demand)
     apply_fields(demand, data, [f for f in DEMAND_FIELDS if f != "source"])
@@ -169,13 +175,14 @@ def _transition(
     action: str,
     note: str = "",
     on: dt.date | None = None,
+    seen: str | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Demand:
-    if demand.status not in allowed_from:
-        target = DemandStatus(to).label
-        raise ValidationError(f"需求当前状态为“{demand.get_status_display()}”,不能转为“{target}”")
-    before = demand.status
-    demand.status = to
-    demand.save(update_fields=["status", "close_reason", "updated_at"])
+    """From the state the user saw (`seen`, default: the one this request read) to `to`, as one
+    conditional update: of two concurrent steps one wins, the other raises StaleState."""
+    seen = seen or demand.status
+    refused = f"需求当前状态为“{DemandStatus(seen).label}”,不能转为“{DemandStatus(to).label}”"
+    before = transition(demand, seen=seen, to=to, allowed_from=allowed_from, values=values, refused=refused)
     DemandEvent.objects.create(
         demand=demand,
         from_status=before,
@@ -197,24 +204,28 @@ def _require_editor(actor, demand: Demand) -> None:
 
 
 @transaction.atomic
-def demand_review(*, actor, demand: Demand, note: str = "", on: dt.date | None = None) -> Demand:
+def demand_review(
+    *, actor, demand: Demand, note: str = "", on: dt.date | None = None, seen: str | None = None
+) -> Demand:
     require_perm(actor, REVIEW)
     require_obj_in_scope(actor, demand)
-    if actor.unit_id == demand.enterprise_id and not actor.is_superuser:
+    if not reviews_demand(actor, demand):
         raise PermissionDenied("企业不能审核本企业的需求,须由科协审核")
     return _transition(
         demand, actor=actor, allowed_from=(DemandStatus.COLLECTED,), to=DemandStatus.REVIEWED,
-        action="kexie.demand.reviewed", note=note, on=on,
+        action="kexie.demand.reviewed", note=note, on=on, seen=seen,
     )  # fmt: skip
 
 
 @transaction.atomic
-def demand_publish(*, actor, demand: Demand, note: str = "", on: dt.date | None = None) -> Demand:
+def demand_publish(
+    *, actor, demand: Demand, note: str = "", on: dt.date | None = None, seen: str | None = None
+) -> Demand:
     require_perm(actor, REVIEW)
     require_obj_in_scope(actor, demand)
     return _transition(
         demand, actor=actor, allowed_from=(DemandStatus.REVIEWED,), to=DemandStatus.PUBLISHED,
-        action="kexie.demand.published", note=note, on=on,
+        action="kexie.demand.published", note=note, on=on, seen=seen,
     )  # fmt: skip
 
 
@@ -223,7 +234,11 @@ def _society_level(society: Organisation, level: str | None) -> str:
         if level not in SocietyLevel.values:
             raise ValidationError({"level": f"学会级别“{level}”无效"})
         return level
-    profile = SocietyProfile.objects.filter(society=society).first()
+    profile = (
+        SocietyProfile.objects.unscoped(reason="the level of a society checked in scope")
+        .filter(society=society)
+        .first()
+    )
     return profile.level if profile else SocietyLevel.CITY
 
 
@@ -273,6 +288,8 @@ def demand_matchmake(
     contacted_on = contacted_on or _today()
     if meeting_on and meeting_on < contacted_on:
         raise ValidationError({"meeting_on": "对接会日期不能早于联系日期"})
+    # Contacts add up, so a concurrent one only needs the state as it is now, not as seen.
+    demand.status = lock_for_update(demand).status
     if demand.status == DemandStatus.PUBLISHED:
         who = expert or society
         _transition(
@@ -307,13 +324,14 @@ def demand_record_intention(
     on: dt.date | None = None,
     society: Organisation | None = None,
     level: str | None = None,
+    seen: str | None = None,
 ) -> Demand:
     _require_editor(actor, demand)
     _check_counterpart(actor, None, society, required=False)
     on = on or _today()
     _transition(
         demand, actor=actor, allowed_from=(DemandStatus.MATCHMAKING,), to=DemandStatus.INTENTION,
-        action="kexie.demand.intention", note=note, on=on,
+        action="kexie.demand.intention", note=note, on=on, seen=seen,
     )  # fmt: skip
     if society is not None:
         _engage(
@@ -369,44 +387,48 @@ def agreement_create(*, actor, data: dict[str, Any]) -> Agreement:
 
 
 @transaction.atomic
-def demand_sign(*, actor, demand: Demand, data: dict[str, Any]) -> Agreement:
+def demand_sign(*, actor, demand: Demand, data: dict[str, Any], seen: str | None = None) -> Agreement:
     """The agreement is signed: records the Agreement (parties, amount, date, attachment)."""
     _require_editor(actor, demand)
-    if demand.status != DemandStatus.INTENTION:
-        raise ValidationError(f"需求当前状态为“{demand.get_status_display()}”,不能转为“已签约”(须先达成意向)")
+    if (seen or demand.status) != DemandStatus.INTENTION:
+        label = DemandStatus(seen or demand.status).label
+        raise ValidationError(f"需求当前状态为“{label}”,不能转为“已签约”(须先达成意向)")
     data = {"title": demand.title, **data, "demand": demand, "unit": demand.enterprise}
     data.setdefault("signed_on", _today())
     agreement = agreement_create(actor=actor, data=data)
     _transition(
         demand, actor=actor, allowed_from=(DemandStatus.INTENTION,), to=DemandStatus.SIGNED,
-        action="kexie.demand.signed", note=f"签约:{agreement.parties}", on=agreement.signed_on,
+        action="kexie.demand.signed", note=f"签约:{agreement.parties}", on=agreement.signed_on, seen=seen,
     )  # fmt: skip
     return agreement
 
 
 @transaction.atomic
-def demand_complete(*, actor, demand: Demand, note: str = "", on: dt.date | None = None) -> Demand:
+def demand_complete(
+    *, actor, demand: Demand, note: str = "", on: dt.date | None = None, seen: str | None = None
+) -> Demand:
     _require_editor(actor, demand)
     return _transition(
         demand, actor=actor, allowed_from=(DemandStatus.SIGNED,), to=DemandStatus.COMPLETED,
-        action="kexie.demand.completed", note=note, on=on,
+        action="kexie.demand.completed", note=note, on=on, seen=seen,
     )  # fmt: skip
 
 
 @transaction.atomic
-def demand_close(*, actor, demand: Demand, reason: str, on: dt.date | None = None) -> Demand:
+def demand_close(
+    *, actor, demand: Demand, reason: str, on: dt.date | None = None, seen: str | None = None
+) -> Demand:
     _require_editor(actor, demand)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"close_reason": "关闭需求时必须填写原因"})
-    demand.close_reason = reason[:300]
     return _transition(
         demand, actor=actor, allowed_from=OPEN_STATUSES, to=DemandStatus.CLOSED,
-        action="kexie.demand.closed", note=reason, on=on,
+        action="kexie.demand.closed", note=reason, on=on, seen=seen, values={"close_reason": reason[:300]},
     )  # fmt: skip
 
 
-# Which service a pipeline button calls, for the UI and the API: status → actions.
+# The pipeline's rules, asked by views, templates and the API. Status → the steps it allows.
 NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
     DemandStatus.COLLECTED: ("review", "close"),
     DemandStatus.REVIEWED: ("publish", "close"),
@@ -417,6 +439,70 @@ NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
     DemandStatus.COMPLETED: (),
     DemandStatus.CLOSED: (),
 }
+REVIEW_STEPS = ("review", "publish")
+
+
+def reviews_demand(user, demand: Demand) -> bool:
+    """An enterprise does not review its own demand: the association does."""
+    return user.is_superuser or user.unit_id != demand.enterprise_id
+
+
+def _acts_on(user, demand: Demand) -> bool:
+    return user.has_perm(EDIT) and in_scope(user, audit.owner_unit(demand))
+
+
+def demand_actions(user, demand: Demand) -> tuple[str, ...]:
+    """The pipeline steps `user` may take on `demand` now."""
+    if not _acts_on(user, demand):
+        return ()
+    return tuple(
+        step
+        for step in NEXT_ACTIONS[demand.status]
+        if step not in REVIEW_STEPS or (user.has_perm(REVIEW) and reviews_demand(user, demand))
+    )
+
+
+def demand_step(*, actor, demand: Demand, step: str, data: dict[str, Any], seen: str | None = None):
+    """Run one pipeline step by its code (the web form's and the API's common entry); `data`
+    holds the step form's fields. Every step but 对接 starts from the state the user saw."""
+    common: dict[str, Any] = {"actor": actor, "demand": demand}
+    if step != "matchmake":  # contacts add up, whatever the state became meanwhile
+        common["seen"] = seen
+    note, on = data.get("note") or "", data.get("on")
+    if step == "review":
+        return demand_review(**common, note=note, on=on)
+    if step == "publish":
+        return demand_publish(**common, note=note, on=on)
+    if step == "matchmake":
+        return demand_matchmake(
+            **common, expert=data.get("expert"), society=data.get("society"), contacted_on=on,
+            meeting_on=data.get("meeting_on"), level=data.get("level") or None, note=note,
+        )  # fmt: skip
+    if step == "intention":
+        return demand_record_intention(
+            **common, note=note, on=on, society=data.get("society"), level=data.get("level") or None
+        )
+    if step == "sign":
+        fields = {
+            "parties": data.get("parties"),
+            "amount": data.get("amount"),
+            "forum": data.get("forum"),
+            "note": note,
+        }
+        if on:
+            fields["signed_on"] = on
+        if data.get("attachment"):
+            fields["attachment"] = data["attachment"]
+        return demand_sign(**common, data=fields)
+    if step == "complete":
+        return demand_complete(**common, note=note, on=on)
+    if step == "close":
+        return demand_close(**common, reason=data.get("reason") or note, on=on)
+    raise ValidationError(f"未知的操作“{step}”")
+
+
+def demand_may_edit(user, demand: Demand) -> bool:
+    return demand.status in EDITABLE and _acts_on(user, demand)
 
 
 # ------------------------------------------------------------------------------ forums and societies
@@ -477,7 +563,9 @@ def expert_profile_set(*, actor, person: Person, data: dict[str, Any]) -> Expert
     require_obj_in_scope(actor, person)
     if not person.is_expert:
         raise ValidationError({"person": f"“{person}”未标记为专家"})
-    profile, _ = ExpertProfile.objects.get_or_create(person=person)
+    profile, _ = ExpertProfile.objects.unscoped(reason="the person is checked in scope above").get_or_create(
+        person=person
+    )
     before = audit.snapshot(profile)
     apply_fields(profile, data, EXPERT_PROFILE_FIELDS)
     save_with_audit(
@@ -497,7 +585,9 @@ def society_profile_set(*, actor, society: Organisation, data: dict[str, Any]) -
     require_obj_in_scope(actor, society)
     if society.kind != OrgKind.SOCIETY:
         raise ValidationError({"society": f"“{society}”不是学会"})
-    profile, _ = SocietyProfile.objects.get_or_create(society=society)
+    profile, _ = SocietyProfile.objects.unscoped(
+        reason="the society is checked in scope above"
+    ).get_or_create(society=society)
     before = audit.snapshot(profile)
     apply_fields(profile, data, SOCIETY_PROFILE_FIELDS)
     save_with_audit(

@@ -7,7 +7,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kexie.accounts.roles import EDIT, IMPORT, REVIEW
+from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, offset_page, page_number, require
 from kexie.directory.codes import OrgKind
 from kexie.directory.models import Person
 from kexie.innovation import patents, ranking, services
+from kexie.innovation.codes import DemandStatus
 from kexie.innovation.forms import (
     AgreementForm,
     DemandActionForm,
@@ -132,19 +132,11 @@ def _in_scope(user, demand) -> bool:
     return scoped(type(demand), user).filter(pk=demand.pk).exists()
 
 
-def _can_act(user, demand) -> bool:
-    return user.has_perm(EDIT) and _in_scope(user, demand)
-
-
 @login_required
 def demand_detail(request, pk):
     demand = get_visible_demand_or_404(request.user, pk)
     user = request.user
-    can_act = _can_act(user, demand)
-    actions = [
-        (a, ACTION_LABELS[a]) for a in services.NEXT_ACTIONS[demand.status]
-        if can_act and (a not in ("review", "publish") or user.has_perm(REVIEW))
-    ]  # fmt: skip
+    actions = [(a, ACTION_LABELS[a]) for a in services.demand_actions(user, demand)]
     context = {
         "d": demand,
         "events": demand.events.select_related("actor"),
@@ -157,45 +149,11 @@ def demand_detail(request, pk):
         "contacted_societies": {c.society_id for c in demand.contacts.all() if c.society_id},
         "actions": actions,
         "action_form": DemandActionForm(actor=user) if actions else None,
-        "can_edit": can_act,
-        "in_scope": can_act or _in_scope(user, demand),
+        "can_edit": services.demand_may_edit(user, demand),
+        "in_scope": bool(actions) or _in_scope(user, demand),
         "history": history(demand)[:100],
     }
     return render(request, "innovation/demand_detail.html", context)
-
-
-def _run_action(action: str, user, demand, data: dict):
-    common = {"actor": user, "demand": demand}
-    if action == "review":
-        return services.demand_review(**common, note=data["note"], on=data["on"])
-    if action == "publish":
-        return services.demand_publish(**common, note=data["note"], on=data["on"])
-    if action == "matchmake":
-        return services.demand_matchmake(
-            **common, expert=data["expert"], society=data["society"], contacted_on=data["on"],
-            meeting_on=data["meeting_on"], level=data["level"] or None, note=data["note"],
-        )  # fmt: skip
-    if action == "intention":
-        return services.demand_record_intention(
-            **common, note=data["note"], on=data["on"], society=data["society"], level=data["level"] or None
-        )
-    if action == "sign":
-        fields = {
-            "parties": data["parties"],
-            "amount": data["amount"],
-            "forum": data["forum"],
-            "note": data["note"],
-        }
-        if data["on"]:
-            fields["signed_on"] = data["on"]
-        if data["attachment"]:
-            fields["attachment"] = data["attachment"]
-        return services.demand_sign(**common, data=fields)
-    if action == "complete":
-        return services.demand_complete(**common, note=data["note"], on=data["on"])
-    if action == "close":
-        return services.demand_close(**common, reason=data["reason"] or data["note"], on=data["on"])
-    raise ValidationError(_("未知的操作"))
 
 
 @login_required
@@ -212,7 +170,11 @@ def demand_action(request, pk, action):
             )
         return redirect("innovation:demand_detail", pk=pk)
     try:
-        _run_action(action, request.user, demand, form.cleaned_data)
+        seen = request.POST.get("seen")
+        services.demand_step(
+            actor=request.user, demand=demand, step=action, data=form.cleaned_data,
+            seen=seen if seen in DemandStatus.values else None,
+        )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, ";".join(exc.messages))
     else:
@@ -339,7 +301,11 @@ def society_list(request):
 @require_http_methods(["GET", "POST"])
 def expert_detail(request, pk):
     person = get_scoped_or_404(Person.objects.filter(is_expert=True), request.user, pk=pk)
-    profile = ExpertProfile.objects.filter(person=person).first()
+    profile = (
+        ExpertProfile.objects.unscoped(reason="the profile of a person read in scope")
+        .filter(person=person)
+        .first()
+    )
     initial = {f: getattr(profile, f) for f in services.EXPERT_PROFILE_FIELDS} if profile else {}
     form = ExpertProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -455,27 +421,14 @@ def patent_select(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("innovation:patent_search")
+    chosen = list(Patent.objects.filter(pk__in=[p for p in request.POST.getlist("patent") if p.isdigit()]))
+    # A typed new list name means a new list, whatever the drop-down still shows.
+    use_name = list_id == "new" or not list_id or bool(new_name)
     try:
-        chosen = list(
-            Patent.objects.filter(pk__in=[p for p in request.POST.getlist("patent") if p.isdigit()])
-        )
-        if not chosen:
-            raise ValidationError(_("请勾选要遴选的专利"))
-        with transaction.atomic():
-            # A typed new list name means a new list, whatever the drop-down still shows.
-            if list_id == "new" or not list_id or new_name:
-                existing = (
-                    scoped(PatentSelectionList, user).filter(unit_id=user.unit_id, name=new_name).first()
-                )
-                selection_list = existing or patents.selection_list_create(actor=user, name=new_name)
-            else:
-                selection_list = get_scoped_or_404(PatentSelectionList, user, pk=list_id)
-            already = set(selection_list.selections.values_list("patent_id", flat=True))
-            added = 0
-            for patent in chosen:
-                if patent.pk not in already:
-                    patents.patent_select(actor=user, selection_list=selection_list, patent=patent)
-                    added += 1
+        selection_list, added = patents.patents_select(
+            actor=user, patents=chosen, new_list_name=new_name,
+            selection_list=None if use_name else get_scoped_or_404(PatentSelectionList, user, pk=list_id),
+        )  # fmt: skip
     except ValidationError as exc:
         messages.error(request, ";".join(exc.messages))
         return redirect(back)

@@ -22,8 +22,7 @@ DIMENSIONS = dict(DOMAINS)
 
 def survey_of(period: Period, scope: Scope) -> Survey | None:
     def find():
-        qs = Survey.objects.filter(year__in=list(period.years))
-        qs = scope.restrict(qs, region=None, unit="unit")
+        qs = scope.restrict(Survey.objects.filter(year__in=list(period.years)), region=None, unit="unit")
         return qs.annotate(depth=Length("unit__path")).order_by("depth", "-year", "-id").first()
 
     return scope.memo(("literacy", "survey", period), find)
@@ -124,7 +123,8 @@ def _records(period: Period, scope: Scope, dimension: str | None = None, key: st
     survey = survey_of(period, scope)
     if survey is None:
         return Response.objects.none()
-    qs = Response.objects.filter(survey=survey, status=Status.VALID).select_related("survey")
+    responses = Response.objects.unscoped(reason="the responses of a survey found in scope")
+    qs = responses.filter(survey=survey, status=Status.VALID).select_related("survey")
     county = _county(scope)
     if county:
         qs = qs.filter(county=county)

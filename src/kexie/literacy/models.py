@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.scoping import ScopedModel
 from kexie.directory.models import Organisation
 from kexie.literacy import scoring as rules
 from kexie.literacy.codes import Background, Dimension, QuestionKind, Source, Status
 
 
-class Survey(models.Model):
+class Survey(ScopedModel):
     """One civic scientific literacy survey (公民科学素质调查), owned by a unit."""
 
     scope_field = "unit"
@@ -62,7 +63,7 @@ class Survey(models.Model):
         return "≥" if self.threshold_inclusive else ">"
 
 
-class Question(models.Model):
+class Question(ScopedModel):
     """A questionnaire item: scored (dimension, answer key, points) or background (sex, age…)."""
 
     scope_field = "survey__unit"
@@ -103,7 +104,7 @@ class Question(models.Model):
         return rules.Item(self.code, self.dimension, self.kind, frozenset(self.answer), self.points)
 
 
-class SampleUnit(models.Model):
+class SampleUnit(ScopedModel):
     """A unit of the sampling frame (town or village) with its population; PSU when selected."""
 
     scope_field = "survey__unit"
@@ -132,7 +133,7 @@ class SampleUnit(models.Model):
         return 1.0 / self.inclusion_probability if self.inclusion_probability else None
 
 
-class Interviewer(models.Model):
+class Interviewer(ScopedModel):
     """A fieldwork interviewer; respondents answer through the interviewer's token link."""
 
     scope_field = "survey__unit"
@@ -168,7 +169,7 @@ class Interviewer(models.Model):
         return secrets.token_urlsafe(24)
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ScopedModel):
     """One import of responses (问卷星 xlsx or CSV) and its summary of flags."""
 
     scope_field = "survey__unit"
@@ -193,7 +194,7 @@ class ImportBatch(models.Model):
         return self.filename
 
 
-class Response(models.Model):
+class Response(ScopedModel):
     """One respondent's answers, scored, with background fields denormalised for estimation.
 
     Nothing is dropped: a response that is incomplete, a duplicate or out of range keeps its
@@ -260,8 +261,13 @@ class Response(models.Model):
     def level_label(self) -> str:
         return rules.LEVELS.get(self.level, "")
 
+    @property
+    def counts(self) -> bool:
+        """Only valid responses enter the estimates (templates ask this, not the status code)."""
+        return self.status == Status.VALID
 
-class CensusMargin(models.Model):
+
+class CensusMargin(ScopedModel):
     """Census population of one cell: county × sex × age group × urban/rural."""
 
     scope_field = "survey__unit"

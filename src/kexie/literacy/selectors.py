@@ -27,13 +27,13 @@ def survey_results(survey: Survey) -> dict:
     The cache lives on the survey row (results, results_version); writing it is not a change
     of the survey's records, so it is not audited.
     """
-    version = Survey.objects.filter(pk=survey.pk).values_list("data_version", flat=True).first()
+    version = Survey.objects.of(survey).values_list("data_version", flat=True).first()
     current = survey.results and survey.results.get("method") == METHOD_VERSION
     if current and survey.results_version == version and version is not None:
         return survey.results
     results = estimate(survey).as_dict()
     now = timezone.now()
-    Survey.objects.filter(pk=survey.pk).update(results=results, results_version=version or 0, results_at=now)
+    Survey.objects.of(survey).update(results=results, results_version=version or 0, results_at=now)
     survey.results, survey.results_version, survey.results_at = results, version or 0, now
     return results
 

@@ -15,6 +15,7 @@ from kexie.core import audit
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
+    lock_for_update,
     require_obj_in_scope,
     require_perm,
     require_unit_in_scope,
@@ -52,12 +53,15 @@ def validate_survey(survey: Survey) -> None:
 
 def touch(survey: Survey) -> None:
     """Mark the cached estimates of a survey as out of date."""
-    Survey.objects.filter(pk=survey.pk).update(data_version=F("data_version") + 1)
+    Survey.objects.of(survey).update(data_version=F("data_version") + 1)
 
 
 def _require_editor(actor, survey: Survey, perm: str = EDIT) -> None:
     require_perm(actor, perm)
     require_obj_in_scope(actor, survey)
+    # Writes to a survey check what it holds (duplicates, "no responses yet") and then write:
+    # one at a time per survey, or two concurrent ones both pass the check.
+    lock_for_update(survey)
 
 
 # -- surveys and questionnaires ---------------------------------------------------------------------
@@ -305,6 +309,7 @@ def response_submit(*, interviewer: Interviewer, raw_answers: dict, external_id:
     if not interviewer.is_active:
         raise ValidationError("该调查员链接已停用")
     survey = interviewer.survey
+    lock_for_update(survey)  # a double-tapped submit is then seen as a duplicate of the first
     response = _build_response(
         survey, _questions(survey), raw_answers, _Seen(survey), source=Source.WEB, external_id=external_id,
         interviewer=interviewer, sample_unit=interviewer.sample_unit, county=interviewer.county,

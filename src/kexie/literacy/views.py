@@ -200,7 +200,7 @@ def interviewer_qr(request, pk, interviewer_pk, fmt):
     survey = selectors.survey_for(request.user, pk)
     if fmt not in ("svg", "png"):
         raise Http404
-    interviewer = get_object_or_404(Interviewer, pk=interviewer_pk, survey=survey)
+    interviewer = get_object_or_404(survey.interviewers, pk=interviewer_pk)
     url = request.build_absolute_uri(reverse("literacy:form_start", args=[interviewer.token]))
     buffer = io.BytesIO()
     if fmt == "svg":
@@ -381,7 +381,8 @@ SESSION_KEY = "literacy_form"
 
 def _interviewer(token: str) -> Interviewer:
     interviewer = (
-        Interviewer.objects.select_related("survey", "sample_unit")
+        Interviewer.objects.unscoped(reason="the interviewer's link is the capability")
+        .select_related("survey", "sample_unit")
         .filter(token=token, is_active=True)
         .first()
     )

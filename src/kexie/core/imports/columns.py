@@ -30,6 +30,9 @@ class Column:
     choices: Sequence[str] | Callable[[Any], Sequence[str]] | None = None  # labels offered in the drop-down
     text: bool = False  # keep as text in Excel (codes, ID numbers, phones)
     width: int = 16
+    # The reference rule of the field this column fills (kexie.core.references): the records
+    # it names must be ones the rule offers the importing user, as on the web and the API.
+    rule: str = ""
 
     def choice_labels(self, ctx) -> list[str]:
         if self.choices is None:

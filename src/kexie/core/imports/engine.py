@@ -9,7 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kexie.core import audit
 from kexie.core.imports import writer
@@ -109,6 +109,15 @@ class Context:
 
     def in_scope(self, org) -> bool:
         return org is not None and self.scope_path is not None and org.path.startswith(self.scope_path)
+
+    def rule_ids(self, key: str) -> set:
+        """Ids the field's reference rule offers the importing user (once per import)."""
+        cache = self.__dict__.setdefault("_rule_ids", {})
+        if key not in cache:
+            from kexie.core import references
+
+            cache[key] = set(references.choices_for_import(key, self.actor).values_list("pk", flat=True))
+        return cache[key]
 
     def has_perm(self, perm: str) -> bool:
         return self.system or self.actor.has_perm(perm)
@@ -234,6 +243,42 @@ def parse_rows(mapping: list[tuple[Column, int]], rows: Iterator[tuple[int, list
     return parsed
 
 
+def _ids(value) -> set:
+    if value is None:
+        return set()
+    if isinstance(value, int):
+        return {value} if value else set()  # 0: a unit created by another row of the same file
+    if hasattr(value, "pk") or hasattr(value, "id"):  # a record, or an OrgRef (a named tuple)
+        return _ids(getattr(value, "pk", None) or getattr(value, "id", None) or 0)
+    return {v for item in value for v in _ids(item)}
+
+
+def _current_ids(instance, field: str) -> set:
+    if instance is None or not getattr(instance, "pk", None):
+        return set()
+    model_field = instance._meta.get_field(field)
+    if model_field.many_to_many:
+        return set(getattr(instance, field).values_list("pk", flat=True))
+    return {getattr(instance, model_field.attname)}
+
+
+def check_rules(rows: list[Row], columns: list[Column], ctx) -> None:
+    """Every record a row names through a column with a reference rule must be offered by the
+    rule, unless the record already points at it (kexie.core.references)."""
+    for col in columns:
+        if not col.rule:
+            continue
+        allowed = ctx.rule_ids(col.rule)
+        for row in rows:
+            if not row.ok:
+                continue
+            refused = _ids(row.values.get(col.field)) - allowed
+            if refused:
+                refused -= _current_ids(getattr(row, "instance", None), col.field)
+            if refused:
+                row.error(col.header, "", UNIT_NOT_FOUND)
+
+
 def formula_warning(text: str) -> str:
     return f"以“{text[0]}”开头,电子表格可能把它当作公式;已按文本保存,导出时也写为文本"
 
@@ -294,6 +339,7 @@ def import_file(
     result.acting_as = ctx.describe()
     rows = parse_rows(mapping, row_iter, ctx)
     spec.check_rows(rows, ctx, {col.field for col, _ in mapping})
+    check_rules(rows, [col for col, _ in mapping], ctx)
     _tally(result, rows)
     rejected = [row for row in rows if not row.ok]
     valid = [row for row in rows if row.ok]
@@ -327,7 +373,25 @@ def _tally(result: ImportResult, rows: list[Row]) -> None:
                 result.unchanged += 1
 
 
+WRITE_CLASH = (
+    "导入未写入:写入时与数据库中的记录冲突(编号等唯一项已存在),多半是同一文件正被另一次导入写入,"
+    "或刚刚已由他人写入。本次没有写入任何数据;请刷新后重新上传文件核对,已存在的记录会显示为更新或未变更。"
+)
+
+
 def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult) -> None:
+    """The rows were checked before this transaction, so a concurrent import of the same file
+    can have written them since: the database refuses the second (unique keys), and the user
+    is told so in Chinese; the all-or-nothing transaction leaves nothing half-written."""
+    try:
+        _write_rows(spec, valid, ctx, result)
+    except IntegrityError:
+        result.errors.append(Problem(0, "", "", WRITE_CLASH))
+        return
+    result.written = True
+
+
+def _write_rows(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult) -> None:
     with transaction.atomic():
         spec.write([row for row in valid if row.action in ("create", "update")], ctx)
         audit.log(
@@ -347,7 +411,6 @@ def _write(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportResult)
             },
             note=f"导入{spec.label}:{result.filename}",
         )
-    result.written = True
 
 
 # ---- export and template -------------------------------------------------------------------

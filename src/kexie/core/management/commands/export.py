@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from kexie.core.imports import export_rows
-from kexie.core.imports.cli import add_actor_argument, add_kind_argument, resolve_actor
+from kexie.core.imports.cli import actor_line, add_actor_argument, add_kind_argument, resolve_actor
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         actor = resolve_actor(o["as_user"])
+        self.stderr.write(actor_line(actor))
         path = Path(o["file"])
         fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
         path.write_bytes(export_rows(actor=actor, kind=o["kind"], year=o["year"], fmt=fmt))

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from kexie.core.imports import template_bytes
-from kexie.core.imports.cli import add_actor_argument, add_kind_argument, resolve_actor
+from kexie.core.imports.cli import actor_line, add_actor_argument, add_kind_argument, resolve_actor
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         actor = resolve_actor(o["as_user"])
+        self.stderr.write(actor_line(actor))
         path = Path(o["file"])
         path.write_bytes(template_bytes(actor=actor, kind=o["kind"]))
         self.stdout.write(self.style.SUCCESS(f"已生成模板 {path}"))

@@ -1,0 +1,403 @@
+"""Every reference a write accepts is checked by the field's reference rule, whatever the
+channel: API bodies, web forms and imports. Data-driven and complete: a new writable foreign
+key or many-to-many (an API body `*_id(s)`, a form's model choice field, an import column that
+names records) fails here until it has a rule."""
+
+import datetime as dt
+import importlib
+import inspect
+import io
+
+import pytest
+from django import forms
+from django.apps import apps
+
+from kexie.api import api
+from kexie.core import references
+from kexie.core.imports.engine import KIND_MODULES, get_spec, import_file
+
+# ---------------------------------------------------------------- the API
+
+# (method, path, body field) → the rule it is checked by; None: reference data that every user
+# may name (regions, activity kinds, patents).
+API_REFERENCES = {
+    ("POST", "/api/v1/directory/organisations", "parent_id"): "directory.Organisation.parent",
+    ("POST", "/api/v1/directory/organisations", "region_id"): None,
+    ("PATCH", "/api/v1/directory/organisations/{org_id}", "parent_id"): "directory.Organisation.parent",
+    ("PATCH", "/api/v1/directory/organisations/{org_id}", "region_id"): None,
+    ("POST", "/api/v1/directory/people", "unit_id"): "directory.Person.unit",
+    ("PATCH", "/api/v1/directory/people/{person_id}", "unit_id"): "directory.Person.unit",
+    ("POST", "/api/v1/activities/campaigns", "host_unit_id"): "activities.Campaign.host_unit",
+    (
+        "POST",
+        "/api/v1/activities/campaigns",
+        "participating_unit_ids",
+    ): "activities.Campaign.participating_units",
+    ("PATCH", "/api/v1/activities/campaigns/{campaign_id}", "host_unit_id"): "activities.Campaign.host_unit",
+    ("PATCH", "/api/v1/activities/campaigns/{campaign_id}", "participating_unit_ids"): (
+        "activities.Campaign.participating_units"
+    ),
+    ("POST", "/api/v1/activities/", "organiser_id"): "activities.Activity.organiser",
+    ("POST", "/api/v1/activities/", "reporting_unit_id"): "activities.Activity.reporting_unit",
+    ("POST", "/api/v1/activities/", "campaign_id"): "activities.Activity.campaign",
+    ("POST", "/api/v1/activities/", "co_organiser_ids"): "activities.Activity.co_organisers",
+    ("POST", "/api/v1/activities/", "kind_id"): None,
+    ("POST", "/api/v1/activities/", "region_id"): None,
+    ("PATCH", "/api/v1/activities/{activity_id}", "organiser_id"): "activities.Activity.organiser",
+    ("PATCH", "/api/v1/activities/{activity_id}", "reporting_unit_id"): "activities.Activity.reporting_unit",
+    ("PATCH", "/api/v1/activities/{activity_id}", "campaign_id"): "activities.Activity.campaign",
+    ("PATCH", "/api/v1/activities/{activity_id}", "co_organiser_ids"): "activities.Activity.co_organisers",
+    ("PATCH", "/api/v1/activities/{activity_id}", "kind_id"): None,
+    ("PATCH", "/api/v1/activities/{activity_id}", "region_id"): None,
+    ("POST", "/api/v1/innovation/demands", "enterprise_id"): "innovation.Demand.enterprise",
+    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
+    (
+        "POST",
+        "/api/v1/innovation/demands/{demand_id}/{action}",
+        "society_id",
+    ): "innovation.Matchmaking.society",
+    ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "forum_id"): "innovation.Agreement.forum",
+    ("POST", "/api/v1/innovation/selections/{list_id}/patents", "patent_ids"): None,
+}
+
+
+def api_reference_fields() -> set[tuple[str, str, str]]:
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    found = set()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch"):
+                continue
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                body = content["schema"]
+                body = components[body["$ref"].rsplit("/", 1)[1]] if "$ref" in body else body
+                found |= {
+                    (method.upper(), path, f)
+                    for f in body.get("properties", {})
+                    if f.endswith(("_id", "_ids"))
+                }
+    return found
+
+
+def test_every_api_reference_has_a_rule():
+    found = api_reference_fields()
+    missing = sorted(found - set(API_REFERENCES))
+    assert not missing, f"API body references without a reference rule: {missing}"
+    assert not sorted(set(API_REFERENCES) - found), "stale rows"
+    for rule in filter(None, API_REFERENCES.values()):
+        references.get(rule)
+
+
+# ---------------------------------------------------------------- forms
+
+
+def _form_classes():
+    for app in ("accounts", "activities", "directory", "innovation", "literacy"):
+        module = importlib.import_module(f"kexie.{app}.forms")
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                yield cls
+
+
+def _scoped_choice_fields(form) -> dict[str, forms.ModelChoiceField]:
+    return {
+        name: field
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ModelChoiceField) and hasattr(field.queryset.model, "scope_field")
+    }
+
+
+def _kwargs(cls, actor) -> dict | None:
+    params = inspect.signature(cls.__init__).parameters
+    if any(p.default is p.empty and p.kind == p.KEYWORD_ONLY and n != "actor" for n, p in params.items()):
+        return None  # forms of one record (a survey's): they name no other record
+    kwargs = {"actor": actor} if "actor" in params else {}
+    if "user" in params:
+        kwargs["user"] = actor
+    return kwargs
+
+
+def _build(cls, actor, data=None):
+    kwargs = _kwargs(cls, actor)
+    if kwargs is None:
+        return None
+    return cls(data, **kwargs) if data is not None else cls(**kwargs)
+
+
+def test_every_form_reference_has_a_rule(world, personas):
+    missing = []
+    for cls in _form_classes():
+        form = _build(cls, personas["county_staff"])
+        if form is None:
+            continue
+        for name, field in _scoped_choice_fields(form).items():
+            rule = getattr(field, "reference_rule", None)
+            if rule is None:
+                missing.append(f"{cls.__name__}.{name}")
+            else:
+                rule_ids = set(
+                    references.choices(rule, personas["county_staff"]).values_list("pk", flat=True)
+                )
+                assert set(field.queryset.values_list("pk", flat=True)) <= rule_ids, f"{cls.__name__}.{name}"
+    assert not missing, f"form fields without a reference rule: {missing}"
+
+
+# ---------------------------------------------------------------- imports
+
+
+def _import_reference_columns():
+    for kind in KIND_MODULES:
+        spec = get_spec(kind)
+        for col in spec.columns():
+            model = spec.model
+            try:
+                field = model._meta.get_field(col.field)
+            except Exception:
+                continue
+            if (field.many_to_one or field.many_to_many) and hasattr(field.related_model, "scope_field"):
+                yield kind, col
+
+
+def test_every_import_reference_has_a_rule():
+    columns = list(_import_reference_columns())
+    assert len(columns) >= 8
+    missing = [f"{kind}.{col.header}" for kind, col in columns if not col.rule]
+    assert not missing, f"import columns without a reference rule: {missing}"
+
+
+# ---------------------------------------------------------------- refusals, channel by channel
+
+
+def _org(name, kind, parent, **extra):
+    from kexie.directory.models import Organisation
+    from kexie.directory.services import _refresh_path
+
+    org = Organisation.objects.create(name=name, kind=kind, parent=parent, **extra)
+    _refresh_path(org)
+    return org
+
+
+@pytest.fixture
+def outside(world, personas):
+    """For each rule, a record it does not offer 任城区科协's staff (made where needed)."""
+    from kexie.activities.services import campaign_create
+    from kexie.directory.models import Person
+    from kexie.innovation.models import EnterpriseVisit, Forum
+
+    yanzhou = world.orgs["yanzhou"]
+    _org("已撤销的学校", "school", world.orgs["rencheng"], is_active=False)
+    enterprise = _org("兖州某企业", "enterprise", yanzhou)
+    EnterpriseVisit.objects.create(enterprise=enterprise, visited_on=dt.date(2020, 4, 1), staff="张三")
+    Person.objects.create(name="兖州专家", unit=yanzhou, is_expert=True)
+    campaign_create(
+        actor=personas["outsider"],
+        data={
+            "name": "兖州科技周",
+            "year": 2020,
+            "start_date": dt.date(2020, 5, 1),
+            "end_date": dt.date(2020, 5, 7),
+        },
+    )
+    Forum.objects.create(name="兖州论坛", host_unit=yanzhou, held_on=dt.date(2020, 6, 1))
+    staff = personas["county_staff"]
+
+    def pick(rule):
+        target = references.target_model(rule)
+        offered = references.choices(rule, staff).values("pk")
+        obj = target.objects.unscoped(reason="test").exclude(pk__in=offered).order_by("pk").first()
+        assert obj is not None, rule
+        return obj
+
+    return pick
+
+
+@pytest.fixture
+def in_scope_targets(world, personas, make_activity):
+    from kexie.activities.models import Status
+    from kexie.activities.services import campaign_create
+    from kexie.directory.models import Person
+    from kexie.innovation.models import Demand
+
+    staff = personas["county_staff"]
+    activity = make_activity()
+    activity.status = Status.APPROVED  # the reported hole: PATCH 200 on an approved activity
+    activity.save()
+    enterprise = _org("任城某企业", "enterprise", world.orgs["rencheng"])
+    demand = Demand.objects.create(
+        enterprise=enterprise, title="需求", description="d", industry="i", collected_on=dt.date(2020, 5, 1)
+    )
+    campaign = campaign_create(
+        actor=staff,
+        data={
+            "name": "任城科技周",
+            "year": 2020,
+            "start_date": dt.date(2020, 5, 1),
+            "end_date": dt.date(2020, 5, 7),
+        },
+    )
+    return {
+        "org_id": world.orgs["school"].pk,
+        "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
+        "campaign_id": campaign.pk,
+        "activity_id": activity.pk,
+        "demand_id": demand.pk,
+        "action": "matchmake",
+    }
+
+
+def _base_body(method, path, world):
+    if method == "PATCH" or "{action}" in path:
+        return {}
+    if path.endswith("/organisations"):
+        return {"name": "新学校", "kind": "school"}
+    if path.endswith("/people"):
+        return {"name": "新人员"}
+    if path.endswith("/campaigns"):
+        return {"name": "新专项", "year": 2020, "start_date": "2020-09-01", "end_date": "2020-09-30"}
+    if path.endswith("/demands"):
+        return {"title": "新需求", "description": "d", "industry": "i"}
+    return {
+        "title": "科普讲座",
+        "kind_id": world.kinds["outreach.lecture"].pk,
+        "start_date": "2020-09-19",
+        "end_date": "2020-09-19",
+        "region_id": world.regions["370811"].pk,
+        "organiser_id": world.orgs["rencheng"].pk,
+    }
+
+
+def _snapshot():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        counts = {}
+        for model in list(apps.get_app_config("activities").get_models()) + [
+            apps.get_model("directory", "Organisation")
+        ]:
+            cursor.execute(f"SELECT COUNT(*) FROM {model._meta.db_table}")
+            counts[model._meta.label] = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM core_auditentry")
+        counts["audit"] = cursor.fetchone()[0]
+    return counts
+
+
+CHECKED = sorted((k, v) for k, v in API_REFERENCES.items() if v)
+
+
+@pytest.mark.parametrize("endpoint, rule", CHECKED, ids=[" ".join(k) for k, _ in CHECKED])
+def test_the_api_refuses_an_out_of_rule_reference(
+    client, world, personas, outside, in_scope_targets, endpoint, rule
+):
+    method, path, name = endpoint
+    refused = outside(rule)
+    body = _base_body(method, path, world)
+    body[name] = [refused.pk] if name.endswith("_ids") else refused.pk
+    url = path.format(**in_scope_targets)
+    client.force_login(personas["county_staff"])
+    before = _snapshot()
+    response = getattr(client, method.lower())(url, data=body, content_type="application/json")
+    assert response.status_code == 422, response.content.decode()
+    fields = [d.get("field") for d in response.json()["detail"]]
+    assert name in fields, response.json()
+    message = next(d["message"] for d in response.json()["detail"] if d.get("field") == name)
+    label = references.target_model(rule) and apps.get_model(*rule.split(".")[:2])._meta.get_field(
+        rule.split(".")[2]
+    )
+    assert str(label.verbose_name) in message and "不在可选范围内" in message
+    assert _snapshot() == before
+
+
+def test_the_reported_hole_is_closed(client, world, personas, in_scope_targets):
+    """A county user could make another county's unit the organiser through the API."""
+    from kexie.activities.models import Activity
+
+    client.force_login(personas["county_staff"])
+    body = {**_base_body("POST", "/api/v1/activities/", world), "organiser_id": world.orgs["yanzhou"].pk}
+    assert client.post("/api/v1/activities/", body, content_type="application/json").status_code == 422
+    url = f"/api/v1/activities/{in_scope_targets['activity_id']}"
+    patch = {"organiser_id": world.orgs["yanzhou"].pk}
+    assert client.patch(url, patch, content_type="application/json").status_code == 422
+    activity = Activity.objects.get(pk=in_scope_targets["activity_id"])
+    assert activity.organiser == world.orgs["rencheng"]
+
+
+def test_forms_refuse_an_out_of_rule_reference(world, personas, outside):
+    staff = personas["county_staff"]
+    checked = 0
+    for cls in _form_classes():
+        form = _build(cls, staff)
+        if form is None:
+            continue
+        for name, field in _scoped_choice_fields(form).items():
+            refused = outside(field.reference_rule)
+            value = [refused.pk] if isinstance(field, forms.ModelMultipleChoiceField) else refused.pk
+            bound = _build_bound(cls, staff, {name: value})
+            bound.is_valid()
+            assert name in bound.errors, f"{cls.__name__}.{name} accepted {refused}"
+            checked += 1
+    assert checked >= 15
+
+
+def _build_bound(cls, actor, data):
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return _build(cls, actor, query)
+
+
+def _workbook(headers, row) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(headers)
+    sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+IMPORT_ROWS = {
+    "activities": (
+        [
+            "编号",
+            "活动名称",
+            "活动类型",
+            "开始日期",
+            "结束日期",
+            "所在区划",
+            "主办单位",
+            "协办单位",
+            "所属专项活动",
+            "填报单位",
+        ],
+        ["A1", "讲座", "科普讲座", "2020-05-02", "2020-05-02", "任城区", "任城区科学技术协会", "", "", ""],
+    ),
+    "campaigns": (
+        ["名称", "年度", "开始日期", "结束日期", "主办单位", "参与单位"],
+        ["新专项", "2020", "2020-05-01", "2020-05-07", "", ""],
+    ),
+    "organisations": (["名称", "类型", "上级单位"], ["新学校", "学校", ""]),
+    "people": (["姓名", "管理单位"], ["新人员", "任城区科学技术协会"]),
+}
+
+
+@pytest.mark.parametrize("kind, header", [(k, c.header) for k, c in _import_reference_columns()])
+def test_imports_refuse_an_out_of_rule_reference(world, personas, outside, kind, header):
+    headers, row = IMPORT_ROWS[kind]
+    col = next(c for c in get_spec(kind).columns() if c.header == header)
+    refused = outside(col.rule)
+    row = list(row)
+    row[headers.index(header)] = refused.name
+    before = _snapshot()
+    result = import_file(
+        actor=personas["county_staff"],
+        kind=kind,
+        fileobj=io.BytesIO(_workbook(headers, row)),
+        filename="a.xlsx",
+    )
+    assert [p.header for p in result.errors] == [header], [p.message for p in result.errors]
+    assert not result.written and _snapshot() == before
