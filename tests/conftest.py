@@ -61,9 +61,11 @@ def _reseed_migration_data():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` skip, saying why, unless the database is PostgreSQL."""
+    """Tests marked `postgres` skip, saying why, unless the database is PostgreSQL; the API
+    fuzzing (marker `fuzz`, minutes long) runs only when asked for: `pytest -m fuzz`."""
     from django.conf import settings
 
+    _leave_out_fuzzing(config, items)
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" in engine:
         return
@@ -73,6 +75,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+def _leave_out_fuzzing(config, items):
+    if "fuzz" in (config.option.markexpr or ""):
+        return
+    fuzz = [item for item in items if item.get_closest_marker("fuzz")]
+    if fuzz:
+        config.hook.pytest_deselected(items=fuzz)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
 
 
 @dataclass

@@ -6,7 +6,7 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.contrib import admin
 from django.http import FileResponse
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -29,7 +29,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 if find_spec("kexie.api"):
-    urlpatterns.append(path("api/v1/", import_module("kexie.api").api.urls))
+    from kexie.core.api_base import not_found
+
+    urlpatterns += [path("api/v1/", import_module("kexie.api").api.urls), re_path(r"^api/", not_found)]
 for label in APP_URLS:
     if find_spec(f"kexie.{label}.urls"):
         urlpatterns.append(path(f"{label}/" if label != "core" else "", include(f"kexie.{label}.urls")))

@@ -9,6 +9,7 @@ from kexie.accounts.roles import Role
 from kexie.accounts.schemas import MeOut, TokenCreatedOut, TokenIn, TokenOut
 from kexie.accounts.services import api_token_create, api_token_revoke
 from kexie.core.api_base import Status, actor
+from kexie.core.schemas import Id
 
 router = Router(tags=["账户"])
 
@@ -45,7 +46,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 
 
 @router.delete("/tokens/{int:token_id}", response={204: None}, summary="吊销 API 令牌")
-def token_revoke(request: HttpRequest, token_id: int):
+def token_revoke(request: HttpRequest, token_id: Id):
     """吊销自己的令牌;他人的令牌答 404。"""
     user = actor(request)
     token = get_object_or_404(ApiToken.objects.for_user(user), pk=token_id, user=user)

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from kexie.core.schemas import InputSchema
+
 
 class RoleOut(Schema):
     code: str = Field(title="角色代码")
@@ -36,5 +38,5 @@ class TokenCreatedOut(TokenOut):
     key: str = Field(title="令牌", description="仅在创建时返回一次;请妥善保存")
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(title="名称", min_length=1, max_length=60)

@@ -38,6 +38,7 @@ from kexie.core.api_base import (
     reference,
     reference_list,
 )
+from kexie.core.schemas import Id, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory.models import Organisation, Region
 
@@ -86,10 +87,10 @@ def activity_kind_list(request: HttpRequest, include_inactive: bool = False):
 
 
 class CampaignFilters(Schema):
-    year: int | None = Field(None, title="年度")
+    year: Year | None = Field(None, title="年度")
     search: str | None = Field(None, title="搜索", description="名称")
-    limit: int = Field(50, title="每页条数", ge=1, le=500)
-    offset: int = Field(0, title="偏移量", ge=0)
+    limit: Limit = Field(50, title="每页条数")
+    offset: Offset = Field(0, title="偏移量")
 
 
 def _campaigns(request: HttpRequest, capability: str = "view"):
@@ -111,7 +112,7 @@ def campaign_list(request: HttpRequest, filters: Query[CampaignFilters]):
 
 
 @router.get("/campaigns/{int:campaign_id}", response=CampaignOut, summary="专项活动详情")
-def campaign_detail(request: HttpRequest, campaign_id: int):
+def campaign_detail(request: HttpRequest, campaign_id: Id):
     return get_object_or_404(_campaigns(request), pk=campaign_id)
 
 
@@ -143,7 +144,7 @@ def campaign_create(request: HttpRequest, payload: CampaignIn):
 
 
 @router.patch("/campaigns/{int:campaign_id}", response=CampaignOut, summary="修改专项活动")
-def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
+def campaign_update(request: HttpRequest, campaign_id: Id, payload: CampaignPatch):
     campaign = get_object_or_404(_campaigns(request, "edit"), pk=campaign_id)
     data, units = _campaign_data(request, payload, partial=True)
     with error_fields(CAMPAIGN_FKS):
@@ -156,16 +157,16 @@ def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPat
 
 
 class ActivityFilters(Schema):
-    year: int | None = Field(None, title="年度", description="按开始日期")
+    year: Year | None = Field(None, title="年度", description="按开始日期")
     status: ActivityStatus | None = Field(None, title="状态")
-    kind_id: int | None = Field(None, title="活动类型编号", description="含下级类型")
-    region_id: int | None = Field(None, title="所在区划编号", description="含下级区划")
-    campaign_id: int | None = Field(None, title="所属专项活动编号")
-    reporting_unit_id: int | None = Field(None, title="填报单位编号")
+    kind_id: Id | None = Field(None, title="活动类型编号", description="含下级类型")
+    region_id: Id | None = Field(None, title="所在区划编号", description="含下级区划")
+    campaign_id: Id | None = Field(None, title="所属专项活动编号")
+    reporting_unit_id: Id | None = Field(None, title="填报单位编号")
     include_below: bool = Field(False, title="含下级填报单位", description="与 reporting_unit_id 同用")
     search: str | None = Field(None, title="搜索", description="活动名称包含,或活动编号等于")
     cursor: str | None = Field(None, title="分页游标", description="上一页返回的 next 链接已含此参数")
-    limit: int = Field(50, title="每页条数", ge=1, le=500)
+    limit: Limit = Field(50, title="每页条数")
 
 
 def _activities(request: HttpRequest):
@@ -237,7 +238,7 @@ def activity_list(request: HttpRequest, filters: Query[ActivityFilters]):
 
 
 @router.get("/{int:activity_id}", response=ActivityOut, summary="活动详情")
-def activity_detail(request: HttpRequest, activity_id: int):
+def activity_detail(request: HttpRequest, activity_id: Id):
     return get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
 
 
@@ -250,7 +251,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn):
 
 
 @router.patch("/{int:activity_id}", response=ActivityOut, summary="修改活动")
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch):
+def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatch):
     activity = get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
     with error_fields(ACTIVITY_FKS):
         data, co_organisers = _activity_data(request, payload, partial=True)
@@ -260,27 +261,27 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPat
 
 
 @router.delete("/{int:activity_id}", response={204: None}, summary="删除活动")
-def activity_delete(request: HttpRequest, activity_id: int):
+def activity_delete(request: HttpRequest, activity_id: Id):
     activity = get_scoped_or_404(Activity, actor(request), pk=activity_id)
     services.activity_delete(actor=actor(request), activity=activity)
     return Status(204, None)
 
 
 @router.post("/{int:activity_id}/submit", response=ActivityOut, summary="上报活动")
-def activity_submit(request: HttpRequest, activity_id: int):
+def activity_submit(request: HttpRequest, activity_id: Id):
     activity = get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
     return services.activity_submit(actor=actor(request), activity=activity)
 
 
 @router.post("/{int:activity_id}/approve", response=ActivityOut, summary="审核通过")
-def activity_approve(request: HttpRequest, activity_id: int):
+def activity_approve(request: HttpRequest, activity_id: Id):
     """由上级单位审核;本单位不能审核本单位上报的活动(市科协除外)。"""
     activity = get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
     return services.activity_approve(actor=actor(request), activity=activity)
 
 
 @router.post("/{int:activity_id}/return", response=ActivityOut, summary="退回活动")
-def activity_return(request: HttpRequest, activity_id: int, payload: ReturnIn):
+def activity_return(request: HttpRequest, activity_id: Id, payload: ReturnIn):
     activity = get_scoped_or_404(_activities(request), actor(request), pk=activity_id)
     with error_fields(ACTIVITY_FKS):
         return services.activity_return(actor=actor(request), activity=activity, reason=payload.reason)

@@ -5,6 +5,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from kexie.activities.models import Status
+from kexie.core.schemas import Count, Id, InputSchema, NotNull, Year
 
 
 class UnitRef(Schema):
@@ -45,23 +46,23 @@ class CampaignOut(Schema):
         return list(obj.participating_units.all())
 
 
-class CampaignIn(Schema):
+class CampaignIn(InputSchema):
     name: str = Field(title="名称", max_length=120)
-    year: int = Field(title="年度", ge=1949, le=2100)
+    year: Year = Field(title="年度")
     start_date: dt.date = Field(title="开始日期")
     end_date: dt.date = Field(title="结束日期")
-    host_unit_id: int | None = Field(None, title="主办单位编号", description="缺省为本单位")
-    participating_unit_ids: list[int] | None = Field(None, title="参与单位编号")
+    host_unit_id: Id | None = Field(None, title="主办单位编号", description="缺省为本单位")
+    participating_unit_ids: list[Id] | None = Field(None, title="参与单位编号")
     description: str = Field("", title="说明")
 
 
-class CampaignPatch(Schema):
-    name: str | None = Field(None, title="名称", max_length=120)
-    year: int | None = Field(None, title="年度", ge=1949, le=2100)
-    start_date: dt.date | None = Field(None, title="开始日期")
-    end_date: dt.date | None = Field(None, title="结束日期")
-    host_unit_id: int | None = Field(None, title="主办单位编号")
-    participating_unit_ids: list[int] | None = Field(None, title="参与单位编号")
+class CampaignPatch(InputSchema):
+    name: str = NotNull(title="名称", max_length=120)
+    year: Year = NotNull(title="年度")
+    start_date: dt.date = NotNull(title="开始日期")
+    end_date: dt.date = NotNull(title="结束日期")
+    host_unit_id: Id = NotNull(title="主办单位编号")
+    participating_unit_ids: list[Id] | None = Field(None, title="参与单位编号")
     description: str | None = Field(None, title="说明")
 
 
@@ -127,41 +128,41 @@ class ActivityOut(Schema):
         return str(obj.get_status_display())
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     code: str = Field("", title="活动编号", max_length=40, description="缺省自动生成")
     title: str = Field(title="活动名称", max_length=200)
-    kind_id: int = Field(title="活动类型编号")
+    kind_id: Id = Field(title="活动类型编号")
     start_date: dt.date = Field(title="开始日期")
     end_date: dt.date = Field(title="结束日期")
-    region_id: int = Field(title="所在区划编号")
+    region_id: Id = Field(title="所在区划编号")
     venue: str = Field("", title="地点", max_length=200)
-    organiser_id: int = Field(title="主办单位编号")
-    co_organiser_ids: list[int] | None = Field(None, title="协办单位编号")
-    participants: int = Field(0, title="参与人数", ge=0)
-    volunteers: int = Field(0, title="志愿者人数", ge=0)
-    beneficiaries: int = Field(0, title="受益人数", ge=0)
-    campaign_id: int | None = Field(None, title="所属专项活动编号")
+    organiser_id: Id = Field(title="主办单位编号")
+    co_organiser_ids: list[Id] | None = Field(None, title="协办单位编号")
+    participants: Count = Field(0, title="参与人数")
+    volunteers: Count = Field(0, title="志愿者人数")
+    beneficiaries: Count = Field(0, title="受益人数")
+    campaign_id: Id | None = Field(None, title="所属专项活动编号")
     description: str = Field("", title="活动简介")
-    reporting_unit_id: int | None = Field(None, title="填报单位编号", description="缺省为本单位")
+    reporting_unit_id: Id | None = Field(None, title="填报单位编号", description="缺省为本单位")
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(InputSchema):
     code: str | None = Field(None, title="活动编号", max_length=40)
-    title: str | None = Field(None, title="活动名称", max_length=200)
-    kind_id: int | None = Field(None, title="活动类型编号")
-    start_date: dt.date | None = Field(None, title="开始日期")
-    end_date: dt.date | None = Field(None, title="结束日期")
-    region_id: int | None = Field(None, title="所在区划编号")
+    title: str = NotNull(title="活动名称", max_length=200)
+    kind_id: Id = NotNull(title="活动类型编号")
+    start_date: dt.date = NotNull(title="开始日期")
+    end_date: dt.date = NotNull(title="结束日期")
+    region_id: Id = NotNull(title="所在区划编号")
     venue: str | None = Field(None, title="地点", max_length=200)
-    organiser_id: int | None = Field(None, title="主办单位编号")
-    co_organiser_ids: list[int] | None = Field(None, title="协办单位编号")
-    participants: int | None = Field(None, title="参与人数", ge=0)
-    volunteers: int | None = Field(None, title="志愿者人数", ge=0)
-    beneficiaries: int | None = Field(None, title="受益人数", ge=0)
-    campaign_id: int | None = Field(None, title="所属专项活动编号")
+    organiser_id: Id = NotNull(title="主办单位编号")
+    co_organiser_ids: list[Id] | None = Field(None, title="协办单位编号")
+    participants: Count = NotNull(title="参与人数")
+    volunteers: Count = NotNull(title="志愿者人数")
+    beneficiaries: Count = NotNull(title="受益人数")
+    campaign_id: Id | None = Field(None, title="所属专项活动编号")
     description: str | None = Field(None, title="活动简介")
-    reporting_unit_id: int | None = Field(None, title="填报单位编号")
+    reporting_unit_id: Id = NotNull(title="填报单位编号")
 
 
-class ReturnIn(Schema):
+class ReturnIn(InputSchema):
     reason: str = Field("", title="退回原因", description="必填")

@@ -11,7 +11,7 @@ from kexie.accounts.roles import MANAGE_USERS
 from kexie.core import actions
 from kexie.core.api_base import Page, actor, decode_cursor, encode_cursor, keyset_page, require
 from kexie.core.models import AuditEntry
-from kexie.core.schemas import AuditEntryOut
+from kexie.core.schemas import AuditEntryOut, Limit
 from kexie.core.scoping import scoped
 
 router = Router(tags=["审计日志"])
@@ -22,13 +22,14 @@ class AuditFilters(Schema):
         None,
         title="操作",
         description="登记的操作代码(如 kexie.activity.approved),或对象种类的前缀(如 kexie.activity)",
+        max_length=100,
     )
-    object_type: str | None = F(None, title="对象类型", description="如 activities.activity")
-    object_id: str | None = F(None, title="对象编号")
+    object_type: str | None = F(None, title="对象类型", description="如 activities.activity", max_length=100)
+    object_id: str | None = F(None, title="对象编号", max_length=64)
     since: dt.date | None = F(None, title="起始日期")
     until: dt.date | None = F(None, title="截止日期(含)")
     cursor: str | None = F(None, title="分页游标", description="上一页返回的 next 链接已含此参数")
-    limit: int = F(50, title="每页条数", ge=1, le=500)
+    limit: Limit = F(50, title="每页条数")
 
 
 def _filtered(qs, f: AuditFilters):

@@ -1,13 +1,17 @@
 """The NinjaAPI behind /api/v1/: authentication, error format and pagination helpers.
 
 Authentication: a bearer token (`Authorization: Bearer kx_…`, see accounts.ApiToken) or
-the browser session (with CSRF on unsafe methods). Errors always answer
-`{"detail": …}`: 422 with a list of `{"field", "message"}` in Chinese, 401, 403, 404, 409 (a record
-still referenced, or changed by someone else since it was read: core.services.StaleState).
+the browser session (with CSRF on unsafe methods). Errors always answer JSON
+`{"detail": …}` in Chinese: 422 with a list of `{"field", "message"}`, 401, 403, 404, 405,
+409 (a record still referenced, or changed by someone else since it was read:
+core.services.StaleState), and 500 (the error is logged, its text never sent). The OpenAPI
+schema documents them.
 """
 
 import base64
 import binascii
+import functools
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
@@ -17,15 +21,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from kexie.core import references
+from kexie.core.schemas import MAX_LIMIT, ErrorOut, ValidationErrorOut
 from kexie.core.services import StaleState, require_perm
 
 try:
@@ -38,7 +45,7 @@ except ImportError:  # django-ninja < 1.7 takes a (status, body) tuple
 
 NON_FIELD = "__all__"
 DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
+logger = logging.getLogger("kexie.api")
 
 
 # ---------------------------------------------------------------- authentication
@@ -115,6 +122,17 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
     "extra_forbidden": "不允许此字段",
+    "decimal_parsing": "请输入数字",
+    "decimal_type": "请输入数字",
+    "decimal_max_digits": "数字位数不能超过{max_digits}位",
+    "decimal_max_places": "小数不能超过{decimal_places}位",
+    "decimal_whole_digits": "整数部分不能超过{whole_digits}位",
+    "finite_number": "请输入有限的数字",
+    "list_too_long": "最多{max_length}项",
+    "too_long": "最多{max_length}项",
+    "uuid_parsing": "取值无效",
+    "datetime_parsing": "请输入有效时间",
+    "not_null": "不能为空(null)",
 }
 
 
@@ -146,7 +164,59 @@ def _detail(api: NinjaAPI, request: HttpRequest, detail: Any, status: int) -> Ht
     return api.create_response(request, {"detail": detail}, status=status)
 
 
+NUL_MESSAGE = "不能包含空字符(\\u0000)"
+
+
+class BodyError(DjangoValidationError):
+    """A request body refused while parsing (it reaches the handlers as an HttpError's cause)."""
+
+
+def _refuse_nul(value: Any, path: tuple = ()) -> None:
+    if isinstance(value, str) and "\x00" in value:
+        raise BodyError({".".join(map(str, path)) or NON_FIELD: NUL_MESSAGE})
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, (*path, key))
+            _refuse_nul(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, (*path, index))
+
+
+class StrictParser(Parser):
+    """JSON bodies and query strings without NUL characters (PostgreSQL refuses them in text)."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        _refuse_nul(data)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                raise DjangoValidationError({key.replace("\x00", ""): NUL_MESSAGE})
+        return super().parse_querydict(data, list_fields, request)
+
+
+def _http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own HttpErrors speak English: a body it cannot parse becomes our 422."""
+    if isinstance(exc.__cause__, DjangoValidationError):
+        return _detail(api, request, django_errors(exc.__cause__), 422)
+    if exc.status_code == 400:
+        return _detail(api, request, [{"field": NON_FIELD, "message": _("请求体不是有效的 JSON")}], 422)
+    return _detail(api, request, str(exc.message), exc.status_code)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(Exception)
+    def _server_error(request, exc):
+        logger.error("API 服务器内部错误:%s %s", request.method, request.path, exc_info=exc)
+        return _detail(api, request, _("服务器内部错误,已记录;请稍后重试,或把发生时间告诉管理员"), 500)
+
+    @api.exception_handler(HttpError)
+    def _ninja_http_error(request, exc):
+        return _http_error(api, request, exc)
+
     @api.exception_handler(DjangoValidationError)
     def _validation(request, exc):
         return _detail(api, request, django_errors(exc), 422)
@@ -308,14 +378,105 @@ def keyset_page(
 # ---------------------------------------------------------------- the API
 
 
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any address under /api/ that names no endpoint."""
+    return JsonResponse({"detail": _("未找到:没有这个接口地址")}, status=404)
+
+
+not_found.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+def _json_not_allowed(view: Callable) -> Callable:
+    """ninja answers a wrong method with a plain-text 405; answer our JSON (keeping Allow)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = JsonResponse(
+                {"detail": _("不支持此请求方法,可用:%(allowed)s") % {"allowed": allowed}}, status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    wrapper.csrf_exempt = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+ERROR_RESPONSES = {
+    "401": "未登录或令牌无效",
+    "403": "没有执行此操作的权限(或 CSRF 校验失败)",
+    "404": "记录不存在或不在您的范围内",
+    "409": "记录仍被引用,或已被他人同时修改",
+    "422": "参数或请求体无效(逐字段说明)",
+    "500": "服务器内部错误(已记录)",
+}
+UNSAFE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def _error_codes(method: str, operation: dict) -> list[str]:
+    codes = ["401", "403", "500"]
+    if operation.get("parameters") or operation.get("requestBody"):
+        codes += ["404", "422"]
+    if method in UNSAFE_METHODS:
+        codes.append("409")
+    return codes
+
+
+def _component(model: type[Schema]) -> dict:
+    return model.model_json_schema(ref_template="#/components/schemas/{model}")
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error responses every operation may answer, all `{"detail": …}`, to the schema."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, ValidationErrorOut):
+        body = _component(model)
+        components.update(body.pop("$defs", {}))
+        components[model.__name__] = body
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in _error_codes(method, operation):
+                model = ValidationErrorOut if code == "422" else ErrorOut
+                responses.setdefault(
+                    code,
+                    {
+                        "description": ERROR_RESPONSES[code],
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+                        },
+                    },
+                )
+    return schema
+
+
+class KexieApi(NinjaAPI):
+    """NinjaAPI whose every answer under its prefix is JSON, and whose schema lists the errors."""
+
+    def _get_urls(self) -> list:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_not_allowed(pattern.callback)
+        return [*urls, re_path(r"^", not_found)]
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = KexieApi(
         title="kexie API",
         version="1",
-        description="科协工作平台 REST API。认证:Bearer 令牌或浏览器会话;说明见 docs/api.md。",
+        description="科协工作平台 REST API。认证:Bearer 令牌或浏览器会话;说明见 docs/api.md。"
+        '错误一律答 JSON {"detail": …}(中文)。',
         urls_namespace="api",
         auth=[BearerTokenAuth(), SessionCsrfAuth()],
         docs_url="/docs",
+        parser=StrictParser(),
     )
     install_error_handlers(api)
     from kexie.core.api import router as core_router

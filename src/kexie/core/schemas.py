@@ -1,12 +1,86 @@
-"""API schemas of core: the audit log."""
+"""API schemas of core: the shared constrained types every endpoint declares its parameters
+and bodies with, the error bodies, and the audit log.
+
+Every number a request carries is bounded here, so that nothing out of range reaches the
+database (an id beyond 64 bits, a year the date functions cannot build, a count beyond
+PostgreSQL's integer): the API answers 422 naming the field instead of a server error.
+"""
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from kexie.core import actions
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+MAX_ID = 2**63 - 1  # a 64-bit primary key
+MAX_COUNT = 2**31 - 1  # PositiveIntegerField is a 32-bit integer on PostgreSQL
+MAX_LIMIT = 500
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
+BirthYear = Annotated[int, Field(ge=1900, le=2030)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Offset = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def NotNull(*, title: str, **kwargs: Any) -> Any:  # noqa: N802
+    """A PATCH field that may be left out but not set to null (the record needs a value).
+
+    Left out, it stays None and unset (`exclude_unset` drops it); sent as null, it fails
+    validation like any wrong type and the 422 names it. The schema shows no `null` default.
+    """
+    return Field(None, title=title, json_schema_extra=_drop_default, **kwargs)
+
+
+class InputSchema(Schema):
+    """A request body: a JSON object with only the documented fields.
+
+    ninja's Schema reads any value's attributes (for ORM objects), so a body of "AAA" would
+    validate as an object whose `title` is "AAA".title(): a body must be a JSON object.
+    """
+
+    model_config = {"extra": "forbid"}
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo
+    ) -> Any:
+        if not isinstance(values, dict):
+            raise PydanticCustomError("dict_type", "请求体应为 JSON 对象")
+        return handler(values)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and cls.model_fields[info.field_name].json_schema_extra is _drop_default:
+            raise PydanticCustomError("not_null", "不能为空(null)")
+        return value
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(title="字段", description="出错的字段;__all__ 表示整条记录")
+    message: str = Field(title="原因")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(title="说明")
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldErrorOut] = Field(title="各字段的错误")
 
 
 class AuditChangeOut(Schema):

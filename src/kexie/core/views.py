@@ -10,7 +10,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,9 +18,11 @@ from django.views.decorators.http import require_http_methods
 from kexie.accounts.roles import IMPORT, REVIEW
 from kexie.core import actions as audit_actions
 from kexie.core.models import AuditEntry
+from kexie.core.schemas import YEAR_MAX, YEAR_MIN
 from kexie.core.scoping import scoped
 
 PER_PAGE = 50
+MAX_PAGE = 10**7  # keeps the OFFSET within a 64-bit integer whatever ?page= says
 COUNT_CAP = 1000
 
 
@@ -50,9 +52,22 @@ class Page:
 
 def page_number(request) -> int:
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        return min(max(1, int(request.GET.get("page", 1))), MAX_PAGE)
     except ValueError:
         return 1
+
+
+def year_param(request) -> int | None:
+    """?year= as a year the records can have, or None when absent; a ValidationError otherwise."""
+    text = request.GET.get("year", "").strip()
+    if not text:
+        return None
+    if not (text.isdigit() and YEAR_MIN <= int(text) <= YEAR_MAX):
+        raise ValidationError(
+            _("年度“%(text)s”无效:应为%(min)d至%(max)d之间的四位年份")
+            % {"text": text[:10], "min": YEAR_MIN, "max": YEAR_MAX}
+        )
+    return int(text)
 
 
 def offset_page(queryset, request, per_page: int = PER_PAGE) -> Page:
@@ -326,9 +341,9 @@ def export(request):
     if kind not in {k for k, _ in import_kinds()} or module is None:
         raise Http404
     try:
-        year = int(request.GET["year"]) if request.GET.get("year") else None
-    except ValueError:
-        year = None
+        year = year_param(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain; charset=utf-8")
     fmt = request.GET.get("format") or "xlsx"
     if fmt not in EXPORT_FORMATS:
         raise Http404

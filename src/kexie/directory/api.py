@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page, reference
 from kexie.core.fields import personal_search_index
+from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory import services
 from kexie.directory.codes import OrgKind, PersonTag
@@ -36,8 +37,8 @@ BLANK_IF_NULL = {"association_level", "gender", "short_name", "uscc", "contact_n
 
 
 class PageParams(Schema):
-    limit: int = Field(50, title="每页条数", ge=1, le=500)
-    offset: int = Field(0, title="偏移量", ge=0)
+    limit: Limit = Field(50, title="每页条数")
+    offset: Offset = Field(0, title="偏移量")
 
 
 def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
@@ -65,7 +66,7 @@ def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dic
 
 class RegionFilters(PageParams):
     level: str | None = Field(None, title="级别", description="province/city/county/town")
-    parent_id: int | None = Field(None, title="上级区划编号")
+    parent_id: Id | None = Field(None, title="上级区划编号")
     search: str | None = Field(None, title="搜索", description="名称或代码")
 
 
@@ -82,7 +83,7 @@ def region_list(request: HttpRequest, filters: Query[RegionFilters]):
 
 
 @router.get("/regions/{int:region_id}", response=RegionOut, summary="行政区划详情")
-def region_detail(request: HttpRequest, region_id: int):
+def region_detail(request: HttpRequest, region_id: Id):
     return get_object_or_404(Region.objects.select_related("parent"), pk=region_id)
 
 
@@ -91,8 +92,8 @@ def region_detail(request: HttpRequest, region_id: int):
 
 class OrganisationFilters(PageParams):
     kind: OrgKind | None = Field(None, title="类型")
-    parent_id: int | None = Field(None, title="上级单位编号", description="只列直接下级")
-    region_id: int | None = Field(None, title="所在区划编号")
+    parent_id: Id | None = Field(None, title="上级单位编号", description="只列直接下级")
+    region_id: Id | None = Field(None, title="所在区划编号")
     is_active: bool | None = Field(None, title="有效")
     search: str | None = Field(None, title="搜索", description="名称、简称或信用代码")
 
@@ -120,7 +121,7 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
 
 
 @router.get("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="组织详情")
-def organisation_detail(request: HttpRequest, org_id: int):
+def organisation_detail(request: HttpRequest, org_id: Id):
     return get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
 
 
@@ -134,7 +135,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="修改组织")
-def organisation_update(request: HttpRequest, org_id: int, payload: OrganisationPatch):
+def organisation_update(request: HttpRequest, org_id: Id, payload: OrganisationPatch):
     org = get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
     with error_fields(ORG_FKS):
         return services.organisation_update(
@@ -143,7 +144,7 @@ def organisation_update(request: HttpRequest, org_id: int, payload: Organisation
 
 
 @router.delete("/organisations/{int:org_id}", response={204: None}, summary="删除组织")
-def organisation_delete(request: HttpRequest, org_id: int):
+def organisation_delete(request: HttpRequest, org_id: Id):
     org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
     services.organisation_delete(actor=actor(request), org=org)
     return Status(204, None)
@@ -152,7 +153,7 @@ def organisation_delete(request: HttpRequest, org_id: int):
 @router.put(
     "/organisations/{int:org_id}/years/{int:year}", response=OrganisationYearOut, summary="设置组织年度情况"
 )
-def organisation_year_set(request: HttpRequest, org_id: int, year: int, payload: OrganisationYearIn):
+def organisation_year_set(request: HttpRequest, org_id: Id, year: Year, payload: OrganisationYearIn):
     org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
     return services.organisation_year_set(actor=actor(request), org=org, year=year, data=payload.dict())
 
@@ -160,14 +161,14 @@ def organisation_year_set(request: HttpRequest, org_id: int, year: int, payload:
 @router.post(
     "/organisations/{int:org_id}/designations", response={201: DesignationOut}, summary="新增命名认定"
 )
-def designation_create(request: HttpRequest, org_id: int, payload: DesignationIn):
+def designation_create(request: HttpRequest, org_id: Id, payload: DesignationIn):
     org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
     data = {**payload.dict(), "organisation": org}
     return Status(201, services.designation_create(actor=actor(request), data=data))
 
 
 @router.delete("/designations/{int:designation_id}", response={204: None}, summary="删除命名认定")
-def designation_delete(request: HttpRequest, designation_id: int):
+def designation_delete(request: HttpRequest, designation_id: Id):
     designation = get_scoped_or_404(
         Designation.objects.select_related("organisation"), actor(request), pk=designation_id
     )
@@ -179,7 +180,7 @@ def designation_delete(request: HttpRequest, designation_id: int):
 
 
 class PersonFilters(PageParams):
-    unit_id: int | None = Field(None, title="管理单位编号")
+    unit_id: Id | None = Field(None, title="管理单位编号")
     tag: PersonTag | None = Field(None, title="标签")
     discipline: str | None = Field(None, title="学科代码")
     search: str | None = Field(None, title="搜索", description="姓名(前缀)")
@@ -209,7 +210,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilters]):
 NUMBER_IN_URL = "手机号和身份证号不能放在网址中(会记入访问日志),请用 POST /directory/people/search"
 
 
-class PersonSearchIn(PageParams):
+class PersonSearchIn(InputSchema, PageParams):
     number: str = Field(
         title="手机号或身份证号", description="完整号码,精确匹配;放在请求体中,不进网址和日志", max_length=40
     )
@@ -226,7 +227,7 @@ def person_search(request: HttpRequest, payload: PersonSearchIn):
 
 
 @router.get("/people/{int:person_id}", response=PersonOut, summary="人员详情")
-def person_detail(request: HttpRequest, person_id: int):
+def person_detail(request: HttpRequest, person_id: Id):
     return get_scoped_or_404(_people(request), actor(request), pk=person_id)
 
 
@@ -240,7 +241,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
 
 
 @router.patch("/people/{int:person_id}", response=PersonOut, summary="修改人员")
-def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
+def person_update(request: HttpRequest, person_id: Id, payload: PersonPatch):
     person = get_scoped_or_404(_people(request), actor(request), pk=person_id)
     with error_fields(PERSON_FKS):
         return services.person_update(
@@ -249,7 +250,7 @@ def person_update(request: HttpRequest, person_id: int, payload: PersonPatch):
 
 
 @router.delete("/people/{int:person_id}", response={204: None}, summary="删除人员")
-def person_delete(request: HttpRequest, person_id: int):
+def person_delete(request: HttpRequest, person_id: Id):
     person = get_scoped_or_404(Person, actor(request), pk=person_id)
     services.person_delete(actor=actor(request), person=person)
     return Status(204, None)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from kexie.core.schemas import BirthYear, Count, Id, InputSchema, NotNull, Year
 from kexie.directory.codes import (
     DISCIPLINE_NAMES,
     AssociationLevel,
@@ -128,13 +129,13 @@ class OrganisationDetailOut(OrganisationOut):
         return uscc_warning(obj)
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     name: str = Field(title="名称", max_length=200)
     short_name: str = Field("", title="简称", max_length=60)
     kind: OrgKind = Field(title="类型")
     association_level: AssociationLevel | None = Field(None, title="科协层级", description="仅科协填写")
-    parent_id: int | None = Field(None, title="上级单位编号", description="缺省为本单位")
-    region_id: int | None = Field(None, title="所在区划编号")
+    parent_id: Id | None = Field(None, title="上级单位编号", description="缺省为本单位")
+    region_id: Id | None = Field(None, title="所在区划编号")
     uscc: str = Field("", title="统一社会信用代码", max_length=18)
     contact_name: str = Field("", title="联系人", max_length=50)
     contact_phone: str = Field("", title="联系电话", max_length=30)
@@ -144,29 +145,29 @@ class OrganisationIn(Schema):
     note: str = Field("", title="备注")
 
 
-class OrganisationPatch(Schema):
-    name: str | None = Field(None, title="名称", max_length=200)
+class OrganisationPatch(InputSchema):
+    name: str = NotNull(title="名称", max_length=200)
     short_name: str | None = Field(None, title="简称", max_length=60)
-    kind: OrgKind | None = Field(None, title="类型")
+    kind: OrgKind = NotNull(title="类型")
     association_level: AssociationLevel | None = Field(None, title="科协层级")
-    parent_id: int | None = Field(None, title="上级单位编号")
-    region_id: int | None = Field(None, title="所在区划编号")
+    parent_id: Id | None = Field(None, title="上级单位编号")
+    region_id: Id | None = Field(None, title="所在区划编号")
     uscc: str | None = Field(None, title="统一社会信用代码", max_length=18)
     contact_name: str | None = Field(None, title="联系人", max_length=50)
     contact_phone: str | None = Field(None, title="联系电话", max_length=30)
     email: str | None = Field(None, title="电子邮箱", max_length=254)
     address: str | None = Field(None, title="地址", max_length=200)
-    is_active: bool | None = Field(None, title="有效")
+    is_active: bool = NotNull(title="有效")
     note: str | None = Field(None, title="备注")
 
 
-class OrganisationYearIn(Schema):
+class OrganisationYearIn(InputSchema):
     has_party_organisation: bool = Field(False, title="建立党组织")
-    member_count: int | None = Field(None, title="会员数", ge=0)
+    member_count: Count | None = Field(None, title="会员数")
     note: str = Field("", title="备注", max_length=200)
 
 
-class DesignationIn(Schema):
+class DesignationIn(InputSchema):
     type: DesignationType = Field(
         DesignationType.OUTREACH_BASE,
         title="命名类型",
@@ -175,7 +176,7 @@ class DesignationIn(Schema):
     )
     title: str = Field("", title="称号", max_length=100, description="如“济宁市科普教育基地”;空则用类型名")
     level: DesignationLevel = Field(title="级别")
-    year: int = Field(title="命名年度", ge=1949, le=2100)
+    year: Year = Field(title="命名年度")
     valid_until: dt.date | None = Field(None, title="有效期至")
     issuer: str = Field("", title="命名单位", max_length=100)
     document_no: str = Field("", title="文号", max_length=100)
@@ -219,15 +220,15 @@ class PersonOut(Schema):
         return [str(label) for label in obj.tag_labels]
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str = Field(title="姓名", max_length=50)
     gender: Gender | None = Field(None, title="性别")
-    birth_year: int | None = Field(None, title="出生年份")
+    birth_year: BirthYear | None = Field(None, title="出生年份")
     phone: str = Field("", title="手机号码", max_length=30)
     id_number: str | None = Field(None, title="身份证号码", description="18 位;加密保存")
     title: str = Field("", title="职称", max_length=50)
     discipline: str = Field("", title="学科代码", max_length=3)
-    unit_id: int | None = Field(None, title="管理单位编号", description="缺省为本单位")
+    unit_id: Id | None = Field(None, title="管理单位编号", description="缺省为本单位")
     is_sci_worker: bool = Field(False, title="科技工作者")
     is_expert: bool = Field(False, title="专家")
     is_volunteer: bool = Field(False, title="志愿者")
@@ -236,20 +237,20 @@ class PersonIn(Schema):
     profile: str = Field("", title="简介/研究方向")
 
 
-class PersonPatch(Schema):
-    name: str | None = Field(None, title="姓名", max_length=50)
+class PersonPatch(InputSchema):
+    name: str = NotNull(title="姓名", max_length=50)
     gender: Gender | None = Field(None, title="性别")
-    birth_year: int | None = Field(None, title="出生年份")
+    birth_year: BirthYear | None = Field(None, title="出生年份")
     phone: str | None = Field(None, title="手机号码", max_length=30)
     id_number: str | None = Field(None, title="身份证号码")
     title: str | None = Field(None, title="职称", max_length=50)
     discipline: str | None = Field(None, title="学科代码", max_length=3)
-    unit_id: int | None = Field(None, title="管理单位编号")
-    is_sci_worker: bool | None = Field(None, title="科技工作者")
-    is_expert: bool | None = Field(None, title="专家")
-    is_volunteer: bool | None = Field(None, title="志愿者")
-    is_cadre: bool | None = Field(None, title="干部")
-    is_grassroots_head: bool | None = Field(None, title="基层三长")
+    unit_id: Id = NotNull(title="管理单位编号")
+    is_sci_worker: bool = NotNull(title="科技工作者")
+    is_expert: bool = NotNull(title="专家")
+    is_volunteer: bool = NotNull(title="志愿者")
+    is_cadre: bool = NotNull(title="干部")
+    is_grassroots_head: bool = NotNull(title="基层三长")
     profile: str | None = Field(None, title="简介/研究方向")
 
 

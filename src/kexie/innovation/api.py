@@ -3,33 +3,40 @@ societies, and the patent-information service (search, selections, export)."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from kexie.core.api_base import Page, Status, actor, offset_page, reference
+from kexie.core.schemas import Id, InputSchema, Limit, Money, Offset
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory.models import Person
 from kexie.innovation import patents, ranking, services
+from kexie.innovation.codes import DemandStatus, SocietyLevel
 from kexie.innovation.models import Demand, Patent, PatentSelectionList
+from kexie.innovation.search.engine import MAX_WINDOW
 from kexie.innovation.selectors import get_visible_demand_or_404, visible_demands
 
 router = Router(tags=["科技经济融合"])
 
 
-class DemandIn(Schema):
-    enterprise_id: int | None = Field(None, title="企业编号", description="企业用户可省略(默认本企业)")
-    title: str = Field(title="需求名称")
+K = Annotated[int, Field(ge=1, le=50)]
+
+
+class DemandIn(InputSchema):
+    enterprise_id: Id | None = Field(None, title="企业编号", description="企业用户可省略(默认本企业)")
+    title: str = Field(title="需求名称", max_length=200)
     description: str = Field(title="需求描述")
-    industry: str = Field(title="所属行业")
-    discipline: str = Field("", title="学科代码(GB/T 13745)")
-    ipc: str = ""
-    keywords: str = ""
-    budget: Decimal | None = Field(None, title="预算(万元)")
+    industry: str = Field(title="所属行业", max_length=60)
+    discipline: str = Field("", title="学科代码(GB/T 13745)", max_length=3)
+    ipc: str = Field("", max_length=100)
+    keywords: str = Field("", max_length=200)
+    budget: Money | None = Field(None, title="预算(万元)")
     deadline: dt.date | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=30)
     is_confidential: bool = False
     allow_in_booklet: bool = False
     collected_on: dt.date | None = None
@@ -77,17 +84,17 @@ class RankedOut(Schema):
     shared_terms: list[str]
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     note: str = ""
     on: dt.date | None = None
-    expert_id: int | None = None
-    society_id: int | None = None
-    level: str | None = None
+    expert_id: Id | None = None
+    society_id: Id | None = None
+    level: SocietyLevel | None = None
     meeting_on: dt.date | None = None
-    parties: str = ""
-    amount: Decimal | None = None
-    forum_id: int | None = None
-    reason: str = ""
+    parties: str = Field("", max_length=400)
+    amount: Money | None = None
+    forum_id: Id | None = None
+    reason: str = Field("", max_length=300)
 
 
 class PatentOut(Schema):
@@ -117,8 +124,8 @@ class SearchParams(Schema):
     date_field: str = "publication_date"
     date_from: str = ""
     date_to: str = ""
-    limit: int = 20
-    offset: int = 0
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    offset: Annotated[int, Field(ge=0, lt=MAX_WINDOW, description="检索结果只能翻到前 10000 条")] = 0
 
 
 class SelectionListOut(Schema):
@@ -128,16 +135,18 @@ class SelectionListOut(Schema):
     created_at: dt.datetime
 
 
-class SelectIn(Schema):
-    patent_ids: list[int]
-    note: str = ""
+class SelectIn(InputSchema):
+    patent_ids: list[Id] = Field(max_length=500)
+    note: str = Field("", max_length=200)
 
 
 # ---------------------------------------------------------------- demands
 
 
 @router.get("/demands", response=Page[DemandOut], summary="技术需求列表")
-def list_demands(request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0):
+def list_demands(
+    request: HttpRequest, status: DemandStatus | None = None, limit: Limit = 50, offset: Offset = 0
+):
     qs = visible_demands(actor(request)).order_by("-collected_on", "-id")
     if status:
         qs = qs.filter(status=status)
@@ -158,7 +167,7 @@ def create_demand(request: HttpRequest, payload: DemandIn):
 
 
 @router.get("/demands/{demand_id}", response=DemandDetailOut, summary="技术需求详情")
-def get_demand(request: HttpRequest, demand_id: int):
+def get_demand(request: HttpRequest, demand_id: Id):
     return get_visible_demand_or_404(actor(request), demand_id)
 
 
@@ -173,7 +182,7 @@ def _ranked(items) -> list[dict]:
 @router.get(
     "/demands/{demand_id}/matches", response=dict[str, list[RankedOut]], summary="为需求推荐专家和学会"
 )
-def demand_matches(request: HttpRequest, demand_id: int, k: int = 10):
+def demand_matches(request: HttpRequest, demand_id: Id, k: K = 10):
     user = actor(request)
     demand = get_visible_demand_or_404(user, demand_id)
     k = max(1, min(k, 50))
@@ -188,7 +197,7 @@ def demand_matches(request: HttpRequest, demand_id: int, k: int = 10):
     response=DemandDetailOut,
     summary="推进需求(审核、发布、对接、意向、签约、完成、关闭)",
 )
-def demand_action(request: HttpRequest, demand_id: int, action: str, payload: ActionIn):
+def demand_action(request: HttpRequest, demand_id: Id, action: str, payload: ActionIn):
     user = actor(request)
     demand = get_scoped_or_404(Demand, user, pk=demand_id)
     data = payload.dict()
@@ -204,7 +213,7 @@ def demand_action(request: HttpRequest, demand_id: int, action: str, payload: Ac
 
 
 @router.get("/experts/{person_id}/demands", response=list[RankedOut], summary="为专家推荐技术需求")
-def expert_demands(request: HttpRequest, person_id: int, k: int = 10):
+def expert_demands(request: HttpRequest, person_id: Id, k: K = 10):
     user = actor(request)
     person = get_scoped_or_404(Person.objects.filter(is_expert=True), user, pk=person_id)
     return [
@@ -218,7 +227,7 @@ def expert_demands(request: HttpRequest, person_id: int, k: int = 10):
 
 
 @router.post("/patents/registration", response={201: dict}, summary="注册专利信息服务(企业用户)")
-def register(request: HttpRequest, interests: str = ""):
+def register(request: HttpRequest, interests: Annotated[str, Field(max_length=300)] = ""):
     registration = patents.patent_registration_create(actor=actor(request), interests=interests)
     return Status(201, {"id": registration.pk, "enterprise_id": registration.enterprise_id})
 
@@ -237,7 +246,7 @@ def search(request: HttpRequest, params: Query[SearchParams]):
 
 
 @router.get("/patents/{patent_id}", response=PatentOut, summary="专利详情")
-def get_patent(request: HttpRequest, patent_id: int):
+def get_patent(request: HttpRequest, patent_id: Id):
     patent = Patent.objects.filter(pk=patent_id).first()
     if patent is None:
         from django.http import Http404
@@ -252,12 +261,12 @@ def list_selections(request: HttpRequest):
 
 
 @router.post("/selections", response={201: SelectionListOut}, summary="新建遴选清单")
-def create_selection(request: HttpRequest, name: str):
+def create_selection(request: HttpRequest, name: Annotated[str, Field(min_length=1, max_length=100)]):
     return Status(201, patents.selection_list_create(actor=actor(request), name=name))
 
 
 @router.post("/selections/{list_id}/patents", response=dict, summary="遴选专利到清单")
-def select(request: HttpRequest, list_id: int, payload: SelectIn):
+def select(request: HttpRequest, list_id: Id, payload: SelectIn):
     user = actor(request)
     chosen = get_scoped_or_404(PatentSelectionList, user, pk=list_id)
     found = Patent.objects.in_bulk(payload.patent_ids)
@@ -270,7 +279,7 @@ def select(request: HttpRequest, list_id: int, payload: SelectIn):
 
 
 @router.get("/selections/{list_id}/export", summary="导出遴选清单(xlsx)")
-def export_selection(request: HttpRequest, list_id: int):
+def export_selection(request: HttpRequest, list_id: Id):
     chosen = get_scoped_or_404(PatentSelectionList, actor(request), pk=list_id)
     from kexie.innovation.views import XLSX, _attachment_response
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
-from kexie.core.views import apply_validation_error, offset_page, require
+from kexie.core.views import apply_validation_error, offset_page, page_number, require
 from kexie.directory.codes import OrgKind
 from kexie.directory.models import Person
 from kexie.innovation import patents, ranking, services
@@ -330,8 +330,7 @@ def expert_detail(request, pk):
 
 
 def _page_number(request) -> int:
-    text = request.GET.get("page", "1")
-    return max(1, int(text)) if text.isdigit() else 1
+    return page_number(request)
 
 
 def _is_enterprise(user) -> bool:

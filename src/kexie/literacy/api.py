@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from kexie.core.api_base import actor
+from kexie.core.schemas import Id
 from kexie.literacy import selectors
 
 router = Router(tags=["科学素质调查"])
@@ -68,7 +69,7 @@ def survey_list(request: HttpRequest):
 
 
 @router.get("/surveys/{survey_id}/results", response=ResultsOut, summary="调查结果")
-def survey_results(request: HttpRequest, survey_id: int):
+def survey_results(request: HttpRequest, survey_id: Id):
     """具备科学素质的公民比例:总体及按县市区、性别、年龄段、文化程度、城乡,含标准误与 95% 置信区间。"""
     survey = selectors.survey_for(actor(request), survey_id)
     return {"survey": survey, **selectors.survey_results(survey)}

@@ -4,7 +4,8 @@ GET /api/v1/reports/indicators?year=2020[&start=&end=][&region=370811|&org=12][&
 GET /api/v1/reports/indicators/{code}/records?year=2020[&dimension=county&key=370811][&after=ID&limit=50]
 """
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from ninja import Field, Query, Router, Schema
 
 from kexie.core import indicators
 from kexie.core.api_base import actor
+from kexie.core.schemas import Id, Limit, Year
 from kexie.reports import drilldown
 from kexie.reports.params import period_from, scope_from
 
@@ -19,11 +21,11 @@ router = Router(tags=["统计"])
 
 
 class Filters(Schema):
-    year: int | None = Field(None, description="年度(默认为本范围内有已审核记录的最近年度,没有则为今年)")
-    start: str | None = Field(None, description="开始日期 YYYY-MM-DD(与 end 一起代替 year)")
-    end: str | None = Field(None, description="结束日期 YYYY-MM-DD(含)")
-    region: str | None = Field(None, description="行政区划代码,含下级区划")
-    org: int | None = Field(None, description="单位编号,含下级单位")
+    year: Year | None = Field(None, description="年度(默认为本范围内有已审核记录的最近年度,没有则为今年)")
+    start: dt.date | None = Field(None, description="开始日期 YYYY-MM-DD(与 end 一起代替 year)")
+    end: dt.date | None = Field(None, description="结束日期 YYYY-MM-DD(含)")
+    region: Annotated[str, Field(max_length=12)] | None = Field(None, description="行政区划代码,含下级区划")
+    org: Id | None = Field(None, description="单位编号,含下级单位")
 
 
 class IndicatorOut(Schema):
@@ -71,7 +73,7 @@ def indicator_values(request: HttpRequest, filters: Query[Filters], code: list[s
             summary="指标背后的记录(与指标相同的筛选条件)")  # fmt: skip
 def indicator_records(
     request: HttpRequest, code: str, filters: Query[Filters], dimension: str | None = None, key: str | None = None,
-    after: int | None = None, limit: int = drilldown.DEFAULT_LIMIT,
+    after: Id | None = None, limit: Limit = drilldown.DEFAULT_LIMIT,
 ):  # fmt: skip
     period, scope = _context(request, filters)
     result = drilldown.page(drilldown.records(code, period, scope, dimension, key), after=after, limit=limit)

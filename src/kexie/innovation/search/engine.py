@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from .base import PatentDoc, PatentSearchBackend, SearchFilters, SearchHit, SearchPage
 from .normalize import ipc_subclass
 
+# Results a search can page through. A backend's top-k collector allocates offset + limit slots
+# up front: tantivy aborts the whole process (not an exception) on an offset of 2**31.
+MAX_WINDOW = 10_000
+
 
 class PatentSearchEngine:
     """Wraps a backend; ``ipc_feedback=0`` gives the backend's plain ranking."""
@@ -43,6 +47,9 @@ class PatentSearchEngine:
     def search(
         self, query: str, filters: SearchFilters | None = None, limit: int = 10, offset: int = 0
     ) -> SearchPage:
+        if offset >= MAX_WINDOW:
+            return SearchPage(hits=[], total=self.backend.search(query, filters, limit=1, offset=0).total)
+        limit = min(limit, MAX_WINDOW - offset)
         if self.ipc_feedback <= 0 or not query.strip():
             return self.backend.search(query, filters, limit, offset)
         page = self.backend.search(query, filters, limit=max(self.pool, offset + limit), offset=0)
