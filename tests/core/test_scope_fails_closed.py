@@ -178,3 +178,18 @@ def test_the_admin_keeps_working_for_superusers(client, activity, personas):
         "/admin/directory/person/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_empty_queryset_reads_no_row_and_needs_no_scope(activity):
+    with enforced():
+        assert list(Activity.objects.none()) == [] and Activity.objects.none().count() == 0
+        with pytest.raises(ScopeError):  # a filter that merely matches nothing is still a read
+            list(Activity.objects.filter(pk=-1))
+
+
+def test_drill_down_of_an_indicator_with_nothing_to_count_answers_200(client, personas):
+    """Found by the API fuzzer: the literacy records of a year without a survey were `.none()`,
+    which the guard refused, and the API answered 500."""
+    client.force_login(personas["city_admin"])
+    answer = client.get("/api/v1/reports/indicators/literacy.rate/records?year=2020")
+    assert answer.status_code == 200 and answer.json()["items"] == []

@@ -175,7 +175,8 @@ class ScopedQuerySet(models.QuerySet):
     # -- the guard
 
     def _check_scope(self):
-        if self._scope_state is None and _enforced.get():
+        # `.none()` reads no row, so it needs no scope (an indicator with nothing to count).
+        if self._scope_state is None and _enforced.get() and not self.query.is_empty():
             raise ScopeError(
                 f"{self.model.__name__}: query without a scope; use for_user(), within(), "
                 "published() or unscoped(reason=…)"
