@@ -8,6 +8,7 @@ service stop) stops accepting connections and lets the requests under way finish
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -77,13 +78,22 @@ def _static_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost may resolve anywhere
+
+
 def _application():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
     from django.core.wsgi import get_wsgi_application
 
     app = get_wsgi_application()
     from kexie.core.crypto import refuse_default_keys
-    from kexie.core.management.commands.serve import is_loopback
 
     # `kexie serve` refused the published keys off loopback before starting; a worker started any
     # other way (another WSGI server pointed here) refuses them as kexie.wsgi does.

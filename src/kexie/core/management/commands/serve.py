@@ -1,5 +1,4 @@
 import errno
-import ipaddress
 import os
 import socket
 
@@ -10,16 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from kexie import serving
 from kexie.core import crypto, datadir
 from kexie.core.env import env_int
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a host name other than localhost may resolve anywhere
+from kexie.serving import is_loopback
 
 
 def secure_cookies(on: bool) -> None:
