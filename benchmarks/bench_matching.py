@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kexie.innovation.matching import (  # noqa: E402
+from kexie.engines.matching import (  # noqa: E402
     MatchingEngine,
     Profile,
     RankConfig,

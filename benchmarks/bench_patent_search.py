@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kexie.innovation.search import (  # noqa: E402
+from kexie.engines.search import (  # noqa: E402
     Fts5Backend,
     PatentAnalyzer,
     PatentDoc,
@@ -109,7 +109,7 @@ def quality(docs: list[PatentDoc], engines: list[str]) -> dict[str, dict[str, fl
 
 def make_backend(name: str, path: str | None, analyzer: PatentAnalyzer | None = None):
     if name == "tantivy":
-        from kexie.innovation.search.tantivy_backend import TantivyBackend
+        from kexie.engines.search.tantivy_backend import TantivyBackend
 
         return TantivyBackend(path, analyzer=analyzer)
     if name == "fts5":

@@ -231,7 +231,7 @@ class _RecordingBackend:
         self.windows = []
 
     def search(self, query, filters=None, limit=10, offset=0):
-        from kexie.innovation.search.base import SearchPage
+        from kexie.engines.search.base import SearchPage
 
         self.windows.append(offset + limit)
         return SearchPage(hits=[], total=3)
@@ -240,7 +240,7 @@ class _RecordingBackend:
 @pytest.mark.parametrize("query", ["", "印染 废水"])
 def test_patent_search_never_asks_the_backend_for_a_huge_window(query):
     """tantivy allocates offset + limit slots up front and aborts the process at offset 2**31."""
-    from kexie.innovation.search.engine import MAX_WINDOW, PatentSearchEngine
+    from kexie.engines.search.engine import MAX_WINDOW, PatentSearchEngine
 
     backend = _RecordingBackend()
     page = PatentSearchEngine(backend).search(query, limit=20, offset=2**31 - 1)

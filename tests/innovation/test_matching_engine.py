@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kexie.innovation.matching import MatchingEngine, Profile, RankConfig, SparseIndex, Tokenizer
+from kexie.engines.matching import MatchingEngine, Profile, RankConfig, SparseIndex, Tokenizer
 
 EXPERTS = [
     Profile(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kexie.innovation.search import (
+from kexie.engines.search import (
     Fts5Backend,
     PatentDoc,
     SearchFilters,
@@ -21,7 +21,7 @@ from kexie.innovation.search import (
     parse_date,
     split_ipc,
 )
-from kexie.innovation.search.engine import PatentSearchEngine
+from kexie.engines.search.engine import PatentSearchEngine
 
 DOCS = [
     PatentDoc(
@@ -89,7 +89,7 @@ def backends():
 def make(name: str, tmp_path: Path | None = None):
     if name == "fts5":
         return Fts5Backend(str(tmp_path / "p.db") if tmp_path else ":memory:")
-    from kexie.innovation.search.tantivy_backend import TantivyBackend
+    from kexie.engines.search.tantivy_backend import TantivyBackend
 
     return TantivyBackend(str(tmp_path) if tmp_path else None)
 
@@ -307,7 +307,7 @@ def test_quality_on_cnki_sample():
 
 def test_tantivy_bulk_documents_from_segmented_text_keep_their_id():
     pytest.importorskip("tantivy", reason="pip install -e '.[search]' for the tantivy backend")
-    from kexie.innovation.search.tantivy_backend import TantivyBackend
+    from kexie.engines.search.tantivy_backend import TantivyBackend
 
     backend = TantivyBackend()
     doc = PatentDoc(

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from kexie.innovation import patents
-from kexie.innovation.search import Fts5Backend, default_backend
+from kexie.engines.search import Fts5Backend, default_backend
 from kexie.innovation.testing import build_innovation_world
 
 CSV = (
@@ -20,7 +20,7 @@ CSV = (
 def no_tantivy(monkeypatch):
     """Makes `import tantivy` fail as on a machine where it was never installed."""
     monkeypatch.setitem(sys.modules, "tantivy", None)
-    monkeypatch.delitem(sys.modules, "kexie.innovation.search.tantivy_backend", raising=False)
+    monkeypatch.delitem(sys.modules, "kexie.engines.search.tantivy_backend", raising=False)
     patents.reset_index()
     yield
     patents.reset_index()
@@ -28,7 +28,7 @@ def no_tantivy(monkeypatch):
 
 def test_tantivy_really_unimportable(no_tantivy):
     with pytest.raises(ImportError):
-        from kexie.innovation.search.tantivy_backend import TantivyBackend  # noqa: F401
+        from kexie.engines.search.tantivy_backend import TantivyBackend  # noqa: F401
 
 
 def test_default_backend_falls_back_to_fts5(no_tantivy, tmp_path):

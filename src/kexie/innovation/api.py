@@ -16,7 +16,7 @@ from kexie.directory.models import Person
 from kexie.innovation import patents, ranking, services
 from kexie.innovation.codes import DemandStatus, SocietyLevel
 from kexie.innovation.models import Demand, Patent, PatentSelectionList
-from kexie.innovation.search.engine import MAX_WINDOW
+from kexie.engines.search.engine import MAX_WINDOW
 from kexie.innovation.selectors import get_visible_demand_or_404, visible_demands
 
 router = Router(tags=["科技经济融合"])

@@ -39,7 +39,7 @@ from kexie.innovation.models import (
     PatentServiceRegistration,
     SavedSearch,
 )
-from kexie.innovation.search import (
+from kexie.engines.search import (
     CANONICAL_FIELDS,
     PatentDoc,
     PatentSearchBackend,
@@ -268,9 +268,9 @@ def patent_doc(patent: Patent) -> PatentDoc:
 
 def _new_backend() -> PatentSearchBackend:
     try:
-        from kexie.innovation.search.tantivy_backend import TantivyBackend
+        from kexie.engines.search.tantivy_backend import TantivyBackend
     except ImportError:
-        from kexie.innovation.search import default_backend
+        from kexie.engines.search import default_backend
 
         return default_backend()
     # A modest writer heap: this index lives inside every web process.

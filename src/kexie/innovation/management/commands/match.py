@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kexie.innovation.matching import MatchingEngine, Profile
+from kexie.engines.matching import MatchingEngine, Profile
 
 
 def _columns(value: str) -> list[str]:
