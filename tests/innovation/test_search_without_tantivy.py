@@ -4,8 +4,8 @@ import sys
 
 import pytest
 
-from kexie.innovation import patents
 from kexie.engines.search import Fts5Backend, default_backend
+from kexie.innovation import patents
 from kexie.innovation.testing import build_innovation_world
 
 CSV = (

@@ -13,10 +13,10 @@ from kexie.core.api_base import Page, Status, actor, offset_page, reference
 from kexie.core.schemas import Id, InputSchema, Limit, Money, Offset
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.directory.models import Person
+from kexie.engines.search.engine import MAX_WINDOW
 from kexie.innovation import patents, ranking, services
 from kexie.innovation.codes import DemandStatus, SocietyLevel
 from kexie.innovation.models import Demand, Patent, PatentSelectionList
-from kexie.engines.search.engine import MAX_WINDOW
 from kexie.innovation.selectors import get_visible_demand_or_404, visible_demands
 
 router = Router(tags=["科技经济融合"])

@@ -28,17 +28,6 @@ from kexie.core.services import (
     require_unit_in_scope,
 )
 from kexie.directory.codes import OrgKind
-from kexie.innovation.models import (
-    Demand,
-    Patent,
-    PatentPromotion,
-    PatentPromotionAttendance,
-    PatentSearchEvent,
-    PatentSelection,
-    PatentSelectionList,
-    PatentServiceRegistration,
-    SavedSearch,
-)
 from kexie.engines.search import (
     CANONICAL_FIELDS,
     PatentDoc,
@@ -50,6 +39,17 @@ from kexie.engines.search import (
     parse_date,
     split_ipc,
     split_names,
+)
+from kexie.innovation.models import (
+    Demand,
+    Patent,
+    PatentPromotion,
+    PatentPromotionAttendance,
+    PatentSearchEvent,
+    PatentSelection,
+    PatentSelectionList,
+    PatentServiceRegistration,
+    SavedSearch,
 )
 
 # canonical field of the normaliser → Patent field

@@ -18,8 +18,8 @@ from django.utils import timezone
 from kexie.core.scoping import scoped, unenforced
 from kexie.directory.codes import DISCIPLINE_NAMES, OrgKind
 from kexie.directory.models import Organisation, Person
-from kexie.innovation.codes import DemandStatus
 from kexie.engines.matching import MatchingEngine, Profile, Tokenizer, split_keywords
+from kexie.innovation.codes import DemandStatus
 from kexie.innovation.models import Demand, ExpertProfile, SocietyProfile
 
 _lock = threading.RLock()
