@@ -397,3 +397,28 @@ def _as_matrix(p: _Problem, ei: np.ndarray, ji: np.ndarray, x: np.ndarray) -> np
     if (chosen & ~p.allowed).any():
         raise RuntimeError("the flow LP made a pair in conflict")
     return chosen
+
+
+def greedy_baseline(
+    affinity: np.ndarray, allowed: np.ndarray, per_entry: int, max_load: int
+) -> np.ndarray | None:
+    """The common greedy heuristic, for comparison only: take pairs by descending affinity while the
+    entry still needs judges and the judge has room. Returns the chosen matrix, or None when it
+    leaves an entry short (greedy can get stuck where an exact assignment exists)."""
+    order = np.argsort(-np.where(allowed, affinity, -np.inf), axis=None, kind="stable")
+    need = np.full(allowed.shape[0], per_entry)
+    room = np.full(allowed.shape[1], max_load)
+    chosen = np.zeros(allowed.shape, dtype=bool)
+    left = int(need.sum())
+    for flat in order:
+        e, j = divmod(int(flat), allowed.shape[1])
+        if not allowed[e, j]:
+            break
+        if need[e] and room[j]:
+            chosen[e, j] = True
+            need[e] -= 1
+            room[j] -= 1
+            left -= 1
+            if not left:
+                break
+    return chosen if not need.any() else None

@@ -16,7 +16,7 @@ def _names(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = (value,)
-    return tuple(dict.fromkeys(v.strip() for v in value if v and v.strip()))
+    return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
 
 
 @dataclass(frozen=True)
