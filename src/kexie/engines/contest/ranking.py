@@ -175,9 +175,12 @@ def calibrated_scores(
 
 @dataclass(frozen=True)
 class Calibration:
-    """The calibrated fit: each entry's θ and each judge's leniency (a) and scale (b), with the
-    judges whose a, b were not estimated (the single-score rule)."""
+    """The calibrated fit on the scores' scale: judge j is modelled to give entry e
+    ``mean + leniency[j] + scale[j] × (theta[e] − mean)``, i.e. ``leniency`` is what the judge adds
+    for an entry of average merit and ``scale`` how much they stretch differences; ``not_normalised``
+    are the judges whose leniency and scale were not estimated (the single-score rule)."""
 
+    mean: float
     theta: dict[str, float]
     leniency: dict[str, float]
     scale: dict[str, float]
@@ -190,6 +193,7 @@ def calibrated_fit(scores: Iterable[Score | tuple[str, str, float]], strength: f
     theta, a, b = calibrated_scores(data, strength=strength) if data.s.size else ([], [], [])
     free = data.normalisable() if data.s.size else []
     return Calibration(
+        mean=data.mean,
         theta={e: float(t) for e, t in zip(data.entry_ids, theta, strict=True)},
         leniency={j: float(x) for j, x in zip(data.judge_ids, a, strict=True)},
         scale={j: float(x) for j, x in zip(data.judge_ids, b, strict=True)},
