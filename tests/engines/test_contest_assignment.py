@@ -102,20 +102,31 @@ def test_pricing_reaches_the_optimum_over_all_pairs(monkeypatch, min_load):
     assert fast.infeasible is None and fast.total_affinity == full.total_affinity
 
 
-def test_pricing_adds_a_left_out_pair_that_the_optimum_needs(monkeypatch):
-    """With one candidate per entry the first LP is too narrow; pricing must still reach the optimum."""
-    entries, judges, values = _random_instance(3, n_entries=30, n_judges=8, k=2)
+def test_pricing_adds_the_left_out_pairs_that_the_optimum_needs(monkeypatch):
+    """Start from 3 arbitrary (round-robin) judges per entry: feasible, far from optimal. Pricing
+    must add the pairs the optimum needs, over several rounds, and reach the full LP's total."""
+    rng = np.random.default_rng(3)
+    entries, judges = _people(30, 8)
+    values = rng.random((30, 8))
     monkeypatch.setattr(assignment_module, "MAX_PRICING_ROUNDS", 0)
     full = assign(entries, judges, per_entry=2, max_load=9, affinity=values)
     monkeypatch.setattr(assignment_module, "MAX_PRICING_ROUNDS", 30)
+    monkeypatch.setattr(assignment_module, "PRICING_MARGIN", 0.0)
 
-    def narrow(p, ei, ji):
-        keep = np.zeros(ei.size, dtype=bool)
-        keep[:: max(1, ei.size // 80)] = True
-        return keep
+    def round_robin(p, ei, ji, width):
+        return (ji - ei) % 8 < 3
 
-    monkeypatch.setattr(assignment_module, "_initial_candidates", narrow)
+    sizes = []
+    solve = assignment_module._lp
+
+    def counted(p, ei, ji, w):
+        sizes.append(ei.size)
+        return solve(p, ei, ji, w)
+
+    monkeypatch.setattr(assignment_module, "_initial_candidates", round_robin)
+    monkeypatch.setattr(assignment_module, "_lp", counted)
     priced = assign(entries, judges, per_entry=2, max_load=9, affinity=values)
+    assert sizes[0] == 90 and len(sizes) > 1 and sizes[-1] < 240  # rounds, yet not every pair
     assert priced.total_affinity == full.total_affinity
 
 

@@ -35,6 +35,7 @@ from .model import SAME_INSTITUTION, Assignment, Conflict, Entry, Exclusion, Inf
 RESOLUTION = 1e-6
 SCALE = 1_000_000
 MAX_PRICING_ROUNDS = 30
+PRICING_MARGIN = 0.05  # also add pairs whose reduced cost is below +0.05 affinity (see _solve)
 NAMED = 10  # at most this many ids are written out in a message
 
 
@@ -325,34 +326,45 @@ def _max_flow_cut(allowed: np.ndarray, left_cap: int, right_cap: int):
 
 
 def _solve(p: _Problem) -> np.ndarray | None:
-    """The optimal pairs as an entries × judges boolean matrix, or None if infeasible."""
+    """The optimal pairs as an entries × judges boolean matrix, or None if infeasible.
+
+    Column generation: solve over the candidates, price every other pair with the duals, add those
+    that could improve the optimum, repeat. Pairs within ``PRICING_MARGIN`` of improving are added
+    too, which saves rounds (each round is a cold solve). If the candidates alone are infeasible
+    (e.g. minimum loads), the candidate lists are widened."""
     ei, ji = np.nonzero(p.allowed)
     w = p.weights[ei, ji]
-    in_lp = _initial_candidates(p, ei, ji)
+    width = 3 * p.k + 10
+    in_lp = _initial_candidates(p, ei, ji, width)
     for _ in range(MAX_PRICING_ROUNDS):
         idx = np.nonzero(in_lp)[0]
         lp = _lp(p, ei[idx], ji[idx], w[idx])
         if lp is None:
-            break  # the candidates alone are infeasible: solve over all pairs
+            if in_lp.all():
+                return None
+            width *= 2
+            in_lp |= _initial_candidates(p, ei, ji, width)
+            continue
         x, entry_dual, judge_dual = lp
         reduced = -w - entry_dual[ei] - judge_dual[ji]
-        better = ~in_lp & (reduced < -0.5)
-        if not better.any():
+        if not (~in_lp & (reduced < -0.5)).any():
             return _as_matrix(p, ei[idx], ji[idx], x)
-        in_lp |= better
+        in_lp |= reduced < PRICING_MARGIN * SCALE
     lp = _lp(p, ei, ji, w)
     return None if lp is None else _as_matrix(p, ei, ji, lp[0])
 
 
-def _initial_candidates(p: _Problem, ei: np.ndarray, ji: np.ndarray) -> np.ndarray:
-    """Each entry's best judges and each judge's best entries (enough to be feasible as a rule)."""
+def _initial_candidates(p: _Problem, ei: np.ndarray, ji: np.ndarray, width: int) -> np.ndarray:
+    """Each entry's ``width`` best judges and each judge's best entries (at least twice the mean
+    load), as a mask over the allowed pairs (ei, ji)."""
     n_entries, n_judges = p.shape
     masked = np.where(p.allowed, p.weights, -1)
     keep = np.zeros(p.shape, dtype=bool)
-    per_entry = min(n_judges, 3 * p.k + 10)
+    per_entry = min(n_judges, width)
     top = np.argpartition(-masked, per_entry - 1, axis=1)[:, :per_entry]
     keep[np.arange(n_entries)[:, None], top] = True
-    per_judge = min(n_entries, 2 * max(p.min_load, math.ceil(p.k * n_entries / max(n_judges, 1))) + 5)
+    mean_load = math.ceil(p.k * n_entries / max(n_judges, 1))
+    per_judge = min(n_entries, 2 * max(p.min_load, mean_load) + 5 + (width - 3 * p.k - 10))
     top = np.argpartition(-masked, per_judge - 1, axis=0)[:per_judge, :]
     keep[top, np.arange(n_judges)[None, :]] = True
     return keep[ei, ji]
