@@ -158,6 +158,17 @@ def test_each_pair_is_explained():
     assert result.as_dict()["total_affinity"] == pytest.approx(1.6)
 
 
+def test_candidate_rank_counts_non_conflicted_judges_only():
+    entries, judges = _people(1, 4)
+    result = assign(entries, judges, per_entry=2, max_load=1, conflicts=[("e0", "j0")],
+                    affinity=np.array([[0.9, 0.2, 0.5, 0.7]]))  # fmt: skip
+    assert [(p.judge, p.candidate_rank, p.candidates) for p in result.pairs] == [("j3", 1, 3), ("j2", 2, 3)]
+    assert (
+        result.explain("e0", "j1")
+        == "未分配:亲和度 0.2000,在 3 位无回避评委中排第 3;该作品已有 2 位亲和度更高的评委"
+    )
+
+
 def test_short_of_non_conflicted_judges_names_the_entry():
     entries = [Entry("甲", ("A",)), Entry("乙", ("B",))]
     judges = [Judge("j1", ("A",)), Judge("j2"), Judge("j3")]

@@ -164,18 +164,19 @@ class _Problem:
     def candidate_ranks(self) -> np.ndarray:
         """Rank (1 = best, ties share the better rank) of each judge among the entry's
         non-conflicted judges; 0 where in conflict."""
-        masked = np.where(self.allowed, self.weights, np.iinfo(np.int64).min)
-        order = np.sort(masked, axis=1)[:, ::-1]
-        ranks = np.empty(masked.shape, dtype=np.int64)
-        for r in range(masked.shape[0]):
-            ranks[r] = np.searchsorted(-order[r], -masked[r], side="left") + 1
+        ranks = np.zeros(self.shape, dtype=np.int64)
+        for r in range(self.shape[0]):
+            values = np.sort(self.weights[r, self.allowed[r]])
+            ranks[r] = values.size - np.searchsorted(values, self.weights[r], side="right") + 1
         return np.where(self.allowed, ranks, 0)
 
     def pairs(self, chosen: np.ndarray) -> list[Pair]:
         ranks, counts = self.candidate_ranks(), self.allowed.sum(axis=1)
         loads = chosen.sum(axis=0)
         out = []
-        for e, j in zip(*np.nonzero(chosen), strict=True):
+        rows, cols = np.nonzero(chosen)
+        order = np.lexsort((ranks[rows, cols], rows))  # by entry, then best judge first
+        for e, j in zip(rows[order], cols[order], strict=True):
             text = self._made(e, j, chosen, ranks, counts, loads)
             out.append(
                 Pair(self.entries[e].id, self.judges[j].id, int(self.weights[e, j]) / SCALE,
@@ -217,7 +218,9 @@ class _Problem:
             text = f"未分配:亲和度 {self.weights[e, j] / SCALE:.4f},在 {counts[e]} 位无回避评委中排第 {ranks[e, j]}"
             if loads[j] >= self.max_load:
                 return text + f";该评委已满 {self.max_load} 件"
-            return text + f";该作品的 {self.k} 位评委是总亲和度最优的取舍"
+            if ranks[e, chosen[e]].max() < ranks[e, j]:
+                return text + f";该作品已有 {self.k} 位亲和度更高的评委"
+            return text + ";总亲和度最优的取舍(照顾其他评委的工作量下限)"
 
         return explain
 
