@@ -178,6 +178,14 @@ def test_short_of_non_conflicted_judges_names_the_entry():
     assert "作品 甲 只有 2 位无回避的评委" in result.infeasible and "每件评委数降到 2" in result.infeasible
 
 
+def test_no_entries_and_no_judges():
+    assert assign([], [Judge("j")], per_entry=1, max_load=2).as_dict() == {
+        "assignments": [], "total_affinity": 0.0, "infeasible": None}  # fmt: skip
+    nobody = assign([Entry("e")], [], per_entry=1, max_load=2)
+    assert nobody.diagnosis.constraint == "per_entry" and "降到 0" not in nobody.infeasible
+    assert assign([], [Judge("j")], per_entry=1, max_load=2, min_load=1).diagnosis.constraint == "min_load"
+
+
 def test_total_capacity_short():
     entries, judges = _people(10, 4)
     result = assign(entries, judges, per_entry=3, max_load=7, affinity=np.ones((10, 4)))

@@ -20,7 +20,7 @@ def text_affinity(entries: Sequence[Entry], judges: Sequence[Judge]) -> np.ndarr
     Scaling per entry, not over the whole table, keeps a long abstract (whose BM25 scores are all
     higher) from drawing the best judges away from short ones."""
     out = np.zeros((len(entries), len(judges)), dtype=np.float64)
-    if not entries or not judges:
+    if not entries or not any(j.expertise.strip() for j in judges):
         return out
     engine = MatchingEngine()
     engine.add_many(Profile(id=j.id, text=j.expertise, kind="judge") for j in judges)

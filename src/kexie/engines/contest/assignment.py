@@ -239,8 +239,9 @@ def _diagnose(p: _Problem) -> Infeasibility | None:
         detail = ";".join(f"作品 {ids_e[e]} 只有 {degree[e]} 位无回避的评委" for e in short[:NAMED])
         return Infeasibility(
             "per_entry",
-            f"{short.size} 件作品的无回避评委不足每件 {p.k} 位({detail});"
-            f"放宽:把每件评委数降到 {int(degree.min())},或为这些作品增加评委、解除部分回避",
+            f"{short.size} 件作品的无回避评委不足每件 {p.k} 位({detail});放宽:"
+            + (f"把每件评委数降到 {int(degree.min())},或" if degree.min() > 0 else "")
+            + "为这些作品增加评委、解除部分回避",
             entries=tuple(ids_e[e] for e in short),
         )
     need = p.k * n_entries
@@ -336,6 +337,8 @@ def _solve(p: _Problem) -> np.ndarray | None:
     too, which saves rounds (each round is a cold solve). If the candidates alone are infeasible
     (e.g. minimum loads), the candidate lists are widened."""
     ei, ji = np.nonzero(p.allowed)
+    if ei.size == 0:  # no entries (the diagnosis has refused entries without judges)
+        return np.zeros(p.shape, dtype=bool)
     w = p.weights[ei, ji]
     width = 3 * p.k + 10
     in_lp = _initial_candidates(p, ei, ji, width)
