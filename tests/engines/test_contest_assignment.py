@@ -240,6 +240,8 @@ def test_bad_input_is_refused_in_chinese():
         assign(entries, judges, per_entry=1, max_load=1, conflicts=[("e0", "jx")], affinity=np.ones((2, 2)))
     with pytest.raises(ValueError, match="亲和度表中的作品“ex”不在作品名单中"):
         assign(entries, judges, per_entry=1, max_load=1, affinity={("ex", "j0"): 0.5})
+    with pytest.raises(ValueError, match="亲和度须在"):
+        assign(entries, judges, per_entry=1, max_load=1, affinity={("e0", "j0"): 1e12})
     with pytest.raises(ValueError, match="下限 3 大于上限 2"):
         assign(entries, judges, per_entry=1, max_load=2, min_load=3, affinity=np.ones((2, 2)))
 

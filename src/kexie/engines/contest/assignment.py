@@ -37,6 +37,7 @@ SCALE = 1_000_000
 MAX_PRICING_ROUNDS = 30
 PRICING_MARGIN = 0.05  # also add pairs whose reduced cost is below +0.05 affinity (see _solve)
 NAMED = 10  # at most this many ids are written out in a message
+MAX_AFFINITY = 1_000_000  # so that a total in micro-units stays exact in a float (< 2**53)
 
 
 def assign(
@@ -70,6 +71,8 @@ def assign(
         values = table_affinity(affinity, entries, judges)
     else:
         values = matrix_affinity(affinity, entries, judges)
+    if values.size and np.abs(values).max() > MAX_AFFINITY:
+        raise ValueError(f"亲和度须在 ±{MAX_AFFINITY:,} 之内(按 {RESOLUTION:g} 的精度求精确解)")
     weights = np.rint(values * SCALE).astype(np.int64)
     problem = _Problem(entries, judges, allowed, weights, reasons, per_entry, max_load, min_load)
     exclusions = [
@@ -108,11 +111,11 @@ def _check_parameters(entries, judges, per_entry, max_load, min_load) -> None:
             if item.id in seen:
                 raise ValueError(f"{label}编号“{item.id}”重复")
             seen.add(item.id)
-    if not isinstance(per_entry, int) or per_entry < 1:
+    if not isinstance(per_entry, int | np.integer) or per_entry < 1:
         raise ValueError("每件作品的评委数须为正整数")
-    if not isinstance(max_load, int) or max_load < 0:
+    if not isinstance(max_load, int | np.integer) or max_load < 0:
         raise ValueError("评委工作量上限须为非负整数")
-    if not isinstance(min_load, int) or min_load < 0:
+    if not isinstance(min_load, int | np.integer) or min_load < 0:
         raise ValueError("评委工作量下限须为非负整数")
     if min_load > max_load:
         raise ValueError(f"评委工作量下限 {min_load} 大于上限 {max_load}")
