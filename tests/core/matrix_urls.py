@@ -89,6 +89,50 @@ MATRIX["core"] = [
     ),
 ]
 
+# Check-in (kexie.core.checkin): the session and the person belong to 任城区科协. The phone pages
+# need no login (the on-site code and the signed personal link are the proof); the leader's scan
+# page lists only sessions in the leader's scope, so a session out of scope is a 404.
+MATRIX["checkin"] = [
+    Case("checkin:session_list", everyone()),
+    Case(
+        "checkin:session_list",
+        everyone(302),
+        method="post",
+        data={
+            "title": "科普大篷车",
+            "starts_at": "2020-09-19 09:00",
+            "ends_at": "2020-09-19 12:00",
+            "rotate_seconds": "30",
+        },
+        label="create",
+    ),
+    Case("checkin:session_detail", in_scope(), args=("checkin_session",)),
+    Case("checkin:screen", in_scope(), args=("checkin_session",)),
+    Case("checkin:screen_code", in_scope(), args=("checkin_session",)),
+    Case("checkin:personal_link", in_scope(), args=("person",)),
+    Case("checkin:scan", everyone(), args=("scan_token",)),
+    Case(
+        "checkin:scan",
+        in_scope(ok=302),
+        args=("scan_token",),
+        method="post",
+        data={"session": "{checkin_session}", "action": "in"},
+        label="record",
+    ),
+    Case("checkin:scan", everyone(404), args=("personal_token",), label="not_a_scan_token"),
+    Case("checkin:phone", everyone(), args=("checkin_session",), anonymous=200),
+    Case(
+        "checkin:phone",
+        everyone(),
+        args=("checkin_session",),
+        method="post",
+        anonymous=200,
+        label="no_person",
+    ),
+    Case("checkin:me", everyone(), args=("personal_token",), anonymous=200),
+    Case("checkin:me", everyone(404), args=("scan_token",), anonymous=404, label="not_a_personal_token"),
+]
+
 # The public certificate check: no login, everyone (an unknown code is a 404 page in Chinese).
 MATRIX["verify"] = [
     Case("verify:form", everyone(), anonymous=200),

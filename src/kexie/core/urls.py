@@ -3,7 +3,7 @@ the public certificate check under "verify" (/verify/, no login)."""
 
 from django.urls import include, path
 
-from kexie.core import certificate_views, views
+from kexie.core import certificate_views, checkin_views, views
 
 core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
@@ -22,8 +22,22 @@ verify_patterns = [
     path("<str:code>/", certificate_views.verify_certificate, name="certificate"),
 ]
 
+# Check-in (kexie.core.checkin): staff pages, the organiser's screen, and the phone pages
+# (`s/<pk>/` and `me/<token>/` need no login: the on-site code and the signed link are the proof).
+checkin_patterns = [
+    path("", checkin_views.session_list, name="session_list"),
+    path("<int:pk>/", checkin_views.session_detail, name="session_detail"),
+    path("<int:pk>/screen/", checkin_views.screen, name="screen"),
+    path("<int:pk>/screen/code/", checkin_views.screen_code, name="screen_code"),
+    path("people/<int:person_pk>/link/", checkin_views.personal_link, name="personal_link"),
+    path("scan/<str:token>/", checkin_views.scan, name="scan"),
+    path("s/<int:pk>/", checkin_views.phone, name="phone"),
+    path("me/<str:token>/", checkin_views.me, name="me"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("core/", include((core_patterns, "core"))),
     path("verify/", include((verify_patterns, "verify"))),
+    path("checkin/", include((checkin_patterns, "checkin"))),
 ]
