@@ -33,6 +33,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
     from kexie.activities.services import activity_attach, activity_submit, campaign_create
     from kexie.core import checkin
     from kexie.core.certificates import certificate_issue, display_code
+    from kexie.core.notifications import notify
     from kexie.directory.services import designation_create, person_create
 
     settings.MEDIA_ROOT = tmp_path
@@ -54,6 +55,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "certificate": certificate,
         "certificate_code": display_code(certificate.code),
         "unknown_code": "ZZZZ-ZZZZ-ZZZZ",
+        "notification": notify(users=[staff], text="您有一条待办")[0],
         "checkin_session": checkin.checkin_session_create(
             actor=staff,
             title="社区科普志愿服务",

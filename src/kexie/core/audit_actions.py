@@ -10,3 +10,4 @@ register("kexie.capability_link", _("授权链接"), {"created": _("创建"), "r
 register("kexie.certificate", _("证书"), {"issued": _("颁发"), "revoked": _("撤销")})
 register("kexie.checkin_session", _("签到场次"), {"created": _("创建")})
 register("kexie.checkin", _("签到记录"), {"checked_in": _("签到"), "checked_out": _("签退")})
+register("kexie.notification_setting", _("通知设置"), {"updated": _("修改")})

@@ -3,7 +3,7 @@ the public certificate check under "verify" (/verify/, no login)."""
 
 from django.urls import include, path
 
-from kexie.core import certificate_views, checkin_views, views
+from kexie.core import certificate_views, checkin_views, notification_views, views
 
 core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
@@ -11,6 +11,9 @@ core_patterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("import/errors/", views.import_errors, name="import_errors"),
     path("export/", views.export, name="export"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read/", notification_views.notification_read_all, name="notification_read_all"),
     path("certificates/", certificate_views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/docx/", certificate_views.certificate_docx, name="certificate_docx"),
     path("certificates/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
