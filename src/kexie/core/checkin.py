@@ -41,7 +41,7 @@ MAX_SESSION = dt.timedelta(days=2)
 
 def checkout_grace() -> dt.timedelta:
     """How long after the session's end a check-out is still taken (the hours stop at the end)."""
-    return dt.timedelta(minutes=getattr(settings, "KEXIE_CHECKOUT_GRACE_MINUTES", 30))
+    return dt.timedelta(minutes=settings.KEXIE_CHECKOUT_GRACE_MINUTES)
 
 
 # ---------------------------------------------------------------------- codes
