@@ -97,6 +97,16 @@ MATRIX["core"] = [
         method="post",
         data={"reason": "撤销"},
     ),
+    Case("core:holidays", everyone()),
+    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
+    Case(
+        "core:holidays",
+        only("city_admin", ok=302),
+        method="post",
+        data={"date": "2099-05-04", "kind": "holiday"},
+        label="save",
+    ),
+    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
 ]
 
 # Check-in (kexie.core.checkin): the session and the person belong to 任城区科协. The phone pages

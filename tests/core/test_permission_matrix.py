@@ -33,6 +33,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
     from kexie.activities.services import activity_attach, activity_submit, campaign_create
     from kexie.core import checkin
     from kexie.core.certificates import certificate_issue, display_code
+    from kexie.core.models import HolidayOverride
     from kexie.core.notifications import notify
     from kexie.directory.services import designation_create, person_create
 
@@ -73,6 +74,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "personal_token": checkin.personal_token(person),
         "scan_token": checkin.scan_token(person),
         "rencheng": world.orgs["rencheng"],
+        "holiday_override": HolidayOverride.objects.create(date=dt.date(2099, 5, 1), is_working_day=False),
         "indicator": "activities.by_county",
         "campaign": campaign_create(
             actor=staff,

@@ -3,7 +3,7 @@ the public certificate check under "verify" (/verify/, no login)."""
 
 from django.urls import include, path
 
-from kexie.core import certificate_views, checkin_views, notification_views, views
+from kexie.core import calendar_views, certificate_views, checkin_views, notification_views, views
 
 core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
@@ -18,6 +18,8 @@ core_patterns = [
     path("certificates/<int:pk>/docx/", certificate_views.certificate_docx, name="certificate_docx"),
     path("certificates/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", certificate_views.certificate_revoke, name="certificate_revoke"),
+    path("holidays/", calendar_views.holiday_list, name="holidays"),
+    path("holidays/<int:pk>/delete/", calendar_views.holiday_delete, name="holiday_delete"),
 ]
 
 verify_patterns = [
