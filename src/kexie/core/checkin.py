@@ -74,13 +74,13 @@ def _person_mac(salt: str, person_id: int) -> str:
 
 def personal_token(person) -> str:
     """The participant's own link token: their phone uses it to say who checks in."""
-    return f"{person.pk}-{_person_mac('kexie.checkin.self', person.pk)}"
+    return f"{person.pk}-{_person_mac('kexie:checkin:self', person.pk)}"
 
 
 def scan_token(person) -> str:
     """What the participant's QR code carries for the team leader to scan (not the personal
     token: scanning someone's QR code does not let one check in as them)."""
-    return f"{person.pk}-{_person_mac('kexie.checkin.scan', person.pk)}"
+    return f"{person.pk}-{_person_mac('kexie:checkin:scan', person.pk)}"
 
 
 def _person_of(token: str, salt: str):
@@ -99,11 +99,11 @@ def _person_of(token: str, salt: str):
 
 
 def person_from_personal_token(token: str):
-    return _person_of(token, "kexie.checkin.self")
+    return _person_of(token, "kexie:checkin:self")
 
 
 def person_from_scan_token(token: str):
-    return _person_of(token, "kexie.checkin.scan")
+    return _person_of(token, "kexie:checkin:scan")
 
 
 # ---------------------------------------------------------------------- services
