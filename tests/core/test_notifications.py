@@ -170,3 +170,18 @@ def test_send_command(staff, capsys):
     notify(users=[staff], text="命令行发送", email=True)
     call_command("notifications", "send")
     assert "已发送 1 封" in capsys.readouterr().out
+
+
+def test_api_lists_and_marks_own_notifications(staff, client, personas):
+    mine = notify(users=[staff], text="我的通知")[0]
+    theirs = notify(users=[personas["outsider"]], text="别人的通知")[0]
+    client.force_login(staff)
+    items = client.get("/api/v1/core/notifications?unread=true").json()["items"]
+    assert [n["text"] for n in items] == ["我的通知"]
+    response = client.post(
+        "/api/v1/core/notifications/read", {"ids": [mine.pk, theirs.pk]}, content_type="application/json"
+    )
+    assert response.json() == {"marked": 1}
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert client.get("/api/v1/core/notifications?unread=true").json()["items"] == []
