@@ -76,25 +76,16 @@ MATRIX["core"] = [
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
     Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
     Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
-<<<<<<< HEAD
-    Case("core:holidays", everyone()),
-    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
-=======
     # Notifications are the user's own: county_staff's notification is a 404 to everyone else.
     Case("core:notifications", everyone()),
     Case("core:notifications", everyone(), method="post", data={"quiet_start": "22:00"}, label="invalid"),
->>>>>>> blocks
     Case(
         "core:notification_read",
         {**everyone(404), "county_staff": 302},
         args=("notification",),
         method="post",
     ),
-<<<<<<< HEAD
-    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
-=======
     Case("core:notification_read_all", everyone(302), method="post"),
->>>>>>> blocks
     # The certificate belongs to 任城区科协 (kexie.core.certificates).
     Case("core:certificate_list", everyone()),
     Case("core:certificate_docx", in_scope(), args=("certificate",)),

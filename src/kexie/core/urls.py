@@ -3,11 +3,7 @@ the public certificate check under "verify" (/verify/, no login)."""
 
 from django.urls import include, path
 
-<<<<<<< HEAD
-from kexie.core import calendar_views, certificate_views, views
-=======
 from kexie.core import calendar_views, certificate_views, checkin_views, notification_views, views
->>>>>>> blocks
 
 core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
@@ -15,14 +11,9 @@ core_patterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("import/errors/", views.import_errors, name="import_errors"),
     path("export/", views.export, name="export"),
-<<<<<<< HEAD
-    path("holidays/", calendar_views.holiday_list, name="holidays"),
-    path("holidays/<int:pk>/delete/", calendar_views.holiday_delete, name="holiday_delete"),
-=======
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read/", notification_views.notification_read_all, name="notification_read_all"),
->>>>>>> blocks
     path("certificates/", certificate_views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/docx/", certificate_views.certificate_docx, name="certificate_docx"),
     path("certificates/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),
@@ -34,8 +25,6 @@ core_patterns = [
 verify_patterns = [
     path("", certificate_views.verify_form, name="form"),
     path("<str:code>/", certificate_views.verify_certificate, name="certificate"),
-<<<<<<< HEAD
-=======
 ]
 
 # Check-in (kexie.core.checkin): staff pages, the organiser's screen, and the phone pages
@@ -49,7 +38,6 @@ checkin_patterns = [
     path("scan/<str:token>/", checkin_views.scan, name="scan"),
     path("s/<int:pk>/", checkin_views.phone, name="phone"),
     path("me/<str:token>/", checkin_views.me, name="me"),
->>>>>>> blocks
 ]
 
 urlpatterns = [
