@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core.actions import register
+
+register("kexie.volunteer", _("志愿者"), {"registered": _("注册"), "changed": _("修改")})
+register("kexie.volunteer_team", _("志愿服务队"), {"created": _("新建")})
+register(
+    "kexie.service_record",
+    _("志愿服务记录"),
+    {
+        "recorded": _("录入"),
+        "reported": _("本人申报"),
+        "approved": _("审核通过"),
+        "declined": _("未通过"),
+        "reminded": _("提醒录入"),
+    },
+)
+register("kexie.course", _("培训课程"), {"created": _("新建")})
+register("kexie.course_session", _("培训课次"), {"created": _("新建")})
+register(
+    "kexie.enrolment",
+    _("培训学员"),
+    {"enrolled": _("报名"), "completed": _("结业"), "leader": _("成为农技协带头人")},
+)

@@ -1,0 +1,95 @@
+"""Reads of the volunteers and training module, shared by web pages, the API and exports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from kexie.volunteers.models import (
+    Course,
+    Enrolment,
+    RecordStatus,
+    ServiceRecord,
+    VolunteerProfile,
+    VolunteerTeam,
+)
+
+# group → the values() keys of one aggregate query
+GROUPS = {
+    "person": ("volunteer_id", "volunteer__person__name"),
+    "team": ("team_id", "team__organisation__name"),
+    "county": ("county_id", "county__name"),
+    "year": ("year",),
+}
+GROUP_LABELS = {"person": "志愿者", "team": "志愿服务队", "county": "县(市、区)", "year": "年度"}
+
+
+def volunteers(user):
+    return VolunteerProfile.objects.for_user(user).select_related("person", "residence_region")
+
+
+def teams(user):
+    return VolunteerTeam.objects.for_user(user).select_related("organisation", "leader")
+
+
+def records(user, *, status: str | None = None, volunteer=None, year: int | None = None):
+    qs = ServiceRecord.objects.for_user(user).select_related(
+        "volunteer__person", "activity", "organising_unit", "team__organisation", "responsible_person"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if volunteer is not None:
+        qs = qs.filter(volunteer=volunteer)
+    if year:
+        qs = qs.filter(served_on__year=year)
+    return qs
+
+
+def counted(qs):
+    """Only recorded entries count hours: pending and declined ones never do."""
+    return qs.filter(status=RecordStatus.RECORDED)
+
+
+def hours_totals(qs, by: str, *, year: int | None = None) -> list[dict]:
+    """Hours and entries per person, team, county or year: one GROUP BY query, whatever the
+    number of volunteers. `qs` is an already scoped queryset of service records."""
+    keys = GROUPS[by]
+    qs = counted(qs)
+    if year:
+        qs = qs.filter(served_on__year=year)
+    if by == "year":
+        qs = qs.annotate(year=ExtractYear("served_on"))
+    rows = (
+        qs.values(*keys)
+        .annotate(hours=Sum("hours"), entries=Count("id"), activities=Count("activity", distinct=True))
+        .order_by(*keys)
+    )
+    return [
+        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": row["hours"] or Decimal(0)}
+        for row in rows
+    ]
+
+
+def person_hours(user, profile) -> Decimal:
+    total = counted(records(user, volunteer=profile)).aggregate(h=Sum("hours"))["h"]
+    return total or Decimal(0)
+
+
+def courses(user):
+    return (
+        Course.objects.for_user(user)
+        .select_related("activity")
+        .annotate(
+            enrolled=Count("enrolments", distinct=True),
+            completed=Count("enrolments", filter=Q(enrolments__completed_on__isnull=False), distinct=True),
+        )
+    )
+
+
+def enrolments(user, course=None):
+    qs = Enrolment.objects.for_user(user).select_related(
+        "person", "course__activity", "leader_of", "certificate"
+    )
+    return qs.filter(course=course) if course is not None else qs
