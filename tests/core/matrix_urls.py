@@ -408,6 +408,44 @@ MATRIX["innovation"] = [
 ]
 
 
+# Volunteers and training (kexie.volunteers): the records belong to 任城区科协 (volunteers_targets).
+MATRIX["volunteers"] = [
+    Case("volunteers:volunteer_list", everyone()),
+    Case("volunteers:volunteer_detail", in_scope(), args=("volunteer",)),
+    Case("volunteers:volunteer_certificate", in_scope(ok=302), args=("volunteer",), method="post"),
+    Case("volunteers:record_list", everyone()),
+    Case("volunteers:record_list", everyone(), query="status=pending&year=2020", label="filtered"),
+    Case("volunteers:record_action", in_scope(ok=302), args=("pending_record", "approve"), method="post"),
+    Case(
+        "volunteers:record_action",
+        in_scope(ok=302),
+        args=("pending_record", "decline"),
+        method="post",
+        data={"reason": "当天未到场"},
+        label="decline",
+    ),
+    Case(
+        "volunteers:record_action",
+        everyone(404),
+        args=("pending_record", "frobnicate"),
+        method="post",
+        label="unknown",
+    ),
+    Case(
+        "volunteers:records_from_checkin",
+        in_scope(ok=302),
+        args=("service_session",),
+        method="post",
+        data={"content": "科普宣传"},
+    ),
+    Case("volunteers:hours", everyone()),
+    Case("volunteers:hours", everyone(), query="by=county&year=2020", label="county"),
+    Case("volunteers:national_export", everyone()),
+    Case("volunteers:course_list", everyone()),
+    Case("volunteers:course_detail", in_scope(), args=("course",)),
+]
+
+
 def all_cases() -> list[Case]:
     return [case for cases in MATRIX.values() for case in cases]
 
@@ -583,4 +621,49 @@ def innovation_targets(world) -> dict:
         "other_patent": other_patent, "selection_list": selection_list, "selection": selection,
         "saved_search": saved_search, "engagement": engagement, "agreement": agreement,
         "review": "review", "close": "close", "unknown_action": "frobnicate",
+    }  # fmt: skip
+
+
+def volunteers_targets(world) -> dict:
+    """A volunteer of 任城区科协 with one recorded and one reported entry at a ledger activity,
+    a check-in session for that activity, and a training course."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kexie.activities.services import activity_create
+    from kexie.core import checkin
+    from kexie.directory.services import person_create
+    from kexie.volunteers import services
+
+    staff = world.users["county_staff"]
+    activity = activity_create(
+        actor=staff,
+        data={"title": "广场科普志愿服务", "kind": world.kinds["outreach.volunteer"], "start_date": dt.date(2020, 9, 19),
+              "end_date": dt.date(2020, 9, 20), "region": world.regions["370811"], "organiser": staff.unit,
+              "venue": "太白广场"},
+    )  # fmt: skip
+    person = person_create(actor=staff, data={"name": "李志愿", "unit": staff.unit})
+    volunteer = services.volunteer_register(actor=staff, person=person, data={})
+    other = person_create(actor=staff, data={"name": "王志愿", "unit": staff.unit})
+    other_volunteer = services.volunteer_register(actor=staff, person=other, data={})
+    entry = {"content": "科普宣传", "hours": 2}
+    services.service_record_enter(actor=staff, volunteer=volunteer, activity=activity, data=entry)
+    pending = services.service_record_report(
+        actor=staff, volunteer=volunteer, activity=activity, data={**entry, "served_on": dt.date(2020, 9, 20)}
+    )
+    now = timezone.now()
+    session = checkin.checkin_session_create(
+        actor=staff, title="广场科普", starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=1),
+        target=activity,
+    )  # fmt: skip
+    lecture = activity_create(
+        actor=staff,
+        data={"title": "科普惠农培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 11, 4),
+              "end_date": dt.date(2020, 11, 4), "region": world.regions["370811"], "organiser": staff.unit},
+    )  # fmt: skip
+    course = services.course_create(actor=staff, activity=lecture, kind="rural")
+    return {
+        "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
+        "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
     }  # fmt: skip

@@ -72,8 +72,20 @@ def select_body(_world, targets):
 
 CAMPAIGN_BODY = {"name": "全国科普日2021", "year": 2021, "start_date": "2021-09-01", "end_date": "2021-09-30"}
 
+
 # (method, path template[, label]): (path params → target name, body, expected status by persona
 # [, query parameters → target name]). A label tells apart two rows of the same endpoint.
+def record_body(_world, targets):
+    return {
+        "volunteer_id": targets["other_volunteer"].pk,
+        "activity_id": targets["pending_record"].activity_id,
+        "served_on": "2020-09-20",
+        "content": "科普宣传",
+        "hours": "1.5",
+        "source": "team",
+    }
+
+
 MATRIX = {
     ("GET", "/api/v1/core/audit-log"): (
         {}, None, {"city_admin": 200, "county_staff": 403, "society_secretary": 403, "outsider": 200, "anonymous": 401},
@@ -197,6 +209,23 @@ MATRIX = {
     ("GET", "/api/v1/innovation/selections/{list_id}/export"): (
         {"list_id": "selection_list"}, None, in_scope(200),
     ),
+    # Volunteers and training: records of 任城区科协 (web_matrix.volunteers_targets).
+    ("GET", "/api/v1/volunteers/volunteers"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/volunteers/volunteers/{volunteer_id}"): ({"volunteer_id": "volunteer"}, None, in_scope(200)),
+    ("POST", "/api/v1/volunteers/volunteers/{volunteer_id}/certificate"): (
+        {"volunteer_id": "volunteer"}, None, in_scope(201),
+    ),
+    ("GET", "/api/v1/volunteers/records"): ({}, None, everyone(200)),
+    # The volunteer and the activity named in the body are out of the society's and 兖州区's
+    # scope: a field error (422), as for every reference in a request body.
+    ("POST", "/api/v1/volunteers/records"): ({}, record_body, in_scope(201) | {"society_secretary": 422, "outsider": 422}),
+    ("POST", "/api/v1/volunteers/records/{record_id}/{action}"): (
+        {"record_id": "pending_record", "action": "approve"}, {}, in_scope(200),
+    ),
+    ("POST", "/api/v1/volunteers/records/{record_id}/{action}", "decline"): (
+        {"record_id": "pending_record", "action": "decline"}, {"reason": "当天未到场"}, in_scope(200),
+    ),
+    ("GET", "/api/v1/volunteers/hours"): ({}, None, everyone(200)),
 }  # fmt: skip
 
 
@@ -251,6 +280,11 @@ def literacy_targets(world):
 
 
 @pytest.fixture
+def volunteers_targets(world):
+    return web_matrix.volunteers_targets(world)
+
+
+@pytest.fixture
 def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
     with web_matrix.fresh_innovation_indexes():
         yield web_matrix.innovation_targets(world)
@@ -259,6 +293,7 @@ def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.
 APP_TARGETS = {
     "literacy": ("literacy_targets",),
+    "volunteers": ("volunteers_targets",),
     "innovation": ("innovation_targets",),
     "reports": ("literacy_targets", "innovation_targets"),
 }

@@ -94,6 +94,11 @@ def literacy_objects(world):
 
 
 @pytest.fixture
+def volunteers_objects(world):
+    return matrix.volunteers_targets(world)
+
+
+@pytest.fixture
 def innovation_objects(world, matrix_objects):  # after matrix_objects, which sets MEDIA_ROOT
     with matrix.fresh_innovation_indexes():
         yield matrix.innovation_targets(world)
@@ -103,6 +108,7 @@ def innovation_objects(world, matrix_objects):  # after matrix_objects, which se
 # every app's records, so they see them all.
 NAMESPACE_OBJECTS = {
     "literacy": ("literacy_objects",),
+    "volunteers": ("volunteers_objects",),
     "innovation": ("innovation_objects",),
     "reports": ("literacy_objects", "innovation_objects"),
 }

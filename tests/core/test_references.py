@@ -58,6 +58,15 @@ API_REFERENCES = {
     ): "innovation.Matchmaking.society",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "forum_id"): "innovation.Agreement.forum",
     ("POST", "/api/v1/innovation/selections/{list_id}/patents", "patent_ids"): None,
+    ("POST", "/api/v1/volunteers/records", "volunteer_id"): "volunteers.ServiceRecord.volunteer",
+    ("POST", "/api/v1/volunteers/records", "activity_id"): "volunteers.ServiceRecord.activity",
+    ("POST", "/api/v1/volunteers/records", "organising_unit_id"): "volunteers.ServiceRecord.organising_unit",
+    (
+        "POST",
+        "/api/v1/volunteers/records",
+        "responsible_person_id",
+    ): "volunteers.ServiceRecord.responsible_person",
+    ("POST", "/api/v1/volunteers/records", "team_id"): "volunteers.ServiceRecord.team",
 }
 
 
@@ -200,6 +209,7 @@ def outside(world, personas):
         },
     )
     Forum.objects.create(name="兖州论坛", host_unit=yanzhou, held_on=dt.date(2020, 6, 1))
+    _volunteers_of(personas["outsider"], world, "兖州志愿者")
     staff = personas["county_staff"]
 
     def pick(rule):
@@ -210,6 +220,22 @@ def outside(world, personas):
         return obj
 
     return pick
+
+
+def _volunteers_of(actor, world, name):
+    """A volunteer, a volunteer team and a ledger activity of the actor's unit."""
+    from kexie.activities.services import activity_create
+    from kexie.directory.services import person_create
+    from kexie.volunteers.services import volunteer_register, volunteer_team_create
+
+    person = person_create(actor=actor, data={"name": name, "unit": actor.unit})
+    volunteer_register(actor=actor, person=person, data={})
+    volunteer_team_create(actor=actor, organisation=actor.unit, service_category="science_outreach")
+    activity_create(
+        actor=actor,
+        data={"title": f"{name}服务", "kind": world.kinds["outreach.volunteer"], "start_date": dt.date(2020, 9, 19),
+              "end_date": dt.date(2020, 9, 19), "region": world.regions["370811"], "organiser": actor.unit},
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -236,6 +262,7 @@ def in_scope_targets(world, personas, make_activity):
             "end_date": dt.date(2020, 5, 7),
         },
     )
+    _volunteers_of(staff, world, "任城志愿者")
     return {
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
@@ -257,6 +284,8 @@ def _base_body(method, path, world):
         return {"name": "新专项", "year": 2020, "start_date": "2020-09-01", "end_date": "2020-09-30"}
     if path.endswith("/demands"):
         return {"title": "新需求", "description": "d", "industry": "i"}
+    if path.endswith("/volunteers/records"):
+        return _record_body()
     return {
         "title": "科普讲座",
         "kind_id": world.kinds["outreach.lecture"].pk,
@@ -265,6 +294,15 @@ def _base_body(method, path, world):
         "region_id": world.regions["370811"].pk,
         "organiser_id": world.orgs["rencheng"].pk,
     }
+
+
+def _record_body():
+    from kexie.activities.models import Activity
+    from kexie.volunteers.models import VolunteerProfile
+
+    volunteer = VolunteerProfile.objects.unscoped(reason="test").get(person__name="任城志愿者")
+    activity = Activity.objects.unscoped(reason="test").get(title="任城志愿者服务")
+    return {"volunteer_id": volunteer.pk, "activity_id": activity.pk, "content": "科普", "hours": "1"}
 
 
 def _snapshot():

@@ -26,6 +26,19 @@ GROUPS = {
 GROUP_LABELS = {"person": "志愿者", "team": "志愿服务队", "county": "县(市、区)", "year": "年度"}
 
 
+def activity_sessions(user):
+    """Check-in sessions for a ledger activity, newest first: their attendance can become records."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kexie.activities.models import Activity
+    from kexie.core.models import CheckinSession
+
+    activity_type = ContentType.objects.get_for_model(Activity)
+    return (
+        CheckinSession.objects.for_user(user).filter(target_type=activity_type).order_by("-starts_at", "-id")
+    )
+
+
 def volunteers(user):
     return VolunteerProfile.objects.for_user(user).select_related("person", "residence_region")
 

@@ -484,3 +484,49 @@ def enrolment_leader_set(*, actor, enrolment: Enrolment, organisation) -> Enrolm
         after=audit.snapshot(enrolment),
     )
     return enrolment
+
+
+# ---------------------------------------------------------------------- certificate of service
+
+
+@transaction.atomic
+def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, year: int | None = None):
+    """A certificate of service (办法 第十四条: hours, content, recording unit) with a
+    verification code: the recorded hours of the records in `unit`'s subtree (default: the
+    actor's unit), for one year or all years."""
+    from django.db.models import Max, Min, Sum
+
+    from kexie.core.certificates import certificate_issue
+
+    unit = unit or getattr(actor, "unit", None)
+    require_obj_in_scope(actor, profile)
+    require_unit_in_scope(actor, unit, "unit")
+    qs = ServiceRecord.objects.within(unit).filter(volunteer=profile, status=RecordStatus.RECORDED)
+    if year:
+        qs = qs.filter(served_on__year=year)
+    totals = qs.aggregate(hours=Sum("hours"), first=Min("served_on"), last=Max("served_on"))
+    if not totals["hours"]:
+        raise ValidationError(
+            _("%(n)s 在本单位没有已记录的志愿服务时长,不能出具证明") % {"n": profile.person.name}
+        )
+    contents = list(dict.fromkeys(qs.order_by("served_on").values_list("content", flat=True)))
+    shown = "、".join(contents[:8]) + (_("等") if len(contents) > 8 else "")
+    return certificate_issue(
+        actor=actor,
+        kind="volunteer_service",
+        holder_name=profile.person.name,
+        title=_("志愿服务证明"),
+        unit=unit,
+        body={
+            "paragraphs": [
+                _("%(n)s 同志于 %(a)s 至 %(b)s 参加志愿服务,特此证明。")
+                % {"n": profile.person.name, "a": totals["first"], "b": totals["last"]}
+            ],
+            "fields": [
+                [_("服务时长"), _("%(h)s 小时") % {"h": totals["hours"].normalize()}],
+                [_("服务内容"), shown],
+                [_("记录单位"), unit.name],
+            ],
+        },
+        source=profile,
+    )
