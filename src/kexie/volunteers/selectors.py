@@ -16,6 +16,7 @@ from kexie.volunteers.models import (
     VolunteerTeam,
 )
 
+HUNDREDTH = Decimal("0.01")
 # group → the values() keys of one aggregate query
 GROUPS = {
     "person": ("volunteer_id", "volunteer__person__name"),
@@ -80,14 +81,17 @@ def hours_totals(qs, by: str, *, year: int | None = None) -> list[dict]:
         .order_by(*keys)
     )
     return [
-        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": row["hours"] or Decimal(0)}
-        for row in rows
+        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in rows
     ]
 
 
+def _hours(value) -> Decimal:
+    """Hours to the hundredth (SQLite's SUM drops a Decimal's trailing zeros)."""
+    return Decimal(value or 0).quantize(HUNDREDTH)
+
+
 def person_hours(user, profile) -> Decimal:
-    total = counted(records(user, volunteer=profile)).aggregate(h=Sum("hours"))["h"]
-    return total or Decimal(0)
+    return _hours(counted(records(user, volunteer=profile)).aggregate(h=Sum("hours"))["h"])
 
 
 def courses(user):
