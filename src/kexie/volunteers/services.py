@@ -429,10 +429,10 @@ def attended_sessions(enrolment: Enrolment) -> int:
 
 @transaction.atomic
 def enrolment_complete(
-    *, actor, enrolment: Enrolment, on: dt.date | None = None, certify: bool = True
+    *, actor, enrolment: Enrolment, on: dt.date | None = None, certify: bool = True, leader_of=None
 ) -> Enrolment:
     """Mark a course completed when the person signed in to enough classes, and issue the
-    completion certificate (kexie.core.certificates)."""
+    completion certificate (kexie.core.certificates); `leader_of`: the 农技协 the trainee now leads."""
     from kexie.core.certificates import certificate_issue
 
     require_perm(actor, EDIT)
@@ -458,7 +458,14 @@ def enrolment_complete(
             source=enrolment,
             issued_on=enrolment.completed_on,
         )
-    enrolment.save(update_fields=["completed_on", "certificate"])
+    if leader_of is not None:
+        from kexie.core import references
+
+        references.check(
+            "volunteers.Enrolment.leader_of", actor, leader_of, field="leader_of", label=_("农技协")
+        )
+        enrolment.leader_of = leader_of
+    enrolment.save(update_fields=["completed_on", "certificate", "leader_of"])
     audit.log(actor=actor, action="kexie.enrolment.completed", obj=enrolment, after=audit.snapshot(enrolment))
     return enrolment
 

@@ -1,0 +1,40 @@
+"""The demo reproduces the seed's volunteer and training figures through the services, and
+the 2020 review states them."""
+
+import time
+
+import pytest
+
+from kexie.core.indicators import Period, Scope, get
+
+
+@pytest.fixture
+def demo(db):
+    from kexie.demo.loader import load_demo
+    from kexie.volunteers import demo
+
+    context = load_demo()
+    start = time.perf_counter()
+    demo.load(context)
+    context.seconds = time.perf_counter() - start
+    return context
+
+
+def test_demo_figures_match_the_seed(demo):
+    from kexie.accounts.models import User
+    from kexie.volunteers.models import VolunteerTeam
+
+    scope = Scope(User.objects.get(username="admin"))
+
+    def value(code):
+        return get(code).compute(Period.year(2020), scope).value
+
+    assert value("volunteers.sessions") == 75  # 科普志愿服务 75场次, each activity once
+    assert value("volunteers.late_records") == 0
+    assert value("volunteers.hours") > 0
+    assert 600 <= value("volunteers.leaders_trained") <= 649  # 600余名
+    assert value("volunteers.courses") == 6 + 22 + 2
+    assert value("volunteers.people_trained") == 620 + 500 + 60
+    teams = VolunteerTeam.objects.unscoped(reason="test").values_list("organisation__name", flat=True)
+    assert "济宁市科协疫情防控心理援助志愿服务队" in teams
+    print(f"volunteers demo loaded in {demo.seconds:.1f} s")
