@@ -14,6 +14,7 @@ from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
 from kexie.activities.models import Activity, ActivityAttachment, Status
 from kexie.activities.selectors import (
+    activity_for,
     after_cursor,
     editable_campaigns,
     ledger,
@@ -23,6 +24,7 @@ from kexie.activities.selectors import (
 from kexie.core.audit import history
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
+from kexie.directory.views import export_query, filters_of, list_export
 
 PER_PAGE = 50
 
@@ -40,20 +42,23 @@ def keyset_page(qs, request) -> Page:
 @login_required
 def activity_list(request):
     form = LedgerFilter(request.GET or None, actor=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = ledger(request.user, filters)
-    context = {"filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs)}
+    qs = ledger(request.user, filters_of(form))
+    context = {
+        "filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs),
+        "export_query": export_query(request),
+    }  # fmt: skip
     return render(request, "activities/activity_list.html", context)
 
 
+@login_required
+def activity_export(request):
+    """The ledger as the page shows it for these filters, as a file (xlsx, or csv)."""
+    form = LedgerFilter(request.GET or None, actor=request.user)
+    return list_export(request, kind="activities", form=form)
+
+
 def _activity(request, pk):
-    return get_scoped_or_404(
-        Activity.objects.select_related(
-            "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
-        ),
-        request.user,
-        pk=pk,
-    )
+    return activity_for(request.user, pk)
 
 
 @login_required

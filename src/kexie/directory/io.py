@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from kexie.core import crypto
-from kexie.core.imports import bulk
+from kexie.core.imports import bulk, get_spec, writer
 from kexie.core.imports.columns import (
     CellError,
     Column,
@@ -38,6 +38,7 @@ from kexie.core.validators import (
     uscc_checksum_ok,
     uscc_problem,
 )
+from kexie.directory import selectors
 from kexie.directory.codes import DISCIPLINES, AssociationLevel, Gender, OrgKind, RegionLevel
 from kexie.directory.models import Organisation, Person, Region, personal_data_visible
 
@@ -543,7 +544,11 @@ class OrganisationSpec(KindSpec):
             _refresh_path(org)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        return Organisation.objects.within_path(ctx.scope_path).order_by("path")
+        return self.selected(ctx, {})
+
+    def selected(self, ctx: DirectoryContext, filters) -> Any:
+        """The organisation list's rows for these filters (its one selector), in tree order."""
+        return selectors.organisations(ctx.actor, filters, rows=system_rows(Organisation, ctx))
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for o in objs:
@@ -714,7 +719,11 @@ class PersonSpec(KindSpec):
         bulk.bulk_update(Person, updates, sorted(f.removesuffix("_id") for f in fields))
 
     def export_objects(self, ctx: DirectoryContext, year):
-        return Person.objects.within_path(ctx.scope_path).order_by("unit__path", "name", "id")
+        return self.selected(ctx, {}).order_by("unit__path", "name", "id")
+
+    def selected(self, ctx: DirectoryContext, filters) -> Any:
+        """The people list's rows for these filters (its one selector), by name."""
+        return selectors.people(ctx.actor, filters, rows=system_rows(Person, ctx))
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for p in objs.iterator(chunk_size=2000):
@@ -731,4 +740,28 @@ class PersonSpec(KindSpec):
 
 SPECS = {"regions": RegionSpec(), "organisations": OrganisationSpec(), "people": PersonSpec()}
 
-__all__ = ["SPECS", "DirectoryContext", "OrgRef", "parse_region", "parse_unit", "parse_units"]
+
+# ---- exports of a filtered list ----------------------------------------------------------------
+
+
+def system_rows(model, ctx: Context):
+    """The rows an export run by the system (the command line without --as) starts from; None
+    for a user, whose scope the list's selector applies exactly as on the page."""
+    return model.objects.within_path(ctx.scope_path) if ctx.system else None
+
+
+def export_list(*, actor, kind: str, filters, fmt: str = "xlsx") -> bytes:
+    """The rows a list page shows for `filters` (its selector: spec.selected), as the export
+    file of its kind: the same columns as the whole export, and it imports back the same way."""
+    spec = get_spec(kind)
+    ctx = spec.load_context(actor)
+    values = spec.export_values(spec.selected(ctx, filters), ctx)
+    if fmt == "csv":
+        return writer.export_csv(spec.columns(), values)
+    return writer.export_workbook(spec.columns(), values, ctx, spec.label)
+
+
+__all__ = [
+    "SPECS", "DirectoryContext", "OrgRef", "export_list", "parse_region", "parse_unit", "parse_units",
+    "system_rows",
+]  # fmt: skip
