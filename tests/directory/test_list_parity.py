@@ -27,7 +27,7 @@ def tree(world):
     county = world.regions["370811"]
     town = Region.objects.create(code="370811001", name="示例街道", level="town", parent=county)
     community = Region.objects.create(code="370811001001", name="示例社区", level="town", parent=town)
-    grid = Region.objects.create(code="370811001001001", name="示例网格", level="town", parent=community)
+    grid = Region.objects.create(code="370811001101", name="示例网格", level="town", parent=community)
     outreach = world.kinds["outreach"]
     community_kind = world.kinds["outreach.community"]
     night = ActivityKind.objects.create(
