@@ -39,6 +39,7 @@ from kexie.core.validators import (
     uscc_problem,
 )
 from kexie.directory import selectors
+from kexie.directory import services as rules
 from kexie.directory.codes import DISCIPLINES, AssociationLevel, Gender, OrgKind, RegionLevel
 from kexie.directory.models import Organisation, Person, Region, personal_data_visible
 
@@ -434,10 +435,9 @@ class OrganisationSpec(KindSpec):
                 target["contact_phone"] = phone
         kind = target.get("kind", instance.kind if instance else "")
         level = target.get("association_level", instance.association_level if instance else "")
-        if kind == OrgKind.ASSOCIATION and not level:
-            row.error("科协层级", "", "科协须填写层级(市级、县级、乡镇/街道、企业、高校)")
-        if kind != OrgKind.ASSOCIATION and level:
-            row.error("科协层级", choice_label(AssociationLevel.choices, level), "只有科协才有层级")
+        level_problem = rules.association_level_problem(kind, level)
+        if level_problem:
+            row.error("科协层级", choice_label(AssociationLevel.choices, level), level_problem)
         row.extra["target"] = target
         self._plan_parent(row, ctx, instance, in_file)
         if instance is None:
@@ -464,10 +464,9 @@ class OrganisationSpec(KindSpec):
         if not require_scoped_ref(row, "上级单位", ref, current):
             return
         if instance is not None and ref.id != current:
-            if instance.pk == getattr(ctx.unit, "pk", None):
-                row.error("上级单位", ref.name, "不能修改本单位的上级单位")
-            elif ctx.org_paths[ref.id].startswith(instance.path):
-                row.error("上级单位", ref.name, "上级单位不能是本单位或其下级单位")
+            problem = rules.parent_change_problem(instance, ctx.org_paths[ref.id], actor=ctx.actor)
+            if problem:
+                row.error("上级单位", ref.name, problem)
         row.extra["parent_ref"] = ref
         row.extra["parent_id"] = ref.id
 
@@ -584,7 +583,7 @@ class PersonSpec(KindSpec):
         cols = [
             Column("姓名", "name", text(50), required=True, example="李四"),
             Column("性别", "gender", choice(Gender.choices), choices=labels(Gender.choices), example="女"),
-            Column("出生年份", "birth_year", integer(1900, 2030), fmt="4位年份", example=1980),
+            Column("出生年份", "birth_year", integer(*rules.BIRTH_YEARS), fmt="4位年份", example=1980),
             Column("手机号码", "phone", parse_phone, text=True, fmt="11位手机号或固定电话", example="13912345678",
                    help="导出时若已脱敏,原样导入不会修改已存的号码"),
             Column("身份证号码", "id_number", parse_id_number, text=True, width=22, fmt="18位(GB 11643)",
@@ -654,7 +653,7 @@ class PersonSpec(KindSpec):
         id_hash = row.extra.get("id_hash")
         person = by_hash.get(id_hash) if id_hash else None
         if person is not None and not ctx.in_scope_id(person.unit_id):
-            row.error("身份证号码", mask_id_number(v["id_number"]), "身份证号码已登记在其他人员名下")
+            row.error("身份证号码", mask_id_number(v["id_number"]), rules.ID_NUMBER_TAKEN)
             return
         if person is None:
             candidates = by_name.get((v["name"], row.extra["unit_id"]), [])
