@@ -231,3 +231,16 @@ def test_person_list_same_rows_on_web_api_and_export(client, world, people):
             _export_ids(client, "directory:person_export", web, "姓名", by_name),
         )  # fmt: skip
     assert not problems, "\n".join(problems)
+
+
+def test_a_wrong_filter_is_named_on_the_page_and_refused_by_the_export(client, world, tree, ledger):
+    """The page leaves out only the value it cannot read, and says so; the export refuses."""
+    client.force_login(world.users["city_admin"])
+    params = {"region": tree["county"].pk, "kind": 999999}
+    response = client.get(reverse("activities:list"), params)
+    assert {row.pk for row in response.context["page"].object_list} == {
+        ledger[key].pk for key in ("lecture", "night", "fair", "community")
+    }
+    assert "筛选条件有误,已忽略:类型" in response.content.decode()
+    export = client.get(reverse("activities:export"), params)
+    assert export.status_code == 400 and "类型" in export.content.decode()

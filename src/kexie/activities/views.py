@@ -42,7 +42,7 @@ def keyset_page(qs, request) -> Page:
 @login_required
 def activity_list(request):
     form = LedgerFilter(request.GET or None, actor=request.user)
-    qs = ledger(request.user, filters_of(form))
+    qs = ledger(request.user, filters_of(form, request))
     context = {
         "filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs),
         "export_query": export_query(request),

@@ -32,10 +32,22 @@ from kexie.directory.models import Region
 # ---- organisations -------------------------------------------------------------------------
 
 
-def filters_of(form) -> dict:
-    """A list page's filters as its selector takes them: none when the form is empty or wrong
-    (the page shows the form's errors)."""
-    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+def filter_problems(form) -> list[str]:
+    return [
+        f"{form.fields[name].label}:{errors[0]}"
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
+def filters_of(form, request=None) -> dict:
+    """A list page's filters as its selector takes them: the ones the form could read. A page
+    says which it left out (a warning); an export refuses instead (list_export)."""
+    if not form.is_bound:
+        return {}
+    if not form.is_valid() and request is not None:
+        messages.warning(request, _("筛选条件有误,已忽略:%(p)s") % {"p": "；".join(filter_problems(form))})
+    return form.cleaned_data
 
 
 def export_query(request) -> str:
@@ -66,7 +78,7 @@ def list_export(request, *, kind: str, form):
 @login_required
 def org_list(request):
     form = OrganisationFilter(request.GET or None, actor=request.user)
-    qs = selectors.organisations(request.user, filters_of(form))
+    qs = selectors.organisations(request.user, filters_of(form, request))
     context = {
         "filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs),
         "export_query": export_query(request),
@@ -250,7 +262,7 @@ def person_list(request):
         # an old link with a number in it is rewritten too, so it stops spreading
         return redirect_to_search(request.POST if request.method == "POST" else request.GET, request.path)
     form = PersonFilter(request.GET or None, actor=request.user)
-    qs = selectors.people(request.user, filters_of(form))
+    qs = selectors.people(request.user, filters_of(form, request))
     context = {
         "filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs),
         "export_query": export_query(request),
