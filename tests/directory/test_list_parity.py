@@ -244,3 +244,27 @@ def test_a_wrong_filter_is_named_on_the_page_and_refused_by_the_export(client, w
     assert "筛选条件有误,已忽略:类型" in response.content.decode()
     export = client.get(reverse("activities:export"), params)
     assert export.status_code == 400 and "类型" in export.content.decode()
+
+
+def test_county_filter_offers_the_county_of_a_unit_at_any_depth(world, tree):
+    """A county's units may sit in a town, a community or a grid below it: the county filter
+    offers that county (it used to look two levels down only), and no other county."""
+    from kexie.accounts.models import User
+    from kexie.directory.selectors import counties_in_scope
+
+    grid_unit = directory_services.organisation_create(
+        actor=world.users["city_admin"],
+        data={
+            "name": "网格科普站",
+            "kind": "outreach_base",
+            "region": tree["grid"],
+            "parent": world.orgs["city"],
+        },
+    )
+    user = User.objects.create(username="grid_staff", unit=grid_unit, roles=["editor"])
+    assert list(counties_in_scope(user)) == [tree["county"]]
+    assert list(counties_in_scope(world.users["city_admin"])) == [
+        world.regions["370811"],
+        world.regions["370812"],
+    ]
+    assert list(counties_in_scope(world.users["county_staff"])) == [world.regions["370811"]]

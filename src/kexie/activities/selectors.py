@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from kexie.accounts.roles import REVIEW
 from kexie.activities import rules
-from kexie.activities.models import Activity, ActivityKind, Campaign
+from kexie.activities.models import Activity, ActivityAttachment, ActivityKind, Campaign
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.textsearch import contains
 from kexie.directory.models import Organisation
@@ -97,6 +97,10 @@ def activity_for(user, pk) -> Activity:
         user,
         pk=pk,
     )
+
+
+def attachment_for(user, pk) -> ActivityAttachment:
+    return get_scoped_or_404(ActivityAttachment, user, pk=pk)
 
 
 def after_cursor(qs, cursor: str):

@@ -122,18 +122,31 @@ def person_for(user, pk) -> Person:
 
 def counties_in_scope(user) -> QuerySet[Region]:
     """The county-level divisions a county filter offers the user: those where a unit within the
-    user's scope lies (in the county or a town of it), and every county below a city- or
+    user's scope lies (in the county or anywhere below it), and every county below a city- or
     province-level unit within it. A county association's staff see their county only; the
-    city association, and a city-level society (whose events take place in every county), all."""
-    regions = scoped(Organisation, user).filter(region__isnull=False).values("region_id")
-    return (
-        Region.objects.filter(level=RegionLevel.COUNTY)
-        .filter(
-            Q(pk__in=regions)
-            | Q(children__in=regions)
-            | Q(parent__in=regions)
-            | Q(parent__parent__in=regions)
-        )
-        .distinct()
-        .order_by("code")
+    city association, and a city-level society (whose events take place in every county), all.
+    The division tree is walked at any depth (one read of its parent links)."""
+    located = set(
+        scoped(Organisation, user).filter(region__isnull=False).values_list("region_id", flat=True).distinct()
     )
+    if not located:
+        return Region.objects.none()
+    parents, counties = {}, []
+    for pk, parent_id, level in Region.objects.values_list("pk", "parent_id", "level"):
+        parents[pk] = parent_id
+        if level == RegionLevel.COUNTY:
+            counties.append(pk)
+    offered = {pk for pk in counties if _chain(pk, parents) & located}  # a unit in it or above it
+    county_set = set(counties)
+    for region_id in located:  # a unit below a county
+        offered |= _chain(region_id, parents) & county_set
+    return Region.objects.filter(pk__in=offered).order_by("code")
+
+
+def _chain(pk: int, parents: dict) -> set[int]:
+    """A region and every region above it."""
+    chain: set[int] = set()
+    while pk is not None and pk not in chain:
+        chain.add(pk)
+        pk = parents.get(pk)
+    return chain
