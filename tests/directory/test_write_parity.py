@@ -198,3 +198,22 @@ def test_only_a_superuser_makes_a_top_level_unit(client, world, personas):
     assert (
         Organisation.objects.unscoped(reason="test").get(pk=school.pk).parent_id == world.orgs["rencheng"].pk
     )
+
+
+def test_a_county_association_edits_its_own_unit_on_the_web_as_through_the_api(client, world, personas):
+    """Its parent (the city) lies outside its scope; an edit that leaves the parent as stored
+    is accepted on both channels (the web form used to refuse the parent it showed)."""
+    rencheng = world.orgs["rencheng"]
+    client.force_login(personas["county_staff"])
+    form = client.get(reverse("directory:org_edit", args=[rencheng.pk])).context["form"]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    response = client.post(reverse("directory:org_edit", args=[rencheng.pk]), {**data, "note": "网页"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Organisation.objects.unscoped(reason="test").get(pk=rencheng.pk).note == "网页"
+    api = _api(
+        client, "patch", f"/api/v1/directory/organisations/{rencheng.pk}",
+        {"note": "接口", "parent_id": world.orgs["city"].pk},
+    )  # fmt: skip
+    assert api.status_code == 200, api.content
+    stored = Organisation.objects.unscoped(reason="test").get(pk=rencheng.pk)
+    assert (stored.note, stored.parent_id) == ("接口", world.orgs["city"].pk)

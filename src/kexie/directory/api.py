@@ -40,24 +40,31 @@ class PageParams(Schema):
     offset: Offset = Field(0, title="偏移量")
 
 
-def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
-    """A request body as a service's `data`: ids become records (422 if unknown), null text becomes ""."""
+def service_data(request: HttpRequest, payload: Schema, *, partial: bool, stored=None) -> dict:
+    """A request body as a service's `data`: ids become records (422 if unknown or not offered
+    by the field's rule), null text becomes "". A reference equal to the one `stored` already
+    holds is kept as it is, as on the web form (the service checks only a changed one)."""
     data = payload.dict(exclude_unset=partial)
     for name in list(data):
         if name in BLANK_IF_NULL and data[name] is None:
             data[name] = ""
     if "parent_id" in data:
-        data["parent"] = reference(
-            "directory.Organisation.parent", data.pop("parent_id"), "parent_id", actor(request)
+        data["parent"] = _reference(
+            request, "directory.Organisation.parent", data.pop("parent_id"), "parent", stored
         )
     if "region_id" in data:
         data["region"] = lookup(Region, data.pop("region_id"), "region_id")
     if "unit_id" in data:
-        unit_id = data.pop("unit_id")
-        unit = reference("directory.Person.unit", unit_id, "unit_id", actor(request))
+        unit = _reference(request, "directory.Person.unit", data.pop("unit_id"), "unit", stored)
         if unit is not None or partial:
             data["unit"] = unit
     return data
+
+
+def _reference(request: HttpRequest, key: str, pk: int | None, name: str, stored):
+    if stored is not None and pk is not None and pk == getattr(stored, f"{name}_id"):
+        return getattr(stored, name)
+    return reference(key, pk, f"{name}_id", actor(request))
 
 
 # ---------------------------------------------------------------- regions (reference data)
@@ -128,7 +135,7 @@ def organisation_update(request: HttpRequest, org_id: Id, payload: OrganisationP
     org = selectors.organisation_for(actor(request), org_id)
     with error_fields(ORG_FKS):
         return services.organisation_update(
-            actor=actor(request), org=org, data=service_data(request, payload, partial=True)
+            actor=actor(request), org=org, data=service_data(request, payload, partial=True, stored=org)
         )
 
 
@@ -224,7 +231,9 @@ def person_update(request: HttpRequest, person_id: Id, payload: PersonPatch):
     person = selectors.person_for(actor(request), person_id)
     with error_fields(PERSON_FKS):
         return services.person_update(
-            actor=actor(request), person=person, data=service_data(request, payload, partial=True)
+            actor=actor(request),
+            person=person,
+            data=service_data(request, payload, partial=True, stored=person),
         )
 
 

@@ -13,11 +13,21 @@ class OrganisationForm(ModelFieldsForm):
     model = Organisation
     field_names = ORG_FIELDS
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
         self.fields["region"].queryset = Region.objects.order_by("code")
         use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
+        keep_stored_parent(self.fields["parent"], instance)
+
+
+def keep_stored_parent(field, org) -> None:
+    """An edit keeps the parent already stored even when the rule would not offer it (a county
+    association's own unit sits under the city): the service checks only a changed parent."""
+    if org is None or org.parent_id is None:
+        return
+    field.queryset = (field.queryset | Organisation.objects.of(org.parent)).distinct()
+    field.widget.choices = field.choices
 
 
 class PersonForm(ModelFieldsForm):

@@ -65,9 +65,9 @@ def list_export(request, *, kind: str, form):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     if form.is_bound and not form.is_valid():
-        problems = [f"{form.fields[name].label}:{errors[0]}" for name, errors in form.errors.items()]
         return HttpResponseBadRequest(
-            "筛选条件有误:" + "；".join(problems), content_type="text/plain; charset=utf-8"
+            _("筛选条件有误:%(p)s") % {"p": "；".join(filter_problems(form))},
+            content_type="text/plain; charset=utf-8",
         )
     data = export_list(actor=request.user, kind=kind, filters=filters_of(form), fmt=fmt)
     response = HttpResponse(data, content_type=EXPORT_FORMATS[fmt])
