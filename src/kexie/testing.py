@@ -125,3 +125,18 @@ def meet_after(target, name: str, parties: int, timeout: float = 10):
         return value
 
     return mock.patch.object(target, name, wrapper)
+
+
+# ---- background jobs ---------------------------------------------------------------------------
+
+
+def run_jobs() -> int:
+    """Run every queued background job here and now, in this thread (the worker's loop, without
+    its heartbeat thread); return how many ran. Queued jobs reach the queue when their
+    transaction commits: in a non-transactional test, enqueue inside
+    `django_capture_on_commit_callbacks(execute=True)`."""
+    from kexie.core.jobs.worker import Worker
+
+    worker = Worker(batch=True, interval=0, heartbeat=False)
+    worker.run()
+    return worker._run_tasks
