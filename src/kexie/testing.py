@@ -135,8 +135,13 @@ def run_jobs() -> int:
     its heartbeat thread); return how many ran. Queued jobs reach the queue when their
     transaction commits: in a non-transactional test, enqueue inside
     `django_capture_on_commit_callbacks(execute=True)`."""
+    from unittest import mock
+
     from kexie.core.jobs.worker import Worker
 
     worker = Worker(batch=True, interval=0, heartbeat=False)
-    worker.run()
+    # The loop closes "obsolete" connections, as a request does: here that is the test's own,
+    # inside its transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+        worker.run()
     return worker._run_tasks

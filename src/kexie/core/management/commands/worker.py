@@ -1,32 +1,27 @@
 import logging
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from kexie.core import datadir
-
-
-def positive_seconds(value: str) -> float:
-    number = float(value)
-    if not 0 < number <= 3600:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
     help = "运行后台任务进程:处理大批量导入、导出等排队的任务(见 docs/operations.md)"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--interval", type=positive_seconds, default=1.0, help="队列为空时每隔几秒查看一次(默认 1)"
-        )
+        parser.add_argument("--interval", type=float, default=1.0, help="队列为空时每隔几秒查看一次(默认 1)")
         parser.add_argument("--batch", action="store_true", help="处理完已排队的任务后退出(用于定时任务)")
-        parser.add_argument("--max-jobs", type=int, default=None, help="处理这么多个任务后退出")
+        parser.add_argument("--max-jobs", type=int, default=None, help="处理完这么多个任务后退出")
         parser.add_argument("--parent", type=int, default=None, help="该进程结束时随之退出(kexie serve 使用)")
         parser.add_argument("--quiet", action="store_true", help="不显示启动信息")
 
     def handle(self, *args, **options):
         from kexie.core.jobs.worker import Worker
 
+        if not 0 <= options["interval"] <= 3600:
+            raise CommandError("--interval 应在 0 到 3600 秒之间")
+        if options["max_jobs"] is not None and options["max_jobs"] < 1:
+            raise CommandError("--max-jobs 应为正整数")
         _log_to_console()
         worker = Worker(
             interval=options["interval"],
