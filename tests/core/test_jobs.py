@@ -216,3 +216,129 @@ def test_a_job_that_raises_ends_failed_with_a_chinese_message_and_no_detail(
     run_jobs()
     job.refresh_from_db()
     assert job.state == Job.FAILED and "任务出错(ValueError)" in job.error and "3708" not in job.error
+
+
+# ---- the command line ----------------------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_import_command_draws_a_progress_bar_on_a_terminal_only(personas, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    from kexie.core.imports import engine
+    from kexie.core.jobs import terminal
+
+    monkeypatch.setattr(engine, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(terminal, "EVERY", 0)
+    path = tmp_path / "活动.xlsx"
+    path.write_bytes(xlsx([row(n) for n in range(40)]))
+    screen = Terminal()
+    call_command("import", "activities", str(path), "--dry-run", stdout=io.StringIO(), stderr=screen)
+    drawn = screen.getvalue()
+    assert "\r[" in drawn and "10/40 25%" in drawn and "正在检查第 11 行(共 40 行)" in drawn
+    assert "[########################] 40/40 100%" in drawn
+    quiet = Terminal()
+    call_command(
+        "import", "activities", str(path), "--dry-run", "--quiet", stdout=io.StringIO(), stderr=quiet
+    )
+    piped = io.StringIO()
+    call_command("import", "activities", str(path), "--dry-run", stdout=io.StringIO(), stderr=piped)
+    assert "\r" not in quiet.getvalue() and "\r" not in piped.getvalue()
+
+
+def test_the_export_command_draws_a_progress_bar(personas, make_activity, tmp_path, monkeypatch):
+    from django.core.management import call_command
+
+    from kexie.core.jobs import terminal
+
+    monkeypatch.setattr(terminal, "EVERY", 0)
+    make_activity()
+    screen = Terminal()
+    call_command("export", "activities", str(tmp_path / "a.csv"), stdout=io.StringIO(), stderr=screen)
+    assert "1/1 100%" in screen.getvalue()
+
+
+def test_time_left_follows_the_rate_so_far():
+    from kexie.core.jobs.terminal import render
+
+    assert render(100, 400, "正在检查", 30.0).endswith("100/400 25% 剩余约 1 分 30 秒 正在检查")
+    assert render(0, 0, "正在读取文件", 1.0) == "正在读取文件"
+
+
+# ---- dead workers --------------------------------------------------------------------------
+
+
+def _running_job(worker_id, *, started_ago=0):
+    from django.utils import timezone
+
+    job = job_start(actor=None, kind="export", title="导出", params={"kind": "activities"})
+    started = timezone.now() - timezone.timedelta(seconds=started_ago)
+    task = DBTaskResult.objects.create(
+        args_kwargs={"args": [str(job.pk)], "kwargs": {}}, task_path="kexie.core.jobs.tasks.run_job",
+        backend_name="default", status="RUNNING", worker_ids=[worker_id], run_after=started,
+    )  # fmt: skip
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.RUNNING, worker_id=worker_id, started_at=started, task_id=task.pk
+    )
+    return job
+
+
+def _worker(worker_id, *, hostname=None, pid=None, seconds_ago=0):
+    import os
+    import socket
+
+    from django.utils import timezone
+
+    from kexie.core.models import JobWorker
+
+    return JobWorker.objects.create(
+        pk=worker_id, hostname=hostname or socket.gethostname(), pid=pid or os.getpid(),
+        last_seen=timezone.now() - timezone.timedelta(seconds=seconds_ago),
+    )  # fmt: skip
+
+
+def _ended_pid() -> int:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="process ids are checked on POSIX")
+def test_the_jobs_of_a_dead_worker_end_failed_and_their_tasks_too(personas, settings):
+    from kexie.core.jobs.worker import LOST_CLASS, reap_dead_workers
+    from kexie.core.models import JobWorker
+
+    timeout = settings.JOB_WORKER_TIMEOUT
+    _worker("killed", pid=_ended_pid())  # here, its process gone: dead at once
+    _worker("lost", hostname="another-machine", seconds_ago=timeout + 5)  # elsewhere, silent: dead
+    _worker("busy", seconds_ago=timeout + 5)  # here, alive, heartbeat held back by a long transaction
+    _worker("elsewhere", hostname="another-machine")  # elsewhere, beating
+    jobs = {name: _running_job(name) for name in ("killed", "lost", "busy", "elsewhere")}
+    forgotten = _running_job("restored-from-a-backup", started_ago=timeout + 5)
+
+    assert sorted(reap_dead_workers("me")) == ["killed", "lost"]
+
+    states = {name: Job.objects.get(pk=job.pk).state for name, job in jobs.items()}
+    assert states == {"killed": "failed", "lost": "failed", "busy": "running", "elsewhere": "running"}
+    failed = Job.objects.get(pk=jobs["killed"].pk)
+    assert "意外退出" in failed.error and failed.finished_at
+    task = DBTaskResult.objects.get(pk=failed.task_id)
+    assert (task.status, task.exception_class_path) == ("FAILED", LOST_CLASS)
+    assert Job.objects.get(pk=forgotten.pk).state == Job.FAILED
+    assert sorted(JobWorker.objects.values_list("pk", flat=True)) == ["busy", "elsewhere"]
+
+
+def test_a_job_declared_lost_is_not_run_again(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(actor=None, kind="export", title="导出", params={"kind": "activities"})
+    Job.objects.filter(pk=job.pk).update(state=Job.FAILED, error="丢失")
+    run_jobs()
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.error) == (Job.FAILED, 0, "丢失")

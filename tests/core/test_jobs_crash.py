@@ -4,6 +4,7 @@ processes on a database file of their own: a setup process queues the import, a 
 is killed while its write transaction is open, a second worker finds the dead one."""
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -19,8 +20,6 @@ SETUP = """
 import io, sys
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from openpyxl import Workbook
 from kexie.testing import build_world
 from kexie.core.jobs import job_start
@@ -56,6 +55,23 @@ main(["worker", "--quiet", "--interval", "0.2"])
 """
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory):
+    """An empty, migrated database file, made once; each test works on a copy."""
+    folder = tmp_path_factory.mktemp("migrated")
+    subprocess.run(
+        [sys.executable, "-m", "kexie.cli", "migrate", "--verbosity", "0"],
+        env=_env(folder), timeout=300, check=True,
+    )  # fmt: skip
+    return folder / "kexie.sqlite3"
+
+
+@pytest.fixture
+def site(tmp_path, migrated):
+    shutil.copyfile(migrated, tmp_path / "kexie.sqlite3")
+    return tmp_path
+
+
 def _env(tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEXIE_")}
     env.update(
@@ -81,7 +97,8 @@ def _query(tmp_path, sql, *params):
         return db.execute(sql, params).fetchall()
 
 
-def test_a_worker_killed_mid_import_leaves_nothing_written_and_the_job_ends_failed(tmp_path):
+def test_a_worker_killed_mid_import_leaves_nothing_written_and_the_job_ends_failed(site):
+    tmp_path = site
     env = _env(tmp_path)
     setup = subprocess.run(
         [sys.executable, "-c", SETUP, str(tmp_path / "活动.xlsx")],
@@ -124,3 +141,52 @@ def test_a_worker_killed_mid_import_leaves_nothing_written_and_the_job_ends_fail
     assert (task_state, exception) == ("FAILED", "kexie.core.jobs.WorkerLost")
     assert _query(tmp_path, "SELECT count(*) FROM activities_activity") == [(0,)]  # not run again
     assert _query(tmp_path, "SELECT count(*) FROM core_jobworker") == [(0,)]
+
+
+def _wait_until(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_a_worker_reports_its_heartbeat_and_ends_with_its_parent(site):
+    env = _env(site)
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "kexie.cli", "worker", "--quiet", "--parent", str(parent.pid)], env=env
+    )
+    try:
+        _wait_until(lambda: _query(site, "SELECT count(*) FROM core_jobworker") == [(1,)])
+        check = subprocess.run(
+            [sys.executable, "-m", "kexie.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert "后台任务: 正常;工作进程 1 个" in check.stdout and "排队 0" in check.stdout
+        parent.kill()
+        parent.wait()
+        assert worker.wait(timeout=60) == 0  # its parent gone, it stopped by itself, cleanly
+    finally:
+        for process in (parent, worker):
+            if process.poll() is None:
+                process.kill()
+    assert _query(site, "SELECT count(*) FROM core_jobworker") == [(0,)]
+    check = subprocess.run(
+        [sys.executable, "-m", "kexie.cli", "check"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "后台任务: 没有运行中的工作进程" in check.stdout
+
+
+def test_the_worker_serve_starts_stops_with_it(site, monkeypatch):
+    from kexie import serving
+
+    for name, value in _env(site).items():
+        monkeypatch.setenv(name, value)
+    worker = serving.start_worker()
+    try:
+        _wait_until(lambda: _query(site, "SELECT count(*) FROM core_jobworker") == [(1,)])
+        serving.stop_worker(worker)
+        assert worker.returncode == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert _query(site, "SELECT count(*) FROM core_jobworker") == [(0,)]
