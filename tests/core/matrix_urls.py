@@ -76,6 +76,11 @@ MATRIX["core"] = [
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
     Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
     Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
+    # Background jobs: one's own, and those of the users an administrator manages (404 otherwise).
+    Case("core:jobs", everyone()),
+    Case("core:job", in_scope(), args=("job",)),
+    Case("core:job_progress", in_scope(), args=("job",)),
+    Case("core:job_download", in_scope(), args=("job",)),
 ]
 
 MATRIX["accounts"] = [

@@ -55,6 +55,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
             actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}
         ),
         "rencheng": world.orgs["rencheng"],
+        "job": _finished_export_job(staff),
         "indicator": "activities.by_county",
         "campaign": campaign_create(
             actor=staff,
@@ -66,6 +67,17 @@ def matrix_objects(world, make_activity, settings, tmp_path):
             },
         ),
     }
+
+
+def _finished_export_job(owner):
+    """A background export of 任城区科协's staff, done, its file ready (kexie.core.jobs)."""
+    from kexie.core.jobs import job_dir, job_start
+    from kexie.core.models import Job
+
+    job = job_start(actor=owner, kind="export", title="导出活动", params={"kind": "activities"})
+    Job.objects.filter(pk=job.pk).update(state=Job.DONE, result={"file": "export.csv", "download": "a.csv"})
+    (job_dir(job) / "export.csv").write_bytes(b"a,b\n")
+    return job
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -129,10 +130,17 @@ def job_dir(job) -> Path:
 
 
 def visible_jobs(user):
-    """The jobs `user` may see: their own; an administrator's, every job."""
+    """The jobs `user` may see: their own; a unit administrator (who manages the unit's users)
+    also those of the users in their scope; a superuser every job, the system's too."""
     if user.is_superuser:
         return Job.objects.all()
-    return Job.objects.filter(owner=user)
+    from kexie.accounts.models import User
+    from kexie.accounts.roles import MANAGE_USERS
+
+    mine = Q(owner=user)
+    if user.has_perm(MANAGE_USERS):
+        mine |= Q(owner__in=User.objects.for_user(user, capability=MANAGE_USERS).values("pk"))
+    return Job.objects.filter(mine)
 
 
 def job_for_user_or_404(user, job_id) -> Job:

@@ -21,8 +21,11 @@ LISTED = 50
 @login_required
 @require_GET
 def job_list(request):
+    from kexie.accounts.roles import MANAGE_USERS
+
     jobs = visible_jobs(request.user).select_related("owner")[:LISTED]
-    return render(request, "core/jobs/list.html", {"jobs": jobs})
+    show_owner = request.user.is_superuser or request.user.has_perm(MANAGE_USERS)
+    return render(request, "core/jobs/list.html", {"jobs": jobs, "show_owner": show_owner})
 
 
 @login_required

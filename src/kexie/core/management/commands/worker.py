@@ -2,7 +2,7 @@ import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kexie.core import datadir
+from kexie.core import datadir, health
 
 
 class Command(BaseCommand):
@@ -22,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError("--interval 应在 0 到 3600 秒之间")
         if options["max_jobs"] is not None and options["max_jobs"] < 1:
             raise CommandError("--max-jobs 应为正整数")
+        if health.migrations_check() != health.OK:
+            raise CommandError("数据库有未执行的迁移(或无法连接),请先运行 kexie migrate")
         _log_to_console()
         worker = Worker(
             interval=options["interval"],
