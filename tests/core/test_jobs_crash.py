@@ -150,26 +150,43 @@ def _wait_until(condition, seconds=60):
         time.sleep(0.1)
 
 
+# A stand-in for `kexie serve`: starts a worker as its child, as serving.start_worker does, says its
+# process id, and waits to be killed.
+PARENT = """
+import os, subprocess, sys, time
+worker = subprocess.Popen([sys.executable, "-m", "kexie.cli", "worker", "--quiet", "--parent", str(os.getpid())])
+print(worker.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def test_a_worker_reports_its_heartbeat_and_ends_with_its_parent(site):
     env = _env(site)
-    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "kexie.cli", "worker", "--quiet", "--parent", str(parent.pid)], env=env
-    )
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], env=env, stdout=subprocess.PIPE, text=True)
+    worker_pid = int(parent.stdout.readline())
     try:
         _wait_until(lambda: _query(site, "SELECT count(*) FROM core_jobworker") == [(1,)])
         check = subprocess.run(
             [sys.executable, "-m", "kexie.cli", "check"], env=env, capture_output=True, text=True, timeout=120
         )
         assert "后台任务: 正常;工作进程 1 个" in check.stdout and "排队 0" in check.stdout
-        parent.kill()
+        parent.kill()  # the server killed outright: its worker notices and stops by itself, cleanly
         parent.wait()
-        assert worker.wait(timeout=60) == 0  # its parent gone, it stopped by itself, cleanly
+        _wait_until(lambda: _gone(worker_pid))
     finally:
-        for process in (parent, worker):
-            if process.poll() is None:
-                process.kill()
-    assert _query(site, "SELECT count(*) FROM core_jobworker") == [(0,)]
+        if parent.poll() is None:
+            parent.kill()
+        if not _gone(worker_pid):
+            os.kill(worker_pid, signal.SIGKILL)
+    assert _query(site, "SELECT count(*) FROM core_jobworker") == [(0,)]  # it removed its heartbeat
     check = subprocess.run(
         [sys.executable, "-m", "kexie.cli", "check"], env=env, capture_output=True, text=True, timeout=120
     )

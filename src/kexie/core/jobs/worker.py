@@ -19,7 +19,7 @@ import sys
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
@@ -84,13 +84,15 @@ class Worker(QueueWorker):
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 beats += 1
                 try:
-                    close_old_connections()
                     beat(self.worker_id)
                     if beats % REAP_EVERY == 0:
                         reap_dead_workers(self.worker_id)
                 except DatabaseError:
+                    # SQLite's write lock held past its timeout by a long import, or a lost
+                    # connection: try again at the next beat, on a fresh connection.
                     logger.warning("job heartbeat could not be written; retrying", exc_info=True)
-                if self.parent and not _alive(self.parent):
+                    connection.close()
+                if self.parent and _orphaned(self.parent):
                     self.running = False  # the server is gone: finish the job under way, then stop
         finally:
             connection.close()
@@ -154,6 +156,12 @@ def _is_dead(worker, *, here: str, stale: bool) -> bool:
     if worker.hostname == here and sys.platform != "win32":
         return not _alive(worker.pid)
     return stale
+
+
+def _orphaned(parent: int) -> bool:
+    if sys.platform == "win32":
+        return not _alive(parent)
+    return os.getppid() != parent  # reparented: the parent is gone (its pid may be reused)
 
 
 def _alive(pid: int) -> bool:
