@@ -197,6 +197,13 @@ class Job(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"])]
 
+    def __str__(self):
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)
+
 
 class JobWorker(models.Model):
     """A running `kexie worker` (or the one `kexie serve` starts): its heartbeat tells /healthz the
@@ -341,10 +348,6 @@ class CheckinSession(ScopedModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.DONE, self.FAILED)
 
 
 class CheckinRecord(ScopedModel):
