@@ -79,6 +79,11 @@ MATRIX["core"] = [
     # Notifications are the user's own: county_staff's notification is a 404 to everyone else.
     Case("core:notifications", everyone()),
     Case("core:notifications", everyone(), method="post", data={"quiet_start": "22:00"}, label="invalid"),
+    # Background jobs: one's own, and those of the users an administrator manages (404 otherwise).
+    Case("core:jobs", everyone()),
+    Case("core:job", in_scope(), args=("job",)),
+    Case("core:job_progress", in_scope(), args=("job",)),
+    Case("core:job_download", in_scope(), args=("job",)),
     Case(
         "core:notification_read",
         {**everyone(404), "county_staff": 302},
