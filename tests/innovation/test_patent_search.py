@@ -14,6 +14,7 @@ from kexie.engines.search import (
     SearchFilters,
     canonical_field,
     default_backend,
+    default_backend_name,
     ipc_subclass,
     looks_like_ipc,
     normalize_headers,
@@ -179,9 +180,10 @@ def test_hits_carry_ipc_and_rerank_by_ipc_feedback():
     assert top_subclasses & {ipc_subclass(c) for c in ranked.hits[1].ipc}
 
 
-def test_default_backend_is_tantivy_when_installed():
+def test_default_backend_is_tantivy_a_declared_dependency():
+    """tantivy is installed with kexie (pyproject's dependencies), so the default is the fast engine."""
     backend = default_backend()
-    assert backend.name in {"tantivy", "sqlite-fts5"}
+    assert backend.name == "tantivy" == default_backend_name()
     backend.close()
 
 
@@ -306,7 +308,7 @@ def test_quality_on_cnki_sample():
 
 
 def test_tantivy_bulk_documents_from_segmented_text_keep_their_id():
-    pytest.importorskip("tantivy", reason="pip install -e '.[search]' for the tantivy backend")
+    pytest.importorskip("tantivy", reason="tantivy is a dependency of kexie: pip install -e .")
     from kexie.engines.search.tantivy_backend import TantivyBackend
 
     backend = TantivyBackend()
