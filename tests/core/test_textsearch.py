@@ -157,3 +157,19 @@ def test_postgres_c_locale_falls_back_to_grams_for_chinese(titled, monkeypatch):
     assert "kexie_query_grams" not in str(contains(qs, "title", "python").query)
     for text in QUERIES:
         assert found(qs, text) == plain(qs, text), text
+
+
+def test_names_of_organisations_and_people(world):
+    from kexie.directory.models import Organisation, Person
+
+    unit = world.orgs["city"]
+    for name in ("张三", "李四", "欧阳 Xiu", "王_五", "赵%六"):
+        Person.objects.create(name=name, unit=unit)
+    for model in (Organisation, Person):
+        qs = model.objects.all()
+        for text in ("科", "科学", "科学技术协会", "兖州", "张", "欧阳 x", "XIU", "_", "%", "没有"):
+            expected = set(qs.filter(name__icontains=text).values_list("pk", flat=True))
+            assert set(contains(qs, "name", text).values_list("pk", flat=True)) == expected, (model, text)
+    if connection.vendor == "sqlite":
+        assert "directory_person_name_fts" in str(contains(Person.objects.all(), "name", "张三").query)
+        assert "directory_organisation_name_fts" in str(contains(Organisation.objects.all(), "name", "科").query)

@@ -31,6 +31,8 @@ from django.db.models.expressions import RawSQL
 # model label -> the fields with a search index (each added by a TitleSearchIndex migration).
 INDEXED: dict[str, tuple[str, ...]] = {
     "activities.activity": ("title",),
+    "directory.organisation": ("name",),
+    "directory.person": ("name",),
 }
 
 PAD = "\x1f\x1f"  # appended to the indexed text: every character then starts a trigram

@@ -47,6 +47,8 @@ class TantivyBackend(PatentSearchBackend):
         boosts: Mapping[str, float] | None = None,
         heap_bytes: int = 256_000_000,
         threads: int = 0,
+        common_ratio: float | None = 0.2,
+        keep_terms: int = 8,
     ) -> None:
         self.analyzer = analyzer or PatentAnalyzer()
         self.boosts = dict(boosts or DEFAULT_BOOSTS)
@@ -57,6 +59,8 @@ class TantivyBackend(PatentSearchBackend):
         self._heap = heap_bytes
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
+        self.common_ratio = common_ratio
+        self.keep_terms = keep_terms
 
     # ------------------------------------------------------------------ writing
     def _w(self) -> tantivy.IndexWriter:
@@ -140,6 +144,24 @@ class TantivyBackend(PatentSearchBackend):
         terms = self.analyzer.query_terms(query)
         if query.strip() and not terms:
             return SearchPage()  # only stopwords or single characters: nothing indexed matches
+        return self._run(terms, filters, limit, offset, count=True)
+
+    def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
+        """More like this, for a long text: its terms that most patents hold (above
+        ``common_ratio`` of them) are left out, as they rank little and cost most; no total is counted."""
+        terms = self.analyzer.query_terms(text)
+        if not terms:
+            return []
+        searcher = self._index.searcher()
+        if self.common_ratio is not None and len(terms) > self.keep_terms:
+            most = self.common_ratio * searcher.num_docs
+            rare = [t for t in terms if max(searcher.doc_freq(f, t) for f in self.boosts) <= most]
+            terms = rare if len(rare) >= self.keep_terms else terms
+        return self._run(terms, filters, limit, 0, count=False).hits
+
+    def _run(
+        self, terms: list[str], filters: SearchFilters | None, limit: int, offset: int, count: bool
+    ) -> SearchPage:
         clauses = [(tantivy.Occur.Must, q) for q in self._filter_queries(filters)]
         if terms:
             clauses.append((tantivy.Occur.Must, self._text_query(terms)))
@@ -149,7 +171,7 @@ class TantivyBackend(PatentSearchBackend):
         result = searcher.search(
             tantivy.Query.boolean_query(clauses),
             limit=limit,
-            count=True,
+            count=count,
             offset=offset,
             **({} if terms else {"order_by_field": "pub_date"}),
         )
@@ -159,7 +181,7 @@ class TantivyBackend(PatentSearchBackend):
             hits.append(
                 SearchHit(stored["id"][0], float(score) if terms else 0.0, tuple(stored["ipc_codes"]))
             )
-        return SearchPage(hits=hits, total=result.count)
+        return SearchPage(hits=hits, total=result.count if count else len(hits))
 
     def _text_query(self, terms: list[str]) -> tantivy.Query:
         should = []
