@@ -172,4 +172,6 @@ def test_names_of_organisations_and_people(world):
             assert set(contains(qs, "name", text).values_list("pk", flat=True)) == expected, (model, text)
     if connection.vendor == "sqlite":
         assert "directory_person_name_fts" in str(contains(Person.objects.all(), "name", "张三").query)
-        assert "directory_organisation_name_fts" in str(contains(Organisation.objects.all(), "name", "科").query)
+        assert "directory_organisation_name_fts" in str(
+            contains(Organisation.objects.all(), "name", "科").query
+        )

@@ -112,6 +112,36 @@ def test_relevant_patent_ranks_first(backend):
     assert backend.search("正极材料").ids == ["CN2A"]
 
 
+def test_more_like_this_ranks_as_search_does(backend):
+    text = "利用卷积神经网络识别医学图像中的病灶，神经网络对CT图像进行分割与识别"
+    assert [h.id for h in backend.similar(text, limit=2)] == backend.search(text, limit=2).ids
+    assert [h.id for h in backend.similar(text, SearchFilters(ipc_prefix="G06T"))] == ["CN4A"]
+    engine = PatentSearchEngine(backend)
+    assert [h.id for h in engine.similar(text, limit=2)] == engine.search(text, limit=2).ids
+    assert engine.similar("   ") == []
+
+
+def test_more_like_this_leaves_out_terms_most_patents_hold():
+    """On tantivy, terms held by more than `common_ratio` of the patents are left out of a long
+    query (they rank little and cost most: their postings cover nearly every patent)."""
+    from kexie.engines.search.tantivy_backend import TantivyBackend
+
+    backend = TantivyBackend(None, keep_terms=2)
+    common = [PatentDoc(f"X{i}", f"通用{i}", "传感器模块", ipc=("A01B1/00",)) for i in range(20)]
+    backend.index([*DOCS, *common])
+    text = "传感器模块 神经网络 医学图像 正极材料"
+    kept = []
+    original = backend._run
+    backend._run = lambda terms, *a, **k: kept.extend(terms) or original(terms, *a, **k)
+    hits = backend.similar(text, limit=3)
+    assert "传感器" not in kept and "神经网络" in kept
+    assert hits[0].id in {"CN1A", "CN4A"}
+    backend.common_ratio = None
+    kept.clear()
+    backend.similar(text, limit=3)
+    assert "传感器" in kept
+
+
 def test_filters(backend):
     q = "图像 识别 监测 材料"
     assert set(backend.search(q, SearchFilters(ipc_prefix="G06N")).ids) == {"CN1A", "CN3A"}

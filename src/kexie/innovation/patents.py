@@ -490,8 +490,9 @@ def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
-    patents, _total = _page(PatentQuery(q=text[:2000]), k, 0)
-    return patents
+    ids = [int(hit.id) for hit in search_engine().similar(text[:2000], limit=k)]
+    found = Patent.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
 # ------------------------------------------------------------------------------ selections

@@ -56,7 +56,6 @@ class PatentSearchEngine:
         hits = rerank_by_ipc(page.hits, self.ipc_feedback, self.feedback_docs)
         return SearchPage(hits=hits[offset : offset + limit], total=page.total)
 
-
     def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
         """More like this (recommendations): the backend's ``similar`` pool re-ranked by IPC feedback."""
         if not text.strip():
