@@ -66,7 +66,7 @@ def main() -> None:
     ratios = [None if r == "none" else float(r) for r in args.ratios.split(",")]
     figures: dict[str, object] = {"bench": "more_like_this", "size": args.size, "ratios": args.ratios}
     if not args.no_quality:
-        backend = TantivyBackend(None, analyzer=analyzer)
+        backend = TantivyBackend(None, analyzer=analyzer, common_min_docs=0)  # prune on the sample too
         backend.index(docs)
         engine = PatentSearchEngine(backend)
         quality = {"search": base.evaluate(lambda d: engine.search(d.abstract, limit=11).ids, docs)}

@@ -126,19 +126,22 @@ def test_more_like_this_leaves_out_terms_most_patents_hold():
     query (they rank little and cost most: their postings cover nearly every patent)."""
     from kexie.engines.search.tantivy_backend import TantivyBackend
 
-    backend = TantivyBackend(None, keep_terms=2)
+    backend = TantivyBackend(None, keep_terms=2, common_min_docs=0)
     common = [PatentDoc(f"X{i}", f"通用{i}", "传感器模块", ipc=("A01B1/00",)) for i in range(20)]
     backend.index([*DOCS, *common])
     text = "传感器模块 神经网络 医学图像 正极材料"
     kept = []
     original = backend._run
     backend._run = lambda terms, *a, **k: kept.extend(terms) or original(terms, *a, **k)
-    hits = backend.similar(text, limit=3)
+    hits = backend.similar(text, limit=2)
     assert "传感器" not in kept and "神经网络" in kept
     assert hits[0].id in {"CN1A", "CN4A"}
+    kept.clear()
+    backend.similar("传感器模块 神经网络 医学图像 正极材料", limit=5)  # too few hits without the common terms
+    assert "传感器" in kept
     backend.common_ratio = None
     kept.clear()
-    backend.similar(text, limit=3)
+    backend.similar(text, limit=2)
     assert "传感器" in kept
 
 

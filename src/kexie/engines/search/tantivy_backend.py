@@ -49,6 +49,7 @@ class TantivyBackend(PatentSearchBackend):
         threads: int = 0,
         common_ratio: float | None = 0.2,
         keep_terms: int = 8,
+        common_min_docs: int = 10_000,
     ) -> None:
         self.analyzer = analyzer or PatentAnalyzer()
         self.boosts = dict(boosts or DEFAULT_BOOSTS)
@@ -61,6 +62,7 @@ class TantivyBackend(PatentSearchBackend):
         self._writer: tantivy.IndexWriter | None = None
         self.common_ratio = common_ratio
         self.keep_terms = keep_terms
+        self.common_min_docs = common_min_docs
 
     # ------------------------------------------------------------------ writing
     def _w(self) -> tantivy.IndexWriter:
@@ -147,17 +149,23 @@ class TantivyBackend(PatentSearchBackend):
         return self._run(terms, filters, limit, offset, count=True)
 
     def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
-        """More like this, for a long text: its terms that most patents hold (above
-        ``common_ratio`` of them) are left out, as they rank little and cost most; no total is counted."""
+        """More like this, for a long text; no total is counted. On a large index (at least
+        ``common_min_docs`` patents) the text's terms that more than ``common_ratio`` of the patents
+        hold are left out: they rank little and cost most. Should that leave fewer than ``limit``
+        hits, all the terms are asked for."""
         terms = self.analyzer.query_terms(text)
         if not terms:
             return []
         searcher = self._index.searcher()
-        if self.common_ratio is not None and len(terms) > self.keep_terms:
+        rare = terms
+        if self.common_ratio is not None and searcher.num_docs >= self.common_min_docs:
             most = self.common_ratio * searcher.num_docs
             rare = [t for t in terms if max(searcher.doc_freq(f, t) for f in self.boosts) <= most]
-            terms = rare if len(rare) >= self.keep_terms else terms
-        return self._run(terms, filters, limit, 0, count=False).hits
+            rare = rare if len(rare) >= self.keep_terms else terms
+        hits = self._run(rare, filters, limit, 0, count=False).hits
+        if len(rare) < len(terms) and len(hits) < limit:
+            hits = self._run(terms, filters, limit, 0, count=False).hits
+        return hits
 
     def _run(
         self, terms: list[str], filters: SearchFilters | None, limit: int, offset: int, count: bool
