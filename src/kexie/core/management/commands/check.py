@@ -2,7 +2,7 @@ import argparse
 
 from django.core.management.commands.check import Command as DjangoCheck
 
-from kexie.core import health
+from kexie.core import health, textsearch
 
 # Django's own options of `check`, explained in Chinese.
 HELP = {
@@ -16,7 +16,7 @@ HELP = {
 
 
 class Command(DjangoCheck):
-    help = "检查运行状态(数据库、迁移、后台任务进程与队列)和配置(Django 的系统检查)"
+    help = "检查运行状态(数据库、迁移、后台任务进程与队列、检索引擎)和配置(Django 的系统检查)"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -25,6 +25,12 @@ class Command(DjangoCheck):
                 action.help = HELP[action.dest]
 
     def handle(self, *app_labels, **options):
+        if options["list_tags"]:
+            return super().handle(*app_labels, **options)
+        from kexie.innovation.patents import search_engine_label
+
         for line in health.status_lines():
             self.stdout.write(line)
+        self.stdout.write(f"专利检索引擎:{search_engine_label()}")
+        self.stdout.write(f"列表标题检索:{textsearch.index_label()}")
         return super().handle(*app_labels, **options)
