@@ -26,6 +26,7 @@ def _away_from_the_data_directory(settings):
     scratch = Path(tempfile.mkdtemp(prefix="kexie-tests-"))
     settings.STATIC_ROOT = scratch / "static"
     settings.MEDIA_ROOT = scratch / "media"
+    settings.JOBS_DIR = scratch / "jobs"
     settings.STATIC_ROOT.mkdir()
 
 

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",  # the tasks framework of Django 6, backported (docs/dependencies.md)
+    "django_tasks_db",  # its database backend: the job queue (kexie.core.jobs)
     "ninja",  # serves the OpenAPI page's Swagger UI from its own static files, not a CDN
     "kexie.core",
     "kexie.directory",
@@ -175,6 +177,15 @@ for _folder in (DATA_DIR, STATIC_ROOT):
     except OSError:
         pass  # a read-only or absent folder is reported by the command that needs it
 
+# Background jobs (kexie.core.jobs, docs/operations.md "Background jobs"): a queue in the database,
+# run by `kexie worker` (and the worker `kexie serve` starts).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_DIR = Path(env_str("KEXIE_JOBS_DIR", "") or DATA_DIR / "jobs")  # job inputs and results
+JOB_WORKER_TIMEOUT = env_int("KEXIE_JOB_WORKER_TIMEOUT", 120)  # seconds without heartbeat: dead
+# Uploads larger than this are imported by a background job (smaller ones at once, in the page).
+IMPORT_JOB_BYTES = env_int("KEXIE_IMPORT_JOB_KB", 256) * 1024
+# Exports of more records than this are written by a background job.
+EXPORT_JOB_ROWS = env_int("KEXIE_EXPORT_JOB_ROWS", 5000)
 # The address the public reaches this installation at (no trailing slash): certificates print the
 # QR code and link of their check page with it, and the check-in screen its phone link.
 KEXIE_PUBLIC_URL = env_str("KEXIE_PUBLIC_URL", "http://127.0.0.1:8000")

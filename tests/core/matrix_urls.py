@@ -79,6 +79,11 @@ MATRIX["core"] = [
     # Notifications are the user's own: county_staff's notification is a 404 to everyone else.
     Case("core:notifications", everyone()),
     Case("core:notifications", everyone(), method="post", data={"quiet_start": "22:00"}, label="invalid"),
+    # Background jobs: one's own, and those of the users an administrator manages (404 otherwise).
+    Case("core:jobs", everyone()),
+    Case("core:job", in_scope(), args=("job",)),
+    Case("core:job_progress", in_scope(), args=("job",)),
+    Case("core:job_download", in_scope(), args=("job",)),
     Case(
         "core:notification_read",
         {**everyone(404), "county_staff": 302},
@@ -173,6 +178,9 @@ MATRIX["accounts"] = [
 
 MATRIX["directory"] = [
     Case("directory:org_list", everyone()),
+    Case("directory:org_export", everyone()),
+    Case("directory:org_export", everyone(), query="format=csv&q=科协", label="csv"),
+    Case("directory:org_export", everyone(400), query="kind=nonsense", label="bad filter"),
     Case("directory:org_create", everyone()),
     Case("directory:org_detail", in_scope(), args=("org",)),
     Case("directory:org_edit", in_scope(), args=("org",)),
@@ -189,6 +197,9 @@ MATRIX["directory"] = [
     ),  # fmt: skip
     Case("directory:designation_delete", in_scope(ok=302), args=("designation",), method="post"),
     Case("directory:person_list", everyone()),
+    Case("directory:person_export", everyone()),
+    Case("directory:person_export", everyone(), query="format=csv&tag=expert", label="csv"),
+    Case("directory:person_export", everyone(303), query="q=13912345678", label="number"),
     Case("directory:person_create", everyone()),
     Case("directory:person_detail", in_scope(), args=("person",)),
     Case("directory:person_edit", in_scope(), args=("person",)),
@@ -204,6 +215,9 @@ MATRIX["directory"] = [
 
 MATRIX["activities"] = [
     Case("activities:list", everyone()),
+    Case("activities:export", everyone()),
+    Case("activities:export", everyone(), query="format=csv&year=2020", label="csv"),
+    Case("activities:export", everyone(400), query="year=abc", label="bad filter"),
     Case("activities:activity_create", everyone()),
     Case("activities:activity_detail", in_scope(), args=("activity",)),
     Case("activities:activity_edit", in_scope(), args=("draft",)),

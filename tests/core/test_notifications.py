@@ -185,3 +185,15 @@ def test_api_lists_and_marks_own_notifications(staff, client, personas):
     theirs.refresh_from_db()
     assert theirs.read_at is None
     assert client.get("/api/v1/core/notifications?unread=true").json()["items"] == []
+
+
+def test_a_request_sends_only_its_own_emails(staff, personas, django_capture_on_commit_callbacks):
+    other = personas["outsider"]
+    other.email = "other@example.cn"
+    other.save()
+    backlog = notify(users=[other], text="积压的邮件", email=True)[0]  # left for the sender command
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[staff], text="本次的邮件", email=True)
+    assert [m.to for m in mail.outbox] == [["staff@example.cn"]]
+    backlog.refresh_from_db()
+    assert backlog.emailed_at is None

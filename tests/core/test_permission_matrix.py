@@ -74,6 +74,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "personal_token": checkin.personal_token(person),
         "scan_token": checkin.scan_token(person),
         "rencheng": world.orgs["rencheng"],
+        "job": _finished_export_job(staff),
         "holiday_override": HolidayOverride.objects.create(date=dt.date(2099, 5, 1), is_working_day=False),
         "indicator": "activities.by_county",
         "campaign": campaign_create(
@@ -86,6 +87,17 @@ def matrix_objects(world, make_activity, settings, tmp_path):
             },
         ),
     }
+
+
+def _finished_export_job(owner):
+    """A background export of 任城区科协's staff, done, its file ready (kexie.core.jobs)."""
+    from kexie.core.jobs import job_dir, job_start
+    from kexie.core.models import Job
+
+    job = job_start(actor=owner, kind="export", title="导出活动", params={"kind": "activities"})
+    Job.objects.filter(pk=job.pk).update(state=Job.DONE, result={"file": "export.csv", "download": "a.csv"})
+    (job_dir(job) / "export.csv").write_bytes(b"a,b\n")
+    return job
 
 
 @pytest.fixture

@@ -153,7 +153,7 @@ def _record(request, *, session, person, method, actor=None, code=None) -> bool:
             checkin.checkin_record_out(session=session, person=person, method=method, code=code, actor=actor)
             messages.success(request, _("%(person)s签退成功") % {"person": person})
         else:
-            _record, created = checkin.checkin_record_in(
+            _saved, created = checkin.checkin_record_in(
                 session=session, person=person, method=method, code=code, actor=actor
             )
             message = _("%(person)s签到成功") if created else _("%(person)s已签到,无需重复签到")

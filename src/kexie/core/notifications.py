@@ -110,8 +110,9 @@ def notify(
         )
         for user in recipients
     )
-    if email:
-        transaction.on_commit(send_due_emails)
+    due_now = [n.pk for n in notes if n.email_due_at is not None and n.email_due_at <= now]
+    if due_now:  # only these: a backlog is the sender command's work, not this request's
+        transaction.on_commit(lambda: send_due_emails(ids=due_now))
     if sms:
         backend = sms_backend()
         for user in recipients:
@@ -119,15 +120,15 @@ def notify(
     return notes
 
 
-def send_due_emails(now: dt.datetime | None = None) -> int:
-    """Send every e-mail whose time has come; returns how many went out. Each is claimed by a
-    conditional update first, so two senders never send the same one; a failure gives it back."""
+def send_due_emails(now: dt.datetime | None = None, ids: list[int] | None = None) -> int:
+    """Send every e-mail whose time has come (of `ids` only, when given); returns how many went
+    out. Each is claimed by a conditional update first, so two senders never send the same one;
+    a failure gives it back."""
     now = now or timezone.now()
-    due = (
-        Notification.objects.filter(email_due_at__lte=now, emailed_at__isnull=True)
-        .select_related("user")
-        .order_by("email_due_at", "pk")
-    )
+    due = Notification.objects.filter(email_due_at__lte=now, emailed_at__isnull=True)
+    if ids is not None:
+        due = due.filter(pk__in=ids)
+    due = due.select_related("user").order_by("email_due_at", "pk")
     sent = 0
     for note in due[:1000]:
         if not Notification.objects.filter(pk=note.pk, emailed_at__isnull=True).update(emailed_at=now):

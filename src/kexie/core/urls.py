@@ -4,6 +4,7 @@ the public certificate check under "verify" (/verify/, no login)."""
 from django.urls import include, path
 
 from kexie.core import calendar_views, certificate_views, checkin_views, notification_views, views
+from kexie.core.jobs import views as job_views
 
 core_patterns = [
     path("audit/", views.audit_log, name="audit_log"),
@@ -14,6 +15,10 @@ core_patterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read/", notification_views.notification_read_all, name="notification_read_all"),
+    path("jobs/", job_views.job_list, name="jobs"),
+    path("jobs/<uuid:job_id>/", job_views.job_detail, name="job"),
+    path("jobs/<uuid:job_id>/progress/", job_views.job_progress, name="job_progress"),
+    path("jobs/<uuid:job_id>/download/", job_views.job_download, name="job_download"),
     path("certificates/", certificate_views.certificate_list, name="certificate_list"),
     path("certificates/<int:pk>/docx/", certificate_views.certificate_docx, name="certificate_docx"),
     path("certificates/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf"),

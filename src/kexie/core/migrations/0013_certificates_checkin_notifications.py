@@ -9,8 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0010_grants_and_capability_links"),
-        # main's core leaf when this branch merged it (one leaf: migrate refuses two)
-        ("core", "0014_working_calendar"),
         ("directory", "0003_designation_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
