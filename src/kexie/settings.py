@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "kexie.reports",
     "kexie.literacy",
     "kexie.innovation",
+    "kexie.tickets",
 ]
 
 MIDDLEWARE = [
