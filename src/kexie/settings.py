@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kexie.literacy",
     "kexie.innovation",
     "kexie.tickets",
+    "kexie.hotline",
 ]
 
 MIDDLEWARE = [

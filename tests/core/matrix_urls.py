@@ -258,9 +258,48 @@ MATRIX["literacy"] = [
     Case("literacy:form_step", everyone(404), args=("token", 99), anonymous=404, label="past_the_end"),
 ]
 
+
 # Demands of 济宁智水 (an enterprise under 任城区科协): "demand" is only collected, "published" is
 # published and open to every logged-in unit, "confidential" is published but confidential.
 # Patents are reference data (not scoped); selection lists and saved searches belong to 任城区科协.
+def _psy_only(ok: int = 200) -> dict:
+    """A psychology consultation: only its pool (the society's secretary) and supervisors."""
+    return {p: (ok if p == "society_secretary" else 404) for p in PERSONAS}
+
+
+# The city's farm line: the city sees its consultations by scope, 任城区's staff as pool members
+# (a grant); the society and the outsider do not. See hotline_targets().
+MATRIX["hotline"] = [
+    Case("hotline:desk", everyone()),
+    Case("hotline:mine", everyone()),
+    Case("hotline:new", everyone()),
+    Case("hotline:new", everyone(), method="post", data={"question": ""}, label="invalid"),
+    Case("hotline:similar", everyone(), query="question=小麦发黄"),
+    Case("hotline:kb", everyone()),
+    Case("hotline:detail", in_scope(), args=("consultation",)),
+    Case("hotline:detail", _psy_only(), args=("psy_consultation",), label="psychology"),
+    Case("hotline:act", in_scope(ok=302), args=("consultation",), method="post", data={"action": "callback"}),
+    Case(
+        "hotline:act",
+        _psy_only(302),
+        args=("psy_consultation",),
+        method="post",
+        data={"action": "callback"},
+        label="psychology",
+    ),  # fmt: skip
+    Case("hotline:ask", everyone(), anonymous=200),
+    Case(
+        "hotline:ask",
+        everyone(),
+        method="post",
+        data={"topic": "crop", "question": "桃树流胶"},
+        anonymous=200,
+        label="post",
+    ),  # fmt: skip
+    Case("hotline:rate", everyone(), args=("rating_token",), anonymous=200),
+    Case("hotline:rate", everyone(404), args=("bad_token",), anonymous=404, label="bad-token"),
+]
+
 MATRIX["innovation"] = [
     Case("innovation:demand_list", everyone()),
     Case("innovation:demand_create", everyone()),
@@ -511,3 +550,28 @@ def innovation_targets(world) -> dict:
         "saved_search": saved_search, "engagement": engagement, "agreement": agreement,
         "review": "review", "close": "close", "unknown_action": "frobnicate",
     }  # fmt: skip
+
+
+def hotline_targets(world) -> dict:
+    """The test hotline (kexie.hotline.testing): a farm consultation waiting for an answer, a
+    psychology consultation, and the rating token of an answered consultation."""
+    from kexie.hotline import services
+    from kexie.hotline.testing import build_hotline
+
+    hotline = build_hotline(world.users, world.orgs)
+    admin = world.users["city_admin"]
+    ask = {"channel": "phone", "topic": "crop", "question": "小麦叶片发黄", "caller_phone": "13812345678"}
+    consultation = services.consultation_receive(actor=admin, data=ask)
+    psy = services.consultation_receive(
+        actor=admin, data={**ask, "topic": "psychology", "question": "失眠焦虑"}
+    )
+    answered = services.consultation_receive(actor=admin, data=ask)
+    services.consultation_answer(actor=admin, consultation=answered, answer="追施氮肥")
+    token = services.consultation_rating_link(actor=admin, consultation=answered)
+    return {
+        "consultation": consultation,
+        "psy_consultation": psy,
+        "rating_token": token,
+        "bad_token": "nope",
+        **hotline,
+    }

@@ -129,14 +129,15 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def link_create(*, actor, obj, capability: str, valid_until=None):
-    """A link to `obj` for `capability`: returns (link, token). The token is shown once."""
+def link_create(*, actor, obj, capability: str, valid_until=None, unit=None):
+    """A link to `obj` for `capability`: returns (link, token). The token is shown once.
+    `unit` as in grant_create."""
     from kexie.core.models import CapabilityLink
 
-    _require_may_grant(actor, obj)
+    _require_may_grant(actor, obj, unit)
     token = secrets.token_urlsafe(24)
     link = CapabilityLink.objects.create(
-        unit=_owner(obj),
+        unit=unit or _owner(obj),
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         capability=capability,
