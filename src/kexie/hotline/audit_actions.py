@@ -18,3 +18,4 @@ register(
     },
 )
 register("kexie.callback", _("回电任务"), {"created": _("新建"), "done": _("完成")})
+register("kexie.import", _("导入"), {"consultations": _("导入热线咨询")})
