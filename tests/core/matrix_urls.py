@@ -571,6 +571,7 @@ def hotline_targets(world) -> dict:
     return {
         "consultation": consultation,
         "psy_consultation": psy,
+        "answered": answered,
         "rating_token": token,
         "bad_token": "nope",
         **hotline,

@@ -55,6 +55,10 @@ def activity_body(world, _targets):
     }
 
 
+def consultation_body(_world, _targets):
+    return {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678"}
+
+
 def demand_body(_world, targets):
     return {
         "enterprise_id": targets["enterprise"].pk,
@@ -139,6 +143,26 @@ MATRIX = {
     ),
     ("GET", "/api/v1/reports/indicators/{code}/records", "org"): (
         {"code": "indicator"}, None, in_scope(200), {"year": "year", "org": "rencheng"},
+    ),
+    # The city's farm line (web matrix hotline_targets): the city sees it by scope, 任城区's staff
+    # as pool members; a psychology consultation only its pool (the society's secretary).
+    ("GET", "/api/v1/hotline/consultations"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/hotline/consultations"): ({}, consultation_body, everyone(201)),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}"): (
+        {"consultation_id": "consultation"}, None, in_scope(200),
+    ),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}", "psychology"): (
+        {"consultation_id": "psy_consultation"}, None,
+        {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404, "anonymous": 401},
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/answer"): (
+        {"consultation_id": "consultation"}, {"answer": "追施尿素"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/rating"): (
+        {"consultation_id": "answered"}, {"satisfaction": 5}, in_scope(200),
+    ),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}/similar"): (
+        {"consultation_id": "consultation"}, None, in_scope(200),
     ),
     ("GET", "/api/v1/literacy/surveys"): ({}, None, everyone(200)),
     ("GET", "/api/v1/literacy/surveys/{survey_id}/results"): ({"survey_id": "survey"}, None, in_scope(200)),
@@ -241,7 +265,13 @@ def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
 
 
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.
+@pytest.fixture
+def hotline_targets(world):
+    return web_matrix.hotline_targets(world)
+
+
 APP_TARGETS = {
+    "hotline": ("hotline_targets",),
     "literacy": ("literacy_targets",),
     "innovation": ("innovation_targets",),
     "reports": ("literacy_targets", "innovation_targets"),
