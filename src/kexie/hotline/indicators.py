@@ -3,7 +3,8 @@ WeChat consultations the review states, answered within the service level, satis
 expert), field visits and breaches. Each is one aggregate over the consultations received in
 the period and the same period a year earlier (conditional aggregates give both at once)."""
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from kexie.activities.models import Status as ActivityStatus
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
@@ -15,7 +16,7 @@ RESOLVED = Q(ticket__status="resolved")
 
 
 def _in(period: Period) -> Q:
-    return Q(received_at__date__gte=period.start, received_at__date__lt=period.end)
+    return Q(received_on__gte=period.start, received_on__lt=period.end)
 
 
 def _rows(scope: Scope) -> QuerySet:
@@ -29,25 +30,124 @@ def _both(period: Period, scope: Scope, where: Q = Q()) -> QuerySet:
 def _records(where: Q = Q()):
     def records(period: Period, scope: Scope, dimension=None, key=None) -> QuerySet:
         qs = _rows(scope).filter(where).filter(_in(period)).select_related("ticket")
-        field = {"channel": "channel", "topic": "topic", "expert": "expert_id"}.get(dimension or "")
+        field = {"channel": "channel", "topic": "topic", "expert": "expert_id", "sla": None}.get(
+            dimension or ""
+        )
+        if dimension == "sla" and key in ("within", "breached"):
+            return qs.filter(ticket__resolution_breached=key == "breached")
         return qs.filter(**{field: key}) if field and key is not None else qs
 
     return records
 
 
-def _counted(where: Q = Q(), dimension: str | None = None, labels=()):
-    """A count of consultations, optionally broken down by a field with its labels."""
+# One pass over the consultations of both periods gives every figure and the channel and topic
+# breakdowns: GROUP BY (period, channel, topic) with conditional counts. The date filter goes
+# through COALESCE so that the planner scans the table in order rather than jumping through the
+# date index to every row of two whole years. Field visits (few rows, a join to the ledger) and
+# the per-expert means are two small queries more. The indicators share it through the scope's memo.
+FIGURES = {
+    "farm": Q(channel__in=[Channel.PHONE, Channel.WECHAT], topic__in=FARM_TOPICS),
+    "late": Q(ticket__first_response_breached=True) | Q(ticket__resolution_breached=True),
+    "done": RESOLVED,
+    "ok": RESOLVED & Q(ticket__resolution_breached=False),
+}
+FIELD_VISIT = Q(field_visit__isnull=False, field_visit__status=ActivityStatus.APPROVED)
+
+
+def _day_in(period: Period) -> Q:
+    return Q(day__gte=period.start, day__lt=period.end)
+
+
+def _both_periods(period: Period) -> Q:
+    """Both periods on the COALESCE'd day: one range when they touch (a year and the year before)."""
+    previous = period.previous()
+    if previous.end == period.start:
+        return Q(day__gte=previous.start, day__lt=period.end)
+    return _day_in(period) | _day_in(previous)
+
+
+def _summary(period: Period, scope: Scope) -> dict:
+    def run():
+        rows = _rows(scope)
+        qs = rows.alias(day=Coalesce("received_on", Value(period.start))).filter(_both_periods(period))
+        counts = {name: Count("id", filter=where) for name, where in FIGURES.items()}
+        groups = list(
+            # grouped on expressions, not on the indexed columns themselves: the planner would
+            # otherwise walk the (channel, day) index and fetch every row out of order
+            qs.annotate(
+                cur=Case(When(_in(period), then=Value(True)), default=Value(False)),
+                ch=Coalesce("channel", Value("")),
+                tp=Coalesce("topic", Value("")),
+            )
+            .values("cur", "ch", "tp", "expert_id")
+            .annotate(
+                n=Count("id"),
+                sat_sum=Sum("ticket__satisfaction"),
+                sat_n=Count("ticket__satisfaction"),
+                **counts,
+            )
+            .order_by()
+        )
+        totals = {
+            f"{name}_{key}": 0 for name in (*FIGURES, "n", "sat_sum", "sat_n") for key in ("cur", "prev")
+        }
+        for group in groups:
+            key = "cur" if group["cur"] else "prev"
+            for name in (*FIGURES, "n", "sat_sum", "sat_n"):
+                totals[f"{name}_{key}"] += group[name] or 0
+        visits = rows.filter(FIELD_VISIT).aggregate(
+            cur=Count("id", filter=_in(period)), prev=Count("id", filter=_in(period.previous()))
+        )
+        totals["field_cur"], totals["field_prev"] = visits["cur"], visits["prev"]
+        for key in ("cur", "prev"):
+            totals[f"sat_{key}"] = (
+                totals[f"sat_sum_{key}"] / totals[f"sat_n_{key}"] if totals[f"sat_n_{key}"] else None
+            )
+        return {"totals": totals, "groups": groups, "experts": _expert_means(groups)}
+
+    return scope.memo((MODULE, period), run)
+
+
+def _expert_means(groups: list[dict]) -> list[dict]:
+    """The mean satisfaction of each expert's rated consultations of the period, by name."""
+    from kexie.directory.models import Person
+
+    sums: dict[int, list[int]] = {}
+    for group in groups:
+        if group["cur"] and group["expert_id"] and group["sat_n"]:
+            total = sums.setdefault(group["expert_id"], [0, 0])
+            total[0] += group["sat_sum"]
+            total[1] += group["sat_n"]
+    names = dict(
+        Person.objects.unscoped(reason="names of experts counted in scope")
+        .filter(pk__in=sums)
+        .values_list("pk", "name")
+    )
+    means = [
+        {"expert_id": pk, "expert__name": names.get(pk, ""), "mean": s / n} for pk, (s, n) in sums.items()
+    ]
+    return sorted(means, key=lambda e: (e["expert__name"], e["expert_id"]))
+
+
+GROUP_KEYS = {"channel": "ch", "topic": "tp"}
+
+
+def _counted(name: str, dimension: str | None = None, labels=()):
+    """A count of consultations (one of FIGURES), optionally broken down by channel or topic."""
 
     def compute(period: Period, scope: Scope) -> Result:
-        qs = _both(period, scope, where)
-        counts = {"cur": Count("id", filter=_in(period)), "prev": Count("id", filter=_in(period.previous()))}
-        total = qs.aggregate(**counts)
-        result = Result(value=total["cur"], previous=total["prev"])
+        summary = _summary(period, scope)
+        totals = summary["totals"]
+        result = Result(value=totals[f"{name}_cur"], previous=totals[f"{name}_prev"])
         if dimension:
-            groups = {g[dimension]: g for g in qs.values(dimension).annotate(**counts).order_by()}
             names = dict(labels)
-            result.breakdown = {dimension: {k: groups.get(k, {}).get("cur", 0) for k in names}}
-            result.previous_breakdown = {dimension: {k: groups.get(k, {}).get("prev", 0) for k in names}}
+            cur, prev = dict.fromkeys(names, 0), dict.fromkeys(names, 0)
+            for group in summary["groups"]:
+                target = cur if group["cur"] else prev
+                value = group[GROUP_KEYS[dimension]]
+                target[value] = target.get(value, 0) + group["n"]
+            result.breakdown = {dimension: cur}
+            result.previous_breakdown = {dimension: prev}
             result.labels = {dimension: {k: str(v) for k, v in names.items()}}
         return result
 
@@ -59,16 +159,11 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def within_service_level(period: Period, scope: Scope) -> Result:
-    qs = _both(period, scope, RESOLVED)
-    agg = qs.aggregate(
-        done=Count("id", filter=_in(period)), ok=Count("id", filter=_in(period) & Q(ticket__resolution_breached=False)),
-        done_prev=Count("id", filter=_in(period.previous())),
-        ok_prev=Count("id", filter=_in(period.previous()) & Q(ticket__resolution_breached=False)),
-    )  # fmt: skip
+    t = _summary(period, scope)["totals"]
     return Result(
-        value=_share(agg["ok"], agg["done"]), previous=_share(agg["ok_prev"], agg["done_prev"]),
-        breakdown={"sla": {"within": agg["ok"], "breached": agg["done"] - agg["ok"]}},
-        previous_breakdown={"sla": {"within": agg["ok_prev"], "breached": agg["done_prev"] - agg["ok_prev"]}},
+        value=_share(t["ok_cur"], t["done_cur"]), previous=_share(t["ok_prev"], t["done_prev"]),
+        breakdown={"sla": {"within": t["ok_cur"], "breached": t["done_cur"] - t["ok_cur"]}},
+        previous_breakdown={"sla": {"within": t["ok_prev"], "breached": t["done_prev"] - t["ok_prev"]}},
         labels={"sla": {"within": "时限内解决", "breached": "超时解决"}},
     )  # fmt: skip
 
@@ -78,20 +173,10 @@ def _mean(value) -> float | None:
 
 
 def satisfaction(period: Period, scope: Scope) -> Result:
-    rated = Q(ticket__satisfaction__isnull=False)
-    qs = _both(period, scope, rated)
-    agg = qs.aggregate(
-        cur=Avg("ticket__satisfaction", filter=_in(period)),
-        prev=Avg("ticket__satisfaction", filter=_in(period.previous())),
-    )
-    experts = (
-        qs.filter(_in(period), expert__isnull=False)
-        .values("expert_id", "expert__name")
-        .annotate(mean=Avg("ticket__satisfaction"))
-        .order_by("expert__name")
-    )
+    summary = _summary(period, scope)
+    t, experts = summary["totals"], summary["experts"]
     return Result(
-        value=_mean(agg["cur"]), previous=_mean(agg["prev"]),
+        value=_mean(t["sat_cur"]), previous=_mean(t["sat_prev"]),
         breakdown={"expert": {str(e["expert_id"]): _mean(e["mean"]) for e in experts}},
         labels={"expert": {str(e["expert_id"]): e["expert__name"] for e in experts}},
     )  # fmt: skip
@@ -99,22 +184,20 @@ def satisfaction(period: Period, scope: Scope) -> Result:
 
 CHANNELS = tuple((str(v), str(label)) for v, label in Channel.choices)
 TOPICS = tuple((str(v), str(label)) for v, label in Topic.choices)
-FARM_LINE = Q(channel__in=[Channel.PHONE, Channel.WECHAT], topic__in=FARM_TOPICS)
-FIELD_VISIT = Q(field_visit__isnull=False, field_visit__status=ActivityStatus.APPROVED)
-BREACHED = Q(ticket__first_response_breached=True) | Q(ticket__resolution_breached=True)
+FARM_LINE, BREACHED = FIGURES["farm"], FIGURES["late"]
 
 register(Indicator(
     "hotline.consultations", "咨询服务", "人次", "受理时间在期间内的咨询数(各渠道、各类别),按渠道分列",
-    _counted(dimension="channel", labels=CHANNELS), _records(), {"channel": "渠道"}, MODULE,
+    _counted("n", "channel", CHANNELS), _records(), {"channel": "渠道"}, MODULE,
 ))  # fmt: skip
 register(Indicator(
     "hotline.consultations_by_topic", "咨询服务(按类别)", "人次", "受理时间在期间内的咨询数,按咨询类别分列",
-    _counted(dimension="topic", labels=TOPICS), _records(), {"topic": "咨询类别"}, MODULE,
+    _counted("n", "topic", TOPICS), _records(), {"topic": "咨询类别"}, MODULE,
 ))  # fmt: skip
 register(Indicator(
     "hotline.farm_consultations", "电话、微信农技咨询", "人次",
     "受理时间在期间内、经电话或微信受理的种植、养殖、水产、林果、农机咨询数",
-    _counted(FARM_LINE), _records(FARM_LINE), {}, MODULE,
+    _counted("farm"), _records(FARM_LINE), {}, MODULE,
 ))  # fmt: skip
 register(Indicator(
     "hotline.within_service_level", "时限内解决率", "%",
@@ -129,11 +212,11 @@ register(Indicator(
 register(Indicator(
     "hotline.field_visits", "咨询转现场服务", "次",
     "受理时间在期间内、转为现场服务且该活动已审核通过的咨询数(每次现场服务即活动台账中的一条活动)",
-    _counted(FIELD_VISIT), _records(FIELD_VISIT), {}, MODULE,
+    _counted("field"), _records(FIELD_VISIT), {}, MODULE,
 ))  # fmt: skip
 register(Indicator(
     "hotline.breached", "超时咨询", "件", "受理时间在期间内、首次响应或解决超过时限的咨询数",
-    _counted(BREACHED), _records(BREACHED), {}, MODULE, better="down",
+    _counted("late"), _records(BREACHED), {}, MODULE, better="down",
 ))  # fmt: skip
 
 register_columns("hotline.consultation", [

@@ -192,7 +192,7 @@ class ConsultationSpec(KindSpec):
             else Consultation.objects.unscoped(reason="a system export, no user")
         )
         if year:
-            qs = qs.filter(received_at__year=year)
+            qs = qs.filter(received_on__year=year)
         return qs.select_related("ticket", "region").order_by("received_at", "id")
 
     def export_values(self, objs, ctx: HotlineContext) -> Iterator[Sequence[Any]]:

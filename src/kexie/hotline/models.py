@@ -52,6 +52,9 @@ class Consultation(ScopedModel):
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices, db_index=True)
     topic = models.CharField(_("咨询类别"), max_length=12, choices=Topic.choices, db_index=True)
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    # The local date of received_at: what puts a consultation in a period, a plain indexed
+    # column so that figures over 100,000 consultations need no per-row date conversion.
+    received_on = models.DateField(_("受理日期"), db_index=True)
     caller_name = models.CharField(_("来电人"), max_length=50, blank=True)
     caller_phone = EncryptedPhoneField(_("联系电话"), blank=True)
     caller_phone_hash = PhoneIndexField(source="caller_phone")
@@ -101,8 +104,8 @@ class Consultation(ScopedModel):
         verbose_name_plural = _("咨询")
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["topic", "received_at"]),
-            models.Index(fields=["channel", "received_at"]),
+            models.Index(fields=["topic", "received_on"]),
+            models.Index(fields=["channel", "received_on"]),
         ]
 
     def __str__(self):

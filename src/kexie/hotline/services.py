@@ -91,6 +91,7 @@ def consultation_receive(*, actor, data: dict[str, Any]) -> Consultation:
         channel=data["channel"],
         topic=data["topic"],
         received_at=received_at,
+        received_on=timezone.localtime(received_at).date(),
         caller_name=data["caller_name"],
         caller_phone=data["caller_phone"],
         region=data.get("region"),
