@@ -77,3 +77,14 @@ def test_public_form_on_a_phone_and_rating_link(client, hotline, personas):
     )
     c.ticket.refresh_from_db()
     assert c.ticket.satisfaction == 5  # rated once
+
+
+def test_public_form_is_rate_limited(client, hotline, settings):
+    from kexie.hotline.views import ASK_LIMIT
+
+    data = {"topic": "crop", "question": "苹果腐烂病"}
+    for _ in range(ASK_LIMIT):
+        assert client.post(reverse("hotline:ask"), data, REMOTE_ADDR="10.0.0.9").status_code == 200
+    refused = client.post(reverse("hotline:ask"), data, REMOTE_ADDR="10.0.0.9")
+    assert refused.status_code == 429 and "过于频繁" in refused.content.decode()
+    assert Consultation.objects.unscoped(reason="test").count() == ASK_LIMIT

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, PERSONAL_DATA
+from kexie.core import throttle
 from kexie.core.audit import history
 from kexie.core.views import apply_validation_error, offset_page, parse_date
 from kexie.core.workdays import business_time
@@ -201,10 +202,18 @@ def kb(request):
 # ---------------------------------------------------------------------- public pages (phone)
 
 
+ASK_LIMIT = 30  # questions per hour from one address
+
+
 @require_http_methods(["GET", "POST"])
 def ask(request):
     """The public question form: no login; the answer comes by a call back."""
     form = PublicQuestionForm(request.POST or None)
+    if request.method == "POST" and not throttle.hit(
+        f"hotline-ask:{throttle.client_address(request)}", limit=ASK_LIMIT, window=3600
+    ):
+        form.add_error(None, _("提交过于频繁,请稍后再试或直接拨打热线电话"))
+        return render(request, "hotline/ask.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_receive(
