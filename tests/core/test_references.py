@@ -51,6 +51,8 @@ API_REFERENCES = {
     ("PATCH", "/api/v1/activities/{activity_id}", "region_id"): None,
     ("POST", "/api/v1/innovation/demands", "enterprise_id"): "innovation.Demand.enterprise",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
+    ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/answer", "expert_id"): "hotline.Consultation.expert",
     (
         "POST",
         "/api/v1/innovation/demands/{demand_id}/{action}",
