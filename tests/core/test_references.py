@@ -52,7 +52,11 @@ API_REFERENCES = {
     ("POST", "/api/v1/innovation/demands", "enterprise_id"): "innovation.Demand.enterprise",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
     ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
-    ("POST", "/api/v1/hotline/consultations/{consultation_id}/answer", "expert_id"): "hotline.Consultation.expert",
+    (
+        "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/answer",
+        "expert_id",
+    ): "hotline.Consultation.expert",
     (
         "POST",
         "/api/v1/innovation/demands/{demand_id}/{action}",
@@ -238,7 +242,14 @@ def in_scope_targets(world, personas, make_activity):
             "end_date": dt.date(2020, 5, 7),
         },
     )
+    from kexie.hotline.services import consultation_receive
+    from kexie.hotline.testing import build_hotline
+
+    build_hotline(world.users, world.orgs)  # 任城区's staff answer on the city's farm line
+    call = {"channel": "phone", "topic": "crop", "question": "小麦发黄"}
+    consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
+        "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
         "campaign_id": campaign.pk,
@@ -259,6 +270,8 @@ def _base_body(method, path, world):
         return {"name": "新专项", "year": 2020, "start_date": "2020-09-01", "end_date": "2020-09-30"}
     if path.endswith("/demands"):
         return {"title": "新需求", "description": "d", "industry": "i"}
+    if path.endswith("/answer"):
+        return {"answer": "追施尿素"}
     return {
         "title": "科普讲座",
         "kind_id": world.kinds["outreach.lecture"].pk,
