@@ -18,6 +18,8 @@ DEBUG = env_bool("KEXIE_DEBUG", False)
 SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
 # Separate key for personal-data encryption at rest (ID numbers, phones); falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
+# Later field keys (`kexie keys rotate`) and which one is current: kexie.core.crypto.Keyring.
+FIELD_KEYRING = Path(env_str("KEXIE_KEYRING", "") or DATA_DIR / "keyring.json")
 ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
 

@@ -45,7 +45,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from kexie.core import audit_triggers, crypto
-from kexie.core.fields import EncryptedPhoneField
+from kexie.core.fields import EncryptedField
 
 FORMAT = "kexie-backup/1"
 MANIFEST = "manifest.json"
@@ -115,7 +115,7 @@ def _member(model) -> str:
 
 def _is_sealed(field) -> bool:
     """A column holding kexie tokens (kexie.core.crypto)."""
-    return isinstance(field, EncryptedPhoneField) or field.attname.endswith("_encrypted")
+    return isinstance(field, EncryptedField)
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ def _manifest_head() -> dict:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": connection.vendor,
         "key_fingerprints": key_fingerprints(),
-        "signature_key": crypto.CURRENT_KEY_ID,
+        "signature_key": crypto.current_key_id(),
         "tables": {},
     }
 
@@ -218,7 +218,7 @@ def _column_values(model) -> list:
     """What to select: each column as stored (a sealed column cast to text so that the field
     does not open it)."""
     return [
-        Cast(field.attname, models.TextField()) if isinstance(field, EncryptedPhoneField) else field.attname
+        Cast(field.attname, models.TextField()) if isinstance(field, EncryptedField) else field.attname
         for field in model._meta.concrete_fields
     ]
 
