@@ -27,6 +27,7 @@ def _away_from_the_data_directory(settings):
     settings.STATIC_ROOT = scratch / "static"
     settings.MEDIA_ROOT = scratch / "media"
     settings.FIELD_KEYRING = scratch / "keyring.json"
+    settings.REQUEST_LOG_DIR = scratch / "logs"
     settings.STATIC_ROOT.mkdir()
 
 

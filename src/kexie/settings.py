@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kexie.core.requestlog.RequestLogMiddleware",  # outermost: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kexie.core.scoping.ScopeMiddleware",
@@ -178,10 +179,25 @@ for _folder in (DATA_DIR, STATIC_ROOT):
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# One JSON line per request (kexie.core.requestlog), a file a day in the data directory's logs/.
+REQUEST_LOG = env_bool("KEXIE_REQUEST_LOG", True)
+REQUEST_LOG_DIR = Path(env_str("KEXIE_LOG_DIR", "") or DATA_DIR / "logs")
+REQUEST_LOG_RETENTION_DAYS = env_int("KEXIE_REQUEST_LOG_DAYS", 190)  # 等保 level 2: six months at least
+REQUEST_LOG_MAX_BYTES = env_int("KEXIE_REQUEST_LOG_MAX_MB", 100) * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "kexie.core.requestlog.DailyFileHandler"},
+    },
     "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "kexie.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        }
+    },
 }
 AUTHENTICATION_BACKENDS = ["kexie.accounts.backends.RoleBackend"]
