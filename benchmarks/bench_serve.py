@@ -35,10 +35,13 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {"home": "/", "ledger": "/activities/", "api": "/api/v1/activities/"}
+# The servers' output (errors with their tracebacks), kept after the run.
+SERVER_LOGS = Path(tempfile.mkdtemp(prefix="kexie-bench-serve-logs-"))
 KEYS = {
     "KEXIE_SECRET_KEY": "bench-secret-key-not-for-production-0123456789",
     "KEXIE_FIELD_KEY": "bench-field-key-not-for-production-0123456789",
@@ -95,12 +98,9 @@ def start(server: str, data_dir: Path, port: int, workers: int, threads: int) ->
         command += ["--workers", str(workers), "--threads", str(threads)]
     else:
         command = [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    log = open(SERVER_LOGS / f"{server}.log", "w")  # noqa: SIM115 - the server writes it until stopped
     return subprocess.Popen(
-        command,
-        env=environment(data_dir),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        command, env=environment(data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
 
 
@@ -146,7 +146,7 @@ def log_in(port: int, username: str, password: str) -> str:
 
 
 def client(port: int, path: str, cookie: str, until: float, start_at: float, out: list) -> None:
-    latencies, errors = [], 0
+    latencies, errors = [], Counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     while time.perf_counter() < start_at:
         time.sleep(0.001)
@@ -157,12 +157,12 @@ def client(port: int, path: str, cookie: str, until: float, start_at: float, out
             response = connection.getresponse()
             response.read()
             if response.status != 200:
-                errors += 1
+                errors[f"HTTP {response.status}"] += 1
             if response.getheader("Connection", "").lower() == "close" or response.will_close:
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        except (OSError, http.client.HTTPException):
-            errors += 1
+        except (OSError, http.client.HTTPException) as exc:
+            errors[type(exc).__name__] += 1
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         latencies.append(time.perf_counter() - began)
@@ -183,14 +183,15 @@ def measure(port: int, path: str, cookies: list[str], concurrency: int, duration
     for thread in threads:
         thread.join()
     latencies = sorted(x for lat, _ in out for x in lat)
-    errors = sum(e for _, e in out)
+    errors = sum((e for _, e in out), Counter())
     return {
         "rps": len(latencies) / duration,
         "p50_ms": percentile(latencies, 50) * 1000,
         "p95_ms": percentile(latencies, 95) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
         "requests": len(latencies),
-        "errors": errors,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
     }
 
 
@@ -208,6 +209,7 @@ def median_of(runs: list[dict]) -> dict:
         "p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 1),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 1),
         "errors": sum(r["errors"] for r in runs),
+        "error_kinds": dict(sum((Counter(r["error_kinds"]) for r in runs), Counter())),
         "requests": sum(r["requests"] for r in runs),
     }
 
@@ -224,7 +226,8 @@ def bench_server(server: str, database: Path, args) -> dict:
 
         cookies = [log_in(port, ADMIN_USERNAME, DEMO_PASSWORD) for _ in range(max(args.concurrency))]
         results: dict = {}
-        for page, path in PAGES.items():
+        for page in args.pages.split(","):
+            path = PAGES[page]
             measure(port, path, cookies, 2, 1.0)  # warm: templates, caches, connections
             for concurrency in args.concurrency:
                 runs = [measure(port, path, cookies, concurrency, args.duration) for _ in range(args.repeat)]
@@ -232,7 +235,7 @@ def bench_server(server: str, database: Path, args) -> dict:
                 results.setdefault(page, {})[str(concurrency)] = cell
                 print(
                     f"{server:8} {page:7} c={concurrency:<3} {cell['rps']:7.1f} req/s  p50 {cell['p50_ms']:7.1f} ms  "
-                    f"p95 {cell['p95_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  errors {cell['errors']}",
+                    f"p95 {cell['p95_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  errors {cell['errors']} {cell['error_kinds'] or ''}",
                     flush=True,
                 )
         return results
@@ -252,9 +255,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="kexie serve --workers")
     parser.add_argument("--threads", type=int, default=4, help="kexie serve --threads")
     parser.add_argument("--servers", default="granian,runserver")
+    parser.add_argument("--pages", default=",".join(PAGES), help="which of " + ", ".join(PAGES))
     args = parser.parse_args()
 
     database = build_demo(args.demo_dir)
+    print(f"server output in {SERVER_LOGS}", flush=True)
     figures = {server: bench_server(server, database, args) for server in args.servers.split(",")}
     print(
         json.dumps(

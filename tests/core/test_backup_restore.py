@@ -229,6 +229,7 @@ def test_a_sqlite_backup_restores_into_postgresql(transactional_db, media, tmp_p
         "KEXIE_MEDIA_ROOT": str(media),
         "KEXIE_SECRET_KEY": settings.SECRET_KEY,
         "KEXIE_FIELD_KEY": settings.FIELD_ENCRYPTION_KEY,
+        "KEXIE_KEYRING": str(settings.FIELD_KEYRING),
     }
     id_number = valid_id_number(7)
     subprocess.run(
@@ -244,7 +245,8 @@ def test_a_sqlite_backup_restores_into_postgresql(transactional_db, media, tmp_p
     assert (person.id_number, person.phone) == (id_number, PHONE)
     for label, entry in manifest["tables"].items():
         model = next(m for m in backed_up_models() if m._meta.label_lower == label)
-        assert model._base_manager.count() == entry["rows"], label
+        restore_entry = 1 if label == "core.auditentry" else 0
+        assert model._base_manager.count() == entry["rows"] + restore_entry, label
     assert (media / "activities" / "通知.txt").exists()
     newcomer = Person(name="新人", unit=person.unit)
     newcomer.save()  # the sequence follows the restored ids

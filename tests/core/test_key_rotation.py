@@ -217,3 +217,30 @@ def test_status_command_counts_values_per_key(people, capsys):
     assert "当前密钥: 2" in text and "已停用: 1" in text
     assert "directory.person.id_number_encrypted: 密钥 2: 4" in text
     assert crypto.keyring().keys["2"] not in text  # ids only, never a key
+
+
+def test_a_backup_after_rotation_needs_the_keyring_and_restores_with_it(
+    transactional_db, personas, tmp_path, settings
+):
+    from kexie.core.backup import BackupError, create_backup, restore_backup
+
+    staff = personas["county_staff"]
+    person_create(
+        actor=staff,
+        data={"name": "张三", "phone": PHONE, "id_number": valid_id_number(1), "unit": staff.unit},
+    )
+    keys.rotate()
+    path = tmp_path / "after-rotation.zip"
+    manifest = create_backup(path)
+    assert set(manifest["key_fingerprints"]) == {"2"} and manifest["index_key"] == "2"
+    call_command("flush", interactive=False, verbosity=0)
+    keyring = settings.FIELD_KEYRING
+    settings.FIELD_KEYRING = tmp_path / "no-keyring.json"  # a new machine given KEXIE_FIELD_KEY only
+    with pytest.raises(BackupError, match="密钥文件 KEXIE_KEYRING,密钥编号 2"):
+        restore_backup(path)
+
+    settings.FIELD_KEYRING = keyring
+    restore_backup(path)
+    person = Person._base_manager.get(name="张三")
+    assert (person.phone, person.id_number) == (PHONE, valid_id_number(1))
+    assert found_by_phone(PHONE) == 1 and found_by_id_number(valid_id_number(1)) == 1

@@ -221,6 +221,7 @@ def _manifest_head() -> dict:
         "database": connection.vendor,
         "key_fingerprints": key_fingerprints(),
         "signature_key": crypto.current_key_id(),
+        "index_key": crypto.keyring().index,
         "tables": {},
         "rebuilt_on_restore": ["search indexes"],
     }
@@ -425,13 +426,23 @@ def check_keys(manifest: dict) -> None:
     ours = key_fingerprints()
     for key_id, fingerprint in manifest["key_fingerprints"].items():
         if not hmac.compare_digest(ours.get(key_id, ""), fingerprint):
+            where = "KEXIE_FIELD_KEY" if key_id == crypto.LEGACY_KEY_ID else _("密钥文件 KEXIE_KEYRING")
             raise BackupError(
                 _(
-                    "当前的字段加密密钥(KEXIE_FIELD_KEY,密钥编号 %(id)s)与备份时的不同:恢复后身份证号和手机号将无法解密。"
-                    "请设置备份时使用的 KEXIE_FIELD_KEY 后重试(密钥指纹 %(fingerprint)s…)"
+                    "当前的字段加密密钥(%(where)s,密钥编号 %(id)s)与备份时的不同:恢复后身份证号和手机号将无法解密。"
+                    "请设置备份时使用的密钥后重试(密钥指纹 %(fingerprint)s…)"
                 )
-                % {"id": key_id, "fingerprint": fingerprint[:12]}
+                % {"where": where, "id": key_id, "fingerprint": fingerprint[:12]}
             )
+    index_key = manifest.get("index_key", crypto.LEGACY_KEY_ID)
+    if index_key != crypto.keyring().index:
+        raise BackupError(
+            _(
+                "备份中的盲索引(按手机号、身份证号查找)使用密钥 %(theirs)s,本机使用密钥 %(ours)s:"
+                "请使用备份时的密钥文件(KEXIE_KEYRING)后重试"
+            )
+            % {"theirs": index_key, "ours": crypto.keyring().index}
+        )
     if not hmac.compare_digest(_signature(manifest), manifest.get("signature", "")):
         raise BackupError(_("备份的 manifest.json 签名不符:文件已被改动,拒绝恢复"))
 
