@@ -12,6 +12,7 @@ Three kinds, all handled here so that a module adding one needs nothing from bac
 """
 
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.utils.module_loading import autodiscover_modules
 
 _registry: dict[str, Callable[[], None]] = {}
 _discovered = False
+_discovering = threading.RLock()
 # Shadow tables of SQLite's full-text modules, for a SQLite without `PRAGMA table_list` (< 3.37).
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat")
 
@@ -31,9 +33,10 @@ def register(name: str, rebuild: Callable[[], None]) -> None:
 
 def registered() -> dict[str, Callable[[], None]]:
     global _discovered
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("derived")
+    with _discovering:
+        if not _discovered:
+            autodiscover_modules("derived")
+            _discovered = True
     return dict(_registry)
 
 
