@@ -260,7 +260,9 @@ def main() -> None:
 
     database = build_demo(args.demo_dir)
     print(f"server output in {SERVER_LOGS}", flush=True)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     figures = {server: bench_server(server, database, args) for server in args.servers.split(",")}
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print(
         json.dumps(
             {
@@ -268,6 +270,7 @@ def main() -> None:
                 "database": "sqlite",
                 "demo": str(database),
                 "cpus": os.cpu_count(),
+                "load_average_1min": [load_before, load_after],  # other work on the machine
                 "python": platform.python_version(),
                 "duration_s": args.duration,
                 "repeat": args.repeat,
