@@ -12,7 +12,11 @@ runs on the same machine as the server (Python threads: it takes some of the CPU
 both servers). Prints a table and ends with one JSON line of figures.
 
 The demo database is built once with `kexie demo --no-serve` into --demo-dir (reused when it
-already holds one) and copied afresh for each server, so the servers see the same data.
+already holds one) and copied afresh for each server, so the servers see the same data. With
+KEXIE_DATABASE_URL naming a PostgreSQL database (e.g. under scripts/with-postgres), the demo is
+loaded into it once and both servers use it:
+
+    scripts/with-postgres python benchmarks/bench_serve.py
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ KEYS = {
 }
 
 
+DATABASE_URL = os.environ.get("KEXIE_DATABASE_URL", "")
+
+
 def environment(data_dir: Path) -> dict:
     env = {
         **os.environ,
@@ -59,11 +66,18 @@ def environment(data_dir: Path) -> dict:
         "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
     }
     env.pop("KEXIE_DATABASE_URL", None)
+    if DATABASE_URL:
+        env["KEXIE_DATABASE_URL"] = DATABASE_URL
     return env
 
 
 def build_demo(demo_dir: Path) -> Path:
     database = demo_dir / "kexie.sqlite3"
+    if DATABASE_URL:  # kexie demo loads once and says so when the data is already there
+        subprocess.run(
+            [sys.executable, "-m", "kexie.cli", "demo", "--no-serve"], env=environment(demo_dir), check=True
+        )
+        return database
     if database.exists():
         return database
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -216,7 +230,8 @@ def median_of(runs: list[dict]) -> dict:
 
 def bench_server(server: str, database: Path, args) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"kexie-bench-serve-{server}-"))
-    shutil.copy(database, data_dir / "kexie.sqlite3")
+    if not DATABASE_URL:
+        shutil.copy(database, data_dir / "kexie.sqlite3")
     port = free_port()
     process = start(server, data_dir, port, args.workers, args.threads)
     try:
@@ -267,8 +282,8 @@ def main() -> None:
         json.dumps(
             {
                 "benchmark": "serve",
-                "database": "sqlite",
-                "demo": str(database),
+                "database": "postgresql" if DATABASE_URL else "sqlite",
+                "demo": "PostgreSQL (KEXIE_DATABASE_URL)" if DATABASE_URL else str(database),
                 "cpus": os.cpu_count(),
                 "load_average_1min": [load_before, load_after],  # other work on the machine
                 "python": platform.python_version(),

@@ -22,6 +22,7 @@ be reversed by trying every phone number, so retiring a key must retire its inde
 """
 
 import secrets
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -107,12 +108,25 @@ def rotate(*, retire: bool = True, batch_size: int = BATCH_SIZE, progress: Progr
     else:
         _say(progress, _("继续未完成的轮换(当前密钥 %(id)s)") % {"id": ring.current})
     resealed = {column.label: _reseal(column, ring.current, batch_size, progress) for column in columns()}
+    switch_seconds = None
     if crypto.keyring().index != ring.current:
+        began = time.perf_counter()
         _switch_indexes(ring.current, batch_size)
-        _say(progress, _("盲索引已改用密钥 %(id)s 重新计算") % {"id": ring.current})
+        switch_seconds = round(time.perf_counter() - began, 2)
+        _say(
+            progress,
+            _("盲索引已改用密钥 %(id)s 重新计算(写入等待了 %(s)s 秒)")
+            % {"id": ring.current, "s": switch_seconds},
+        )
     swept = sum(_recompute(column, ring.current, batch_size, each_batch=True) for column in columns())
     retired = _retire() if retire else []
-    summary = {"current": ring.current, "resealed": resealed, "swept": swept, "retired": retired}
+    summary = {
+        "current": ring.current,
+        "resealed": resealed,
+        "switch_seconds": switch_seconds,
+        "swept": swept,
+        "retired": retired,
+    }
     if retire:
         _log(
             "kexie.keys.rotated",
