@@ -6,8 +6,9 @@ demo database, logged in, at concurrency 1, 8 and 32 (issue 10 "Load"). Run by h
 Pages: the home dashboard (/), the activity ledger (/activities/) and the API activity list
 (/api/v1/activities/). Each client keeps one connection (keep-alive where the server offers it)
 and its own logged-in session, and sends GETs back to back for --duration seconds; a response
-other than 200, or a connection error, counts as an error. Each cell is measured --repeat times;
-the figures are the medians of requests/s and of p50, p95 and p99 latency. The load generator
+other than 200, or a connection error, counts as an error. Both servers run side by side and take
+turns: each cell is measured --repeat times on each, alternately; the figures are the medians of
+requests/s and of p50, p95 and p99 latency. The load generator
 runs on the same machine as the server (Python threads: it takes some of the CPU, the same for
 both servers). Prints a table and ends with one JSON line of figures.
 
@@ -228,35 +229,62 @@ def median_of(runs: list[dict]) -> dict:
     }
 
 
-def bench_server(server: str, database: Path, args) -> dict:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"kexie-bench-serve-{server}-"))
-    if not DATABASE_URL:
-        shutil.copy(database, data_dir / "kexie.sqlite3")
-    port = free_port()
-    process = start(server, data_dir, port, args.workers, args.threads)
-    try:
-        wait_ready(port)
+class Running:
+    """One server under test: its process, port, folder and logged-in sessions."""
+
+    def __init__(self, server: str, database: Path, args):
+        self.server = server
+        self.data_dir = Path(tempfile.mkdtemp(prefix=f"kexie-bench-serve-{server}-"))
+        if not DATABASE_URL:
+            shutil.copy(database, self.data_dir / "kexie.sqlite3")
+        self.port = free_port()
+        self.process = start(server, self.data_dir, self.port, args.workers, args.threads)
+        self.cookies: list[str] = []
+
+    def ready(self, sessions: int) -> None:
+        wait_ready(self.port)
         sys.path.insert(0, str(ROOT / "src"))
         from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD
 
-        cookies = [log_in(port, ADMIN_USERNAME, DEMO_PASSWORD) for _ in range(max(args.concurrency))]
-        results: dict = {}
+        self.cookies = [log_in(self.port, ADMIN_USERNAME, DEMO_PASSWORD) for _ in range(sessions)]
+
+    def close(self) -> None:
+        stop(self.process)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def bench(servers: list[str], database: Path, args) -> dict:
+    """Both servers run at once (the one not measured sits idle) and take turns on every cell, so
+    that a change in the machine's other load falls on both alike."""
+    running = [Running(server, database, args) for server in servers]
+    try:
+        for each in running:
+            each.ready(max(args.concurrency))
+        results: dict = {server: {} for server in servers}
         for page in args.pages.split(","):
             path = PAGES[page]
-            measure(port, path, cookies, 2, 1.0)  # warm: templates, caches, connections
+            for each in running:
+                measure(each.port, path, each.cookies, 2, 1.0)  # warm: templates, caches, connections
             for concurrency in args.concurrency:
-                runs = [measure(port, path, cookies, concurrency, args.duration) for _ in range(args.repeat)]
-                cell = median_of(runs)
-                results.setdefault(page, {})[str(concurrency)] = cell
-                print(
-                    f"{server:8} {page:7} c={concurrency:<3} {cell['rps']:7.1f} req/s  p50 {cell['p50_ms']:7.1f} ms  "
-                    f"p95 {cell['p95_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  errors {cell['errors']} {cell['error_kinds'] or ''}",
-                    flush=True,
-                )
+                runs: dict = {server: [] for server in servers}
+                for _ in range(args.repeat):
+                    for each in running:
+                        runs[each.server].append(
+                            measure(each.port, path, each.cookies, concurrency, args.duration)
+                        )
+                for server in servers:
+                    cell = median_of(runs[server])
+                    results[server].setdefault(page, {})[str(concurrency)] = cell
+                    print(
+                        f"{server:9} {page:7} c={concurrency:<3} {cell['rps']:7.1f} req/s  "
+                        f"p50 {cell['p50_ms']:7.1f} ms  p95 {cell['p95_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  "
+                        f"errors {cell['errors']} {cell['error_kinds'] or ''}",
+                        flush=True,
+                    )
         return results
     finally:
-        stop(process)
-        shutil.rmtree(data_dir, ignore_errors=True)
+        for each in running:
+            each.close()
 
 
 def main() -> None:
@@ -276,7 +304,7 @@ def main() -> None:
     database = build_demo(args.demo_dir)
     print(f"server output in {SERVER_LOGS}", flush=True)
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    figures = {server: bench_server(server, database, args) for server in args.servers.split(",")}
+    figures = bench(args.servers.split(","), database, args)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     print(
         json.dumps(
