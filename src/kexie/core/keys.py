@@ -34,6 +34,7 @@ from kexie.core import audit, crypto
 from kexie.core.fields import blind_indexes_of, encrypted_fields
 
 BATCH_SIZE = 500
+TAIL = 22  # characters of a token's end that identify it (its HMAC)
 Progress = Callable[[str], None]
 
 
@@ -197,11 +198,14 @@ def _switch_indexes(key_id: str, batch_size: int) -> None:
     the keyring file is replaced just before the commit (and put back if the commit fails)."""
     stored = crypto.keyring().stored
     indexed = [column for column in columns() if column.indexes]
+    # Opening every token is the slow part: done before the lock; under it only the rows written
+    # meanwhile are opened.
+    known = {column.label: _precompute(column, key_id, batch_size) for column in indexed}
     try:
         with transaction.atomic():
             _lock([column.model for column in indexed])
             for column in indexed:
-                _recompute(column, key_id, batch_size, each_batch=False)
+                _recompute(column, key_id, max(batch_size, 5000), each_batch=False, known=known[column.label])
             crypto.write_keyring({**stored, "index": key_id})
     except BaseException:
         crypto.write_keyring(stored)
@@ -218,7 +222,29 @@ def _lock(models_: list[type[models.Model]]) -> None:
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
 
 
-def _recompute(column: Column, key_id: str, batch_size: int, *, each_batch: bool) -> int:
+def _precompute(column: Column, key_id: str, batch_size: int) -> dict:
+    """(id, token's last characters) -> the blind indexes under `key_id` (32 bytes each), read
+    without a transaction. A token's tail is its HMAC: a row changed since has another one."""
+    table, col, pk = _quoted(column)
+    select = f"SELECT {pk}, {col} FROM {table} WHERE {col} <> '' AND {pk} > %s ORDER BY {pk} LIMIT %s"
+    known, last = {}, _before_first(column)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(select, [last, batch_size])
+            rows = cursor.fetchall()
+        if not rows:
+            return known
+        for row_id, token in rows:
+            plain = column.field.plain(token)
+            known[(row_id, token[-TAIL:])] = [
+                bytes.fromhex(i.index_of(plain, key_id)) for i in column.indexes
+            ]
+        last = rows[-1][0]
+
+
+def _recompute(
+    column: Column, key_id: str, batch_size: int, *, each_batch: bool, known: dict | None = None
+) -> int:
     """Set the blind indexes of `column` that differ from their value under `key_id`; with
     `each_batch`, a transaction per batch (the sweep, while the site runs). Returns rows changed."""
     if not column.indexes:
@@ -240,8 +266,12 @@ def _recompute(column: Column, key_id: str, batch_size: int, *, each_batch: bool
                 break
             updates = []
             for row_id, token, *stored in rows:
-                plain = column.field.plain(token)
-                wanted = [index.index_of(plain, key_id) for index in column.indexes]
+                ready = (known or {}).get((row_id, token[-TAIL:]))
+                if ready is not None:
+                    wanted = [digest.hex() for digest in ready]
+                else:
+                    plain = column.field.plain(token)
+                    wanted = [index.index_of(plain, key_id) for index in column.indexes]
                 if wanted != stored:
                     updates.append((*wanted, row_id, token))
             cursor.executemany(update, updates)
