@@ -119,6 +119,10 @@ def rotate(*, retire: bool = True, batch_size: int = BATCH_SIZE, progress: Progr
             _("盲索引已改用密钥 %(id)s 重新计算(写入等待了 %(s)s 秒)")
             % {"id": ring.current, "s": switch_seconds},
         )
+    # A record loaded before its value was resealed and saved after puts the old token back (an ID
+    # number is kept as its token): a second pass reseals those, then the sweep fixes their indexes.
+    for column in columns():
+        resealed[column.label] += _reseal(column, ring.current, batch_size, progress)
     swept = sum(_recompute(column, ring.current, batch_size, each_batch=True) for column in columns())
     retired = _retire() if retire else []
     summary = {
