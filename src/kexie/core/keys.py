@@ -111,9 +111,7 @@ def rotate(*, retire: bool = True, batch_size: int = BATCH_SIZE, progress: Progr
     resealed = {column.label: _reseal(column, ring.current, batch_size, progress) for column in columns()}
     switch_seconds = None
     if crypto.keyring().index != ring.current:
-        began = time.perf_counter()
-        _switch_indexes(ring.current, batch_size)
-        switch_seconds = round(time.perf_counter() - began, 2)
+        switch_seconds = round(_switch_indexes(ring.current, batch_size), 2)
         _say(
             progress,
             _("盲索引已改用密钥 %(id)s 重新计算(写入等待了 %(s)s 秒)")
@@ -196,10 +194,11 @@ def _before_first(column: Column):
     return "" if isinstance(column.model._meta.pk, models.CharField) else -(2**62)
 
 
-def _switch_indexes(key_id: str, batch_size: int) -> None:
+def _switch_indexes(key_id: str, batch_size: int) -> float:
     """Recompute every blind index under `key_id` and switch the keyring's index key, as one
     change: inside one transaction that holds the write lock on every table with a blind index,
-    the keyring file is replaced just before the commit (and put back if the commit fails)."""
+    the keyring file is replaced just before the commit (and put back if the commit fails).
+    Returns the seconds the lock was held (writers waited)."""
     stored = crypto.keyring().stored
     indexed = [column for column in columns() if column.indexes]
     # Opening every token is the slow part: done before the lock; under it only the rows written
@@ -207,6 +206,7 @@ def _switch_indexes(key_id: str, batch_size: int) -> None:
     known = {column.label: _precompute(column, key_id, batch_size) for column in indexed}
     try:
         with transaction.atomic():
+            locked = time.perf_counter()
             _lock([column.model for column in indexed])
             for column in indexed:
                 _recompute(column, key_id, max(batch_size, 5000), each_batch=False, known=known[column.label])
@@ -214,6 +214,7 @@ def _switch_indexes(key_id: str, batch_size: int) -> None:
     except BaseException:
         crypto.write_keyring(stored)
         raise
+    return time.perf_counter() - locked
 
 
 def _lock(models_: list[type[models.Model]]) -> None:
