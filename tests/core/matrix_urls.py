@@ -76,6 +76,35 @@ MATRIX["core"] = [
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
     Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
     Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
+    Case("core:holidays", everyone()),
+    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
+    Case(
+        "core:holidays",
+        only("city_admin", ok=302),
+        method="post",
+        data={"date": "2099-05-04", "kind": "holiday"},
+        label="save",
+    ),
+    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
+    # The certificate belongs to 任城区科协 (kexie.core.certificates).
+    Case("core:certificate_list", everyone()),
+    Case("core:certificate_docx", in_scope(), args=("certificate",)),
+    Case("core:certificate_pdf", in_scope(), args=("certificate",)),
+    Case(
+        "core:certificate_revoke",
+        in_scope(ok=302),
+        args=("certificate",),
+        method="post",
+        data={"reason": "撤销"},
+    ),
+]
+
+# The public certificate check: no login, everyone (an unknown code is a 404 page in Chinese).
+MATRIX["verify"] = [
+    Case("verify:form", everyone(), anonymous=200),
+    Case("verify:form", everyone(302), query="code={certificate_code}", anonymous=302, label="typed"),
+    Case("verify:certificate", everyone(), args=("certificate_code",), anonymous=200),
+    Case("verify:certificate", everyone(404), args=("unknown_code",), anonymous=404, label="unknown"),
 ]
 
 MATRIX["accounts"] = [
