@@ -10,7 +10,7 @@ from kexie.core.keys import BATCH_SIZE, RotationError
 class Command(BaseCommand):
     help = (
         "字段加密密钥(身份证号、手机号):查看状态,或轮换为新密钥并重新加密全部数据\n"
-        "轮换可随时中断,再次运行 kexie keys rotate 即从中断处继续。见 docs/operations.md“轮换字段密钥”。"
+        "轮换可随时中断,再次运行 kexie keys rotate 即从中断处继续。见 docs/operations.md “Rotate the field key”。"
     )
 
     def add_arguments(self, parser):
