@@ -183,6 +183,8 @@ KEXIE_PUBLIC_URL = env_str("KEXIE_PUBLIC_URL", "http://127.0.0.1:8000")
 # The public certificate check: at most this many look-ups per client address per window (seconds).
 KEXIE_VERIFY_RATE = env_int("KEXIE_VERIFY_RATE", 20)
 KEXIE_VERIFY_WINDOW = env_int("KEXIE_VERIFY_WINDOW", 600)
+# Check-in: a check-out is still taken this long after a session's end (the hours stop at the end).
+KEXIE_CHECKOUT_GRACE_MINUTES = env_int("KEXIE_CHECKOUT_GRACE_MINUTES", 30)
 # Notifications: the sender of e-mails, and the class that sends SMS (kexie.core.notifications).
 DEFAULT_FROM_EMAIL = env_str("KEXIE_FROM_EMAIL", "kexie@localhost")
 EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
