@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "kexie.reports",
     "kexie.literacy",
     "kexie.innovation",
+    "kexie.calls",
+    "kexie.honours",
 ]
 
 MIDDLEWARE = [
