@@ -21,7 +21,7 @@ def favicon(request):
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
-APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation"]
+APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation", "calls", "honours"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

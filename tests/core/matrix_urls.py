@@ -501,3 +501,92 @@ def innovation_targets(world) -> dict:
         "saved_search": saved_search, "engagement": engagement, "agreement": agreement,
         "review": "review", "close": "close", "unknown_action": "frobnicate",
     }  # fmt: skip
+
+
+def calls_targets(world) -> dict:
+    """A call of 任城区科协 (open) with a draft, a submitted and an accepted entry, a status link
+    for the draft, and a recommendation recorded by 任城区科协."""
+    from kexie.calls import services
+    from kexie.calls.testing import open_call
+    from kexie.honours.services import honour_record
+
+    staff = world.users["county_staff"]
+    call = open_call(staff, title="任城区表现突出科技工作者", eligibility=[])
+    answers = {"achievements": "事迹"}
+
+    def entry(title):
+        return services.entry_create(actor=staff, call=call, data={"title": title, "answers": answers})
+
+    draft, submitted, accepted = entry("草稿申报"), entry("已提交申报"), entry("已通过申报")
+    for e in (submitted, accepted):
+        services.entry_submit(actor=staff, entry=e)
+    services.entry_accept(actor=staff, entry=accepted)
+    honour = honour_record(
+        actor=staff,
+        data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
+              "subject": "李推荐"},
+    )  # fmt: skip
+    return {
+        "call": call,
+        "entry_draft": draft,
+        "entry_submitted": submitted,
+        "entry_accepted": accepted,
+        "status_token": services.entry_status_link(actor=staff, entry=draft),
+        "honour": honour,
+        "bad_token": "nope",
+        **{step: step for step in ("close", "submit", "accept", "decide")},
+    }
+
+
+MATRIX["calls"] = [
+    Case("calls:call_list", everyone()),
+    Case("calls:call_create", everyone()),
+    Case("calls:call_create", everyone(), method="post", data={"title": ""}, label="invalid"),
+    Case("calls:call_detail", in_scope(), args=("call",)),
+    Case("calls:call_edit", in_scope(), args=("call",)),
+    Case(
+        "calls:quota_set",
+        in_scope(ok=302),
+        args=("call",),
+        method="post",
+        data={"unit": "{rencheng}", "quota": "2"},
+    ),  # fmt: skip
+    Case("calls:call_action", in_scope(ok=302), args=("call", "close"), method="post"),
+    Case("calls:entry_create", in_scope(), args=("call",)),
+    Case(
+        "calls:entry_create", in_scope(), args=("call",), method="post", data={"title": ""}, label="invalid"
+    ),
+    Case("calls:entry_detail", in_scope(), args=("entry_draft",)),
+    Case("calls:entry_edit", in_scope(), args=("entry_draft",)),
+    Case("calls:entry_action", in_scope(ok=302), args=("entry_draft", "submit"), method="post"),
+    Case(
+        "calls:entry_action",
+        in_scope(ok=302),
+        args=("entry_submitted", "accept"),
+        method="post",
+        label="accept",
+    ),  # fmt: skip
+    Case(
+        "calls:entry_action",
+        in_scope(ok=302),
+        args=("entry_accepted", "decide"),
+        method="post",
+        data={"outcome": "award", "votes_for": "5", "votes_against": "0", "votes_abstain": "0"},
+        label="decide",
+    ),  # fmt: skip
+    Case("calls:alias_list", everyone()),
+    Case("calls:entry_status", everyone(), args=("status_token",), anonymous=200),
+    Case("calls:entry_status", everyone(404), args=("bad_token",), anonymous=404, label="bad_token"),
+]
+
+MATRIX["honours"] = [
+    Case("honours:honour_list", everyone()),
+    Case("honours:honour_create", everyone()),
+    Case(
+        "honours:honour_outcome",
+        in_scope(ok=302),
+        args=("honour",),
+        method="post",
+        data={"outcome": "successful"},
+    ),  # fmt: skip
+]

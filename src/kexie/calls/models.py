@@ -20,6 +20,18 @@ from kexie.core.scoping import ScopedModel, ScopedQuerySet, unit_filter, unit_pa
 from kexie.directory.models import Organisation, Person
 
 
+class CallQuerySet(ScopedQuerySet):
+    def for_user(self, user, *, capability: str = "view"):
+        """Read ("view"): the calls of the user's scope, and the calls (not drafts) of the units
+        above the user's unit, to which it recommends. Any other capability: own scope only."""
+        own = super().for_user(user, capability=capability)
+        path = unit_path_of(user)
+        if capability != "view" or not path:
+            return own
+        above = [int(part) for part in path.strip("/").split("/") if part]
+        return own | self.filter(organiser_id__in=above).exclude(status=CallStatus.DRAFT)
+
+
 class Call(ScopedModel):
     """A call for entries: 2020年济宁市表现突出科技工作者, 第19届济宁市青少年科技创新大赛."""
 
@@ -69,6 +81,8 @@ class Call(ScopedModel):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("征集评选")

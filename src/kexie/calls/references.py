@@ -14,12 +14,12 @@ INSTITUTIONS = everyone(
 PEOPLE = in_scope("directory.Person")
 
 register("calls.Call.organiser", UNITS)
-register(
-    "calls.UnitQuota.unit",
-    everyone("directory.Organisation", reason="quotas go to units below the organiser"),
-)
+register("calls.UnitQuota.unit", UNITS)  # quotas go to units below the organiser
 register("calls.Entry.person", PEOPLE)
-register("calls.Entry.organisation", everyone("directory.Organisation", reason="units commended by the call"))
+register(
+    "calls.Entry.organisation",
+    everyone("directory.Organisation", reason="units commended by the call", is_active=True),
+)
 register("calls.Entry.institution", INSTITUTIONS, picker_kinds=(OrgKind.UNIVERSITY, OrgKind.SCHOOL))
 register("calls.Entry.submitting_unit", UNITS)
 register("calls.EntryMember.person", PEOPLE)

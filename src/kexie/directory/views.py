@@ -14,6 +14,7 @@ from kexie.accounts.roles import EDIT
 from kexie.core import references
 from kexie.core.audit import history
 from kexie.core.fields import personal_search_index
+from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, capped_count, offset_page, require, search_q
 from kexie.directory import services
@@ -86,6 +87,7 @@ def org_detail(request, pk):
         "affiliations": org.affiliations.select_related("person")[:200],
         "children": org.children.all()[:200],
         "history": history(org)[:100],
+        "panels": panels_for("organisation", request.user, org),
         "warning": services.uscc_warning(org),
         "year_form": OrganisationYearForm(),
         "designation_form": DesignationForm(),
@@ -259,6 +261,7 @@ def person_detail(request, pk):
         "person": person,
         "affiliations": person.affiliations.select_related("organisation"),
         "history": history(person)[:100],
+        "panels": panels_for("person", request.user, person),
     }
     return render(request, "directory/person_detail.html", context)
 

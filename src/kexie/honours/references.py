@@ -6,7 +6,7 @@ register("honours.Honour.unit", in_scope("directory.Organisation", is_active=Tru
 register("honours.Honour.person", in_scope("directory.Person"))
 register(
     "honours.Honour.organisation",
-    everyone("directory.Organisation", reason="units honoured, in the city and above"),
+    everyone("directory.Organisation", reason="units honoured, in the city and above", is_active=True),
 )
 register("honours.Honour.call", in_scope("calls.Call"))
 register("honours.Honour.entry", in_scope("calls.Entry"))

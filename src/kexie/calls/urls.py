@@ -1,0 +1,20 @@
+from django.urls import path
+
+from kexie.calls import views
+
+app_name = "calls"
+
+urlpatterns = [
+    path("", views.call_list, name="call_list"),
+    path("new/", views.call_create, name="call_create"),
+    path("<int:pk>/", views.call_detail, name="call_detail"),
+    path("<int:pk>/edit/", views.call_edit, name="call_edit"),
+    path("<int:pk>/quotas/", views.quota_set, name="quota_set"),
+    path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
+    path("<int:pk>/<slug:action>/", views.call_action, name="call_action"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/<slug:action>/", views.entry_action, name="entry_action"),
+    path("aliases/", views.alias_list, name="alias_list"),
+    path("status/<str:token>/", views.entry_status, name="entry_status"),
+]
