@@ -76,6 +76,16 @@ MATRIX["core"] = [
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
     Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
     Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
+    Case("core:holidays", everyone()),
+    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
+    Case(
+        "core:holidays",
+        only("city_admin", ok=302),
+        method="post",
+        data={"date": "2099-05-04", "kind": "holiday"},
+        label="save",
+    ),
+    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
 ]
 
 MATRIX["accounts"] = [

@@ -30,6 +30,7 @@ def fast_passwords(settings):
 def matrix_objects(world, make_activity, settings, tmp_path):
     """Records owned by 任城区科协 (in scope for city_admin and county_staff only)."""
     from kexie.activities.services import activity_attach, activity_submit, campaign_create
+    from kexie.core.models import HolidayOverride
     from kexie.directory.services import designation_create, person_create
 
     settings.MEDIA_ROOT = tmp_path
@@ -55,6 +56,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
             actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}
         ),
         "rencheng": world.orgs["rencheng"],
+        "holiday_override": HolidayOverride.objects.create(date=dt.date(2099, 5, 1), is_working_day=False),
         "indicator": "activities.by_county",
         "campaign": campaign_create(
             actor=staff,

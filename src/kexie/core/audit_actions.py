@@ -7,3 +7,4 @@ from kexie.core.actions import register
 register("kexie.demo", _("演示数据"), {"loaded": _("载入")})
 register("kexie.grant", _("对象授权"), {"created": _("授予"), "revoked": _("撤销")})
 register("kexie.capability_link", _("授权链接"), {"created": _("创建"), "revoked": _("撤销")})
+register("kexie.holiday", _("节假日表"), {"created": _("新增"), "changed": _("修改"), "deleted": _("删除")})

@@ -153,3 +153,24 @@ class CapabilityLink(ScopedModel):
 
     def __str__(self):
         return f"{self.capability} {self.content_type_id}:{self.object_id}"
+
+
+class HolidayOverride(models.Model):
+    """A day the association's staff mark as a holiday or a working day, overriding the
+    national calendar (chinesecalendar) and the weekends: a year the package does not know
+    yet, a local holiday, a make-up working day (调休). Not scoped: one city-wide calendar.
+    See kexie.core.workdays."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("工作日"))
+    name = models.CharField(_("名称"), max_length=60, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        kind = "工作日" if self.is_working_day else "休息日"
+        return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
