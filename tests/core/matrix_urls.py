@@ -516,7 +516,7 @@ def innovation_targets(world) -> dict:
 def calls_targets(world) -> dict:
     """A call of 任城区科协 (open) with a draft, a submitted and an accepted entry, a status link
     for the draft, and a recommendation recorded by 任城区科协."""
-    from kexie.calls import services
+    from kexie.calls import notice, services
     from kexie.calls.testing import open_call
     from kexie.honours.services import honour_record
 
@@ -531,6 +531,18 @@ def calls_targets(world) -> dict:
     for e in (submitted, accepted):
         services.entry_submit(actor=staff, entry=e)
     services.entry_accept(actor=staff, entry=accepted)
+    notice_call = open_call(staff, title="任城区科普创作大赛", kind="competition", eligibility=[])
+    awarded = services.entry_create(
+        actor=staff, call=notice_call, data={"title": "获奖作品", "answers": answers}
+    )
+    services.entry_submit(actor=staff, entry=awarded)
+    services.entry_accept(actor=staff, entry=awarded)
+    services.entry_decide(actor=staff, entry=awarded, outcome="award", votes_for=5)
+    notice.call_notice_start(actor=staff, call=notice_call)
+    objection = notice.objection_file(
+        call=notice_call, entry=awarded, text="异议", objector_kind="unit", objector_name="王联系",
+        objector_unit="某单位", seal=_pdf("异议.pdf"),
+    )  # fmt: skip
     honour = honour_record(
         actor=staff,
         data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
@@ -543,8 +555,10 @@ def calls_targets(world) -> dict:
         "entry_accepted": accepted,
         "status_token": services.entry_status_link(actor=staff, entry=draft),
         "honour": honour,
+        "notice_call": notice_call,
+        "objection": objection,
         "bad_token": "nope",
-        **{step: step for step in ("close", "submit", "accept", "decide")},
+        **{step: step for step in ("close", "submit", "accept", "decide", "finalise")},
     }
 
 
@@ -585,6 +599,35 @@ MATRIX["calls"] = [
         label="decide",
     ),  # fmt: skip
     Case("calls:alias_list", everyone()),
+    Case("calls:notice_list", everyone(), anonymous=200),
+    Case("calls:notice_detail", everyone(), args=("notice_call",), anonymous=200),
+    Case("calls:notice_detail", everyone(404), args=("call",), anonymous=404, label="open_call"),
+    Case(
+        "calls:notice_detail",
+        everyone(),
+        args=("notice_call",),
+        method="post",
+        data={"text": ""},
+        anonymous=200,
+        label="invalid",
+    ),  # fmt: skip
+    Case("calls:objection_list", in_scope(), args=("notice_call",)),
+    Case(
+        "calls:objection_decide",
+        in_scope(ok=302),
+        args=("objection",),
+        method="post",
+        data={"upheld": "0", "decision": "不成立"},
+    ),  # fmt: skip
+    Case("calls:objection_seal", in_scope(), args=("objection",)),
+    # The period has not ended: refused with a message (redirect).
+    Case(
+        "calls:call_action",
+        in_scope(ok=302),
+        args=("notice_call", "finalise"),
+        method="post",
+        label="finalise",
+    ),
     Case("calls:entry_status", everyone(), args=("status_token",), anonymous=200),
     Case("calls:entry_status", everyone(404), args=("bad_token",), anonymous=404, label="bad_token"),
 ]

@@ -42,6 +42,17 @@ class Outcome(models.TextChoices):
     NO_AWARD = "no_award", _("不授奖")
 
 
+class ObjectorKind(models.TextChoices):
+    PERSON = "person", _("个人实名")
+    UNIT = "unit", _("单位盖章")
+
+
+class ObjectionStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
 class MemberRole(models.TextChoices):
     LEADER = "leader", _("负责人")
     MEMBER = "member", _("成员")

@@ -6,7 +6,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kexie.calls.codes import MemberRole, Outcome, SchoolStage
+from kexie.calls.codes import MemberRole, ObjectorKind, Outcome, SchoolStage
 from kexie.calls.models import Call, Entry
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
@@ -207,3 +207,24 @@ class AliasForm(StyledForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         use_org_picker(self.fields["organisation"], rule="calls.InstitutionAlias.organisation", user=actor)
+
+
+class ObjectionForm(StyledForm):
+    """A written objection on the public notice page: a real name, or a unit with its seal."""
+
+    objector_kind = forms.ChoiceField(
+        label=_("提出方式"), choices=ObjectorKind.choices, widget=forms.RadioSelect
+    )
+    objector_name = forms.CharField(label=_("真实姓名"), max_length=50)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    objector_unit = forms.CharField(label=_("单位名称(单位提出时)"), max_length=200, required=False)
+    seal = forms.FileField(label=_("加盖公章的书面材料(单位提出时)"), required=False)
+    entry = forms.ModelChoiceField(
+        label=_("异议对象"), queryset=None, required=False, empty_label=_("整体名单")
+    )
+    text = forms.CharField(label=_("异议内容与理由"), widget=forms.Textarea, max_length=5000)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries
+        self.fields["entry"].label_from_instance = lambda e: f"{e.code} {e.title}"

@@ -12,11 +12,14 @@ from kexie.calls.codes import (
     EntrantKind,
     EntryStatus,
     MemberRole,
+    ObjectionStatus,
+    ObjectorKind,
     Outcome,
     SchoolStage,
 )
 from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
 from kexie.core.scoping import ScopedModel, ScopedQuerySet, unit_filter, unit_path_of
+from kexie.directory.codes import DesignationLevel
 from kexie.directory.models import Organisation, Person
 
 
@@ -58,6 +61,10 @@ class Call(ScopedModel):
     organiser = models.ForeignKey(
         Organisation, verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="organised_calls"
     )
+    honour_level = models.CharField(
+        _("荣誉级别"), max_length=10, choices=DesignationLevel.choices, default=DesignationLevel.CITY,
+        help_text=_("结果登记为荣誉时的级别;向上推荐填上级评选的级别"),
+    )  # fmt: skip
     higher_body = models.CharField(
         _("上级评选单位"), max_length=100, blank=True, help_text=_("向上推荐时填写,如“山东省科协”")
     )
@@ -297,3 +304,54 @@ class EntryDecision(ScopedModel):
 
     def __str__(self):
         return f"{self.entry}: {self.get_outcome_display()}"
+
+
+def seal_path(instance: "Objection", filename: str) -> str:
+    return f"calls/objections/{instance.call_id}/{filename}"
+
+
+class Objection(ScopedModel):
+    """A written objection (异议) to a 公示, by real name or with a unit's seal. The objector's
+    identity is shown only to the handlers (reviewers of the organiser's scope)."""
+
+    scope_field = "call__organiser"
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("征集评选"), on_delete=models.CASCADE, related_name="objections"
+    )
+    entry = models.ForeignKey(
+        Entry,
+        verbose_name=_("异议对象"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="objections",
+    )
+    text = models.TextField(_("异议内容"))
+    objector_kind = models.CharField(_("提出方式"), max_length=10, choices=ObjectorKind.choices)
+    objector_name = models.CharField(_("姓名"), max_length=50)
+    objector_unit = models.CharField(_("单位"), max_length=200, blank=True)
+    phone = EncryptedPhoneField(_("联系电话"), blank=True)
+    phone_hash = PhoneIndexField(source="phone")
+    phone_masked = MaskedPhoneField(_("联系电话"), source="phone")
+    seal = models.FileField(_("加盖公章的书面材料"), upload_to=seal_path, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.PENDING
+    )
+    decision = models.TextField(_("处理意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    # The audit log names no objector: the entry carries only the object and the text's length.
+    audit_exclude = ("objector_name", "objector_unit", "seal", "text")
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["call", "filed_at"]
+
+    def __str__(self):
+        return f"{self.call} 异议 #{self.pk}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
-from kexie.calls import services
+from kexie.calls import notice, services
 from kexie.calls.codes import EDITABLE_ENTRY, CallStatus, EntryStatus
 from kexie.calls.forms import AliasForm, CallForm, DecisionForm, EntryForm, QuotaForm, ReturnForm
 from kexie.calls.models import InstitutionAlias
@@ -23,7 +23,7 @@ from kexie.calls.selectors import (
 )
 from kexie.core.audit import history
 from kexie.core.scoping import in_scope
-from kexie.core.views import apply_validation_error, offset_page, require
+from kexie.core.views import apply_validation_error, offset_page, parse_date, require
 
 
 def _messages_of(exc) -> str:
@@ -95,7 +95,18 @@ def call_detail(request, pk):
     return render(request, "calls/call_detail.html", context)
 
 
-CALL_ACTIONS = {"open": services.call_open, "close": services.call_close}
+def _notice(*, actor, call, seen, request):
+    return notice.call_notice_start(
+        actor=actor, call=call, seen=seen, starts_on=parse_date(request.POST.get("starts_on"))
+    )
+
+
+CALL_ACTIONS = {
+    "open": lambda *, actor, call, seen, request: services.call_open(actor=actor, call=call, seen=seen),
+    "close": lambda *, actor, call, seen, request: services.call_close(actor=actor, call=call, seen=seen),
+    "notice": _notice,
+    "finalise": lambda *, actor, call, seen, request: notice.call_finalise(actor=actor, call=call, seen=seen),
+}
 
 
 @login_required
@@ -106,7 +117,7 @@ def call_action(request, pk, action):
     if step is None:
         raise Http404
     try:
-        step(actor=request.user, call=call, seen=request.POST.get("seen") or None)
+        step(actor=request.user, call=call, seen=request.POST.get("seen") or None, request=request)
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
     else:
@@ -272,3 +283,95 @@ def entry_status(request, token):
     if entry is None:
         raise Http404
     return render(request, "calls/entry_status.html", {"entry": entry})
+
+
+# ---------------------------------------------------------------------- 公示 and objections
+
+
+def _notice_call_or_404(pk):
+    from kexie.calls.codes import PUBLIC_CALL
+    from kexie.calls.selectors import published_calls
+
+    call = published_calls().filter(pk=pk, status__in=PUBLIC_CALL).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def notice_list(request):
+    """The public notices (no login): calls on 公示 and final results."""
+    from kexie.calls.codes import PUBLIC_CALL
+    from kexie.calls.selectors import published_calls
+
+    calls = published_calls().filter(status__in=PUBLIC_CALL).order_by("-notice_starts_on", "-id")[:100]
+    return render(request, "calls/notice_list.html", {"calls": calls})
+
+
+@require_http_methods(["GET", "POST"])
+def notice_detail(request, pk):
+    """A 公示 on a phone: the list, the period in working days, and the written objection form."""
+    from kexie.calls.forms import ObjectionForm
+
+    call = _notice_call_or_404(pk)
+    awarded = call.entries.filter(status=EntryStatus.AWARDED).select_related(
+        "person", "organisation", "institution"
+    )
+    form = ObjectionForm(request.POST or None, request.FILES or None, entries=awarded)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice.objection_file(call=call, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("异议已收到。处理结果将通过您留下的联系方式告知。"))
+            return redirect("calls:notice_detail", pk=call.pk)
+    context = {"call": call, "awarded": awarded.order_by("prize", "code"), "form": form,
+               "open_for_objections": call.status == CallStatus.NOTICE}  # fmt: skip
+    return render(request, "calls/notice_detail.html", context)
+
+
+@login_required
+def objection_list(request, pk):
+    from kexie.calls.models import Objection
+
+    call = get_visible_call_or_404(request.user, pk)
+    rows = Objection.objects.for_user(request.user).filter(call=call).select_related("entry")
+    context = {"call": call, "objections": rows, "identity": notice.may_see_objector(request.user, call)}
+    return render(request, "calls/objection_list.html", context)
+
+
+@login_required
+@require_POST
+def objection_decide(request, pk):
+    from kexie.calls.models import Objection
+
+    objection = Objection.objects.for_user(request.user).filter(pk=pk).select_related("call").first()
+    if objection is None:
+        raise Http404
+    try:
+        notice.objection_decide(
+            actor=request.user, objection=objection, upheld=request.POST.get("upheld") == "1",
+            decision=request.POST.get("decision", ""),
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("已记录处理意见"))
+    return redirect("calls:objection_list", pk=objection.call_id)
+
+
+@login_required
+def objection_seal(request, pk):
+    """The sealed letter of a unit's objection: handlers only."""
+    from django.http import FileResponse
+
+    from kexie.calls.models import Objection
+
+    objection = Objection.objects.for_user(request.user).filter(pk=pk).select_related("call").first()
+    if objection is None or not objection.seal:
+        raise Http404
+    if not notice.may_see_objector(request.user, objection.call):
+        raise PermissionDenied
+    return FileResponse(
+        objection.seal.open("rb"), as_attachment=True, filename=objection.seal.name.rsplit("/", 1)[-1]
+    )
