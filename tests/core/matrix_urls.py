@@ -599,6 +599,9 @@ MATRIX["calls"] = [
         label="decide",
     ),  # fmt: skip
     Case("calls:alias_list", everyone()),
+    Case("calls:entry_import", in_scope(), args=("call",)),
+    Case("calls:entry_import", in_scope(), args=("call",), method="post", label="no_file"),
+    Case("calls:results_export", in_scope(), args=("call",)),
     Case("calls:notice_list", everyone(), anonymous=200),
     Case("calls:notice_detail", everyone(), args=("notice_call",), anonymous=200),
     Case("calls:notice_detail", everyone(404), args=("call",), anonymous=404, label="open_call"),

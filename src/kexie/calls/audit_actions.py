@@ -28,6 +28,7 @@ register(
         "accepted": _("形式审查通过"),
         "decided": _("评审决定"),
         "higher_result": _("登记上级评选结果"),
+        "imported": _("导入"),
     },
 )
 register("kexie.institution_alias", _("单位别名"), {"created": _("新建")})
