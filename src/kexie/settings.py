@@ -176,6 +176,22 @@ for _folder in (DATA_DIR, STATIC_ROOT):
     except OSError:
         pass  # a read-only or absent folder is reported by the command that needs it
 
+# The address the public reaches this installation at (no trailing slash): certificates print the
+# QR code and link of their check page with it, and the check-in screen its phone link.
+KEXIE_PUBLIC_URL = env_str("KEXIE_PUBLIC_URL", "http://127.0.0.1:8000")
+# The public certificate check: at most this many look-ups per client address per window (seconds).
+KEXIE_VERIFY_RATE = env_int("KEXIE_VERIFY_RATE", 20)
+KEXIE_VERIFY_WINDOW = env_int("KEXIE_VERIFY_WINDOW", 600)
+# Notifications: the sender of e-mails, and the class that sends SMS (kexie.core.notifications).
+DEFAULT_FROM_EMAIL = env_str("KEXIE_FROM_EMAIL", "kexie@localhost")
+EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("KEXIE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("KEXIE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KEXIE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEXIE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEXIE_EMAIL_TLS", False)
+KEXIE_SMS_BACKEND = env_str("KEXIE_SMS_BACKEND", "kexie.core.notifications.LogSMSBackend")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

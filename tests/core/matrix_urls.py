@@ -86,6 +86,25 @@ MATRIX["core"] = [
         label="save",
     ),
     Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
+    # The certificate belongs to 任城区科协 (kexie.core.certificates).
+    Case("core:certificate_list", everyone()),
+    Case("core:certificate_docx", in_scope(), args=("certificate",)),
+    Case("core:certificate_pdf", in_scope(), args=("certificate",)),
+    Case(
+        "core:certificate_revoke",
+        in_scope(ok=302),
+        args=("certificate",),
+        method="post",
+        data={"reason": "撤销"},
+    ),
+]
+
+# The public certificate check: no login, everyone (an unknown code is a 404 page in Chinese).
+MATRIX["verify"] = [
+    Case("verify:form", everyone(), anonymous=200),
+    Case("verify:form", everyone(302), query="code={certificate_code}", anonymous=302, label="typed"),
+    Case("verify:certificate", everyone(), args=("certificate_code",), anonymous=200),
+    Case("verify:certificate", everyone(404), args=("unknown_code",), anonymous=404, label="unknown"),
 ]
 
 MATRIX["accounts"] = [

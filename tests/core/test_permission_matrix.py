@@ -30,6 +30,7 @@ def fast_passwords(settings):
 def matrix_objects(world, make_activity, settings, tmp_path):
     """Records owned by 任城区科协 (in scope for city_admin and county_staff only)."""
     from kexie.activities.services import activity_attach, activity_submit, campaign_create
+    from kexie.core.certificates import certificate_issue, display_code
     from kexie.core.models import HolidayOverride
     from kexie.directory.services import designation_create, person_create
 
@@ -44,7 +45,13 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         is_photo=True,
     )
     school = world.orgs["school"]
+    certificate = certificate_issue(
+        actor=staff, kind="honour", holder_name="张小明", title="优秀志愿者", unit=staff.unit, body={}
+    )
     return {
+        "certificate": certificate,
+        "certificate_code": display_code(certificate.code),
+        "unknown_code": "ZZZZ-ZZZZ-ZZZZ",
         "activity": activity,
         "draft": make_activity(title="草稿活动"),
         "attachment": attachment,

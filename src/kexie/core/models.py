@@ -174,3 +174,194 @@ class HolidayOverride(models.Model):
     def __str__(self):
         kind = "工作日" if self.is_working_day else "休息日"
         return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+# ---------------------------------------------------------------------- shared building blocks
+# (docs/building-blocks.md): certificates, check-in, notifications.
+
+
+class Certificate(ScopedModel):
+    """A certificate (honour, award, hours of service, training) with a code that anyone can check
+    on the public page /verify/<code>/. See kexie.core.certificates."""
+
+    scope_field = "unit"
+    # Every issued certificate can be checked by its code (a revoked one shows as revoked).
+    published_filter = models.Q(code__gt="")
+
+    kind = models.CharField(_("证书类别"), max_length=40, db_index=True)
+    holder_name = models.CharField(_("持证人"), max_length=100)
+    title = models.CharField(_("证书名称"), max_length=200)
+    unit = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("颁发单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_on = models.DateField(_("颁发日期"))
+    body = models.JSONField(_("证书内容"), default=dict, blank=True)
+    code = models.CharField(_("验证码"), max_length=12, unique=True, editable=False)
+    source_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("来源类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("撤销原因"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("颁发人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证书")
+        verbose_name_plural = _("证书")
+        ordering = ["-issued_on", "-id"]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self):
+        return f"{self.title}({self.holder_name})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class CheckinMethod(models.TextChoices):
+    ROTATING = "rotating", _("现场动态码")
+    SCAN = "scan", _("负责人扫码")
+
+
+class CheckinSession(ScopedModel):
+    """A time window in which participants check in and out (a volunteer session, a course's
+    class): the code on the organiser's screen rotates every `rotate_seconds`. See
+    kexie.core.checkin."""
+
+    scope_field = "unit"
+
+    unit = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("组织单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("对应对象类型"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_id = models.PositiveBigIntegerField(_("对应对象编号"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    rotate_seconds = models.PositiveSmallIntegerField(_("动态码更新间隔(秒)"), default=30)
+    secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    audit_exclude = ("secret",)
+
+    class Meta:
+        verbose_name = _("签到场次")
+        verbose_name_plural = _("签到场次")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class CheckinRecord(ScopedModel):
+    """One person's presence at a session: check-in, and check-out once they leave. A record
+    without check-out after the session ended is flagged, never counted as hours."""
+
+    scope_field = "session__unit"
+
+    session = models.ForeignKey(
+        CheckinSession, verbose_name=_("签到场次"), on_delete=models.CASCADE, related_name="records"
+    )
+    person = models.ForeignKey(
+        "directory.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(_("签到时间"))
+    checkin_method = models.CharField(_("签到方式"), max_length=10, choices=CheckinMethod.choices)
+    checked_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
+    checkout_method = models.CharField(
+        _("签退方式"), max_length=10, choices=CheckinMethod.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("签到记录")
+        verbose_name_plural = _("签到记录")
+        ordering = ["checked_in_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="core_checkin_once")]
+
+    def __str__(self):
+        return f"{self.session} {self.person}"
+
+
+class Notification(models.Model):
+    """A message to one user (in-app, and by e-mail when asked). Personal, not a unit's record:
+    read only through `user=request.user` (kexie.core.notifications)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    text = models.CharField(_("内容"), max_length=500)
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    kind = models.CharField(_("类别"), max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    email_due_at = models.DateTimeField(_("邮件待发时间"), null=True, blank=True, db_index=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class NotificationSetting(models.Model):
+    """A user's quiet hours: e-mails that fall within them wait until they end."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_setting",
+    )
+    quiet_start = models.TimeField(_("免打扰开始"), null=True, blank=True)
+    quiet_end = models.TimeField(_("免打扰结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self):
+        return f"{self.user} {self.quiet_start}–{self.quiet_end}"
