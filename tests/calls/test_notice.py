@@ -121,3 +121,20 @@ def test_a_draft_call_has_no_public_page(client, world):
 
     call = services.call_create(actor=world.users["city_admin"], data=call_data())
     assert client.get(reverse("calls:notice_detail", args=(call.pk,))).status_code == 404
+
+
+def test_certificates_after_the_results_once_each_and_verifiable(client, world, city_call, decided):
+    from kexie.core.certificates import certificate_for_source, verify
+
+    admin = world.users["city_admin"]
+    notice.call_notice_start(actor=admin, call=city_call, starts_on=PUBLISHED)
+    with pytest.raises(ValidationError):
+        notice.call_certificates_issue(actor=admin, call=city_call)
+    notice.call_finalise(actor=admin, call=city_call, today=LAST_DAY + dt.timedelta(days=1))
+    issued = notice.call_certificates_issue(actor=admin, call=city_call)
+    assert len(issued) == 2 and notice.call_certificates_issue(actor=admin, call=city_call) == []
+    cert = certificate_for_source(decided[0])[0]
+    assert verify(cert.code) == cert and cert.holder_name == "钱学问"
+    token = services.entry_status_link(actor=world.users["county_staff"], entry=decided[0])
+    response = client.get(reverse("calls:entry_status_certificate", args=(token,)))
+    assert response.status_code == 200 and response.content[:2] == b"PK"

@@ -535,6 +535,8 @@ def innovation_targets(world) -> dict:
 def calls_targets(world) -> dict:
     """A call of 任城区科协 (open) with a draft, a submitted and an accepted entry, a status link
     for the draft, and a recommendation recorded by 任城区科协."""
+    import datetime as dt
+
     from kexie.calls import notice, services
     from kexie.calls.testing import open_call
     from kexie.honours.services import honour_record
@@ -562,6 +564,16 @@ def calls_targets(world) -> dict:
         call=notice_call, entry=awarded, text="异议", objector_kind="unit", objector_name="王联系",
         objector_unit="某单位", seal=_pdf("异议.pdf"),
     )  # fmt: skip
+    final_call = open_call(staff, title="任城区青少年科技创新大赛", kind="competition", eligibility=[])
+    final_entry = services.entry_create(
+        actor=staff, call=final_call, data={"title": "获证作品", "answers": answers}
+    )
+    services.entry_submit(actor=staff, entry=final_entry)
+    services.entry_accept(actor=staff, entry=final_entry)
+    services.entry_decide(actor=staff, entry=final_entry, outcome="award", votes_for=5)
+    notice.call_notice_start(actor=staff, call=final_call, starts_on=dt.date(2020, 9, 29))
+    notice.call_finalise(actor=staff, call=final_call, today=dt.date(2020, 10, 14))
+    notice.call_certificates_issue(actor=staff, call=final_call)
     honour = honour_record(
         actor=staff,
         data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
@@ -575,6 +587,8 @@ def calls_targets(world) -> dict:
         "status_token": services.entry_status_link(actor=staff, entry=draft),
         "honour": honour,
         "notice_call": notice_call,
+        "final_entry": final_entry,
+        "final_token": services.entry_status_link(actor=staff, entry=final_entry),
         "objection": objection,
         "bad_token": "nope",
         **{step: step for step in ("close", "submit", "accept", "decide", "finalise")},
@@ -621,6 +635,16 @@ MATRIX["calls"] = [
     Case("calls:entry_import", in_scope(), args=("call",)),
     Case("calls:entry_import", in_scope(), args=("call",), method="post", label="no_file"),
     Case("calls:results_export", in_scope(), args=("call",)),
+    Case("calls:entry_certificate", in_scope(), args=("final_entry",)),
+    Case("calls:entry_certificate", in_scope(404, 404), args=("entry_draft",), label="none_yet"),
+    Case("calls:entry_status_certificate", everyone(), args=("final_token",), anonymous=200),
+    Case(
+        "calls:entry_status_certificate",
+        everyone(404),
+        args=("status_token",),
+        anonymous=404,
+        label="none_yet",
+    ),
     Case("calls:notice_list", everyone(), anonymous=200),
     Case("calls:notice_detail", everyone(), args=("notice_call",), anonymous=200),
     Case("calls:notice_detail", everyone(404), args=("call",), anonymous=404, label="open_call"),

@@ -223,3 +223,46 @@ def entry_higher_result_record(
         Honour.objects.of(honour).update(outcome=outcome, prize=prize or honour.prize)
         audit.log(actor=actor, action="kexie.honour.outcome_set", obj=honour, after={"outcome": outcome})
     return entry
+
+
+CERTIFICATE_KIND = "call_result"
+
+
+def _holder(entry: Entry) -> str:
+    members = [m.name for m in entry.members.all() if m.role != "adviser"]
+    return (
+        "、".join(members)
+        if members and not (entry.person_id or entry.organisation_id)
+        else entry.entrant_display
+    )
+
+
+@transaction.atomic
+def call_certificates_issue(*, actor, call: Call, issued_on: dt.date | None = None) -> list:
+    """A certificate (verification code + QR, kexie.core.certificates) for each awarded entry of
+    a final call that has none yet; issuing twice adds nothing."""
+    from kexie.core.certificates import certificate_for_source, certificate_issue
+
+    require_organiser(actor, call)
+    if call.status != CallStatus.FINAL:
+        raise ValidationError("结果确定后才能颁发证书")
+    issued = []
+    for entry in (
+        _entries(call).filter(status=EntryStatus.AWARDED).prefetch_related("members").order_by("code")
+    ):
+        if certificate_for_source(entry):
+            continue
+        fields = [["编号", entry.code], ["名称", entry.title]]
+        if entry.institution_display:
+            fields.append(["单位/学校", entry.institution_display])
+        if entry.prize:
+            fields.append(["奖项", entry.prize_display])
+        body = {
+            "paragraphs": [f"在{call.title}中{'荣获' + entry.prize_display if entry.prize else '入选'}。"],
+            "fields": fields,
+        }
+        issued.append(certificate_issue(
+            actor=actor, kind=CERTIFICATE_KIND, holder_name=_holder(entry), title=call.title, unit=call.organiser,
+            body=body, source=entry, issued_on=issued_on,
+        ))  # fmt: skip
+    return issued

@@ -21,7 +21,9 @@ urlpatterns = [
     path("<int:pk>/<slug:action>/", views.call_action, name="call_action"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/certificate/", views.entry_certificate, name="entry_certificate"),
     path("entries/<int:pk>/<slug:action>/", views.entry_action, name="entry_action"),
     path("aliases/", views.alias_list, name="alias_list"),
     path("status/<str:token>/", views.entry_status, name="entry_status"),
+    path("status/<str:token>/certificate/", views.entry_status_certificate, name="entry_status_certificate"),
 ]

@@ -106,6 +106,9 @@ CALL_ACTIONS = {
     "close": lambda *, actor, call, seen, request: services.call_close(actor=actor, call=call, seen=seen),
     "notice": _notice,
     "finalise": lambda *, actor, call, seen, request: notice.call_finalise(actor=actor, call=call, seen=seen),
+    "certificates": lambda *, actor, call, seen, request: notice.call_certificates_issue(
+        actor=actor, call=call
+    ),
 }
 
 
@@ -211,8 +214,15 @@ def entry_detail(request, pk):
         "decision_form": DecisionForm(call=entry.call),
         "history": history(entry)[:50],
         "status_link": request.session.pop(f"entry_link_{entry.pk}", None),
+        "certificates": _certificates(entry),
     }
     return render(request, "calls/entry_detail.html", context)
+
+
+def _certificates(entry):
+    from kexie.core.certificates import certificate_for_source
+
+    return certificate_for_source(entry)
 
 
 def _decide(request, entry, seen):
@@ -282,7 +292,11 @@ def entry_status(request, token):
     entry = services.entry_by_status_token(token)
     if entry is None:
         raise Http404
-    return render(request, "calls/entry_status.html", {"entry": entry})
+    return render(
+        request,
+        "calls/entry_status.html",
+        {"entry": entry, "certificates": _certificates(entry), "token": token},
+    )
 
 
 # ---------------------------------------------------------------------- 公示 and objections
@@ -434,3 +448,37 @@ def results_export(request, pk):
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(call.title + '结果.xlsx')}"
     return response
+
+
+# ---------------------------------------------------------------------- certificates
+
+
+def _certificate_response(entry):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from kexie.core.certificates import certificate_docx, certificate_for_source
+
+    certs = [c for c in certificate_for_source(entry) if c.revoked_at is None]
+    if not certs:
+        raise Http404
+    response = HttpResponse(
+        certificate_docx(certs[-1]),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(entry.code + '证书.docx')}"
+    return response
+
+
+@login_required
+def entry_certificate(request, pk):
+    return _certificate_response(get_visible_entry_or_404(request.user, pk))
+
+
+def entry_status_certificate(request, token):
+    """The entrant downloads their own certificate through the link sent to them (no login)."""
+    entry = services.entry_by_status_token(token)
+    if entry is None:
+        raise Http404
+    return _certificate_response(entry)
