@@ -13,7 +13,7 @@ from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.directory.widgets import use_org_picker
 
 CALL_FORM_FIELDS = (
-    "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "higher_body", "opens_on",
+    "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "honour_level", "higher_body", "opens_on",
     "closes_on", "review_on", "notice_days", "quota", "is_public", "is_blind", "description",
 )  # fmt: skip
 JSON_FIELDS = {

@@ -137,10 +137,16 @@ def _parse_row(
 @transaction.atomic
 def entries_import(*, actor, call: Call, data: bytes, filename: str, unit=None) -> ImportReport:
     """Registrations from a sheet, all or nothing. The call's organiser imports them."""
+    headers, rows = read_rows(data, filename)
+    return entries_import_table(actor=actor, call=call, headers=headers, rows=rows, unit=unit)
+
+
+@transaction.atomic
+def entries_import_table(*, actor, call: Call, headers: list[str], rows: list[tuple[int, list]], unit=None):
+    """The same import from a table already read: (row number as the sheet shows it, cells)."""
     require_organiser(actor, call, EDIT)
     if call.status not in (CallStatus.OPEN, CallStatus.CLOSED):
         raise ValidationError("只有征集中或征集结束(待审查)的征集评选可以导入申报")
-    headers, rows = read_rows(data, filename)
     report = ImportReport(rows=len(rows))
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"一次最多导入 {MAX_ROWS} 行,本文件有 {len(rows)} 行")

@@ -166,7 +166,7 @@ def call_finalise(*, actor, call: Call, today: dt.date | None = None, seen: str 
         raise ValidationError(f"还有 {pending} 件异议未处理")
     before = transition(call, seen=seen or call.status, to=CallStatus.FINAL, allowed_from=(CallStatus.NOTICE,),
                         values={"finalised_at": timezone.now()})  # fmt: skip
-    honours = land_honours(actor=actor, call=call)
+    honours = land_honours(actor=actor, call=call, on=today)
     audit.log(
         actor=actor, action="kexie.call.finalised", obj=call, before={"status": before},
         after={"status": CallStatus.FINAL, "honours": len(honours)},
@@ -182,19 +182,21 @@ HONOUR_KIND = {
 }
 
 
-def land_honours(*, actor, call: Call) -> list:
+def land_honours(*, actor, call: Call, on: dt.date) -> list:
     """Each awarded entry of a final call becomes an honour on its person's or unit's record."""
     from kexie.honours.services import honour_record
 
     honours = []
-    awarded = _entries(call).filter(status=EntryStatus.AWARDED).select_related("person", "organisation")
+    awarded = (
+        _entries(call).filter(status=EntryStatus.AWARDED).select_related("person", "organisation", "call")
+    )
     for entry in awarded.order_by("code"):
         data = {
             "unit": call.organiser, "kind": HONOUR_KIND[call.kind], "title": call.series or call.title,
             "level": call.honour_level, "year": call.year, "awarded_by": call.higher_body or call.organiser.name,
             "person": entry.person, "organisation": entry.organisation,
             "subject": "" if (entry.person_id or entry.organisation_id) else entry.entrant_name or entry.title,
-            "prize": entry.prize_display, "awarded_on": timezone.localdate(),
+            "prize": entry.prize_display, "awarded_on": on,
         }  # fmt: skip
         honours.append(honour_record(actor=actor, data=data, call=call, entry=entry))
     return honours

@@ -42,7 +42,7 @@ from kexie.core.services import (
 from kexie.directory.models import Organisation
 
 CALL_FIELDS = (
-    "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "higher_body", "opens_on",
+    "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "honour_level", "higher_body", "opens_on",
     "closes_on", "review_on", "notice_days", "form_fields", "eligibility", "quota", "prize_levels",
     "is_public", "is_blind", "description",
 )  # fmt: skip

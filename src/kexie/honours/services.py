@@ -1,5 +1,6 @@
 """Writes of honours: record one, set a recommendation's outcome, and land a call's results."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,8 @@ def validate_honour(honour: Honour) -> None:
         honour.outcome = RecommendationOutcome.PENDING
     if honour.kind != HonourKind.RECOMMENDATION and honour.outcome:
         raise ValidationError({"outcome": "只有向上推荐才有推荐结果"})
+    if honour.awarded_on is None and honour.year:
+        honour.awarded_on = dt.date(honour.year, 12, 31)  # the indicators' date: the year's end
     full_clean_chinese(honour)
 
 
