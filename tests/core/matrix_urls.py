@@ -552,6 +552,9 @@ def calls_targets(world) -> dict:
     for e in (submitted, accepted):
         services.entry_submit(actor=staff, entry=e)
     services.entry_accept(actor=staff, entry=accepted)
+    public_call = open_call(
+        staff, title="任城区青少年机器人竞赛", kind="competition", eligibility=[], is_public=True
+    )
     notice_call = open_call(staff, title="任城区科普创作大赛", kind="competition", eligibility=[])
     awarded = services.entry_create(
         actor=staff, call=notice_call, data={"title": "获奖作品", "answers": answers}
@@ -587,6 +590,7 @@ def calls_targets(world) -> dict:
         "status_token": services.entry_status_link(actor=staff, entry=draft),
         "honour": honour,
         "notice_call": notice_call,
+        "public_call": public_call,
         "final_entry": final_entry,
         "final_token": services.entry_status_link(actor=staff, entry=final_entry),
         "objection": objection,
@@ -646,6 +650,17 @@ MATRIX["calls"] = [
         label="none_yet",
     ),
     Case("calls:notice_list", everyone(), anonymous=200),
+    Case("calls:register", everyone(), args=("public_call",), anonymous=200),
+    Case(
+        "calls:register",
+        everyone(),
+        args=("public_call",),
+        method="post",
+        data={"title": ""},
+        anonymous=200,
+        label="invalid",
+    ),  # fmt: skip
+    Case("calls:register", everyone(404), args=("call",), anonymous=404, label="not_public"),
     Case("calls:notice_detail", everyone(), args=("notice_call",), anonymous=200),
     Case("calls:notice_detail", everyone(404), args=("call",), anonymous=404, label="open_call"),
     Case(

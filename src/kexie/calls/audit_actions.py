@@ -29,6 +29,7 @@ register(
         "decided": _("评审决定"),
         "higher_result": _("登记上级评选结果"),
         "imported": _("导入"),
+        "registered": _("公开报名"),
     },
 )
 register("kexie.institution_alias", _("单位别名"), {"created": _("新建")})

@@ -228,3 +228,64 @@ class ObjectionForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = entries
         self.fields["entry"].label_from_instance = lambda e: f"{e.code} {e.title}"
+
+
+class RegistrationForm(StyledForm):
+    """The public registration form (no login, on a phone), built from the call's own fields."""
+
+    title = forms.CharField(label=_("作品/项目名称"), max_length=200)
+    institution_name = forms.CharField(label=_("学校/单位"), max_length=200)
+    province = forms.CharField(label=_("省份"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30)
+    members = forms.CharField(
+        label=_("参赛者"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一人:姓名,角色(负责人/成员/指导教师),出生日期,学段;第一行为负责人"),
+    )  # fmt: skip
+    guardian_name = forms.CharField(
+        label=_("监护人姓名(参赛者未满14周岁时填写)"), max_length=50, required=False
+    )
+    guardian_consent = forms.BooleanField(label=_("监护人已阅读隐私说明并同意报名"), required=False)
+    privacy = forms.BooleanField(label=_("我已阅读并同意隐私说明"), required=False)
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer_names = []
+        for spec in call.form_fields:
+            if spec["type"] in ("members", "file"):
+                continue
+            name = f"answer_{spec['name']}"
+            self.fields[name] = answer_field(spec)
+            self.answer_names.append((name, spec["name"]))
+        self.order_fields(["title", "institution_name", "province", *[n for n, _ in self.answer_names], "members",
+                           "phone", "guardian_name", "guardian_consent", "privacy"])  # fmt: skip
+        self.style()
+
+    def clean_members(self):
+        return parse_members(self.cleaned_data.get("members", ""))
+
+    def entry_data(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("title", "institution_name", "province")}
+        answers = {}
+        for field_name, answer_name in self.answer_names:
+            value = self.cleaned_data.get(field_name)
+            if value not in (None, ""):
+                answers[answer_name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        data["answers"] = answers
+        data["entrant_name"] = (
+            self.cleaned_data["members"][0]["name"] if self.cleaned_data.get("members") else ""
+        )
+        return data
+
+    def members_data(self) -> list[dict]:
+        members = [dict(m) for m in self.cleaned_data.get("members") or []]
+        for n, m in enumerate(members):
+            m.setdefault("institution_name", self.cleaned_data.get("institution_name", ""))
+            if not m.get("institution_name"):
+                m["institution_name"] = self.cleaned_data.get("institution_name", "")
+            if n == 0:
+                m["role"] = MemberRole.LEADER
+                m["phone"] = self.cleaned_data.get("phone", "")
+            if self.cleaned_data.get("guardian_name"):
+                m["guardian_name"] = self.cleaned_data["guardian_name"]
+                m["guardian_consent"] = self.cleaned_data.get("guardian_consent", False)
+        return members

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.call_list, name="call_list"),
     path("new/", views.call_create, name="call_create"),
     path("notice/", views.notice_list, name="notice_list"),
+    path("register/<int:pk>/", views.register, name="register"),
     path("notice/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("<int:pk>/", views.call_detail, name="call_detail"),
     path("<int:pk>/objections/", views.objection_list, name="objection_list"),

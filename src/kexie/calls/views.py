@@ -482,3 +482,31 @@ def entry_status_certificate(request, token):
     if entry is None:
         raise Http404
     return _certificate_response(entry)
+
+
+# ---------------------------------------------------------------------- public registration
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, pk):
+    """Public registration on a phone: privacy notice, guardian consent under 14, no login."""
+    from kexie.calls import registration
+    from kexie.calls.forms import RegistrationForm
+    from kexie.calls.selectors import published_calls
+
+    call = published_calls().filter(pk=pk, status=CallStatus.OPEN, is_public=True).first()
+    if call is None:
+        raise Http404
+    form = RegistrationForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, token = registration.entry_register(
+                call=call, data=form.entry_data(), members=form.members_data(),
+                privacy_accepted=form.cleaned_data["privacy"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return render(request, "calls/registered.html", {"entry": entry, "token": token})
+    context = {"call": call, "form": form, "privacy": registration.PRIVACY_NOTICE}
+    return render(request, "calls/register.html", context)
