@@ -8,7 +8,7 @@ import sys
 
 CHECK = """
 import sys
-import kexie.engines.matching, kexie.engines.search
+import kexie.engines.matching, kexie.engines.search, kexie.engines.contest
 loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')
                 or (m.startswith('kexie.') and not m.startswith('kexie.engines')))
 print(','.join(loaded))
