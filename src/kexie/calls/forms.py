@@ -37,6 +37,7 @@ class CallForm(ModelFieldsForm):
         super().__init__(*args, instance=instance, **kwargs)
         use_org_picker(self.fields["organiser"], rule="calls.Call.organiser", user=actor)
         self.fields["organiser"].required = False
+        self.fields["honour_level"].required = False
         for name, label in JSON_FIELDS.items():
             initial = (
                 json.dumps(getattr(instance, name), ensure_ascii=False) if instance is not None else "[]"
@@ -60,8 +61,9 @@ class CallForm(ModelFieldsForm):
         data = super().model_data()
         for name in JSON_FIELDS:
             data[name] = self.cleaned_data.get(name, [])
-        if not data.get("organiser"):
-            data.pop("organiser", None)
+        for name in ("organiser", "honour_level"):
+            if not data.get(name):
+                data.pop(name, None)
         return data
 
 

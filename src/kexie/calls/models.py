@@ -99,6 +99,18 @@ class Call(ScopedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def on_notice(self) -> bool:
+        return self.status == CallStatus.NOTICE
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == CallStatus.FINAL
+
+    @property
+    def is_public_notice(self) -> bool:
+        return self.status in (CallStatus.NOTICE, CallStatus.FINAL)
+
     def prize_label(self, code: str) -> str:
         return next((p.get("label", code) for p in self.prize_levels if p.get("code") == code), code)
 
@@ -239,6 +251,10 @@ class Entry(ScopedModel):
         return str(self.institution or self.institution_name or "")
 
     @property
+    def is_returned(self) -> bool:
+        return self.status == EntryStatus.RETURNED
+
+    @property
     def prize_display(self) -> str:
         return self.call.prize_label(self.prize) if self.prize else ""
 
@@ -355,3 +371,7 @@ class Objection(ScopedModel):
 
     def __str__(self):
         return f"{self.call} 异议 #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ObjectionStatus.PENDING

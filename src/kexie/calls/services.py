@@ -539,3 +539,25 @@ def entry_status_link(*, actor, entry: Entry, valid_until=None) -> str:
 
 def entry_by_status_token(token: str) -> Entry | None:
     return grants.link_resolve(token, STATUS_CAPABILITY, Entry)
+
+
+def call_actions(user, call: Call) -> set[str]:
+    """The buttons a call's page offers the user: the stage rules in one place."""
+    if not in_scope(user, call.organiser):
+        return set()
+    acts = set()
+    if user.has_perm(EDIT):
+        acts |= {
+            CallStatus.DRAFT: {"open", "edit"},
+            CallStatus.OPEN: {"close", "edit", "import"},
+            CallStatus.CLOSED: {"open", "import"},
+            CallStatus.FINAL: {"certificates"},
+        }.get(call.status, set())
+    if user.has_perm(REVIEW):
+        acts |= {
+            CallStatus.OPEN: {"notice"},
+            CallStatus.CLOSED: {"notice"},
+            CallStatus.NOTICE: {"finalise", "objections"},
+            CallStatus.FINAL: {"objections"},
+        }.get(call.status, set())
+    return acts

@@ -91,6 +91,7 @@ def call_detail(request, pk):
         "quota_form": QuotaForm(actor=request.user) if organises else None,
         "history": history(call)[:50] if organises else [],
         "may_enter": call.status == CallStatus.OPEN and request.user.has_perm(EDIT),
+        "call_acts": services.call_actions(request.user, call),
     }
     return render(request, "calls/call_detail.html", context)
 
