@@ -70,7 +70,8 @@ def setup(database_url: str) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def build(n_activities: int, n_units: int, rng: random.Random) -> dict:
+def build(n_activities: int, n_units: int, rng: random.Random, title=None) -> dict:
+    """`title(rng)` names each activity (default: all "活动"; bench_list_search passes realistic titles)."""
     from django.db import connection, transaction
 
     from kexie.accounts.models import User
@@ -152,7 +153,7 @@ def build(n_activities: int, n_units: int, rng: random.Random) -> dict:
                 campaign = campaigns[(year, "全国科普日")].pk
             participants = rng.randrange(10, 800)
             batch.append((
-                f"B{i:08d}", "活动", rng.choice(kind_ids), day, day, rng.choice(region_ids), "", 1, participants,
+                f"B{i:08d}", title(rng) if title else "活动", rng.choice(kind_ids), day, day, rng.choice(region_ids), "", 1, participants,
                 rng.randrange(0, 30), participants * 2, campaign, "", rng.randrange(1, n_units + 1),
                 rng.choice(statuses), "", NOW, NOW,
             ))  # fmt: skip

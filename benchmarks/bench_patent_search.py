@@ -103,6 +103,9 @@ def quality(docs: list[PatentDoc], engines: list[str]) -> dict[str, dict[str, fl
         out[name] = evaluate(lambda d, b=backend: b.search(d.abstract, limit=11).ids, docs)
         engine = PatentSearchEngine(backend)
         out[f"kexie_{name}"] = evaluate(lambda d, e=engine: e.search(d.abstract, limit=11).ids, docs)
+        out[f"kexie_similar_{name}"] = evaluate(
+            lambda d, e=engine: [h.id for h in e.similar(d.abstract, limit=11)], docs
+        )
         backend.close()
     return out
 
@@ -230,10 +233,17 @@ def _time_generation(docs: list[PatentDoc], n: int) -> float:
 def _latencies(backend, queries) -> dict[str, float]:
     """Wall and process-CPU percentiles: CPU time stays meaningful on a loaded machine."""
     engine = PatentSearchEngine(backend)
-    runs = {"keywords": backend.search, "abstract": backend.search, "kexie_abstract": engine.search}
+    runs = {
+        "keywords": backend.search,
+        "abstract": backend.search,
+        "kexie_abstract": engine.search,
+        # "more like this" as recommendations run it: no total, the most common terms left out
+        "similar_abstract": backend.similar,
+        "kexie_similar_abstract": engine.similar,
+    }
     out: dict[str, float] = {}
     for label, search in runs.items():
-        kind = label.removeprefix("kexie_")
+        kind = label.removeprefix("kexie_").removeprefix("similar_")
         wall, cpu = [], []
         for qkind, text, filters in queries:
             if qkind != kind:

@@ -1,4 +1,5 @@
-"""The production web server behind `kexie serve` and `kexie demo` (docs/operations.md).
+"""The production web server behind `kexie serve` and `kexie demo` (docs/operations.md), and the
+background job worker they start beside it.
 
 Granian (docs/dependencies.md says why) runs kexie's WSGI application in several worker
 processes, each with several threads, and on SIGINT/SIGTERM (Ctrl-C, `systemctl stop`, a Windows
@@ -10,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,6 +53,28 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
         respawn_failed_workers=True,
         log_level=LogLevels.warning,
     ).serve()
+
+
+def start_worker() -> subprocess.Popen:
+    """A background job worker beside the server (`kexie worker --parent <this process>`: it ends
+    with the server, even one killed without a chance to stop it)."""
+    command = [sys.executable, "-m", "kexie.cli", "worker", "--quiet", "--parent", str(os.getpid())]
+    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def stop_worker(worker: subprocess.Popen | None) -> None:
+    """Ask the worker to stop (it finishes the job under way), wait GRACE_SECONDS, then end it."""
+    if worker is None or worker.poll() is not None:
+        return
+    if sys.platform == "win32":
+        worker.terminate()
+    else:
+        worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def collect_static(stdout=None) -> bool:

@@ -18,6 +18,8 @@ DEBUG = env_bool("KEXIE_DEBUG", False)
 SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
 # Separate key for personal-data encryption at rest (ID numbers, phones); falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
+# Later field keys (`kexie keys rotate`) and which one is current: kexie.core.crypto.Keyring.
+FIELD_KEYRING = Path(env_str("KEXIE_KEYRING", "") or DATA_DIR / "keyring.json")
 ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -29,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",  # the tasks framework of Django 6, backported (docs/dependencies.md)
+    "django_tasks_db",  # its database backend: the job queue (kexie.core.jobs)
     "ninja",  # serves the OpenAPI page's Swagger UI from its own static files, not a CDN
     "kexie.core",
     "kexie.directory",
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kexie.core.requestlog.RequestLogMiddleware",  # outermost: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kexie.core.scoping.ScopeMiddleware",
@@ -176,12 +181,23 @@ for _folder in (DATA_DIR, STATIC_ROOT):
     except OSError:
         pass  # a read-only or absent folder is reported by the command that needs it
 
+# Background jobs (kexie.core.jobs, docs/operations.md "Background jobs"): a queue in the database,
+# run by `kexie worker` (and the worker `kexie serve` starts).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_DIR = Path(env_str("KEXIE_JOBS_DIR", "") or DATA_DIR / "jobs")  # job inputs and results
+JOB_WORKER_TIMEOUT = env_int("KEXIE_JOB_WORKER_TIMEOUT", 120)  # seconds without heartbeat: dead
+# Uploads larger than this are imported by a background job (smaller ones at once, in the page).
+IMPORT_JOB_BYTES = env_int("KEXIE_IMPORT_JOB_KB", 256) * 1024
+# Exports of more records than this are written by a background job.
+EXPORT_JOB_ROWS = env_int("KEXIE_EXPORT_JOB_ROWS", 5000)
 # The address the public reaches this installation at (no trailing slash): certificates print the
 # QR code and link of their check page with it, and the check-in screen its phone link.
 KEXIE_PUBLIC_URL = env_str("KEXIE_PUBLIC_URL", "http://127.0.0.1:8000")
 # The public certificate check: at most this many look-ups per client address per window (seconds).
 KEXIE_VERIFY_RATE = env_int("KEXIE_VERIFY_RATE", 20)
 KEXIE_VERIFY_WINDOW = env_int("KEXIE_VERIFY_WINDOW", 600)
+# Check-in: a check-out is still taken this long after a session's end (the hours stop at the end).
+KEXIE_CHECKOUT_GRACE_MINUTES = env_int("KEXIE_CHECKOUT_GRACE_MINUTES", 30)
 # Notifications: the sender of e-mails, and the class that sends SMS (kexie.core.notifications).
 DEFAULT_FROM_EMAIL = env_str("KEXIE_FROM_EMAIL", "kexie@localhost")
 EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -194,10 +210,25 @@ KEXIE_SMS_BACKEND = env_str("KEXIE_SMS_BACKEND", "kexie.core.notifications.LogSM
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# One JSON line per request (kexie.core.requestlog), a file a day in the data directory's logs/.
+REQUEST_LOG = env_bool("KEXIE_REQUEST_LOG", True)
+REQUEST_LOG_DIR = Path(env_str("KEXIE_LOG_DIR", "") or DATA_DIR / "logs")
+REQUEST_LOG_RETENTION_DAYS = env_int("KEXIE_REQUEST_LOG_DAYS", 190)  # 等保 level 2: six months at least
+REQUEST_LOG_MAX_BYTES = env_int("KEXIE_REQUEST_LOG_MAX_MB", 100) * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "kexie.core.requestlog.DailyFileHandler"},
+    },
     "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "kexie.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        }
+    },
 }
 AUTHENTICATION_BACKENDS = ["kexie.accounts.backends.RoleBackend"]

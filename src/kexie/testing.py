@@ -125,3 +125,23 @@ def meet_after(target, name: str, parties: int, timeout: float = 10):
         return value
 
     return mock.patch.object(target, name, wrapper)
+
+
+# ---- background jobs ---------------------------------------------------------------------------
+
+
+def run_jobs() -> int:
+    """Run every queued background job here and now, in this thread (the worker's loop, without
+    its heartbeat thread); return how many ran. Queued jobs reach the queue when their
+    transaction commits: in a non-transactional test, enqueue inside
+    `django_capture_on_commit_callbacks(execute=True)`."""
+    from unittest import mock
+
+    from kexie.core.jobs.worker import Worker
+
+    worker = Worker(batch=True, interval=0, heartbeat=False)
+    # The loop closes "obsolete" connections, as a request does: here that is the test's own,
+    # inside its transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+        worker.run()
+    return worker._run_tasks

@@ -76,16 +76,21 @@ MATRIX["core"] = [
     Case("core:export", everyone(), query="kind=activities", requires="kexie.core.imports:export_rows"),
     Case("core:export", everyone(), query="kind=activities&format=csv", label="csv"),
     Case("core:import_errors", everyone(404), query="token=nope"),  # only this session's last workbook
-    Case("core:holidays", everyone()),
-    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
+    # Notifications are the user's own: county_staff's notification is a 404 to everyone else.
+    Case("core:notifications", everyone()),
+    Case("core:notifications", everyone(), method="post", data={"quiet_start": "22:00"}, label="invalid"),
+    # Background jobs: one's own, and those of the users an administrator manages (404 otherwise).
+    Case("core:jobs", everyone()),
+    Case("core:job", in_scope(), args=("job",)),
+    Case("core:job_progress", in_scope(), args=("job",)),
+    Case("core:job_download", in_scope(), args=("job",)),
     Case(
-        "core:holidays",
-        only("city_admin", ok=302),
+        "core:notification_read",
+        {**everyone(404), "county_staff": 302},
+        args=("notification",),
         method="post",
-        data={"date": "2099-05-04", "kind": "holiday"},
-        label="save",
     ),
-    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
+    Case("core:notification_read_all", everyone(302), method="post"),
     # The certificate belongs to 任城区科协 (kexie.core.certificates).
     Case("core:certificate_list", everyone()),
     Case("core:certificate_docx", in_scope(), args=("certificate",)),
@@ -97,6 +102,60 @@ MATRIX["core"] = [
         method="post",
         data={"reason": "撤销"},
     ),
+    Case("core:holidays", everyone()),
+    # only the city's editors change the city-wide calendar (not a scoped record: 403, not 404)
+    Case(
+        "core:holidays",
+        only("city_admin", ok=302),
+        method="post",
+        data={"date": "2099-05-04", "kind": "holiday"},
+        label="save",
+    ),
+    Case("core:holiday_delete", only("city_admin", ok=302), args=("holiday_override",), method="post"),
+]
+
+# Check-in (kexie.core.checkin): the session and the person belong to 任城区科协. The phone pages
+# need no login (the on-site code and the signed personal link are the proof); the leader's scan
+# page lists only sessions in the leader's scope, so a session out of scope is a 404.
+MATRIX["checkin"] = [
+    Case("checkin:session_list", everyone()),
+    Case(
+        "checkin:session_list",
+        everyone(302),
+        method="post",
+        data={
+            "title": "科普大篷车",
+            "starts_at": "2020-09-19 09:00",
+            "ends_at": "2020-09-19 12:00",
+            "rotate_seconds": "30",
+        },
+        label="create",
+    ),
+    Case("checkin:session_detail", in_scope(), args=("checkin_session",)),
+    Case("checkin:screen", in_scope(), args=("checkin_session",)),
+    Case("checkin:screen_code", in_scope(), args=("checkin_session",)),
+    Case("checkin:personal_link", in_scope(), args=("person",)),
+    Case("checkin:scan", everyone(), args=("scan_token",)),
+    Case(
+        "checkin:scan",
+        in_scope(ok=302),
+        args=("scan_token",),
+        method="post",
+        data={"session": "{checkin_session}", "action": "in"},
+        label="record",
+    ),
+    Case("checkin:scan", everyone(404), args=("personal_token",), label="not_a_scan_token"),
+    Case("checkin:phone", everyone(), args=("checkin_session",), anonymous=200),
+    Case(
+        "checkin:phone",
+        everyone(),
+        args=("checkin_session",),
+        method="post",
+        anonymous=200,
+        label="no_person",
+    ),
+    Case("checkin:me", everyone(), args=("personal_token",), anonymous=200),
+    Case("checkin:me", everyone(404), args=("scan_token",), anonymous=404, label="not_a_personal_token"),
 ]
 
 # The public certificate check: no login, everyone (an unknown code is a 404 page in Chinese).
@@ -119,6 +178,9 @@ MATRIX["accounts"] = [
 
 MATRIX["directory"] = [
     Case("directory:org_list", everyone()),
+    Case("directory:org_export", everyone()),
+    Case("directory:org_export", everyone(), query="format=csv&q=科协", label="csv"),
+    Case("directory:org_export", everyone(400), query="kind=nonsense", label="bad filter"),
     Case("directory:org_create", everyone()),
     Case("directory:org_detail", in_scope(), args=("org",)),
     Case("directory:org_edit", in_scope(), args=("org",)),
@@ -135,6 +197,9 @@ MATRIX["directory"] = [
     ),  # fmt: skip
     Case("directory:designation_delete", in_scope(ok=302), args=("designation",), method="post"),
     Case("directory:person_list", everyone()),
+    Case("directory:person_export", everyone()),
+    Case("directory:person_export", everyone(), query="format=csv&tag=expert", label="csv"),
+    Case("directory:person_export", everyone(303), query="q=13912345678", label="number"),
     Case("directory:person_create", everyone()),
     Case("directory:person_detail", in_scope(), args=("person",)),
     Case("directory:person_edit", in_scope(), args=("person",)),
@@ -150,6 +215,9 @@ MATRIX["directory"] = [
 
 MATRIX["activities"] = [
     Case("activities:list", everyone()),
+    Case("activities:export", everyone()),
+    Case("activities:export", everyone(), query="format=csv&year=2020", label="csv"),
+    Case("activities:export", everyone(400), query="year=abc", label="bad filter"),
     Case("activities:activity_create", everyone()),
     Case("activities:activity_detail", in_scope(), args=("activity",)),
     Case("activities:activity_edit", in_scope(), args=("draft",)),

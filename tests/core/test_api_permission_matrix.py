@@ -15,6 +15,7 @@ import pytest
 from kexie.accounts.services import api_token_create
 from kexie.activities.services import activity_submit, campaign_create
 from kexie.api import api
+from kexie.core.certificates import certificate_issue, display_code
 from kexie.directory.services import designation_create, person_create
 
 # The records of the reports, literacy and innovation rows are built by the same functions as
@@ -92,6 +93,15 @@ MATRIX = {
     ("GET", "/api/v1/core/audit-log"): (
         {}, None, {"city_admin": 200, "county_staff": 403, "society_secretary": 403, "outsider": 200, "anonymous": 401},
     ),
+    # Public: the certificate check answers without login (anonymous 200; unknown code 404).
+    ("GET", "/api/v1/core/certificates/verify/{code}"): (
+        {"code": "certificate_code"}, None, everyone(200) | {"anonymous": 200},
+    ),
+    ("GET", "/api/v1/core/certificates/verify/{code}", "unknown"): (
+        {"code": "unknown_code"}, None, everyone(404) | {"anonymous": 404},
+    ),
+    ("GET", "/api/v1/core/notifications"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/core/notifications/read"): ({}, {"ids": [1]}, everyone(200)),
     ("GET", "/api/v1/accounts/me"): ({}, None, everyone(200)),
     ("GET", "/api/v1/accounts/tokens"): ({}, None, everyone(200)),
     ("POST", "/api/v1/accounts/tokens"): ({}, {"name": "脚本"}, everyone(201)),
@@ -262,6 +272,12 @@ def targets(world, make_activity, settings, tmp_path):
         "patent_interests": "污水处理",
         "new_list_name": "接口遴选清单",
         "unknown_action": "frobnicate",
+        "certificate_code": display_code(
+            certificate_issue(
+                actor=staff, kind="honour", holder_name="张小明", title="优秀志愿者", unit=staff.unit
+            ).code
+        ),
+        "unknown_code": "ZZZZ-ZZZZ-ZZZZ",
     }
 
 

@@ -186,3 +186,21 @@ def test_staff_downloads_and_revokes_in_scope_only(cert, client, personas):
     assert client.post(f"/core/certificates/{cert.pk}/revoke/", {"reason": "x"}).status_code == 404
     cert.refresh_from_db()
     assert not cert.is_revoked
+
+
+def test_api_check_is_public_masked_and_rate_limited(cert, client, settings):
+    response = client.get(f"/api/v1/core/certificates/verify/{cert.code.lower()}")
+    assert response.status_code == 200
+    assert response.json() | {"issued_on": None} == {
+        "code": certificates.display_code(cert.code),
+        "valid": True,
+        "revoked_reason": "",
+        "title": "2020年度优秀科技工作者",
+        "holder": "张*明",
+        "issuer": "任城区科学技术协会",
+        "issued_on": None,
+    }
+    assert client.get(f"/api/v1/core/certificates/verify/{certificates.new_code()}").status_code == 404
+    settings.KEXIE_VERIFY_RATE = 2
+    response = client.get(f"/api/v1/core/certificates/verify/{cert.code}")
+    assert response.status_code == 429 and "过于频繁" in response.json()["detail"]

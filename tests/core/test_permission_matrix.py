@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 _spec = importlib.util.spec_from_file_location(
     "kexie_matrix_urls", Path(__file__).with_name("matrix_urls.py")
@@ -30,8 +31,10 @@ def fast_passwords(settings):
 def matrix_objects(world, make_activity, settings, tmp_path):
     """Records owned by 任城区科协 (in scope for city_admin and county_staff only)."""
     from kexie.activities.services import activity_attach, activity_submit, campaign_create
+    from kexie.core import checkin
     from kexie.core.certificates import certificate_issue, display_code
     from kexie.core.models import HolidayOverride
+    from kexie.core.notifications import notify
     from kexie.directory.services import designation_create, person_create
 
     settings.MEDIA_ROOT = tmp_path
@@ -45,6 +48,7 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         is_photo=True,
     )
     school = world.orgs["school"]
+    person = person_create(actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit})
     certificate = certificate_issue(
         actor=staff, kind="honour", holder_name="张小明", title="优秀志愿者", unit=staff.unit, body={}
     )
@@ -52,6 +56,13 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "certificate": certificate,
         "certificate_code": display_code(certificate.code),
         "unknown_code": "ZZZZ-ZZZZ-ZZZZ",
+        "notification": notify(users=[staff], text="您有一条待办")[0],
+        "checkin_session": checkin.checkin_session_create(
+            actor=staff,
+            title="社区科普志愿服务",
+            starts_at=timezone.now() - dt.timedelta(hours=1),
+            ends_at=timezone.now() + dt.timedelta(hours=1),
+        ),
         "activity": activity,
         "draft": make_activity(title="草稿活动"),
         "attachment": attachment,
@@ -59,10 +70,11 @@ def matrix_objects(world, make_activity, settings, tmp_path):
         "designation": designation_create(
             actor=staff, data={"organisation": school, "title": "科普教育基地", "level": "city", "year": 2019}
         ),
-        "person": person_create(
-            actor=staff, data={"name": "张三", "phone": "13812345678", "unit": staff.unit}
-        ),
+        "person": person,
+        "personal_token": checkin.personal_token(person),
+        "scan_token": checkin.scan_token(person),
         "rencheng": world.orgs["rencheng"],
+        "job": _finished_export_job(staff),
         "holiday_override": HolidayOverride.objects.create(date=dt.date(2099, 5, 1), is_working_day=False),
         "indicator": "activities.by_county",
         "campaign": campaign_create(
@@ -75,6 +87,17 @@ def matrix_objects(world, make_activity, settings, tmp_path):
             },
         ),
     }
+
+
+def _finished_export_job(owner):
+    """A background export of 任城区科协's staff, done, its file ready (kexie.core.jobs)."""
+    from kexie.core.jobs import job_dir, job_start
+    from kexie.core.models import Job
+
+    job = job_start(actor=owner, kind="export", title="导出活动", params={"kind": "activities"})
+    Job.objects.filter(pk=job.pk).update(state=Job.DONE, result={"file": "export.csv", "download": "a.csv"})
+    (job_dir(job) / "export.csv").write_bytes(b"a,b\n")
+    return job
 
 
 @pytest.fixture

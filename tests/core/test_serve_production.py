@@ -14,6 +14,8 @@ def launched(monkeypatch):
     monkeypatch.setattr(serve, "call_command", lambda *a, **kw: None)
     monkeypatch.setattr(serving, "collect_static", lambda: None)
     monkeypatch.setattr(serving, "run", lambda **kw: runs.append(kw))
+    monkeypatch.setattr(serving, "start_worker", lambda: "worker")
+    monkeypatch.setattr(serving, "stop_worker", lambda worker: None)
     monkeypatch.delenv("KEXIE_WORKERS", raising=False)
     monkeypatch.delenv("KEXIE_THREADS", raising=False)
     monkeypatch.delenv("KEXIE_SECURE_COOKIES", raising=False)
@@ -59,11 +61,41 @@ def test_demo_serves_with_the_production_server(launched, monkeypatch):
     assert launched and launched[0]["port"] == 8124
 
 
+def test_serve_starts_a_job_worker_beside_the_server_and_stops_it_after(launched, monkeypatch, capsys):
+    events = []
+    monkeypatch.setattr(serving, "start_worker", lambda: events.append("worker started") or "worker")
+    monkeypatch.setattr(serving, "run", lambda **kw: events.append("serving"))
+    monkeypatch.setattr(serving, "stop_worker", lambda worker: events.append(f"{worker} stopped"))
+    call_command("serve", "--port", "8123")
+    assert events == ["worker started", "serving", "worker stopped"]
+    assert "后台任务进程已一同启动" in capsys.readouterr().out
+
+
+def test_the_worker_is_stopped_also_when_the_server_fails(launched, monkeypatch):
+    stopped = []
+
+    def broken(**kw):
+        raise OSError("port taken")
+
+    monkeypatch.setattr(serving, "run", broken)
+    monkeypatch.setattr(serving, "stop_worker", stopped.append)
+    with pytest.raises(OSError):
+        call_command("serve", "--port", "8123")
+    assert stopped == ["worker"]
+
+
+def test_serve_no_worker_starts_none(launched, monkeypatch, capsys):
+    monkeypatch.setattr(serving, "start_worker", lambda: pytest.fail("a worker was started"))
+    call_command("serve", "--port", "8123", "--no-worker")
+    assert launched and "--no-worker" in capsys.readouterr().out
+
+
 def test_whitenoise_serves_hashed_compressed_static_files():
     from django.conf import settings
 
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
-    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+    security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == security + 1
     from whitenoise.storage import CompressedManifestStaticFilesStorage
 
     from kexie.core.staticfiles import Storage

@@ -108,6 +108,7 @@ def test_enterprise_searches_selects_and_exports(inno, personas, login):
     client.post(reverse("innovation:patent_register"), {"interests": "污水处理"})
     page = client.get(reverse("innovation:patent_search"), {"q": "污水处理"}).content.decode()
     assert "CN1A" in page and "CN2A" not in page
+    assert "检索引擎:tantivy" in page
     assert PatentSearchEvent.objects.count() == 1
     patent = Patent.objects.get(publication_no="CN1A")
     response = client.post(

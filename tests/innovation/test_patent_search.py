@@ -14,6 +14,7 @@ from kexie.engines.search import (
     SearchFilters,
     canonical_field,
     default_backend,
+    default_backend_name,
     ipc_subclass,
     looks_like_ipc,
     normalize_headers,
@@ -111,6 +112,39 @@ def test_relevant_patent_ranks_first(backend):
     assert backend.search("正极材料").ids == ["CN2A"]
 
 
+def test_more_like_this_ranks_as_search_does(backend):
+    text = "利用卷积神经网络识别医学图像中的病灶，神经网络对CT图像进行分割与识别"
+    assert [h.id for h in backend.similar(text, limit=2)] == backend.search(text, limit=2).ids
+    assert [h.id for h in backend.similar(text, SearchFilters(ipc_prefix="G06T"))] == ["CN4A"]
+    engine = PatentSearchEngine(backend)
+    assert [h.id for h in engine.similar(text, limit=2)] == engine.search(text, limit=2).ids
+    assert engine.similar("   ") == []
+
+
+def test_more_like_this_leaves_out_terms_most_patents_hold():
+    """On tantivy, terms held by more than `common_ratio` of the patents are left out of a long
+    query (they rank little and cost most: their postings cover nearly every patent)."""
+    from kexie.engines.search.tantivy_backend import TantivyBackend
+
+    backend = TantivyBackend(None, keep_terms=2, common_min_docs=0)
+    common = [PatentDoc(f"X{i}", f"通用{i}", "传感器模块", ipc=("A01B1/00",)) for i in range(20)]
+    backend.index([*DOCS, *common])
+    text = "传感器模块 神经网络 医学图像 正极材料"
+    kept = []
+    original = backend._run
+    backend._run = lambda terms, *a, **k: kept.extend(terms) or original(terms, *a, **k)
+    hits = backend.similar(text, limit=2)
+    assert "传感器" not in kept and "神经网络" in kept
+    assert hits[0].id in {"CN1A", "CN4A"}
+    kept.clear()
+    backend.similar("传感器模块 神经网络 医学图像 正极材料", limit=5)  # too few hits without the common terms
+    assert "传感器" in kept
+    backend.common_ratio = None
+    kept.clear()
+    backend.similar(text, limit=2)
+    assert "传感器" in kept
+
+
 def test_filters(backend):
     q = "图像 识别 监测 材料"
     assert set(backend.search(q, SearchFilters(ipc_prefix="G06N")).ids) == {"CN1A", "CN3A"}
@@ -179,9 +213,10 @@ def test_hits_carry_ipc_and_rerank_by_ipc_feedback():
     assert top_subclasses & {ipc_subclass(c) for c in ranked.hits[1].ipc}
 
 
-def test_default_backend_is_tantivy_when_installed():
+def test_default_backend_is_tantivy_a_declared_dependency():
+    """tantivy is installed with kexie (pyproject's dependencies), so the default is the fast engine."""
     backend = default_backend()
-    assert backend.name in {"tantivy", "sqlite-fts5"}
+    assert backend.name == "tantivy" == default_backend_name()
     backend.close()
 
 
@@ -306,7 +341,7 @@ def test_quality_on_cnki_sample():
 
 
 def test_tantivy_bulk_documents_from_segmented_text_keep_their_id():
-    pytest.importorskip("tantivy", reason="pip install -e '.[search]' for the tantivy backend")
+    pytest.importorskip("tantivy", reason="tantivy is a dependency of kexie: pip install -e .")
     from kexie.engines.search.tantivy_backend import TantivyBackend
 
     backend = TantivyBackend()

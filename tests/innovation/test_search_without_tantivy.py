@@ -1,10 +1,14 @@
-"""tantivy is not a declared dependency: without it the patent service must run on SQLite FTS5."""
+"""tantivy is a dependency, but a platform without its wheel runs the patent service on SQLite FTS5
+(and says so on the search page and in `kexie check`)."""
 
+import io
 import sys
 
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 
-from kexie.engines.search import Fts5Backend, default_backend
+from kexie.engines.search import Fts5Backend, default_backend, default_backend_name
 from kexie.innovation import patents
 from kexie.innovation.testing import build_innovation_world
 
@@ -34,6 +38,22 @@ def test_tantivy_really_unimportable(no_tantivy):
 def test_default_backend_falls_back_to_fts5(no_tantivy, tmp_path):
     assert isinstance(default_backend(), Fts5Backend)
     assert isinstance(default_backend(str(tmp_path / "index.db")), Fts5Backend)
+    assert default_backend_name() == "sqlite-fts5"
+
+
+def test_the_engine_in_use_is_named_in_check_and_on_the_search_page(no_tantivy, world, personas, client):
+    out = io.StringIO()
+    call_command("check", stdout=out)
+    assert "专利检索引擎:SQLite FTS5(备用引擎" in out.getvalue()
+    client.force_login(personas["city_admin"])
+    page = client.get(reverse("innovation:patent_search")).content.decode()
+    assert "检索引擎:SQLite FTS5(备用引擎" in page
+
+
+def test_check_names_tantivy_when_it_is_there(world):
+    out = io.StringIO()
+    call_command("check", stdout=out)
+    assert "专利检索引擎:tantivy" in out.getvalue() and "列表标题检索:" in out.getvalue()
 
 
 def test_patent_service_searches_with_filters_on_fts5(no_tantivy, world, personas):

@@ -25,6 +25,7 @@ from kexie.activities.schemas import (
     CampaignPatch,
     ReturnIn,
 )
+from kexie.activities.selectors import ledger
 from kexie.core.api_base import (
     Page,
     Status,
@@ -40,7 +41,8 @@ from kexie.core.api_base import (
 )
 from kexie.core.schemas import Id, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404, scoped
-from kexie.directory.models import Organisation, Region
+from kexie.core.textsearch import contains
+from kexie.directory.models import Region
 
 router = Router(tags=["活动"])
 
@@ -88,7 +90,7 @@ def activity_kind_list(request: HttpRequest, include_inactive: bool = False):
 
 class CampaignFilters(Schema):
     year: Year | None = Field(None, title="年度")
-    search: str | None = Field(None, title="搜索", description="名称")
+    search: str | None = Field(None, title="搜索", description="名称包含此文字(不区分大小写)")
     limit: Limit = Field(50, title="每页条数")
     offset: Offset = Field(0, title="偏移量")
 
@@ -106,8 +108,7 @@ def campaign_list(request: HttpRequest, filters: Query[CampaignFilters]):
     qs = _campaigns(request).order_by("-year", "name")
     if filters.year:
         qs = qs.filter(year=filters.year)
-    if filters.search:
-        qs = qs.filter(name__contains=filters.search.strip())
+    qs = contains(qs, "name", filters.search)
     return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
 
 
@@ -164,7 +165,9 @@ class ActivityFilters(Schema):
     campaign_id: Id | None = Field(None, title="所属专项活动编号")
     reporting_unit_id: Id | None = Field(None, title="填报单位编号")
     include_below: bool = Field(False, title="含下级填报单位", description="与 reporting_unit_id 同用")
-    search: str | None = Field(None, title="搜索", description="活动名称包含,或活动编号等于")
+    search: str | None = Field(
+        None, title="搜索", description="活动名称包含此文字(不区分大小写),或活动编号等于此文字"
+    )
     cursor: str | None = Field(None, title="分页游标", description="上一页返回的 next 链接已含此参数")
     limit: Limit = Field(50, title="每页条数")
 
@@ -177,45 +180,13 @@ def _activities(request: HttpRequest):
     )
 
 
-def _kind_ids(kind_id: int) -> list[int]:
-    kind = ActivityKind.objects.filter(pk=kind_id).first()
-    if kind is None:
-        return []
-    return list(
-        ActivityKind.objects.filter(Q(pk=kind.pk) | Q(code__startswith=f"{kind.code}.")).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def _region_ids(region_id: int) -> list[int]:
-    ids, frontier = [region_id], [region_id]
-    while frontier:
-        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids += frontier
-    return ids
-
-
-def _filtered(request: HttpRequest, qs, f: ActivityFilters):
-    if f.year:
-        qs = qs.in_year(f.year)
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.kind_id:
-        qs = qs.filter(kind_id__in=_kind_ids(f.kind_id))
-    if f.region_id:
-        qs = qs.filter(region_id__in=_region_ids(f.region_id))
-    if f.campaign_id:
-        qs = qs.filter(campaign_id=f.campaign_id)
-    if f.reporting_unit_id and f.include_below:
-        unit = Organisation.objects.for_user(actor(request)).filter(pk=f.reporting_unit_id).first()
-        qs = qs.within(unit)
-    elif f.reporting_unit_id:
-        qs = qs.filter(reporting_unit_id=f.reporting_unit_id)
-    if f.search:
-        s = f.search.strip()
-        qs = qs.filter(Q(title__contains=s) | Q(code=s))
-    return qs
+def _ledger_filters(f: ActivityFilters) -> dict:
+    """The API's filter names as the ledger selector's (the web form's) names."""
+    return {
+        "year": f.year, "status": f.status, "kind": f.kind_id, "region": f.region_id,
+        "campaign": f.campaign_id, "reporting_unit": f.reporting_unit_id, "include_below": f.include_below,
+        "q": f.search,
+    }  # fmt: skip
 
 
 def _after(cursor: str):
@@ -230,7 +201,11 @@ def _after(cursor: str):
 @router.get("/", response=Page[ActivityOut], summary="活动列表")
 def activity_list(request: HttpRequest, filters: Query[ActivityFilters]):
     """本单位及下级单位填报的活动,按开始日期倒序。游标分页:不返回总数,沿 next 链接翻页。"""
-    qs = _filtered(request, _activities(request), filters).order_by("-start_date", "-id")
+    qs = (
+        ledger(actor(request), _ledger_filters(filters))
+        .select_related("organiser")
+        .prefetch_related("co_organisers")
+    )
     after = _after(filters.cursor) if filters.cursor else None
     return keyset_page(
         request, qs, limit=filters.limit, after=after, cursor_of=lambda a: encode_cursor(a.start_date, a.id)

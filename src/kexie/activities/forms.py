@@ -89,13 +89,28 @@ class CampaignForm(ModelFieldsForm):
         return data
 
 
+class KindChoiceField(forms.ModelChoiceField):
+    """Every kind, named with the kinds above it (a kind filter takes the kinds below it too)."""
+
+    def label_from_instance(self, kind):
+        names, node, seen = [], kind, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            names.append(node.name)
+            node = node.parent
+        return " › ".join(reversed(names))
+
+
 class LedgerFilter(StyledForm):
-    q = forms.CharField(label=_("活动名称"), required=False)
+    """The activity list's filters: the page, its export and (by the same names) the API's
+    filters go to `kexie.activities.selectors.ledger`."""
+
+    q = forms.CharField(label=_("活动名称/编号"), required=False)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=1949, max_value=2100)
     status = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部状态")), *Status.choices], required=False
     )
-    kind = forms.ModelChoiceField(
+    kind = KindChoiceField(
         label=_("类型"), queryset=ActivityKind.objects.none(), required=False, empty_label=_("全部类型")
     )
     region = forms.ModelChoiceField(
@@ -107,11 +122,12 @@ class LedgerFilter(StyledForm):
     reporting_unit = forms.ModelChoiceField(
         label=_("填报单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部单位")
     )
+    include_below = forms.BooleanField(label=_("含下级填报单位"), required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
-        self.fields["kind"].queryset = ActivityKind.objects.filter(parent__isnull=True)
+        self.fields["kind"].queryset = ActivityKind.objects.select_related("parent__parent").order_by("code")
         self.fields["region"].queryset = counties_in_scope(actor)
         references.bind(
             self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")

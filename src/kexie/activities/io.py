@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from kexie.accounts.roles import REVIEW
-from kexie.activities import rules
+from kexie.activities import rules, selectors
 from kexie.activities.models import Activity, ActivityKind, Campaign, Status
 from kexie.core import references
 from kexie.core.imports import bulk
@@ -28,6 +28,7 @@ from kexie.directory.io import (
     parse_unit,
     parse_units,
     require_scoped_ref,
+    system_rows,
     units_label,
 )
 
@@ -364,10 +365,11 @@ class ActivitySpec(KindSpec):
             fields |= {"reviewed_at", "reviewed_by_id"}
 
     def export_objects(self, ctx: ActivityContext, year):
-        qs = Activity.objects.within_path(ctx.scope_path)
-        if year:
-            qs = qs.in_year(year)
-        return qs.order_by("start_date", "id")
+        return self.selected(ctx, {"year": year}).order_by("start_date", "id")
+
+    def selected(self, ctx: ActivityContext, filters) -> Any:
+        """The ledger's rows for these filters (its one selector)."""
+        return selectors.ledger(ctx.actor, filters, rows=system_rows(Activity, ctx))
 
     def export_values(self, objs, ctx: ActivityContext) -> Iterator[Sequence[Any]]:
         co: dict[int, list[int]] = {}

@@ -1,14 +1,19 @@
-"""Read-only queries for activity pages. Every one starts from kexie.core.scoping.scoped."""
+"""Read-only queries of activities. Every one starts from kexie.core.scoping.scoped; the ledger
+is the one read path of the activity list (web page, API, export)."""
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from kexie.accounts.roles import REVIEW
 from kexie.activities import rules
-from kexie.activities.models import Activity, ActivityKind, Campaign
-from kexie.core.scoping import scoped
-from kexie.directory.models import Region
+from kexie.activities.models import Activity, ActivityAttachment, ActivityKind, Campaign
+from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.core.textsearch import contains
+from kexie.directory.models import Organisation
+from kexie.directory.selectors import pk_of, region_and_below, subtree_ids
 
 
 def is_top_unit(user) -> bool:
@@ -40,36 +45,62 @@ def editable_campaigns(user):
     return Campaign.objects.for_user(user, capability="edit")
 
 
-def kind_ids(kind: ActivityKind) -> list[int]:
-    return list(ActivityKind.objects.filter(Q(pk=kind.pk) | Q(parent=kind)).values_list("pk", flat=True))
+def kind_and_below(kind: ActivityKind | int) -> list[int]:
+    """A kind filter's meaning: the kind and every kind below it (any depth, through the tree's
+    parent links; a staff-made kind's code need not start with its parent's)."""
+    return subtree_ids(ActivityKind, kind)
 
 
-def region_ids(region: Region) -> list[int]:
-    q = Q(pk=region.pk) | Q(parent=region) | Q(parent__parent=region)
-    return list(Region.objects.filter(q).values_list("pk", flat=True))
+def ledger(user, filters: Mapping[str, Any] | None = None, *, rows: QuerySet | None = None):
+    """The activity ledger: the one read path of the web page, the API and the export.
+
+    Filters: `year` (by start date), `status`, `kind` (and below), `region` (and below),
+    `campaign`, `reporting_unit` (with `include_below`: its units below too), `q` (the title
+    contains it, case-insensitive, or the activity code equals it). Values may be records or
+    ids. Newest first. `rows` replaces the user's scope (an export the system runs)."""
+    f = filters or {}
+    qs = scoped(Activity, user) if rows is None else rows
+    if f.get("year"):
+        qs = qs.in_year(int(f["year"]))
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("kind"):
+        qs = qs.filter(kind_id__in=kind_and_below(f["kind"]))
+    if f.get("region"):
+        qs = qs.filter(region_id__in=region_and_below(f["region"]))
+    if f.get("campaign"):
+        qs = qs.filter(campaign_id=pk_of(f["campaign"]))
+    if f.get("reporting_unit"):
+        qs = _reported_by(qs, user, f["reporting_unit"], below=bool(f.get("include_below")))
+    if (f.get("q") or "").strip():
+        text = f["q"].strip()
+        qs = contains(qs, "title", text) | qs.filter(code=text)
+    return qs.select_related("kind", "kind__parent", "region", "reporting_unit", "campaign").order_by(
+        "-start_date", "-id"
+    )
 
 
-def ledger(user, filters: dict):
-    """The activity ledger with its filters. Each filter is an indexed column (status,
-    start_date, reporting_unit, region, kind, campaign); the title search is a LIKE that the
-    keyset LIMIT stops early."""
-    qs = scoped(Activity, user).select_related("kind", "kind__parent", "region", "reporting_unit", "campaign")
-    if filters.get("year"):
-        year = filters["year"]
-        qs = qs.filter(start_date__gte=dt.date(year, 1, 1), start_date__lt=dt.date(year + 1, 1, 1))
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("kind"):
-        qs = qs.filter(kind_id__in=kind_ids(filters["kind"]))
-    if filters.get("region"):
-        qs = qs.filter(region_id__in=region_ids(filters["region"]))
-    if filters.get("campaign"):
-        qs = qs.filter(campaign=filters["campaign"])
-    if filters.get("reporting_unit"):
-        qs = qs.filter(reporting_unit=filters["reporting_unit"])
-    if filters.get("q"):
-        qs = qs.filter(title__icontains=filters["q"].strip())
-    return qs.order_by("-start_date", "-id")
+def _reported_by(qs, user, unit, *, below: bool):
+    if not below:
+        return qs.filter(reporting_unit_id=pk_of(unit))
+    if not isinstance(unit, Organisation):  # an id from the API: only a unit the user may see
+        unit = Organisation.objects.for_user(user).filter(pk=unit).first()
+    return qs.within(unit)
+
+
+def activity_for(user, pk) -> Activity:
+    """One activity of the user's scope, with what its pages show (404 outside the scope)."""
+    return get_scoped_or_404(
+        Activity.objects.select_related(
+            "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def attachment_for(user, pk) -> ActivityAttachment:
+    return get_scoped_or_404(ActivityAttachment, user, pk=pk)
 
 
 def after_cursor(qs, cursor: str):

@@ -6,6 +6,7 @@ app_name = "activities"
 
 urlpatterns = [
     path("", views.activity_list, name="list"),
+    path("export/", views.activity_export, name="export"),
     path("new/", views.activity_create, name="activity_create"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),

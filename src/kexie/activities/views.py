@@ -12,17 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
-from kexie.activities.models import Activity, ActivityAttachment, Status
+from kexie.activities.models import Status
 from kexie.activities.selectors import (
+    activity_for,
     after_cursor,
+    attachment_for,
     editable_campaigns,
     ledger,
     reviewable_activities,
     visible_campaigns,
 )
 from kexie.core.audit import history
-from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
+from kexie.directory.views import export_query, filters_of, list_export
 
 PER_PAGE = 50
 
@@ -40,20 +42,23 @@ def keyset_page(qs, request) -> Page:
 @login_required
 def activity_list(request):
     form = LedgerFilter(request.GET or None, actor=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = ledger(request.user, filters)
-    context = {"filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs)}
+    qs = ledger(request.user, filters_of(form, request))
+    context = {
+        "filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs),
+        "export_query": export_query(request),
+    }  # fmt: skip
     return render(request, "activities/activity_list.html", context)
 
 
+@login_required
+def activity_export(request):
+    """The ledger as the page shows it for these filters, as a file (xlsx, or csv)."""
+    form = LedgerFilter(request.GET or None, actor=request.user)
+    return list_export(request, kind="activities", form=form)
+
+
 def _activity(request, pk):
-    return get_scoped_or_404(
-        Activity.objects.select_related(
-            "kind", "kind__parent", "region", "organiser", "reporting_unit", "campaign"
-        ),
-        request.user,
-        pk=pk,
-    )
+    return activity_for(request.user, pk)
 
 
 @login_required
@@ -201,7 +206,7 @@ def activity_attach(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    attachment = get_scoped_or_404(ActivityAttachment, request.user, pk=pk)
+    attachment = attachment_for(request.user, pk)
     return FileResponse(
         attachment.file.open("rb"), as_attachment=not attachment.is_photo, filename=attachment.name
     )
@@ -251,7 +256,7 @@ def campaign_list(request):
 @login_required
 def campaign_detail(request, pk):
     campaign = _visible_campaign(request, pk)
-    activities = scoped(Activity, request.user).filter(campaign=campaign).select_related("reporting_unit")
+    activities = ledger(request.user, {"campaign": campaign})
     context = {
         "c": campaign,
         "units": campaign.participating_units.order_by("path"),

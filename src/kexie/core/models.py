@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -155,25 +157,70 @@ class CapabilityLink(ScopedModel):
         return f"{self.capability} {self.content_type_id}:{self.object_id}"
 
 
-class HolidayOverride(models.Model):
-    """A day the association's staff mark as a holiday or a working day, overriding the
-    national calendar (chinesecalendar) and the weekends: a year the package does not know
-    yet, a local holiday, a make-up working day (调休). Not scoped: one city-wide calendar.
-    See kexie.core.workdays."""
+class Job(models.Model):
+    """One piece of long work (a large import, an export) run by a background worker, with its
+    progress and its result. See kexie.core.jobs; the queue itself is django-tasks' database
+    backend (`task_id` names its row). A user sees their own jobs; administrators all."""
 
-    date = models.DateField(_("日期"), unique=True)
-    is_working_day = models.BooleanField(_("工作日"))
-    name = models.CharField(_("名称"), max_length=60, blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = [(QUEUED, _("排队中")), (RUNNING, _("进行中")), (DONE, _("已完成")), (FAILED, _("失败"))]
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("类型"), max_length=40)
+    title = models.CharField(_("名称"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    state = models.CharField(_("状态"), max_length=10, choices=STATES, default=QUEUED, db_index=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    done = models.PositiveBigIntegerField(_("已完成"), default=0)
+    total = models.PositiveBigIntegerField(_("总数"), default=0)  # 0: not known yet
+    status_line = models.CharField(_("进度说明"), max_length=200, blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+    task_id = models.UUIDField(_("队列编号"), null=True, blank=True)
+    worker_id = models.CharField(_("工作进程"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("进度更新时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("节假日调整")
-        verbose_name_plural = _("节假日调整")
-        ordering = ["date"]
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
 
     def __str__(self):
-        kind = "工作日" if self.is_working_day else "休息日"
-        return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
+        return self.title
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.DONE, self.FAILED)
+
+
+class JobWorker(models.Model):
+    """A running `kexie worker` (or the one `kexie serve` starts): its heartbeat tells /healthz the
+    worker is alive and lets the other workers fail the jobs of one that died (kill -9, a crash)."""
+
+    worker_id = models.CharField(_("工作进程"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台工作进程")
+        verbose_name_plural = _("后台工作进程")
+
+    def __str__(self):
+        return f"{self.hostname}:{self.pid}"
 
 
 # ---------------------------------------------------------------------- shared building blocks
@@ -365,3 +412,24 @@ class NotificationSetting(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.quiet_start}–{self.quiet_end}"
+
+
+class HolidayOverride(models.Model):
+    """A day the association's staff mark as a holiday or a working day, overriding the
+    national calendar (chinesecalendar) and the weekends: a year the package does not know
+    yet, a local holiday, a make-up working day (调休). Not scoped: one city-wide calendar.
+    See kexie.core.workdays."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("工作日"))
+    name = models.CharField(_("名称"), max_length=60, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+        ordering = ["date"]
+
+    def __str__(self):
+        kind = "工作日" if self.is_working_day else "休息日"
+        return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()

@@ -1,11 +1,45 @@
-"""Text filters of list pages: one meaning everywhere.
+"""Text filters of list pages: one meaning everywhere, answered from an index where there is one.
 
 ``contains(qs, field, text)`` keeps the rows whose ``field`` holds ``text`` as a case-insensitive
-substring (after trimming). Every list's selector calls it for its free-text filter, so that the
-web page, the API and the exports find the same rows.
+substring (after trimming): exactly the rows of Django's ``icontains``, which stays in every query
+as the final check. Every list's selector calls it for its free-text filter, so that the web page,
+the API and the exports find the same rows.
+
+The columns in ``INDEXED`` carry a search index (created by ``TitleSearchIndex`` migrations), used
+to find the candidate rows quickly; the ``icontains`` check then keeps exactly the right ones:
+
+- SQLite: an FTS5 table with the trigram tokenizer over the column (external content, kept by
+  triggers). The indexed text ends in two padding characters, so every character of a title starts
+  one trigram: a query of three or more characters is the AND of its trigrams; a query of one or
+  two characters is the OR of the indexed trigrams that begin with it (looked up in the index's
+  vocabulary). When the index says the query is common, the plain filter is used instead: walking
+  the list's own order finds a page of matches sooner than collecting them all.
+- PostgreSQL: a pg_trgm GIN index on ``UPPER(column)`` (the expression ``icontains`` filters
+  on), which the planner uses by itself for queries of three or more characters, with statistics
+  that tell it how common the text is; and a GIN index on the column's one- and two-character
+  grams (``kexie_grams``) for one- and two-character queries, which trigrams cannot answer, and
+  for non-ASCII queries where the database's C locale makes pg_trgm ignore CJK characters.
 """
 
-from django.db.models import QuerySet
+from __future__ import annotations
+
+from django.db import connections
+from django.db.migrations.operations.base import Operation
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+# model label -> the fields with a search index (each added by a TitleSearchIndex migration).
+INDEXED: dict[str, tuple[str, ...]] = {
+    "activities.activity": ("title",),
+    "directory.organisation": ("name",),
+    "directory.person": ("name",),
+}
+
+PAD = "\x1f\x1f"  # appended to the indexed text: every character then starts a trigram
+# Above this many candidate rows (by the index's own counts) the plain filter answers a list page
+# faster: the keyset walk meets a page of matches (and the capped count's 1,001) early.
+COMMON = 20_000
+MAX_TERMS = 2_000  # an OR of more trigrams than this is left to the plain filter
 
 
 def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
@@ -13,4 +47,227 @@ def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
     text = (text or "").strip()
     if not text:
         return qs
-    return qs.filter(**{f"{field}__icontains": text})
+    exact = qs.filter(**{f"{field}__icontains": text})
+    if field not in INDEXED.get(qs.model._meta.label_lower, ()):
+        return exact
+    connection = connections[qs.db]
+    if connection.vendor == "sqlite":
+        return _sqlite(exact, qs.model, field, text, connection)
+    if connection.vendor == "postgresql":
+        return _postgres(exact, qs.model, field, text, connection)
+    return exact
+
+
+def index_label() -> str:
+    """Which title search index this database uses (for ``kexie check``)."""
+    vendor = connections["default"].vendor
+    if vendor == "sqlite":
+        return "SQLite FTS5 trigram"
+    if vendor == "postgresql":
+        return "PostgreSQL pg_trgm + kexie_grams (GIN)"
+    return "无(逐行比对)"
+
+
+# ---------------------------------------------------------------------------------------- SQLite
+
+
+def fts_table(model, field: str) -> str:
+    return f"{model._meta.db_table}_{field}_fts"
+
+
+def _sqlite(exact: QuerySet, model, field: str, text: str, connection) -> QuerySet:
+    if "\x00" in text:
+        return exact
+    fts = fts_table(model, field)
+    if len(text) >= 3:
+        windows = sorted({text[i : i + 3] for i in range(len(text) - 2)})
+        candidates = _sqlite_term_counts(connection, fts, [w.lower() for w in windows])
+        estimate = min((candidates.get(w.lower(), 0) for w in windows), default=0)
+        match = " AND ".join(_fts_string(w) for w in windows)
+    else:
+        prefix = _folded_prefix(text)
+        if prefix is None:
+            return exact
+        terms = _sqlite_prefix_counts(connection, fts, prefix)
+        if len(terms) > MAX_TERMS:
+            return exact
+        estimate = sum(terms.values())
+        if not terms:
+            return exact.none()
+        match = " OR ".join(_fts_string(t) for t in terms)
+    if estimate > COMMON:
+        return exact
+    quote = connection.ops.quote_name
+    return exact.filter(pk__in=RawSQL(f"SELECT rowid FROM {quote(fts)} WHERE {quote(fts)} MATCH %s", [match]))
+
+
+def _fts_string(text: str) -> str:
+    """``text`` as one FTS5 string: no operator or column filter inside it means anything."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _folded_prefix(text: str) -> str | None:
+    """``text`` folded as the index folds it, when that is certain: ASCII letters are lower-cased
+    and characters without case (CJK, digits, punctuation) are kept; else ``None``."""
+    if all(c.isascii() or c.lower() == c.upper() for c in text):
+        return text.lower()
+    return None
+
+
+def _sqlite_term_counts(connection, fts: str, terms: list[str]) -> dict[str, int]:
+    vocab = connection.ops.quote_name(f"{fts}_vocab")
+    marks = ", ".join(["%s"] * len(terms))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term, doc FROM {vocab} WHERE term IN ({marks})", terms)
+        return dict(cursor.fetchall())
+
+
+def _sqlite_prefix_counts(connection, fts: str, prefix: str) -> dict[str, int]:
+    """The indexed trigrams that begin with ``prefix``, with how many rows hold each."""
+    vocab = connection.ops.quote_name(f"{fts}_vocab")
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < 0x10FFFF else None
+    sql = f"SELECT term, doc FROM {vocab} WHERE term >= %s" + (" AND term < %s" if upper else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix, upper] if upper else [prefix])
+        return {term: doc for term, doc in cursor.fetchall() if term.startswith(prefix)}
+
+
+def sqlite_create_sql(table: str, column: str, fts: str, quote) -> list[str]:
+    src, vocab = quote(f"{fts}_src"), quote(f"{fts}_vocab")
+    t, c, f = quote(table), quote(column), quote(fts)
+
+    def padded(row: str) -> str:
+        return f"{row}.{c} || char(31, 31)"
+
+    return [
+        f"CREATE VIEW {src} AS SELECT id, {padded(t)} AS {c} FROM {t}",
+        f"CREATE VIRTUAL TABLE {f} USING fts5({c}, content={src}, content_rowid=id,"
+        " tokenize='trigram case_sensitive 0', detail=none, columnsize=0)",
+        f"CREATE VIRTUAL TABLE {vocab} USING fts5vocab({f}, 'row')",
+        f"CREATE TRIGGER {quote(fts + '_ai')} AFTER INSERT ON {t} BEGIN"
+        f" INSERT INTO {f}(rowid, {c}) VALUES (new.id, {padded('new')}); END",
+        f"CREATE TRIGGER {quote(fts + '_ad')} AFTER DELETE ON {t} BEGIN"
+        f" INSERT INTO {f}({f}, rowid, {c}) VALUES ('delete', old.id, {padded('old')}); END",
+        f"CREATE TRIGGER {quote(fts + '_au')} AFTER UPDATE OF id, {c} ON {t} BEGIN"
+        f" INSERT INTO {f}({f}, rowid, {c}) VALUES ('delete', old.id, {padded('old')});"
+        f" INSERT INTO {f}(rowid, {c}) VALUES (new.id, {padded('new')}); END",
+        f"INSERT INTO {f}({f}) VALUES ('rebuild')",
+    ]
+
+
+def sqlite_drop_sql(fts: str, quote) -> list[str]:
+    return [
+        *(f"DROP TRIGGER IF EXISTS {quote(fts + s)}" for s in ("_ai", "_ad", "_au")),
+        f"DROP TABLE IF EXISTS {quote(fts + '_vocab')}",
+        f"DROP TABLE IF EXISTS {quote(fts)}",
+        f"DROP VIEW IF EXISTS {quote(fts + '_src')}",
+    ]
+
+
+# ------------------------------------------------------------------------------------ PostgreSQL
+
+_PG_FUNCTIONS = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    # Every one- and two-character substring of t.
+    "CREATE OR REPLACE FUNCTION kexie_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
+    " PARALLEL SAFE AS $$ SELECT coalesce(array_agg(DISTINCT g), '{}') FROM generate_series(1, length(t))"
+    " AS i, LATERAL (VALUES (substr(t, i, 1)), (substr(t, i, 2))) AS v(g) $$",
+    # The grams a row must hold to contain t: t itself when short, else its two-character substrings.
+    "CREATE OR REPLACE FUNCTION kexie_query_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
+    " PARALLEL SAFE AS $$ SELECT CASE WHEN length(t) <= 2 THEN ARRAY[t] ELSE (SELECT array_agg(DISTINCT"
+    " substr(t, i, 2)) FROM generate_series(1, length(t) - 1) AS i) END $$",
+]
+
+_trgm_reads_cjk: dict[str, bool] = {}
+
+
+def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> QuerySet:
+    if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
+        return exact  # the pg_trgm index answers the icontains filter itself
+    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(field)}"
+    grams = RawSQL(
+        f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))",
+        [text],
+        output_field=BooleanField(),
+    )
+    return exact.filter(grams)
+
+
+def _pg_trgm_reads_cjk(connection) -> bool:
+    """False under the C locale, where pg_trgm extracts no trigram from Chinese text."""
+    key = connection.alias + str(connection.settings_dict.get("NAME"))
+    if key not in _trgm_reads_cjk:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cardinality(show_trgm('科普活动'))")
+            _trgm_reads_cjk[key] = cursor.fetchone()[0] > 0
+    return _trgm_reads_cjk[key]
+
+
+def pg_create_sql(table: str, column: str, quote) -> list[str]:
+    t, c = quote(table), quote(column)
+    return [
+        *_PG_FUNCTIONS,
+        f"CREATE INDEX {quote(f'{table}_{column}_trgm')} ON {t} USING gin (UPPER({c}::text) gin_trgm_ops)",
+        f"CREATE INDEX {quote(f'{table}_{column}_grams')} ON {t} USING gin (kexie_grams(UPPER({c}::text)))",
+        f"ANALYZE {t}",
+    ]
+
+
+def pg_drop_sql(table: str, column: str, quote) -> list[str]:
+    return [f"DROP INDEX IF EXISTS {quote(f'{table}_{column}_{kind}')}" for kind in ("trgm", "grams")]
+
+
+# ------------------------------------------------------------------------------------ migrations
+
+
+class TitleSearchIndex(Operation):
+    """Creates the search index of one text column: FTS5 trigram on SQLite, pg_trgm and gram GIN
+    indexes on PostgreSQL (each a no-op on the other database). The model state is unchanged."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, model_name: str, field: str) -> None:
+        self.model_name = model_name
+        self.field = field
+
+    def deconstruct(self):
+        return self.__class__.__name__, [], {"model_name": self.model_name, "field": self.field}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _names(self, app_label, schema_editor, from_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        return model._meta.db_table, model._meta.get_field(self.field).column, schema_editor.quote_name
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        table, column, quote = self._names(app_label, schema_editor, from_state)
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            statements = sqlite_create_sql(table, column, f"{table}_{column}_fts", quote)
+        elif vendor == "postgresql":
+            statements = pg_create_sql(table, column, quote)
+        else:
+            statements = []
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        table, column, quote = self._names(app_label, schema_editor, from_state)
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            statements = sqlite_drop_sql(f"{table}_{column}_fts", quote)
+        elif vendor == "postgresql":
+            statements = pg_drop_sql(table, column, quote)
+        else:
+            statements = []
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def describe(self):
+        return f"Search index on {self.model_name}.{self.field}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"{self.model_name}_{self.field}_search"

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -201,6 +203,7 @@ def summarise(result) -> dict:
     return {
         "result": result,
         "errors": errors,
+        "errors_total": len(errors),
         "counts": counts,
         "warnings": warnings,
         "duplicates": duplicates,
@@ -262,13 +265,44 @@ def import_page(request):
             result, committed = _import_step(request, context["kind"], {k for k, _ in kinds})
         except ValidationError as exc:
             context["error"] = "；".join(exc.messages)
+        except RunAsJob as started:
+            return redirect("core:job", job_id=started.job.pk)
         else:
             context.update(summarise(result), committed=committed, filename=request.FILES.get("file") or "")
             if committed and result.written:
                 request.session.pop(PENDING_KEY, None)
     context["pending"] = request.session.get(PENDING_KEY)
     context["error_download"] = request.session.get(ERRORS_KEY) if context.get("result") else None
+    if context["error_download"]:
+        context["error_url"] = f"{reverse('core:import_errors')}?token={context['error_download']['token']}"
     return render(request, "core/import.html", context)
+
+
+class RunAsJob(Exception):
+    """The file is large: the step runs as a background job (kexie.core.jobs), the page follows it."""
+
+    def __init__(self, job):
+        self.job = job
+
+
+def _import_job(request, *, kind: str, token: str, filename: str, dry_run: bool, **options):
+    """Check or write a large stashed upload in a background job; raises RunAsJob."""
+    from kexie.core.jobs import job_start
+
+    label = dict(import_kinds()).get(kind, kind)
+    verb = _("检查") if dry_run else _("导入")
+    job = job_start(
+        actor=request.user,
+        kind="import",
+        title=f"{verb}{label}:{filename}",
+        params={"kind": kind, "filename": filename, "token": token, "dry_run": dry_run, **options},
+        inputs={"input": pending_dir() / token},
+    )
+    raise RunAsJob(job)
+
+
+def _runs_as_job(path: Path) -> bool:
+    return path.stat().st_size > settings.IMPORT_JOB_BYTES
 
 
 def _import_step(request, kind: str, allowed: set[str]):
@@ -279,6 +313,14 @@ def _import_step(request, kind: str, allowed: set[str]):
         if not pending or pending["token"] != request.POST.get("token"):
             raise ValidationError(_("待导入文件已过期,请重新上传"))
         path = pending_dir() / pending["token"]
+        if not path.is_file():
+            raise ValidationError(_("待导入文件已过期,请重新上传"))
+        if _runs_as_job(path):
+            _import_job(
+                request, kind=pending["kind"], token=pending["token"], filename=pending["filename"], dry_run=False,
+                skip_invalid=bool(request.POST.get("skip_invalid")),
+                allow_duplicates=bool(request.POST.get("allow_duplicates")),
+            )  # fmt: skip
         with open(path, "rb") as fileobj:
             result = run_import(
                 request, kind=pending["kind"], fileobj=fileobj, filename=pending["filename"], dry_run=False,
@@ -295,6 +337,8 @@ def _import_step(request, kind: str, allowed: set[str]):
 
     check_upload(upload, [".xlsx", ".csv"])
     token = stash_upload(request, upload, kind)
+    if _runs_as_job(pending_dir() / token):
+        _import_job(request, kind=kind, token=token, filename=upload.name, dry_run=True)
     with open(pending_dir() / token, "rb") as fileobj:
         result = run_import(request, kind=kind, fileobj=fileobj, filename=upload.name, dry_run=True)
     return result, False
@@ -347,8 +391,21 @@ def export(request):
     fmt = request.GET.get("format") or "xlsx"
     if fmt not in EXPORT_FORMATS:
         raise Http404
+    if module.export_size(actor=request.user, kind=kind, year=year) > settings.EXPORT_JOB_ROWS:
+        return redirect("core:job", job_id=_export_job(request, kind=kind, year=year, fmt=fmt).pk)
     data = module.export_rows(actor=request.user, kind=kind, year=year, fmt=fmt)
     return _download(data, f"{kind}{'-' + str(year) if year else ''}.{fmt}", EXPORT_FORMATS[fmt])
+
+
+def _export_job(request, *, kind: str, year: int | None, fmt: str):
+    """A large export is written by a background job; its page offers the file when done."""
+    from kexie.core.jobs import job_start
+
+    label = dict(import_kinds()).get(kind, kind)
+    title = _("导出%(label)s") % {"label": label} + (f"({year}年)" if year else "")
+    return job_start(
+        actor=request.user, kind="export", title=title, params={"kind": kind, "year": year, "fmt": fmt}
+    )
 
 
 def search_q(text: str, *fields: str) -> Q:

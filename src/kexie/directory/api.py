@@ -1,7 +1,6 @@
 """API of the directory: regions, organisations (with yearly attributes and designations), people."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -9,10 +8,10 @@ from ninja import Field, Query, Router, Schema
 from kexie.core.api_base import Page, Status, actor, error_fields, lookup, offset_page, reference
 from kexie.core.fields import personal_search_index
 from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
-from kexie.core.scoping import get_scoped_or_404, scoped
-from kexie.directory import services
+from kexie.core.textsearch import contains
+from kexie.directory import selectors, services
 from kexie.directory.codes import OrgKind, PersonTag
-from kexie.directory.models import Designation, Organisation, Person, Region
+from kexie.directory.models import Region
 from kexie.directory.schemas import (
     DesignationIn,
     DesignationOut,
@@ -41,24 +40,31 @@ class PageParams(Schema):
     offset: Offset = Field(0, title="偏移量")
 
 
-def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dict:
-    """A request body as a service's `data`: ids become records (422 if unknown), null text becomes ""."""
+def service_data(request: HttpRequest, payload: Schema, *, partial: bool, stored=None) -> dict:
+    """A request body as a service's `data`: ids become records (422 if unknown or not offered
+    by the field's rule), null text becomes "". A reference equal to the one `stored` already
+    holds is kept as it is, as on the web form (the service checks only a changed one)."""
     data = payload.dict(exclude_unset=partial)
     for name in list(data):
         if name in BLANK_IF_NULL and data[name] is None:
             data[name] = ""
     if "parent_id" in data:
-        data["parent"] = reference(
-            "directory.Organisation.parent", data.pop("parent_id"), "parent_id", actor(request)
+        data["parent"] = _reference(
+            request, "directory.Organisation.parent", data.pop("parent_id"), "parent", stored
         )
     if "region_id" in data:
         data["region"] = lookup(Region, data.pop("region_id"), "region_id")
     if "unit_id" in data:
-        unit_id = data.pop("unit_id")
-        unit = reference("directory.Person.unit", unit_id, "unit_id", actor(request))
+        unit = _reference(request, "directory.Person.unit", data.pop("unit_id"), "unit", stored)
         if unit is not None or partial:
             data["unit"] = unit
     return data
+
+
+def _reference(request: HttpRequest, key: str, pk: int | None, name: str, stored):
+    if stored is not None and pk is not None and pk == getattr(stored, f"{name}_id"):
+        return getattr(stored, name)
+    return reference(key, pk, f"{name}_id", actor(request))
 
 
 # ---------------------------------------------------------------- regions (reference data)
@@ -67,7 +73,7 @@ def service_data(request: HttpRequest, payload: Schema, *, partial: bool) -> dic
 class RegionFilters(PageParams):
     level: str | None = Field(None, title="级别", description="province/city/county/town")
     parent_id: Id | None = Field(None, title="上级区划编号")
-    search: str | None = Field(None, title="搜索", description="名称或代码")
+    search: str | None = Field(None, title="搜索", description="名称包含此文字,或代码以此开头")
 
 
 @router.get("/regions", response=Page[RegionOut], summary="行政区划列表")
@@ -78,7 +84,8 @@ def region_list(request: HttpRequest, filters: Query[RegionFilters]):
     if filters.parent_id:
         qs = qs.filter(parent_id=filters.parent_id)
     if filters.search:
-        qs = qs.filter(name__contains=filters.search) | qs.filter(code__startswith=filters.search)
+        text = filters.search.strip()
+        qs = contains(qs, "name", text) | qs.filter(code__startswith=text)
     return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
 
 
@@ -93,36 +100,25 @@ def region_detail(request: HttpRequest, region_id: Id):
 class OrganisationFilters(PageParams):
     kind: OrgKind | None = Field(None, title="类型")
     parent_id: Id | None = Field(None, title="上级单位编号", description="只列直接下级")
-    region_id: Id | None = Field(None, title="所在区划编号")
+    region_id: Id | None = Field(None, title="所在区划编号", description="含其下各级区划")
     is_active: bool | None = Field(None, title="有效")
-    search: str | None = Field(None, title="搜索", description="名称、简称或信用代码")
-
-
-def _organisations(request: HttpRequest):
-    return scoped(Organisation, actor(request)).select_related("parent", "region")
+    search: str | None = Field(None, title="搜索", description="名称、简称或信用代码包含此文字(不区分大小写)")
 
 
 @router.get("/organisations", response=Page[OrganisationOut], summary="组织列表")
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]):
-    """本单位及下级单位,按组织树排序。"""
-    qs = _organisations(request).order_by("path")
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.parent_id:
-        qs = qs.filter(parent_id=filters.parent_id)
-    if filters.region_id:
-        qs = qs.filter(region_id=filters.region_id)
-    if filters.is_active is not None:
-        qs = qs.filter(is_active=filters.is_active)
-    if filters.search:
-        s = filters.search.strip()
-        qs = qs.filter(name__contains=s) | qs.filter(short_name__contains=s) | qs.filter(uscc=s.upper())
+    """本单位及下级单位,按组织树排序。筛选与网页、导出相同(kexie.directory.selectors.organisations)。"""
+    qs = selectors.organisations(
+        actor(request),
+        {"kind": filters.kind, "parent": filters.parent_id, "region": filters.region_id,
+         "is_active": filters.is_active, "q": filters.search},
+    )  # fmt: skip
     return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
 
 
 @router.get("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="组织详情")
 def organisation_detail(request: HttpRequest, org_id: Id):
-    return get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
+    return selectors.organisation_for(actor(request), org_id)
 
 
 @router.post("/organisations", response={201: OrganisationDetailOut}, summary="新建组织")
@@ -136,16 +132,16 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 
 @router.patch("/organisations/{int:org_id}", response=OrganisationDetailOut, summary="修改组织")
 def organisation_update(request: HttpRequest, org_id: Id, payload: OrganisationPatch):
-    org = get_scoped_or_404(_organisations(request), actor(request), pk=org_id)
+    org = selectors.organisation_for(actor(request), org_id)
     with error_fields(ORG_FKS):
         return services.organisation_update(
-            actor=actor(request), org=org, data=service_data(request, payload, partial=True)
+            actor=actor(request), org=org, data=service_data(request, payload, partial=True, stored=org)
         )
 
 
 @router.delete("/organisations/{int:org_id}", response={204: None}, summary="删除组织")
 def organisation_delete(request: HttpRequest, org_id: Id):
-    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    org = selectors.organisation_for(actor(request), org_id)
     services.organisation_delete(actor=actor(request), org=org)
     return Status(204, None)
 
@@ -154,7 +150,7 @@ def organisation_delete(request: HttpRequest, org_id: Id):
     "/organisations/{int:org_id}/years/{int:year}", response=OrganisationYearOut, summary="设置组织年度情况"
 )
 def organisation_year_set(request: HttpRequest, org_id: Id, year: Year, payload: OrganisationYearIn):
-    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    org = selectors.organisation_for(actor(request), org_id)
     return services.organisation_year_set(actor=actor(request), org=org, year=year, data=payload.dict())
 
 
@@ -162,16 +158,14 @@ def organisation_year_set(request: HttpRequest, org_id: Id, year: Year, payload:
     "/organisations/{int:org_id}/designations", response={201: DesignationOut}, summary="新增命名认定"
 )
 def designation_create(request: HttpRequest, org_id: Id, payload: DesignationIn):
-    org = get_scoped_or_404(Organisation, actor(request), pk=org_id)
+    org = selectors.organisation_for(actor(request), org_id)
     data = {**payload.dict(), "organisation": org}
     return Status(201, services.designation_create(actor=actor(request), data=data))
 
 
 @router.delete("/designations/{int:designation_id}", response={204: None}, summary="删除命名认定")
 def designation_delete(request: HttpRequest, designation_id: Id):
-    designation = get_scoped_or_404(
-        Designation.objects.select_related("organisation"), actor(request), pk=designation_id
-    )
+    designation = selectors.designation_for(actor(request), designation_id)
     services.designation_delete(actor=actor(request), designation=designation)
     return Status(204, None)
 
@@ -183,27 +177,19 @@ class PersonFilters(PageParams):
     unit_id: Id | None = Field(None, title="管理单位编号")
     tag: PersonTag | None = Field(None, title="标签")
     discipline: str | None = Field(None, title="学科代码")
-    search: str | None = Field(None, title="搜索", description="姓名(前缀)")
-
-
-def _people(request: HttpRequest):
-    return scoped(Person, actor(request)).select_related("unit")
+    search: str | None = Field(None, title="搜索", description="姓名包含此文字(不区分大小写)")
 
 
 @router.get("/people", response=Page[PersonOut], summary="人员列表")
 def person_list(request: HttpRequest, filters: Query[PersonFilters]):
-    """手机号码与身份证号码脱敏显示,除非有“可查看个人信息”权限。"""
-    qs = _people(request).order_by("name", "id")
-    if filters.unit_id:
-        qs = qs.filter(unit_id=filters.unit_id)
-    if filters.tag:
-        qs = qs.filter(**{Person.TAG_FIELDS[filters.tag]: True})
-    if filters.discipline:
-        qs = qs.filter(discipline=filters.discipline)
-    if filters.search:
-        if personal_search_index(filters.search):
-            raise DjangoValidationError({"search": NUMBER_IN_URL})
-        qs = qs.filter(name__startswith=filters.search.strip())
+    """手机号码与身份证号码脱敏显示,除非有“可查看个人信息”权限。筛选与网页、导出相同
+    (kexie.directory.selectors.people)。"""
+    if filters.search and personal_search_index(filters.search):
+        raise DjangoValidationError({"search": NUMBER_IN_URL})
+    qs = selectors.people(
+        actor(request),
+        {"unit": filters.unit_id, "tag": filters.tag, "discipline": filters.discipline, "q": filters.search},
+    )
     return offset_page(request, qs, limit=filters.limit, offset=filters.offset)
 
 
@@ -222,13 +208,13 @@ def person_search(request: HttpRequest, payload: PersonSearchIn):
     index = personal_search_index(payload.number)
     if index is None:
         raise DjangoValidationError({"number": "请输入完整的手机号或身份证号"})
-    qs = _people(request).filter(Q(phone_hash=index) | Q(id_number_hash=index)).order_by("name", "id")
+    qs = selectors.people(actor(request), {"pd": index})
     return offset_page(request, qs, limit=payload.limit, offset=payload.offset)
 
 
 @router.get("/people/{int:person_id}", response=PersonOut, summary="人员详情")
 def person_detail(request: HttpRequest, person_id: Id):
-    return get_scoped_or_404(_people(request), actor(request), pk=person_id)
+    return selectors.person_for(actor(request), person_id)
 
 
 @router.post("/people", response={201: PersonOut}, summary="新建人员")
@@ -242,15 +228,17 @@ def person_create(request: HttpRequest, payload: PersonIn):
 
 @router.patch("/people/{int:person_id}", response=PersonOut, summary="修改人员")
 def person_update(request: HttpRequest, person_id: Id, payload: PersonPatch):
-    person = get_scoped_or_404(_people(request), actor(request), pk=person_id)
+    person = selectors.person_for(actor(request), person_id)
     with error_fields(PERSON_FKS):
         return services.person_update(
-            actor=actor(request), person=person, data=service_data(request, payload, partial=True)
+            actor=actor(request),
+            person=person,
+            data=service_data(request, payload, partial=True, stored=person),
         )
 
 
 @router.delete("/people/{int:person_id}", response={204: None}, summary="删除人员")
 def person_delete(request: HttpRequest, person_id: Id):
-    person = get_scoped_or_404(Person, actor(request), pk=person_id)
+    person = selectors.person_for(actor(request), person_id)
     services.person_delete(actor=actor(request), person=person)
     return Status(204, None)

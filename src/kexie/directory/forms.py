@@ -13,11 +13,21 @@ class OrganisationForm(ModelFieldsForm):
     model = Organisation
     field_names = ORG_FIELDS
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
         self.fields["parent"].queryset = scoped(Organisation, actor).order_by("path")
         self.fields["region"].queryset = Region.objects.order_by("code")
         use_org_picker(self.fields["parent"], rule="directory.Organisation.parent", user=actor)
+        keep_stored_parent(self.fields["parent"], instance)
+
+
+def keep_stored_parent(field, org) -> None:
+    """An edit keeps the parent already stored even when the rule would not offer it (a county
+    association's own unit sits under the city): the service checks only a changed parent."""
+    if org is None or org.parent_id is None:
+        return
+    field.queryset = (field.queryset | Organisation.objects.of(org.parent)).distinct()
+    field.widget.choices = field.choices
 
 
 class PersonForm(ModelFieldsForm):
@@ -54,8 +64,15 @@ class DesignationForm(ModelFieldsForm):
     date_fields = ("valid_until",)
 
 
+def _yes_no(value: str) -> bool:
+    return value == "1"
+
+
 class OrganisationFilter(StyledForm):
-    q = forms.CharField(label=_("名称/信用代码"), required=False)
+    """The organisation list's filters (page, export; the API by the same meaning):
+    kexie.directory.selectors.organisations."""
+
+    q = forms.CharField(label=_("名称/简称/信用代码"), required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部类型")), *OrgKind.choices], required=False)
     region = forms.ModelChoiceField(
         label=_("区划"), queryset=Region.objects.all(), required=False, empty_label=_("全部区划")
@@ -63,6 +80,10 @@ class OrganisationFilter(StyledForm):
     parent = forms.ModelChoiceField(
         label=_("上级单位"), queryset=Organisation.objects.none(), required=False, empty_label=_("全部")
     )
+    is_active = forms.TypedChoiceField(
+        label=_("状态"), choices=[("", _("全部")), ("1", _("有效")), ("0", _("已停用"))], coerce=_yes_no,
+        empty_value=None, required=False,
+    )  # fmt: skip
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +95,9 @@ class OrganisationFilter(StyledForm):
 
 
 class PersonFilter(StyledForm):
+    """The people list's filters (page, export; the API by the same meaning):
+    kexie.directory.selectors.people."""
+
     q = forms.CharField(label=_("姓名/手机号/身份证号"), required=False)
     # The blind index of a phone or ID-number search: the number itself never goes in the URL.
     pd = forms.CharField(required=False, widget=forms.HiddenInput)

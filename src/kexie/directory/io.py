@@ -15,7 +15,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from kexie.core import crypto
-from kexie.core.imports import bulk
+from kexie.core.imports import bulk, get_spec, writer
 from kexie.core.imports.columns import (
     CellError,
     Column,
@@ -38,6 +38,8 @@ from kexie.core.validators import (
     uscc_checksum_ok,
     uscc_problem,
 )
+from kexie.directory import selectors
+from kexie.directory import services as rules
 from kexie.directory.codes import DISCIPLINES, AssociationLevel, Gender, OrgKind, RegionLevel
 from kexie.directory.models import Organisation, Person, Region, personal_data_visible
 
@@ -433,10 +435,9 @@ class OrganisationSpec(KindSpec):
                 target["contact_phone"] = phone
         kind = target.get("kind", instance.kind if instance else "")
         level = target.get("association_level", instance.association_level if instance else "")
-        if kind == OrgKind.ASSOCIATION and not level:
-            row.error("科协层级", "", "科协须填写层级(市级、县级、乡镇/街道、企业、高校)")
-        if kind != OrgKind.ASSOCIATION and level:
-            row.error("科协层级", choice_label(AssociationLevel.choices, level), "只有科协才有层级")
+        level_problem = rules.association_level_problem(kind, level)
+        if level_problem:
+            row.error("科协层级", choice_label(AssociationLevel.choices, level), level_problem)
         row.extra["target"] = target
         self._plan_parent(row, ctx, instance, in_file)
         if instance is None:
@@ -463,10 +464,9 @@ class OrganisationSpec(KindSpec):
         if not require_scoped_ref(row, "上级单位", ref, current):
             return
         if instance is not None and ref.id != current:
-            if instance.pk == getattr(ctx.unit, "pk", None):
-                row.error("上级单位", ref.name, "不能修改本单位的上级单位")
-            elif ctx.org_paths[ref.id].startswith(instance.path):
-                row.error("上级单位", ref.name, "上级单位不能是本单位或其下级单位")
+            problem = rules.parent_change_problem(instance, ctx.org_paths[ref.id], actor=ctx.actor)
+            if problem:
+                row.error("上级单位", ref.name, problem)
         row.extra["parent_ref"] = ref
         row.extra["parent_id"] = ref.id
 
@@ -543,7 +543,11 @@ class OrganisationSpec(KindSpec):
             _refresh_path(org)
 
     def export_objects(self, ctx: DirectoryContext, year):
-        return Organisation.objects.within_path(ctx.scope_path).order_by("path")
+        return self.selected(ctx, {})
+
+    def selected(self, ctx: DirectoryContext, filters) -> Any:
+        """The organisation list's rows for these filters (its one selector), in tree order."""
+        return selectors.organisations(ctx.actor, filters, rows=system_rows(Organisation, ctx))
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for o in objs:
@@ -579,7 +583,7 @@ class PersonSpec(KindSpec):
         cols = [
             Column("姓名", "name", text(50), required=True, example="李四"),
             Column("性别", "gender", choice(Gender.choices), choices=labels(Gender.choices), example="女"),
-            Column("出生年份", "birth_year", integer(1900, 2030), fmt="4位年份", example=1980),
+            Column("出生年份", "birth_year", integer(*rules.BIRTH_YEARS), fmt="4位年份", example=1980),
             Column("手机号码", "phone", parse_phone, text=True, fmt="11位手机号或固定电话", example="13912345678",
                    help="导出时若已脱敏,原样导入不会修改已存的号码"),
             Column("身份证号码", "id_number", parse_id_number, text=True, width=22, fmt="18位(GB 11643)",
@@ -649,7 +653,7 @@ class PersonSpec(KindSpec):
         id_hash = row.extra.get("id_hash")
         person = by_hash.get(id_hash) if id_hash else None
         if person is not None and not ctx.in_scope_id(person.unit_id):
-            row.error("身份证号码", mask_id_number(v["id_number"]), "身份证号码已登记在其他人员名下")
+            row.error("身份证号码", mask_id_number(v["id_number"]), rules.ID_NUMBER_TAKEN)
             return
         if person is None:
             candidates = by_name.get((v["name"], row.extra["unit_id"]), [])
@@ -714,7 +718,11 @@ class PersonSpec(KindSpec):
         bulk.bulk_update(Person, updates, sorted(f.removesuffix("_id") for f in fields))
 
     def export_objects(self, ctx: DirectoryContext, year):
-        return Person.objects.within_path(ctx.scope_path).order_by("unit__path", "name", "id")
+        return self.selected(ctx, {}).order_by("unit__path", "name", "id")
+
+    def selected(self, ctx: DirectoryContext, filters) -> Any:
+        """The people list's rows for these filters (its one selector), by name."""
+        return selectors.people(ctx.actor, filters, rows=system_rows(Person, ctx))
 
     def export_values(self, objs, ctx: DirectoryContext) -> Iterator[Sequence[Any]]:
         for p in objs.iterator(chunk_size=2000):
@@ -731,4 +739,28 @@ class PersonSpec(KindSpec):
 
 SPECS = {"regions": RegionSpec(), "organisations": OrganisationSpec(), "people": PersonSpec()}
 
-__all__ = ["SPECS", "DirectoryContext", "OrgRef", "parse_region", "parse_unit", "parse_units"]
+
+# ---- exports of a filtered list ----------------------------------------------------------------
+
+
+def system_rows(model, ctx: Context):
+    """The rows an export run by the system (the command line without --as) starts from; None
+    for a user, whose scope the list's selector applies exactly as on the page."""
+    return model.objects.within_path(ctx.scope_path) if ctx.system else None
+
+
+def export_list(*, actor, kind: str, filters, fmt: str = "xlsx") -> bytes:
+    """The rows a list page shows for `filters` (its selector: spec.selected), as the export
+    file of its kind: the same columns as the whole export, and it imports back the same way."""
+    spec = get_spec(kind)
+    ctx = spec.load_context(actor)
+    values = spec.export_values(spec.selected(ctx, filters), ctx)
+    if fmt == "csv":
+        return writer.export_csv(spec.columns(), values)
+    return writer.export_workbook(spec.columns(), values, ctx, spec.label)
+
+
+__all__ = [
+    "SPECS", "DirectoryContext", "OrgRef", "export_list", "parse_region", "parse_unit", "parse_units",
+    "system_rows",
+]  # fmt: skip

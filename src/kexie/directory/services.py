@@ -1,4 +1,11 @@
-"""Writes to the directory. Each is keyword-only, atomic, and audited."""
+"""Writes to the directory. Each is keyword-only, atomic, and audited.
+
+`organisation_create/update` and `person_create/update` are the one write path of the web
+forms and the API: permission, scope and the reference rules (kexie.core.references) are
+checked here, whatever the caller already checked. Imports write in bulk through the import
+framework and share the rules below (association level, parent changes, birth years, ID
+numbers) so that a row is refused for the same reason, in the same words.
+"""
 
 from typing import Any
 
@@ -6,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kexie.accounts.roles import EDIT
-from kexie.core import audit
+from kexie.core import audit, references
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
@@ -36,6 +43,45 @@ PERSON_FIELDS = (
 )  # fmt: skip
 
 
+ASSOCIATION_NEEDS_LEVEL = "科协须填写层级(市级、县级、乡镇/街道、企业、高校)"
+LEVEL_ONLY_FOR_ASSOCIATIONS = "只有科协才有层级"
+OWN_PARENT_FIXED = "不能修改本单位的上级单位"
+PARENT_BELOW_ITSELF = "上级单位不能是本单位或其下级单位"
+TOP_LEVEL_NEEDS_SUPERUSER = "上级单位不能为空(只有系统管理员可以设置顶级单位)"
+ID_NUMBER_TAKEN = "身份证号码已登记在其他人员名下"
+BIRTH_YEARS = (1900, 2030)
+
+
+def association_level_problem(kind: str, level: str) -> str | None:
+    """Associations (科协) have a level; nothing else has one."""
+    if kind == OrgKind.ASSOCIATION and not level:
+        return ASSOCIATION_NEEDS_LEVEL
+    if kind != OrgKind.ASSOCIATION and level:
+        return LEVEL_ONLY_FOR_ASSOCIATIONS
+    return None
+
+
+def parent_change_problem(org: Organisation, parent_path: str, *, actor) -> str | None:
+    """Why an existing organisation may not move under the unit at `parent_path` ("" for none:
+    top level); None when it may. A user's own unit keeps its parent and only superusers make
+    top-level units; no unit goes below itself."""
+    limited = actor is not None and not actor.is_superuser
+    if limited and org.pk == getattr(actor, "unit_id", None):
+        return OWN_PARENT_FIXED
+    if limited and not parent_path:  # a top-level unit would leave every user's scope
+        return TOP_LEVEL_NEEDS_SUPERUSER
+    if org.path and parent_path and parent_path.startswith(org.path):
+        return PARENT_BELOW_ITSELF
+    return None
+
+
+def check_reference(actor, key: str, value, *, field: str, label: str) -> None:
+    """The field's reference rule, for a value the write sets (the system, with no user, has no
+    rule to ask: imports the command line runs check their own)."""
+    if actor is not None:
+        references.check(key, actor, value, field=field, label=label)
+
+
 def validate_organisation(org: Organisation) -> None:
     errors: dict[str, str] = {}
     org.uscc = (org.uscc or "").strip().upper()
@@ -46,14 +92,11 @@ def validate_organisation(org: Organisation) -> None:
         org.uscc_checksum_ok = problem is None and uscc_checksum_ok(org.uscc)
     else:
         org.uscc_checksum_ok = True
-    if org.kind == OrgKind.ASSOCIATION and not org.association_level:
-        errors["association_level"] = "科协须填写层级(市级、县级、乡镇/街道、企业、高校)"
-    if org.kind != OrgKind.ASSOCIATION and org.association_level:
-        errors["association_level"] = "只有科协才有层级"
+    level_problem = association_level_problem(org.kind, org.association_level)
+    if level_problem:
+        errors["association_level"] = level_problem
     if org.contact_phone and phone_problem(org.contact_phone):
         errors["contact_phone"] = phone_problem(org.contact_phone) or ""
-    if org.pk and org.parent_id and org.parent.path.startswith(org.path or "\0"):
-        errors["parent"] = "上级单位不能是本单位或其下级单位"
     if errors:
         raise ValidationError(errors)
     full_clean_chinese(org, exclude=["path"])
@@ -86,6 +129,7 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     if org.parent is None and actor is not None and not actor.is_superuser:
         org.parent = actor.unit
     require_unit_in_scope(actor, org.parent, "parent")
+    check_reference(actor, "directory.Organisation.parent", org.parent, field="parent", label="上级单位")
     validate_organisation(org)
     org.save()
     _refresh_path(org)
@@ -99,15 +143,12 @@ def organisation_update(*, actor, org: Organisation, data: dict[str, Any]) -> Or
     require_obj_in_scope(actor, org)
     before = audit.snapshot(org)
     apply_fields(org, data, ORG_FIELDS)
-    if "parent" in data:
+    if before["parent_id"] != org.parent_id:  # a reference already stored is kept as it is
         require_unit_in_scope(actor, org.parent, "parent")
-        if (
-            actor is not None
-            and not actor.is_superuser
-            and org.pk == actor.unit_id
-            and before["parent_id"] != org.parent_id
-        ):
-            raise ValidationError({"parent": "不能修改本单位的上级单位"})
+        check_reference(actor, "directory.Organisation.parent", org.parent, field="parent", label="上级单位")
+        problem = parent_change_problem(org, org.parent.path if org.parent else "", actor=actor)
+        if problem:
+            raise ValidationError({"parent": problem})
     save_with_audit(
         obj=org,
         actor=actor,
@@ -179,15 +220,15 @@ def _apply_id_number(person: Person, raw: str | None) -> None:
     everyone = Person.objects.unscoped(reason="an ID number is one person city-wide")
     duplicate = everyone.filter(id_number_hash=person.id_number_hash).exclude(pk=person.pk).first()
     if duplicate is not None:
-        raise ValidationError({"id_number": "身份证号码已登记在其他人员名下"})
+        raise ValidationError({"id_number": ID_NUMBER_TAKEN})
 
 
 def validate_person(person: Person) -> None:
     errors = {}
     if person.phone and phone_problem(person.phone):
         errors["phone"] = phone_problem(person.phone)
-    if person.birth_year and not 1900 <= person.birth_year <= 2030:
-        errors["birth_year"] = "出生年份应在1900至2030之间"
+    if person.birth_year and not BIRTH_YEARS[0] <= person.birth_year <= BIRTH_YEARS[1]:
+        errors["birth_year"] = f"出生年份应在{BIRTH_YEARS[0]}至{BIRTH_YEARS[1]}之间"
     if errors:
         raise ValidationError(errors)
     full_clean_chinese(person)
@@ -203,6 +244,8 @@ def person_create(*, actor, data: dict[str, Any]) -> Person:
     if person.unit_id is None and actor is not None and actor.unit_id:
         person.unit = actor.unit
     require_unit_in_scope(actor, person.unit if person.unit_id else None, "unit")
+    if person.unit_id:
+        check_reference(actor, "directory.Person.unit", person.unit, field="unit", label="管理单位")
     _apply_id_number(person, id_number)
     validate_person(person)
     person.save()
@@ -218,8 +261,9 @@ def person_update(*, actor, person: Person, data: dict[str, Any]) -> Person:
     id_number = data.pop("id_number", None)
     before = audit.snapshot(person)
     apply_fields(person, data, PERSON_FIELDS)
-    if "unit" in data:
+    if before["unit_id"] != person.unit_id:  # a reference already stored is kept as it is
         require_unit_in_scope(actor, person.unit, "unit")
+        check_reference(actor, "directory.Person.unit", person.unit, field="unit", label="管理单位")
     _apply_id_number(person, id_number)
     return save_with_audit(
         obj=person, actor=actor, action="kexie.person.changed", before=before, validate=validate_person

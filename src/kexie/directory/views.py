@@ -1,10 +1,11 @@
 """Directory pages: organisations, people, regions."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -15,9 +16,8 @@ from kexie.core import references
 from kexie.core.audit import history
 from kexie.core.fields import personal_search_index
 from kexie.core.panels import panels_for
-from kexie.core.scoping import get_scoped_or_404, scoped
-from kexie.core.views import apply_validation_error, capped_count, offset_page, require, search_q
-from kexie.directory import services
+from kexie.core.views import EXPORT_FORMATS, apply_validation_error, capped_count, offset_page, require
+from kexie.directory import selectors, services
 from kexie.directory.codes import OrgKind
 from kexie.directory.forms import (
     DesignationForm,
@@ -27,33 +27,70 @@ from kexie.directory.forms import (
     PersonFilter,
     PersonForm,
 )
-from kexie.directory.models import Designation, Organisation, Person, Region
+from kexie.directory.io import export_list
+from kexie.directory.models import Region
 
 # ---- organisations -------------------------------------------------------------------------
 
 
-def filtered_organisations(request, form):
-    qs = scoped(Organisation, request.user).select_related("region", "parent")
-    if not form.is_valid():
-        return qs
-    data = form.cleaned_data
-    if data["q"]:
-        qs = qs.filter(search_q(data["q"].strip(), "name", "short_name", "uscc"))
-    if data["kind"]:
-        qs = qs.filter(kind=data["kind"])
-    if data["region"]:
-        qs = qs.filter(region=data["region"])
-    if data["parent"]:
-        qs = qs.filter(parent=data["parent"])
-    return qs
+def filter_problems(form) -> list[str]:
+    return [
+        f"{form.fields[name].label}:{errors[0]}"
+        for name, errors in form.errors.items()
+        if name in form.fields
+    ]
+
+
+def filters_of(form, request=None) -> dict:
+    """A list page's filters as its selector takes them: the ones the form could read. A page
+    says which it left out (a warning); an export refuses instead (list_export)."""
+    if not form.is_bound:
+        return {}
+    if not form.is_valid() and request is not None:
+        messages.warning(request, _("筛选条件有误,已忽略:%(p)s") % {"p": "；".join(filter_problems(form))})
+    return form.cleaned_data
+
+
+def export_query(request) -> str:
+    """The page's filters for its export links (without paging)."""
+    params = request.GET.copy()
+    for name in ("cursor", "page", "format"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def list_export(request, *, kind: str, form):
+    """A list page's export: the page's filter form, checked the same way, then the list's own
+    selector (kexie.directory.io.export_list). Wrong filters answer 400 saying which and why."""
+    fmt = request.GET.get("format") or "xlsx"
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(
+            _("筛选条件有误:%(p)s") % {"p": "；".join(filter_problems(form))},
+            content_type="text/plain; charset=utf-8",
+        )
+    data = export_list(actor=request.user, kind=kind, filters=filters_of(form), fmt=fmt)
+    response = HttpResponse(data, content_type=EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{kind}.{fmt}')}"
+    return response
 
 
 @login_required
 def org_list(request):
     form = OrganisationFilter(request.GET or None, actor=request.user)
-    qs = filtered_organisations(request, form)
-    context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
+    qs = selectors.organisations(request.user, filters_of(form, request))
+    context = {
+        "filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs),
+        "export_query": export_query(request),
+    }  # fmt: skip
     return render(request, "directory/org_list.html", context)
+
+
+@login_required
+def org_export(request):
+    form = OrganisationFilter(request.GET or None, actor=request.user)
+    return list_export(request, kind="organisations", form=form)
 
 
 @login_required
@@ -67,11 +104,7 @@ def org_options(request):
     except LookupError as exc:
         raise Http404 from exc
     text = request.GET.get("org_q", "").strip()
-    found = (
-        qs.filter(search_q(text, "name", "short_name", "uscc"))
-        if text
-        else qs.filter(kind=OrgKind.ASSOCIATION)
-    )
+    found = selectors.organisation_text(qs, text) if text else qs.filter(kind=OrgKind.ASSOCIATION)
     rows = list(qs.filter(pk__in=chosen)) + list(found.exclude(pk__in=chosen).order_by("path")[:50])
     context = {"rows": rows, "chosen": set(chosen), "empty": request.GET.get("empty")}
     return render(request, "directory/_org_options.html", context)
@@ -79,7 +112,7 @@ def org_options(request):
 
 @login_required
 def org_detail(request, pk):
-    org = get_scoped_or_404(Organisation.objects.select_related("region", "parent"), request.user, pk=pk)
+    org = selectors.organisation_for(request.user, pk)
     context = {
         "org": org,
         "years": org.years.all(),
@@ -123,7 +156,7 @@ def _warn_uscc(request, org):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request, pk):
-    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    org = selectors.organisation_for(request.user, pk)
     require(request.user, EDIT)
     form = OrganisationForm(request.POST or None, actor=request.user, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +174,7 @@ def org_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_delete(request, pk):
-    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    org = selectors.organisation_for(request.user, pk)
     require(request.user, EDIT)
     if request.method == "POST":
         try:
@@ -163,7 +196,7 @@ def org_url(org) -> str:
 @login_required
 @require_POST
 def org_year_set(request, pk):
-    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    org = selectors.organisation_for(request.user, pk)
     require(request.user, EDIT)
     form = OrganisationYearForm(request.POST)
     if form.is_valid():
@@ -182,7 +215,7 @@ def org_year_set(request, pk):
 @login_required
 @require_POST
 def designation_create(request, pk):
-    org = get_scoped_or_404(Organisation, request.user, pk=pk)
+    org = selectors.organisation_for(request.user, pk)
     require(request.user, EDIT)
     form = DesignationForm(request.POST)
     if form.is_valid():
@@ -200,7 +233,7 @@ def designation_create(request, pk):
 @login_required
 @require_POST
 def designation_delete(request, pk):
-    designation = get_scoped_or_404(Designation, request.user, pk=pk)
+    designation = selectors.designation_for(request.user, pk)
     require(request.user, EDIT)
     services.designation_delete(actor=request.user, designation=designation)
     messages.success(request, _("已删除命名认定"))
@@ -208,24 +241,6 @@ def designation_delete(request, pk):
 
 
 # ---- people --------------------------------------------------------------------------------
-
-
-def filtered_people(request, form):
-    qs = scoped(Person, request.user).select_related("unit")
-    if not form.is_valid():
-        return qs
-    data = form.cleaned_data
-    if data["pd"]:
-        qs = qs.filter(Q(phone_hash=data["pd"]) | Q(id_number_hash=data["pd"]))
-    if data["q"]:
-        qs = qs.filter(name__icontains=data["q"].strip())
-    if data["tag"]:
-        qs = qs.filter(**{Person.TAG_FIELDS[data["tag"]]: True})
-    if data["discipline"]:
-        qs = qs.filter(discipline=data["discipline"])
-    if data["unit"]:
-        qs = qs.filter(unit=data["unit"])
-    return qs
 
 
 def redirect_to_search(submitted, url: str):
@@ -249,14 +264,25 @@ def person_list(request):
         # an old link with a number in it is rewritten too, so it stops spreading
         return redirect_to_search(request.POST if request.method == "POST" else request.GET, request.path)
     form = PersonFilter(request.GET or None, actor=request.user)
-    qs = filtered_people(request, form)
-    context = {"filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs)}
+    qs = selectors.people(request.user, filters_of(form, request))
+    context = {
+        "filter": form, "page": offset_page(qs, request), "total_display": capped_count(qs),
+        "export_query": export_query(request),
+    }  # fmt: skip
     return render(request, "directory/person_list.html", context)
 
 
 @login_required
+def person_export(request):
+    if personal_search_index(request.GET.get("q", "")):
+        return redirect_to_search(request.GET, request.path)  # a number travels as its blind index
+    form = PersonFilter(request.GET or None, actor=request.user)
+    return list_export(request, kind="people", form=form)
+
+
+@login_required
 def person_detail(request, pk):
-    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
+    person = selectors.person_for(request.user, pk)
     context = {
         "person": person,
         "affiliations": person.affiliations.select_related("organisation"),
@@ -285,7 +311,7 @@ def person_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
-    person = get_scoped_or_404(Person, request.user, pk=pk)
+    person = selectors.person_for(request.user, pk)
     require(request.user, EDIT)
     form = PersonForm(request.POST or None, actor=request.user, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -302,7 +328,7 @@ def person_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_delete(request, pk):
-    person = get_scoped_or_404(Person, request.user, pk=pk)
+    person = selectors.person_for(request.user, pk)
     require(request.user, EDIT)
     if request.method == "POST":
         services.person_delete(actor=request.user, person=person)

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core import audit
@@ -34,6 +35,7 @@ from kexie.engines.search import (
     PatentSearchBackend,
     PatentSearchEngine,
     SearchFilters,
+    default_backend_name,
     normalize_headers,
     normalize_row,
     parse_date,
@@ -266,6 +268,13 @@ def patent_doc(patent: Patent) -> PatentDoc:
     )
 
 
+def search_engine_label() -> str:
+    """The patent search engine in use, as the search page and `kexie check` name it."""
+    if default_backend_name() == "tantivy":
+        return "tantivy"
+    return _("SQLite FTS5(备用引擎:本机未装上 tantivy,专利多时检索较慢)")
+
+
 def _new_backend() -> PatentSearchBackend:
     try:
         from kexie.engines.search.tantivy_backend import TantivyBackend
@@ -481,8 +490,9 @@ def recommend_patents(*, enterprise, k: int = 10) -> list[Patent]:
     text = "。".join([*interests, *(f"{d.title}。{d.keywords}。{d.description}" for d in demands)])
     if not text.strip():
         return []
-    patents, _ = _page(PatentQuery(q=text[:2000]), k, 0)
-    return patents
+    ids = [int(hit.id) for hit in search_engine().similar(text[:2000], limit=k)]
+    found = Patent.objects.in_bulk(ids)
+    return [found[i] for i in ids if i in found]
 
 
 # ------------------------------------------------------------------------------ selections

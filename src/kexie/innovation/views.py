@@ -361,6 +361,7 @@ def patent_search(request):
         "saved": scoped(SavedSearch, user).order_by("-created_at")[:20],
         "recommended": patents.recommend_patents(enterprise=user.unit, k=5) if registration else [],
         "page_number": _page_number(request),
+        "engine": patents.search_engine_label(),
     }  # fmt: skip
     return render(request, "innovation/patent_search.html", context)
 

@@ -8,6 +8,7 @@ from kexie.core.imports.engine import (
     ImportResult,
     Problem,
     export_rows,
+    export_size,
     get_spec,
     import_file,
     template_bytes,
@@ -15,4 +16,13 @@ from kexie.core.imports.engine import (
 
 KINDS = tuple(KIND_MODULES)
 
-__all__ = ["KINDS", "ImportResult", "Problem", "export_rows", "get_spec", "import_file", "template_bytes"]
+__all__ = [
+    "KINDS",
+    "ImportResult",
+    "Problem",
+    "export_rows",
+    "export_size",
+    "get_spec",
+    "import_file",
+    "template_bytes",
+]

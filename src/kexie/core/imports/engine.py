@@ -312,13 +312,17 @@ def import_file(
     dry_run: bool = False,
     skip_invalid: bool = False,
     allow_duplicates: bool = False,
+    progress=None,
 ) -> ImportResult:
     """Import one file; see docs/import-formats.md. Nothing is written unless every row is
     valid, or `skip_invalid` is set, in which case the valid rows are written and the rejected
     ones come back as an error workbook. Rows that look like duplicates (of another row or of
     an existing record) are warnings that hold the whole import until `allow_duplicates` confirms
-    them. Writes happen in one transaction with one audit entry."""
+    them. Writes happen in one transaction with one audit entry. `progress(done, total, line)`,
+    if given, hears how far the import is (a background job's progress bar, the CLI's)."""
     started = time.perf_counter()
+    progress = progress or _silent
+    progress(0, 0, "正在读取文件")
     spec = get_spec(kind)
     spec.check_permission(actor)
     data = fileobj.read() if hasattr(fileobj, "read") else bytes(fileobj)
@@ -337,7 +341,8 @@ def import_file(
         return result
     ctx = spec.load_context(actor)
     result.acting_as = ctx.describe()
-    rows = parse_rows(mapping, row_iter, ctx)
+    rows = parse_rows(mapping, _reporting(row_iter, progress), ctx)
+    progress(len(rows), len(rows), "正在核对重复和引用")
     spec.check_rows(rows, ctx, {col.field for col, _ in mapping})
     check_rules(rows, [col for col, _ in mapping], ctx)
     _tally(result, rows)
@@ -352,9 +357,30 @@ def import_file(
             result.seconds = time.perf_counter() - started
             return result
     if not dry_run and not result.needs_confirmation:
+        progress(len(rows), len(rows), "正在写入数据库")
         _write(spec, valid, ctx, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+def _silent(done: int, total: int, line: str = "") -> None:
+    pass
+
+
+def _reporting(rows, progress):
+    """The rows, telling `progress` every PROGRESS_EVERY rows how many of how many are checked."""
+    if progress is _silent:
+        yield from rows
+        return
+    rows = list(rows)
+    total = len(rows)
+    for done, row in enumerate(rows):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, f"正在检查第 {done + 1} 行(共 {total} 行)")
+        yield row
 
 
 def _tally(result: ImportResult, rows: list[Row]) -> None:
@@ -416,15 +442,37 @@ def _write_rows(spec: KindSpec, valid: list[Row], ctx: Context, result: ImportRe
 # ---- export and template -------------------------------------------------------------------
 
 
-def export_rows(*, actor, kind: str, year: int | None = None, fmt: str = "xlsx") -> bytes:
-    """The records of `kind` the actor may see, as a file that imports back unchanged."""
+def export_rows(*, actor, kind: str, year: int | None = None, fmt: str = "xlsx", progress=None) -> bytes:
+    """The records of `kind` the actor may see, as a file that imports back unchanged.
+    `progress(done, total, line)`, if given, hears how many records are written."""
     spec = get_spec(kind)
     ctx = spec.load_context(actor)
     columns = spec.columns()
-    values = spec.export_values(spec.export_objects(ctx, year), ctx)
+    objs = spec.export_objects(ctx, year)
+    values = spec.export_values(objs, ctx)
+    if progress is not None:
+        values = _counting(values, export_count(objs), progress)
     if fmt == "csv":
         return writer.export_csv(columns, values)
     return writer.export_workbook(columns, values, ctx, spec.label)
+
+
+def export_count(objs) -> int:
+    """How many records an export of `objs` (a queryset or a list) writes."""
+    return objs.count() if hasattr(objs, "query") else len(objs)
+
+
+def export_size(*, actor, kind: str, year: int | None = None) -> int:
+    spec = get_spec(kind)
+    return export_count(spec.export_objects(spec.load_context(actor), year))
+
+
+def _counting(values, total: int, progress):
+    for done, row in enumerate(values):
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total, f"正在导出第 {done + 1} 条(共 {total} 条)")
+        yield row
+    progress(total, total, "正在生成文件")
 
 
 def template_bytes(*, actor, kind: str) -> bytes:

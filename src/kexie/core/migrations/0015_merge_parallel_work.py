@@ -5,6 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("core", "0011_jobs"),
         ("core", "0013_certificates_checkin_notifications"),
         ("core", "0014_working_calendar"),
     ]

@@ -18,12 +18,22 @@ from .normalize import (
 
 
 def default_backend(path: str | None = None) -> PatentSearchBackend:
-    """tantivy when installed (faster, see docs/benchmarks.md), else SQLite FTS5."""
+    """tantivy (a declared dependency; faster, see docs/benchmarks.md), else SQLite FTS5 where no
+    tantivy wheel could be installed."""
     try:
         from .tantivy_backend import TantivyBackend
     except ImportError:
         return Fts5Backend(path or ":memory:")
     return TantivyBackend(path)
+
+
+def default_backend_name() -> str:
+    """The name of the backend ``default_backend`` gives on this machine: ``tantivy`` or ``sqlite-fts5``."""
+    try:
+        from .tantivy_backend import TantivyBackend
+    except ImportError:
+        return Fts5Backend.name
+    return TantivyBackend.name
 
 
 __all__ = [
@@ -39,6 +49,7 @@ __all__ = [
     "SearchPage",
     "canonical_field",
     "default_backend",
+    "default_backend_name",
     "ipc_subclass",
     "looks_like_ipc",
     "normalize_headers",

@@ -116,6 +116,11 @@ class PatentSearchBackend(ABC):
         """Ranked patents for free text ``query`` (any terms, BM25); an empty query lists the
         filtered patents newest first."""
 
+    def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
+        """More like this: patents ranked for a long text (an abstract, an enterprise's demands);
+        no total. Backends may answer it faster than ``search`` (see TantivyBackend)."""
+        return self.search(text, filters, limit).hits
+
     @abstractmethod
     def count(self) -> int:
         """Number of indexed patents."""

@@ -56,6 +56,15 @@ class PatentSearchEngine:
         hits = rerank_by_ipc(page.hits, self.ipc_feedback, self.feedback_docs)
         return SearchPage(hits=hits[offset : offset + limit], total=page.total)
 
+    def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
+        """More like this (recommendations): the backend's ``similar`` pool re-ranked by IPC feedback."""
+        if not text.strip():
+            return []
+        if self.ipc_feedback <= 0:
+            return self.backend.similar(text, filters, limit)
+        hits = self.backend.similar(text, filters, limit=max(self.pool, limit))
+        return rerank_by_ipc(hits, self.ipc_feedback, self.feedback_docs)[:limit]
+
 
 def rerank_by_ipc(hits: list[SearchHit], weight: float, feedback_docs: int = 10) -> list[SearchHit]:
     """Score = BM25 / top BM25 + weight * share of the feedback mass held by the hit's subclasses."""

@@ -47,6 +47,9 @@ class TantivyBackend(PatentSearchBackend):
         boosts: Mapping[str, float] | None = None,
         heap_bytes: int = 256_000_000,
         threads: int = 0,
+        common_ratio: float | None = 0.2,
+        keep_terms: int = 8,
+        common_min_docs: int = 10_000,
     ) -> None:
         self.analyzer = analyzer or PatentAnalyzer()
         self.boosts = dict(boosts or DEFAULT_BOOSTS)
@@ -57,6 +60,9 @@ class TantivyBackend(PatentSearchBackend):
         self._heap = heap_bytes
         self._threads = threads
         self._writer: tantivy.IndexWriter | None = None
+        self.common_ratio = common_ratio
+        self.keep_terms = keep_terms
+        self.common_min_docs = common_min_docs
 
     # ------------------------------------------------------------------ writing
     def _w(self) -> tantivy.IndexWriter:
@@ -140,6 +146,30 @@ class TantivyBackend(PatentSearchBackend):
         terms = self.analyzer.query_terms(query)
         if query.strip() and not terms:
             return SearchPage()  # only stopwords or single characters: nothing indexed matches
+        return self._run(terms, filters, limit, offset, count=True)
+
+    def similar(self, text: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
+        """More like this, for a long text; no total is counted. On a large index (at least
+        ``common_min_docs`` patents) the text's terms that more than ``common_ratio`` of the patents
+        hold are left out: they rank little and cost most. Should that leave fewer than ``limit``
+        hits, all the terms are asked for."""
+        terms = self.analyzer.query_terms(text)
+        if not terms:
+            return []
+        searcher = self._index.searcher()
+        rare = terms
+        if self.common_ratio is not None and searcher.num_docs >= self.common_min_docs:
+            most = self.common_ratio * searcher.num_docs
+            rare = [t for t in terms if max(searcher.doc_freq(f, t) for f in self.boosts) <= most]
+            rare = rare if len(rare) >= self.keep_terms else terms
+        hits = self._run(rare, filters, limit, 0, count=False).hits
+        if len(rare) < len(terms) and len(hits) < limit:
+            hits = self._run(terms, filters, limit, 0, count=False).hits
+        return hits
+
+    def _run(
+        self, terms: list[str], filters: SearchFilters | None, limit: int, offset: int, count: bool
+    ) -> SearchPage:
         clauses = [(tantivy.Occur.Must, q) for q in self._filter_queries(filters)]
         if terms:
             clauses.append((tantivy.Occur.Must, self._text_query(terms)))
@@ -149,7 +179,7 @@ class TantivyBackend(PatentSearchBackend):
         result = searcher.search(
             tantivy.Query.boolean_query(clauses),
             limit=limit,
-            count=True,
+            count=count,
             offset=offset,
             **({} if terms else {"order_by_field": "pub_date"}),
         )
@@ -159,7 +189,7 @@ class TantivyBackend(PatentSearchBackend):
             hits.append(
                 SearchHit(stored["id"][0], float(score) if terms else 0.0, tuple(stored["ipc_codes"]))
             )
-        return SearchPage(hits=hits, total=result.count)
+        return SearchPage(hits=hits, total=result.count if count else len(hits))
 
     def _text_query(self, terms: list[str]) -> tantivy.Query:
         should = []

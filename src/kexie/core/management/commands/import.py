@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kexie.core.imports import import_file
 from kexie.core.imports.cli import add_actor_argument, add_kind_argument, resolve_actor
+from kexie.core.jobs.terminal import TerminalProgress
 
 MAX_LISTED = 200
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             help="确认导入疑似重复的行(与文件中其他行或已有活动的填报单位、名称、开始日期、地点均相同)",
         )  # fmt: skip
         add_actor_argument(parser)
+        parser.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **o):
         actor = resolve_actor(o["as_user"])
@@ -39,10 +41,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"文件不存在:{path}")
         try:
-            with path.open("rb") as handle:
+            with path.open("rb") as handle, TerminalProgress(self.stderr, quiet=o["quiet"]) as progress:
                 result = import_file(
                     actor=actor, kind=o["kind"], fileobj=handle, filename=path.name,
                     dry_run=o["dry_run"], skip_invalid=o["skip_invalid"], allow_duplicates=o["allow_duplicates"],
+                    progress=progress,
                 )  # fmt: skip
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc

@@ -58,8 +58,12 @@ def server_size(workers: int | None, threads: int | None) -> tuple[int, int]:
     return workers, threads
 
 
-def start_server(**kwargs) -> None:
-    serving.run(**kwargs)
+def start_server(*, with_worker: bool = True, **kwargs) -> None:
+    worker = serving.start_worker() if with_worker else None
+    try:
+        serving.run(**kwargs)
+    finally:
+        serving.stop_worker(worker)
 
 
 class Command(BaseCommand):
@@ -75,6 +79,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=positive, default=None,
             help="每个工作进程的线程数(默认取环境变量 KEXIE_THREADS,否则为 4)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--no-worker", action="store_true",
+            help="不在本机启动后台任务进程(已另行运行 kexie worker 时使用)",
         )  # fmt: skip
 
     def handle(self, *args, **options):
@@ -94,8 +102,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"kexie 正在运行: http://{host}:{port}/  ({workers} 个工作进程 × {threads} 个线程;Ctrl-C 退出)"
         )
+        with_worker = not options.get("no_worker")
+        self.stdout.write("后台任务进程已一同启动" if with_worker else "未启动后台任务进程(--no-worker)")
         self.stdout.flush()
-        start_server(host=host, port=port, workers=workers, threads=threads)
+        start_server(host=host, port=port, workers=workers, threads=threads, with_worker=with_worker)
         self.stdout.write("kexie 已停止")
 
     def on_loopback(self) -> None:

@@ -1,0 +1,250 @@
+"""List pages with a title search at 1,000,000 activities: kexie's title search index beside the
+plain substring filter (the same pages with the index switched off).
+
+    python benchmarks/bench_list_search.py [--database-url URL] [--activities 1000000]
+        [--units 100000] [--repeat 5] [--keep]
+
+Builds the database of bench_indicators.py (demo city, --units organisations and people,
+--activities activities over 2016–2020) but with realistic activity titles (place + topic + form,
+topics from common to rare), then times the activity ledger page (server time through Django's
+test client: the keyset page of 50 rows and the capped count, rendered) for one-, two- and
+three-or-more-character queries, common, rare and absent, alone and with the year + status
+filters; then the same pages with the index switched off (`core.textsearch.INDEXED` emptied: the
+plain case-insensitive LIKE the pages used before), and checks that both find exactly the same
+rows for every query. Ends with one JSON line. On PostgreSQL:
+`scripts/with-postgres bash -c 'python benchmarks/bench_list_search.py --database-url "$KEXIE_DATABASE_URL"'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_indicators as base  # noqa: E402  (the shared database builder)
+
+AIM_MS = 150
+
+PLACES = [
+    "济宁市", "任城区", "兖州区", "曲阜市", "邹城市", "微山县", "鱼台县", "金乡县", "嘉祥县", "汶上县", "泗水县",
+    "梁山县", "古槐街道", "济阳街道", "仙营街道", "越河街道", "南张街道", "唐口街道", "喻屯镇", "长沟镇", "李营街道",
+    "安居街道", "二十里铺街道", "接庄街道", "柳行街道", "观音阁街道", "金城街道", "洸河街道", "南苑街道", "济河街道",
+    "唐村镇", "峄山镇", "尼山镇", "孔子故里", "太白湖新区", "高新区",
+]  # fmt: skip
+PLACES_OF = [
+    "第一中学",
+    "实验小学",
+    "科技馆",
+    "图书馆",
+    "人民医院",
+    "社区",
+    "农业农村局",
+    "老年大学",
+    "职业学院",
+    "文化广场",
+]
+TOPICS = [
+    "科普", "科技创新", "青少年科技", "健康知识", "食品安全", "防震减灾", "垃圾分类", "人工智能", "应急救护",
+    "节能减排", "农业实用技术", "中医药文化", "心理健康", "网络安全", "气象科普", "消防安全", "禁毒", "交通安全",
+    "老年人智能手机", "科学育儿", "低碳生活", "科学健身", "电力安全", "数字经济", "新能源汽车", "碳达峰碳中和",
+    "乡村振兴", "智慧农业", "无人机", "机器人编程", "天文观测", "地质科普", "湿地保护", "鸟类保护", "航天科技",
+    "防溺水安全", "海洋知识", "反邪教",
+]  # fmt: skip
+TOPIC_WEIGHTS = [1 / (rank + 1) ** 0.9 for rank in range(len(TOPICS))]
+RARE_TOPICS = [("鲸类保护", 0.0002), ("量子科技", 0.001)]
+FORMS = [
+    "讲座", "进社区活动", "培训班", "主题展览", "宣传活动", "知识竞赛", "夏令营", "研学活动", "义诊", "开放日",
+    "宣传周", "报告会", "大讲堂", "体验活动", "志愿服务", "现场会",
+]  # fmt: skip
+
+
+def title(rng: random.Random) -> str:
+    roll = rng.random()
+    topic = next((t for t, p in RARE_TOPICS if rng.random() < p), None)
+    topic = topic or rng.choices(TOPICS, TOPIC_WEIGHTS)[0]
+    place, form = rng.choice(PLACES), rng.choice(FORMS)
+    if roll < 0.6:
+        return f"{place}{topic}{form}"
+    if roll < 0.75:
+        return f"{rng.choice(base.YEARS)}年{place}{topic}{form}"
+    if roll < 0.9:
+        return f"“{topic}”{form}走进{place}"
+    return f"{place}{rng.choice(PLACES_OF)}{topic}{form}"
+
+
+QUERIES = {
+    "q1_common": "科",
+    "q1_rare": "鲸",
+    "q2_common": "科普",
+    "q2_mid": "航天",
+    "q2_rare": "鲸类",
+    "q2_none": "火星",
+    "q3_common": "进社区",
+    "q3_mid": "防溺水",
+    "q3_rare": "量子科技",
+    "q3_none": "没有这个标题",
+}
+FILTERS = {"year": "2020", "status": "approved"}
+
+
+def pages() -> dict[str, tuple[str, dict]]:
+    out = {"no_query": ("/activities/", {}), "no_query_filtered": ("/activities/", FILTERS)}
+    for name, text in QUERIES.items():
+        out[name] = ("/activities/", {"q": text})
+        out[f"{name}_filtered"] = ("/activities/", {**FILTERS, "q": text})
+    return out
+
+
+def build(args) -> tuple[object, float, float]:
+    """The rows first, then the search indexes in one go, as on an installation that upgrades to
+    them (row by row through the triggers is far slower at this size)."""
+    from django.core.management import call_command
+
+    call_command("migrate", "activities", "0004", interactive=False, verbosity=0)
+    call_command("migrate", "directory", "0003", interactive=False, verbosity=0)
+    built = base.build(args.activities, args.units, random.Random(2020), title=title)
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    return built["admin"], built["build_s"], round(time.perf_counter() - started, 1)
+
+
+def route_ledger_through_contains() -> bool:
+    """Until the ledger's selector calls core.textsearch.contains itself (issue 9's one read
+    path), the benchmark routes its title filter there, unchanged otherwise. True if it had to."""
+    from kexie.activities import selectors, views
+    from kexie.core.textsearch import contains
+
+    if "contains(" in inspect.getsource(selectors.ledger):
+        return False
+    original = selectors.ledger
+
+    def ledger(user, filters):
+        filters = dict(filters)
+        text = filters.pop("q", None)
+        return contains(original(user, filters), "title", text).order_by("-start_date", "-id")
+
+    selectors.ledger = views.ledger = ledger
+    return True
+
+
+def _backend_cpu_s() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend process (same machine), else 0."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0  # SQLite works inside this process: process_time() has it
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def page_times(admin, repeat: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Per page: the median wall time, and the mean CPU time of the work (this process, plus the
+    PostgreSQL backend's): on a machine shared with other work the CPU figure is the steadier one."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    wall, cpu = {}, {}
+    with override_settings(ALLOWED_HOSTS=["*"], DEBUG=False):
+        client = Client()
+        client.force_login(admin)
+        for name, (url, params) in pages().items():
+
+            def get(url=url, params=params):
+                response = client.get(url, params)
+                assert response.status_code == 200, (url, params, response.status_code)
+
+            get()
+            times = []
+            cpu_started = time.process_time() + _backend_cpu_s()
+            for _ in range(repeat):
+                started = time.perf_counter()
+                get()
+                times.append(time.perf_counter() - started)
+            used = time.process_time() + _backend_cpu_s() - cpu_started
+            wall[name] = round(statistics.median(times) * 1000, 1)
+            cpu[name] = round(used / repeat * 1000, 1)
+            print(f"  {name}: {wall[name]} ms wall, {cpu[name]} ms CPU", file=sys.stderr)
+    return wall, cpu
+
+
+def check_same_rows(admin) -> dict[str, int]:
+    """Every query, alone and filtered: the index finds exactly the rows of the plain filter."""
+    from kexie.activities.selectors import ledger
+    from kexie.core import textsearch
+
+    counts = {}
+    for name, text in QUERIES.items():
+        for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
+            qs = ledger(admin, filters)
+            indexed = set(textsearch.contains(qs, "title", text).values_list("pk", flat=True))
+            plain = set(qs.filter(title__icontains=text).values_list("pk", flat=True))
+            if indexed != plain:
+                raise SystemExit(f"rows differ for {name}{suffix}: {len(indexed)} ≠ {len(plain)}")
+            counts[name + suffix] = len(plain)
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url")
+    parser.add_argument("--activities", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--peer-repeat", type=int, help="timings per page for the peer (default: --repeat)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="kexie-bench-")
+    url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+    base.setup(url)
+    from django.db import connection
+
+    from kexie.accounts.models import User
+    from kexie.core import textsearch
+
+    if User.objects.filter(username="admin").exists():
+        admin, build_s, index_s = User.objects.get(username="admin"), 0.0, 0.0
+    else:
+        admin, build_s, index_s = build(args)
+    print(f"built in {build_s} s, indexed in {index_s} s on {connection.vendor}", file=sys.stderr)
+    routed = route_ledger_through_contains()
+    counts = check_same_rows(admin)
+    print(f"rows found (all agree): {counts}", file=sys.stderr)
+    print("kexie (title search index):", file=sys.stderr)
+    ours, ours_cpu = page_times(admin, args.repeat)
+    indexed = textsearch.INDEXED
+    textsearch.INDEXED = {}
+    print("peer (plain LIKE, no index):", file=sys.stderr)
+    peer, peer_cpu = page_times(admin, args.peer_repeat or args.repeat)
+    textsearch.INDEXED = indexed
+    worst = max(ours_cpu, key=ours_cpu.get)
+    print(json.dumps({
+        "bench": "list_search", "database": connection.vendor, "activities": args.activities,
+        "build_s": build_s, "index_s": index_s, "pages_ms": ours, "pages_cpu_ms": ours_cpu, "peer": "plain LIKE (no index)",
+        "peer_pages_ms": peer, "peer_pages_cpu_ms": peer_cpu, "slowest_cpu": worst,
+        "slowest_cpu_ms": ours_cpu[worst], "slowest_wall_ms": max(ours.values()), "aim_ms": AIM_MS,
+        "load_average_1min": round(os.getloadavg()[0], 1),
+        "rows_found": counts, "rows_agree": True, "ledger_routed_by_benchmark": routed,
+    }, ensure_ascii=False))  # fmt: skip
+    if args.database_url is None:
+        if args.keep:
+            print(f"kept {url}", file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
