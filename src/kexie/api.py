@@ -6,7 +6,17 @@ from importlib.util import find_spec
 
 from kexie.core.api_base import build_api
 
-APP_APIS = ["accounts", "directory", "activities", "reports", "literacy", "innovation", "hotline"]
+APP_APIS = [
+    "accounts",
+    "directory",
+    "activities",
+    "reports",
+    "literacy",
+    "innovation",
+    "hotline",
+    "calls",
+    "honours",
+]
 
 api = build_api()
 for _label in APP_APIS:

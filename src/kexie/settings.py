@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "kexie.innovation",
     "kexie.tickets",
     "kexie.hotline",
+    "kexie.calls",
+    "kexie.honours",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,17 @@ def favicon(request):
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
-APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation", "hotline"]
+APP_URLS = [
+    "accounts",
+    "directory",
+    "activities",
+    "reports",
+    "literacy",
+    "innovation",
+    "hotline",
+    "calls",
+    "honours",
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -76,6 +76,21 @@ def select_body(_world, targets):
 
 CAMPAIGN_BODY = {"name": "全国科普日2021", "year": 2021, "start_date": "2021-09-01", "end_date": "2021-09-30"}
 
+CALL_BODY = {
+    "title": "接口征集",
+    "kind": "honour",
+    "year": 2020,
+    "opens_on": "2020-04-01",
+    "closes_on": "2020-04-30",
+}
+HONOUR_BODY = {
+    "kind": "commendation",
+    "title": "表现突出科技工作者",
+    "level": "city",
+    "year": 2020,
+    "subject": "张三",
+}
+
 # (method, path template[, label]): (path params → target name, body, expected status by persona
 # [, query parameters → target name]). A label tells apart two rows of the same endpoint.
 MATRIX = {
@@ -221,6 +236,27 @@ MATRIX = {
     ("GET", "/api/v1/innovation/selections/{list_id}/export"): (
         {"list_id": "selection_list"}, None, in_scope(200),
     ),
+    # The call engine: the targets are a call of 任城区科协 and its entries (web_matrix.calls_targets).
+    ("GET", "/api/v1/calls/"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/calls/"): ({}, CALL_BODY, everyone(201)),
+    ("GET", "/api/v1/calls/{call_id}"): ({"call_id": "call"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/{call_id}/{action}"): ({"call_id": "call", "action": "close"}, None, in_scope(200)),
+    ("GET", "/api/v1/calls/{call_id}/entries"): ({"call_id": "call"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/{call_id}/entries"): (
+        {"call_id": "call"}, {"title": "接口申报", "answers": {"achievements": "事迹"}}, in_scope(201),
+    ),
+    ("GET", "/api/v1/calls/entries/{entry_id}"): ({"entry_id": "entry_draft"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/entries/{entry_id}/return"): (
+        {"entry_id": "entry_submitted"}, {"reason": "缺少推荐意见"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/calls/entries/{entry_id}/decide"): (
+        {"entry_id": "entry_accepted"}, {"outcome": "award", "votes_for": 5}, in_scope(200),
+    ),
+    ("POST", "/api/v1/calls/entries/{entry_id}/{action}"): (
+        {"entry_id": "entry_draft", "action": "submit"}, {}, in_scope(200),
+    ),
+    ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
 }  # fmt: skip
 
 
@@ -280,6 +316,11 @@ def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
         yield web_matrix.innovation_targets(world)
 
 
+@pytest.fixture
+def calls_targets(world):
+    return web_matrix.calls_targets(world)
+
+
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.
 @pytest.fixture
 def hotline_targets(world):
@@ -291,6 +332,7 @@ APP_TARGETS = {
     "literacy": ("literacy_targets",),
     "innovation": ("innovation_targets",),
     "reports": ("literacy_targets", "innovation_targets"),
+    "calls": ("calls_targets",),
 }
 
 

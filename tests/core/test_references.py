@@ -64,6 +64,14 @@ API_REFERENCES = {
     ): "innovation.Matchmaking.society",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "forum_id"): "innovation.Agreement.forum",
     ("POST", "/api/v1/innovation/selections/{list_id}/patents", "patent_ids"): None,
+    ("POST", "/api/v1/calls/", "organiser_id"): "calls.Call.organiser",
+    ("POST", "/api/v1/calls/{call_id}/entries", "institution_id"): "calls.Entry.institution",
+    ("POST", "/api/v1/calls/{call_id}/entries", "organisation_id"): "calls.Entry.organisation",
+    ("POST", "/api/v1/calls/{call_id}/entries", "person_id"): "calls.Entry.person",
+    ("POST", "/api/v1/calls/{call_id}/entries", "submitting_unit_id"): "calls.Entry.submitting_unit",
+    ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
+    ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
+    ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
 }
 
 
@@ -99,7 +107,7 @@ def test_every_api_reference_has_a_rule():
 
 
 def _form_classes():
-    for app in ("accounts", "activities", "directory", "innovation", "literacy"):
+    for app in ("accounts", "activities", "directory", "innovation", "literacy", "calls", "honours"):
         module = importlib.import_module(f"kexie.{app}.forms")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
@@ -222,6 +230,7 @@ def outside(world, personas):
 def in_scope_targets(world, personas, make_activity):
     from kexie.activities.models import Status
     from kexie.activities.services import campaign_create
+    from kexie.calls.testing import open_call
     from kexie.directory.models import Person
     from kexie.innovation.models import Demand
 
@@ -256,6 +265,7 @@ def in_scope_targets(world, personas, make_activity):
         "activity_id": activity.pk,
         "demand_id": demand.pk,
         "action": "matchmake",
+        "call_id": open_call(staff, title="任城征集", eligibility=[]).pk,
     }
 
 
@@ -272,6 +282,18 @@ def _base_body(method, path, world):
         return {"title": "新需求", "description": "d", "industry": "i"}
     if path.endswith("/answer"):
         return {"answer": "追施尿素"}
+    if path.endswith("/calls/"):
+        return {
+            "title": "新征集",
+            "kind": "honour",
+            "year": 2020,
+            "opens_on": "2020-04-01",
+            "closes_on": "2020-04-30",
+        }
+    if path.endswith("/entries"):
+        return {"title": "新申报", "answers": {"achievements": "事迹"}}
+    if path.endswith("/honours/"):
+        return {"kind": "commendation", "title": "表扬", "level": "city", "year": 2020, "subject": "某人"}
     return {
         "title": "科普讲座",
         "kind_id": world.kinds["outreach.lecture"].pk,
