@@ -27,6 +27,8 @@ def _away_from_the_data_directory(settings):
     settings.STATIC_ROOT = scratch / "static"
     settings.MEDIA_ROOT = scratch / "media"
     settings.JOBS_DIR = scratch / "jobs"
+    settings.FIELD_KEYRING = scratch / "keyring.json"
+    settings.REQUEST_LOG_DIR = scratch / "logs"
     settings.STATIC_ROOT.mkdir()
 
 
@@ -102,6 +104,20 @@ def fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def own_keyring():
+    """Each test has its own (absent) keyring file: a key rotation in one test must not leave
+    another test with its keys."""
+    import uuid
+
+    from django.conf import settings
+
+    shared = settings.FIELD_KEYRING
+    settings.FIELD_KEYRING = shared.with_name(f"keyring-{uuid.uuid4().hex}.json")
+    yield
+    settings.FIELD_KEYRING = shared
 
 
 @pytest.fixture

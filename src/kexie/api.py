@@ -6,7 +6,18 @@ from importlib.util import find_spec
 
 from kexie.core.api_base import build_api
 
-APP_APIS = ["accounts", "directory", "activities", "reports", "literacy", "innovation", "volunteers"]
+APP_APIS = [
+    "accounts",
+    "directory",
+    "activities",
+    "reports",
+    "literacy",
+    "innovation",
+    "hotline",
+    "calls",
+    "honours",
+    "volunteers",
+]
 
 api = build_api()
 for _label in APP_APIS:

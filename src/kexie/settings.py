@@ -18,6 +18,8 @@ DEBUG = env_bool("KEXIE_DEBUG", False)
 SECRET_KEY = env_str("KEXIE_SECRET_KEY", "kexie-insecure-development-key-change-me")
 # Separate key for personal-data encryption at rest (ID numbers, phones); falls back to SECRET_KEY.
 FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", SECRET_KEY)
+# Later field keys (`kexie keys rotate`) and which one is current: kexie.core.crypto.Keyring.
+FIELD_KEYRING = Path(env_str("KEXIE_KEYRING", "") or DATA_DIR / "keyring.json")
 ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -39,10 +41,15 @@ INSTALLED_APPS = [
     "kexie.reports",
     "kexie.literacy",
     "kexie.innovation",
+    "kexie.tickets",
+    "kexie.hotline",
+    "kexie.calls",
+    "kexie.honours",
     "kexie.volunteers",
 ]
 
 MIDDLEWARE = [
+    "kexie.core.requestlog.RequestLogMiddleware",  # outermost: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kexie.core.scoping.ScopeMiddleware",
@@ -206,10 +213,25 @@ KEXIE_SMS_BACKEND = env_str("KEXIE_SMS_BACKEND", "kexie.core.notifications.LogSM
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# One JSON line per request (kexie.core.requestlog), a file a day in the data directory's logs/.
+REQUEST_LOG = env_bool("KEXIE_REQUEST_LOG", True)
+REQUEST_LOG_DIR = Path(env_str("KEXIE_LOG_DIR", "") or DATA_DIR / "logs")
+REQUEST_LOG_RETENTION_DAYS = env_int("KEXIE_REQUEST_LOG_DAYS", 190)  # 等保 level 2: six months at least
+REQUEST_LOG_MAX_BYTES = env_int("KEXIE_REQUEST_LOG_MAX_MB", 100) * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "kexie.core.requestlog.DailyFileHandler"},
+    },
     "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "kexie.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        }
+    },
 }
 AUTHENTICATION_BACKENDS = ["kexie.accounts.backends.RoleBackend"]

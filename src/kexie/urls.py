@@ -21,7 +21,18 @@ def favicon(request):
     return FileResponse(icon.open("rb"), content_type="image/x-icon")
 
 
-APP_URLS = ["accounts", "directory", "activities", "reports", "literacy", "innovation", "volunteers"]
+APP_URLS = [
+    "accounts",
+    "directory",
+    "activities",
+    "reports",
+    "literacy",
+    "innovation",
+    "hotline",
+    "calls",
+    "honours",
+    "volunteers",
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

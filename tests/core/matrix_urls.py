@@ -345,9 +345,48 @@ MATRIX["literacy"] = [
     Case("literacy:form_step", everyone(404), args=("token", 99), anonymous=404, label="past_the_end"),
 ]
 
+
 # Demands of 济宁智水 (an enterprise under 任城区科协): "demand" is only collected, "published" is
 # published and open to every logged-in unit, "confidential" is published but confidential.
 # Patents are reference data (not scoped); selection lists and saved searches belong to 任城区科协.
+def _psy_only(ok: int = 200) -> dict:
+    """A psychology consultation: only its pool (the society's secretary) and supervisors."""
+    return {p: (ok if p == "society_secretary" else 404) for p in PERSONAS}
+
+
+# The city's farm line: the city sees its consultations by scope, 任城区's staff as pool members
+# (a grant); the society and the outsider do not. See hotline_targets().
+MATRIX["hotline"] = [
+    Case("hotline:desk", everyone()),
+    Case("hotline:mine", everyone()),
+    Case("hotline:new", everyone()),
+    Case("hotline:new", everyone(), method="post", data={"question": ""}, label="invalid"),
+    Case("hotline:similar", everyone(), query="question=小麦发黄"),
+    Case("hotline:kb", everyone()),
+    Case("hotline:detail", in_scope(), args=("consultation",)),
+    Case("hotline:detail", _psy_only(), args=("psy_consultation",), label="psychology"),
+    Case("hotline:act", in_scope(ok=302), args=("consultation",), method="post", data={"action": "callback"}),
+    Case(
+        "hotline:act",
+        _psy_only(302),
+        args=("psy_consultation",),
+        method="post",
+        data={"action": "callback"},
+        label="psychology",
+    ),  # fmt: skip
+    Case("hotline:ask", everyone(), anonymous=200),
+    Case(
+        "hotline:ask",
+        everyone(),
+        method="post",
+        data={"topic": "crop", "question": "桃树流胶"},
+        anonymous=200,
+        label="post",
+    ),  # fmt: skip
+    Case("hotline:rate", everyone(), args=("rating_token",), anonymous=200),
+    Case("hotline:rate", everyone(404), args=("bad_token",), anonymous=404, label="bad-token"),
+]
+
 MATRIX["innovation"] = [
     Case("innovation:demand_list", everyone()),
     Case("innovation:demand_create", everyone()),
@@ -681,3 +720,203 @@ def volunteers_targets(world) -> dict:
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
         "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
     }  # fmt: skip
+
+
+def hotline_targets(world) -> dict:
+    """The test hotline (kexie.hotline.testing): a farm consultation waiting for an answer, a
+    psychology consultation, and the rating token of an answered consultation."""
+    from kexie.hotline import services
+    from kexie.hotline.testing import build_hotline
+
+    hotline = build_hotline(world.users, world.orgs)
+    admin = world.users["city_admin"]
+    ask = {"channel": "phone", "topic": "crop", "question": "小麦叶片发黄", "caller_phone": "13812345678"}
+    consultation = services.consultation_receive(actor=admin, data=ask)
+    psy = services.consultation_receive(
+        actor=admin, data={**ask, "topic": "psychology", "question": "失眠焦虑"}
+    )
+    answered = services.consultation_receive(actor=admin, data=ask)
+    services.consultation_answer(actor=admin, consultation=answered, answer="追施氮肥")
+    token = services.consultation_rating_link(actor=admin, consultation=answered)
+    return {
+        "consultation": consultation,
+        "psy_consultation": psy,
+        "answered": answered,
+        "rating_token": token,
+        "bad_token": "nope",
+        **hotline,
+    }
+
+
+def calls_targets(world) -> dict:
+    """A call of 任城区科协 (open) with a draft, a submitted and an accepted entry, a status link
+    for the draft, and a recommendation recorded by 任城区科协."""
+    import datetime as dt
+
+    from kexie.calls import notice, services
+    from kexie.calls.testing import open_call
+    from kexie.honours.services import honour_record
+
+    staff = world.users["county_staff"]
+    call = open_call(staff, title="任城区表现突出科技工作者", eligibility=[])
+    answers = {"achievements": "事迹"}
+
+    def entry(title):
+        return services.entry_create(actor=staff, call=call, data={"title": title, "answers": answers})
+
+    draft, submitted, accepted = entry("草稿申报"), entry("已提交申报"), entry("已通过申报")
+    for e in (submitted, accepted):
+        services.entry_submit(actor=staff, entry=e)
+    services.entry_accept(actor=staff, entry=accepted)
+    public_call = open_call(
+        staff, title="任城区青少年机器人竞赛", kind="competition", eligibility=[], is_public=True
+    )
+    notice_call = open_call(staff, title="任城区科普创作大赛", kind="competition", eligibility=[])
+    awarded = services.entry_create(
+        actor=staff, call=notice_call, data={"title": "获奖作品", "answers": answers}
+    )
+    services.entry_submit(actor=staff, entry=awarded)
+    services.entry_accept(actor=staff, entry=awarded)
+    services.entry_decide(actor=staff, entry=awarded, outcome="award", votes_for=5)
+    notice.call_notice_start(actor=staff, call=notice_call)
+    objection = notice.objection_file(
+        call=notice_call, entry=awarded, text="异议", objector_kind="unit", objector_name="王联系",
+        objector_unit="某单位", seal=_pdf("异议.pdf"),
+    )  # fmt: skip
+    final_call = open_call(staff, title="任城区青少年科技创新大赛", kind="competition", eligibility=[])
+    final_entry = services.entry_create(
+        actor=staff, call=final_call, data={"title": "获证作品", "answers": answers}
+    )
+    services.entry_submit(actor=staff, entry=final_entry)
+    services.entry_accept(actor=staff, entry=final_entry)
+    services.entry_decide(actor=staff, entry=final_entry, outcome="award", votes_for=5)
+    notice.call_notice_start(actor=staff, call=final_call, starts_on=dt.date(2020, 9, 29))
+    notice.call_finalise(actor=staff, call=final_call, today=dt.date(2020, 10, 14))
+    notice.call_certificates_issue(actor=staff, call=final_call)
+    honour = honour_record(
+        actor=staff,
+        data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
+              "subject": "李推荐"},
+    )  # fmt: skip
+    return {
+        "call": call,
+        "entry_draft": draft,
+        "entry_submitted": submitted,
+        "entry_accepted": accepted,
+        "status_token": services.entry_status_link(actor=staff, entry=draft),
+        "honour": honour,
+        "notice_call": notice_call,
+        "public_call": public_call,
+        "final_entry": final_entry,
+        "final_token": services.entry_status_link(actor=staff, entry=final_entry),
+        "objection": objection,
+        "bad_token": "nope",
+        **{step: step for step in ("close", "submit", "accept", "decide", "finalise")},
+    }
+
+
+MATRIX["calls"] = [
+    Case("calls:call_list", everyone()),
+    Case("calls:call_create", everyone()),
+    Case("calls:call_create", everyone(), method="post", data={"title": ""}, label="invalid"),
+    Case("calls:call_detail", in_scope(), args=("call",)),
+    Case("calls:call_edit", in_scope(), args=("call",)),
+    Case(
+        "calls:quota_set",
+        in_scope(ok=302),
+        args=("call",),
+        method="post",
+        data={"unit": "{rencheng}", "quota": "2"},
+    ),  # fmt: skip
+    Case("calls:call_action", in_scope(ok=302), args=("call", "close"), method="post"),
+    Case("calls:entry_create", in_scope(), args=("call",)),
+    Case(
+        "calls:entry_create", in_scope(), args=("call",), method="post", data={"title": ""}, label="invalid"
+    ),
+    Case("calls:entry_detail", in_scope(), args=("entry_draft",)),
+    Case("calls:entry_edit", in_scope(), args=("entry_draft",)),
+    Case("calls:entry_action", in_scope(ok=302), args=("entry_draft", "submit"), method="post"),
+    Case(
+        "calls:entry_action",
+        in_scope(ok=302),
+        args=("entry_submitted", "accept"),
+        method="post",
+        label="accept",
+    ),  # fmt: skip
+    Case(
+        "calls:entry_action",
+        in_scope(ok=302),
+        args=("entry_accepted", "decide"),
+        method="post",
+        data={"outcome": "award", "votes_for": "5", "votes_against": "0", "votes_abstain": "0"},
+        label="decide",
+    ),  # fmt: skip
+    Case("calls:alias_list", everyone()),
+    Case("calls:entry_import", in_scope(), args=("call",)),
+    Case("calls:entry_import", in_scope(), args=("call",), method="post", label="no_file"),
+    Case("calls:results_export", in_scope(), args=("call",)),
+    Case("calls:entry_certificate", in_scope(), args=("final_entry",)),
+    Case("calls:entry_certificate", in_scope(404, 404), args=("entry_draft",), label="none_yet"),
+    Case("calls:entry_status_certificate", everyone(), args=("final_token",), anonymous=200),
+    Case(
+        "calls:entry_status_certificate",
+        everyone(404),
+        args=("status_token",),
+        anonymous=404,
+        label="none_yet",
+    ),
+    Case("calls:notice_list", everyone(), anonymous=200),
+    Case("calls:register", everyone(), args=("public_call",), anonymous=200),
+    Case(
+        "calls:register",
+        everyone(),
+        args=("public_call",),
+        method="post",
+        data={"title": ""},
+        anonymous=200,
+        label="invalid",
+    ),  # fmt: skip
+    Case("calls:register", everyone(404), args=("call",), anonymous=404, label="not_public"),
+    Case("calls:notice_detail", everyone(), args=("notice_call",), anonymous=200),
+    Case("calls:notice_detail", everyone(404), args=("call",), anonymous=404, label="open_call"),
+    Case(
+        "calls:notice_detail",
+        everyone(),
+        args=("notice_call",),
+        method="post",
+        data={"text": ""},
+        anonymous=200,
+        label="invalid",
+    ),  # fmt: skip
+    Case("calls:objection_list", in_scope(), args=("notice_call",)),
+    Case(
+        "calls:objection_decide",
+        in_scope(ok=302),
+        args=("objection",),
+        method="post",
+        data={"upheld": "0", "decision": "不成立"},
+    ),  # fmt: skip
+    Case("calls:objection_seal", in_scope(), args=("objection",)),
+    # The period has not ended: refused with a message (redirect).
+    Case(
+        "calls:call_action",
+        in_scope(ok=302),
+        args=("notice_call", "finalise"),
+        method="post",
+        label="finalise",
+    ),
+    Case("calls:entry_status", everyone(), args=("status_token",), anonymous=200),
+    Case("calls:entry_status", everyone(404), args=("bad_token",), anonymous=404, label="bad_token"),
+]
+
+MATRIX["honours"] = [
+    Case("honours:honour_list", everyone()),
+    Case("honours:honour_create", everyone()),
+    Case(
+        "honours:honour_outcome",
+        in_scope(ok=302),
+        args=("honour",),
+        method="post",
+        data={"outcome": "successful"},
+    ),  # fmt: skip
+]

@@ -95,6 +95,7 @@ def known(world, make_activity, settings, tmp_path):
     survey = web_matrix.literacy_targets(world)["survey"]
     with web_matrix.fresh_innovation_indexes():
         inno = web_matrix.innovation_targets(world)
+        hotline = web_matrix.hotline_targets(world)
         orgs = [*world.orgs.values(), inno["enterprise"]]
         KNOWN.clear()
         KNOWN.update(
@@ -113,6 +114,9 @@ def known(world, make_activity, settings, tmp_path):
                 "patent_id": _ids(inno["patent"], inno["other_patent"]),
                 "list_id": _ids(inno["selection_list"]),
                 "forum_id": _ids(inno["forum"]),
+                "consultation_id": _ids(
+                    hotline["consultation"], hotline["answered"], hotline["psy_consultation"]
+                ),
                 "code": [i.code for i in all_indicators()],
                 "action": list(ACTION_LABELS),
                 **{name: _ids(*orgs) for name in ORG_FIELDS},

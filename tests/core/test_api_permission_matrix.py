@@ -56,6 +56,10 @@ def activity_body(world, _targets):
     }
 
 
+def consultation_body(_world, _targets):
+    return {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678"}
+
+
 def demand_body(_world, targets):
     return {
         "enterprise_id": targets["enterprise"].pk,
@@ -71,6 +75,21 @@ def select_body(_world, targets):
 
 
 CAMPAIGN_BODY = {"name": "全国科普日2021", "year": 2021, "start_date": "2021-09-01", "end_date": "2021-09-30"}
+
+CALL_BODY = {
+    "title": "接口征集",
+    "kind": "honour",
+    "year": 2020,
+    "opens_on": "2020-04-01",
+    "closes_on": "2020-04-30",
+}
+HONOUR_BODY = {
+    "kind": "commendation",
+    "title": "表现突出科技工作者",
+    "level": "city",
+    "year": 2020,
+    "subject": "张三",
+}
 
 
 # (method, path template[, label]): (path params → target name, body, expected status by persona
@@ -162,6 +181,26 @@ MATRIX = {
     ("GET", "/api/v1/reports/indicators/{code}/records", "org"): (
         {"code": "indicator"}, None, in_scope(200), {"year": "year", "org": "rencheng"},
     ),
+    # The city's farm line (web matrix hotline_targets): the city sees it by scope, 任城区's staff
+    # as pool members; a psychology consultation only its pool (the society's secretary).
+    ("GET", "/api/v1/hotline/consultations"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/hotline/consultations"): ({}, consultation_body, everyone(201)),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}"): (
+        {"consultation_id": "consultation"}, None, in_scope(200),
+    ),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}", "psychology"): (
+        {"consultation_id": "psy_consultation"}, None,
+        {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404, "anonymous": 401},
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/answer"): (
+        {"consultation_id": "consultation"}, {"answer": "追施尿素"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/rating"): (
+        {"consultation_id": "answered"}, {"satisfaction": 5}, in_scope(200),
+    ),
+    ("GET", "/api/v1/hotline/consultations/{consultation_id}/similar"): (
+        {"consultation_id": "consultation"}, None, in_scope(200),
+    ),
     ("GET", "/api/v1/literacy/surveys"): ({}, None, everyone(200)),
     ("GET", "/api/v1/literacy/surveys/{survey_id}/results"): ({"survey_id": "survey"}, None, in_scope(200)),
     # "demand" is collected only; "published" is open to every logged-in unit; "confidential" is
@@ -226,6 +265,27 @@ MATRIX = {
         {"record_id": "pending_record", "action": "decline"}, {"reason": "当天未到场"}, in_scope(200),
     ),
     ("GET", "/api/v1/volunteers/hours"): ({}, None, everyone(200)),
+    # The call engine: the targets are a call of 任城区科协 and its entries (web_matrix.calls_targets).
+    ("GET", "/api/v1/calls/"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/calls/"): ({}, CALL_BODY, everyone(201)),
+    ("GET", "/api/v1/calls/{call_id}"): ({"call_id": "call"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/{call_id}/{action}"): ({"call_id": "call", "action": "close"}, None, in_scope(200)),
+    ("GET", "/api/v1/calls/{call_id}/entries"): ({"call_id": "call"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/{call_id}/entries"): (
+        {"call_id": "call"}, {"title": "接口申报", "answers": {"achievements": "事迹"}}, in_scope(201),
+    ),
+    ("GET", "/api/v1/calls/entries/{entry_id}"): ({"entry_id": "entry_draft"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/entries/{entry_id}/return"): (
+        {"entry_id": "entry_submitted"}, {"reason": "缺少推荐意见"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/calls/entries/{entry_id}/decide"): (
+        {"entry_id": "entry_accepted"}, {"outcome": "award", "votes_for": 5}, in_scope(200),
+    ),
+    ("POST", "/api/v1/calls/entries/{entry_id}/{action}"): (
+        {"entry_id": "entry_draft", "action": "submit"}, {}, in_scope(200),
+    ),
+    ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
 }  # fmt: skip
 
 
@@ -290,12 +350,24 @@ def innovation_targets(world, targets):  # after targets, which sets MEDIA_ROOT
         yield web_matrix.innovation_targets(world)
 
 
+@pytest.fixture
+def calls_targets(world):
+    return web_matrix.calls_targets(world)
+
+
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.
+@pytest.fixture
+def hotline_targets(world):
+    return web_matrix.hotline_targets(world)
+
+
 APP_TARGETS = {
+    "hotline": ("hotline_targets",),
     "literacy": ("literacy_targets",),
     "volunteers": ("volunteers_targets",),
     "innovation": ("innovation_targets",),
     "reports": ("literacy_targets", "innovation_targets"),
+    "calls": ("calls_targets",),
 }
 
 

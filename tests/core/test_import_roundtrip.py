@@ -12,9 +12,10 @@ from kexie.activities.services import activity_submit, campaign_create
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Organisation, Person, Region
 from kexie.directory.services import organisation_create, person_create
+from kexie.hotline.models import Consultation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
-          "campaigns": Campaign}  # fmt: skip
+          "campaigns": Campaign, "consultations": Consultation}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -22,8 +23,10 @@ def run(actor, kind, data, filename="data.xlsx", **kwargs):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(personas, kind):
+def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, personas, kind):
     actor = personas["city_admin"]
+    if kind == "consultations":  # consultations go to an expert pool
+        _hotline(world)
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -57,8 +60,20 @@ def test_long_lists_go_to_a_hidden_sheet(personas):
     assert '"男,女"' in formulas
 
 
+def _hotline(world):
+    from kexie.hotline.testing import build_hotline
+
+    return build_hotline(world.users, world.orgs)
+
+
 def _populate(world, personas, make_activity):
+    from kexie.hotline.services import consultation_answer, consultation_receive
+
     admin = personas["city_admin"]
+    _hotline(world)
+    call = {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678",
+            "region": world.regions["370811"]}  # fmt: skip
+    consultation_answer(actor=admin, consultation=consultation_receive(actor=admin, data=call), answer="追肥")
     org = organisation_create(actor=admin, data={"name": "济宁市机械工程学会", "kind": "society",
                                                  "contact_phone": "13912345678", "region": world.regions["370800"]})  # fmt: skip
     person_create(actor=admin, data={"name": "张三", "unit": org, "phone": "13800001111", "gender": "M",

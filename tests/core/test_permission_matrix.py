@@ -116,13 +116,26 @@ def innovation_objects(world, matrix_objects):  # after matrix_objects, which se
         yield matrix.innovation_targets(world)
 
 
+@pytest.fixture
+def calls_objects(world):
+    return matrix.calls_targets(world)
+
+
 # The records each namespace's cases act on, beyond matrix_objects. The reports pages count
 # every app's records, so they see them all.
+@pytest.fixture
+def hotline_objects(world):
+    return matrix.hotline_targets(world)
+
+
 NAMESPACE_OBJECTS = {
+    "hotline": ("hotline_objects",),
     "literacy": ("literacy_objects",),
     "volunteers": ("volunteers_objects",),
     "innovation": ("innovation_objects",),
     "reports": ("literacy_objects", "innovation_objects"),
+    "calls": ("calls_objects",),
+    "honours": ("calls_objects",),
 }
 
 

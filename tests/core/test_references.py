@@ -51,6 +51,12 @@ API_REFERENCES = {
     ("PATCH", "/api/v1/activities/{activity_id}", "region_id"): None,
     ("POST", "/api/v1/innovation/demands", "enterprise_id"): "innovation.Demand.enterprise",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
+    ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
+    (
+        "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/answer",
+        "expert_id",
+    ): "hotline.Consultation.expert",
     (
         "POST",
         "/api/v1/innovation/demands/{demand_id}/{action}",
@@ -67,6 +73,14 @@ API_REFERENCES = {
         "responsible_person_id",
     ): "volunteers.ServiceRecord.responsible_person",
     ("POST", "/api/v1/volunteers/records", "team_id"): "volunteers.ServiceRecord.team",
+    ("POST", "/api/v1/calls/", "organiser_id"): "calls.Call.organiser",
+    ("POST", "/api/v1/calls/{call_id}/entries", "institution_id"): "calls.Entry.institution",
+    ("POST", "/api/v1/calls/{call_id}/entries", "organisation_id"): "calls.Entry.organisation",
+    ("POST", "/api/v1/calls/{call_id}/entries", "person_id"): "calls.Entry.person",
+    ("POST", "/api/v1/calls/{call_id}/entries", "submitting_unit_id"): "calls.Entry.submitting_unit",
+    ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
+    ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
+    ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
 }
 
 
@@ -102,7 +116,7 @@ def test_every_api_reference_has_a_rule():
 
 
 def _form_classes():
-    for app in ("accounts", "activities", "directory", "innovation", "literacy"):
+    for app in ("accounts", "activities", "directory", "innovation", "literacy", "calls", "honours"):
         module = importlib.import_module(f"kexie.{app}.forms")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
@@ -242,6 +256,7 @@ def _volunteers_of(actor, world, name):
 def in_scope_targets(world, personas, make_activity):
     from kexie.activities.models import Status
     from kexie.activities.services import campaign_create
+    from kexie.calls.testing import open_call
     from kexie.directory.models import Person
     from kexie.innovation.models import Demand
 
@@ -263,13 +278,21 @@ def in_scope_targets(world, personas, make_activity):
         },
     )
     _volunteers_of(staff, world, "任城志愿者")
+    from kexie.hotline.services import consultation_receive
+    from kexie.hotline.testing import build_hotline
+
+    build_hotline(world.users, world.orgs)  # 任城区's staff answer on the city's farm line
+    call = {"channel": "phone", "topic": "crop", "question": "小麦发黄"}
+    consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
+        "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
         "campaign_id": campaign.pk,
         "activity_id": activity.pk,
         "demand_id": demand.pk,
         "action": "matchmake",
+        "call_id": open_call(staff, title="任城征集", eligibility=[]).pk,
     }
 
 
@@ -286,6 +309,20 @@ def _base_body(method, path, world):
         return {"title": "新需求", "description": "d", "industry": "i"}
     if path.endswith("/volunteers/records"):
         return _record_body()
+    if path.endswith("/answer"):
+        return {"answer": "追施尿素"}
+    if path.endswith("/calls/"):
+        return {
+            "title": "新征集",
+            "kind": "honour",
+            "year": 2020,
+            "opens_on": "2020-04-01",
+            "closes_on": "2020-04-30",
+        }
+    if path.endswith("/entries"):
+        return {"title": "新申报", "answers": {"achievements": "事迹"}}
+    if path.endswith("/honours/"):
+        return {"kind": "commendation", "title": "表扬", "level": "city", "year": 2020, "subject": "某人"}
     return {
         "title": "科普讲座",
         "kind_id": world.kinds["outreach.lecture"].pk,

@@ -94,7 +94,8 @@ def test_whitenoise_serves_hashed_compressed_static_files():
     from django.conf import settings
 
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
-    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+    security = settings.MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+    assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == security + 1
     from whitenoise.storage import CompressedManifestStaticFilesStorage
 
     from kexie.core.staticfiles import Storage

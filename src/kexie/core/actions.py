@@ -5,6 +5,7 @@ discovered on first use. `audit.log` refuses a code that is not registered, so e
 has a label on the audit-log page and in the change logs.
 """
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ class AuditAction:
 
 _registry: dict[str, AuditAction] = {}
 _discovered = False
+_discovering = threading.RLock()
 
 
 def register(prefix: str, kind: str, verbs: dict[str, str]) -> None:
@@ -38,10 +40,14 @@ def register(prefix: str, kind: str, verbs: dict[str, str]) -> None:
 
 
 def _discover() -> None:
+    """Once; a thread asking meanwhile waits until every module is imported."""
     global _discovered
-    if not _discovered:
-        _discovered = True
-        autodiscover_modules("audit_actions")
+    if _discovered:
+        return
+    with _discovering:
+        if not _discovered:
+            autodiscover_modules("audit_actions")
+            _discovered = True
 
 
 def get(code: str) -> AuditAction | None:

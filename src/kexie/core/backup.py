@@ -15,6 +15,12 @@ restore can tell, before it writes anything, whether its keys can open the data.
 Restore inserts through the database cursor rather than `bulk_create`: bulk_create would seal
 an already sealed token a second time. It goes into an empty database only, parents before
 children, in one transaction, with every constraint in force.
+
+Search indexes are not in the file: they are built from the records, so restore rebuilds them
+(kexie.core.derived): SQLite's full-text tables (virtual and shadow tables are never dumped) inside
+the restore's transaction, the files of the data directory's `indexes/` deleted, registered
+rebuilds run. Backup and restore each write an audit entry (system) saying what they did; the
+backup's own entry is written once the file is complete, so it is in the database, not the file.
 """
 
 import hashlib
@@ -44,8 +50,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from kexie.core import audit_triggers, crypto
-from kexie.core.fields import EncryptedPhoneField
+from kexie.core import audit, audit_triggers, crypto, derived
+from kexie.core.fields import EncryptedField
 
 FORMAT = "kexie-backup/1"
 MANIFEST = "manifest.json"
@@ -77,11 +83,16 @@ class BackupError(Exception):
 
 
 def backed_up_models() -> list[type[models.Model]]:
-    """Every table of the installation, parents before children (restore order)."""
+    """Every table of the installation, parents before children (restore order); not the tables
+    a search index keeps (rebuilt instead)."""
+    index_tables = derived.database_index_tables()
     found = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in SKIPPED_MODELS
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.label_lower not in SKIPPED_MODELS
+        and model._meta.db_table not in index_tables
     ]
     return _parents_first(found)
 
@@ -115,7 +126,7 @@ def _member(model) -> str:
 
 def _is_sealed(field) -> bool:
     """A column holding kexie tokens (kexie.core.crypto)."""
-    return isinstance(field, EncryptedPhoneField) or field.attname.endswith("_encrypted")
+    return isinstance(field, EncryptedField)
 
 
 # --- keys ----------------------------------------------------------------------------------
@@ -164,7 +175,38 @@ def create_backup(path: Path, *, progress: Progress | None = None) -> dict:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+    _log_backup(path, manifest)
     return manifest
+
+
+def _totals(manifest: dict) -> dict:
+    return {
+        "tables": len(manifest["tables"]),
+        "rows": sum(entry["rows"] for entry in manifest["tables"].values()),
+        "media": len(manifest["media"]),
+    }
+
+
+def _log_backup(path: Path, manifest: dict) -> None:
+    totals = _totals(manifest)
+    with transaction.atomic():
+        audit.log(
+            actor=None,
+            action="kexie.backup.created",
+            system=True,
+            object_repr=path.name,
+            after={**totals, "file": str(path.resolve()), "sha256": _file_sha256(path)},
+            note=_("备份到 %(file)s:%(tables)s 张表共 %(rows)s 行、%(media)s 个上传文件;不含密钥与搜索索引")
+            % {"file": path.resolve(), **totals},
+        )
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _manifest_head() -> dict:
@@ -178,8 +220,10 @@ def _manifest_head() -> dict:
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": connection.vendor,
         "key_fingerprints": key_fingerprints(),
-        "signature_key": crypto.CURRENT_KEY_ID,
+        "signature_key": crypto.current_key_id(),
+        "index_key": crypto.keyring().index,
         "tables": {},
+        "rebuilt_on_restore": ["search indexes"],
     }
 
 
@@ -218,7 +262,7 @@ def _column_values(model) -> list:
     """What to select: each column as stored (a sealed column cast to text so that the field
     does not open it)."""
     return [
-        Cast(field.attname, models.TextField()) if isinstance(field, EncryptedPhoneField) else field.attname
+        Cast(field.attname, models.TextField()) if isinstance(field, EncryptedField) else field.attname
         for field in model._meta.concrete_fields
     ]
 
@@ -301,10 +345,57 @@ def restore_backup(path: Path, *, force: bool = False, progress: Progress | None
                 _say(progress, f"{model._meta.label_lower}: {count} 行")
             _reset_sequences(models_in_order)
             check_counts(manifest, models_in_order)
+            full_text = derived.rebuild_database_indexes()
+            _log_restore(path, manifest, full_text)
         ContentType.objects.clear_cache()  # the ids may have changed under this process's cache
         _restore_media(archive, manifest)
         _say(progress, f"上传文件: {len(manifest['media'])} 个")
+    _rebuild_indexes(progress, full_text)
     return manifest
+
+
+def _log_restore(path: Path, manifest: dict, full_text: list[str]) -> None:
+    totals = _totals(manifest)
+    rebuilt = [*full_text, *derived.registered()]
+    audit.log(
+        actor=None,
+        action="kexie.backup.restored",
+        system=True,
+        object_repr=Path(path).name,
+        after={
+            **totals,
+            "file": str(Path(path).resolve()),
+            "backup_created_at": manifest["created_at"],
+            "backup_database": manifest["database"],
+            "kexie_version": manifest["kexie_version"],
+            "indexes_rebuilt": rebuilt,
+        },
+        note=_(
+            "从 %(file)s(%(created)s 的备份,%(database)s)恢复 %(tables)s 张表共 %(rows)s 行、"
+            "%(media)s 个上传文件;重建搜索索引:%(indexes)s"
+        )
+        % {
+            "file": Path(path).name,
+            "created": manifest["created_at"],
+            "database": manifest["database"],
+            "indexes": "、".join(rebuilt) or "-",
+            **totals,
+        },
+    )
+
+
+def _rebuild_indexes(progress: Progress | None, full_text: list[str]) -> None:
+    """The search indexes describe the database as it was before: drop the index files, then let
+    each registered index rebuild from the restored records."""
+    cleared = derived.clear_index_folder()
+    try:
+        names = derived.rebuild_registered()
+    except Exception as exc:
+        raise BackupError(
+            _("数据已恢复,但搜索索引重建失败(%(reason)s):请稍后重建索引") % {"reason": exc}
+        ) from exc
+    shown = [*full_text, *names]
+    _say(progress, f"搜索索引: 已重建 {'、'.join(shown) or '无'}(清除旧索引文件 {len(cleared)} 个)")
 
 
 @contextmanager
@@ -335,13 +426,23 @@ def check_keys(manifest: dict) -> None:
     ours = key_fingerprints()
     for key_id, fingerprint in manifest["key_fingerprints"].items():
         if not hmac.compare_digest(ours.get(key_id, ""), fingerprint):
+            where = "KEXIE_FIELD_KEY" if key_id == crypto.LEGACY_KEY_ID else _("密钥文件 KEXIE_KEYRING")
             raise BackupError(
                 _(
-                    "当前的字段加密密钥(KEXIE_FIELD_KEY,密钥编号 %(id)s)与备份时的不同:恢复后身份证号和手机号将无法解密。"
-                    "请设置备份时使用的 KEXIE_FIELD_KEY 后重试(密钥指纹 %(fingerprint)s…)"
+                    "当前的字段加密密钥(%(where)s,密钥编号 %(id)s)与备份时的不同:恢复后身份证号和手机号将无法解密。"
+                    "请设置备份时使用的密钥后重试(密钥指纹 %(fingerprint)s…)"
                 )
-                % {"id": key_id, "fingerprint": fingerprint[:12]}
+                % {"where": where, "id": key_id, "fingerprint": fingerprint[:12]}
             )
+    index_key = manifest.get("index_key", crypto.LEGACY_KEY_ID)
+    if index_key != crypto.keyring().index:
+        raise BackupError(
+            _(
+                "备份中的盲索引(按手机号、身份证号查找)使用密钥 %(theirs)s,本机使用密钥 %(ours)s:"
+                "请使用备份时的密钥文件(KEXIE_KEYRING)后重试"
+            )
+            % {"theirs": index_key, "ours": crypto.keyring().index}
+        )
     if not hmac.compare_digest(_signature(manifest), manifest.get("signature", "")):
         raise BackupError(_("备份的 manifest.json 签名不符:文件已被改动,拒绝恢复"))
 

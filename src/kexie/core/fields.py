@@ -31,9 +31,9 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
 
-def phone_index(value: str) -> str:
+def phone_index(value: str, key_id: str | None = None) -> str:
     """The blind index of a phone number: what `<name>_hash` holds and exact search compares."""
-    return crypto.blind_index(normalise_phone(value))
+    return crypto.blind_index(normalise_phone(value), key_id)
 
 
 def personal_search_index(text: str) -> str | None:
@@ -51,7 +51,68 @@ def personal_search_index(text: str) -> str | None:
     return None
 
 
-class EncryptedPhoneField(models.TextField):
+class EncryptedField:
+    """Marks a column that holds kexie tokens (kexie.core.crypto): what key rotation re-seals and
+    backup copies as stored. Every such column derives from this class; nothing lists them by hand.
+    `plain(token)` is the value the token seals."""
+
+    @staticmethod
+    def plain(token: str) -> str:
+        return crypto.decrypt(token) if token else ""
+
+
+class BlindIndex:
+    """Marks a column holding the blind index of the encrypted field named `source`; key rotation
+    recomputes it with `index_of(plain value, key id)`."""
+
+    source: str
+
+    def index_of(self, plain: str, key_id: str | None = None) -> str:
+        return crypto.blind_index(plain, key_id)
+
+
+class EncryptedTokenField(EncryptedField, models.TextField):
+    """A token kept as the token in Python too: the model seals and opens it itself (an ID number,
+    `Person.set_id_number` / `Person.id_number`). Deconstructs as the TextField it is in the
+    database: the class only tells kexie what the column holds, so it needs no migration."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs
+
+
+class BlindIndexField(BlindIndex, models.CharField):
+    """The blind index of an EncryptedTokenField, set by the model with the token. Deconstructs
+    as a CharField for the same reason as EncryptedTokenField."""
+
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source  # not deconstructed: migrations see the CharField only
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """(model, field) of every column holding tokens, in every installed app."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedField)
+    ]
+
+
+def blind_indexes_of(model: type[models.Model], field: models.Field) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndex) and f.source == field.name]
+
+
+class EncryptedPhoneField(EncryptedField, models.TextField):
     """A phone number stored encrypted; the plain number in Python. Only `isnull` can be looked
     up: a ciphertext never equals the text searched for, so a lookup would silently miss."""
 
@@ -102,13 +163,16 @@ class _CompanionField(models.CharField):
         return value
 
 
-class PhoneIndexField(_CompanionField):
+class PhoneIndexField(BlindIndex, _CompanionField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
     def compute(self, value: str) -> str:
         return phone_index(value)
+
+    def index_of(self, plain: str, key_id: str | None = None) -> str:
+        return phone_index(plain, key_id)
 
 
 class MaskedPhoneField(_CompanionField):

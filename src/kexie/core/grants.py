@@ -63,19 +63,21 @@ def _owner(obj):
     return audit.owner_unit(obj)
 
 
-def _require_may_grant(actor, obj) -> None:
+def _require_may_grant(actor, obj, unit=None) -> None:
     from kexie.core.scoping import in_scope
 
-    if actor is not None and not in_scope(actor, _owner(obj)):
+    if actor is not None and not in_scope(actor, unit or _owner(obj)):
         raise ValidationError({"object": "对象不存在或不在您的管辖范围内"})
 
 
 @transaction.atomic
-def grant_create(*, actor, user, obj, capability: str, valid_until=None):
-    """Open `obj` to `user` for `capability`; the actor's scope must hold the object."""
+def grant_create(*, actor, user, obj, capability: str, valid_until=None, unit=None):
+    """Open `obj` to `user` for `capability`; the actor's scope must hold the object. `unit`
+    names the owning unit of an object whose scope field is deliberately empty (a sensitive
+    ticket, seen only through its grants)."""
     from kexie.core.models import Grant
 
-    _require_may_grant(actor, obj)
+    _require_may_grant(actor, obj, unit)
     if not capability:
         raise ValidationError({"capability": "请填写权限"})
     grant = Grant.objects.create(
@@ -90,7 +92,7 @@ def grant_create(*, actor, user, obj, capability: str, valid_until=None):
         actor=actor,
         action="kexie.grant.created",
         obj=grant,
-        unit=_owner(obj),
+        unit=unit or _owner(obj),
         after={
             "user": str(user),
             "object": str(obj),
@@ -103,20 +105,20 @@ def grant_create(*, actor, user, obj, capability: str, valid_until=None):
 
 
 @transaction.atomic
-def grant_revoke(*, actor, grant) -> None:
+def grant_revoke(*, actor, grant, unit=None) -> None:
     from kexie.core.models import Grant
 
     if grant.revoked_at is not None:
         return
     target = grant.content_type.model_class()._base_manager.get(pk=grant.object_id)
-    _require_may_grant(actor, target)
+    _require_may_grant(actor, target, unit)
     grant.revoked_at = timezone.now()
     Grant.objects.of(grant).update(revoked_at=grant.revoked_at)
     audit.log(
         actor=actor,
         action="kexie.grant.revoked",
         obj=grant,
-        unit=_owner(target),
+        unit=unit or _owner(target),
         after={"capability": grant.capability},
     )
     _forget(grant.user)
@@ -127,14 +129,15 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def link_create(*, actor, obj, capability: str, valid_until=None):
-    """A link to `obj` for `capability`: returns (link, token). The token is shown once."""
+def link_create(*, actor, obj, capability: str, valid_until=None, unit=None):
+    """A link to `obj` for `capability`: returns (link, token). The token is shown once.
+    `unit` as in grant_create."""
     from kexie.core.models import CapabilityLink
 
-    _require_may_grant(actor, obj)
+    _require_may_grant(actor, obj, unit)
     token = secrets.token_urlsafe(24)
     link = CapabilityLink.objects.create(
-        unit=_owner(obj),
+        unit=unit or _owner(obj),
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         capability=capability,

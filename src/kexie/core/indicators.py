@@ -13,6 +13,7 @@ behind the value, or behind one breakdown item, with the same filters).
 
 import datetime as dt
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -289,6 +290,7 @@ _REGISTRY: dict[str, Indicator] = {}
 _COLUMNS: dict[str, list[tuple[str, str]]] = {}
 _SECTIONS: list["ReviewSection"] = []
 _discovered = False
+_discovering = threading.RLock()
 
 
 def register(indicator: Indicator) -> Indicator:
@@ -314,13 +316,16 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    _discovered = True
-    for config in apps.get_app_configs():
-        if not config.name.startswith("kexie."):
-            continue
-        for name in ("indicators", "review"):
-            if find_spec(f"{config.name}.{name}") is not None:
-                importlib.import_module(f"{config.name}.{name}")
+    with _discovering:  # a thread asking meanwhile waits until every module is imported
+        if _discovered:
+            return
+        for config in apps.get_app_configs():
+            if not config.name.startswith("kexie."):
+                continue
+            for name in ("indicators", "review"):
+                if find_spec(f"{config.name}.{name}") is not None:
+                    importlib.import_module(f"{config.name}.{name}")
+        _discovered = True
 
 
 def all_indicators() -> list[Indicator]:

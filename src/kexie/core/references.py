@@ -13,6 +13,7 @@ scoped model has no rule.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ class Rule:
 
 _RULES: dict[str, Rule] = {}
 _loaded = False
+_loading = threading.RLock()
 
 
 def register(key: str, choices: Callable[[object], models.QuerySet], *, picker_kinds: tuple[str, ...] = ()):
@@ -39,10 +41,15 @@ def register(key: str, choices: Callable[[object], models.QuerySet], *, picker_k
 
 
 def _load():
+    """Import every `<app>/references.py` once; a thread asking meanwhile waits for the end (the
+    server's threads take a worker's first requests together)."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        autodiscover_modules("references")
+    if _loaded:
+        return
+    with _loading:
+        if not _loaded:
+            autodiscover_modules("references")
+            _loaded = True
 
 
 def rules() -> dict[str, Rule]:

@@ -3,7 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core import crypto
-from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
+from kexie.core.fields import (
+    BlindIndexField,
+    EncryptedPhoneField,
+    EncryptedTokenField,
+    MaskedPhoneField,
+    PhoneIndexField,
+)
 from kexie.core.masking import mask_id_number
 from kexie.core.scoping import ScopedModel
 from kexie.directory.codes import (
@@ -192,8 +198,8 @@ class Person(ScopedModel):
     phone = EncryptedPhoneField(_("手机号码"), blank=True)
     phone_hash = PhoneIndexField(source="phone")
     phone_masked = MaskedPhoneField(_("手机号码"), source="phone")
-    id_number_encrypted = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_encrypted = EncryptedTokenField(blank=True, editable=False)
+    id_number_hash = BlindIndexField(source="id_number_encrypted", blank=True, db_index=True, editable=False)
     id_number_masked = models.CharField(_("身份证号码"), max_length=18, blank=True, editable=False)
     title = models.CharField(_("职称"), max_length=50, blank=True)
     discipline = models.CharField(_("学科"), max_length=3, choices=DISCIPLINES, blank=True)

@@ -15,6 +15,7 @@ from kexie.accounts.roles import EDIT
 from kexie.core import references
 from kexie.core.audit import history
 from kexie.core.fields import personal_search_index
+from kexie.core.panels import panels_for
 from kexie.core.views import EXPORT_FORMATS, apply_validation_error, capped_count, offset_page, require
 from kexie.directory import selectors, services
 from kexie.directory.codes import OrgKind
@@ -119,6 +120,7 @@ def org_detail(request, pk):
         "affiliations": org.affiliations.select_related("person")[:200],
         "children": org.children.all()[:200],
         "history": history(org)[:100],
+        "panels": panels_for("organisation", request.user, org),
         "warning": services.uscc_warning(org),
         "year_form": OrganisationYearForm(),
         "designation_form": DesignationForm(),
@@ -285,6 +287,7 @@ def person_detail(request, pk):
         "person": person,
         "affiliations": person.affiliations.select_related("organisation"),
         "history": history(person)[:100],
+        "panels": panels_for("person", request.user, person),
     }
     return render(request, "directory/person_detail.html", context)
 

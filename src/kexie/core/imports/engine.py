@@ -25,6 +25,7 @@ KIND_MODULES = {
     "people": "kexie.directory.io",
     "activities": "kexie.activities.io",
     "campaigns": "kexie.activities.io",
+    "consultations": "kexie.hotline.io",
 }
 
 

@@ -1,0 +1,24 @@
+"""Sections that other apps add to a person's or an organisation's page in the directory
+(honours over the years, …), so that the directory depends on no domain app. Apps declare
+them in `<app>/panels.py` with `register("person" | "organisation", panel)`, where a panel is
+`(user, obj) -> {"template": …, "rows": …} | None`; loaded on first use."""
+
+from collections.abc import Callable
+
+from django.utils.module_loading import autodiscover_modules
+
+_PANELS: dict[str, list[Callable]] = {"person": [], "organisation": []}
+_loaded = False
+
+
+def register(kind: str, panel: Callable) -> None:
+    _PANELS[kind].append(panel)
+
+
+def panels_for(kind: str, user, obj) -> list[dict]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        autodiscover_modules("panels")
+    shown = (panel(user, obj) for panel in _PANELS[kind])
+    return [p for p in shown if p is not None]

@@ -1,0 +1,161 @@
+"""热线与咨询: consultations from phone, WeChat, the web form and walk-ins, each on a ticket
+(kexie.tickets) that carries its service-level clocks; expert pools by topic; call-back tasks;
+attachments; an anonymised knowledge base. A consultation, its call-backs and attachments are
+seen exactly by those who see its ticket (sensitive pools: members and supervisors only)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
+from kexie.core.scoping import ScopedModel
+from kexie.hotline.codes import Channel, Topic
+from kexie.tickets.models import TicketLinkedQuerySet
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Pool(ScopedModel):
+    """An expert pool (专家组) for one topic: the ticket queue its consultations go to and the
+    experts the matching engine suggests from."""
+
+    scope_field = "queue__unit"
+
+    queue = models.ForeignKey(
+        "tickets.Queue", verbose_name=_("工单队列"), on_delete=models.PROTECT, related_name="hotline_pools"
+    )
+    topic = models.CharField(_("咨询类别"), max_length=12, choices=Topic.choices, unique=True)
+    experts = models.ManyToManyField(
+        "directory.Person", verbose_name=_("专家"), blank=True, related_name="hotline_pools"
+    )
+
+    class Meta:
+        verbose_name = _("专家组")
+        verbose_name_plural = _("专家组")
+        ordering = ["topic"]
+
+    def __str__(self):
+        return f"{self.get_topic_display()}专家组"
+
+
+class Consultation(ScopedModel):
+    """One consultation (咨询): who asked, about what, through which channel, and the answer."""
+
+    scope_field = "ticket__scope_unit"
+    ticket_lookup = "ticket"
+    # The knowledge base shows only the anonymised question and answer of these.
+    published_filter = models.Q(in_knowledge_base=True)
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name=_("工单"), on_delete=models.PROTECT, related_name="consultation"
+    )
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices, db_index=True)
+    topic = models.CharField(_("咨询类别"), max_length=12, choices=Topic.choices, db_index=True)
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    # The local date of received_at: what puts a consultation in a period, a plain indexed
+    # column so that figures over 100,000 consultations need no per-row date conversion.
+    received_on = models.DateField(_("受理日期"), db_index=True)
+    caller_name = models.CharField(_("来电人"), max_length=50, blank=True)
+    caller_phone = EncryptedPhoneField(_("联系电话"), blank=True)
+    caller_phone_hash = PhoneIndexField(source="caller_phone")
+    caller_phone_masked = MaskedPhoneField(_("联系电话"), source="caller_phone")
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("所在区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    question = models.TextField(_("问题"))
+    answer = models.TextField(_("解答"), blank=True)
+    expert = models.ForeignKey(
+        "directory.Person",
+        verbose_name=_("解答专家"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_by = models.ForeignKey(
+        USER, verbose_name=_("解答人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("解答时间"), null=True, blank=True)
+    field_visit = models.OneToOneField(
+        "activities.Activity",
+        verbose_name=_("现场服务活动"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hotline_consultation",
+    )
+    in_knowledge_base = models.BooleanField(_("收入知识库"), default=False, db_index=True)
+    kb_question = models.TextField(_("知识库问题(已脱敏)"), blank=True)
+    kb_answer = models.TextField(_("知识库解答(已脱敏)"), blank=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = TicketLinkedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("咨询")
+        verbose_name_plural = _("咨询")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["topic", "received_on"]),
+            models.Index(fields=["channel", "received_on"]),
+        ]
+
+    def __str__(self):
+        return f"咨询 #{self.pk}"
+
+
+class ConsultationAttachment(ScopedModel):
+    scope_field = "consultation__ticket__scope_unit"
+    ticket_lookup = "consultation__ticket"
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("咨询"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), upload_to="hotline/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = TicketLinkedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("咨询附件")
+        verbose_name_plural = _("咨询附件")
+
+    def __str__(self):
+        return self.name
+
+
+class Callback(ScopedModel):
+    """A call-back task (回访/回电): call the caller again by `due_at`."""
+
+    scope_field = "consultation__ticket__scope_unit"
+    ticket_lookup = "consultation__ticket"
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("咨询"), on_delete=models.CASCADE, related_name="callbacks"
+    )
+    due_at = models.DateTimeField(_("回电期限"), db_index=True)
+    assignee = models.ForeignKey(
+        USER, verbose_name=_("回电人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("事由"), max_length=200, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    outcome = models.CharField(_("回电结果"), max_length=300, blank=True)
+
+    objects = TicketLinkedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回电任务")
+        verbose_name_plural = _("回电任务")
+        ordering = ["due_at", "id"]
+
+    def __str__(self):
+        return f"{self.consultation} 回电"
