@@ -28,12 +28,27 @@ def drop_all_tables() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA foreign_keys = OFF")
+            # Views first (a view over a dropped table breaks every later statement), then the
+            # virtual tables (they drop their own shadow tables), then the rest.
+            for kind, name in _sqlite_objects_to_drop(cursor):
+                cursor.execute(f'DROP {kind} IF EXISTS "{name}"')
             for table in tables:
                 cursor.execute(f'DROP TABLE IF EXISTS "{table}"')
             cursor.execute("PRAGMA foreign_keys = ON")
         else:
             for table in tables:
                 cursor.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+
+
+def _sqlite_objects_to_drop(cursor) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type = 'view' OR "
+        "(type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%')"
+    )
+    rows = cursor.fetchall()
+    views = [("VIEW", name) for kind, name, _sql in rows if kind == "view"]
+    virtual = [("TABLE", name) for kind, name, _sql in rows if kind == "table"]
+    return views + virtual
 
 
 def load(*, reset: bool = False, modules: bool = True, migrate: bool = True) -> DemoContext | None:
