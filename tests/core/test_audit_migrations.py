@@ -10,10 +10,9 @@ from kexie.core.models import AuditEntry
 from kexie.core.scoping import scoped
 
 BEFORE = [("core", "0001_initial")]
-# The latest core migration (core 0010 adds grants after the audit migrations).
-LATEST = [
-    node for node in MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes() if node[0] == "core"
-]
+# Every app's latest migration: going back to core 0001 also unapplies the apps whose migrations
+# depend on a later core migration (volunteers, tickets, …), so all of them must come back.
+LATEST = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 
 
 @pytest.fixture

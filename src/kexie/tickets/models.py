@@ -31,6 +31,12 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING)
+# Which states each action may start from: services pass them to `transition`, templates ask the
+# Ticket properties below, so the rule is written once.
+RESPOND_FROM = (Status.NEW,)
+WAIT_FROM = (Status.OPEN,)
+RESUME_FROM = (Status.WAITING,)
+RESOLVE_FROM = (Status.NEW, Status.OPEN)
 
 
 class Queue(ScopedModel):
@@ -111,6 +117,23 @@ class Ticket(ScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for the caller: both clocks are paused."""
+        return self.status in RESUME_FROM
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status == Status.RESOLVED
+
+    @property
+    def can_wait(self) -> bool:
+        return self.status in WAIT_FROM
+
+    @property
+    def can_resume(self) -> bool:
+        return self.status in RESUME_FROM
 
 
 class TicketLinkedQuerySet(ScopedQuerySet):

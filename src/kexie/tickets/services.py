@@ -24,7 +24,17 @@ from kexie.core.models import Grant
 from kexie.core.scoping import in_scope
 from kexie.core.services import require_state_unchanged, transition
 from kexie.core.workdays import WorkingCalendar, business_time, current_calendar, deadline
-from kexie.tickets.models import OPEN_STATUSES, Queue, Status, Ticket, TicketPause
+from kexie.tickets.models import (
+    OPEN_STATUSES,
+    RESOLVE_FROM,
+    RESPOND_FROM,
+    RESUME_FROM,
+    WAIT_FROM,
+    Queue,
+    Status,
+    Ticket,
+    TicketPause,
+)
 
 VIEW = "view"
 
@@ -229,7 +239,7 @@ def ticket_respond(
     _require_worker(actor, ticket)
     at = _now(at)
     values = _stop(ticket, "first_response", at, current_calendar())
-    transition(ticket, seen=seen or ticket.status, to=Status.OPEN, allowed_from=(Status.NEW,), values=values)
+    transition(ticket, seen=seen or ticket.status, to=Status.OPEN, allowed_from=RESPOND_FROM, values=values)
     _log(actor, "kexie.ticket.responded", ticket, after={"breached": values["first_response_breached"]})
     return ticket
 
@@ -242,7 +252,7 @@ def ticket_wait(*, actor, ticket: Ticket, reason: str = "", at: dt.datetime | No
     if ticket.first_response_at is None:
         ticket_respond(actor=actor, ticket=ticket, at=at)
     values = {"waiting_since": at, "first_response_due": None, "resolution_due": None}
-    transition(ticket, seen=ticket.status, to=Status.WAITING, allowed_from=(Status.OPEN,), values=values)
+    transition(ticket, seen=ticket.status, to=Status.WAITING, allowed_from=WAIT_FROM, values=values)
     TicketPause.objects.create(ticket=ticket, started_at=at, reason=(reason or "")[:200])
     _log(actor, "kexie.ticket.waiting", ticket, note=reason)
     return ticket
@@ -259,7 +269,7 @@ def ticket_resume(*, actor, ticket: Ticket, at: dt.datetime | None = None) -> Ti
         ticket=ticket, ended_at__isnull=True
     ).update(ended_at=at)
     values = {"waiting_since": None, **_running_dues(ticket, current_calendar())}
-    transition(ticket, seen=ticket.status, to=Status.OPEN, allowed_from=(Status.WAITING,), values=values)
+    transition(ticket, seen=ticket.status, to=Status.OPEN, allowed_from=RESUME_FROM, values=values)
     _log(actor, "kexie.ticket.resumed", ticket)
     return ticket
 
@@ -275,9 +285,7 @@ def ticket_resolve(*, actor, ticket: Ticket, at: dt.datetime | None = None) -> T
     values = _stop(ticket, "resolution", at, cal)
     if ticket.first_response_at is None:
         values.update(_stop(ticket, "first_response", at, cal))
-    transition(
-        ticket, seen=ticket.status, to=Status.RESOLVED, allowed_from=(Status.NEW, Status.OPEN), values=values
-    )
+    transition(ticket, seen=ticket.status, to=Status.RESOLVED, allowed_from=RESOLVE_FROM, values=values)
     _log(actor, "kexie.ticket.resolved", ticket, after={"breached": values["resolution_breached"]})
     return ticket
 

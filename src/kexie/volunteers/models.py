@@ -45,6 +45,10 @@ class RecordStatus(models.TextChoices):
     DECLINED = "declined", _("未通过")
 
 
+# The states a record can still be approved or declined from (services and templates ask this).
+REVIEWABLE = (RecordStatus.PENDING,)
+
+
 class VolunteerProfile(ScopedModel):
     """What a directory person lacks to be a registered volunteer. The ID number is stored
     like Person's: encrypted, with a keyed hash for look-ups and its mask for display."""
@@ -223,6 +227,11 @@ class ServiceRecord(ScopedModel):
 
     def __str__(self):
         return f"{self.volunteer} · {self.activity} · {self.served_on}"
+
+    @property
+    def is_reviewable(self) -> bool:
+        """Still awaiting approval or decline (the rule the review services pass to transition)."""
+        return self.status in REVIEWABLE
 
 
 # ---------------------------------------------------------------------- training

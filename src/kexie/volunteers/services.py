@@ -35,6 +35,7 @@ from kexie.core.services import (
 )
 from kexie.core.validators import id_number_problem, normalise_id_number
 from kexie.volunteers.models import (
+    REVIEWABLE,
     Course,
     CourseSession,
     Enrolment,
@@ -224,7 +225,7 @@ def service_record_approve(*, actor, record: ServiceRecord, seen: str | None = N
         record,
         seen=seen or record.status,
         to=RecordStatus.RECORDED,
-        allowed_from={RecordStatus.PENDING},
+        allowed_from=REVIEWABLE,
         values={"reviewed_by": actor if getattr(actor, "pk", None) else None, "reviewed_at": timezone.now()},
     )
     audit.log(
@@ -249,7 +250,7 @@ def service_record_decline(
         record,
         seen=seen or record.status,
         to=RecordStatus.DECLINED,
-        allowed_from={RecordStatus.PENDING},
+        allowed_from=REVIEWABLE,
         values={
             "decline_reason": reason[:300],
             "reviewed_by": actor if getattr(actor, "pk", None) else None,
