@@ -88,3 +88,26 @@ def test_public_form_is_rate_limited(client, hotline, settings):
     refused = client.post(reverse("hotline:ask"), data, REMOTE_ADDR="10.0.0.9")
     assert refused.status_code == 429 and "过于频繁" in refused.content.decode()
     assert Consultation.objects.unscoped(reason="test").count() == ASK_LIMIT
+
+
+def test_the_api_refuses_a_received_time_outside_the_calendar(client, hotline, personas):
+    """The fuzzer found it: a consultation received in the year 379 was stored, and its deadline
+    came back with Shanghai's local mean time offset (+08:05:43), which is not a valid date-time."""
+    client.force_login(personas["city_admin"])
+    body = {
+        "channel": "walk_in",
+        "topic": "crop",
+        "question": "培训课程",
+        "received_at": "0379-10-08T12:25:50Z",
+    }
+    response = client.post("/api/v1/hotline/consultations", body, content_type="application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["detail"]] == ["received_at"]
+    assert not Consultation.objects.unscoped(reason="the test counts every consultation").exists()
+
+
+def test_the_openapi_document_keeps_each_status_enum(client):
+    """Two enum classes named Status (activities, tickets) overwrote each other's schema component:
+    the activity API then documented ticket states and its answers failed their own schema."""
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["components"]["schemas"]["Status"]["enum"] == ["draft", "submitted", "approved", "returned"]

@@ -12,7 +12,13 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
-from pydantic import ModelWrapValidatorHandler, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    ModelWrapValidatorHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from kexie.core import actions
@@ -29,6 +35,16 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Offset = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+def _moment_in_range(value: dt.datetime) -> dt.datetime:
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise PydanticCustomError("moment_range", f"时间应在 {YEAR_MIN}–{YEAR_MAX} 年之间")
+    return value
+
+
+# A date and time a record carries (not a year 379 that time zones render with a local mean time).
+Moment = Annotated[dt.datetime, AfterValidator(_moment_in_range)]
 
 
 def _drop_default(schema: dict[str, Any]) -> None:

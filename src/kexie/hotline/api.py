@@ -3,17 +3,21 @@ caller's satisfaction, and similar answered questions. The same selectors and se
 desk; a psychology consultation exists only for its pool and supervisors (404 for others)."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from kexie.core.api_base import Page, Status, actor, offset_page, reference
-from kexie.core.schemas import Id, InputSchema, Limit, Offset
+from kexie.core.schemas import Id, InputSchema, Limit, Moment, Offset
 from kexie.directory.models import Region
 from kexie.hotline import matching, selectors, services
 from kexie.hotline.codes import Channel, Topic
 from kexie.tickets.models import Status as TicketStatus
+
+# The ticket states as plain values: the enum class is named `Status` like the activities' one,
+# and two schema components of one name would overwrite each other in the OpenAPI document.
+TicketStatusValue = Literal[tuple(TicketStatus.values)]
 
 router = Router(tags=["热线咨询"])
 
@@ -25,7 +29,7 @@ class ConsultationIn(InputSchema):
     caller_name: str = Field("", title="来电人", max_length=50)
     caller_phone: str = Field("", title="联系电话", max_length=20)
     region_id: Id | None = Field(None, title="所在区划编号")
-    received_at: dt.datetime | None = Field(None, title="受理时间", description="省略为当前时间")
+    received_at: Moment | None = Field(None, title="受理时间", description="省略为当前时间")
 
 
 class AnswerIn(InputSchema):
@@ -71,7 +75,7 @@ class SimilarOut(Schema):
 @router.get("/consultations", response=Page[ConsultationOut], summary="咨询列表")
 def list_consultations(
     request: HttpRequest,
-    status: TicketStatus | None = None,
+    status: TicketStatusValue | None = None,
     topic: Topic | None = None,
     channel: Channel | None = None,
     limit: Limit = 50,
