@@ -9,6 +9,7 @@ class CallKind(models.TextChoices):
     RECOMMENDATION = "recommendation", _("推荐评选")
     COMPETITION = "competition", _("竞赛")
     GRANT = "grant", _("项目申报")
+    DESIGNATION = "designation", _("命名认定")
 
 
 class CallStatus(models.TextChoices):

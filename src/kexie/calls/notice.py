@@ -179,6 +179,7 @@ HONOUR_KIND = {
     CallKind.RECOMMENDATION: "recommendation",
     CallKind.COMPETITION: "award",
     CallKind.GRANT: "commendation",
+    CallKind.DESIGNATION: "designation",
 }
 
 
