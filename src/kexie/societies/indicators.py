@@ -30,8 +30,7 @@ def _years(period: Period, field: str = "year") -> Q:
     return Q(**{f"{field}__in": list(period.years)})
 
 
-def _restrict(qs, scope: Scope, unit="organisation"):
-    return scope.restrict(qs, region=f"{unit}__region", unit=unit)
+ORG = {"region": "organisation__region", "unit": "organisation"}
 
 
 # ---------------------------------------------------------------- annual reports
@@ -40,7 +39,7 @@ def _restrict(qs, scope: Scope, unit="organisation"):
 def reports_sent(period: Period, scope: Scope) -> Result:
     prev = period.previous()
     rows = (
-        _restrict(AnnualReport.objects.filter(_years(period) | _years(prev)), scope).values("status")
+        scope.restrict(AnnualReport.objects.filter(_years(period) | _years(prev)), **ORG).values("status")
         .annotate(cur=Count("id", filter=_years(period)), old=Count("id", filter=_years(prev))).order_by()
     )  # fmt: skip
     cur = {r["status"]: r["cur"] for r in rows}
@@ -54,7 +53,7 @@ def reports_sent(period: Period, scope: Scope) -> Result:
 
 
 def report_records(period: Period, scope: Scope, dimension=None, key=None) -> QuerySet:
-    qs = _restrict(AnnualReport.objects.filter(_years(period)), scope).select_related("organisation")
+    qs = scope.restrict(AnnualReport.objects.filter(_years(period)), **ORG).select_related("organisation")
     return qs.filter(status=key) if dimension == "status" and key else qs.filter(status__in=SENT)
 
 
@@ -71,7 +70,7 @@ register(Indicator(
 def evaluated_by_grade(period: Period, scope: Scope) -> Result:
     prev = period.previous()
     rows = (
-        _restrict(Evaluation.objects.filter(status=EvaluationStatus.FINISHED).filter(_years(period) | _years(prev)), scope)
+        scope.restrict(Evaluation.objects.filter(status=EvaluationStatus.FINISHED).filter(_years(period) | _years(prev)), **ORG)
         .values("grade").annotate(cur=Count("id", filter=_years(period)), old=Count("id", filter=_years(prev)))
         .order_by("grade")
     )  # fmt: skip
@@ -84,7 +83,9 @@ def evaluated_by_grade(period: Period, scope: Scope) -> Result:
 
 
 def evaluation_records(period: Period, scope: Scope, dimension=None, key=None) -> QuerySet:
-    qs = _restrict(Evaluation.objects.filter(status=EvaluationStatus.FINISHED).filter(_years(period)), scope)
+    qs = scope.restrict(
+        Evaluation.objects.filter(status=EvaluationStatus.FINISHED).filter(_years(period)), **ORG
+    )
     qs = qs.select_related("organisation")
     return qs.filter(grade=key) if dimension == "grade" and key else qs
 
@@ -101,8 +102,8 @@ register(Indicator(
 
 def rectifications(period: Period, scope: Scope) -> Result:
     prev = period.previous()
-    agg = _restrict(Rectification.objects.filter(_in(period, "ordered_on") | _in(period, "closed_on")
-                                                 | _in(prev, "ordered_on") | _in(prev, "closed_on")), scope).aggregate(
+    agg = scope.restrict(Rectification.objects.filter(_in(period, "ordered_on") | _in(period, "closed_on")
+                                                 | _in(prev, "ordered_on") | _in(prev, "closed_on")), **ORG).aggregate(
         opened=Count("id", filter=_in(period, "ordered_on")), closed=Count("id", filter=_in(period, "closed_on")),
         opened_prev=Count("id", filter=_in(prev, "ordered_on")), closed_prev=Count("id", filter=_in(prev, "closed_on")),
     )  # fmt: skip
@@ -116,7 +117,9 @@ def rectifications(period: Period, scope: Scope) -> Result:
 
 def rectification_records(period: Period, scope: Scope, dimension=None, key=None) -> QuerySet:
     field = "closed_on" if dimension == "stage" and key == "closed" else "ordered_on"
-    return _restrict(Rectification.objects.filter(_in(period, field)), scope).select_related("organisation")
+    return scope.restrict(Rectification.objects.filter(_in(period, field)), **ORG).select_related(
+        "organisation"
+    )
 
 
 register(Indicator(
@@ -131,7 +134,7 @@ register(Indicator(
 
 def reelections(period: Period, scope: Scope) -> Result:
     prev = period.previous()
-    agg = _restrict(Term.objects.all(), scope).aggregate(
+    agg = scope.restrict(Term.objects.all(), **ORG).aggregate(
         due=Count("id", filter=_in(period, "ends_on")), held=Count("id", filter=_in(period, "congress_on")),
         due_prev=Count("id", filter=_in(prev, "ends_on")), held_prev=Count("id", filter=_in(prev, "congress_on")),
     )  # fmt: skip
@@ -145,7 +148,7 @@ def reelections(period: Period, scope: Scope) -> Result:
 
 def term_records(period: Period, scope: Scope, dimension=None, key=None) -> QuerySet:
     field = "ends_on" if dimension == "stage" and key == "due" else "congress_on"
-    return _restrict(Term.objects.filter(_in(period, field)), scope).select_related("organisation")
+    return scope.restrict(Term.objects.filter(_in(period, field)), **ORG).select_related("organisation")
 
 
 register(Indicator(
