@@ -340,9 +340,11 @@ def rectification_decide(
     note: str,
     new_deadline: dt.date | None = None,
     seen: str | None = None,
+    on: dt.date | None = None,
 ) -> Rectification:
     """The outcome: "closed" (rectified), "extended" (a new deadline, still open) or
-    "escalated" (handed to deregistration)."""
+    "escalated" (handed to deregistration), decided `on` (today unless given)."""
+    on = on or _today()
     require_perm(actor, REVIEW)
     require_obj_in_scope(actor, item)
     _require_supervisor(actor, item.organisation)
@@ -359,11 +361,11 @@ def rectification_decide(
         transition(item, seen=seen or item.status, to=RectificationStatus.OPEN, allowed_from=open_,
                    values={"deadline": new_deadline, "extensions": item.extensions + 1})  # fmt: skip
         FollowUp.objects.create(
-            rectification=item, on=_today(), note=_("延期至%(d)s:%(n)s") % {"d": new_deadline, "n": note}
+            rectification=item, on=on, note=_("延期至%(d)s:%(n)s") % {"d": new_deadline, "n": note}
         )
     elif outcome in (RectificationStatus.CLOSED, RectificationStatus.ESCALATED):
         transition(item, seen=seen or item.status, to=outcome, allowed_from=open_,
-                   values={"outcome": note, "closed_on": _today()})  # fmt: skip
+                   values={"outcome": note, "closed_on": on})  # fmt: skip
     else:
         raise ValidationError({"outcome": _("整改结论:只能是整改完成、延期或移交注销程序")})
     audit.log(actor=actor, action=f"kexie.rectification.{outcome}", obj=item, before=before,
