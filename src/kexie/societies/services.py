@@ -199,7 +199,6 @@ def annual_report_update(*, actor, report: AnnualReport, data: dict[str, Any]) -
         value = getattr(report, name)
         if value is not None and not isinstance(value, Decimal):
             setattr(report, name, Decimal(str(value)))
-    report.prefilled = rules.prefill(report.organisation, report.year)
     return save_with_audit(
         obj=report,
         actor=actor,
