@@ -20,7 +20,7 @@ def _value(code, user, year=2020, **dim):
     return result.value
 
 
-def test_reports_rectifications_reelections_and_heads(world, personas):
+def test_reports_rectifications_term_renewals_and_heads(world, personas):
     admin, secretary, staff = personas["city_admin"], personas["society_secretary"], personas["county_staff"]
     society, county = world.orgs["society"], world.orgs["rencheng"]
     report = services.annual_report_prepare(actor=secretary, org=society, year=2020)
@@ -40,9 +40,9 @@ def test_reports_rectifications_reelections_and_heads(world, personas):
     term = services.term_create(actor=admin, org=county, data={"starts_on": dt.date(2015, 11, 1)})
     services.term_record_congress(actor=admin, term=term, congress_on=dt.date(2020, 10, 20))
     services.term_create(actor=admin, org=county, data={"starts_on": dt.date(2020, 10, 20)})
-    assert _value("societies.reelections", admin) == 1
+    assert _value("societies.term_renewals", admin) == 1
     assert (
-        _value("societies.reelections", admin, year=2020, stage="due") == 1
+        _value("societies.term_renewals", admin, year=2020, stage="due") == 1
     )  # the 2015 term ended 2020-10-31
     hospital = organisation_create(actor=staff, data={"name": "任城区人民医院", "kind": "hospital",
                                                       "region": world.regions["370811"]})  # fmt: skip

@@ -29,7 +29,7 @@ def test_demo_figures_match_the_seed(demo):
     assert (round(coverage.previous), coverage.value) == (77, 100.0)  # 77% → 100%, one source
     years = OrganisationYear.objects.unscoped(reason="test").filter(organisation__kind="society", year=2020)
     assert set(years.values_list("party_form", flat=True)) == {"independent", "joint"}
-    assert result("societies.reelections").value == 7
+    assert result("societies.term_renewals").value == 7
     assert result("societies.rectifications").breakdown["stage"] == {"opened": 1, "closed": 1}
     assert Rectification.objects.unscoped(reason="test").get().organisation.name == "济宁市乐伴青少年科普中心"
     founded = Founding.objects.unscoped(reason="test").filter(status="founded")

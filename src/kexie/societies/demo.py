@@ -22,7 +22,7 @@ from kexie.societies.models import AnnualReport
 
 SEED = 20201231 + 15
 YEAR = 2020
-REELECTED = 7  # 指导7个县市区成功换届
+RENEWED = 7  # 指导7个县市区成功换届
 RECTIFIED = "济宁市乐伴青少年科普中心"
 INSTITUTES = ("济宁市西电人工智能研究院", "济宁市青青柳柳编产业研究院")
 PREPARING = (
@@ -76,7 +76,7 @@ def _county_terms(admin, context, rng) -> None:
     for i, county in enumerate(context.orgs["counties"]):
         people = _people_of(county, 6)
         members = rng.randrange(90, 200)
-        if i < REELECTED:
+        if i < RENEWED:
             started = dt.date(2015, rng.randrange(4, 12), 1)
             old = services.term_create(actor=admin, org=county, officers=_officers(people[:3], started), data={
                 "number": 8, "starts_on": started, "member_count": members, "board_size": members // 4})  # fmt: skip

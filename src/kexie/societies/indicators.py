@@ -132,7 +132,7 @@ register(Indicator(
 # ---------------------------------------------------------------- re-elections
 
 
-def reelections(period: Period, scope: Scope) -> Result:
+def term_renewals(period: Period, scope: Scope) -> Result:
     prev = period.previous()
     agg = scope.restrict(Term.objects.all(), **ORG).aggregate(
         due=Count("id", filter=_in(period, "ends_on")), held=Count("id", filter=_in(period, "congress_on")),
@@ -152,8 +152,8 @@ def term_records(period: Period, scope: Scope, dimension=None, key=None) -> Quer
 
 
 register(Indicator(
-    "societies.reelections", "完成换届", "家",
-    "期间召开换届大会的届次数;分列届满应换届(届满日期在期间内)与召开换届大会", reelections, term_records,
+    "societies.term_renewals", "完成换届", "家",
+    "期间召开换届大会的届次数;分列届满应换届(届满日期在期间内)与召开换届大会", term_renewals, term_records,
     {"stage": "环节"}, MODULE,
 ))  # fmt: skip
 

@@ -7,7 +7,7 @@ register_section(ReviewSection(
     code="societies.grassroots", heading="organisation", order=43, module="societies",
     template=(
         "扎实做好提升基层科协组织力“3+1”工作,以团结吸纳“基层三长”(医院院长、学校校长、农技站站长)为突破口"
-        "〔,“基层三长”覆盖率达到{societies.grassroots_coverage}%〕〔,指导{societies.reelections}家县级科协和学会成功换届〕。"
+        "〔,“基层三长”覆盖率达到{societies.grassroots_coverage}%〕〔,指导{societies.term_renewals}家县级科协和学会成功换届〕。"
     ),
 ))  # fmt: skip
 
