@@ -65,6 +65,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kexie.urls"
+# Django's form renderer with <select> written in Python (same HTML; kexie.core.renderers).
+FORM_RENDERER = "kexie.core.renderers.KexieFormRenderer"
 WSGI_APPLICATION = "kexie.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
