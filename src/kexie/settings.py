@@ -93,6 +93,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("KEXIE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kexie.sqlite3'}"),
         conn_max_age=env_int("KEXIE_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

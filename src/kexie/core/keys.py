@@ -215,6 +215,7 @@ def _switch_indexes(key_id: str, batch_size: int) -> float:
         with transaction.atomic():
             locked = time.perf_counter()
             _lock([column.model for column in indexed])
+            _roomy_cache()
             for column in indexed:
                 _recompute(
                     column, key_id, max(batch_size, 5000), each_batch=False, known=staged[column.label]
@@ -236,6 +237,14 @@ def _lock(models_: list[type[models.Model]]) -> None:
     tables = sorted({connection.ops.quote_name(m._meta.db_table) for m in models_})
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {', '.join(tables)} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _roomy_cache() -> None:
+    """SQLite: a page cache that holds the hash indexes while they are rewritten (the default
+    2 MB made the UPDATEs read the same index pages again and again, under the lock)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB at most, this connection only
 
 
 def _staging_table(column: Column) -> str:
