@@ -17,6 +17,7 @@ APP_APIS = [
     "calls",
     "honours",
     "volunteers",
+    "opinion",
 ]
 
 api = build_api()

@@ -27,7 +27,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture
 def served():
     """The fixtures folder over HTTP on 127.0.0.1 (never the internet)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(FIXTURES)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Handler, directory=str(FIXTURES))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -37,7 +39,8 @@ def served():
 
 def _source(world, url, kind=SourceKind.FEED, name="测试源"):
     return services.source_create(
-        actor=world.users["city_admin"], data={"name": name, "kind": kind, "url": url, "unit": world.orgs["city"]}
+        actor=world.users["city_admin"],
+        data={"name": name, "kind": kind, "url": url, "unit": world.orgs["city"]},
     )
 
 
@@ -114,7 +117,13 @@ def test_negative_heat_and_watched_author_rules(world, desk):
     )  # fmt: skip
     services.rule_create(
         actor=admin,
-        data={"name": "作者", "kind": RuleKind.AUTHOR, "author": "老王", "queue": desk["queue"], "unit": world.orgs["city"]},
+        data={
+            "name": "作者",
+            "kind": RuleKind.AUTHOR,
+            "author": "老王",
+            "queue": desk["queue"],
+            "unit": world.orgs["city"],
+        },
     )
     rows = [
         services.NewItem(key="x1", title="食堂饭菜难吃", text="服务态度恶劣,非常失望"),
@@ -140,8 +149,14 @@ def test_correction_changes_the_item_and_retrains(world, desk):
 
 def test_informant_submission(world, desk):
     staff = world.users["county_staff"]
-    item = services.item_submit(actor=staff, url="https://weibo.example.org/1", text="有人在群里传播吃某种保健品能治癌症的谣言")
-    assert item.source.kind == SourceKind.INFORMANT and item.unit == world.orgs["rencheng"] and item.submitted_by == staff
+    item = services.item_submit(
+        actor=staff, url="https://weibo.example.org/1", text="有人在群里传播吃某种保健品能治癌症的谣言"
+    )
+    assert (
+        item.source.kind == SourceKind.INFORMANT
+        and item.unit == world.orgs["rencheng"]
+        and item.submitted_by == staff
+    )
     with pytest.raises(ValidationError):
         services.item_submit(actor=staff)
     with pytest.raises(ValidationError) as exc:

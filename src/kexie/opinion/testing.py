@@ -6,12 +6,16 @@ import datetime as dt
 from django.utils import timezone
 
 
-def build_opinion(users: dict, orgs: dict) -> dict:
+def build_opinion(
+    users: dict, orgs: dict, *, actor: str = "city_admin", unit: str = "city", url: str = ""
+) -> dict:
+    """`url`: the feed source's address (the permission matrix names a closed local port, so
+    that polling fails at once and never leaves this machine)."""
     from kexie.opinion import services
     from kexie.opinion.models import Channel, RuleKind, SourceKind
     from kexie.tickets.services import queue_create
 
-    admin = users["city_admin"]
+    admin = users[actor]
     queue = queue_create(
         actor=admin,
         data={
@@ -27,8 +31,8 @@ def build_opinion(users: dict, orgs: dict) -> dict:
         data={
             "name": "济宁新闻",
             "kind": SourceKind.FEED,
-            "url": "https://news.example.org/rss",
-            "unit": orgs["city"],
+            "url": url or "http://127.0.0.1:9/rss",
+            "unit": orgs[unit],
         },
     )
     rule = services.rule_create(
@@ -38,7 +42,7 @@ def build_opinion(users: dict, orgs: dict) -> dict:
             "kind": RuleKind.WORDS,
             "words": "事故 投诉",
             "queue": queue,
-            "unit": orgs["city"],
+            "unit": orgs[unit],
         },
     )
     now = timezone.now()
@@ -53,11 +57,11 @@ def build_opinion(users: dict, orgs: dict) -> dict:
     items = services.items_ingest(actor=admin, source=source, rows=rows)
     scheme = services.scheme_create(
         actor=admin,
-        data={"name": "科技馆", "region_words": "济宁", "subject_words": "科技馆", "unit": orgs["city"]},
+        data={"name": "科技馆", "region_words": "济宁", "subject_words": "科技馆", "unit": orgs[unit]},
     )
     article = services.article_create(
         actor=admin,
-        data={"unit": orgs["city"], "channel": Channel.WECHAT, "published_on": now.date(), "title": "科普日活动回顾",
+        data={"unit": orgs[unit], "channel": Channel.WECHAT, "published_on": now.date(), "title": "科普日活动回顾",
               "link": "https://mp.example.org/s/1", "reads": 1500, "likes": 30, "shares": 12},
     )  # fmt: skip
     from kexie.opinion.models import Alert

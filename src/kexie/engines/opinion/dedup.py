@@ -43,8 +43,13 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
+_PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, getattr(_TEMPLATE, "scheme", None)
+
+
 def _minhash(grams: set[str]) -> LeanMinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=_SEED)
+    # shared permutations: drawing them anew for every MinHash costs more than hashing the text
+    m = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
     if grams:
         m.update_batch([g.encode("utf-8") for g in grams])
     return LeanMinHash(m)
