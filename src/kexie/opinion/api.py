@@ -3,7 +3,7 @@ informants' submissions), clusters, sources (list, add, poll), keyword schemes (
 preview), alert rules and alerts, publicity articles. The same selectors and services as the pages."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -14,6 +14,12 @@ from kexie.opinion import selectors, services
 from kexie.opinion.models import Channel, RuleKind, Sentiment, SourceKind
 
 router = Router(tags=["宣传与舆情"])
+
+# Plain values, not the enum classes: the hotline's `Channel` would share a schema component name.
+OpinionChannel = Literal[tuple(Channel.values)]
+OpinionSentiment = Literal[tuple(Sentiment.values)]
+OpinionRuleKind = Literal[tuple(RuleKind.values)]
+OpinionSourceKind = Literal[tuple(SourceKind.values)]
 
 Words = Annotated[str, Field(max_length=500)]
 
@@ -105,7 +111,7 @@ class OpinionArticleOut(Schema):
 
 
 class OpinionCorrectionIn(InputSchema):
-    sentiment: Sentiment = Field(title="校正后的情感")
+    sentiment: OpinionSentiment = Field(title="校正后的情感")
 
 
 class OpinionSubmissionIn(InputSchema):
@@ -116,7 +122,7 @@ class OpinionSubmissionIn(InputSchema):
 
 class OpinionSourceIn(InputSchema):
     name: str = Field(title="名称", min_length=1, max_length=100)
-    kind: SourceKind = Field(title="类型")
+    kind: OpinionSourceKind = Field(title="类型")
     url: str = Field("", title="地址", max_length=500)
     is_active: bool = Field(True, title="启用")
     is_watched: bool = Field(False, title="重点关注")
@@ -140,7 +146,7 @@ class OpinionPreviewOut(Schema):
 
 class OpinionRuleIn(InputSchema):
     name: str = Field(title="名称", min_length=1, max_length=60)
-    kind: RuleKind = Field(title="规则类型")
+    kind: OpinionRuleKind = Field(title="规则类型")
     heat_threshold: Annotated[float, Field(ge=0, le=1000)] = Field(50, title="热度阈值")
     words: Words = Field("", title="敏感词")
     source_id: Id | None = Field(None, title="来源编号")
@@ -150,7 +156,7 @@ class OpinionRuleIn(InputSchema):
 
 
 class OpinionArticleIn(InputSchema):
-    channel: Channel = Field(title="渠道")
+    channel: OpinionChannel = Field(title="渠道")
     published_on: dt.date = Field(title="发布日期")
     title: str = Field(title="标题", min_length=1, max_length=200)
     link: str = Field("", title="链接", max_length=500)
@@ -170,7 +176,7 @@ class OpinionPollOut(Schema):
 @router.get("/items", response=Page[OpinionItemOut], summary="舆情条目列表")
 def list_items(
     request: HttpRequest,
-    sentiment: Sentiment | None = None,
+    sentiment: OpinionSentiment | None = None,
     source_id: Id | None = None,
     cluster_id: Id | None = None,
     q: Annotated[str, Field(max_length=100)] = "",
@@ -261,8 +267,8 @@ def list_rules(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
 def create_rule(request: HttpRequest, payload: OpinionRuleIn):
     user = actor(request)
     data = payload.dict()
-    data["queue"] = reference("opinion.AlertRule.queue", data.pop("queue_id"), "queue_id", user)
     data["source"] = reference("opinion.AlertRule.source", data.pop("source_id"), "source_id", user)
+    data["queue"] = reference("opinion.AlertRule.queue", data.pop("queue_id"), "queue_id", user)
     return Status(201, services.rule_create(actor=user, data=data))
 
 
@@ -273,7 +279,7 @@ def list_alerts(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
 
 @router.get("/articles", response=Page[OpinionArticleOut], summary="宣传稿件列表")
 def list_articles(
-    request: HttpRequest, channel: Channel | None = None, limit: Limit = 50, offset: Offset = 0
+    request: HttpRequest, channel: OpinionChannel | None = None, limit: Limit = 50, offset: Offset = 0
 ):
     qs = selectors.articles(actor(request), channel=channel or "")
     return offset_page(request, qs, limit=limit, offset=offset)
