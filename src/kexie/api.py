@@ -18,6 +18,7 @@ APP_APIS = [
     "honours",
     "volunteers",
     "societies",
+    "opinion",
 ]
 
 api = build_api()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "kexie.honours",
     "kexie.volunteers",
     "kexie.societies",
+    "kexie.opinion",
 ]
 
 MIDDLEWARE = [

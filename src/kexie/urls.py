@@ -33,6 +33,7 @@ APP_URLS = [
     "honours",
     "volunteers",
     "societies",
+    "opinion",
 ]
 
 urlpatterns = [

@@ -722,6 +722,56 @@ def volunteers_targets(world) -> dict:
     }  # fmt: skip
 
 
+# 宣传与舆情 (kexie.opinion): the records belong to 任城区科协 (opinion_targets); the feed
+# source names a closed port on 127.0.0.1, so "poll" fails at once and never leaves the machine.
+MATRIX["opinion"] = [
+    Case("opinion:dashboard", everyone()),
+    Case("opinion:dashboard", everyone(), query="sentiment=negative&q=科技馆", label="filtered"),
+    Case("opinion:item", in_scope(), args=("opinion_item",)),
+    Case(
+        "opinion:correct", in_scope(ok=302), args=("opinion_item",), method="post", data={"label": "negative"}
+    ),
+    Case("opinion:submit", everyone()),
+    Case(
+        "opinion:submit", everyone(302), method="post", data={"text": "有人传播保健品治癌谣言"}, label="sent"
+    ),
+    Case("opinion:submit", everyone(), method="post", data={"text": ""}, label="invalid"),
+    Case("opinion:sources", everyone()),
+    Case("opinion:sources", everyone(), method="post", data={"name": ""}, label="invalid"),
+    Case("opinion:poll", in_scope(ok=302), args=("opinion_source",), method="post"),
+    Case("opinion:schemes", everyone()),
+    Case(
+        "opinion:schemes",
+        everyone(),
+        method="post",
+        label="preview",
+        data={"name": "预览", "subject_words": "科技馆", "action": "preview"},
+    ),  # fmt: skip
+    Case("opinion:scheme", in_scope(), args=("opinion_scheme",)),
+    Case("opinion:alerts", everyone()),
+    Case("opinion:alert", in_scope(), args=("opinion_alert",)),
+    Case(
+        "opinion:alert_act", in_scope(ok=302), args=("opinion_alert",), method="post", data={"action": "take"}
+    ),
+    Case("opinion:articles", everyone()),
+    Case("opinion:articles", everyone(), method="post", data={"title": ""}, label="invalid"),
+    Case("opinion:brief", everyone()),
+    Case("opinion:brief", everyone(), query="kind=weekly&date=2026-11-30", label="weekly"),
+]
+
+
+def opinion_targets(world) -> dict:
+    """The opinion desk of 任城区科协 (kexie.opinion.testing): a feed source, three items (two
+    copies of a complaint, which raised an alert), a scheme and an article."""
+    from kexie.opinion.testing import build_opinion
+
+    desk = build_opinion(world.users, world.orgs, actor="county_staff", unit="rencheng")
+    return {
+        "opinion_source": desk["source"], "opinion_item": desk["items"][0], "opinion_scheme": desk["scheme"],
+        "opinion_alert": desk["alert"], "opinion_queue": desk["queue"], "opinion_article": desk["article"],
+    }  # fmt: skip
+
+
 def hotline_targets(world) -> dict:
     """The test hotline (kexie.hotline.testing): a farm consultation waiting for an answer, a
     psychology consultation, and the rating token of an answered consultation."""

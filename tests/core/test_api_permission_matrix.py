@@ -79,6 +79,15 @@ def demand_body(_world, targets):
     }
 
 
+def opinion_rule_body(_world, targets):
+    return {
+        "name": "负面热度",
+        "kind": "negative_heat",
+        "heat_threshold": 30,
+        "queue_id": targets["opinion_queue"].pk,
+    }
+
+
 def select_body(_world, targets):
     return {"patent_ids": [targets["other_patent"].pk], "note": "可转化"}
 
@@ -192,6 +201,30 @@ MATRIX = {
     ),
     # The city's farm line (web matrix hotline_targets): the city sees it by scope, 任城区's staff
     # as pool members; a psychology consultation only its pool (the society's secretary).
+    # 宣传与舆情: records of 任城区科协 (web_matrix.opinion_targets). Writes need the edit right
+    # (the county's staff, the society's secretary, the admins); informants (anyone) submit.
+    ("GET", "/api/v1/opinion/items"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/opinion/items/{item_id}"): ({"item_id": "opinion_item"}, None, in_scope(200)),
+    ("POST", "/api/v1/opinion/items/{item_id}/correction"): (
+        {"item_id": "opinion_item"}, {"sentiment": "negative"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/opinion/submissions"): ({}, {"text": "有人传播保健品治癌谣言"}, everyone(201)),
+    ("GET", "/api/v1/opinion/clusters"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/opinion/sources"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/opinion/sources"): (
+        {}, {"name": "济宁新闻网", "kind": "page", "url": "https://news.example.org/a.html"}, everyone(201),
+    ),
+    ("POST", "/api/v1/opinion/sources/{source_id}/poll"): ({"source_id": "opinion_source"}, None, in_scope(200)),
+    ("GET", "/api/v1/opinion/schemes"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/opinion/schemes"): ({}, {"name": "科技馆", "subject_words": "科技馆"}, everyone(201)),
+    ("POST", "/api/v1/opinion/schemes/preview"): ({}, {"name": "预览", "subject_words": "科技馆"}, everyone(200)),
+    ("GET", "/api/v1/opinion/rules"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/opinion/rules"): (
+        {}, opinion_rule_body, in_scope(201) | {"society_secretary": 422, "outsider": 422},
+    ),
+    ("GET", "/api/v1/opinion/alerts"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/opinion/articles"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/opinion/articles"): ({}, {"channel": "wechat", "published_on": "2026-11-30", "title": "科普日"}, everyone(201)),
     ("GET", "/api/v1/hotline/consultations"): ({}, None, everyone(200)),
     ("POST", "/api/v1/hotline/consultations"): ({}, consultation_body, everyone(201)),
     ("GET", "/api/v1/hotline/consultations/{consultation_id}"): (
@@ -402,8 +435,14 @@ def hotline_targets(world):
     return web_matrix.hotline_targets(world)
 
 
+@pytest.fixture
+def opinion_targets(world):
+    return web_matrix.opinion_targets(world)
+
+
 APP_TARGETS = {
     "hotline": ("hotline_targets",),
+    "opinion": ("opinion_targets",),
     "literacy": ("literacy_targets",),
     "volunteers": ("volunteers_targets",),
     "innovation": ("innovation_targets",),

@@ -133,8 +133,14 @@ def hotline_objects(world):
     return matrix.hotline_targets(world)
 
 
+@pytest.fixture
+def opinion_objects(world):
+    return matrix.opinion_targets(world)
+
+
 NAMESPACE_OBJECTS = {
     "hotline": ("hotline_objects",),
+    "opinion": ("opinion_objects",),
     "literacy": ("literacy_objects",),
     "volunteers": ("volunteers_objects",),
     "innovation": ("innovation_objects",),

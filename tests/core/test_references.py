@@ -51,6 +51,9 @@ API_REFERENCES = {
     ("PATCH", "/api/v1/activities/{activity_id}", "region_id"): None,
     ("POST", "/api/v1/innovation/demands", "enterprise_id"): "innovation.Demand.enterprise",
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
+    ("POST", "/api/v1/opinion/rules", "queue_id"): "opinion.AlertRule.queue",
+    ("POST", "/api/v1/opinion/rules", "source_id"): "opinion.AlertRule.source",
+    ("POST", "/api/v1/opinion/articles", "activity_ids"): "opinion.Article.activities",
     ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
     (
         "POST",
@@ -224,6 +227,9 @@ def outside(world, personas):
     )
     Forum.objects.create(name="兖州论坛", host_unit=yanzhou, held_on=dt.date(2020, 6, 1))
     _volunteers_of(personas["outsider"], world, "兖州志愿者")
+    from kexie.opinion.testing import build_opinion
+
+    build_opinion(world.users, world.orgs, actor="outsider", unit="yanzhou")  # a queue and a source of 兖州
     staff = personas["county_staff"]
 
     def pick(rule):
@@ -321,6 +327,10 @@ def _base_body(method, path, world):
         }
     if path.endswith("/entries"):
         return {"title": "新申报", "answers": {"achievements": "事迹"}}
+    if path.endswith("/opinion/rules"):
+        return {"name": "敏感词", "kind": "words", "words": "事故", "queue_id": 1}
+    if path.endswith("/opinion/articles"):
+        return {"channel": "wechat", "published_on": "2020-09-20", "title": "科普日"}
     if path.endswith("/honours/"):
         return {"kind": "commendation", "title": "表扬", "level": "city", "year": 2020, "subject": "某人"}
     return {

@@ -8,7 +8,9 @@ import sys
 
 CHECK = """
 import sys
-import kexie.engines.matching, kexie.engines.search, kexie.engines.contest
+import kexie.engines.matching, kexie.engines.search, kexie.engines.contest, kexie.engines.opinion
+from kexie.engines.opinion import SentimentModel, clusters
+SentimentModel.default(); clusters([(1, "a")])
 loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.')
                 or (m.startswith('kexie.') and not m.startswith('kexie.engines')))
 print(','.join(loaded))

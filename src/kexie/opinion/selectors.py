@@ -1,0 +1,59 @@
+"""Scoped reads of the opinion app: everything through Model.objects.for_user (404 outside)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from kexie.core.textsearch import contains
+from kexie.opinion.models import Alert, AlertRule, Article, Cluster, Item, Scheme, Source
+
+
+def items(
+    user, *, sentiment: str = "", source_id: int | None = None, q: str = "", cluster_id: int | None = None
+):
+    qs = Item.objects.for_user(user).select_related("source", "cluster")
+    if sentiment:
+        qs = qs.filter(sentiment=sentiment)
+    if source_id:
+        qs = qs.filter(source_id=source_id)
+    if cluster_id:
+        qs = qs.filter(cluster_id=cluster_id)
+    if q:
+        qs = contains(qs, "title", q)
+    return qs
+
+
+def clusters(user, *, copies_at_least: int = 2):
+    return Cluster.objects.for_user(user).filter(copies__gte=copies_at_least)
+
+
+def sources(user):
+    return Source.objects.for_user(user)
+
+
+def schemes(user):
+    return Scheme.objects.for_user(user)
+
+
+def rules(user):
+    return AlertRule.objects.for_user(user).select_related("queue", "source")
+
+
+def alerts(user):
+    return Alert.objects.for_user(user).select_related("ticket", "item", "rule", "cluster")
+
+
+def articles(user, *, channel: str = "", year: int | None = None):
+    qs = Article.objects.for_user(user)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if year:
+        qs = qs.filter(published_on__year=year)
+    return qs
+
+
+def get_or_404(qs, pk: int):
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj

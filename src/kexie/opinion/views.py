@@ -1,0 +1,243 @@
+"""Pages of 宣传与舆情: the monitoring desk (items, hot clusters), an item with its copies and
+the sentiment correction, the informant's phone form, sources, keyword schemes with a preview,
+alerts handled as tickets, publicity articles with figures by channel and month, and the briefs."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kexie.accounts.roles import EDIT
+from kexie.core.audit import history
+from kexie.core.views import apply_validation_error, offset_page, parse_date
+from kexie.engines.opinion import HEAT_FORMULA
+from kexie.opinion import briefs, selectors, services
+from kexie.opinion.forms import (
+    ArticleFilter,
+    ArticleForm,
+    CorrectionForm,
+    ItemFilter,
+    SchemeForm,
+    SourceForm,
+    SubmissionForm,
+)
+from kexie.opinion.models import SourceKind
+from kexie.tickets import services as tickets
+from kexie.tickets.services import may_work
+
+
+@login_required
+def dashboard(request):
+    form = ItemFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.items(request.user, sentiment=filters.get("sentiment", ""), q=filters.get("q", ""))
+    context = {
+        "form": form, "page": offset_page(qs, request), "clusters": selectors.clusters(request.user)[:10],
+        "heat_formula": HEAT_FORMULA, "open_alerts": selectors.alerts(request.user).filter(ticket__resolved_at__isnull=True).count(),
+        "today": timezone.localdate(),
+    }  # fmt: skip
+    return render(request, "opinion/dashboard.html", context)
+
+
+@login_required
+def item_detail(request, pk: int):
+    item = selectors.get_or_404(selectors.items(request.user), pk)
+    copies = (
+        selectors.items(request.user, cluster_id=item.cluster_id).order_by("published_at")
+        if item.cluster_id
+        else []
+    )
+    context = {"item": item, "copies": copies, "form": CorrectionForm(initial={"label": item.sentiment}),
+               "can_edit": request.user.has_perm(EDIT), "history": history(item)[:20]}  # fmt: skip
+    return render(request, "opinion/item.html", context)
+
+
+@login_required
+@require_POST
+def item_correct(request, pk: int):
+    item = selectors.get_or_404(selectors.items(request.user), pk)
+    form = CorrectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择负面、中性或正面"))
+        services.item_correct(actor=request.user, item=item, label=form.cleaned_data["label"])
+        messages.success(request, _("已校正,本机情感模型将据此重新训练"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("opinion:item", pk=item.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_submit(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已报送,谢谢!"))
+            return redirect("opinion:item", pk=item.pk)
+    return render(request, "opinion/submit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sources(request):
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已添加来源"))
+            return redirect("opinion:sources")
+    context = {
+        "form": form,
+        "sources": selectors.sources(request.user),
+        "can_edit": request.user.has_perm(EDIT),
+    }
+    return render(request, "opinion/sources.html", context)
+
+
+@login_required
+@require_POST
+def source_poll(request, pk: int):
+    from kexie.opinion.polling import poll_source
+
+    source = selectors.get_or_404(selectors.sources(request.user), pk)
+    if not request.user.has_perm(EDIT) or source.kind not in (SourceKind.FEED, SourceKind.PAGE):
+        messages.error(request, _("只有订阅源和网页来源可以抓取,且需要编辑权限"))
+        return redirect("opinion:sources")
+    result = poll_source(source)
+    if result["status"] == "ok":
+        messages.success(request, _("抓取完成,新增 %(n)s 条") % {"n": result["new"]})
+    else:
+        messages.error(request, _("抓取失败:%(m)s(已保留上次成功的数据)") % {"m": result["message"]})
+    return redirect("opinion:sources")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schemes(request):
+    """The schemes, and the form: "预览" shows the stored items it matches, "保存" saves it."""
+    form = SchemeForm(request.POST or None)
+    hits = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "save":
+                scheme = services.scheme_create(actor=request.user, data=form.cleaned_data)
+                messages.success(request, _("方案已保存"))
+                return redirect("opinion:scheme", pk=scheme.pk)
+            rule = services.scheme_rule(form.cleaned_data)
+            hits = services.scheme_matches(selectors.items(request.user).iterator(), rule)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+    context = {"form": form, "schemes": selectors.schemes(request.user), "hits": hits[:50] if hits else hits,
+               "matched": len(hits) if hits is not None else None, "can_edit": request.user.has_perm(EDIT)}  # fmt: skip
+    return render(request, "opinion/schemes.html", context)
+
+
+@login_required
+def scheme_detail(request, pk: int):
+    scheme = selectors.get_or_404(selectors.schemes(request.user), pk)
+    hits = services.scheme_matches(
+        selectors.items(request.user).iterator(), services.scheme_rule(scheme), limit=100
+    )
+    return render(request, "opinion/scheme.html", {"scheme": scheme, "hits": hits})
+
+
+@login_required
+def alerts(request):
+    qs = selectors.alerts(request.user)
+    return render(request, "opinion/alerts.html", {"page": offset_page(qs, request), "now": timezone.now()})
+
+
+@login_required
+def alert_detail(request, pk: int):
+    alert = selectors.get_or_404(selectors.alerts(request.user), pk)
+    context = {"alert": alert, "ticket": alert.ticket, "can_work": may_work(request.user, alert.ticket),
+               "history": history(alert.ticket)[:30]}  # fmt: skip
+    return render(request, "opinion/alert.html", context)
+
+
+ACTIONS = {
+    "take": lambda user, ticket: tickets.ticket_assign(actor=user, ticket=ticket, assignee=user),
+    "respond": lambda user, ticket: tickets.ticket_respond(actor=user, ticket=ticket),
+    "resolve": lambda user, ticket: tickets.ticket_resolve(actor=user, ticket=ticket),
+}
+
+
+@login_required
+@require_POST
+def alert_act(request, pk: int):
+    """Handle the alert's ticket: take it, respond (first response), close it."""
+    alert = selectors.get_or_404(selectors.alerts(request.user), pk)
+    action = ACTIONS.get(request.POST.get("action", ""))
+    try:
+        if action is None:
+            raise ValidationError(_("未知操作"))
+        action(request.user, alert.ticket)
+        messages.success(request, _("已处理"))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("opinion:alert", pk=alert.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def articles(request):
+    form = ArticleForm(request.POST or None, initial={"published_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.article_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已登记稿件"))
+            return redirect("opinion:articles")
+    filters = ArticleFilter(request.GET or None)
+    channel = filters.cleaned_data.get("channel", "") if filters.is_valid() else ""
+    qs = selectors.articles(request.user, channel=channel)
+    figures = (
+        qs.annotate(month=TruncMonth("published_on")).values("channel", "month")
+        .annotate(n=Count("id"), reads=Sum("reads"), shares=Sum("shares")).order_by("-month", "channel")
+    )  # fmt: skip
+    context = {"form": form, "filters": filters, "page": offset_page(qs, request), "figures": figures[:60],
+               "can_edit": request.user.has_perm(EDIT)}  # fmt: skip
+    return render(request, "opinion/articles.html", context)
+
+
+@login_required
+def brief(request):
+    kind = request.GET.get("kind", "daily")
+    if kind not in briefs.KINDS:
+        kind = "daily"
+    day = parse_date(request.GET.get("date")) or timezone.localdate()
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 12, 31):
+        day = timezone.localdate()
+    unit = getattr(request.user, "unit", None)
+    name, data = briefs.brief_docx(request.user, kind, day, unit_name=unit.name if unit else "")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
