@@ -17,6 +17,7 @@ APP_APIS = [
     "calls",
     "honours",
     "volunteers",
+    "office",
 ]
 
 api = build_api()

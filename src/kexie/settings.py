@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kexie.calls",
     "kexie.honours",
     "kexie.volunteers",
+    "kexie.office",
 ]
 
 MIDDLEWARE = [
