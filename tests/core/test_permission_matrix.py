@@ -128,7 +128,13 @@ def hotline_objects(world):
     return matrix.hotline_targets(world)
 
 
+@pytest.fixture
+def office_objects(world):
+    return matrix.office_targets(world)
+
+
 NAMESPACE_OBJECTS = {
+    "office": ("office_objects",),
     "hotline": ("hotline_objects",),
     "literacy": ("literacy_objects",),
     "volunteers": ("volunteers_objects",),
