@@ -61,6 +61,11 @@ def build_office(users: dict, orgs: dict) -> dict:
         data={"unit": city, "title": "济宁市科协财务报销制度", "number": "济科协发〔2020〕8号", "issuing_body": "济宁市科学技术协会",
               "issued_on": dt.date(2020, 4, 1), "effective_on": dt.date(2020, 4, 1), "text": "第一条 为规范财务报销……"},
     )  # fmt: skip
+    task_force = services.task_force_create(
+        actor=admin,
+        data={"name": "制度建设专班", "department": office.unit, "purpose": "梳理完善制度文件", "lead": cadre_head,
+              "members": [cadre_head, cadre_a, cadre_b]},
+    )  # fmt: skip
     record_a = services.record_open(actor=admin, cadre=cadre_a, year=2020)
     record_b = services.record_open(actor=admin, cadre=cadre_b, year=2020)
     record_c = services.record_open(actor=admin, cadre=cadre_c, year=2020)
@@ -68,6 +73,6 @@ def build_office(users: dict, orgs: dict) -> dict:
         "office": office, "society_dept": society_dept, "leader": leader, "other_leader": other_leader,
         "personnel": personnel, "head": head, "user_a": user_a, "user_b": user_b, "cadre_head": cadre_head,
         "cadre_a": cadre_a, "cadre_b": cadre_b, "cadre_c": cadre_c, "meeting": meeting, "decision": decision,
-        "spare_decision": spare_decision, "task": task, "task_b": task_b, "task_c": task_c, "rule": rule,
+        "spare_decision": spare_decision, "task": task, "task_b": task_b, "task_c": task_c, "rule": rule, "task_force": task_force,
         "record_a": record_a, "record_b": record_b, "record_c": record_c,
     }  # fmt: skip
