@@ -25,7 +25,9 @@ from kexie.office import documents, records, search, selectors, services
 from kexie.office.models import MeetingKind, TaskSource, TaskStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(
+    attrs={"type": "date"}, format="%Y-%m-%d"
+)  # what a date input accepts, whatever the locale
 
 
 def _get(qs, pk):
