@@ -23,6 +23,7 @@ from kexie.core.notifications import notify
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
+    lock_for_update,
     require_obj_in_scope,
     require_perm,
     require_unit_in_scope,
@@ -305,6 +306,7 @@ def decision_to_task(*, actor, decision: Decision, data: dict[str, Any]) -> Task
     """The one step from a meeting's decision to a task: the decision's text is the title unless
     one is given; the meeting's date is the assignment date."""
     require_obj_in_scope(actor, decision)
+    lock_for_update(decision)  # two conversions at once: the second waits, then sees the task
     if Task.objects.unscoped(reason="a decision becomes one task only").filter(decision=decision).exists():
         raise ValidationError({"decision": _("该议定事项已转为任务")})
     data = {"title": decision.text[:300], "assigned_on": decision.meeting.held_on, **data,
