@@ -19,6 +19,7 @@ APP_APIS = [
     "volunteers",
     "societies",
     "opinion",
+    "office",
 ]
 
 api = build_api()

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kexie.volunteers",
     "kexie.societies",
     "kexie.opinion",
+    "kexie.office",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ APP_URLS = [
     "volunteers",
     "societies",
     "opinion",
+    "office",
 ]
 
 urlpatterns = [

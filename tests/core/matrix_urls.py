@@ -499,6 +499,63 @@ MATRIX["volunteers"] = [
 ]
 
 
+# The office (kexie.office): departments are units below the city association, so their tasks,
+# meetings, records and rules are the city's (office_targets): the city sees them, 任城区, the
+# society and 兖州区 do not (404). Cadres' records between cadres: tests/office/test_office_matrix.py.
+def city_only(ok: int = 200) -> dict:
+    return {"city_admin": ok, "county_staff": 404, "society_secretary": 404, "outsider": 404}
+
+
+MATRIX["office"] = [
+    Case("office:task_list", everyone()),
+    Case("office:task_list", everyone(), query="due=overdue", label="overdue"),
+    Case("office:task_export", everyone()),
+    Case("office:task_new", everyone()),
+    Case("office:task_new", everyone(), method="post", data={"title": ""}, label="invalid"),
+    Case("office:task_detail", city_only(), args=("office_task",)),
+    Case(
+        "office:task_act",
+        city_only(302),
+        args=("office_task",),
+        method="post",
+        data={"action": "note", "text": "进展"},
+    ),
+    Case("office:task_force_list", everyone()),
+    Case("office:meeting_list", everyone()),
+    Case("office:meeting_new", everyone()),
+    Case("office:meeting_detail", city_only(), args=("office_meeting",)),
+    Case("office:decision_task", city_only(302), args=("office_spare_decision",), method="post", data={}),
+    Case("office:record_list", everyone()),
+    Case(
+        "office:record_open",
+        city_only(302),
+        method="post",
+        data={"cadre": "{office_cadre_a}", "year": "2021"},
+    ),
+    Case("office:record_detail", city_only(), args=("office_record_a",)),
+    Case(
+        "office:record_act",
+        city_only(302),
+        args=("office_record_b",),
+        method="post",
+        data={"action": "assess", "text": "好"},
+    ),  # fmt: skip
+    Case("office:record_docx", city_only(), args=("office_record_a",)),
+    Case("office:rule_list", everyone()),
+    Case("office:rule_list", everyone(), query="q=报销", label="search"),
+    Case("office:rule_new", everyone()),
+    Case("office:rule_detail", city_only(), args=("office_rule",)),
+    Case(
+        "office:rule_act",
+        city_only(302),
+        args=("office_rule",),
+        method="post",
+        data={"action": "repeal", "on": "2030-01-01"},
+    ),
+    Case("office:rulebook_docx", everyone(), query="on=2020-12-31"),
+]
+
+
 def all_cases() -> list[Case]:
     return [case for cases in MATRIX.values() for case in cases]
 
@@ -1045,3 +1102,11 @@ MATRIX["societies"] = [
     Case("societies:evaluation_finish", _REVIEW_ONLY, args=("society_evaluation",), method="post"),
     Case("societies:evaluation_word", society_scope(), args=("society_evaluation",)),
 ]  # fmt: skip
+
+
+def office_targets(world) -> dict:
+    """The test office (kexie.office.testing): departments of the city, cadres, a meeting, a task,
+    a rule and records; keys prefixed "office_"."""
+    from kexie.office.testing import build_office
+
+    return {f"office_{key}": value for key, value in build_office(world.users, world.orgs).items()}

@@ -65,6 +65,27 @@ def activity_body(world, _targets):
     }
 
 
+def city_only(ok):
+    return {
+        "city_admin": ok,
+        "county_staff": 404,
+        "society_secretary": 404,
+        "outsider": 404,
+        "anonymous": 401,
+    }
+
+
+def office_task_body(_world, targets):
+    return {"title": "报送年度总结", "department_id": targets["office_office"].unit_id,
+            "owner_id": targets["office_cadre_a"].pk, "source": "notice", "notice": "省科协通知",
+            "assigned_on": "2020-09-30", "working_days": 5}  # fmt: skip
+
+
+def office_decision_body(_world, targets):
+    return {"department_id": targets["office_office"].unit_id, "owner_id": targets["office_cadre_b"].pk,
+            "deadline": "2020-06-30"}  # fmt: skip
+
+
 def consultation_body(_world, _targets):
     return {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678"}
 
@@ -199,6 +220,30 @@ MATRIX = {
     ("GET", "/api/v1/reports/indicators/{code}/records", "org"): (
         {"code": "indicator"}, None, in_scope(200), {"year": "year", "org": "rencheng"},
     ),
+    # The office (web matrix office_targets): departments of the city association, so its records
+    # are the city's; a task naming the office's department and cadre is refused (422) elsewhere.
+    ("GET", "/api/v1/office/tasks"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/office/tasks"): (
+        {}, office_task_body, {**everyone(422), "city_admin": 201, "anonymous": 401},
+    ),
+    ("GET", "/api/v1/office/tasks/{task_id}"): ({"task_id": "office_task"}, None, city_only(200)),
+    ("POST", "/api/v1/office/tasks/{task_id}/notes"): ({"task_id": "office_task"}, {"text": "已起草"}, city_only(201)),
+    ("POST", "/api/v1/office/tasks/{task_id}/complete"): ({"task_id": "office_task"}, {}, city_only(200)),
+    ("GET", "/api/v1/office/meetings"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/office/meetings"): (
+        {}, {"kind": "briefing", "title": "碰头会", "held_on": "2020-05-11", "decisions": ["报送材料"]}, everyone(201),
+    ),
+    ("GET", "/api/v1/office/meetings/{meeting_id}"): ({"meeting_id": "office_meeting"}, None, city_only(200)),
+    ("POST", "/api/v1/office/decisions/{decision_id}/task"): (
+        {"decision_id": "office_spare_decision"}, office_decision_body, city_only(201),
+    ),
+    ("GET", "/api/v1/office/records"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/office/records/{record_id}"): ({"record_id": "office_record_a"}, None, city_only(200)),
+    ("POST", "/api/v1/office/records/{record_id}/assessment"): (
+        {"record_id": "office_record_b"}, {"text": "执行有力"}, city_only(200),
+    ),
+    ("GET", "/api/v1/office/rules"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/office/rules/{rule_id}"): ({"rule_id": "office_rule"}, None, city_only(200)),
     # The city's farm line (web matrix hotline_targets): the city sees it by scope, 任城区's staff
     # as pool members; a psychology consultation only its pool (the society's secretary).
     # 宣传与舆情: records of 任城区科协 (web_matrix.opinion_targets). Writes need the edit right
@@ -440,7 +485,12 @@ def opinion_targets(world):
     return web_matrix.opinion_targets(world)
 
 
+def office_targets(world):
+    return web_matrix.office_targets(world)
+
+
 APP_TARGETS = {
+    "office": ("office_targets",),
     "hotline": ("hotline_targets",),
     "opinion": ("opinion_targets",),
     "literacy": ("literacy_targets",),

@@ -138,7 +138,12 @@ def opinion_objects(world):
     return matrix.opinion_targets(world)
 
 
+def office_objects(world):
+    return matrix.office_targets(world)
+
+
 NAMESPACE_OBJECTS = {
+    "office": ("office_objects",),
     "hotline": ("hotline_objects",),
     "opinion": ("opinion_objects",),
     "literacy": ("literacy_objects",),

@@ -21,6 +21,14 @@ from kexie.core.imports.engine import KIND_MODULES, get_spec, import_file
 # (method, path, body field) → the rule it is checked by; None: reference data that every user
 # may name (regions, activity kinds, patents).
 API_REFERENCES = {
+    ("POST", "/api/v1/office/tasks", "department_id"): "office.Task.department",
+    ("POST", "/api/v1/office/tasks", "owner_id"): "office.Task.owner",
+    ("POST", "/api/v1/office/tasks", "rule_id"): "office.Task.rule",
+    ("POST", "/api/v1/office/tasks", "task_force_id"): "office.Task.task_force",
+    ("POST", "/api/v1/office/decisions/{decision_id}/task", "department_id"): "office.Task.department",
+    ("POST", "/api/v1/office/decisions/{decision_id}/task", "owner_id"): "office.Task.owner",
+    ("POST", "/api/v1/office/meetings", "unit_id"): "office.Meeting.unit",
+    ("POST", "/api/v1/office/meetings", "attendee_ids"): "office.Meeting.attendees",
     ("POST", "/api/v1/directory/organisations", "parent_id"): "directory.Organisation.parent",
     ("POST", "/api/v1/directory/organisations", "region_id"): None,
     ("PATCH", "/api/v1/directory/organisations/{org_id}", "parent_id"): "directory.Organisation.parent",
@@ -230,6 +238,9 @@ def outside(world, personas):
     from kexie.opinion.testing import build_opinion
 
     build_opinion(world.users, world.orgs, actor="outsider", unit="yanzhou")  # a queue and a source of 兖州
+    from kexie.office.testing import build_office
+
+    build_office(world.users, world.orgs)  # the city's departments, cadres, task force and rule
     staff = personas["county_staff"]
 
     def pick(rule):
@@ -291,6 +302,7 @@ def in_scope_targets(world, personas, make_activity):
     call = {"channel": "phone", "topic": "crop", "question": "小麦发黄"}
     consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
+        "decision_id": _office_of(staff),
         "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
@@ -302,9 +314,36 @@ def in_scope_targets(world, personas, make_activity):
     }
 
 
+def _office_of(staff):
+    """A department of 任城区科协 with a cadre, and a meeting decision (its pk)."""
+    from kexie.office import services
+
+    dept = services.department_create(actor=staff, name="任城办公室", parent=staff.unit)
+    services.cadre_create(actor=staff, name="任城干部", department=dept.unit)
+    meeting = services.meeting_create(
+        actor=staff,
+        data={"kind": "briefing", "title": "碰头会", "held_on": dt.date(2020, 5, 6), "decisions": ["报送"]},
+    )
+    return meeting.decisions.get().pk
+
+
+def _office_body(path):
+    from kexie.office.models import Cadre
+
+    cadre = Cadre.objects.unscoped(reason="test").get(person__name="任城干部")
+    if path.endswith("/meetings"):
+        return {"kind": "briefing", "title": "碰头会", "held_on": "2020-05-11"}
+    body = {"department_id": cadre.person.unit_id, "owner_id": cadre.pk, "deadline": "2020-06-30"}
+    if path.endswith("/tasks"):
+        body.update(title="报送材料", source="notice", notice="通知", assigned_on="2020-05-06")
+    return body
+
+
 def _base_body(method, path, world):
     if method == "PATCH" or "{action}" in path:
         return {}
+    if "/office/" in path:
+        return _office_body(path)
     if path.endswith("/organisations"):
         return {"name": "新学校", "kind": "school"}
     if path.endswith("/people"):

@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("填报员")
     VIEWER = "viewer", _("查看")
     PERSONAL_DATA = "personal_data", _("可查看个人信息")
+    DEPARTMENT_HEAD = "department_head", _("处室负责人")
+    DIVISION_LEADER = "division_leader", _("分管领导")
+    PERSONNEL = "personnel", _("人事干部")
 
 
 EDIT = "core.edit_records"
@@ -17,13 +20,19 @@ REVIEW = "activities.review_activity"
 PERSONAL_DATA = "directory.view_personal_data"
 IMPORT = "core.import_records"
 MANAGE_USERS = "accounts.manage_users"
+# kexie.office: lead departments (their tasks and cadres' records); read every cadre's record.
+OFFICE_LEAD = "office.lead_department"
+OFFICE_RECORDS = "office.view_cadre_records"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({EDIT, REVIEW, PERSONAL_DATA, IMPORT, MANAGE_USERS}),
+    Role.ADMIN: frozenset({EDIT, REVIEW, PERSONAL_DATA, IMPORT, MANAGE_USERS, OFFICE_LEAD, OFFICE_RECORDS}),
     Role.REVIEWER: frozenset({EDIT, REVIEW}),
     Role.EDITOR: frozenset({EDIT, IMPORT}),
     Role.VIEWER: frozenset(),
     Role.PERSONAL_DATA: frozenset({PERSONAL_DATA}),
+    Role.DEPARTMENT_HEAD: frozenset({EDIT, IMPORT, OFFICE_LEAD}),
+    Role.DIVISION_LEADER: frozenset({EDIT, OFFICE_LEAD}),
+    Role.PERSONNEL: frozenset({OFFICE_RECORDS}),
 }
 
 

@@ -1,15 +1,17 @@
 """Sections that other apps add to a person's or an organisation's page in the directory
 (honours over the years, …), so that the directory depends on no domain app, and to the home
-page ("home": obj is None; overdue rectifications, …). Apps declare them in `<app>/panels.py`
-with `register("person" | "organisation" | "home", panel)`, where a panel is
+page ("home": obj is None; overdue rectifications, the office's overdue tasks, …). Apps declare
+them in `<app>/panels.py` with `register("person" | "organisation" | "home", panel)`, where a panel is
 `(user, obj) -> {"template": …, "rows": …} | None`; loaded on first use."""
 
+import threading
 from collections.abc import Callable
 
 from django.utils.module_loading import autodiscover_modules
 
 _PANELS: dict[str, list[Callable]] = {"person": [], "organisation": [], "home": []}
 _loaded = False
+_lock = threading.Lock()
 
 
 def register(kind: str, panel: Callable) -> None:
@@ -19,7 +21,9 @@ def register(kind: str, panel: Callable) -> None:
 def panels_for(kind: str, user, obj) -> list[dict]:
     global _loaded
     if not _loaded:
-        _loaded = True
-        autodiscover_modules("panels")
+        with _lock:  # a second thread must not read a half-filled registry
+            if not _loaded:
+                autodiscover_modules("panels")
+                _loaded = True
     shown = (panel(user, obj) for panel in _PANELS[kind])
     return [p for p in shown if p is not None]

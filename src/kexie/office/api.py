@@ -1,0 +1,303 @@
+"""API of the office (/api/v1/office/): the task list with progress notes, meetings whose
+decisions become tasks, cadres' execution records (figures computed from the task list) and
+the rulebook with full-text search. Reads go through kexie.office.selectors; another cadre's
+record answers 404."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
+
+from kexie.core.api_base import Page, Status, actor, offset_page, reference, reference_list
+from kexie.core.schemas import Id, InputSchema, Limit, Offset
+from kexie.office import records, search, selectors, services
+from kexie.office.models import Decision, MeetingKind, TaskSource, TaskStatus
+
+router = Router(tags=["机关工作"])
+
+OfficeDay = Annotated[dt.date, Field(ge=dt.date(1949, 1, 1), le=dt.date(2100, 12, 31))]
+WorkingDays = Annotated[int, Field(ge=1, le=250)]
+
+
+def _get(qs, pk):
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+class OfficeTaskOut(Schema):
+    id: int
+    title: str
+    department_id: int
+    department: str = Field(alias="department.name")
+    owner_id: int
+    owner: str = Field(alias="owner.person.name")
+    task_force_id: int | None
+    assigned_on: dt.date
+    deadline: dt.date
+    source: str
+    decision_id: int | None
+    rule_id: int | None
+    notice: str
+    status: str
+    done_on: dt.date | None
+
+
+class OfficeNoteOut(Schema):
+    id: int
+    on: dt.date
+    text: str
+    evidence_note: str
+
+
+class OfficeTaskDetailOut(OfficeTaskOut):
+    notes: list[OfficeNoteOut]
+
+
+class OfficeTaskIn(InputSchema):
+    title: str = Field(title="任务", min_length=1, max_length=300)
+    department_id: Id = Field(title="责任处室")
+    owner_id: Id = Field(title="责任人")
+    task_force_id: Id | None = None
+    source: TaskSource = Field(title="任务来源")
+    rule_id: Id | None = Field(None, title="依据制度", description="来源为 rule 时必填")
+    notice: str = Field("", max_length=200, title="上级通知", description="来源为 notice 时必填")
+    assigned_on: OfficeDay | None = Field(None, title="交办日期", description="省略时为今天")
+    deadline: OfficeDay | None = Field(None, title="完成时限")
+    working_days: WorkingDays | None = Field(
+        None, title="工作日数", description="自交办日期起算;与 deadline 二选一"
+    )
+
+
+class OfficeNoteIn(InputSchema):
+    text: str = Field(title="进展情况", min_length=1, max_length=2000)
+    on: OfficeDay | None = None
+    evidence_note: str = Field("", max_length=200)
+
+
+class OfficeCompleteIn(InputSchema):
+    done_on: OfficeDay | None = Field(None, description="省略时为今天")
+
+
+class OfficeDecisionOut(Schema):
+    id: int
+    order: int
+    text: str
+    task_id: int | None = None
+
+    @staticmethod
+    def resolve_task_id(obj):
+        task = getattr(obj, "task", None) if not isinstance(obj, dict) else None
+        return task.pk if task is not None else None
+
+
+class OfficeMeetingOut(Schema):
+    id: int
+    unit_id: int
+    kind: str
+    title: str
+    held_on: dt.date
+    minutes: str
+
+
+class OfficeMeetingDetailOut(OfficeMeetingOut):
+    attendee_ids: list[int]
+    decisions: list[OfficeDecisionOut]
+
+    @staticmethod
+    def resolve_attendee_ids(obj):
+        return list(obj.attendees.values_list("pk", flat=True))
+
+
+class OfficeMeetingIn(InputSchema):
+    unit_id: Id | None = Field(None, title="召开单位", description="省略时为本单位")
+    kind: MeetingKind = Field(title="会议类型")
+    title: str = Field(title="会议名称", min_length=1, max_length=200)
+    held_on: OfficeDay = Field(title="会议日期")
+    minutes: str = Field("", max_length=20000)
+    attendee_ids: list[Id] = Field(default_factory=list, max_length=200)
+    decisions: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list, max_length=100)
+
+
+class OfficeDecisionTaskIn(InputSchema):
+    title: str = Field("", max_length=300, description="省略时为议定事项原文")
+    department_id: Id = Field(title="责任处室")
+    owner_id: Id = Field(title="责任人")
+    deadline: OfficeDay | None = None
+    working_days: WorkingDays | None = None
+
+
+class OfficeFiguresOut(Schema):
+    total: int
+    on_time: int
+    late: int
+    open: int
+    overdue: int
+    on_time_rate: float | None
+
+
+class OfficeRecordOut(Schema):
+    id: int
+    cadre_id: int
+    cadre: str = Field(alias="cadre.person.name")
+    year: int
+    own_notes: str
+    assessment: str
+    assessed_on: dt.date | None
+
+
+class OfficeRecordDetailOut(OfficeRecordOut):
+    figures: OfficeFiguresOut
+
+    @staticmethod
+    def resolve_figures(obj):
+        figures = records.task_figures(obj.cadre.tasks.all(), year=obj.year, on=selectors.today())
+        return {**figures.__dict__, "on_time_rate": figures.on_time_rate}
+
+
+class OfficeAssessIn(InputSchema):
+    text: str = Field(title="领导评价", min_length=1, max_length=5000)
+
+
+class OfficeRuleOut(Schema):
+    id: int
+    title: str
+    number: str
+    issuing_body: str
+    issued_on: dt.date
+    effective_on: dt.date
+    repealed_on: dt.date | None
+
+
+class OfficeRuleDetailOut(OfficeRuleOut):
+    version: int | None
+    text: str
+
+    @staticmethod
+    def resolve_version(obj):
+        return obj.version_shown.version if obj.version_shown else None
+
+    @staticmethod
+    def resolve_text(obj):
+        return obj.version_shown.text if obj.version_shown else ""
+
+
+def _task_data(payload, user) -> dict:
+    data = payload.dict()
+    for name in ("department", "owner", "task_force", "rule"):
+        if name + "_id" in data:
+            pk = data.pop(name + "_id")
+            if pk is not None:
+                data[name] = reference(f"office.Task.{name}", pk, f"{name}_id", user)
+    return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+@router.get("/tasks", response=Page[OfficeTaskOut], summary="任务清单")
+def list_tasks(request: HttpRequest, status: TaskStatus | None = None, limit: Limit = 50, offset: Offset = 0):
+    return offset_page(request, selectors.tasks(actor(request), status=status), limit=limit, offset=offset)
+
+
+@router.post("/tasks", response={201: OfficeTaskOut}, summary="交办任务")
+def create_task(request: HttpRequest, payload: OfficeTaskIn):
+    user = actor(request)
+    return Status(201, services.task_create(actor=user, data=_task_data(payload, user)))
+
+
+@router.get("/tasks/{task_id}", response=OfficeTaskDetailOut, summary="任务及其进展")
+def get_task(request: HttpRequest, task_id: Id):
+    return _get(selectors.tasks(actor(request)), task_id)
+
+
+@router.post("/tasks/{task_id}/notes", response={201: OfficeNoteOut}, summary="报告任务进展")
+def add_note(request: HttpRequest, task_id: Id, payload: OfficeNoteIn):
+    user = actor(request)
+    task = _get(selectors.tasks(user), task_id)
+    return Status(201, services.task_note_add(actor=user, task=task, **payload.dict()))
+
+
+@router.post("/tasks/{task_id}/complete", response=OfficeTaskOut, summary="标记任务完成")
+def complete_task(request: HttpRequest, task_id: Id, payload: OfficeCompleteIn):
+    user = actor(request)
+    task = _get(selectors.tasks(user), task_id)
+    return services.task_complete(actor=user, task=task, done_on=payload.done_on)
+
+
+@router.get("/meetings", response=Page[OfficeMeetingOut], summary="会议")
+def list_meetings(
+    request: HttpRequest, kind: MeetingKind | None = None, limit: Limit = 50, offset: Offset = 0
+):
+    qs = selectors.meetings(actor(request))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.post("/meetings", response={201: OfficeMeetingDetailOut}, summary="记录会议及议定事项")
+def create_meeting(request: HttpRequest, payload: OfficeMeetingIn):
+    user = actor(request)
+    data = payload.dict()
+    unit_id = data.pop("unit_id")
+    if unit_id is not None:
+        data["unit"] = reference("office.Meeting.unit", unit_id, "unit_id", user)
+    data["attendees"] = reference_list(
+        "office.Meeting.attendees", data.pop("attendee_ids"), "attendee_ids", user
+    )
+    return Status(201, services.meeting_create(actor=user, data=data))
+
+
+@router.get("/meetings/{meeting_id}", response=OfficeMeetingDetailOut, summary="会议及其议定事项")
+def get_meeting(request: HttpRequest, meeting_id: Id):
+    return _get(selectors.meetings(actor(request)), meeting_id)
+
+
+@router.post("/decisions/{decision_id}/task", response={201: OfficeTaskOut}, summary="议定事项转为任务")
+def decision_task(request: HttpRequest, decision_id: Id, payload: OfficeDecisionTaskIn):
+    user = actor(request)
+    meetings = selectors.meetings(user).values("pk")
+    decision = _get(Decision.objects.for_user(user).filter(meeting__in=meetings), decision_id)
+    data = _task_data(payload, user)
+    return Status(201, services.decision_to_task(actor=user, decision=decision, data=data))
+
+
+@router.get("/records", response=Page[OfficeRecordOut], summary="干部执行力档案(本人的,或所分管、负责处室的)")
+def list_records(request: HttpRequest, year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+                 limit: Limit = 50, offset: Offset = 0):  # fmt: skip
+    qs = selectors.records(actor(request))
+    if year:
+        qs = qs.filter(year=year)
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.get("/records/{record_id}", response=OfficeRecordDetailOut, summary="干部执行力档案及任务完成情况")
+def get_record(request: HttpRequest, record_id: Id):
+    return _get(selectors.records(actor(request)), record_id)
+
+
+@router.post("/records/{record_id}/assessment", response=OfficeRecordDetailOut, summary="领导评价")
+def assess_record(request: HttpRequest, record_id: Id, payload: OfficeAssessIn):
+    user = actor(request)
+    record = _get(selectors.records(user), record_id)
+    return services.record_assess(actor=user, record=record, text=payload.text)
+
+
+@router.get("/rules", response=list[OfficeRuleOut], summary="制度汇编(全文检索;某日现行有效)")
+def list_rules(
+    request: HttpRequest, q: Annotated[str, Field(max_length=100)] = "", on: OfficeDay | None = None
+):
+    qs = selectors.rules(actor(request))
+    if q.strip():
+        ids = search.matching_ids(q.strip())
+        order = {pk: n for n, pk in enumerate(ids)}
+        rules = sorted(qs.filter(pk__in=ids), key=lambda r: order[r.pk])
+    else:
+        rules = list(qs[:500])
+    return [r for r in rules if on is None or r.in_force_on(on)]
+
+
+@router.get("/rules/{rule_id}", response=OfficeRuleDetailOut, summary="制度及某日施行的文本")
+def get_rule(request: HttpRequest, rule_id: Id, on: OfficeDay | None = None):
+    rule = _get(selectors.rules(actor(request)), rule_id)
+    rule.version_shown = services.version_in_force(rule, on or selectors.today())
+    return rule

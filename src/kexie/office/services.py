@@ -1,0 +1,452 @@
+"""Writes of the office: keyword-only, atomic, audited (kexie.core.audit).
+
+Departments are directory organisations (kind "other") below the association, created here
+(never by a directory migration). Tasks come from a meeting decision, a rule, a superior's
+notice or the year's key work; a deadline may be given as a date or as a number of working
+days from the assignment (kexie.core.workdays).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kexie.accounts.roles import EDIT, OFFICE_LEAD, OFFICE_RECORDS
+from kexie.core import audit, references, workdays
+from kexie.core.notifications import notify
+from kexie.core.services import (
+    apply_fields,
+    full_clean_chinese,
+    lock_for_update,
+    require_obj_in_scope,
+    require_perm,
+    require_unit_in_scope,
+    transition,
+)
+from kexie.directory.codes import OrgKind
+from kexie.directory.services import organisation_create, person_create
+from kexie.office import selectors
+from kexie.office.models import (
+    Cadre,
+    Decision,
+    Department,
+    ExecutionRecord,
+    Meeting,
+    OutsideAssignment,
+    ProgressNote,
+    Rule,
+    RuleVersion,
+    Task,
+    TaskForce,
+    TaskSource,
+    TaskStatus,
+)
+
+TASK_FIELDS = ("title", "department", "owner", "task_force", "assigned_on", "deadline", "source", "decision",
+               "rule", "notice")  # fmt: skip
+MEETING_FIELDS = ("unit", "kind", "title", "held_on", "minutes")
+RULE_FIELDS = ("unit", "title", "number", "issuing_body", "issued_on", "effective_on")
+ASSIGNMENT_FIELDS = ("kind", "title", "start_on", "end_on")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def check_reference(actor, key: str, value, *, field: str, label: str) -> None:
+    """The field's reference rule (the system, with no user, has no rule to ask)."""
+    if actor is not None:
+        references.check(key, actor, value, field=field, label=label)
+
+
+def check_many(key: str, actor, values, *, field: str, label: str) -> None:
+    if actor is not None:
+        references.check_many(key, actor, values, field=field, label=label)
+
+
+def _require_department_visible(actor, unit, field: str = "department") -> None:
+    """A write names a department the actor may see (a 分管领导: one they lead)."""
+    if unit is None:
+        raise ValidationError({field: _("责任处室:请选择")})
+    if actor is not None and not selectors.departments(actor).filter(unit=unit).exists():
+        raise ValidationError({field: _("处室“%(d)s”不存在或不在您的管辖范围内") % {"d": unit}})
+
+
+# ---------------------------------------------------------------- departments and cadres
+
+
+@transaction.atomic
+def department_create(*, actor, name: str, parent=None, leader=None, order: int = 0) -> Department:
+    """A 处室 below the association: a directory organisation and its Department row."""
+    require_perm(actor, EDIT)
+    parent = parent or getattr(actor, "unit", None)
+    if parent is None or parent.kind != OrgKind.ASSOCIATION:
+        raise ValidationError({"parent": _("上级单位:处室须设在科协之下")})
+    unit = organisation_create(
+        actor=actor, data={"name": name, "kind": OrgKind.OTHER, "parent": parent, "region": parent.region}
+    )
+    department = Department.objects.create(unit=unit, leader=leader, order=order)
+    audit.log(
+        actor=actor, action="kexie.department.created", obj=department, after=audit.snapshot(department)
+    )
+    return department
+
+
+@transaction.atomic
+def department_set_leader(*, actor, department: Department, leader) -> Department:
+    require_perm(actor, OFFICE_RECORDS)
+    require_obj_in_scope(actor, department)
+    before = audit.snapshot(department)
+    department.leader = leader
+    department.save(update_fields=["leader"])
+    audit.log(actor=actor, action="kexie.department.changed", obj=department, before=before,
+              after=audit.snapshot(department))  # fmt: skip
+    return department
+
+
+@transaction.atomic
+def cadre_create(*, actor, name: str, department, position: str = "", user=None, gender: str = "") -> Cadre:
+    """A cadre: a directory person tagged 干部 in the department, linked to their login."""
+    require_perm(actor, EDIT)
+    _require_department_visible(actor, department)
+    data = {"name": name, "unit": department, "is_cadre": True}
+    if gender:
+        data["gender"] = gender
+    person = person_create(actor=actor, data=data)
+    cadre = Cadre(person=person, user=user, position=position)
+    full_clean_chinese(cadre)
+    cadre.save()
+    audit.log(actor=actor, action="kexie.cadre.created", obj=cadre, after=audit.snapshot(cadre))
+    return cadre
+
+
+# ---------------------------------------------------------------- task forces
+
+
+@transaction.atomic
+def task_force_create(*, actor, data: dict[str, Any]) -> TaskForce:
+    require_perm(actor, EDIT)
+    data = dict(data)
+    members = list(data.pop("members", []))
+    force = TaskForce()
+    apply_fields(force, data, ("name", "department", "purpose", "lead", "set_up_on"))
+    _require_department_visible(actor, force.department if force.department_id else None)
+    check_reference(actor, "office.TaskForce.lead", force.lead, field="lead", label=_("专班负责人"))
+    check_many("office.TaskForce.members", actor, members, field="members", label=_("成员"))
+    full_clean_chinese(force)
+    force.save()
+    force.members.set(members)
+    audit.log(actor=actor, action="kexie.task_force.created", obj=force, after=audit.snapshot(force))
+    return force
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def _deadline(data: dict) -> None:
+    """`working_days` (from the assignment date) stands for a deadline in working days."""
+    n = data.pop("working_days", None)
+    data.setdefault("assigned_on", _today())
+    if n is not None:
+        if int(n) < 1:
+            raise ValidationError({"working_days": _("完成时限:工作日数须大于0")})
+        data["deadline"] = workdays.add_working_days(data["assigned_on"], int(n))
+
+
+def _check_task(actor, task: Task) -> None:
+    _require_department_visible(actor, task.department if task.department_id else None)
+    for name, label in (("owner", _("责任人")), ("task_force", _("专班")), ("decision", _("会议议定事项")),
+                        ("rule", _("依据制度"))):  # fmt: skip
+        check_reference(actor, f"office.Task.{name}", getattr(task, name), field=name, label=label)
+    if task.deadline and task.assigned_on and task.deadline < task.assigned_on:
+        raise ValidationError({"deadline": _("完成时限:不能早于交办日期")})
+    if task.source == TaskSource.DECISION and task.decision_id is None:
+        raise ValidationError({"decision": _("任务来源为会议议定时,请选择议定事项")})
+    if task.source == TaskSource.RULE and task.rule_id is None:
+        raise ValidationError({"rule": _("任务来源为制度规定时,请选择依据制度")})
+    if task.source == TaskSource.NOTICE and not task.notice.strip():
+        raise ValidationError({"notice": _("任务来源为上级通知时,请填写通知名称或文号")})
+
+
+@transaction.atomic
+def task_create(*, actor, data: dict[str, Any]) -> Task:
+    require_perm(actor, EDIT)
+    data = dict(data)
+    _deadline(data)
+    task = Task(created_by=actor if getattr(actor, "pk", None) else None)
+    apply_fields(task, data, TASK_FIELDS)
+    _check_task(actor, task)
+    full_clean_chinese(task, exclude=("created_by",))
+    task.save()
+    audit.log(actor=actor, action="kexie.task.created", obj=task, after=audit.snapshot(task))
+    return task
+
+
+def _may_work_on(actor, task: Task) -> None:
+    """The owner reports on their own task; otherwise editors of a visible department."""
+    require_obj_in_scope(actor, task)
+    if not selectors.tasks(actor).filter(pk=task.pk).exists():
+        raise Http404
+    if task.owner.user_id == getattr(actor, "pk", None):
+        return
+    require_perm(actor, EDIT)
+
+
+@transaction.atomic
+def task_note_add(*, actor, task: Task, text: str, on: dt.date | None = None, evidence=None,
+                  evidence_note: str = "") -> ProgressNote:  # fmt: skip
+    _may_work_on(actor, task)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("进展情况:请填写")})
+    note = ProgressNote(task=task, on=on or _today(), text=text.strip(), evidence_note=evidence_note,
+                        author=actor if getattr(actor, "pk", None) else None)  # fmt: skip
+    if evidence:
+        note.evidence = evidence
+    full_clean_chinese(note, exclude=("author",))
+    note.save()
+    audit.log(actor=actor, action="kexie.task.noted", obj=task, after={"note": note.text[:200]})
+    return note
+
+
+@transaction.atomic
+def task_complete(*, actor, task: Task, done_on: dt.date | None = None, seen: str | None = None) -> Task:
+    _may_work_on(actor, task)
+    done_on = done_on or _today()
+    if done_on < task.assigned_on:
+        raise ValidationError({"done_on": _("完成日期:不能早于交办日期")})
+    transition(task, seen=seen or task.status, to=TaskStatus.DONE, allowed_from=(TaskStatus.OPEN,),
+               values={"done_on": done_on})  # fmt: skip
+    audit.log(actor=actor, action="kexie.task.completed", obj=task, after={"done_on": str(done_on)})
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, actor, task: Task, reason: str, seen: str | None = None) -> Task:
+    require_perm(actor, EDIT)
+    _may_work_on(actor, task)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("撤销原因:请填写")})
+    transition(task, seen=seen or task.status, to=TaskStatus.CANCELLED, allowed_from=(TaskStatus.OPEN,))
+    audit.log(actor=actor, action="kexie.task.cancelled", obj=task, note=reason.strip()[:200])
+    return task
+
+
+def task_reminders(*, on: dt.date | None = None) -> int:
+    """Remind the owners of overdue and at-risk tasks (one notification each); returns how many
+    were sent. Run by `kexie office remind`, and registered with the worker's scheduler once it
+    has one (kexie.office.jobs.register)."""
+    on = on or _today()
+    everything = Task.objects.unscoped(reason="the reminders go to every task's owner")
+    sent = 0
+    for label, qs in (
+        (_("已逾期"), selectors.overdue(everything, on)),
+        (_("临近时限"), selectors.at_risk(everything, on)),
+    ):
+        for task in qs.select_related("owner__user"):
+            user = task.owner.user
+            if user is None:
+                continue
+            text = _("任务“%(t)s”%(s)s,完成时限 %(d)s") % {
+                "t": task.title[:60],
+                "s": label,
+                "d": task.deadline,
+            }
+            sent += len(notify(users=[user], text=text, link=f"/office/tasks/{task.pk}/", kind="office.task"))
+    return sent
+
+
+# ---------------------------------------------------------------- meetings
+
+
+@transaction.atomic
+def meeting_create(*, actor, data: dict[str, Any]) -> Meeting:
+    """A meeting with its attendees and decisions (a list of texts, in order)."""
+    require_perm(actor, EDIT)
+    data = dict(data)
+    attendees = list(data.pop("attendees", []))
+    decisions = [d.strip() for d in data.pop("decisions", []) if d and d.strip()]
+    meeting = Meeting(created_by=actor if getattr(actor, "pk", None) else None)
+    apply_fields(meeting, data, MEETING_FIELDS)
+    if not meeting.unit_id and actor is not None:
+        meeting.unit = actor.unit
+    require_unit_in_scope(actor, meeting.unit if meeting.unit_id else None, "unit")
+    check_many("office.Meeting.attendees", actor, attendees, field="attendees", label=_("参会人员"))
+    full_clean_chinese(meeting, exclude=("created_by",))
+    meeting.save()
+    meeting.attendees.set(attendees)
+    for n, text in enumerate(decisions, start=1):
+        Decision.objects.create(meeting=meeting, text=text, order=n)
+    audit.log(actor=actor, action="kexie.meeting.created", obj=meeting,
+              after={**audit.snapshot(meeting), "decisions": decisions})  # fmt: skip
+    return meeting
+
+
+@transaction.atomic
+def decision_add(*, actor, meeting: Meeting, text: str) -> Decision:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, meeting)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("议定事项:请填写")})
+    order = meeting.decisions.count() + 1
+    decision = Decision.objects.create(meeting=meeting, text=text.strip(), order=order)
+    audit.log(
+        actor=actor, action="kexie.meeting.decided", obj=meeting, after={"decision": decision.text[:200]}
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_to_task(*, actor, decision: Decision, data: dict[str, Any]) -> Task:
+    """The one step from a meeting's decision to a task: the decision's text is the title unless
+    one is given; the meeting's date is the assignment date."""
+    require_obj_in_scope(actor, decision)
+    lock_for_update(decision)  # two conversions at once: the second waits, then sees the task
+    if Task.objects.unscoped(reason="a decision becomes one task only").filter(decision=decision).exists():
+        raise ValidationError({"decision": _("该议定事项已转为任务")})
+    data = {"title": decision.text[:300], "assigned_on": decision.meeting.held_on, **data,
+            "source": TaskSource.DECISION, "decision": decision}  # fmt: skip
+    return task_create(actor=actor, data=data)
+
+
+# ---------------------------------------------------------------- execution records
+
+
+def _require_record_reader(actor, cadre: Cadre) -> None:
+    if cadre.user_id == getattr(actor, "pk", None):
+        return
+    if not (actor.has_perm(OFFICE_LEAD) or actor.has_perm(OFFICE_RECORDS)):
+        raise Http404
+    if not selectors.cadres(actor).filter(pk=cadre.pk).exists():
+        raise Http404
+
+
+@transaction.atomic
+def record_open(*, actor, cadre: Cadre, year: int) -> ExecutionRecord:
+    """The cadre's record for the year (made on first use)."""
+    _require_record_reader(actor, cadre)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": _("年度:须在2000—2100之间")})
+    record, created = ExecutionRecord.objects.unscoped(reason="one record per cadre and year").get_or_create(
+        cadre=cadre, year=year
+    )
+    if created:
+        audit.log(actor=actor, action="kexie.execution_record.created", obj=record)
+    return record
+
+
+@transaction.atomic
+def record_notes_set(*, actor, record: ExecutionRecord, text: str) -> ExecutionRecord:
+    """The cadre's own notes: only the cadre writes them."""
+    if record.cadre.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("个人小结只能由本人填写"))
+    before = audit.snapshot(record)
+    record.own_notes = (text or "").strip()
+    record.save(update_fields=["own_notes"])
+    audit.log(actor=actor, action="kexie.execution_record.noted", obj=record, before=before,
+              after=audit.snapshot(record))  # fmt: skip
+    return record
+
+
+@transaction.atomic
+def record_assess(*, actor, record: ExecutionRecord, text: str) -> ExecutionRecord:
+    if not selectors.records(actor).filter(pk=record.pk).exists():
+        raise Http404
+    if not selectors.may_assess(actor, record):
+        raise PermissionDenied(_("只有分管领导、处室负责人或人事干部可以评价,且不能评价本人"))
+    if not (text or "").strip():
+        raise ValidationError({"assessment": _("领导评价:请填写")})
+    before = audit.snapshot(record)
+    record.assessment, record.assessed_by, record.assessed_on = text.strip(), actor, _today()
+    record.save(update_fields=["assessment", "assessed_by", "assessed_on"])
+    audit.log(actor=actor, action="kexie.execution_record.assessed", obj=record, before=before,
+              after=audit.snapshot(record))  # fmt: skip
+    return record
+
+
+@transaction.atomic
+def assignment_add(*, actor, cadre: Cadre, data: dict[str, Any]) -> OutsideAssignment:
+    """Work outside the office (the epidemic task force, 四进): entered by personnel or a leader."""
+    if not (actor.has_perm(OFFICE_RECORDS) or actor.has_perm(OFFICE_LEAD)):
+        raise PermissionDenied(_("只有人事干部或处室负责人可以登记外派任务"))
+    _require_record_reader(actor, cadre)
+    assignment = OutsideAssignment(cadre=cadre)
+    apply_fields(assignment, data, ASSIGNMENT_FIELDS)
+    full_clean_chinese(assignment)
+    if assignment.end_on and assignment.end_on < assignment.start_on:
+        raise ValidationError({"end_on": _("结束日期:不能早于开始日期")})
+    assignment.save()
+    audit.log(actor=actor, action="kexie.cadre.assigned", obj=cadre,
+              after={"kind": assignment.kind, "title": assignment.title})  # fmt: skip
+    return assignment
+
+
+# ---------------------------------------------------------------- rulebook
+
+
+@transaction.atomic
+def rule_create(*, actor, data: dict[str, Any]) -> Rule:
+    """A rule with its first version (its text, in force from the rule's effective date)."""
+    require_perm(actor, EDIT)
+    data = dict(data)
+    text = (data.pop("text", "") or "").strip()
+    if not text:
+        raise ValidationError({"text": _("全文:请填写")})
+    rule = Rule()
+    apply_fields(rule, data, RULE_FIELDS)
+    if not rule.unit_id and actor is not None:
+        rule.unit = actor.unit
+    require_unit_in_scope(actor, rule.unit if rule.unit_id else None, "unit")
+    full_clean_chinese(rule)
+    if rule.effective_on < rule.issued_on:
+        raise ValidationError({"effective_on": _("施行日期:不能早于印发日期")})
+    rule.save()
+    RuleVersion.objects.create(rule=rule, version=1, effective_on=rule.effective_on, text=text)
+    audit.log(actor=actor, action="kexie.rule.created", obj=rule, after=audit.snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def rule_revise(*, actor, rule: Rule, text: str, effective_on: dt.date, note: str = "") -> RuleVersion:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, rule)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("全文:请填写")})
+    last = rule.versions.order_by("-version").first()
+    if last is not None and effective_on <= last.effective_on:
+        raise ValidationError(
+            {"effective_on": _("本版施行日期:须晚于上一版(%(d)s)") % {"d": last.effective_on}}
+        )
+    if rule.repealed_on is not None:
+        raise ValidationError({"rule": _("该制度已废止,不能修订")})
+    version = RuleVersion.objects.create(rule=rule, version=(last.version if last else 0) + 1,
+                                         effective_on=effective_on, text=text, note=note.strip())  # fmt: skip
+    rule.save(update_fields=["updated_at"])
+    audit.log(
+        actor=actor, action="kexie.rule.revised", obj=rule, after={"version": version.version, "note": note}
+    )
+    return version
+
+
+@transaction.atomic
+def rule_repeal(*, actor, rule: Rule, repealed_on: dt.date) -> Rule:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, rule)
+    if rule.repealed_on is not None:
+        raise ValidationError({"repealed_on": _("该制度已于%(d)s废止") % {"d": rule.repealed_on}})
+    if repealed_on <= rule.effective_on:
+        raise ValidationError({"repealed_on": _("废止日期:须晚于施行日期")})
+    rule.repealed_on = repealed_on
+    rule.save(update_fields=["repealed_on", "updated_at"])
+    audit.log(actor=actor, action="kexie.rule.repealed", obj=rule, after={"repealed_on": str(repealed_on)})
+    return rule
+
+
+def version_in_force(rule: Rule, day: dt.date) -> RuleVersion | None:
+    return rule.versions.filter(effective_on__lte=day).order_by("-version").first()
