@@ -36,7 +36,10 @@ from django.utils import timezone
 from kexie.core.models import Job
 
 KINDS: dict[str, Callable] = {}
-KIND_MODULES = ("kexie.core.jobs.kinds",)  # modules whose import registers job kinds
+KIND_MODULES = (
+    "kexie.core.jobs.kinds",
+    "kexie.core.jobs.schedule",
+)  # modules whose import registers job kinds
 
 
 class JobFailed(Exception):
