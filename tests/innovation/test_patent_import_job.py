@@ -25,7 +25,9 @@ def inno(world):
 
 
 def post(client, data):
-    return client.post(reverse("innovation:patent_import"), {"file": SimpleUploadedFile("p.csv", data, "text/csv")})
+    return client.post(
+        reverse("innovation:patent_import"), {"file": SimpleUploadedFile("p.csv", data, "text/csv")}
+    )
 
 
 def job_of(response) -> Job:
@@ -35,7 +37,9 @@ def job_of(response) -> Job:
     return Job.objects.get(pk=match[1])
 
 
-def test_a_large_patent_file_is_imported_by_a_job(inno, personas, client, settings, django_capture_on_commit_callbacks):
+def test_a_large_patent_file_is_imported_by_a_job(
+    inno, personas, client, settings, django_capture_on_commit_callbacks
+):
     settings.IMPORT_JOB_BYTES = 0
     client.force_login(personas["city_admin"])
     with django_capture_on_commit_callbacks(execute=True):

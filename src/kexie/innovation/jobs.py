@@ -32,7 +32,9 @@ def patent_import_job(job, progress, *, filename, mapping=None, skip_bad=False):
         "rows": result.rows, "c": result.created, "u": result.updated, "s": result.skipped,
     }  # fmt: skip
     if not written:
-        summary = _("发现 %(n)d 处错误,未导入任何数据(可勾选“跳过有错误的行”后重新上传)") % {"n": len(result.errors)}
+        summary = _("发现 %(n)d 处错误,未导入任何数据(可勾选“跳过有错误的行”后重新上传)") % {
+            "n": len(result.errors)
+        }
     return {
         "summary": summary,
         "rows": result.rows,

@@ -197,7 +197,12 @@ def can_import_patents(user) -> bool:
 
 @transaction.atomic
 def patent_import(
-    *, actor, data: bytes, filename: str, mapping: dict[str, str] | None = None, skip_bad: bool = False,
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    skip_bad: bool = False,
     progress=None,
 ) -> ImportResult:
     """Creates new patents and updates existing ones by publication number. With bad rows nothing is

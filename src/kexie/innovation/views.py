@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core.audit import history
+from kexie.core.jobs import runs_as_job
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, offset_page, page_number, require
 from kexie.directory.codes import OrgKind
 from kexie.directory.models import Person
-from kexie.core.jobs import runs_as_job
 from kexie.innovation import patents, ranking, services
 from kexie.innovation.codes import DemandStatus
 from kexie.innovation.forms import (
