@@ -139,7 +139,7 @@ def run_jobs() -> int:
 
     from kexie.core.jobs.worker import Worker
 
-    worker = Worker(batch=True, interval=0, heartbeat=False)
+    worker = Worker(batch=True, interval=0, heartbeat=False, schedule=False)
     # The loop closes "obsolete" connections, as a request does: here that is the test's own,
     # inside its transaction.
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):

@@ -28,7 +28,7 @@ def probe(job, progress, **params):
     time.sleep(0.1)
     return {}
 from kexie.cli import main
-main(["worker", "--batch", "--quiet", "--interval", "0"])
+main(["worker", "--batch", "--quiet", "--interval", "0", "--no-schedule"])
 """
 
 

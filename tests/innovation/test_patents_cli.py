@@ -23,3 +23,34 @@ def test_import_refuses_bad_rows(db, tmp_path):
     with pytest.raises(CommandError, match="未导入"):
         call_command("patents", "import", str(path))
     assert not Patent.objects.exists()
+
+
+def test_import_draws_a_progress_bar_to_its_total_unless_quiet(db, tmp_path, monkeypatch):
+    import io
+
+    from kexie.core.jobs import terminal
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(terminal, "EVERY", 0)
+    path = tmp_path / "p.csv"
+    path.write_text(CSV, encoding="utf-8")
+    screen = Terminal()
+    call_command(
+        "patents", "import", str(path), "--map", "专利名称=title", stdout=io.StringIO(), stderr=screen
+    )
+    assert "[########################] 1/1 100%" in screen.getvalue()
+    quiet = Terminal()
+    call_command(
+        "patents",
+        "import",
+        str(path),
+        "--map",
+        "专利名称=title",
+        "--quiet",
+        stdout=io.StringIO(),
+        stderr=quiet,
+    )
+    assert quiet.getvalue() == ""

@@ -70,14 +70,16 @@ def database_index_tables() -> dict[str, str]:
     return found
 
 
-def rebuild_database_indexes() -> list[str]:
+def rebuild_database_indexes(progress=None) -> list[str]:
     """Rebuild every full-text table that reads its content from a table (or keeps its own) from
-    that content; a contentless one has nothing to read and is left as its triggers keep it."""
+    that content; a contentless one has nothing to read and is left as its triggers keep it.
+    `progress(done, total, line)` hears each table (`kexie index rebuild`)."""
     rebuilt = []
     quote = connection.ops.quote_name
-    for name, kind in sorted(database_index_tables().items()):
-        if kind != "virtual":
-            continue
+    virtual = [name for name, kind in sorted(database_index_tables().items()) if kind == "virtual"]
+    for done, name in enumerate(virtual):
+        if progress:
+            progress(done, len(virtual), name)
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO {quote(name)}({quote(name)}) VALUES ('rebuild')")
@@ -102,9 +104,12 @@ def clear_index_folder() -> list[str]:
     return removed
 
 
-def rebuild_registered() -> list[str]:
+def rebuild_registered(progress=None) -> list[str]:
     names = []
-    for name, rebuild in registered().items():
+    entries = registered()
+    for done, (name, rebuild) in enumerate(entries.items()):
+        if progress:
+            progress(done, len(entries), name)
         rebuild()
         names.append(name)
     return names

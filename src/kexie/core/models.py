@@ -433,3 +433,28 @@ class HolidayOverride(models.Model):
     def __str__(self):
         kind = "工作日" if self.is_working_day else "休息日"
         return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+class Schedule(models.Model):
+    """The state of one piece of periodic work registered with `kexie.core.jobs.schedule`: when it
+    runs next and the job of its latest run. The workers read and move it under a row lock, so
+    that several workers start one run, never two."""
+
+    name = models.CharField(_("名称"), max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField(_("下次运行时间"))
+    last_run_at = models.DateTimeField(_("上次运行时间"), null=True, blank=True)
+    job = models.ForeignKey(
+        Job,
+        verbose_name=_("最近一次任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+
+    def __str__(self):
+        return self.name

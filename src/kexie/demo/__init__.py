@@ -5,7 +5,7 @@ from kexie.demo.data import ADMIN_USERNAME, DEMO_PASSWORD
 __all__ = ["ADMIN_USERNAME", "DEMO_PASSWORD", "load"]
 
 
-def load(*, reset: bool = False, modules: bool = True, migrate: bool = True):
+def load(*, reset: bool = False, modules: bool = True, migrate: bool = True, progress=None):
     from kexie.demo.runner import load as _load
 
-    return _load(reset=reset, modules=modules, migrate=migrate)
+    return _load(reset=reset, modules=modules, migrate=migrate, progress=progress)

@@ -51,17 +51,26 @@ def _sqlite_objects_to_drop(cursor) -> list[tuple[str, str]]:
     return views + virtual
 
 
-def load(*, reset: bool = False, modules: bool = True, migrate: bool = True) -> DemoContext | None:
-    """Load the demo; returns the context, or None when it was already loaded (nothing changed)."""
+def load(
+    *, reset: bool = False, modules: bool = True, migrate: bool = True, progress=None
+) -> DemoContext | None:
+    """Load the demo; returns the context, or None when it was already loaded (nothing changed).
+    `progress(done, total, line)` hears each step (`kexie demo`'s progress bar)."""
+    loaders = module_loaders() if modules else []
+    total = 2 + len(loaders)  # migrate, the directory and activities, then each module
+    step = progress or (lambda done, total, line: None)
     if reset:
         drop_all_tables()
     if migrate:
+        step(0, total, "数据库迁移")
         call_command("migrate", interactive=False, verbosity=0)
     if is_loaded():
         return None
     with transaction.atomic():
+        step(1, total, "组织与活动")
         context = load_demo()
-        if modules:
-            for _label, loader in module_loaders():
-                loader(context)
+        for done, (label, loader) in enumerate(loaders, start=2):
+            step(done, total, label)
+            loader(context)
+    step(total, total, "")
     return context

@@ -197,14 +197,24 @@ def can_import_patents(user) -> bool:
 
 @transaction.atomic
 def patent_import(
-    *, actor, data: bytes, filename: str, mapping: dict[str, str] | None = None, skip_bad: bool = False
+    *,
+    actor,
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    skip_bad: bool = False,
+    progress=None,
 ) -> ImportResult:
     """Creates new patents and updates existing ones by publication number. With bad rows nothing is
-    written unless ``skip_bad``."""
+    written unless ``skip_bad``. ``progress(done, total, line)``: a job's or the terminal's bar."""
     if actor is not None:
         require_perm(actor, IMPORT)
         _require_patent_data_manager(actor)
+    if progress:
+        progress(0, 0, _("正在读取专利文件"))
     good, errors, total = read_patent_file(data, filename, mapping)
+    if progress:
+        progress(0, total, _("正在写入数据库"))
     result = ImportResult(rows=total, errors=errors)
     if errors and not skip_bad:
         return result
@@ -232,6 +242,8 @@ def patent_import(
         result.errors.append(WRITE_CLASH)
         return result
     result.created, result.updated = len(new), len(changed)
+    if progress:
+        progress(total, total, _("已写入"))
     audit.log(
         actor=actor, action="kexie.patent.imported", unit=getattr(actor, "unit", None), system=True,
         object_type="innovation.patent", object_repr=filename,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, IMPORT
 from kexie.core.audit import history
+from kexie.core.jobs import runs_as_job
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.core.views import apply_validation_error, offset_page, page_number, require
 from kexie.directory.codes import OrgKind
@@ -472,6 +473,23 @@ def selection_export(request, pk):
     return _attachment_response(patents.selection_export(chosen), f"{chosen.name}.xlsx", XLSX)
 
 
+def _patent_import_job(request, upload, mapping, form):
+    """A large patent file is imported by a background job; the page follows its progress."""
+    import tempfile
+
+    from kexie.core.jobs import job_start
+
+    with tempfile.NamedTemporaryFile() as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        return job_start(
+            actor=request.user, kind="patent_import", title=_("导入专利数据:%(f)s") % {"f": upload.name},
+            params={"filename": upload.name, "mapping": mapping, "skip_bad": form.cleaned_data["skip_bad"]},
+            inputs={"input": copy.name},
+        )  # fmt: skip
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def patent_import(request):
@@ -487,6 +505,8 @@ def patent_import(request):
 
             check_upload(upload, [".xlsx", ".csv"])
             mapping = patents.parse_mapping(form.cleaned_data["mapping"])
+            if runs_as_job(upload.size):
+                return redirect("core:job", job_id=_patent_import_job(request, upload, mapping, form).pk)
             result = patents.patent_import(
                 actor=request.user, data=upload.read(), filename=upload.name, mapping=mapping,
                 skip_bad=form.cleaned_data["skip_bad"],

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -281,23 +281,19 @@ def review(request):
 
 @login_required
 def review_docx(request):
-    from kexie.reports.review import build_review
-    from kexie.reports.word import write_docx
+    """The review as a Word document, written by a background job (it computes every indicator of
+    the scope): the page answers with the job's progress page, which offers the file when done."""
+    from kexie.core.jobs import job_start
+    from kexie.reports.jobs import review_params
 
     try:
         period, scope = from_query(request.user, request.GET)
     except ValidationError as exc:
         return _bad_request(exc)
-    content = write_docx(build_review(period, scope))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    job = job_start(
+        actor=request.user,
+        kind="review",
+        title=_("生成工作综述(%(period)s · %(scope)s)") % {"period": period.label, "scope": scope.label},
+        params=review_params(request.GET),
     )
-    filename = f"{period.label}工作综述.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return redirect("core:job", job_id=job.pk)

@@ -259,3 +259,22 @@ def test_errors_exit_non_zero_from_the_shell(extra: list[str], message: str) -> 
     assert proc.returncode != 0
     assert message in proc.stderr
     assert proc.stdout == ""
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_on_a_terminal_reaches_its_total_and_quiet_draws_none(monkeypatch) -> None:
+    from kexie.core.jobs import terminal
+
+    monkeypatch.setattr(terminal, "EVERY", 0)
+    args = ("estimate", str(FIXTURES / "apistrat.csv"), "--weights", "pw", "--strata", "stype", "--fpc", "fpc",
+            "--mean", "api00", "--prop", "awards")  # fmt: skip
+    screen = _Terminal()
+    call_command("survey", *args, "--json", stdout=StringIO(), stderr=screen)
+    assert "1/3 33%" in screen.getvalue() and "[########################] 3/3 100%" in screen.getvalue()
+    quiet = _Terminal()
+    call_command("survey", *args, "--json", "--quiet", stdout=StringIO(), stderr=quiet)
+    assert quiet.getvalue() == ""

@@ -36,7 +36,10 @@ from django.utils import timezone
 from kexie.core.models import Job
 
 KINDS: dict[str, Callable] = {}
-KIND_MODULES = ("kexie.core.jobs.kinds",)  # modules whose import registers job kinds
+KIND_MODULES = (
+    "kexie.core.jobs.kinds",
+    "kexie.core.jobs.schedule",
+)  # modules whose import registers job kinds
 
 
 class JobFailed(Exception):
@@ -54,12 +57,22 @@ def job_kind(name: str):
 
 
 def kind_function(name: str) -> Callable:
+    """The function of job kind `name`: the core's kinds, and those each app declares in its
+    `<app>/jobs.py` (reports' annual review, innovation's patent import)."""
     if name not in KINDS:
         from importlib import import_module
 
+        from django.utils.module_loading import autodiscover_modules
+
         for module in KIND_MODULES:
             import_module(module)
+        autodiscover_modules("jobs")
     return KINDS[name]
+
+
+def runs_as_job(size_bytes: int) -> bool:
+    """The one rule for uploads (imports, patent files): larger than KEXIE_IMPORT_JOB_KB, a job."""
+    return size_bytes > settings.IMPORT_JOB_BYTES
 
 
 class Progress:

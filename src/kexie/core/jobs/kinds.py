@@ -86,3 +86,27 @@ def write_atomically(path: Path, data: bytes) -> None:
     partial = path.with_name(f".{path.name}.partial")
     partial.write_bytes(data)
     os.replace(partial, path)
+
+
+@job_kind("index_rebuild")
+def index_rebuild_job(job, progress):
+    return rebuild_indexes(progress)
+
+
+def rebuild_indexes(progress=None) -> dict:
+    """Rebuild what kexie builds from its records (kexie.core.derived): the full-text tables from
+    their content, then each index an app registered. Each step in its own transaction: a run
+    killed midway leaves every table whole (rebuilt or as it was)."""
+    from kexie.core import derived
+
+    tables = [name for name, kind in derived.database_index_tables().items() if kind == "virtual"]
+    total = len(tables) + len(derived.registered())
+
+    def step(offset):
+        return (lambda done, _total, line: progress(offset + done, total, line)) if progress else None
+
+    rebuilt = derived.rebuild_database_indexes(step(0))
+    names = derived.rebuild_registered(step(len(tables)))
+    if progress:
+        progress(total, total, "")
+    return {"rows": total, "tables": rebuilt, "registered": names}

@@ -25,7 +25,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
 from django_tasks_db.models import DBTaskResult
 
-from kexie.core.jobs import tasks
+from kexie.core.jobs import schedule, tasks
 from kexie.core.models import Job, JobWorker
 
 logger = logging.getLogger("kexie.jobs")
@@ -48,7 +48,7 @@ class Worker(QueueWorker):
 
     def __init__(
         self, *, interval: float = 1.0, batch: bool = False, max_tasks=None, worker_id=None, parent=None,
-        heartbeat: bool = True,
+        heartbeat: bool = True, schedule: bool = True,
     ):  # fmt: skip
         super().__init__(
             queue_names=["*"],
@@ -62,19 +62,22 @@ class Worker(QueueWorker):
         )
         self.parent = parent
         self.heartbeat = heartbeat  # off only where one thread must do everything (tests)
+        self.schedule = schedule  # start due periodic work (kexie.core.jobs.schedule)
         self._stop = threading.Event()
 
     def run(self) -> None:
         register(self.worker_id)
         reap_dead_workers(self.worker_id)
         beat = threading.Thread(target=self._heartbeat, name="kexie-job-heartbeat", daemon=True)
-        if self.heartbeat:
-            beat.start()
         try:
+            if self.schedule:
+                schedule.tick()  # before the loop: `--batch` runs what is due too
+            if self.heartbeat:
+                beat.start()
             super().run()
         finally:
             self._stop.set()
-            if self.heartbeat:
+            if beat.is_alive():
                 beat.join(timeout=5)
             JobWorker.objects.filter(pk=self.worker_id).delete()
 
@@ -87,6 +90,8 @@ class Worker(QueueWorker):
                     beat(self.worker_id)
                     if beats % REAP_EVERY == 0:
                         reap_dead_workers(self.worker_id)
+                    if self.schedule and beats % schedule.TICK_SECONDS == 0:
+                        schedule.tick()
                 except DatabaseError:
                     # SQLite's write lock held past its timeout by a long import, or a lost
                     # connection: try again at the next beat, on a fresh connection.
@@ -140,13 +145,15 @@ def reap_dead_workers(me: str = "") -> list[str]:
 
 def fail_lost_job(job) -> None:
     now = timezone.now()
-    Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
+    failed = Job.objects.filter(pk=job.pk, state=Job.RUNNING).update(
         state=Job.FAILED, error=WORKER_LOST, finished_at=now, progress_at=now
     )
     if job.task_id:
         DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
             status="FAILED", finished_at=now, exception_class_path=LOST_CLASS, traceback=WORKER_LOST
         )
+    if failed:
+        tasks.log_job(Job.objects.get(pk=job.pk))
 
 
 def _is_dead(worker, *, here: str, stale: bool) -> bool:

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kexie.core import crypto, datadir
+from kexie.core.jobs.terminal import TerminalProgress
 from kexie.core.management.commands.serve import ensure_port_free
 from kexie.demo import ADMIN_USERNAME, DEMO_PASSWORD, load
 
@@ -15,12 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000, help="端口(默认 8000)")
         parser.add_argument("--no-serve", action="store_true", help="只载入数据,不启动服务")
         parser.add_argument("--reset", action="store_true", help="清空整个数据库后重新载入(慎用)")
+        parser.add_argument("--quiet", action="store_true", help="载入时不显示进度条")
 
     def handle(self, *args, **options):
         if not options["no_serve"]:
             ensure_port_free("127.0.0.1", options["port"])
         started = time.perf_counter()
-        context = load(reset=options["reset"])
+        with TerminalProgress(self.stderr, quiet=options["quiet"]) as progress:
+            context = load(reset=options["reset"], progress=progress)
         if context is None:
             self.stdout.write("演示数据已存在,未重复载入(用 --reset 清空后重新载入)")
         else:

@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="处理完已排队的任务后退出(用于定时任务)")
         parser.add_argument("--max-jobs", type=int, default=None, help="处理完这么多个任务后退出")
         parser.add_argument("--parent", type=int, default=None, help="该进程结束时随之退出(kexie serve 使用)")
+        parser.add_argument(
+            "--no-schedule", action="store_true", help="不启动定时任务(如每分钟发送通知邮件),只处理排队的任务"
+        )
         parser.add_argument("--quiet", action="store_true", help="不显示启动信息")
 
     def handle(self, *args, **options):
@@ -30,6 +33,7 @@ class Command(BaseCommand):
             batch=options["batch"],
             max_tasks=options["max_jobs"],
             parent=options["parent"],
+            schedule=not options["no_schedule"],
         )
         if not options["quiet"]:
             self.stdout.write(datadir.where())

@@ -17,8 +17,10 @@ class Command(BaseCommand):
             "--map", dest="mapping", default="", help="列映射,如 “专利名称=title,公开公告号=publication_no”"
         )
         imp.add_argument("--skip-bad", action="store_true", help="跳过有错误的行,导入其余行")
+        imp.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **options):
+        from kexie.core.jobs.terminal import TerminalProgress
         from kexie.innovation.patents import parse_mapping, patent_import
 
         path = Path(options["file"])
@@ -26,13 +28,15 @@ class Command(BaseCommand):
             raise CommandError(f"文件“{path}”不存在")
         try:
             mapping = parse_mapping(options["mapping"])
-            result = patent_import(
-                actor=None,
-                data=path.read_bytes(),
-                filename=path.name,
-                mapping=mapping,
-                skip_bad=options["skip_bad"],
-            )
+            with TerminalProgress(self.stderr, quiet=options["quiet"]) as progress:
+                result = patent_import(
+                    actor=None,
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    mapping=mapping,
+                    skip_bad=options["skip_bad"],
+                    progress=progress,
+                )
         except ValidationError as exc:
             raise CommandError(";".join(exc.messages)) from None
         for error in result.errors:

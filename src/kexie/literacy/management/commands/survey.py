@@ -112,10 +112,14 @@ class Command(BaseCommand):
         )
         est.add_argument("--na-rm", action="store_true", help="忽略分析变量的缺失值")
         est.add_argument("--json", action="store_true", help="输出 JSON")
+        est.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **options) -> None:
+        from kexie.core.jobs.terminal import TerminalProgress
+
         try:
-            rows = self.estimate(options)
+            with TerminalProgress(self.stderr, quiet=options.get("quiet", False)) as progress:
+                rows = self.estimate(options, progress=progress)
         except sv.SurveyError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
@@ -129,12 +133,15 @@ class Command(BaseCommand):
                 f"SE {row['se']:.4g}  CI ({row['ci_low']:.6g}, {row['ci_high']:.6g})  n={row['n']}"
             )
 
-    def estimate(self, options: dict) -> list[dict]:
+    def estimate(self, options: dict, progress=None) -> list[dict]:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"找不到数据文件 “{path}”")
         if not options.get("stats"):
             raise CommandError("请至少指定一个统计量：--mean、--total、--prop 或 --ratio")
+        steps = 1 + len(options["stats"])  # read the file and set the design up, then each statistic
+        if progress:
+            progress(0, steps, "读取数据")
         data = sv.read_csv(path)
         design = sv.SurveyDesign(
             data,
@@ -159,8 +166,12 @@ class Command(BaseCommand):
                 )
         by = _split(options.get("by"))
         rows: list[dict] = []
-        for kind, variable in options["stats"]:
+        for done, (kind, variable) in enumerate(options["stats"], start=1):
+            if progress:
+                progress(done, steps, f"{kind} {variable}")
             rows.extend(_row(e) for e in self._run(design, kind, variable, by, options))
+        if progress:
+            progress(steps, steps, "")
         return rows
 
     @staticmethod
