@@ -34,6 +34,7 @@ from kexie.core.services import (
     transition,
 )
 from kexie.core.validators import id_number_problem, normalise_id_number
+from kexie.volunteers import summary
 from kexie.volunteers.models import (
     REVIEWABLE,
     Course,
@@ -191,6 +192,8 @@ def _new_record(*, actor, volunteer, activity, data, source, status) -> ServiceR
     record.created_by = actor if getattr(actor, "pk", None) else None
     full_clean_chinese(record)
     record.save()
+    if record.status == RecordStatus.RECORDED:
+        summary.count([record])
     return record
 
 
@@ -228,6 +231,7 @@ def service_record_approve(*, actor, record: ServiceRecord, seen: str | None = N
         allowed_from=REVIEWABLE,
         values={"reviewed_by": actor if getattr(actor, "pk", None) else None, "reviewed_at": timezone.now()},
     )
+    summary.count([record])
     audit.log(
         actor=actor, action="kexie.service_record.approved", obj=record, before=before,
         after=audit.snapshot(record, ["status"]),
