@@ -351,7 +351,8 @@ class HoursSummary(ScopedModel):
     """Recorded hours added up per organising unit, year and volunteer, team or county: what
     the hours totals read instead of every record. The services that make a record count
     (`recorded`) add to it in the same transaction; `kexie.volunteers.summary` rebuilds it from
-    the records and proves both agree. Year totals are the sum of the county rows (every record
+    the records and proves both agree. Each key has a row per year and one for all years
+    together (year 0), so totals over every year read one row per key. Year totals are the sum of the county rows (every record
     has exactly one county row, its county or none)."""
 
     scope_field = "organising_unit"
@@ -359,7 +360,7 @@ class HoursSummary(ScopedModel):
     organising_unit = models.ForeignKey(
         "directory.Organisation", verbose_name=_("组织单位"), on_delete=models.CASCADE, related_name="+"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), help_text=_("0:各年合计"))
     dimension = models.CharField(_("汇总维度"), max_length=8, choices=SummaryDimension.choices)
     volunteer = models.ForeignKey(
         VolunteerProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

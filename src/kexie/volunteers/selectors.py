@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from kexie.volunteers.summary import ALL_YEARS
 from kexie.volunteers.models import (
     Course,
     Enrolment,
@@ -79,6 +80,10 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
     rows = rows.filter(dimension=dimension, entries__gt=0)
     if year:
         rows = rows.filter(year=year)
+    elif by == "year":
+        rows = rows.exclude(year=ALL_YEARS)
+    else:
+        rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
     grouped = rows.values(*keys).annotate(hours=Sum("hours"), entries=Sum("entries")).order_by(*keys)
     return [
         {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in grouped

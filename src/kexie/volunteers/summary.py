@@ -3,7 +3,7 @@ volunteer, team or county, kept up by the services in the same transaction as th
 starts to count, so that the hours totals read a few rows per volunteer instead of every record.
 
 `count(records)` is the one way in (services call it when a record becomes `recorded`);
-`rebuild()` recomputes it from the records (after a restore, or to repair it) and
+Each key has a row per year and one for all years together (year 0). `rebuild()` recomputes it from the records (after a restore, or to repair it) and
 `differences()` compares it with the records: an empty list proves it equals them.
 """
 
@@ -26,6 +26,7 @@ KEY_FIELD = {
     SummaryDimension.COUNTY: "county_id",
 }
 NO_KEY = {"volunteer_id": None, "team_id": None, "county_id": None}
+ALL_YEARS = 0  # the row of every year together: totals without a year read one row per key
 
 
 def _rows():
@@ -35,7 +36,8 @@ def _rows():
 def _keys(unit_id: int, year: int, volunteer_id, team_id, county_id):
     values = {"volunteer_id": volunteer_id, "team_id": team_id, "county_id": county_id}
     for dimension, field in KEY_FIELD.items():
-        yield (unit_id, year, dimension, field, values[field])
+        for period in (year, ALL_YEARS):
+            yield (unit_id, period, dimension, field, values[field])
 
 
 def count(records: Iterable[ServiceRecord]) -> None:
@@ -68,15 +70,12 @@ def from_records():
     )
     result = {}
     for dimension, field in KEY_FIELD.items():
-        rows = (
-            recorded.annotate(year=ExtractYear("served_on"))
-            .values("organising_unit_id", "year", field)
-            .annotate(hours=Sum("hours"), entries=Count("id"))
-            .order_by()
-        )
-        for row in rows:
-            key = (row["organising_unit_id"], row["year"], dimension, row[field])
-            result[key] = (Decimal(row["hours"]).quantize(Decimal("0.01")), row["entries"])
+        by_year = recorded.annotate(year=ExtractYear("served_on")).values("organising_unit_id", "year", field)
+        all_years = recorded.values("organising_unit_id", field)
+        for rows in (by_year, all_years):
+            for row in rows.annotate(hours=Sum("hours"), entries=Count("id")).order_by():
+                key = (row["organising_unit_id"], row.get("year", ALL_YEARS), dimension, row[field])
+                result[key] = (Decimal(row["hours"]).quantize(Decimal("0.01")), row["entries"])
     return result
 
 

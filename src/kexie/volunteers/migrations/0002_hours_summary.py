@@ -12,15 +12,17 @@ def fill_from_records(apps, schema_editor):
 
     record_model = apps.get_model("volunteers", "ServiceRecord")
     summary_model = apps.get_model("volunteers", "HoursSummary")
-    recorded = record_model.objects.filter(status="recorded").annotate(year=ExtractYear("served_on"))
+    recorded = record_model.objects.filter(status="recorded")
     rows = []
     for dimension, field in (("person", "volunteer_id"), ("team", "team_id"), ("county", "county_id")):
-        grouped = recorded.values("organising_unit_id", "year", field).annotate(h=Sum("hours"), n=Count("id"))
-        rows += [
-            summary_model(organising_unit_id=row["organising_unit_id"], year=row["year"], dimension=dimension,
-                          **{field: row[field]}, hours=row["h"], entries=row["n"])
-            for row in grouped.order_by()
-        ]  # fmt: skip
+        by_year = recorded.annotate(year=ExtractYear("served_on")).values("organising_unit_id", "year", field)
+        all_years = recorded.values("organising_unit_id", field)  # year 0: every year together
+        for grouped in (by_year, all_years):
+            rows += [
+                summary_model(organising_unit_id=row["organising_unit_id"], year=row.get("year", 0),
+                              dimension=dimension, **{field: row[field]}, hours=row["h"], entries=row["n"])
+                for row in grouped.annotate(h=Sum("hours"), n=Count("id")).order_by()
+            ]  # fmt: skip
     summary_model.objects.bulk_create(rows, batch_size=5000)
 
 
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("year", models.PositiveSmallIntegerField(help_text="0:各年合计", verbose_name="年度")),
                 (
                     "dimension",
                     models.CharField(
