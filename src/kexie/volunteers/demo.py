@@ -33,6 +33,7 @@ def load(context) -> None:
     )
     _outreach_team(admin, context, activities, rng)
     _psych_team(admin, context, rng)
+    _anti_cult_volunteers(admin)
     _training(admin, context, activities, rng)
 
 
@@ -84,6 +85,33 @@ def _psych_team(admin, context, rng) -> None:
             data={"skills": "心理咨询", "service_category": "psychological"},
             teams=[team],
         )
+
+
+ANTI_CULT_SERIES = "山东省“十佳”反邪教志愿者评选"
+
+
+def _anti_cult_volunteers(admin) -> None:
+    """The 5 anti-cult volunteers recommended to the province are the call engine's entries (the
+    calls demo's 山东省第二届“十佳”反邪教志愿者推荐): register those people as volunteers of the
+    反邪教 category, linked, not duplicated. Nothing to do when the calls app is absent."""
+    try:
+        from kexie.calls.models import Entry
+    except ImportError:
+        return
+    entries = Entry.objects.unscoped(reason="the demo's own recommendation").filter(
+        call__series=ANTI_CULT_SERIES, person__isnull=False
+    )
+    for entry in entries.select_related("person").order_by("id"):
+        if hasattr(entry.person, "volunteer_profile"):
+            services.volunteer_update(
+                actor=admin, profile=entry.person.volunteer_profile, data={"service_category": "anti_cult"}
+            )
+        else:
+            services.volunteer_register(
+                actor=admin,
+                person=entry.person,
+                data={"service_category": "anti_cult", "skills": "反邪教宣传"},
+            )
 
 
 def _courses(admin, activities, kind_code: str, n: int, course_kind: str, title: str, context):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from kexie.volunteers.summary import ALL_YEARS
 from kexie.volunteers.models import (
     Course,
     Enrolment,
@@ -16,6 +15,7 @@ from kexie.volunteers.models import (
     VolunteerProfile,
     VolunteerTeam,
 )
+from kexie.volunteers.summary import ALL_YEARS
 
 HUNDREDTH = Decimal("0.01")
 # group → the summary dimension it reads and the values() keys of one aggregate query
