@@ -1,5 +1,6 @@
 """The hotline's pages: desk, new consultation, detail actions, public form and rating page."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -104,6 +105,21 @@ def test_the_api_refuses_a_received_time_outside_the_calendar(client, hotline, p
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["detail"]] == ["received_at"]
     assert not Consultation.objects.unscoped(reason="the test counts every consultation").exists()
+
+
+@pytest.mark.parametrize(
+    "received_at, reason",
+    [("0379-10-08T12:25:50Z", "时间须在1949–2100年之间"), ("2020-13-40 25:61", "YYYY-MM-DDTHH:MM")],
+)
+def test_the_api_names_why_a_received_time_is_refused(client, hotline, personas, received_at, reason):
+    """A Moment out of range answered a bare "取值无效": the message names the reason."""
+    client.force_login(personas["city_admin"])
+    body = {"channel": "walk_in", "topic": "crop", "question": "培训课程", "received_at": received_at}
+    response = client.post("/api/v1/hotline/consultations", body, content_type="application/json")
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["field"] == "received_at" and reason in error["message"]
+    assert "取值无效" not in error["message"]
 
 
 def test_the_openapi_document_keeps_each_status_enum(client):

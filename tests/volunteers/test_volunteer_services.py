@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from kexie.core import checkin
 from kexie.core.models import AuditEntry, Notification
-from kexie.volunteers import selectors
-from kexie.volunteers.models import RecordSource, RecordStatus, ServiceRecord
+from kexie.volunteers import selectors, summary
+from kexie.volunteers.models import HoursSummary, RecordSource, RecordStatus, ServiceRecord
 from kexie.volunteers.services import (
     entry_deadline,
     service_record_approve,
@@ -198,16 +198,49 @@ def test_hours_totals_by_person_team_county_year_in_one_query(
         actor=staff, volunteer=make_volunteer(name="丙"), activity=service_activity, data=entry
     )
     assert pending.status == RecordStatus.PENDING
-    qs = selectors.records(staff)
+    rows = selectors.summary_rows(staff)
     with CaptureQueriesContext(connection) as queries:
-        by_person = selectors.hours_totals(qs, "person")
+        by_person = selectors.hours_totals(rows, "person")
     assert len(queries) == 1
     assert {r["label"]: r["hours"] for r in by_person} == {"甲": Decimal("2.50"), "乙": Decimal("1.25")}
-    assert selectors.hours_totals(qs, "team")[0]["hours"] == Decimal("3.75")
-    assert selectors.hours_totals(qs, "county")[0]["label"] == "任城区"
-    assert selectors.hours_totals(qs, "year")[0]["key"] == 2020
-    assert selectors.hours_totals(qs, "year")[0]["activities"] == 1
-    assert selectors.hours_totals(selectors.records(world.users["outsider"]), "person") == []
+    assert selectors.hours_totals(rows, "team")[0]["hours"] == Decimal("3.75")
+    assert selectors.hours_totals(rows, "county")[0]["label"] == "任城区"
+    assert selectors.hours_totals(rows, "year")[0]["key"] == 2020
+    assert selectors.hours_totals(rows, "year")[0]["entries"] == 2
+    assert selectors.hours_totals(rows, "year", year=2019) == []
+    assert selectors.hours_totals(selectors.summary_rows(world.users["outsider"]), "person") == []
+    assert summary.differences() == []
+
+
+def test_the_hours_summary_equals_the_records_after_every_service(
+    make_volunteer, service_activity, entry, staff, world
+):
+    """The services add to the summary in the same transaction as the record: entered, from
+    check-in, approved (counts), reported or declined (does not); a failed entry adds nothing."""
+    team = volunteer_team_create(
+        actor=staff, organisation=world.orgs["school"], service_category="science_outreach"
+    )
+    a, b, c = make_volunteer(name="甲"), make_volunteer(name="乙"), make_volunteer(name="丙")
+    service_record_enter(actor=staff, volunteer=a, activity=service_activity, data={**entry, "team": team})
+    assert summary.differences() == []
+    reported = service_record_report(actor=staff, volunteer=b, activity=service_activity, data=entry)
+    declined = service_record_report(
+        actor=staff, volunteer=c, activity=service_activity, data={**entry, "hours": Decimal("7")}
+    )
+    assert summary.differences() == []
+    reviewer = staff
+    service_record_approve(actor=reviewer, record=reported)
+    service_record_decline(actor=reviewer, record=declined, reason="无现场记录")
+    assert summary.differences() == []
+    with pytest.raises(ValidationError):  # the same volunteer, activity and day again: refused whole
+        service_record_enter(actor=staff, volunteer=a, activity=service_activity, data=entry)
+    assert summary.differences() == []
+    totals = {r["label"]: r["hours"] for r in selectors.hours_totals(selectors.summary_rows(staff), "person")}
+    assert totals == {"甲": Decimal("2.50"), "乙": Decimal("2.50")}
+    HoursSummary.objects.unscoped(reason="test: spoil it").update(hours=0)
+    assert summary.differences()
+    summary.rebuild()
+    assert summary.differences() == []
 
 
 def test_reminder_near_the_deadline_goes_to_reviewers(make_volunteer, service_activity, entry, staff, on_day):

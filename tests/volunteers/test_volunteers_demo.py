@@ -38,3 +38,32 @@ def test_demo_figures_match_the_seed(demo):
     teams = VolunteerTeam.objects.unscoped(reason="test").values_list("organisation__name", flat=True)
     assert "济宁市科协疫情防控心理援助志愿服务队" in teams
     print(f"volunteers demo loaded in {demo.seconds:.1f} s")
+
+
+def test_the_five_anti_cult_volunteers_recommended_are_the_calls_entries(db):
+    """Linked, not duplicated: the people of the calls demo's 反邪教志愿者 recommendation are the
+    volunteers of the 反邪教 category (one profile each, no second person)."""
+    from kexie.calls import demo as calls_demo
+    from kexie.calls.models import Entry
+    from kexie.demo.loader import load_demo
+    from kexie.directory.models import Person
+    from kexie.volunteers import demo
+    from kexie.volunteers.models import VolunteerProfile
+
+    context = load_demo()
+    calls_demo.load(context)
+    people_before = Person.objects.unscoped(reason="test").count()
+    demo.load(context)
+    recommended = set(
+        Entry.objects.unscoped(reason="test")
+        .filter(call__series=demo.ANTI_CULT_SERIES)
+        .values_list("person_id", flat=True)
+    )
+    anti_cult = set(
+        VolunteerProfile.objects.unscoped(reason="test")
+        .filter(service_category="anti_cult")
+        .values_list("person_id", flat=True)
+    )
+    assert len(recommended) == 5 and anti_cult == recommended
+    added = Person.objects.unscoped(reason="test").count() - people_before
+    assert added == 24 + 12 + 620 + 30  # the demo's own volunteers and trainees: no anti-cult duplicates

@@ -97,6 +97,7 @@ def require(request: HttpRequest, perm: str) -> None:
 
 # ---------------------------------------------------------------- errors
 
+DATETIME_FORMAT = "请输入有效时间(YYYY-MM-DDTHH:MM:SS,可带时区,如 2020-03-01T09:30:00+08:00)"
 PYDANTIC_MESSAGES = {
     "missing": "此字段为必填项",
     "int_parsing": "请输入整数",
@@ -131,7 +132,11 @@ PYDANTIC_MESSAGES = {
     "list_too_long": "最多{max_length}项",
     "too_long": "最多{max_length}项",
     "uuid_parsing": "取值无效",
-    "datetime_parsing": "请输入有效时间",
+    "datetime_parsing": DATETIME_FORMAT,
+    "datetime_from_date_parsing": DATETIME_FORMAT,
+    "datetime_type": DATETIME_FORMAT,
+    "datetime_object_invalid": DATETIME_FORMAT,
+    "moment_range": "时间须在{year_min}–{year_max}年之间",
     "not_null": "不能为空(null)",
 }
 

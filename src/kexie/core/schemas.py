@@ -39,7 +39,12 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 def _moment_in_range(value: dt.datetime) -> dt.datetime:
     if not YEAR_MIN <= value.year <= YEAR_MAX:
-        raise PydanticCustomError("moment_range", f"时间应在 {YEAR_MIN}–{YEAR_MAX} 年之间")
+        # the API's error translation (api_base.PYDANTIC_MESSAGES) names the range from ctx
+        raise PydanticCustomError(
+            "moment_range",
+            "时间须在{year_min}–{year_max}年之间",
+            {"year_min": YEAR_MIN, "year_max": YEAR_MAX},
+        )
     return value
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ VIEW = "view"
 def is_member(user, queue: Queue) -> bool:
     if user is None or not getattr(user, "pk", None):
         return False
-    return queue.members.filter(pk=user.pk).exists() or queue.supervisors.filter(pk=user.pk).exists()
+    return queue.members.filter(pk=user.pk).union(queue.supervisors.filter(pk=user.pk)).exists()
 
 
 def may_work(user, ticket: Ticket) -> bool:
@@ -77,27 +78,40 @@ def _log(actor, action: str, ticket: Ticket, **kwargs) -> None:
 def _viewers(ticket: Ticket) -> set[int]:
     """Users who must be granted the ticket: every member and supervisor of a sensitive queue,
     and of any queue those outside the unit's scope (a society's expert on a county line)."""
+    from kexie.accounts.models import User
+
     queue = ticket.queue
-    users = list(queue.members.all()) + list(queue.supervisors.all())
+    users = list(
+        User.objects.unscoped(reason="the people of one queue")
+        .filter(Q(ticket_queues=queue) | Q(supervised_queues=queue))
+        .distinct()
+    )
     if ticket.assignee_id:
         users.append(ticket.assignee)
     return {u.pk for u in users if queue.is_sensitive or not in_scope(u, ticket.unit)}
 
 
-def _share(actor, ticket: Ticket) -> None:
-    """Set who sees the ticket: the unit's scope (not for a sensitive queue) plus grants."""
+def _share(actor, ticket: Ticket, *, new: bool = False) -> None:
+    """Set who sees the ticket: the unit's scope (not for a sensitive queue) plus grants. `new`:
+    a ticket just saved has no grants yet (skips reading them: the demo opens hundreds)."""
     scope_unit = None if ticket.queue.is_sensitive else ticket.unit
     if ticket.scope_unit_id != (scope_unit.pk if scope_unit else None):
         ticket.scope_unit = scope_unit
         Ticket.objects.of(ticket).update(scope_unit=scope_unit)
     wanted = _viewers(ticket)
-    current = {
-        g.user_id: g
-        for g in Grant.objects.unscoped(reason="the grants of one ticket, kept in step with its queue")
-        .filter(content_type__app_label="tickets", content_type__model="ticket", object_id=ticket.pk)
-        .filter(capability=VIEW, revoked_at__isnull=True)
-        .select_related("user")
-    }
+    if new and not wanted:
+        return
+    current = (
+        {}
+        if new
+        else {
+            g.user_id: g
+            for g in Grant.objects.unscoped(reason="the grants of one ticket, kept in step with its queue")
+            .filter(content_type__app_label="tickets", content_type__model="ticket", object_id=ticket.pk)
+            .filter(capability=VIEW, revoked_at__isnull=True)
+            .select_related("user")
+        }
+    )
     from kexie.accounts.models import User
 
     for user in User.objects.unscoped(reason="queue members named by the queue").filter(
@@ -183,7 +197,7 @@ def ticket_open(
     ticket.first_response_due = _due(ticket, "first_response", cal)
     ticket.resolution_due = _due(ticket, "resolution", cal)
     ticket.save()
-    _share(actor, ticket)
+    _share(actor, ticket, new=True)
     _log(actor, "kexie.ticket.opened", ticket, after={"queue": queue.code, "status": ticket.status})
     return ticket
 

@@ -82,7 +82,6 @@ class HoursOut(Schema):
     label: str | int | None
     hours: Decimal
     entries: int
-    activities: int
 
 
 class CertificateOut(Schema):
@@ -170,4 +169,4 @@ def review_record(
 def hours_totals(
     request: HttpRequest, by: Literal["person", "team", "county", "year"] = "team", year: Year | None = None
 ):
-    return selectors.hours_totals(selectors.records(actor(request)), by, year=year)
+    return selectors.hours_totals(selectors.summary_rows(actor(request)), by, year=year)

@@ -9,6 +9,7 @@ register(
     _("志愿服务记录"),
     {
         "recorded": _("录入"),
+        "recorded_in_bulk": _("批量录入"),
         "reported": _("本人申报"),
         "approved": _("审核通过"),
         "declined": _("未通过"),
@@ -16,9 +17,15 @@ register(
     },
 )
 register("kexie.course", _("培训课程"), {"created": _("新建")})
-register("kexie.course_session", _("培训课次"), {"created": _("新建")})
+register("kexie.course_session", _("培训课次"), {"created": _("新建"), "attendance": _("登记出勤")})
 register(
     "kexie.enrolment",
     _("培训学员"),
-    {"enrolled": _("报名"), "completed": _("结业"), "leader": _("成为农技协带头人")},
+    {
+        "enrolled": _("报名"),
+        "enrolled_in_bulk": _("批量报名"),
+        "completed": _("结业"),
+        "completed_in_bulk": _("批量结业"),
+        "leader": _("成为农技协带头人"),
+    },
 )

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core import crypto
@@ -334,3 +336,62 @@ class Enrolment(ScopedModel):
 
     def __str__(self):
         return f"{self.person} · {self.course}"
+
+
+# ---------------------------------------------------------------------- hours summary
+
+
+class SummaryDimension(models.TextChoices):
+    PERSON = "person", _("志愿者")
+    TEAM = "team", _("志愿服务队")
+    COUNTY = "county", _("县(市、区)")
+
+
+class HoursSummary(ScopedModel):
+    """Recorded hours added up per organising unit, year and volunteer, team or county: what
+    the hours totals read instead of every record. The services that make a record count
+    (`recorded`) add to it in the same transaction; `kexie.volunteers.summary` rebuilds it from
+    the records and proves both agree. Each key has a row per year and one for all years
+    together (year 0), so totals over every year read one row per key. Year totals are the sum of the county rows (every record
+    has exactly one county row, its county or none)."""
+
+    scope_field = "organising_unit"
+
+    organising_unit = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("组织单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), help_text=_("0:各年合计"))
+    dimension = models.CharField(_("汇总维度"), max_length=8, choices=SummaryDimension.choices)
+    volunteer = models.ForeignKey(
+        VolunteerProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey(VolunteerTeam, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    county = models.ForeignKey(
+        "directory.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    hours = models.DecimalField(_("服务时长(小时)"), max_digits=14, decimal_places=2, default=0)
+    entries = models.PositiveIntegerField(_("记录条数"), default=0)
+
+    class Meta:
+        verbose_name = _("志愿服务时长汇总")
+        verbose_name_plural = _("志愿服务时长汇总")
+        constraints = [
+            models.UniqueConstraint(
+                "organising_unit",
+                "year",
+                "dimension",
+                Coalesce("volunteer", Value(0)),
+                Coalesce("team", Value(0)),
+                Coalesce("county", Value(0)),
+                name="hours_summary_one_row_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["dimension", "year", "volunteer", "team", "county", "hours", "entries"],
+                name="hours_summary_covering",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.dimension} {self.hours}"

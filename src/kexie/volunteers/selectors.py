@@ -5,24 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
 
 from kexie.volunteers.models import (
     Course,
     Enrolment,
+    HoursSummary,
     RecordStatus,
     ServiceRecord,
     VolunteerProfile,
     VolunteerTeam,
 )
+from kexie.volunteers.summary import ALL_YEARS
 
 HUNDREDTH = Decimal("0.01")
-# group → the values() keys of one aggregate query
+# group → the summary dimension it reads and the values() keys of one aggregate query
 GROUPS = {
-    "person": ("volunteer_id", "volunteer__person__name"),
-    "team": ("team_id", "team__organisation__name"),
-    "county": ("county_id", "county__name"),
-    "year": ("year",),
+    "person": ("person", ("volunteer_id", "volunteer__person__name")),
+    "team": ("team", ("team_id", "team__organisation__name")),
+    "county": ("county", ("county_id", "county__name")),
+    "year": ("county", ("year",)),  # every record has exactly one county row (its county or none)
 }
 GROUP_LABELS = {"person": "志愿者", "team": "志愿服务队", "county": "县(市、区)", "year": "年度"}
 
@@ -66,22 +67,26 @@ def counted(qs):
     return qs.filter(status=RecordStatus.RECORDED)
 
 
-def hours_totals(qs, by: str, *, year: int | None = None) -> list[dict]:
-    """Hours and entries per person, team, county or year: one GROUP BY query, whatever the
-    number of volunteers. `qs` is an already scoped queryset of service records."""
-    keys = GROUPS[by]
-    qs = counted(qs)
+def summary_rows(user):
+    """The hours summary rows the user may see (scoped by the records' organising unit)."""
+    return HoursSummary.objects.for_user(user)
+
+
+def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
+    """Recorded hours and entries per person, team, county or year: one GROUP BY over the hours
+    summary (a few rows per volunteer and year, kept by the services), whatever the number of
+    records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`)."""
+    dimension, keys = GROUPS[by]
+    rows = rows.filter(dimension=dimension, entries__gt=0)
     if year:
-        qs = qs.filter(served_on__year=year)
-    if by == "year":
-        qs = qs.annotate(year=ExtractYear("served_on"))
-    rows = (
-        qs.values(*keys)
-        .annotate(hours=Sum("hours"), entries=Count("id"), activities=Count("activity", distinct=True))
-        .order_by(*keys)
-    )
+        rows = rows.filter(year=year)
+    elif by == "year":
+        rows = rows.exclude(year=ALL_YEARS)
+    else:
+        rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
+    grouped = rows.values(*keys).annotate(hours=Sum("hours"), entries=Sum("entries")).order_by(*keys)
     return [
-        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in rows
+        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in grouped
     ]
 
 

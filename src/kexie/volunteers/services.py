@@ -11,6 +11,7 @@ once approved. A declined entry stays with its reason; nothing is deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -34,6 +35,7 @@ from kexie.core.services import (
     transition,
 )
 from kexie.core.validators import id_number_problem, normalise_id_number
+from kexie.volunteers import summary
 from kexie.volunteers.models import (
     REVIEWABLE,
     Course,
@@ -191,6 +193,8 @@ def _new_record(*, actor, volunteer, activity, data, source, status) -> ServiceR
     record.created_by = actor if getattr(actor, "pk", None) else None
     full_clean_chinese(record)
     record.save()
+    if record.status == RecordStatus.RECORDED:
+        summary.count([record])
     return record
 
 
@@ -203,6 +207,103 @@ def service_record_enter(*, actor, volunteer, activity, data: dict[str, Any]) ->
     )  # fmt: skip
     audit.log(actor=actor, action="kexie.service_record.recorded", obj=record, after=audit.snapshot(record))
     return record
+
+
+RECORD_FKS = ("volunteer", "activity", "team", "organising_unit", "responsible_person", "county",
+              "checkin_record", "created_by", "reviewed_by")  # fmt: skip
+
+
+@transaction.atomic
+def service_records_enter_bulk(*, actor, activity, entries: Sequence[tuple[VolunteerProfile, dict]]) -> list:
+    """Hours entered by the team for many volunteers at one activity (a sign-in sheet, the demo):
+    the checks of `service_record_enter` row by row, all or nothing (every refused row is named,
+    "第N条"), saved in one statement; one audit entry names the batch's count and records."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, activity)
+    entries = list(entries)
+    if not entries:
+        return []
+    seen_in_scope = set(
+        VolunteerProfile.objects.for_user(actor)
+        .filter(pk__in={v.pk for v, _d in entries})
+        .values_list("pk", flat=True)
+    )
+    today, county = _today(), _county_of(activity)
+    records, errors, units = [], {}, {}
+    for n, (volunteer, data) in enumerate(entries, start=1):
+        try:
+            records.append(
+                (n, _bulk_record(actor, volunteer, activity, data, seen_in_scope, today, county, units))
+            )
+        except ValidationError as exc:
+            errors[f"第{n}条"] = [f"{volunteer}:{m}" for m in exc.messages]
+    errors.update(_bulk_duplicates(activity, records))
+    if errors:
+        raise ValidationError(dict(sorted(errors.items(), key=lambda item: int(item[0][1:-1]))))
+    records = [record for _n, record in records]
+    ServiceRecord.objects.bulk_create(records, batch_size=500)
+    summary.count(records)
+    audit.log(
+        actor=actor, action="kexie.service_record.recorded_in_bulk", obj=activity,
+        after={"count": len(records), "records": [r.pk for r in records]},
+    )  # fmt: skip
+    return records
+
+
+def _bulk_record(actor, volunteer, activity, data, seen_in_scope, today, county, units) -> ServiceRecord:
+    if volunteer.pk not in seen_in_scope:
+        raise ValidationError(_("志愿者不在您的管理范围内"))
+    record = ServiceRecord(volunteer=volunteer, activity=activity, source=RecordSource.TEAM,
+                           status=RecordStatus.RECORDED)  # fmt: skip
+    data = dict(data)
+    data.setdefault("organising_unit", activity.organiser)
+    data.setdefault("place", activity.venue)
+    data.setdefault("served_on", activity.start_date)
+    apply_fields(record, data, RECORD_FIELDS)
+    if record.hours is not None and not isinstance(record.hours, Decimal):
+        record.hours = Decimal(str(record.hours))
+    unit = record.organising_unit
+    if unit is not None and unit.pk not in units:  # each unit checked once per batch
+        require_unit_in_scope(actor, unit, "organising_unit")
+        units[unit.pk] = unit
+    if record.served_on and not (activity.start_date <= record.served_on <= activity.end_date):
+        raise ValidationError(_("服务日期:应在活动的日期(%(a)s至%(b)s)之内") % {
+            "a": activity.start_date, "b": activity.end_date})  # fmt: skip
+    if record.served_on and record.served_on > today:
+        raise ValidationError(_("服务日期:不能晚于今天"))
+    record.recorded_on = today
+    record.is_late = bool(record.served_on) and is_late(record.served_on, today)
+    record.county = county
+    record.created_by = actor if getattr(actor, "pk", None) else None
+    # the references were read above (in scope); the once-a-day rule is checked for the batch
+    try:
+        record.full_clean(exclude=RECORD_FKS, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError(
+            [
+                f"{ServiceRecord._meta.get_field(f).verbose_name}:{m}"
+                for f, ms in exc.message_dict.items()
+                for m in ms
+            ]
+        ) from exc
+    return record
+
+
+def _bulk_duplicates(activity, records) -> dict:
+    """The once-per-volunteer-activity-day rule for a batch: within it and against the records."""
+    errors, keys = {}, {}
+    taken = set(
+        ServiceRecord.objects.unscoped(reason="the once-a-day rule holds city-wide")
+        .filter(activity=activity, volunteer__in=[r.volunteer_id for _n, r in records])
+        .exclude(status=RecordStatus.DECLINED)
+        .values_list("volunteer_id", "served_on")
+    )
+    for n, record in records:
+        key = (record.volunteer_id, record.served_on)
+        if key in taken or key in keys:
+            errors[f"第{n}条"] = [_("%(v)s:该志愿者当天在此活动已有服务记录") % {"v": record.volunteer}]
+        keys[key] = n
+    return errors
 
 
 @transaction.atomic
@@ -228,6 +329,7 @@ def service_record_approve(*, actor, record: ServiceRecord, seen: str | None = N
         allowed_from=REVIEWABLE,
         values={"reviewed_by": actor if getattr(actor, "pk", None) else None, "reviewed_at": timezone.now()},
     )
+    summary.count([record])
     audit.log(
         actor=actor, action="kexie.service_record.approved", obj=record, before=before,
         after=audit.snapshot(record, ["status"]),
@@ -419,6 +521,141 @@ def enrolment_create(*, actor, course: Course, person) -> Enrolment:
     return enrolment
 
 
+@transaction.atomic
+def enrolments_create_bulk(*, actor, course: Course, people) -> list[Enrolment]:
+    """Enrol many people at once (a class list): each must be in scope and not yet enrolled
+    (every refused person named), all or nothing; one audit entry names the count."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, course)
+    people = list(people)
+    from kexie.directory.models import Person
+
+    visible = set(
+        Person.objects.for_user(actor).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True)
+    )
+    enrolled = set(
+        Enrolment.objects.unscoped(reason="a person counts once per course")
+        .filter(course=course)
+        .values_list("person_id", flat=True)
+    )
+    errors, seen = [], set()
+    for person in people:
+        if person.pk not in visible:
+            errors.append(_("%(p)s:不在您的管理范围内") % {"p": person.name})
+        elif person.pk in enrolled or person.pk in seen:
+            errors.append(_("%(p)s:该学员已报名此课程") % {"p": person.name})
+        seen.add(person.pk)
+    if errors:
+        raise ValidationError(errors)
+    rows = Enrolment.objects.bulk_create([Enrolment(course=course, person=p) for p in people], batch_size=500)
+    audit.log(
+        actor=actor, action="kexie.enrolment.enrolled_in_bulk", obj=course,
+        after={"count": len(rows), "people": [p.pk for p in people]},
+    )  # fmt: skip
+    return rows
+
+
+@transaction.atomic
+def course_attendance_record(*, actor, course_session: CourseSession, people, at=None) -> int:
+    """The class's paper sign-in sheet entered by staff (the leader's confirmation, like scanning
+    each code): check-in records for the enrolled people not yet signed in, at `at` (within the
+    class's time). Returns how many were added; one audit entry names them."""
+    from kexie.core.models import CheckinMethod, CheckinRecord
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, course_session)
+    session = course_session.checkin_session
+    at = at or session.starts_at
+    if not (session.starts_at <= at <= session.ends_at):
+        raise ValidationError({"at": _("签到时间:应在本课次的时间之内")})
+    people = list(people)
+    enrolled = set(
+        Enrolment.objects.unscoped(reason="the course's own class list")
+        .filter(course=course_session.course, person__in=people)
+        .values_list("person_id", flat=True)
+    )
+    strangers = [p.name for p in people if p.pk not in enrolled]
+    if strangers:
+        raise ValidationError(_("未报名此课程:%(p)s") % {"p": "、".join(strangers)})
+    signed = set(session.records.values_list("person_id", flat=True))
+    new = [
+        CheckinRecord(session=session, person=p, checked_in_at=at, checkin_method=CheckinMethod.SCAN,
+                      recorded_by=actor if getattr(actor, "pk", None) else None)
+        for p in dict.fromkeys(people) if p.pk not in signed
+    ]  # fmt: skip
+    CheckinRecord.objects.bulk_create(new, batch_size=500)
+    audit.log(
+        actor=actor, action="kexie.course_session.attendance", obj=course_session,
+        after={"count": len(new), "people": [r.person_id for r in new], "at": at.isoformat()},
+    )  # fmt: skip
+    return len(new)
+
+
+@transaction.atomic
+def enrolments_complete_bulk(
+    *, actor, course: Course, enrolments, on: dt.date | None = None, certify: bool = True, leaders_of=()
+) -> list[Enrolment]:
+    """`enrolment_complete` for a class list: the attendance of all of them in one query, every
+    one short of it named, all or nothing; `leaders_of`: the 农技协 each trainee then leads (in
+    turn). Certificates are issued one by one (each has its own code); one audit entry."""
+    from django.db.models import Count
+
+    from kexie.core import references
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, course)
+    enrolments = list(enrolments)
+    leaders_of = list(leaders_of)
+    for org in leaders_of:
+        references.check("volunteers.Enrolment.leader_of", actor, org, field="leader_of", label=_("农技协"))
+    attended = dict(
+        CourseSession.objects.unscoped(reason="the course's own classes")
+        .filter(course=course, checkin_session__records__person__in=[e.person_id for e in enrolments])
+        .values_list("checkin_session__records__person")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    errors = []
+    for e in enrolments:
+        if e.course_id != course.pk:
+            errors.append(_("%(p)s:不是本课程的学员") % {"p": e.person.name})
+        elif e.completed_on is not None:
+            errors.append(_("%(p)s 已结业") % {"p": e.person.name})
+        elif attended.get(e.person_id, 0) < course.required_sessions:
+            errors.append(_("%(p)s:出勤%(n)d次,未达到结业所需的%(r)d次") % {
+                "p": e.person.name, "n": attended.get(e.person_id, 0), "r": course.required_sessions})  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    on = on or _today()
+    for i, e in enumerate(enrolments):
+        e.completed_on = on
+        if leaders_of:
+            e.leader_of = leaders_of[i % len(leaders_of)]
+        if certify:
+            e.certificate = _completion_certificate(actor, e, course)
+    Enrolment.objects.bulk_update(enrolments, ["completed_on", "leader_of", "certificate"], batch_size=500)
+    audit.log(
+        actor=actor, action="kexie.enrolment.completed_in_bulk", obj=course,
+        after={"count": len(enrolments), "people": [e.person_id for e in enrolments], "on": on.isoformat()},
+    )  # fmt: skip
+    return enrolments
+
+
+def _completion_certificate(actor, enrolment: Enrolment, course: Course):
+    from kexie.core.certificates import certificate_issue
+
+    return certificate_issue(
+        actor=actor,
+        kind="training",
+        holder_name=enrolment.person.name,
+        title=_("%(t)s 结业证书") % {"t": course.activity.title},
+        unit=course.activity.reporting_unit,
+        body={"paragraphs": [_("参加%(t)s,完成规定课程,准予结业。") % {"t": course.activity.title}]},
+        source=enrolment,
+        issued_on=enrolment.completed_on,
+    )
+
+
 def attended_sessions(enrolment: Enrolment) -> int:
     """Classes of the course the person signed in to (one check-in record per class)."""
     return (
@@ -434,8 +671,6 @@ def enrolment_complete(
 ) -> Enrolment:
     """Mark a course completed when the person signed in to enough classes, and issue the
     completion certificate (kexie.core.certificates); `leader_of`: the 农技协 the trainee now leads."""
-    from kexie.core.certificates import certificate_issue
-
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, enrolment)
     enrolment = lock_for_update(enrolment)
@@ -449,16 +684,7 @@ def enrolment_complete(
         )
     enrolment.completed_on = on or _today()
     if certify:
-        enrolment.certificate = certificate_issue(
-            actor=actor,
-            kind="training",
-            holder_name=enrolment.person.name,
-            title=_("%(t)s 结业证书") % {"t": course.activity.title},
-            unit=course.activity.reporting_unit,
-            body={"paragraphs": [_("参加%(t)s,完成规定课程,准予结业。") % {"t": course.activity.title}]},
-            source=enrolment,
-            issued_on=enrolment.completed_on,
-        )
+        enrolment.certificate = _completion_certificate(actor, enrolment, course)
     if leader_of is not None:
         from kexie.core import references
 

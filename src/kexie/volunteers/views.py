@@ -149,7 +149,7 @@ def hours(request):
     if by not in selectors.GROUPS:
         by = "team"
     year = year_param(request)
-    rows = selectors.hours_totals(selectors.records(request.user), by, year=year)
+    rows = selectors.hours_totals(selectors.summary_rows(request.user), by, year=year)
     context = {
         "rows": rows,
         "by": by,
