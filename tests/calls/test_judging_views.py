@@ -2,6 +2,8 @@
 entrants and institutions), the staff's round page (the assignment with its reasons, what to
 relax when infeasible, the ranking side by side)."""
 
+import json
+
 from django.urls import reverse
 
 from kexie.calls import judging
@@ -76,3 +78,41 @@ def test_staff_see_the_plan_with_reasons_and_what_to_relax(client, world, review
     client.post(reverse("calls:round_action", args=(rnd.pk, "chase")))
     page = client.get(url).content.decode()
     assert "未交评分" in page and "钱生物" in page and "原始平均分" in page
+
+
+def test_the_judges_api_hides_a_blind_calls_entrants_and_takes_scores(client, world, review):
+    judging.round_assign(actor=world.users["city_admin"], round=review["round"])
+    judge = review["judges"]["李化学"]
+    client.force_login(judge.user)
+    response = client.get("/api/v1/calls/judging/assignments")
+    assert response.status_code == 200 and len(response.json()) == 2
+    body = json.dumps(response.json(), ensure_ascii=False)
+    for word in _names_and_institutions(review):
+        assert word not in body, word
+    first = response.json()[0]
+    assert first["entrant"] is None and first["criteria"][0]["label"] == "创新性"
+    url = f"/api/v1/calls/judging/assignments/{first['id']}/score"
+    bad = client.post(url, {"values": {"innovation": 50}}, content_type="application/json")
+    assert bad.status_code == 422 and "“创新性”应在 0 到 40 之间" in str(bad.json())
+    ok = client.post(url, {"values": {"innovation": 40, "science": 30}}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["total"] == 100 and ok.json()["scored"]
+    other = JudgeAssignment.objects.unscoped(reason="test").exclude(judge=judge).first()
+    refused = client.post(f"/api/v1/calls/judging/assignments/{other.pk}/score",
+                          {"values": {"innovation": 1, "science": 1}}, content_type="application/json")  # fmt: skip
+    assert refused.status_code == 404
+
+
+def test_staff_plan_and_rank_through_the_api(client, world, review):
+    rnd = review["round"]
+    client.force_login(world.users["city_admin"])
+    plan = client.get(f"/api/v1/calls/rounds/{rnd.pk}/plan").json()
+    assert plan["infeasible"] is None and len(plan["pairs"]) == 8
+    assert any("同单位" in x["explanation"] for x in plan["exclusions"])
+    assert client.post(f"/api/v1/calls/rounds/{rnd.pk}/assign").status_code == 200
+    detail = client.get(f"/api/v1/calls/rounds/{rnd.pk}").json()
+    assert sum(len(m["entries"]) for m in detail["missing"]) == 8 and detail["ranking"] == []
+    created = client.post(f"/api/v1/calls/{review['call'].pk}/rounds",
+                          {"name": "决赛", "per_entry": 1, "advance_top": 2}, content_type="application/json")  # fmt: skip
+    assert created.status_code == 201 and created.json()["advance_rule"] == {"top": 2}
+    client.force_login(world.users["outsider"])
+    assert client.get(f"/api/v1/calls/rounds/{rnd.pk}/plan").status_code == 404
