@@ -17,6 +17,7 @@ APP_APIS = [
     "calls",
     "honours",
     "volunteers",
+    "societies",
 ]
 
 api = build_api()

@@ -42,6 +42,9 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
     # The workers are new processes: what `kexie serve` decided reaches them through the environment.
     os.environ[SERVE_HOST_VARIABLE] = host
     os.environ["KEXIE_SECURE_COOKIES"] = "1" if settings.SESSION_COOKIE_SECURE else "0"
+    # Each worker thread keeps its database connection between requests (checked before reuse)
+    # instead of opening one per request; KEXIE_DB_CONN_MAX_AGE set by the operator wins.
+    os.environ.setdefault("KEXIE_DB_CONN_MAX_AGE", "300")
     Server(
         "kexie.serving:application",
         address=host.strip("[]"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kexie.calls",
     "kexie.honours",
     "kexie.volunteers",
+    "kexie.societies",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kexie.urls"
+# Django's form renderer with <select> written in Python (same HTML; kexie.core.renderers).
+FORM_RENDERER = "kexie.core.renderers.KexieFormRenderer"
 WSGI_APPLICATION = "kexie.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -91,6 +94,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("KEXIE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'kexie.sqlite3'}"),
         conn_max_age=env_int("KEXIE_DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -32,6 +32,7 @@ APP_URLS = [
     "calls",
     "honours",
     "volunteers",
+    "societies",
 ]
 
 urlpatterns = [

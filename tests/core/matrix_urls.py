@@ -954,3 +954,78 @@ MATRIX["honours"] = [
         data={"outcome": "successful"},
     ),  # fmt: skip
 ]
+
+
+# Societies and county associations (kexie.societies): the records belong to 济宁市心理学会, a
+# city society: the city and the society see them, 任城区 and 兖州区 do not (404). Returning,
+# accepting, ordering and scoring need the review right the society's secretary lacks (403).
+def society_scope(ok: int = 200, out: int = 404, **overrides) -> dict:
+    codes = {"city_admin": ok, "county_staff": out, "society_secretary": ok, "outsider": out}
+    codes.update(overrides)
+    return codes
+
+
+def societies_targets(world) -> dict:
+    """济宁市心理学会's submitted 2020 report, a filled 2019 draft, an open rectification, a term
+    and an evaluation being scored."""
+    import datetime as dt
+
+    from kexie.societies import evaluation, services
+
+    admin, secretary, society = (
+        world.users["city_admin"],
+        world.users["society_secretary"],
+        world.orgs["society"],
+    )
+    filled = {"compliance": "遵守章程", "income": 1000, "expenditure": 800}
+    report = services.annual_report_prepare(actor=secretary, org=society, year=2020)
+    services.annual_report_update(actor=secretary, report=report, data=filled)
+    services.annual_report_submit(actor=secretary, report=report)
+    draft = services.annual_report_prepare(actor=secretary, org=society, year=2019)
+    services.annual_report_update(actor=secretary, report=draft, data=filled)
+    rectification = services.rectification_order(actor=admin, org=society, data={
+        "reasons": "不履行职责", "required_evidence": "整改报告", "ordered_on": dt.date(2020, 10, 9),
+        "deadline": dt.date(2020, 12, 31)})  # fmt: skip
+    term = services.term_create(actor=admin, org=society, data={"starts_on": dt.date(2016, 5, 1)})
+    scheme = services.scheme_create(actor=admin, name="学会评估", items=evaluation.DEFAULT_ITEMS,
+                                    grades=evaluation.DEFAULT_GRADES)  # fmt: skip
+    ev = services.evaluation_open(actor=admin, org=society, scheme=scheme, year=2020)
+    return {
+        "society_report": report, "society_draft": draft, "society_rectification": rectification,
+        "society_term": term, "society_evaluation": ev, "society_org": society, "society_year": 2020,
+        **{a: a for a in ("submit", "accept", "return")}, "society_unknown": "frobnicate",
+    }  # fmt: skip
+
+
+_REVIEW_ONLY = society_scope(ok=302, society_secretary=403)
+MATRIX["societies"] = [
+    Case("societies:report_list", everyone()),
+    Case("societies:report_list", everyone(), query="year=2020&status=submitted", label="filtered"),
+    Case("societies:report_export", everyone(), query="year=2020"),
+    Case("societies:report_prepare", everyone(302), method="post", data={"year": "2020"}),
+    Case("societies:report_detail", society_scope(), args=("society_report",)),
+    Case("societies:report_edit", society_scope(302), args=("society_draft",), method="post",
+         data={"compliance": "遵守章程,按期年检"}),
+    Case("societies:report_word", society_scope(), args=("society_report",)),
+    Case("societies:report_action", society_scope(302), args=("society_draft", "submit"), method="post"),
+    Case("societies:report_action", _REVIEW_ONLY, args=("society_report", "accept"), method="post", label="accept"),
+    Case("societies:report_action", _REVIEW_ONLY, args=("society_report", "return"), method="post",
+         data={"reason": "缺财务附表"}, label="return"),
+    Case("societies:report_action", everyone(404), args=("society_report", "society_unknown"), method="post",
+         label="unknown"),
+    Case("societies:rectification_list", everyone()),
+    Case("societies:rectification_detail", society_scope(), args=("society_rectification",)),
+    Case("societies:rectification_follow_up", society_scope(302), args=("society_rectification",), method="post",
+         data={"note": "已提交整改报告"}),
+    Case("societies:rectification_decide", _REVIEW_ONLY, args=("society_rectification",), method="post",
+         data={"outcome": "closed", "note": "整改到位"}),
+    Case("societies:term_list", everyone()),
+    Case("societies:founding_list", everyone()),
+    Case("societies:grassroots", everyone()),
+    Case("societies:evaluation_list", everyone()),
+    Case("societies:evaluation_detail", society_scope(), args=("society_evaluation",)),
+    Case("societies:evaluation_score", _REVIEW_ONLY, args=("society_evaluation",), method="post",
+         data={"item_code": "A1", "score": "50", "evidence": "现场核查"}),
+    Case("societies:evaluation_finish", _REVIEW_ONLY, args=("society_evaluation",), method="post"),
+    Case("societies:evaluation_word", society_scope(), args=("society_evaluation",)),
+]  # fmt: skip

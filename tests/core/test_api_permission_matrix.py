@@ -40,6 +40,15 @@ def everyone(status):
     return {p: status for p in PERSONAS[:-1]} | {"anonymous": 401}
 
 
+SOCIETY_SCOPE = {
+    "city_admin": 200,
+    "county_staff": 404,
+    "society_secretary": 200,
+    "outsider": 404,
+    "anonymous": 401,
+}
+
+
 def in_scope(ok):
     return {p: (ok if code == 200 else code) for p, code in IN_SCOPE.items()}
 
@@ -301,6 +310,33 @@ MATRIX = {
     ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
+    # Societies: records of 济宁市心理学会 (web_matrix.societies_targets): the city and the society
+    # see them, the counties do not; reviewing and scoring need the review right (403 for the secretary).
+    ("GET", "/api/v1/societies/reports"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/societies/organisations/{org_id}/reports/{year}"): (
+        {"org_id": "society_org", "year": "society_year"}, None, SOCIETY_SCOPE,
+    ),
+    ("GET", "/api/v1/societies/reports/{report_id}"): ({"report_id": "society_report"}, None, SOCIETY_SCOPE),
+    ("PATCH", "/api/v1/societies/reports/{report_id}"): (
+        {"report_id": "society_draft"}, {"compliance": "遵守章程", "income": "1200.00"}, SOCIETY_SCOPE,
+    ),
+    ("POST", "/api/v1/societies/reports/{report_id}/{action}"): (
+        {"report_id": "society_draft", "action": "submit"}, {}, SOCIETY_SCOPE,
+    ),
+    ("POST", "/api/v1/societies/reports/{report_id}/{action}", "accept"): (
+        {"report_id": "society_report", "action": "accept"}, {}, SOCIETY_SCOPE | {"society_secretary": 403},
+    ),
+    ("GET", "/api/v1/societies/rectifications"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/societies/terms"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/societies/evaluations"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/societies/evaluations/{evaluation_id}"): (
+        {"evaluation_id": "society_evaluation"}, None, SOCIETY_SCOPE,
+    ),
+    ("POST", "/api/v1/societies/evaluations/{evaluation_id}/scores"): (
+        {"evaluation_id": "society_evaluation"}, {"item_code": "A1", "score": 50, "evidence": "现场核查"},
+        {"city_admin": 201, "county_staff": 404, "society_secretary": 403, "outsider": 404, "anonymous": 401},
+    ),
+    ("GET", "/api/v1/societies/grassroots"): ({}, None, everyone(200)),
 }  # fmt: skip
 
 
@@ -370,6 +406,11 @@ def calls_targets(world):
     return web_matrix.calls_targets(world)
 
 
+@pytest.fixture
+def societies_targets(world):
+    return web_matrix.societies_targets(world)
+
+
 # The records each app's rows act on, beyond `targets`. Reports count every app's records.
 @pytest.fixture
 def hotline_targets(world):
@@ -383,6 +424,7 @@ APP_TARGETS = {
     "innovation": ("innovation_targets",),
     "reports": ("literacy_targets", "innovation_targets"),
     "calls": ("calls_targets",),
+    "societies": ("societies_targets",),
 }
 
 

@@ -131,3 +131,30 @@ def test_another_installation_key_cannot_open_the_token(settings):
     settings.FIELD_ENCRYPTION_KEY = "installation-b" * 3
     with pytest.raises(InvalidToken):
         crypto.decrypt(token)
+
+
+def test_serve_workers_keep_their_database_connections(monkeypatch):
+    """A connection per request cost every request a connect (and on SQLite its PRAGMAs); the
+    workers keep theirs unless the operator set KEXIE_DB_CONN_MAX_AGE."""
+    import granian.server
+
+    from kexie import serving
+
+    started = []
+
+    class FakeServer:
+        def __init__(self, *args, **kwargs):
+            started.append(kwargs)
+
+        def serve(self):
+            pass
+
+    monkeypatch.setattr(granian.server, "Server", FakeServer)
+    monkeypatch.delenv("KEXIE_DB_CONN_MAX_AGE", raising=False)
+    monkeypatch.setenv(serving.SERVE_HOST_VARIABLE, "")
+    monkeypatch.delenv("KEXIE_SECURE_COOKIES", raising=False)
+    serving.run(host="127.0.0.1", port=8123, workers=2, threads=4)
+    assert started and int(serving.os.environ["KEXIE_DB_CONN_MAX_AGE"]) > 0
+    monkeypatch.setenv("KEXIE_DB_CONN_MAX_AGE", "0")
+    serving.run(host="127.0.0.1", port=8123, workers=2, threads=4)
+    assert serving.os.environ["KEXIE_DB_CONN_MAX_AGE"] == "0"

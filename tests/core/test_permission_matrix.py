@@ -124,6 +124,11 @@ def calls_objects(world):
 # The records each namespace's cases act on, beyond matrix_objects. The reports pages count
 # every app's records, so they see them all.
 @pytest.fixture
+def societies_objects(world):
+    return matrix.societies_targets(world)
+
+
+@pytest.fixture
 def hotline_objects(world):
     return matrix.hotline_targets(world)
 
@@ -136,6 +141,7 @@ NAMESPACE_OBJECTS = {
     "reports": ("literacy_objects", "innovation_objects"),
     "calls": ("calls_objects",),
     "honours": ("calls_objects",),
+    "societies": ("societies_objects",),
 }
 
 

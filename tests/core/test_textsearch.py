@@ -200,3 +200,23 @@ def found_names(text):
     from kexie.directory.models import Organisation
 
     return set(contains(Organisation.objects.all(), "name", text).values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+def test_postgres_common_text_is_left_to_the_plain_filter(make_activity, monkeypatch):
+    """A word the gram index's statistics call common gets the plain filter (the gram condition
+    would be computed row by row for nothing); a rare one keeps the index; rows stay the same."""
+    for n in range(40):
+        make_activity(title=f"科普讲座第{n}期")
+    for title in ("鲸类保护宣传", "天文观测", "防溺水安全"):
+        make_activity(title=title)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_activity")
+    monkeypatch.setattr(textsearch, "PG_COMMON", 10, raising=False)
+    qs = Activity.objects.all()
+    assert "kexie_query_grams" not in str(contains(qs, "title", "科").query)
+    assert "kexie_query_grams" not in str(contains(qs, "title", "科普").query)
+    assert "kexie_query_grams" in str(contains(qs, "title", "鲸类").query)
+    assert "kexie_query_grams" in str(contains(qs, "title", "火星").query)  # no such gram at all
+    for text in ("科", "科普", "讲座", "鲸类", "鲸", "火星", "天文", "防溺水", "期"):
+        assert found(qs, text) == plain(qs, text), text

@@ -1,13 +1,14 @@
 """Sections that other apps add to a person's or an organisation's page in the directory
-(honours over the years, …), so that the directory depends on no domain app. Apps declare
-them in `<app>/panels.py` with `register("person" | "organisation", panel)`, where a panel is
+(honours over the years, …), so that the directory depends on no domain app, and to the home
+page ("home": obj is None; overdue rectifications, …). Apps declare them in `<app>/panels.py`
+with `register("person" | "organisation" | "home", panel)`, where a panel is
 `(user, obj) -> {"template": …, "rows": …} | None`; loaded on first use."""
 
 from collections.abc import Callable
 
 from django.utils.module_loading import autodiscover_modules
 
-_PANELS: dict[str, list[Callable]] = {"person": [], "organisation": []}
+_PANELS: dict[str, list[Callable]] = {"person": [], "organisation": [], "home": []}
 _loaded = False
 
 

@@ -122,6 +122,7 @@ def home(request):
     from kexie.activities.models import Activity
     from kexie.activities.rules import EDITABLE
     from kexie.activities.selectors import reviewable_activities
+    from kexie.core.panels import panels_for
 
     activities = scoped(Activity, request.user).select_related("reporting_unit", "kind", "kind__parent")
     mine = activities.filter(created_by=request.user, status__in=EDITABLE)  # still the author's to finish
@@ -130,6 +131,7 @@ def home(request):
         "recent": activities.order_by("-updated_at", "-id")[:10],
         "mine": mine.order_by("-updated_at")[:10],
         "pending": pending,
+        "panels": panels_for("home", request.user, None),
     }
     return render(request, "core/home.html", context)
 

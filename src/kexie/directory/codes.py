@@ -22,8 +22,21 @@ class OrgKind(models.TextChoices):
     RURAL_TECH_ASSOCIATION = "rural_tech_association", _("农技协")
     GOVERNMENT_DEPARTMENT = "government_department", _("政府部门")
     RESEARCH_INSTITUTE = "research_institute", _("科研院所")
+    AGRI_STATION = "agri_station", _("农技站")
     MEDIA = "media", _("媒体")
     OTHER = "other", _("其他")
+
+
+class PartyForm(models.TextChoices):
+    """How a society's party organisation is set up in a year. A joint branch (联合党支部)
+    covers the society; a 党建指导员 alone does not (has_party_instructor is recorded apart)."""
+
+    INDEPENDENT = "independent", _("单独建立党组织")
+    JOINT = "joint", _("联合党支部")
+    NONE = "none", _("未建立党组织")
+
+
+PARTY_COVERED = (PartyForm.INDEPENDENT, PartyForm.JOINT)
 
 
 class AssociationLevel(models.TextChoices):

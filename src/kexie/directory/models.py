@@ -19,6 +19,7 @@ from kexie.directory.codes import (
     DesignationType,
     Gender,
     OrgKind,
+    PartyForm,
     PersonTag,
     RegionLevel,
     designation_level_problem,
@@ -127,6 +128,19 @@ class OrganisationYear(ScopedModel):
     year = models.PositiveSmallIntegerField(_("年度"))
     has_party_organisation = models.BooleanField(_("建立党组织"), default=False)
     member_count = models.PositiveIntegerField(_("会员数"), null=True, blank=True)
+    # Party building (kexie.societies): when party_form is given it decides
+    # has_party_organisation, the one figure directory.party_coverage counts.
+    party_form = models.CharField(_("党组织形式"), max_length=12, choices=PartyForm.choices, blank=True)
+    party_members = models.PositiveIntegerField(_("党员数"), null=True, blank=True)
+    party_secretary = models.ForeignKey(
+        "Person",
+        verbose_name=_("党组织书记"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    has_party_instructor = models.BooleanField(_("选派党建指导员"), default=False)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:

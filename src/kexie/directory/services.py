@@ -29,12 +29,16 @@ from kexie.core.validators import (
     uscc_checksum_ok,
     uscc_problem,
 )
-from kexie.directory.codes import OrgKind
+from kexie.directory.codes import PARTY_COVERED, OrgKind
 from kexie.directory.models import Designation, Organisation, OrganisationYear, Person, Region
 
 ORG_FIELDS = (
     "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
     "contact_name", "contact_phone", "email", "address", "is_active", "note",
+)  # fmt: skip
+YEAR_FIELDS = (
+    "has_party_organisation", "member_count", "note",
+    "party_form", "party_members", "party_secretary", "has_party_instructor",
 )  # fmt: skip
 DESIGNATION_FIELDS = ("type", "title", "level", "year", "valid_until", "issuer", "document_no")
 PERSON_FIELDS = (
@@ -178,7 +182,12 @@ def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str
     require_obj_in_scope(actor, org)
     record, created = OrganisationYear.objects.within(org).get_or_create(organisation=org, year=year)
     before = None if created else audit.snapshot(record)
-    apply_fields(record, data, ("has_party_organisation", "member_count", "note"))
+    apply_fields(record, data, YEAR_FIELDS)
+    if record.party_form:  # the form decides: a joint branch counts, an instructor alone does not
+        record.has_party_organisation = record.party_form in PARTY_COVERED
+    if record.party_secretary_id:
+        check_reference(actor, "directory.OrganisationYear.party_secretary", record.party_secretary,
+                        field="party_secretary", label="党组织书记")  # fmt: skip
     action = "kexie.organisation_year.created" if created else "kexie.organisation_year.changed"
     return save_with_audit(obj=record, actor=actor, action=action, before=before, validate=full_clean_chinese)
 

@@ -41,9 +41,8 @@ class OrganisationSelect(forms.Select):
 
     def _rows(self, value) -> tuple[list, bool]:
         queryset = self.choices.queryset
-        rows = list(queryset[: LIMIT + 1])
-        if len(rows) <= LIMIT:
-            return rows, False
+        if not queryset[LIMIT : LIMIT + 1].exists():  # a large scope's first 201 rows are not shown
+            return list(queryset), False
         chosen = _ids(value)
         suggested = queryset.exclude(pk__in=chosen).filter(kind=OrgKind.ASSOCIATION)[:LIMIT]
         return list(queryset.filter(pk__in=chosen)) + list(suggested), True

@@ -1,0 +1,217 @@
+"""API of societies and county associations (/api/v1/societies/): annual reports (prepare,
+fill, submit, return/accept), rectifications, terms with due dates and flags, evaluations with
+item scores, and the 3+1 coverage by county. Same scope as the web pages."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from kexie.core.api_base import Page, Status, actor, offset_page
+from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
+from kexie.core.scoping import get_scoped_or_404
+from kexie.directory.models import Organisation
+from kexie.societies import grassroots, selectors, services
+from kexie.societies.models import AnnualReport, Evaluation, ItemScore, ReportStatus
+
+router = Router(tags=["学会与县级科协"])
+
+
+class SocietyReportOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(alias="organisation.name")
+    year: int
+    status: str
+    prefilled: dict
+    compliance: str
+    registration_changes: str
+    officer_changes: str
+    income: Decimal | None
+    expenditure: Decimal | None
+    donations: Decimal | None
+    staff_count: int | None
+    awards: str
+    party_building: str
+    other: str
+    return_reason: str
+    submitted_at: dt.datetime | None
+
+
+class SocietyReportIn(InputSchema):
+    compliance: str = NotNull(title="遵守法律法规和章程情况", max_length=5000)
+    registration_changes: str = NotNull(title="登记事项变更情况", max_length=5000)
+    officer_changes: str = NotNull(title="负责人及工作人员变动情况", max_length=5000)
+    income: Money | None = Field(None, title="年度收入(元)")
+    expenditure: Money | None = Field(None, title="年度支出(元)")
+    donations: Money | None = Field(None, title="接受捐赠(元)")
+    staff_count: Count | None = Field(None, title="专职工作人员数")
+    awards: str = NotNull(title="评比表彰情况", max_length=5000)
+    party_building: str = NotNull(title="党建工作情况", max_length=5000)
+    other: str = NotNull(title="其他需要说明的事项", max_length=5000)
+
+
+class SocietyReviewIn(InputSchema):
+    reason: str = Field("", max_length=300, title="退回原因")
+
+
+class SocietyRectificationOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(alias="organisation.name")
+    reasons: str
+    required_evidence: str
+    ordered_on: dt.date
+    deadline: dt.date
+    extensions: int
+    status: str
+    outcome: str
+    closed_on: dt.date | None
+
+
+class SocietyTermOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    congress_on: dt.date | None
+    filed_on: dt.date | None
+    plan_due: dt.date
+    request_due: dt.date
+    filing_due: dt.date | None
+    flags: list[str]
+
+
+class SocietyEvaluationOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str = Field(alias="organisation.name")
+    year: int
+    scheme: str = Field(alias="scheme.name")
+    status: str
+    total: Decimal | None
+    grade: str
+
+
+class SocietyItemScoreOut(Schema):
+    item_code: str
+    score: Decimal
+    source: str
+    evidence: str
+
+
+class SocietyEvaluationDetailOut(SocietyEvaluationOut):
+    items: list[dict]
+    scores: list[SocietyItemScoreOut]
+
+
+class SocietyScoreIn(InputSchema):
+    item_code: str = Field(min_length=1, max_length=20, title="细则编号")
+    score: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=1, title="得分",
+                                  description="省略时按记录计分(仅限有计分规则的细则)")  # fmt: skip
+    evidence: str = Field("", max_length=2000, title="依据")
+
+
+class SocietyCoverageOut(Schema):
+    county: str
+    units: int
+    covered: int
+    share: float | None
+
+
+@router.get("/reports", response=Page[SocietyReportOut], summary="年度报告列表")
+def list_reports(
+    request: HttpRequest, year: Year | None = None, status: ReportStatus | None = None, limit: Limit = 50,
+    offset: Offset = 0,
+):  # fmt: skip
+    qs = selectors.annual_reports(actor(request), year=year, status=status)
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.post("/organisations/{org_id}/reports/{year}", response={200: SocietyReportOut},
+             summary="准备年度报告(已有数据自动带入;已存在则返回)")  # fmt: skip
+def prepare_report(request: HttpRequest, org_id: Id, year: Year):
+    user = actor(request)
+    org = get_scoped_or_404(Organisation, user, pk=org_id)
+    return services.annual_report_prepare(actor=user, org=org, year=year)
+
+
+@router.get("/reports/{report_id}", response=SocietyReportOut, summary="年度报告")
+def get_report(request: HttpRequest, report_id: Id):
+    return get_scoped_or_404(AnnualReport, actor(request), pk=report_id)
+
+
+@router.patch("/reports/{report_id}", response=SocietyReportOut, summary="填写年度报告")
+def update_report(request: HttpRequest, report_id: Id, payload: SocietyReportIn):
+    user = actor(request)
+    report = get_scoped_or_404(AnnualReport, user, pk=report_id)
+    return services.annual_report_update(actor=user, report=report, data=payload.dict(exclude_unset=True))
+
+
+@router.post("/reports/{report_id}/{action}", response=SocietyReportOut, summary="提交、退回或通过年度报告")
+def review_report(
+    request: HttpRequest,
+    report_id: Id,
+    action: Literal["submit", "return", "accept"],
+    payload: SocietyReviewIn,
+):
+    user = actor(request)
+    report = get_scoped_or_404(AnnualReport, user, pk=report_id)
+    if action == "submit":
+        return services.annual_report_submit(actor=user, report=report)
+    if action == "return":
+        return services.annual_report_return(actor=user, report=report, reason=payload.reason)
+    return services.annual_report_accept(actor=user, report=report)
+
+
+@router.get("/rectifications", response=Page[SocietyRectificationOut], summary="限期整改")
+def list_rectifications(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    return offset_page(request, selectors.rectifications(actor(request)), limit=limit, offset=offset)
+
+
+@router.get("/terms", response=list[SocietyTermOut], summary="届次、换届时间节点与提示")
+def list_terms(request: HttpRequest):
+    return [
+        {"id": r.term.pk, "organisation_id": r.term.organisation_id, "organisation": r.term.organisation.name,
+         "number": r.term.number, "starts_on": r.term.starts_on, "ends_on": r.term.ends_on,
+         "congress_on": r.term.congress_on, "filed_on": r.term.filed_on, "plan_due": r.dates.plan_due,
+         "request_due": r.dates.request_due, "filing_due": r.dates.filing_due, "flags": r.flags.messages()}
+        for r in selectors.term_rows(actor(request))
+    ]  # fmt: skip
+
+
+@router.get("/evaluations", response=Page[SocietyEvaluationOut], summary="等级评估")
+def list_evaluations(request: HttpRequest, year: Year | None = None, limit: Limit = 50, offset: Offset = 0):
+    return offset_page(request, selectors.evaluations(actor(request), year=year), limit=limit, offset=offset)
+
+
+def _detail(ev: Evaluation) -> dict:
+    return {
+        "id": ev.pk, "organisation_id": ev.organisation_id, "organisation.name": ev.organisation.name,
+        "year": ev.year, "scheme.name": ev.scheme.name, "status": ev.status, "total": ev.total, "grade": ev.grade,
+        "items": ev.scheme.items, "scores": list(ItemScore.objects.within(ev.organisation).filter(evaluation=ev)),
+    }  # fmt: skip
+
+
+@router.get("/evaluations/{evaluation_id}", response=SocietyEvaluationDetailOut, summary="评估及各细则得分")
+def get_evaluation(request: HttpRequest, evaluation_id: Id):
+    return _detail(get_scoped_or_404(Evaluation, actor(request), pk=evaluation_id))
+
+
+@router.post("/evaluations/{evaluation_id}/scores", response={201: SocietyItemScoreOut}, summary="细则评分")
+def score_item(request: HttpRequest, evaluation_id: Id, payload: SocietyScoreIn):
+    user = actor(request)
+    ev = get_scoped_or_404(Evaluation, user, pk=evaluation_id)
+    row = services.evaluation_score(actor=user, evaluation=ev, item_code=payload.item_code, score=payload.score,
+                                    evidence=payload.evidence)  # fmt: skip
+    return Status(201, row)
+
+
+@router.get("/grassroots", response=list[SocietyCoverageOut], summary="“基层三长”覆盖情况(按县市区)")
+def grassroots_coverage(request: HttpRequest):
+    rows = grassroots.coverage_by_county(grassroots.scoped_head_units(actor(request)))
+    return [{"county": r.county, "units": r.units, "covered": r.covered, "share": r.share} for r in rows]

@@ -1,0 +1,319 @@
+"""Staff pages of societies and county associations: annual reports (prepare, fill, submit,
+return/accept, Word and workbook), rectifications, terms (换届) with their flags, evaluations
+with scores and ranking, foundings (党建前置) and the 3+1 coverage. Scope as everywhere: a
+society sees its own records, a county association its county's; out of scope is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kexie.accounts.roles import EDIT, REVIEW
+from kexie.core.scoping import get_scoped_or_404
+from kexie.core.views import _download, offset_page, parse_date, require, year_param
+from kexie.directory.models import Organisation
+from kexie.societies import documents, evaluation, grassroots, selectors, services
+from kexie.societies.models import AnnualReport, Evaluation, ItemScore, Rectification, ReportStatus
+from kexie.societies.services import REPORT_FIELDS
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, ";".join(exc.messages))
+
+
+# ---------------------------------------------------------------------- annual reports
+
+
+@login_required
+@require_GET
+def report_list(request):
+    status = request.GET.get("status", "")
+    status = status if status in ReportStatus.values else ""
+    try:
+        year = year_param(request)
+    except ValidationError as exc:
+        _error(request, exc)
+        year = None
+    qs = selectors.annual_reports(request.user, year=year, status=status or None)
+    context = {"page": offset_page(qs, request), "status": status, "statuses": ReportStatus.choices,
+               "year": year, "default_year": dt.date.today().year - 1}  # fmt: skip
+    return render(request, "societies/report_list.html", context)
+
+
+@login_required
+@require_GET
+def report_export(request):
+    try:
+        year = year_param(request)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("societies:report_list")
+    data = documents.reports_workbook(selectors.annual_reports(request.user, year=year)[:5000])
+    return _download(data, _("年度报告%(y)s.xlsx") % {"y": year or ""})
+
+
+@login_required
+@require_POST
+def report_prepare(request):
+    require(request.user, EDIT)
+    org_id = request.POST.get("organisation") or request.user.unit_id
+    if not str(org_id).isdigit():
+        raise Http404
+    org = get_scoped_or_404(Organisation, request.user, pk=int(org_id))
+    text = request.POST.get("year", "")
+    if not (text.isdigit() and 1949 <= int(text) <= 2100):
+        messages.error(request, _("年度“%(t)s”无效:应为四位年份") % {"t": text[:10]})
+        return redirect("societies:report_list")
+    try:
+        report = services.annual_report_prepare(actor=request.user, org=org, year=int(text))
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("societies:report_list")
+    return redirect("societies:report_detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report = get_scoped_or_404(AnnualReport, request.user, pk=pk)
+    fields = [(name, AnnualReport._meta.get_field(name)) for name in REPORT_FIELDS]
+    context = {
+        "report": report, "fields": [(n, f.verbose_name, getattr(report, n), f.get_internal_type()) for n, f in fields],
+        "prefill": [(label, (report.prefilled or {}).get(key)) for key, label in documents.PREFILL_LABELS],
+        "due": services.rules.first_review_due(report.year),
+        "own": report.organisation_id == request.user.unit_id,
+    }  # fmt: skip
+    return render(request, "societies/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_edit(request, pk):
+    report = get_scoped_or_404(AnnualReport, request.user, pk=pk)
+    require(request.user, EDIT)
+    data = {}
+    for name in REPORT_FIELDS:
+        if name not in request.POST:
+            continue
+        value = request.POST[name].strip()
+        if name in ("income", "expenditure", "donations", "staff_count"):
+            value = _number(
+                value, AnnualReport._meta.get_field(name).verbose_name, whole=name == "staff_count"
+            )
+            if isinstance(value, ValidationError):
+                _error(request, value)
+                return redirect("societies:report_detail", pk=report.pk)
+        data[name] = value
+    try:
+        services.annual_report_update(actor=request.user, report=report, data=data)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已保存"))
+    return redirect("societies:report_detail", pk=report.pk)
+
+
+def _number(text: str, label, *, whole: bool):
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return ValidationError(_("%(l)s:“%(t)s”不是数字") % {"l": label, "t": text[:20]})
+    if value < 0 or value >= Decimal("1e12") or (whole and value != value.to_integral_value()):
+        return ValidationError(_("%(l)s:“%(t)s”超出范围") % {"l": label, "t": text[:20]})
+    return int(value) if whole else value
+
+
+REPORT_ACTIONS = {"submit", "return", "accept"}
+
+
+@login_required
+@require_POST
+def report_action(request, pk, action):
+    report = get_scoped_or_404(AnnualReport, request.user, pk=pk)
+    if action not in REPORT_ACTIONS:
+        raise Http404
+    require(request.user, EDIT if action == "submit" else REVIEW)
+    seen = request.POST.get("seen") or report.status
+    try:
+        if action == "submit":
+            services.annual_report_submit(actor=request.user, report=report, seen=seen)
+        elif action == "return":
+            services.annual_report_return(
+                actor=request.user, report=report, reason=request.POST.get("reason", ""), seen=seen
+            )
+        else:
+            services.annual_report_accept(actor=request.user, report=report, seen=seen)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("年度报告:%(s)s") % {"s": report.get_status_display()})
+    return redirect("societies:report_detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_word(request, pk):
+    report = get_scoped_or_404(AnnualReport, request.user, pk=pk)
+    return _download(documents.report_docx(report), f"{report}.docx", DOCX)
+
+
+# ---------------------------------------------------------------------- rectifications
+
+
+@login_required
+@require_GET
+def rectification_list(request):
+    context = {"page": offset_page(selectors.rectifications(request.user), request),
+               "overdue": {r.pk for r in selectors.overdue_rectifications(request.user)}}  # fmt: skip
+    return render(request, "societies/rectification_list.html", context)
+
+
+@login_required
+@require_GET
+def rectification_detail(request, pk):
+    item = get_scoped_or_404(Rectification, request.user, pk=pk)
+    return render(
+        request, "societies/rectification_detail.html", {"item": item, "steps": item.follow_ups.all()}
+    )
+
+
+@login_required
+@require_POST
+def rectification_follow_up(request, pk):
+    item = get_scoped_or_404(Rectification, request.user, pk=pk)
+    require(request.user, EDIT)
+    try:
+        services.rectification_follow_up(
+            actor=request.user,
+            item=item,
+            data={
+                "note": request.POST.get("note", "").strip(),
+                "evidence": request.POST.get("evidence", "").strip()[:300],
+            },
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("societies:rectification_detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def rectification_decide(request, pk):
+    item = get_scoped_or_404(Rectification, request.user, pk=pk)
+    require(request.user, REVIEW)
+    try:
+        services.rectification_decide(
+            actor=request.user, item=item, outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""),
+            new_deadline=parse_date(request.POST.get("new_deadline")), seen=request.POST.get("seen") or item.status,
+        )  # fmt: skip
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("societies:rectification_detail", pk=item.pk)
+
+
+# ---------------------------------------------------------------------- terms, foundings, 3+1
+
+
+@login_required
+@require_GET
+def term_list(request):
+    return render(request, "societies/term_list.html", {"rows": selectors.term_rows(request.user)})
+
+
+@login_required
+@require_GET
+def founding_list(request):
+    return render(request, "societies/founding_list.html", {"foundings": selectors.foundings(request.user)})
+
+
+@login_required
+@require_GET
+def grassroots_coverage(request):
+    rows = grassroots.coverage_by_county(grassroots.scoped_head_units(request.user))
+    return render(request, "societies/grassroots.html", {"rows": rows})
+
+
+# ---------------------------------------------------------------------- evaluation
+
+
+@login_required
+@require_GET
+def evaluation_list(request):
+    try:
+        year = year_param(request)
+    except ValidationError as exc:
+        _error(request, exc)
+        year = None
+    qs = list(selectors.evaluations(request.user, year=year)[:500])
+    context = {"ranking": evaluation.ranking(qs), "open": [e for e in qs if e.total is None], "year": year}
+    return render(request, "societies/evaluation_list.html", context)
+
+
+def _scores(ev) -> dict:
+    return {s.item_code: s for s in ItemScore.objects.within(ev.organisation).filter(evaluation=ev)}
+
+
+@login_required
+@require_GET
+def evaluation_detail(request, pk):
+    ev = get_scoped_or_404(Evaluation, request.user, pk=pk)
+    scores = _scores(ev)
+    items = [(item, scores.get(item["code"])) for item in ev.scheme.items]
+    context = {"ev": ev, "items": items, "evaluators": ev.evaluators.all(), "scored": len(scores),
+               "can_score": request.user.has_perm(REVIEW) and ev.organisation_id != request.user.unit_id}  # fmt: skip
+    return render(request, "societies/evaluation_detail.html", context)
+
+
+@login_required
+@require_POST
+def evaluation_score(request, pk):
+    ev = get_scoped_or_404(Evaluation, request.user, pk=pk)
+    require(request.user, REVIEW)
+    text = request.POST.get("score", "").strip()
+    score = None
+    if text:
+        score = _number(text, _("得分"), whole=False)
+        if isinstance(score, ValidationError):
+            _error(request, score)
+            return redirect("societies:evaluation_detail", pk=ev.pk)
+    try:
+        services.evaluation_score(actor=request.user, evaluation=ev, item_code=request.POST.get("item_code", "")[:20],
+                                  score=score, evidence=request.POST.get("evidence", "").strip())  # fmt: skip
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("societies:evaluation_detail", pk=ev.pk)
+
+
+@login_required
+@require_POST
+def evaluation_finish(request, pk):
+    ev = get_scoped_or_404(Evaluation, request.user, pk=pk)
+    require(request.user, REVIEW)
+    try:
+        services.evaluation_finish(
+            actor=request.user, evaluation=ev, seen=request.POST.get("seen") or ev.status
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已定级:%(g)s(%(t)s分)") % {"g": ev.grade, "t": ev.total})
+    return redirect("societies:evaluation_detail", pk=ev.pk)
+
+
+@login_required
+@require_GET
+def evaluation_word(request, pk):
+    ev = get_scoped_or_404(Evaluation, request.user, pk=pk)
+    return _download(documents.evaluation_docx(ev, _scores(ev)), f"{ev}.docx", DOCX)
