@@ -908,6 +908,7 @@ def calls_targets(world) -> dict:
     notice.call_notice_start(actor=staff, call=final_call, starts_on=dt.date(2020, 9, 29))
     notice.call_finalise(actor=staff, call=final_call, today=dt.date(2020, 10, 14))
     notice.call_certificates_issue(actor=staff, call=final_call)
+    review = _review_round(world, call, accepted)
     honour = honour_record(
         actor=staff,
         data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
@@ -926,11 +927,44 @@ def calls_targets(world) -> dict:
         "final_token": services.entry_status_link(actor=staff, entry=final_entry),
         "objection": objection,
         "bad_token": "nope",
-        **{step: step for step in ("close", "submit", "accept", "decide", "finalise")},
+        **review,
+        **{step: step for step in ("close", "submit", "accept", "decide", "finalise", "chase")},
     }
 
 
+def _review_round(world, call, accepted) -> dict:
+    """A first round of 任城区's call with one judge: an expert who signs in as the society's
+    secretary (a judge of another unit sees their own assignment, and nothing else)."""
+    from kexie.calls import judging
+    from kexie.directory.services import person_create
+
+    staff = world.users["county_staff"]
+    rnd = judging.round_create(actor=staff, call=call, data={"name": "初赛", "per_entry": 1, "max_load": 5})
+    person = person_create(actor=staff, data={"name": "评审专家", "unit": staff.unit, "is_expert": True,
+                                              "profile": "科技 事迹"})  # fmt: skip
+    judging.round_judge_add(actor=staff, round=rnd, person=person, user=world.users["society_secretary"])
+    judging.round_assign(actor=staff, round=rnd)
+    return {"round": rnd, "assignment": rnd.assignments.get(entry=accepted)}
+
+
+JUDGE_ONLY = {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404}
+
 MATRIX["calls"] = [
+    Case("calls:judging", everyone()),
+    Case("calls:judge_score", JUDGE_ONLY, args=("assignment",)),
+    Case(
+        "calls:judge_score",
+        JUDGE_ONLY,
+        args=("assignment",),
+        method="post",
+        data={"c_overall": "101"},
+        label="invalid",
+    ),
+    Case("calls:round_create", in_scope(), args=("call",)),
+    Case("calls:round_create", in_scope(), args=("call",), method="post", data={"name": ""}, label="invalid"),
+    Case("calls:round_detail", in_scope(), args=("round",)),
+    Case("calls:round_edit", in_scope(), args=("round",)),
+    Case("calls:round_action", in_scope(ok=302), args=("round", "chase"), method="post"),
     Case("calls:call_list", everyone()),
     Case("calls:call_create", everyone()),
     Case("calls:call_create", everyone(), method="post", data={"title": ""}, label="invalid"),

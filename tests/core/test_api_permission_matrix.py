@@ -371,6 +371,21 @@ MATRIX = {
     ("POST", "/api/v1/calls/entries/{entry_id}/{action}"): (
         {"entry_id": "entry_draft", "action": "submit"}, {}, in_scope(200),
     ),
+    # Expert review: a round of 任城区's call whose judge signs in as the society's secretary.
+    ("POST", "/api/v1/calls/{call_id}/rounds"): ({"call_id": "call"}, {"name": "复赛"}, in_scope(201)),
+    ("GET", "/api/v1/calls/rounds/{round_id}"): ({"round_id": "round"}, None, in_scope(200)),
+    ("GET", "/api/v1/calls/rounds/{round_id}/plan"): ({"round_id": "round"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/rounds/{round_id}/judges"): (
+        {"round_id": "round"}, {"person_id": 999999, "user_id": 999999}, in_scope(422),
+    ),
+    ("POST", "/api/v1/calls/rounds/{round_id}/{action}"): (
+        {"round_id": "round", "action": "chase"}, None, in_scope(200),
+    ),
+    ("GET", "/api/v1/calls/judging/assignments"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/calls/judging/assignments/{assignment_id}/score"): (
+        {"assignment_id": "assignment"}, {"values": {"overall": 80}},
+        {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404, "anonymous": 401},
+    ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
     # Societies: records of 济宁市心理学会 (web_matrix.societies_targets): the city and the society

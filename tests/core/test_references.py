@@ -89,6 +89,8 @@ API_REFERENCES = {
     ("POST", "/api/v1/calls/{call_id}/entries", "organisation_id"): "calls.Entry.organisation",
     ("POST", "/api/v1/calls/{call_id}/entries", "person_id"): "calls.Entry.person",
     ("POST", "/api/v1/calls/{call_id}/entries", "submitting_unit_id"): "calls.Entry.submitting_unit",
+    ("POST", "/api/v1/calls/rounds/{round_id}/judges", "person_id"): "calls.RoundJudge.person",
+    ("POST", "/api/v1/calls/rounds/{round_id}/judges", "user_id"): "calls.RoundJudge.user",
     ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
     ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
     ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
@@ -310,7 +312,7 @@ def in_scope_targets(world, personas, make_activity):
         "activity_id": activity.pk,
         "demand_id": demand.pk,
         "action": "matchmake",
-        "call_id": open_call(staff, title="任城征集", eligibility=[]).pk,
+        **_review_round(staff, open_call(staff, title="任城征集", eligibility=[])),
     }
 
 
@@ -339,11 +341,29 @@ def _office_body(path):
     return body
 
 
+def _review_round(staff, call) -> dict:
+    from kexie.calls import judging
+    from kexie.directory.models import Person
+
+    Person.objects.create(name="任城专家", unit=staff.unit, is_expert=True)
+    rnd = judging.round_create(actor=staff, call=call, data={"name": "初赛"})
+    return {"call_id": call.pk, "round_id": rnd.pk}
+
+
 def _base_body(method, path, world):
     if method == "PATCH" or "{action}" in path:
         return {}
     if "/office/" in path:
         return _office_body(path)
+    if path.endswith("/judges"):
+        from kexie.accounts.models import User
+        from kexie.directory.models import Person
+
+        expert = Person.objects.unscoped(reason="test").get(name="任城专家")
+        return {
+            "person_id": expert.pk,
+            "user_id": User.objects.unscoped(reason="test").get(username="rencheng_staff").pk,
+        }
     if path.endswith("/organisations"):
         return {"name": "新学校", "kind": "school"}
     if path.endswith("/people"):

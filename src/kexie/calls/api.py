@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.calls import services
+from kexie.calls import judging, services
 from kexie.calls.codes import CallKind, EntrantKind, EntryStatus, MemberRole, Outcome, SchoolStage
 from kexie.calls.selectors import (
     get_visible_call_or_404,
@@ -222,6 +222,228 @@ def entry_step(
     user = actor(request)
     entry = get_visible_entry_or_404(user, entry_id)
     return ENTRY_STEPS[action](actor=user, entry=entry, seen=payload.seen)
+
+
+# ---------------------------------------------------------------------- expert review
+
+
+class RoundCriterionIn(InputSchema):
+    code: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=40)
+    weight: float = Field(1, gt=0, le=1000)
+    max: float = Field(100, gt=0, le=1000)
+
+
+class RoundIn(InputSchema):
+    name: str = Field(title="轮次名称", min_length=1, max_length=40)
+    per_entry: int = Field(3, ge=1, le=50)
+    min_load: int = Field(0, ge=0, le=10000)
+    max_load: int = Field(30, ge=1, le=10000)
+    criteria: list[RoundCriterionIn] = Field(default_factory=list, max_length=30)
+    advance_top: int | None = Field(None, ge=1, le=100000, description="前 N 名晋级")
+    advance_threshold: float | None = Field(None, ge=-1000, le=1000, description="达到分数线晋级")
+    ranking_method: Literal["raw", "zscore", "calibrated"] = "calibrated"
+    due_on: dt.date | None = None
+
+
+class RoundOut(Schema):
+    id: int
+    call_id: int
+    number: int
+    name: str
+    per_entry: int
+    min_load: int
+    max_load: int
+    criteria: list[dict[str, Any]]
+    advance_rule: dict[str, Any]
+    ranking_method: str
+    due_on: dt.date | None
+    assigned_at: dt.datetime | None
+    closed_at: dt.datetime | None
+
+
+class RoundRankingOut(Schema):
+    entry_id: int
+    code: str
+    title: str
+    rank: int
+    score: float
+    raw: float
+    raw_rank: int
+    zscore: float
+    zscore_rank: int
+    calibrated: float
+    calibrated_rank: int
+    n_judges: int
+    spread: float | None
+    spread_flagged: bool
+    prize: str
+
+
+class RoundMissingOut(Schema):
+    judge: str
+    entries: list[str]
+
+
+class RoundDetailOut(Schema):
+    round: RoundOut
+    ranking: list[RoundRankingOut]
+    missing: list[RoundMissingOut]
+
+
+class RoundPairOut(Schema):
+    entry: str
+    judge: str
+    affinity: float | None = None
+    explanation: str
+
+
+class RoundPlanOut(Schema):
+    infeasible: str | None
+    total_affinity: float
+    pairs: list[RoundPairOut]
+    exclusions: list[RoundPairOut]
+
+
+class RoundJudgeIn(InputSchema):
+    person_id: Id
+    user_id: Id
+    expertise: str = Field("", max_length=500)
+
+
+class RoundJudgeOut(Schema):
+    id: int
+    person_id: int
+    person: str = Field(alias="person.name")
+    user_id: int
+    expertise: str
+
+
+class JudgeAssignmentOut(Schema):
+    """What a judge sees of an entry: no entrant or institution when the call is blind."""
+
+    id: int
+    call: str
+    round: str
+    code: str
+    title: str
+    entrant: str | None = None
+    institution: str | None = None
+    answers: dict[str, str]
+    criteria: list[dict[str, Any]]
+    values: dict[str, float]
+    total: float | None
+    scored: bool
+
+
+class ScoreIn(InputSchema):
+    values: dict[str, float] = Field(max_length=30, description="各评分项代码 → 分数")
+    comment: str = Field("", max_length=2000)
+
+
+def _round_or_404(user, round_id):
+    from kexie.calls.judging_views import get_round_or_404
+
+    return get_round_or_404(user, round_id)
+
+
+@router.post("/{call_id}/rounds", response={201: RoundOut}, summary="新建评审轮次(初赛/复赛/决赛)")
+def create_round(request: HttpRequest, call_id: Id, payload: RoundIn):
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    data = payload.dict()
+    top, threshold = data.pop("advance_top"), data.pop("advance_threshold")
+    data["advance_rule"] = (
+        {"top": top} if top is not None else ({"threshold": threshold} if threshold is not None else {})
+    )
+    return Status(201, judging.round_create(actor=user, call=call, data=data))
+
+
+@router.get("/rounds/{round_id}", response=RoundDetailOut, summary="评审轮次:排名(三种方法对照)与未交评分")
+def get_round(request: HttpRequest, round_id: Id):
+    rnd = _round_or_404(actor(request), round_id)
+    ranking = [
+        {**{k: r[k] for k in ("rank", "score", "raw", "raw_rank", "zscore", "zscore_rank", "calibrated",
+                              "calibrated_rank", "n_judges", "spread", "spread_flagged", "prize")},
+         "entry_id": r["entry_obj"].pk, "code": r["entry_obj"].code, "title": r["entry_obj"].title}
+        for r in judging.round_ranking(rnd)
+    ]  # fmt: skip
+    missing = [
+        {"judge": j.person.name, "entries": [e.code for e in es]} for j, es in judging.missing_scores(rnd)
+    ]
+    return {"round": rnd, "ranking": ranking, "missing": missing}
+
+
+@router.post("/rounds/{round_id}/judges", response={201: RoundJudgeOut}, summary="聘请评委(名录中的专家)")
+def add_round_judge(request: HttpRequest, round_id: Id, payload: RoundJudgeIn):
+    user = actor(request)
+    rnd = _round_or_404(user, round_id)
+    person = reference("calls.RoundJudge.person", payload.person_id, "person_id", user)
+    account = reference("calls.RoundJudge.user", payload.user_id, "user_id", user)
+    return Status(201, judging.round_judge_add(actor=user, round=rnd, person=person, user=account,
+                                               expertise=payload.expertise))  # fmt: skip
+
+
+@router.get(
+    "/rounds/{round_id}/plan",
+    response=RoundPlanOut,
+    summary="试算评审分配(不保存):每对的理由、回避、无解时应放宽什么",
+)
+def plan_round(request: HttpRequest, round_id: Id):
+    plan = judging.round_plan(_round_or_404(actor(request), round_id))
+    return {
+        "infeasible": plan.infeasible,
+        "total_affinity": plan.result.total_affinity,
+        "pairs": [{"entry": p["entry"].code, "judge": p["judge"].person.name, "affinity": p["affinity"],
+                   "explanation": p["explanation"]} for p in plan.pairs()],
+        "exclusions": [{"entry": x["entry"].code, "judge": x["judge"].person.name,
+                        "explanation": x["explanation"]} for x in plan.exclusions()],
+    }  # fmt: skip
+
+
+ROUND_STEPS = {
+    "assign": lambda user, rnd: judging.round_assign(actor=user, round=rnd),
+    "chase": lambda user, rnd: judging.round_chase(actor=user, round=rnd),
+    "close": lambda user, rnd: judging.round_close(actor=user, round=rnd),
+}
+
+
+@router.post(
+    "/rounds/{round_id}/{action}",
+    response=RoundOut,
+    summary="分配并保存(assign)、提醒评委(chase)、结束本轮并确定晋级(close)",
+)
+def round_step(request: HttpRequest, round_id: Id, action: Literal["assign", "chase", "close"]):
+    user = actor(request)
+    rnd = _round_or_404(user, round_id)
+    ROUND_STEPS[action](user, rnd)
+    rnd.refresh_from_db()
+    return rnd
+
+
+def _judge_view(a) -> dict:
+    view = judging.judge_view_of(a.entry, blind=a.round.call.is_blind)
+    return {
+        "id": a.pk, "call": a.round.call.title, "round": a.round.name, "code": view["code"], "title": view["title"],
+        "entrant": view.get("entrant"), "institution": view.get("institution"),
+        "answers": {label: str(value) for label, value in view["answers"]}, "criteria": a.round.criteria,
+        "values": a.values or {}, "total": a.total, "scored": a.is_scored,
+    }  # fmt: skip
+
+
+@router.get("/judging/assignments", response=list[JudgeAssignmentOut], summary="我的评审(评委本人的分配)")
+def my_assignments(request: HttpRequest):
+    return [_judge_view(a) for a in judging.judge_assignments(actor(request))]
+
+
+@router.post(
+    "/judging/assignments/{assignment_id}/score", response=JudgeAssignmentOut, summary="评委提交评分"
+)
+def score_assignment(request: HttpRequest, assignment_id: Id, payload: ScoreIn):
+    user = actor(request)
+    assignment = judging.get_own_assignment_or_404(user, assignment_id)
+    judging.score_submit(actor=user, assignment=assignment, values=payload.values, comment=payload.comment)
+    return _judge_view(assignment)
 
 
 # Last: its path would otherwise take /entries/{entry_id}.

@@ -34,3 +34,16 @@ register(
 )
 register("kexie.institution_alias", _("单位别名"), {"created": _("新建")})
 register("kexie.objection", _("公示异议"), {"filed": _("提出"), "decided": _("处理")})
+register(
+    "kexie.review_round",
+    _("评审轮次"),
+    {
+        "created": _("新建"),
+        "changed": _("修改"),
+        "assigned": _("分配评委"),
+        "chased": _("催交评分"),
+        "closed": _("结束并确定晋级"),
+    },
+)
+register("kexie.round_judge", _("评委"), {"added": _("聘请"), "conflict_added": _("登记回避")})
+register("kexie.judge_assignment", _("评审分配"), {"scored": _("评分")})

@@ -60,6 +60,11 @@ class MemberRole(models.TextChoices):
     ADVISER = "adviser", _("指导教师")
 
 
+class ConflictKind(models.TextChoices):
+    DECLARED = "declared", _("申报的利害关系")
+    LISTED = "listed", _("回避名单")
+
+
 class SchoolStage(models.TextChoices):
     PRIMARY = "primary", _("小学")
     JUNIOR = "junior", _("初中")

@@ -6,7 +6,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kexie.calls.codes import MemberRole, ObjectorKind, Outcome, SchoolStage
+from kexie.calls.codes import ConflictKind, MemberRole, ObjectorKind, Outcome, SchoolStage
 from kexie.calls.models import Call, Entry
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
@@ -291,3 +291,123 @@ class RegistrationForm(StyledForm):
                 m["guardian_name"] = self.cleaned_data["guardian_name"]
                 m["guardian_consent"] = self.cleaned_data.get("guardian_consent", False)
         return members
+
+
+# ---------------------------------------------------------------------- expert review
+
+
+class RoundForm(StyledForm):
+    """A review round: the rubric is data (JSON), the advancement rule a choice and a number."""
+
+    name = forms.CharField(label=_("轮次名称"), max_length=40, help_text=_("如“初赛”“复赛”“决赛”"))
+    per_entry = forms.IntegerField(label=_("每件评委数"), min_value=1, max_value=50, initial=3)
+    min_load = forms.IntegerField(label=_("每位评委最少件数"), min_value=0, max_value=10000, initial=0)
+    max_load = forms.IntegerField(label=_("每位评委最多件数"), min_value=1, max_value=10000, initial=30)
+    criteria = forms.CharField(
+        label=_("评分标准(JSON)"), required=False,
+        help_text=_('例:[{"code": "innovation", "label": "创新性", "weight": 2, "max": 40}];留空为“综合评价”百分制'),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control font-monospace"}),
+    )  # fmt: skip
+    advance = forms.ChoiceField(
+        label=_("晋级规则"), required=False,
+        choices=[("", _("不晋级(最后一轮)")), ("top", _("前 N 名晋级")), ("threshold", _("达到分数线晋级"))],
+    )  # fmt: skip
+    advance_value = forms.DecimalField(label=_("N 或分数线"), required=False, max_digits=8, decimal_places=2)
+    ranking_method = forms.ChoiceField(
+        label=_("排序方法"),
+        choices=[
+            ("calibrated", _("校准分(评委宽严与尺度)")),
+            ("zscore", _("标准分")),
+            ("raw", _("原始平均分")),
+        ],
+    )
+    due_on = forms.DateField(
+        label=_("评分截止"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            rule = instance.advance_rule or {}
+            kind = next(iter(rule), "")
+            kwargs["initial"] = {
+                "name": instance.name, "per_entry": instance.per_entry, "min_load": instance.min_load,
+                "max_load": instance.max_load, "criteria": json.dumps(instance.criteria, ensure_ascii=False),
+                "advance": kind, "advance_value": rule.get(kind), "ranking_method": instance.ranking_method,
+                "due_on": instance.due_on,
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("criteria") or "").strip()
+        try:
+            data["criteria"] = json.loads(text) if text else []
+        except json.JSONDecodeError as exc:
+            self.add_error("criteria", _("评分标准不是有效的 JSON:%(e)s") % {"e": exc.msg})
+        if data.get("advance") and data.get("advance_value") is None:
+            self.add_error("advance_value", _("请填写晋级名额或分数线"))
+        return data
+
+    def model_data(self) -> dict:
+        d = self.cleaned_data
+        rule = {}
+        if d.get("advance") == "top":
+            rule = {"top": int(d["advance_value"])}
+        elif d.get("advance") == "threshold":
+            rule = {"threshold": float(d["advance_value"])}
+        return {
+            "name": d["name"], "per_entry": d["per_entry"], "min_load": d["min_load"], "max_load": d["max_load"],
+            "criteria": d["criteria"], "advance_rule": rule, "ranking_method": d["ranking_method"],
+            "due_on": d.get("due_on"),
+        }  # fmt: skip
+
+
+class JudgeForm(StyledForm):
+    person = forms.ModelChoiceField(label=_("评审专家"), queryset=None)
+    user = forms.ModelChoiceField(label=_("登录账号"), queryset=None)
+    expertise = forms.CharField(label=_("专业方向"), required=False, max_length=500,
+                                help_text=_("留空则取专家简介"))  # fmt: skip
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["person"], "calls.RoundJudge.person", actor, order_by=("name",))
+        references.bind(self.fields["user"], "calls.RoundJudge.user", actor, order_by=("username",))
+        self.style()
+
+
+class ConflictForm(StyledForm):
+    judge = forms.ModelChoiceField(label=_("评委"), queryset=None)
+    entry = forms.ModelChoiceField(label=_("作品"), queryset=None)
+    kind = forms.ChoiceField(label=_("回避类型"), choices=ConflictKind.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, *args, actor, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judge"].queryset = round.judges.select_related("person")
+        references.bind(self.fields["entry"], "calls.JudgeConflict.entry", actor, order_by=("code",))
+        self.fields["entry"].queryset = self.fields["entry"].queryset.filter(call=round.call)
+        self.fields["entry"].label_from_instance = lambda e: f"{e.code} {e.title}"
+        self.style()
+
+
+class ScoreForm(StyledForm):
+    """A judge's scores on a phone: one number per criterion of the round's rubric."""
+
+    comment = forms.CharField(label=_("评语"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+    def __init__(self, *args, criteria, initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"c_{c['code']}"] = forms.CharField(
+                label=f"{c['label']}(0–{c['max']:g},权重 {c['weight']:g})", required=False,
+                initial=(initial_values or {}).get(c["code"]),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )  # fmt: skip
+        self.order_fields([*(f"c_{c['code']}" for c in criteria), "comment"])
+        self.style()
+
+    def values(self) -> dict:
+        return {c["code"]: (self.data.get(f"c_{c['code']}") or "").strip() for c in self.criteria}

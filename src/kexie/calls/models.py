@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kexie.calls.codes import (
     CallKind,
     CallStatus,
+    ConflictKind,
     EntrantKind,
     EntryStatus,
     MemberRole,
@@ -375,3 +376,145 @@ class Objection(ScopedModel):
     @property
     def is_pending(self) -> bool:
         return self.status == ObjectionStatus.PENDING
+
+
+# ---------------------------------------------------------------------- expert review (专家评审)
+
+
+class ReviewRound(ScopedModel):
+    """One round of expert review of a call (初赛/复赛/决赛), with its own judges, rubric and
+    scores. The rubric (`criteria`) and the advancement rule (`advance_rule`) are data:
+    criteria `[{"code", "label", "weight", "max"}]`; rule `{"top": N}` or `{"threshold": x}`."""
+
+    scope_field = "call__organiser"
+
+    call = models.ForeignKey(
+        Call, verbose_name=_("征集评选"), on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    name = models.CharField(_("名称"), max_length=40, help_text=_("如“初赛”“复赛”“决赛”"))
+    per_entry = models.PositiveSmallIntegerField(_("每件评委数"), default=3)
+    min_load = models.PositiveSmallIntegerField(_("每位评委最少件数"), default=0)
+    max_load = models.PositiveSmallIntegerField(_("每位评委最多件数"), default=30)
+    criteria = models.JSONField(_("评分标准"), default=list, blank=True)
+    advance_rule = models.JSONField(_("晋级规则"), default=dict, blank=True)
+    ranking_method = models.CharField(_("排序方法"), max_length=12, default="calibrated")
+    due_on = models.DateField(_("评分截止"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审轮次")
+        verbose_name_plural = _("评审轮次")
+        ordering = ["call", "number"]
+        constraints = [models.UniqueConstraint(fields=["call", "number"], name="review_round_unique")]
+
+    def __str__(self):
+        return f"{self.call} · {self.name}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class RoundEntry(ScopedModel):
+    """An entry taking part in a round; `advanced` is set when the round closes."""
+
+    scope_field = "round__call__organiser"
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="round_entries")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_entries")
+    score = models.FloatField(_("本轮得分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("本轮名次"), null=True, blank=True)
+    advanced = models.BooleanField(_("晋级"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("轮次作品")
+        verbose_name_plural = _("轮次作品")
+        ordering = ["round", "entry"]
+        constraints = [models.UniqueConstraint(fields=["round", "entry"], name="round_entry_unique")]
+
+    def __str__(self):
+        return f"{self.round} · {self.entry}"
+
+
+class RoundJudge(ScopedModel):
+    """A judge of a round: a person of the directory (an expert) and the account they sign in
+    with to score. `expertise` feeds the affinity (default: the person's profile)."""
+
+    scope_field = "round__call__organiser"
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="judges")
+    person = models.ForeignKey(
+        Person, verbose_name=_("评审专家"), on_delete=models.PROTECT, related_name="judgings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        on_delete=models.PROTECT,
+        related_name="judgings",
+    )
+    expertise = models.TextField(_("专业方向"), blank=True)
+
+    class Meta:
+        verbose_name = _("评委")
+        verbose_name_plural = _("评委")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="round_judge_person_unique"),
+            models.UniqueConstraint(fields=["round", "user"], name="round_judge_user_unique"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class JudgeConflict(ScopedModel):
+    """A pair that must not be made, beyond those the data shows (same institution, own
+    nominee): a relation the judge declared (申报的利害关系) or the organiser's list (回避名单)."""
+
+    scope_field = "judge__round__call__organiser"
+
+    judge = models.ForeignKey(RoundJudge, on_delete=models.CASCADE, related_name="conflicts")
+    entry = models.ForeignKey(Entry, verbose_name=_("作品"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("回避类型"), max_length=10, choices=ConflictKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("回避")
+        verbose_name_plural = _("回避")
+        constraints = [models.UniqueConstraint(fields=["judge", "entry"], name="judge_conflict_unique")]
+
+    def __str__(self):
+        return f"{self.judge} × {self.entry}"
+
+
+class JudgeAssignment(ScopedModel):
+    """An entry given to a judge in a round, with the affinity and why the pair was made."""
+
+    scope_field = "round__call__organiser"
+
+    round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="assignments")
+    judge = models.ForeignKey(RoundJudge, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    affinity = models.FloatField(_("亲和度"), default=0)
+    explanation = models.TextField(_("分配理由"), blank=True)
+    values = models.JSONField(_("各项评分"), default=dict, blank=True)
+    total = models.FloatField(_("总分"), null=True, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+    scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评审分配")
+        verbose_name_plural = _("评审分配")
+        ordering = ["round", "judge", "entry"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "judge", "entry"], name="judge_assignment_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.judge} · {self.entry.code}"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.scored_at is not None

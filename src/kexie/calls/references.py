@@ -25,3 +25,7 @@ register("calls.Entry.submitting_unit", UNITS)
 register("calls.EntryMember.person", PEOPLE)
 register("calls.EntryMember.institution", INSTITUTIONS, picker_kinds=(OrgKind.UNIVERSITY, OrgKind.SCHOOL))
 register("calls.InstitutionAlias.organisation", INSTITUTIONS)
+# Judges are the experts of the organiser's directory, signing in with an account of its scope.
+register("calls.RoundJudge.person", in_scope("directory.Person", is_expert=True))
+register("calls.RoundJudge.user", in_scope("accounts.User", is_active=True))
+register("calls.JudgeConflict.entry", in_scope("calls.Entry"))

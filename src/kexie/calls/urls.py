@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kexie.calls import views
+from kexie.calls import judging_views, views
 
 app_name = "calls"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.call_list, name="call_list"),
     path("new/", views.call_create, name="call_create"),
     path("notice/", views.notice_list, name="notice_list"),
+    path("judging/", judging_views.judging_list, name="judging"),
+    path("judging/<int:pk>/", judging_views.judge_score, name="judge_score"),
+    path("<int:pk>/rounds/new/", judging_views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", judging_views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", judging_views.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/<slug:action>/", judging_views.round_action, name="round_action"),
     path("register/<int:pk>/", views.register, name="register"),
     path("notice/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("<int:pk>/", views.call_detail, name="call_detail"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
@@ -21,9 +22,22 @@ from kexie.calls.selectors import (
     visible_calls,
     visible_entries,
 )
+from kexie.core import throttle
 from kexie.core.audit import history
 from kexie.core.scoping import in_scope
 from kexie.core.views import apply_validation_error, offset_page, parse_date, require
+
+# Public writes per address and hour (kexie.core.throttle): a school's computer room registers
+# many teams from one address, an objector writes once or twice.
+REGISTER_LIMIT = 30
+OBJECTION_LIMIT = 10
+TOO_OFTEN = gettext_lazy("提交过于频繁,请稍后再试")
+
+
+def _throttled(request, name: str, limit: int) -> bool:
+    """A POST past the address's limit for the hour (the request is counted either way)."""
+    key = f"calls-{name}:{throttle.client_address(request)}"
+    return request.method == "POST" and not throttle.hit(key, limit=limit, window=3600)
 
 
 def _messages_of(exc) -> str:
@@ -332,6 +346,11 @@ def notice_detail(request, pk):
         "person", "organisation", "institution"
     )
     form = ObjectionForm(request.POST or None, request.FILES or None, entries=awarded)
+    context = {"call": call, "awarded": awarded.order_by("prize", "code"), "form": form,
+               "open_for_objections": call.status == CallStatus.NOTICE}  # fmt: skip
+    if _throttled(request, "objection", OBJECTION_LIMIT):
+        form.add_error(None, TOO_OFTEN)
+        return render(request, "calls/notice_detail.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             notice.objection_file(call=call, **form.cleaned_data)
@@ -340,8 +359,6 @@ def notice_detail(request, pk):
         else:
             messages.success(request, _("异议已收到。处理结果将通过您留下的联系方式告知。"))
             return redirect("calls:notice_detail", pk=call.pk)
-    context = {"call": call, "awarded": awarded.order_by("prize", "code"), "form": form,
-               "open_for_objections": call.status == CallStatus.NOTICE}  # fmt: skip
     return render(request, "calls/notice_detail.html", context)
 
 
@@ -499,6 +516,10 @@ def register(request, pk):
     if call is None:
         raise Http404
     form = RegistrationForm(request.POST or None, call=call)
+    context = {"call": call, "form": form, "privacy": registration.PRIVACY_NOTICE}
+    if _throttled(request, "register", REGISTER_LIMIT):
+        form.add_error(None, TOO_OFTEN)
+        return render(request, "calls/register.html", context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             entry, token = registration.entry_register(
@@ -509,5 +530,4 @@ def register(request, pk):
             apply_validation_error(form, exc)
         else:
             return render(request, "calls/registered.html", {"entry": entry, "token": token})
-    context = {"call": call, "form": form, "privacy": registration.PRIVACY_NOTICE}
     return render(request, "calls/register.html", context)
