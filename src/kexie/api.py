@@ -17,6 +17,8 @@ APP_APIS = [
     "calls",
     "honours",
     "volunteers",
+    "bases",
+    "funds",
 ]
 
 api = build_api()

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "kexie.calls",
     "kexie.honours",
     "kexie.volunteers",
+    "kexie.bases",
+    "kexie.funds",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ APP_URLS = [
     "calls",
     "honours",
     "volunteers",
+    "bases",
+    "funds",
 ]
 
 urlpatterns = [
