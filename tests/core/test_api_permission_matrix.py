@@ -284,6 +284,34 @@ MATRIX = {
     ("POST", "/api/v1/calls/entries/{entry_id}/{action}"): (
         {"entry_id": "entry_draft", "action": "submit"}, {}, in_scope(200),
     ),
+    # Bases, venues and funds: records of 任城区科协 (web_matrix.bases_targets).
+    ("GET", "/api/v1/bases/designations"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/bases/designations/{designation_id}"): ({"designation_id": "base_designation"}, None, in_scope(200)),
+    ("POST", "/api/v1/bases/designations/{designation_id}/assessments"): (
+        {"designation_id": "base_designation"}, {"year": 2020, "open_days": 260, "visitors": 20000}, in_scope(201),
+    ),
+    ("POST", "/api/v1/bases/assessments/{assessment_id}/decide"): (
+        {"assessment_id": "base_assessment"}, {}, in_scope(200),
+    ),
+    ("POST", "/api/v1/bases/designations/{designation_id}/revoke"): (
+        {"designation_id": "base_designation"}, {"reason": "年度考核不合格"}, in_scope(200),
+    ),
+    ("GET", "/api/v1/bases/venues"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/bases/venues/{venue_id}/visitors"): (
+        {"venue_id": "venue"}, {"month": "2020-10-01", "visitors": 2100}, in_scope(200),
+    ),
+    ("GET", "/api/v1/bases/system"): ({}, None, everyone(200), {"year": "year"}),
+    ("GET", "/api/v1/funds/programmes"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/funds/projects"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/funds/projects/{project_id}"): ({"project_id": "funded_project"}, None, in_scope(200)),
+    ("POST", "/api/v1/funds/projects/{project_id}/reports"): (
+        {"project_id": "funded_project"}, {"kind": "milestone", "period_end": "2020-10-31", "text": "进展"}, in_scope(201),
+    ),
+    ("POST", "/api/v1/funds/reports/{report_id}/accept"): ({"report_id": "project_report"}, None, in_scope(200)),
+    ("POST", "/api/v1/funds/tranches/{tranche_id}/payments"): ({"tranche_id": "tranche"}, {"amount_fen": 100}, in_scope(201)),
+    ("POST", "/api/v1/funds/projects/{project_id}/acceptance"): (
+        {"project_id": "funded_project"}, {"result": "passed"}, in_scope(200),
+    ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
 }  # fmt: skip
@@ -361,7 +389,14 @@ def hotline_targets(world):
     return web_matrix.hotline_targets(world)
 
 
+@pytest.fixture
+def bases_targets(world):
+    return web_matrix.bases_targets(world)
+
+
 APP_TARGETS = {
+    "bases": ("bases_targets",),
+    "funds": ("bases_targets",),
     "hotline": ("hotline_targets",),
     "literacy": ("literacy_targets",),
     "volunteers": ("volunteers_targets",),

@@ -128,7 +128,14 @@ def hotline_objects(world):
     return matrix.hotline_targets(world)
 
 
+@pytest.fixture
+def bases_objects(world):
+    return matrix.bases_targets(world)
+
+
 NAMESPACE_OBJECTS = {
+    "bases": ("bases_objects",),
+    "funds": ("bases_objects",),
     "hotline": ("hotline_objects",),
     "literacy": ("literacy_objects",),
     "volunteers": ("volunteers_objects",),

@@ -102,9 +102,9 @@ class FundsAcceptanceIn(InputSchema):
     on: Day | None = Field(None, title="验收日期")
 
 
-def _detail(project) -> dict:
-    out = FundsProjectOut.from_orm(project).dict()
-    return {**out, "ledger": ledger(project).as_dict(), "tranches": list(project.tranches.all())}
+def _detail(project):
+    project.ledger = ledger(project).as_dict()
+    return project
 
 
 @router.get("/programmes", response=Page[FundsProgrammeOut], summary="资金计划列表")
