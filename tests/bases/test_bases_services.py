@@ -151,3 +151,22 @@ def test_venue_visitors_by_month(world, city_admin):
     with pytest.raises(Http404):
         services.venue_visitors_record(actor=world.users["county_staff"], venue=venue, month=dt.date(2020, 6, 1),
                                        visitors=5)  # fmt: skip
+
+
+def test_the_assessment_notice_is_a_word_document_of_what_the_user_sees(world, city_admin, named, client):
+    import io
+
+    from docx import Document
+
+    a = services.assessment_record(actor=city_admin, base_designation=named, year=2020, figures=FULL)
+    services.assessment_decide(actor=city_admin, assessment=a, on=dt.date(2021, 1, 15))
+    client.force_login(city_admin)
+    response = client.get("/bases/assessments/notice/", {"year": 2020})
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "关于2020年度科普教育基地考核结果的通报" in text and "兖州区科技馆(市级,得分100.0)" in text
+    client.force_login(world.users["county_staff"])  # 任城区 does not see 兖州区's base
+    text = "\n".join(
+        p.text
+        for p in Document(io.BytesIO(client.get("/bases/assessments/notice/?year=2020").content)).paragraphs
+    )
+    assert "兖州区科技馆" not in text

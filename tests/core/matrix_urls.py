@@ -520,6 +520,7 @@ MATRIX["bases"] = [
         data={"reason": "年度考核不合格"},
     ),
     Case("bases:round_land", in_scope(ok=302), args=("naming_round",), method="post"),
+    Case("bases:assessment_notice", everyone(), query="year=2020"),
     Case("bases:system", everyone()),
     Case("bases:system", everyone(), query="year=2020", label="year"),
     Case(

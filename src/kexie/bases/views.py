@@ -182,3 +182,23 @@ def venue_visitors(request, pk: int):
             _("已登记 %(v)s %(m)s 观众 %(n)s 人次") % {"v": venue, "m": f"{month:%Y-%m}", "n": visitors},
         )
     return redirect(f"{reverse('bases:system')}?year={month.year}")
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def assessment_notice(request):
+    """The year's 考核结果通报 (Word) of the assessments the user sees."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from kexie.bases.notice_doc import build_assessment_notice
+
+    year = _year(request)
+    response = HttpResponse(build_assessment_notice(year=year, user=request.user), content_type=DOCX)
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'{year}年度科普教育基地考核结果通报.docx')}"
+    )
+    return response
