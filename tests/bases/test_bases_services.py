@@ -170,3 +170,9 @@ def test_the_assessment_notice_is_a_word_document_of_what_the_user_sees(world, c
         for p in Document(io.BytesIO(client.get("/bases/assessments/notice/?year=2020").content)).paragraphs
     )
     assert "兖州区科技馆" not in text
+
+
+def test_the_base_page_in_the_directory_shows_its_designations(world, city_admin, named, client):
+    client.force_login(city_admin)
+    page = client.get(f"/directory/organisations/{world.orgs['base'].pk}/").content.decode()
+    assert 'id="bases-panel"' in page and "第五批" in page
