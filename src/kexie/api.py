@@ -20,6 +20,8 @@ APP_APIS = [
     "societies",
     "opinion",
     "office",
+    "bases",
+    "funds",
 ]
 
 api = build_api()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kexie.societies",
     "kexie.opinion",
     "kexie.office",
+    "kexie.bases",
+    "kexie.funds",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,8 @@ APP_URLS = [
     "societies",
     "opinion",
     "office",
+    "bases",
+    "funds",
 ]
 
 urlpatterns = [

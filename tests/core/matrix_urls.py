@@ -562,6 +562,44 @@ MATRIX["office"] = [
     ),
     Case("office:rulebook_docx", everyone(), query="on=2020-12-31"),
 ]
+# Bases, venues and funds (kexie.bases, kexie.funds): records of 任城区科协 (bases_targets).
+MATRIX["bases"] = [
+    Case("bases:designation_list", everyone()),
+    Case("bases:designation_list", everyone(), query="level=city&status=valid&q=科普", label="filtered"),
+    Case("bases:designation_detail", in_scope(), args=("base_designation",)),
+    Case(
+        "bases:assessment_record",
+        in_scope(ok=302),
+        args=("base_designation",),
+        method="post",
+        data={"year": "2020", "open_days": "260", "visitors": "20000"},
+    ),
+    Case("bases:assessment_decide", in_scope(ok=302), args=("base_assessment",), method="post"),
+    Case(
+        "bases:designation_revoke",
+        in_scope(ok=302),
+        args=("base_designation",),
+        method="post",
+        data={"reason": "年度考核不合格"},
+    ),
+    Case("bases:round_land", in_scope(ok=302), args=("naming_round",), method="post"),
+    Case("bases:assessment_notice", everyone(), query="year=2020"),
+    Case("bases:system", everyone()),
+    Case("bases:system", everyone(), query="year=2020", label="year"),
+    Case(
+        "bases:venue_visitors",
+        in_scope(ok=302),
+        args=("venue",),
+        method="post",
+        data={"month": "2020-10", "visitors": "2100"},
+    ),
+]
+MATRIX["funds"] = [
+    Case("funds:programme_list", everyone()),
+    Case("funds:project_detail", in_scope(), args=("funded_project",)),
+    Case("funds:tranche_pay", in_scope(ok=302), args=("tranche",), method="post", data={"amount": "100.50"}),
+    Case("funds:report_accept", in_scope(ok=302), args=("project_report",), method="post"),
+]
 
 
 def all_cases() -> list[Case]:
@@ -1152,3 +1190,39 @@ def office_targets(world) -> dict:
     from kexie.office.testing import build_office
 
     return {f"office_{key}": value for key, value in build_office(world.users, world.orgs).items()}
+
+
+def bases_targets(world) -> dict:
+    """A base of 任城区科协 named through the call engine by 任城区科协, its draft assessment, a
+    venue; a programme of 任城区科协 with an agreed project, its tranche and a report."""
+    import datetime as dt
+
+    from kexie.bases import services as bases
+    from kexie.bases import testing
+    from kexie.directory.services import organisation_create
+    from kexie.funds import services as funds
+
+    staff = world.users["county_staff"]
+    base = organisation_create(actor=staff, data={"name": "任城区气象科普馆", "kind": "outreach_base",
+                                                  "parent": staff.unit, "region": world.regions["370811"]})  # fmt: skip
+    record = testing.named_base(staff, base, title="2020年任城区科普教育基地命名")
+    assessment = bases.assessment_record(
+        actor=staff, base_designation=record, year=2020, figures={"open_days": 150}
+    )
+    venue = testing.venue(staff, world.regions["370811"], name="任城区科技馆")
+    programme = funds.programme_create(actor=staff, data={
+        "name": "2020年任城区科普项目", "kind": "other", "direction": "given", "year": 2020, "budget_fen": 10_000_000})  # fmt: skip
+    project = funds.project_apply(actor=staff, programme=programme, title="气象科普进校园", undertaker=base,
+                                  budget_lines=[{"item": "展板", "amount_fen": 1_000_000}])  # fmt: skip
+    funds.project_approve(actor=staff, project=project)
+    funds.project_agree(actor=staff, project=project, agreement_no="RC-1", tranches=[
+        {"amount_fen": 1_000_000, "condition": "none"}])  # fmt: skip
+    report = funds.report_submit(actor=staff, project=project, kind="milestone", period_end=dt.date(2020, 9, 30),
+                                 text="进展顺利")  # fmt: skip
+    funds.report_submit(
+        actor=staff, project=project, kind="final", period_end=dt.date(2020, 11, 30), text="结题"
+    )
+    return {
+        "base_designation": record, "base_assessment": assessment, "naming_round": record.naming_round,
+        "venue": venue, "funded_project": project, "tranche": project.tranches.get(), "project_report": report,
+    }  # fmt: skip

@@ -386,6 +386,34 @@ MATRIX = {
         {"assignment_id": "assignment"}, {"values": {"overall": 80}},
         {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404, "anonymous": 401},
     ),
+    # Bases, venues and funds: records of 任城区科协 (web_matrix.bases_targets).
+    ("GET", "/api/v1/bases/designations"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/bases/designations/{designation_id}"): ({"designation_id": "base_designation"}, None, in_scope(200)),
+    ("POST", "/api/v1/bases/designations/{designation_id}/assessments"): (
+        {"designation_id": "base_designation"}, {"year": 2020, "open_days": 260, "visitors": 20000}, in_scope(201),
+    ),
+    ("POST", "/api/v1/bases/assessments/{assessment_id}/decide"): (
+        {"assessment_id": "base_assessment"}, {}, in_scope(200),
+    ),
+    ("POST", "/api/v1/bases/designations/{designation_id}/revoke"): (
+        {"designation_id": "base_designation"}, {"reason": "年度考核不合格"}, in_scope(200),
+    ),
+    ("GET", "/api/v1/bases/venues"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/bases/venues/{venue_id}/visitors"): (
+        {"venue_id": "venue"}, {"month": "2020-10-01", "visitors": 2100}, in_scope(200),
+    ),
+    ("GET", "/api/v1/bases/system"): ({}, None, everyone(200), {"year": "year"}),
+    ("GET", "/api/v1/funds/programmes"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/funds/projects"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/funds/projects/{project_id}"): ({"project_id": "funded_project"}, None, in_scope(200)),
+    ("POST", "/api/v1/funds/projects/{project_id}/reports"): (
+        {"project_id": "funded_project"}, {"kind": "milestone", "period_end": "2020-10-31", "text": "进展"}, in_scope(201),
+    ),
+    ("POST", "/api/v1/funds/reports/{report_id}/accept"): ({"report_id": "project_report"}, None, in_scope(200)),
+    ("POST", "/api/v1/funds/tranches/{tranche_id}/payments"): ({"tranche_id": "tranche"}, {"amount_fen": 100}, in_scope(201)),
+    ("POST", "/api/v1/funds/projects/{project_id}/acceptance"): (
+        {"project_id": "funded_project"}, {"result": "passed"}, in_scope(200),
+    ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
     # Societies: records of 济宁市心理学会 (web_matrix.societies_targets): the city and the society
@@ -500,12 +528,20 @@ def opinion_targets(world):
     return web_matrix.opinion_targets(world)
 
 
+@pytest.fixture
 def office_targets(world):
     return web_matrix.office_targets(world)
 
 
+@pytest.fixture
+def bases_targets(world):
+    return web_matrix.bases_targets(world)
+
+
 APP_TARGETS = {
     "office": ("office_targets",),
+    "bases": ("bases_targets",),
+    "funds": ("bases_targets",),
     "hotline": ("hotline_targets",),
     "opinion": ("opinion_targets",),
     "literacy": ("literacy_targets",),

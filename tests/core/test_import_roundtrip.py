@@ -9,13 +9,15 @@ from openpyxl import load_workbook
 
 from kexie.activities.models import Activity, Campaign
 from kexie.activities.services import activity_submit, campaign_create
+from kexie.bases.models import Assessment, VenueMonth
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Organisation, Person, Region
 from kexie.directory.services import organisation_create, person_create
 from kexie.hotline.models import Consultation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
-          "campaigns": Campaign, "consultations": Consultation}  # fmt: skip
+          "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
+          "base_assessments": Assessment}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -27,6 +29,8 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, 
     actor = personas["city_admin"]
     if kind == "consultations":  # consultations go to an expert pool
         _hotline(world)
+    if kind in ("venue_visitors", "base_assessments"):  # rows name a venue or a named base
+        _bases(world, actor)
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -93,6 +97,23 @@ def _populate(world, personas, make_activity):
     activity_submit(actor=personas["county_staff"], activity=a)
     make_activity(title="学术年会", kind=world.kinds["academic_exchange"], start_date=dt.date(2021, 5, 1),
                   end_date=dt.date(2021, 5, 2))  # fmt: skip
+    _bases_of_rencheng(world, admin)
+
+
+def _bases_of_rencheng(world, admin):
+    from kexie.bases import services, testing
+
+    venue = testing.venue(
+        personas_staff := world.users["county_staff"], world.regions["370811"], name="任城区科技馆"
+    )
+    services.venue_visitors_record(
+        actor=personas_staff, venue=venue, month=dt.date(2020, 9, 1), visitors=3200
+    )
+    base = organisation_create(actor=admin, data={"name": "任城区气象科普馆", "kind": "outreach_base",
+                                                  "parent": world.orgs["rencheng"], "region": world.regions["370811"]})  # fmt: skip
+    record = testing.named_base(admin, base)
+    figures = {"open_days": 250, "visitors": 15000, "staff": 6}
+    services.assessment_record(actor=admin, base_designation=record, year=2020, figures=figures)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -146,3 +167,10 @@ def test_export_year_filter(world, personas, make_activity):
     values = list(wb["数据"].iter_rows(min_row=2, values_only=True))
     assert [v[1] for v in values] == ["科普讲座进社区"]
     assert values[0][3] == dt.datetime(2020, 9, 19)
+
+
+def _bases(world, actor):
+    from kexie.bases import testing
+
+    testing.venue(actor, world.regions["370811"])
+    testing.named_base(actor, world.orgs["base"])

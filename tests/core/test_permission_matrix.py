@@ -138,12 +138,20 @@ def opinion_objects(world):
     return matrix.opinion_targets(world)
 
 
+@pytest.fixture
 def office_objects(world):
     return matrix.office_targets(world)
 
 
+@pytest.fixture
+def bases_objects(world):
+    return matrix.bases_targets(world)
+
+
 NAMESPACE_OBJECTS = {
     "office": ("office_objects",),
+    "bases": ("bases_objects",),
+    "funds": ("bases_objects",),
     "hotline": ("hotline_objects",),
     "opinion": ("opinion_objects",),
     "literacy": ("literacy_objects",),

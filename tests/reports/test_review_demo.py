@@ -17,7 +17,11 @@ from kexie.reports.review import build_review
 
 @pytest.fixture
 def demo(db):
-    return runner.load(migrate=False, modules=False)
+    from kexie.bases import demo as bases_demo
+
+    context = runner.load(migrate=False, modules=False)
+    bases_demo.load(context)  # the year's base namings go through the call engine
+    return context
 
 
 def test_demo_review_states_the_seed_figures(demo):

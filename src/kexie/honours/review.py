@@ -23,7 +23,7 @@ register_section(ReviewSection(
 
 register_section(ReviewSection(
     code="honours.designations", heading="outreach", order=38, module="honours",
-    template="成功推荐{honours.designations}家单位成为“全国青少年人工智能活动特色单位”等特色单位,为青少年提供多样的课外活动场地。",
+    template="成功推荐{honours.designations|title=@特色单位}家单位成为“全国青少年人工智能活动特色单位”等特色单位,为青少年提供多样的课外活动场地。",
 ))  # fmt: skip
 
 register_section(ReviewSection(

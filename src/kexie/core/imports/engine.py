@@ -26,6 +26,8 @@ KIND_MODULES = {
     "activities": "kexie.activities.io",
     "campaigns": "kexie.activities.io",
     "consultations": "kexie.hotline.io",
+    "venue_visitors": "kexie.bases.io",
+    "base_assessments": "kexie.bases.io",
 }
 
 

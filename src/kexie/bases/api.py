@@ -1,0 +1,207 @@
+"""API of outreach bases and venues (/api/v1/bases/): designations with their changes, yearly
+assessments (record, decide), revocation, venues with monthly visitors, and the city's
+科技馆体系 by county. The same selectors and services as the pages."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from pydantic import AfterValidator
+
+from kexie.bases import selectors, services
+from kexie.bases.codes import AssessmentOutcome, BaseStatus
+from kexie.core.api_base import Page, Status, actor, offset_page
+from kexie.core.schemas import Count, Id, InputSchema, Limit, Offset, Year
+from kexie.directory.codes import DesignationLevel
+
+router = Router(tags=["科普教育基地与场馆"])
+Days = Annotated[int, Field(ge=0, le=366)]
+
+
+def _in_range(value: dt.date) -> dt.date:
+    from pydantic_core import PydanticCustomError
+
+    if not 1949 <= value.year <= 2100:
+        raise PydanticCustomError("day_range", "日期应在 1949–2100 年之间")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_in_range)]
+OutcomeValue = Literal[tuple(AssessmentOutcome.values)]
+
+
+class BaseChangeOut(Schema):
+    kind: str
+    on: dt.date
+    valid_to_before: dt.date | None
+    valid_to_after: dt.date | None
+    reason: str
+
+
+class BaseDesignationOut(Schema):
+    id: int
+    organisation_id: int = Field(alias="designation.organisation_id")
+    organisation: str = Field(alias="designation.organisation.name")
+    level: str = Field(alias="designation.level")
+    year: int = Field(alias="designation.year")
+    batch: str
+    theme: str
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+    revoked_on: dt.date | None
+    entry_id: int | None
+
+
+class BaseDesignationDetailOut(BaseDesignationOut):
+    changes: list[BaseChangeOut]
+
+
+class BaseAssessmentIn(InputSchema):
+    year: Year = Field(title="考核年度")
+    open_days: Days = Field(title="年开放天数")
+    student_free_days: Days = Field(0, title="对学生免费开放天数")
+    visitors: Count = Field(0, title="年接待观众")
+    exhibition_area: Count = Field(0, title="展教面积(平方米)")
+    staff: Count = Field(0, title="专兼职工作人员")
+    volunteers: Count = Field(0, title="科普志愿者")
+    activities: Count = Field(0, title="年举办科普活动")
+
+
+class BaseAssessmentDecideIn(InputSchema):
+    outcome: OutcomeValue | None = Field(None, title="考核结果", description="省略为评分结果")
+    note: str = Field("", title="审定意见", max_length=300)
+    on: Day | None = Field(None, title="审定日期")
+
+
+class BaseAssessmentOut(Schema):
+    id: int
+    base_designation_id: int
+    year: int
+    score: str
+    computed_outcome: str
+    outcome: str
+    status: str
+    shortfalls: list[str]
+
+
+class BaseRevokeIn(InputSchema):
+    reason: str = Field(title="撤销原因", min_length=1, max_length=300)
+    on: Day | None = Field(None, title="撤销日期")
+
+
+class VenueOut(Schema):
+    id: int
+    name: str
+    kind: str
+    operator_id: int
+    region_code: str = Field(alias="region.code")
+    exhibition_area: int
+    opened_on: dt.date | None
+    is_active: bool
+
+
+class VenueVisitorsIn(InputSchema):
+    month: Day = Field(title="月份", description="该月任一日期")
+    visitors: Count = Field(title="观众人次")
+
+
+class VenueMonthOut(Schema):
+    venue_id: int
+    month: dt.date
+    visitors: int
+
+
+class SystemVenueOut(Schema):
+    id: int
+    name: str
+    kind: str
+    visitors: int
+
+
+class SystemCountyOut(Schema):
+    region_code: str
+    region: str
+    visitors: int
+    venues: list[SystemVenueOut]
+
+
+def _assessment(a) -> dict:
+    return {"id": a.pk, "base_designation_id": a.base_designation_id, "year": a.year, "score": str(a.score),
+            "computed_outcome": a.computed_outcome, "outcome": a.outcome, "status": a.status,
+            "shortfalls": a.shortfalls}  # fmt: skip
+
+
+@router.get("/designations", response=Page[BaseDesignationOut], summary="基地命名列表")
+def list_designations(
+    request: HttpRequest,
+    status: Literal[tuple(BaseStatus.values)] | None = None,
+    level: Literal[tuple(DesignationLevel.values)] | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
+    qs = selectors.designations(actor(request), status=status or "", level=level or "")
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.get("/designations/{designation_id}", response=BaseDesignationDetailOut, summary="基地命名详情")
+def get_designation(request: HttpRequest, designation_id: Id):
+    return selectors.designation_or_404(actor(request), designation_id)
+
+
+@router.post(
+    "/designations/{designation_id}/assessments",
+    response={201: BaseAssessmentOut},
+    summary="录入年度考核数据",
+)
+def record_assessment(request: HttpRequest, designation_id: Id, payload: BaseAssessmentIn):
+    user = actor(request)
+    record = selectors.designation_or_404(user, designation_id)
+    figures = payload.dict()
+    year = figures.pop("year")
+    a = services.assessment_record(actor=user, base_designation=record, year=year, figures=figures)
+    return Status(201, _assessment(a))
+
+
+@router.post("/assessments/{assessment_id}/decide", response=BaseAssessmentOut, summary="审定年度考核")
+def decide_assessment(request: HttpRequest, assessment_id: Id, payload: BaseAssessmentDecideIn):
+    user = actor(request)
+    a = selectors.assessment_or_404(user, assessment_id)
+    services.assessment_decide(
+        actor=user, assessment=a, outcome=payload.outcome, note=payload.note, on=payload.on
+    )
+    return _assessment(a)
+
+
+@router.post("/designations/{designation_id}/revoke", response=BaseDesignationOut, summary="撤销命名")
+def revoke_designation(request: HttpRequest, designation_id: Id, payload: BaseRevokeIn):
+    user = actor(request)
+    record = selectors.designation_or_404(user, designation_id)
+    return services.designation_revoke(
+        actor=user, base_designation=record, reason=payload.reason, on=payload.on
+    )
+
+
+@router.get("/venues", response=Page[VenueOut], summary="科普场馆列表")
+def list_venues(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    return offset_page(request, selectors.venues(actor(request)), limit=limit, offset=offset)
+
+
+@router.post("/venues/{venue_id}/visitors", response=VenueMonthOut, summary="登记场馆月度观众")
+def record_visitors(request: HttpRequest, venue_id: Id, payload: VenueVisitorsIn):
+    user = actor(request)
+    venue = selectors.venue_or_404(user, venue_id)
+    return services.venue_visitors_record(
+        actor=user, venue=venue, month=payload.month, visitors=payload.visitors
+    )
+
+
+@router.get("/system", response=list[SystemCountyOut], summary="科技馆体系(按县市区)")
+def science_centre_system(request: HttpRequest, year: Year):
+    return [
+        {"region_code": row["region"].code, "region": row["region"].name, "visitors": row["visitors"],
+         "venues": [{"id": v["venue"].pk, "name": v["venue"].name, "kind": v["venue"].kind, "visitors": v["visitors"]}
+                    for v in row["venues"]]}
+        for row in selectors.science_centre_system(actor(request), year)
+    ]  # fmt: skip
