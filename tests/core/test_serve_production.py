@@ -55,7 +55,7 @@ def test_a_bad_worker_count_in_the_environment_is_refused_in_chinese(launched, m
 def test_demo_serves_with_the_production_server(launched, monkeypatch):
     from kexie.core.management.commands import demo
 
-    monkeypatch.setattr(demo, "load", lambda reset: None)
+    monkeypatch.setattr(demo, "load", lambda reset, **kw: None)
     monkeypatch.setattr(demo, "ensure_port_free", lambda host, port: None)
     call_command("demo", port=8124)
     assert launched and launched[0]["port"] == 8124

@@ -40,7 +40,7 @@ class OrganisationSelect(forms.Select):
         self.rule = rule
 
     def _rows(self, value) -> tuple[list, bool]:
-        queryset = self.choices.queryset
+        queryset = self.choices.queryset.all()  # a fresh clone: an evaluated queryset slices to a list
         if not queryset[LIMIT : LIMIT + 1].exists():  # a large scope's first 201 rows are not shown
             return list(queryset), False
         chosen = _ids(value)

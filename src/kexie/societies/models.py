@@ -346,6 +346,11 @@ class Evaluation(ScopedModel):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    @property
+    def is_scoring(self) -> bool:
+        """Items may still be scored and the evaluation finished."""
+        return self.status == EvaluationStatus.SCORING
+
     class Meta:
         verbose_name = _("等级评估")
         verbose_name_plural = _("等级评估")

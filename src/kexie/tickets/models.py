@@ -128,6 +128,10 @@ class Ticket(ScopedModel):
         return self.status == Status.RESOLVED
 
     @property
+    def can_respond(self) -> bool:
+        return self.status in RESPOND_FROM
+
+    @property
     def can_wait(self) -> bool:
         return self.status in WAIT_FROM
 

@@ -16,7 +16,7 @@ from kexie.core.models import Job
 
 logger = logging.getLogger("kexie.jobs")
 # A child of the request log's logger: its JSON lines go to the same daily files (requestlog.py).
-job_log = logging.getLogger("kexie.requests.jobs")
+job_log = logging.getLogger("kexie.requests").getChild("jobs")  # the request log's files
 FAILED_UNEXPECTEDLY = "任务出错({error}),没有写入任何数据;请稍后重试,仍出错请联系管理员。"
 WORKER_STOPPED = "后台工作进程被强制停止,任务中断,没有写入任何数据;请重新提交。"
 
