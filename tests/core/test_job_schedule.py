@@ -57,6 +57,16 @@ def test_the_core_and_the_volunteers_register_their_periodic_work(monkeypatch):
     assert entries["notifications.email"].func == "kexie.core.notifications.send_due_emails"
     assert entries["notifications.email"].every == dt.timedelta(minutes=1)
     assert entries["volunteers.entry_deadline"].func == "kexie.volunteers.services.service_reminders_send"
+    assert entries["office.task_reminders"].func == "kexie.office.services.task_reminders"
+    assert entries["opinion.poll"].func == "kexie.opinion.polling.poll_sources_scheduled"
+
+
+def test_every_registered_schedule_names_a_function_that_exists(monkeypatch):
+    from django.utils.module_loading import import_string
+
+    monkeypatch.setattr(schedule, "_discovered", False)
+    for entry in schedule.registered().values():
+        assert callable(import_string(entry.func)), entry.name
 
 
 def test_a_due_schedule_runs_as_a_job_once_until_its_next_time(db, only, tick):

@@ -172,3 +172,23 @@ def test_scheme_preview_and_bad_expression(world, desk):
     with pytest.raises(ValidationError) as exc:
         services.scheme_create(actor=world.users["city_admin"], data={"name": "坏", "expression": "(科协"})
     assert "括号" in str(exc.value)
+
+
+def test_the_scheduled_poll_runs_as_a_job_and_stores_the_feed(
+    world, served, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from kexie.core.jobs import schedule
+    from kexie.core.models import Job
+    from kexie.testing import run_jobs
+
+    source = _source(world, f"{served}/opinion-rss.xml")
+    entry = schedule.registered()["opinion.poll"]
+    monkeypatch.setattr(schedule, "_registry", {entry.name: entry})
+    with django_capture_on_commit_callbacks(execute=True):
+        (job,) = schedule.tick(timezone.now())
+    assert run_jobs() == 1
+    job.refresh_from_db()
+    assert (job.state, job.result) == (Job.DONE, {"rows": 1})
+    assert _items(source).count() == 2

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from kexie.societies import evaluation, jobs, services
+from kexie.core.jobs import schedule
+from kexie.societies import evaluation, services
 from kexie.societies.models import AnnualReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,6 @@ def test_the_remind_command_and_the_scheduler_hook(world, personas):
     out = io.StringIO()
     call_command("societies", "remind", "--date", "2021-03-20", stdout=out)
     assert "已发送 1 条年度报告提醒" in out.getvalue()
-    registered = {}
-    jobs.register_periodic(lambda name, every, func: registered.update({name: (every, func)}))
-    assert registered["societies.annual_report_reminders"][0] == dt.timedelta(days=1)
+    entry = schedule.registered()["societies.annual_report_reminders"]
+    assert entry.every == dt.timedelta(days=1)
+    assert entry.func == "kexie.societies.services.annual_report_reminders_send"

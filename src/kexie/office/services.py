@@ -239,8 +239,8 @@ def task_cancel(*, actor, task: Task, reason: str, seen: str | None = None) -> T
 
 def task_reminders(*, on: dt.date | None = None) -> int:
     """Remind the owners of overdue and at-risk tasks (one notification each); returns how many
-    were sent. Run by `kexie office remind`, and registered with the worker's scheduler once it
-    has one (kexie.office.jobs.register)."""
+    were sent. Run daily by the job workers (kexie/office/schedules.py) and by `kexie office
+    remind`."""
     on = on or _today()
     everything = Task.objects.unscoped(reason="the reminders go to every task's owner")
     sent = 0

@@ -266,7 +266,7 @@ def annual_report_reminders_send(*, today: dt.date | None = None) -> int:
     """Remind the societies whose report for last year is not yet submitted, and the supervising
     units whose submitted reports wait for the first review, when the 31 March deadline is
     within REMIND_DAYS or past. Returns the number of notifications. Meant to run daily (the
-    job scheduler registers it: kexie.societies.jobs)."""
+    job scheduler runs it: kexie/societies/schedules.py)."""
     from kexie.accounts.models import User
     from kexie.core.notifications import notify
 
