@@ -25,18 +25,21 @@ def _started(scope: Scope, direction: str) -> QuerySet:
 
 
 def _by_kind(direction: str, aggregate, convert=lambda v: v or 0):
-    def compute(period: Period, scope: Scope) -> Result:
-        def count(years):
-            rows = (
-                _started(scope, direction).filter(programme__year__in=list(years))
-                .values("programme__kind").annotate(n=aggregate).order_by()
-            )  # fmt: skip
-            found = {r["programme__kind"]: convert(r["n"]) for r in rows}
-            return {k: found[k] for k in ProgrammeKind.values if found.get(k)}
+    """`aggregate(filter)` builds the aggregate over the rows the filter keeps."""
 
-        cur, prev = count(period.years), count(period.previous().years)
-        # One grouped query a period: the total is the sum over kinds (a unit supported under two
-        # kinds of programme counts once in each).
+    def compute(period: Period, scope: Scope) -> Result:
+        cur_years, prev_years = list(period.years), list(period.previous().years)
+        rows = (
+            _started(scope, direction).filter(programme__year__in=cur_years + prev_years)
+            .values("programme__kind").order_by()
+            .annotate(cur=aggregate(Q(programme__year__in=cur_years)),
+                      prev=aggregate(Q(programme__year__in=prev_years)))
+        )  # fmt: skip
+        # One grouped query for both periods: the total is the sum over kinds (a unit supported
+        # under two kinds of programme counts once in each).
+        found = {r["programme__kind"]: (convert(r["cur"]), convert(r["prev"])) for r in rows}
+        cur = {k: found[k][0] for k in ProgrammeKind.values if k in found and found[k][0]}
+        prev = {k: found[k][1] for k in ProgrammeKind.values if k in found and found[k][1]}
         total, before = sum(cur.values()), sum(prev.values())
         return Result(value=total, previous=before, breakdown={"kind": cur}, previous_breakdown={"kind": prev},
                       labels={"kind": {k: str(ProgrammeKind(k).label) for k in cur}})  # fmt: skip
@@ -54,13 +57,13 @@ def _by_kind(direction: str, aggregate, convert=lambda v: v or 0):
 
 for code, name, unit, description, direction, aggregate, convert in (
     ("funds.won", "争取上级科普资金", "万元", "向上争取的资金计划中已立项项目的立项金额合计(计划年度计入),按计划类别分列",
-     Direction.WON, Sum("granted_fen"), wan),
+     Direction.WON, lambda f: Sum("granted_fen", filter=f), wan),
     ("funds.won_projects", "争取上级科普项目", "个", "向上争取的资金计划中已立项的项目数,按计划类别分列",
-     Direction.WON, Count("id"), lambda v: v or 0),
+     Direction.WON, lambda f: Count("id", filter=f), lambda v: v or 0),
     ("funds.given", "配套支持基层科普资金", "万元", "向下支持的资金计划中已立项项目的立项金额合计,按计划类别分列",
-     Direction.GIVEN, Sum("granted_fen"), wan),
+     Direction.GIVEN, lambda f: Sum("granted_fen", filter=f), wan),
     ("funds.given_units", "获支持的基层单位", "个", "向下支持的资金计划中承担已立项项目的单位数(同一单位计一次),按计划类别分列",
-     Direction.GIVEN, Count("undertaker", distinct=True), lambda v: v or 0),
+     Direction.GIVEN, lambda f: Count("undertaker", distinct=True, filter=f), lambda v: v or 0),
 ):  # fmt: skip
     compute, records = _by_kind(direction, aggregate, convert)
     register(Indicator(code, name, unit, description, compute, records, {"kind": "计划类别"}, MODULE))

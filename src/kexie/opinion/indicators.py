@@ -39,17 +39,19 @@ class Counter:
 
     def compute(self, period: Period, scope: Scope) -> Result:
         def run():
-            qs = self.rows(period, scope).filter(self.within(period) | self.within(period.previous()))
-            total = qs.aggregate(
-                cur=self.measure(self.within(period)), prev=self.measure(self.within(period.previous()))
+            now, before = self.within(period), self.within(period.previous())
+            qs = self.rows(period, scope).filter(now | before)
+            if not self.dimension:
+                return qs.aggregate(cur=self.measure(now), prev=self.measure(before)), {}
+            # One grouped query for both periods; the totals are the sums over the groups.
+            groups = list(
+                qs.values(self.dimension)
+                .annotate(cur=self.measure(now), prev=self.measure(before), rows_now=Count("id", filter=now))
+                .order_by(self.dimension)
             )
-            breakdown = {}
-            if self.dimension:
-                groups = qs.filter(self.within(period)).values(self.dimension).annotate(n=self.measure())
-                breakdown = {
-                    self.dimension: {g[self.dimension]: g["n"] or 0 for g in groups.order_by(self.dimension)}
-                }
-            return total, breakdown
+            total = {"cur": sum(g["cur"] or 0 for g in groups), "prev": sum(g["prev"] or 0 for g in groups)}
+            shown = {g[self.dimension]: g["cur"] or 0 for g in groups if g["rows_now"]}
+            return total, {self.dimension: shown}
 
         total, breakdown = scope.memo((MODULE, id(self), period), run)
         labels = (
