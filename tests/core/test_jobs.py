@@ -352,3 +352,35 @@ def test_a_job_declared_lost_is_not_run_again(personas, django_capture_on_commit
     run_jobs()
     job.refresh_from_db()
     assert (job.state, job.attempts, job.error) == (Job.FAILED, 0, "丢失")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_stopped_inside_a_transaction_still_removes_its_heartbeat(monkeypatch):
+    """CI on PostgreSQL: SIGTERM landed between the loop's BEGIN and its atomic block, so the
+    worker's last DELETE ran inside a transaction nobody committed and its heartbeat row stayed."""
+    from django.db import connection, transaction
+    from django_tasks_db.management.commands.db_worker import Worker as QueueWorker
+
+    from kexie.core.jobs.worker import Worker
+    from kexie.core.models import JobWorker
+
+    def interrupted_loop(self):
+        transaction.atomic().__enter__()  # BEGIN, and the signal arrives before the block runs
+        raise SystemExit(0)
+
+    monkeypatch.setattr(QueueWorker, "run", interrupted_loop)
+    worker = Worker(heartbeat=False, schedule=False)
+    with pytest.raises(SystemExit):
+        worker.run()
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert not JobWorker.objects.filter(pk=worker.worker_id).exists()
+
+
+def test_a_stopping_worker_s_last_beat_does_not_bring_its_heartbeat_back(personas):
+    from kexie.core.jobs.worker import beat
+    from kexie.core.models import JobWorker
+
+    beat("gone", revive=False)
+    assert not JobWorker.objects.filter(pk="gone").exists()
+    beat("gone")
+    assert JobWorker.objects.filter(pk="gone").exists()

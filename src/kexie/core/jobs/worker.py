@@ -66,6 +66,7 @@ class Worker(QueueWorker):
         self._stop = threading.Event()
 
     def run(self) -> None:
+        autocommit_at_start = connection.get_autocommit()
         register(self.worker_id)
         reap_dead_workers(self.worker_id)
         beat = threading.Thread(target=self._heartbeat, name="kexie-job-heartbeat", daemon=True)
@@ -79,6 +80,8 @@ class Worker(QueueWorker):
             self._stop.set()
             if beat.is_alive():
                 beat.join(timeout=5)
+            if autocommit_at_start:
+                leave_interrupted_transaction()
             JobWorker.objects.filter(pk=self.worker_id).delete()
 
     def _heartbeat(self) -> None:
@@ -87,7 +90,7 @@ class Worker(QueueWorker):
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 beats += 1
                 try:
-                    beat(self.worker_id)
+                    beat(self.worker_id, revive=not self._stop.is_set())
                     if beats % REAP_EVERY == 0:
                         reap_dead_workers(self.worker_id)
                     if self.schedule and beats % schedule.TICK_SECONDS == 0:
@@ -110,12 +113,32 @@ def register(worker_id: str) -> None:
     )
 
 
-def beat(worker_id: str) -> None:
+def beat(worker_id: str, *, revive: bool = True) -> None:
     progress = tasks.current["progress"]
     if progress is not None:
         progress.write()
-    if not JobWorker.objects.filter(pk=worker_id).update(last_seen=timezone.now()):
+    updated = JobWorker.objects.filter(pk=worker_id).update(last_seen=timezone.now())
+    if not updated and revive:
         register(worker_id)  # declared dead while stalled (see reap_dead_workers): it lives again
+
+
+def leave_interrupted_transaction() -> None:
+    """Drop a transaction the stop signal left open. django-tasks-db's signal handler ends the
+    process with SystemExit wherever the loop is, also between `BEGIN` and the block that would
+    commit or roll it back; the worker's last write (removing its heartbeat) would then ride in
+    that transaction and be lost at exit. This rolls it back and returns to autocommit; a
+    connection broken mid-query is closed instead, and the next query opens a fresh one."""
+    if connection.connection is None or connection.get_autocommit():
+        return
+    logger.warning("job worker stopped inside a transaction; it is rolled back")
+    connection.in_atomic_block = False  # the block that set it will never exit
+    connection.atomic_blocks.clear()
+    connection.savepoint_ids.clear()
+    try:
+        connection.rollback()
+        connection.set_autocommit(True)
+    except DatabaseError:
+        connection.close()
 
 
 def reap_dead_workers(me: str = "") -> list[str]:
