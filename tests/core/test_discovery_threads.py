@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from kexie.core import actions, references
+from kexie.core import actions, discovery, panels, references
 
 
-def ask_while_discovering(module, flag: str, monkeypatch, register, ask):
+def ask_while_discovering(name: str, monkeypatch, register, ask):
     discovering = threading.Event()
 
     def slow_discovery(name):
@@ -19,8 +19,8 @@ def ask_while_discovering(module, flag: str, monkeypatch, register, ask):
         time.sleep(0.3)  # importing the apps' modules takes a while
         register()
 
-    monkeypatch.setattr(module, "autodiscover_modules", slow_discovery)
-    monkeypatch.setattr(module, flag, False)
+    monkeypatch.setattr(discovery, "autodiscover_modules", slow_discovery)
+    discovery.forget(name)
     first = threading.Thread(target=ask)
     first.start()
     discovering.wait(5)
@@ -31,31 +31,56 @@ def ask_while_discovering(module, flag: str, monkeypatch, register, ask):
 
 
 def test_a_reference_rule_asked_for_during_discovery_is_found(monkeypatch):
+    references._load()  # the real rules first: the test's copy is put back whole afterwards
     monkeypatch.setattr(references, "_RULES", dict(references._RULES))
 
     def register():
         references.register("tests.Thing.owner", lambda user: None)
 
     rule = ask_while_discovering(
-        references, "_loaded", monkeypatch, register, lambda: references.get("tests.Thing.owner")
+        "references", monkeypatch, register, lambda: references.get("tests.Thing.owner")
     )
     assert rule.key == "tests.Thing.owner"
 
 
 def test_an_audit_action_asked_for_during_discovery_is_known(monkeypatch):
+    actions._discover()
     monkeypatch.setattr(actions, "_registry", dict(actions._registry))
 
     def register():
         actions.register("tests.thing", "东西", {"made": "制作"})
 
     found = ask_while_discovering(
-        actions, "_discovered", monkeypatch, register, lambda: actions.get("tests.thing.made")
+        "audit_actions", monkeypatch, register, lambda: actions.get("tests.thing.made")
     )
     assert found is not None and found.label == "制作"
+
+
+def test_a_home_panel_registered_during_discovery_is_shown(monkeypatch):
+    panels.panels_for("home", None, None)
+    monkeypatch.setattr(panels, "_PANELS", {kind: [] for kind in panels._PANELS})
+
+    def register():
+        panels.register("home", lambda user, obj: {"template": "t.html", "rows": []})
+
+    shown = ask_while_discovering(
+        "panels", monkeypatch, register, lambda: panels.panels_for("home", None, None)
+    )
+    assert shown == [{"template": "t.html", "rows": []}]
+
+
+def test_each_module_is_imported_once(monkeypatch):
+    imported = []
+    monkeypatch.setattr(discovery, "autodiscover_modules", imported.append)
+    discovery.forget("tests_only")
+    for _ in range(3):
+        discovery.discover("tests_only")
+    assert imported == ["tests_only"]
+    discovery.forget("tests_only")
 
 
 @pytest.fixture(autouse=True)
 def _registries_back():
     yield
-    references._load()
-    actions._discover()
+    for name in ("references", "audit_actions", "panels"):
+        discovery.discover(name)

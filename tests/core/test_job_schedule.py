@@ -41,8 +41,8 @@ def tick(django_capture_on_commit_callbacks):
 @pytest.fixture
 def only(monkeypatch):
     """Only the schedules a test registers."""
+    schedule.registered()  # the apps' schedules are in before the test empties the registry
     monkeypatch.setattr(schedule, "_registry", {})
-    monkeypatch.setattr(schedule, "_discovered", True)
     CALLS.clear()
 
     def register(name, func=f"{__name__}.probe", every=dt.timedelta(minutes=1)):
@@ -51,8 +51,7 @@ def only(monkeypatch):
     return register
 
 
-def test_the_core_and_the_volunteers_register_their_periodic_work(monkeypatch):
-    monkeypatch.setattr(schedule, "_discovered", False)
+def test_the_core_and_the_volunteers_register_their_periodic_work():
     entries = schedule.registered()
     assert entries["notifications.email"].func == "kexie.core.notifications.send_due_emails"
     assert entries["notifications.email"].every == dt.timedelta(minutes=1)
@@ -61,10 +60,9 @@ def test_the_core_and_the_volunteers_register_their_periodic_work(monkeypatch):
     assert entries["opinion.poll"].func == "kexie.opinion.polling.poll_sources_scheduled"
 
 
-def test_every_registered_schedule_names_a_function_that_exists(monkeypatch):
+def test_every_registered_schedule_names_a_function_that_exists():
     from django.utils.module_loading import import_string
 
-    monkeypatch.setattr(schedule, "_discovered", False)
     for entry in schedule.registered().values():
         assert callable(import_string(entry.func)), entry.name
 
@@ -175,8 +173,9 @@ import sys, time
 import django
 django.setup()
 from datetime import timedelta
+from kexie.core import discovery
 from kexie.core.jobs import schedule
-schedule._registry.clear(); schedule._discovered = True
+schedule._registry.clear(); discovery.mark_done("schedules")
 schedule.register("probe", every=timedelta(hours=1), func="__main__.probe")
 def probe():
     with open(sys.argv[1], "a") as runs:

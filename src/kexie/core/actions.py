@@ -5,12 +5,12 @@ discovered on first use. `audit.log` refuses a code that is not registered, so e
 has a label on the audit-log page and in the change logs.
 """
 
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.module_loading import autodiscover_modules
+
+from kexie.core import discovery
 
 
 class UnknownAuditAction(ValueError):
@@ -25,8 +25,6 @@ class AuditAction:
 
 
 _registry: dict[str, AuditAction] = {}
-_discovered = False
-_discovering = threading.RLock()
 
 
 def register(prefix: str, kind: str, verbs: dict[str, str]) -> None:
@@ -40,14 +38,7 @@ def register(prefix: str, kind: str, verbs: dict[str, str]) -> None:
 
 
 def _discover() -> None:
-    """Once; a thread asking meanwhile waits until every module is imported."""
-    global _discovered
-    if _discovered:
-        return
-    with _discovering:
-        if not _discovered:
-            autodiscover_modules("audit_actions")
-            _discovered = True
+    discovery.discover("audit_actions")
 
 
 def get(code: str) -> AuditAction | None:

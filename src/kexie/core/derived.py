@@ -12,17 +12,15 @@ Three kinds, all handled here so that a module adding one needs nothing from bac
 """
 
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.utils.module_loading import autodiscover_modules
+
+from kexie.core import discovery
 
 _registry: dict[str, Callable[[], None]] = {}
-_discovered = False
-_discovering = threading.RLock()
 # Shadow tables of SQLite's full-text modules, for a SQLite without `PRAGMA table_list` (< 3.37).
 _SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config", "_segments", "_segdir", "_stat")
 
@@ -32,11 +30,7 @@ def register(name: str, rebuild: Callable[[], None]) -> None:
 
 
 def registered() -> dict[str, Callable[[], None]]:
-    global _discovered
-    with _discovering:
-        if not _discovered:
-            autodiscover_modules("derived")
-            _discovered = True
+    discovery.discover("derived")
     return dict(_registry)
 
 

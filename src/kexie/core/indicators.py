@@ -12,11 +12,8 @@ behind the value, or behind one breakdown item, with the same filters).
 """
 
 import datetime as dt
-import importlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from typing import Any
 
 from django.apps import apps
@@ -24,6 +21,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from kexie.core import discovery
 from kexie.core.scoping import ScopedQuerySet, scoped, unit_filter, unit_path_of
 
 Number = int | float
@@ -289,8 +287,6 @@ class Indicator:
 _REGISTRY: dict[str, Indicator] = {}
 _COLUMNS: dict[str, list[tuple[str, str]]] = {}
 _SECTIONS: list["ReviewSection"] = []
-_discovered = False
-_discovering = threading.RLock()
 
 
 def register(indicator: Indicator) -> Indicator:
@@ -312,20 +308,9 @@ def columns_for(model: type[models.Model]) -> list[tuple[str, str]]:
 
 
 def discover() -> None:
-    """Import `kexie.<app>.indicators` and `kexie.<app>.review` of every installed app, once."""
-    global _discovered
-    if _discovered:
-        return
-    with _discovering:  # a thread asking meanwhile waits until every module is imported
-        if _discovered:
-            return
-        for config in apps.get_app_configs():
-            if not config.name.startswith("kexie."):
-                continue
-            for name in ("indicators", "review"):
-                if find_spec(f"{config.name}.{name}") is not None:
-                    importlib.import_module(f"{config.name}.{name}")
-        _discovered = True
+    """Import `<app>/indicators.py` and `<app>/review.py` of every installed app, once."""
+    discovery.discover("indicators")
+    discovery.discover("review")
 
 
 def all_indicators() -> list[Indicator]:

@@ -4,14 +4,11 @@ page ("home": obj is None; overdue rectifications, the office's overdue tasks, �
 them in `<app>/panels.py` with `register("person" | "organisation" | "home", panel)`, where a panel is
 `(user, obj) -> {"template": …, "rows": …} | None`; loaded on first use."""
 
-import threading
 from collections.abc import Callable
 
-from django.utils.module_loading import autodiscover_modules
+from kexie.core import discovery
 
 _PANELS: dict[str, list[Callable]] = {"person": [], "organisation": [], "home": []}
-_loaded = False
-_lock = threading.Lock()
 
 
 def register(kind: str, panel: Callable) -> None:
@@ -19,11 +16,6 @@ def register(kind: str, panel: Callable) -> None:
 
 
 def panels_for(kind: str, user, obj) -> list[dict]:
-    global _loaded
-    if not _loaded:
-        with _lock:  # a second thread must not read a half-filled registry
-            if not _loaded:
-                autodiscover_modules("panels")
-                _loaded = True
+    discovery.discover("panels")
     shown = (panel(user, obj) for panel in _PANELS[kind])
     return [p for p in shown if p is not None]

@@ -13,13 +13,13 @@ scoped model has no rule.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.module_loading import autodiscover_modules
+
+from kexie.core import discovery
 
 NOT_ALLOWED = "“{value}”不存在或不在可选范围内"
 
@@ -32,8 +32,6 @@ class Rule:
 
 
 _RULES: dict[str, Rule] = {}
-_loaded = False
-_loading = threading.RLock()
 
 
 def register(key: str, choices: Callable[[object], models.QuerySet], *, picker_kinds: tuple[str, ...] = ()):
@@ -41,15 +39,7 @@ def register(key: str, choices: Callable[[object], models.QuerySet], *, picker_k
 
 
 def _load():
-    """Import every `<app>/references.py` once; a thread asking meanwhile waits for the end (the
-    server's threads take a worker's first requests together)."""
-    global _loaded
-    if _loaded:
-        return
-    with _loading:
-        if not _loaded:
-            autodiscover_modules("references")
-            _loaded = True
+    discovery.discover("references")
 
 
 def rules() -> dict[str, Rule]:

@@ -62,11 +62,11 @@ def kind_function(name: str) -> Callable:
     if name not in KINDS:
         from importlib import import_module
 
-        from django.utils.module_loading import autodiscover_modules
+        from kexie.core import discovery
 
         for module in KIND_MODULES:
             import_module(module)
-        autodiscover_modules("jobs")
+        discovery.discover("jobs")
     return KINDS[name]
 
 

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import autodiscover_modules, import_string
+from django.utils.module_loading import import_string
 
+from kexie.core import discovery
 from kexie.core.jobs import JobFailed, job_kind, job_start
 
 logger = logging.getLogger("kexie.jobs")
@@ -51,7 +52,6 @@ class Entry:
 
 
 _registry: dict[str, Entry] = {}
-_discovered = False
 
 
 def register(name: str, *, every: dt.timedelta, func: str, title: str = "") -> Entry:
@@ -71,10 +71,7 @@ def unregister(name: str) -> None:
 
 
 def registered() -> dict[str, Entry]:
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("schedules")
-        _discovered = True
+    discovery.discover("schedules")
     return dict(_registry)
 
 
