@@ -207,7 +207,9 @@ def server_cpu_seconds(session: int) -> float | None:
     return total / ticks
 
 
-def measure(port: int, path: str, cookies: list[str], concurrency: int, duration: float, session=None) -> dict:
+def measure(
+    port: int, path: str, cookies: list[str], concurrency: int, duration: float, session=None
+) -> dict:
     cpu_before = server_cpu_seconds(session) if session else None
     out: list = []
     start_at = time.perf_counter() + 0.2
@@ -223,7 +225,9 @@ def measure(port: int, path: str, cookies: list[str], concurrency: int, duration
     latencies = sorted(x for lat, _ in out for x in lat)
     errors = sum((e for _, e in out), Counter())
     cpu_after = server_cpu_seconds(session) if session else None
-    cpu_ms = (cpu_after - cpu_before) * 1000 / len(latencies) if cpu_before is not None and latencies else None
+    cpu_ms = (
+        (cpu_after - cpu_before) * 1000 / len(latencies) if cpu_before is not None and latencies else None
+    )
     return {
         "server_cpu_ms": cpu_ms,
         "rps": len(latencies) / duration,
@@ -295,13 +299,17 @@ def bench(servers: list[str], database: Path, args) -> dict:
         for page in args.pages.split(","):
             path = PAGES[page]
             for each in running:
-                measure(each.port, path, each.cookies, 8, 3.0)  # warm every worker: templates, caches, connections
+                measure(
+                    each.port, path, each.cookies, 8, 3.0
+                )  # warm every worker: templates, caches, connections
             for concurrency in args.concurrency:
                 runs: dict = {server: [] for server in servers}
                 for _ in range(args.repeat):
                     for each in running:
                         runs[each.server].append(
-                            measure(each.port, path, each.cookies, concurrency, args.duration, each.process.pid)
+                            measure(
+                                each.port, path, each.cookies, concurrency, args.duration, each.process.pid
+                            )
                         )
                 for server in servers:
                     cell = median_of(runs[server])

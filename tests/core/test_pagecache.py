@@ -57,7 +57,10 @@ def test_users_of_one_scope_share_the_ledger_and_other_scopes_do_not(rf, persona
     from django.contrib.auth import get_user_model
 
     twin = get_user_model().objects.create_user(
-        username="rencheng_twin", password="x", unit=personas["county_staff"].unit, roles=personas["county_staff"].roles
+        username="rencheng_twin",
+        password="x",
+        unit=personas["county_staff"].unit,
+        roles=personas["county_staff"].roles,
     )
     keys = {}
     for who, user in [("staff", personas["county_staff"]), ("twin", twin), ("other", personas["outsider"])]:
@@ -141,11 +144,15 @@ def test_a_repeated_view_reads_only_the_requests_bookkeeping(
     client.get(reverse(name))
     with django_assert_max_num_queries(8) as captured:
         assert client.get(reverse(name)).status_code == 200
-    assert not any("activities_activity" in q["sql"] and "MAX(" not in q["sql"] for q in captured.captured_queries)
+    assert not any(
+        "activities_activity" in q["sql"] and "MAX(" not in q["sql"] for q in captured.captured_queries
+    )
 
 
 @pytest.mark.parametrize("name", [HOME, LEDGER])
-def test_a_first_view_stays_within_its_queries(client, personas, two_counties, name, django_assert_max_num_queries):
+def test_a_first_view_stays_within_its_queries(
+    client, personas, two_counties, name, django_assert_max_num_queries
+):
     client.force_login(personas["county_staff"])
     with django_assert_max_num_queries(20):
         assert client.get(reverse(name)).status_code == 200

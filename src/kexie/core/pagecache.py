@@ -127,7 +127,13 @@ def permissions_key(user) -> str:
 
 
 def key(
-    request, name: str, vary: Iterable = (), *, watch: Iterable[tuple[type, str]] = (), per_user=False, daily=False
+    request,
+    name: str,
+    vary: Iterable = (),
+    *,
+    watch: Iterable[tuple[type, str]] = (),
+    per_user=False,
+    daily=False,
 ) -> str:
     """The cache key of a part: ``name``, the data version (with the ``watch``ed columns), the
     user's scope, the language, and ``vary`` (the query string, …); ``per_user`` for a part that
