@@ -185,7 +185,32 @@ def client(port: int, path: str, cookie: str, until: float, start_at: float, out
     out.append((latencies, errors))
 
 
-def measure(port: int, path: str, cookies: list[str], concurrency: int, duration: float) -> dict:
+def server_cpu_seconds(session: int) -> float | None:
+    """CPU seconds (user + system) used so far by every process of the server's session (its
+    workers included): Linux /proc only, else None. Divided by the requests served, the server's
+    cost of one request, which the machine's other load does not change much (unlike req/s)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state, ppid, pgrp, session, …; utime and stime are fields 14 and 15
+        if int(fields[3]) == session:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def measure(
+    port: int, path: str, cookies: list[str], concurrency: int, duration: float, session=None
+) -> dict:
+    cpu_before = server_cpu_seconds(session) if session else None
     out: list = []
     start_at = time.perf_counter() + 0.2
     until = start_at + duration
@@ -199,7 +224,12 @@ def measure(port: int, path: str, cookies: list[str], concurrency: int, duration
         thread.join()
     latencies = sorted(x for lat, _ in out for x in lat)
     errors = sum((e for _, e in out), Counter())
+    cpu_after = server_cpu_seconds(session) if session else None
+    cpu_ms = (
+        (cpu_after - cpu_before) * 1000 / len(latencies) if cpu_before is not None and latencies else None
+    )
     return {
+        "server_cpu_ms": cpu_ms,
         "rps": len(latencies) / duration,
         "p50_ms": percentile(latencies, 50) * 1000,
         "p95_ms": percentile(latencies, 95) * 1000,
@@ -223,6 +253,11 @@ def median_of(runs: list[dict]) -> dict:
         "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 1),
         "p95_ms": round(statistics.median(r["p95_ms"] for r in runs), 1),
         "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 1),
+        "server_cpu_ms": (
+            round(statistics.median(r["server_cpu_ms"] for r in runs), 2)
+            if all(r.get("server_cpu_ms") is not None for r in runs)
+            else None
+        ),
         "errors": sum(r["errors"] for r in runs),
         "error_kinds": dict(sum((Counter(r["error_kinds"]) for r in runs), Counter())),
         "requests": sum(r["requests"] for r in runs),
@@ -264,13 +299,17 @@ def bench(servers: list[str], database: Path, args) -> dict:
         for page in args.pages.split(","):
             path = PAGES[page]
             for each in running:
-                measure(each.port, path, each.cookies, 2, 1.0)  # warm: templates, caches, connections
+                measure(
+                    each.port, path, each.cookies, 8, 3.0
+                )  # warm every worker: templates, caches, connections
             for concurrency in args.concurrency:
                 runs: dict = {server: [] for server in servers}
                 for _ in range(args.repeat):
                     for each in running:
                         runs[each.server].append(
-                            measure(each.port, path, each.cookies, concurrency, args.duration)
+                            measure(
+                                each.port, path, each.cookies, concurrency, args.duration, each.process.pid
+                            )
                         )
                 for server in servers:
                     cell = median_of(runs[server])
@@ -278,6 +317,7 @@ def bench(servers: list[str], database: Path, args) -> dict:
                     print(
                         f"{server:9} {page:7} c={concurrency:<3} {cell['rps']:7.1f} req/s  "
                         f"p50 {cell['p50_ms']:7.1f} ms  p95 {cell['p95_ms']:7.1f} ms  p99 {cell['p99_ms']:7.1f} ms  "
+                        f"server CPU {cell['server_cpu_ms'] or float('nan'):5.1f} ms/req  "
                         f"errors {cell['errors']} {cell['error_kinds'] or ''}",
                         flush=True,
                     )
@@ -295,7 +335,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32])
-    parser.add_argument("--workers", type=int, default=2, help="kexie serve --workers")
+    parser.add_argument("--workers", type=int, default=3, help="kexie serve --workers")
     parser.add_argument("--threads", type=int, default=4, help="kexie serve --threads")
     parser.add_argument("--servers", default="granian,runserver")
     parser.add_argument("--pages", default=",".join(PAGES), help="which of " + ", ".join(PAGES))

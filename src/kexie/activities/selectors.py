@@ -111,3 +111,9 @@ def after_cursor(qs, cursor: str):
     except ValueError:
         return qs
     return qs.filter(Q(start_date__lt=day) | Q(start_date=day, id__lt=pk))
+
+
+# Columns whose highest value changes with every activity added or saved, even by a write that
+# recorded no audit entry: the cached parts of the ledger and the home page watch them
+# (kexie.core.pagecache.data_version, which adds the audit log's newest entry).
+WATCHED = ((Activity, "id"), (Activity, "updated_at"))

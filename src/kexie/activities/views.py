@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +16,7 @@ from kexie.activities import services
 from kexie.activities.forms import ActivityForm, AttachmentForm, CampaignForm, LedgerFilter, ReturnForm
 from kexie.activities.models import Status
 from kexie.activities.selectors import (
+    WATCHED,
     activity_for,
     after_cursor,
     attachment_for,
@@ -22,9 +25,10 @@ from kexie.activities.selectors import (
     reviewable_activities,
     visible_campaigns,
 )
+from kexie.core import pagecache
 from kexie.core.audit import history
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
-from kexie.directory.views import export_query, filters_of, list_export
+from kexie.directory.views import export_query, filter_problems, filters_of, list_export
 
 PER_PAGE = 50
 
@@ -41,13 +45,26 @@ def keyset_page(qs, request) -> Page:
 
 @login_required
 def activity_list(request):
-    form = LedgerFilter(request.GET or None, actor=request.user)
-    qs = ledger(request.user, filters_of(form, request))
-    context = {
-        "filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs),
-        "export_query": export_query(request),
-    }  # fmt: skip
+    """The ledger. Its filters, rows and pager are cached per scope and query string until the data
+    changes (kexie.core.pagecache): a repeated view of a page costs a few index look-ups."""
+    vary = sorted(request.GET.lists())
+    part = pagecache.key(request, "activities:ledger", vary, watch=WATCHED)
+    body, warning = pagecache.value(part, lambda: _ledger_body(request))
+    if warning:  # said again on every view of the page, as filters_of says it
+        messages.warning(request, warning)
+    context = {"body_html": mark_safe(body), "export_query": export_query(request)}  # noqa: S308 - our template
     return render(request, "activities/activity_list.html", context)
+
+
+def _ledger_body(request) -> tuple[str, str]:
+    """The rendered filters, rows and pager, and the warning about filters left out ("" if none)."""
+    form = LedgerFilter(request.GET or None, actor=request.user)
+    warning = ""
+    if form.is_bound and not form.is_valid():
+        warning = _("筛选条件有误,已忽略:%(p)s") % {"p": "；".join(filter_problems(form))}
+    qs = ledger(request.user, filters_of(form))
+    context = {"filter": form, "page": keyset_page(qs, request), "total_display": capped_count(qs)}
+    return render_to_string("activities/_ledger_body.html", context, request=request), warning
 
 
 @login_required

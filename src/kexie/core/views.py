@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -119,6 +120,36 @@ def parse_date(value: str | None) -> dt.date | None:
 
 @login_required
 def home(request):
+    """The dashboard. Its parts are cached (kexie.core.pagecache) until the data changes: the
+    unit's recent activities per scope, the rest (the user's drafts, pending reviews, the panels of
+    other apps, which may depend on the day) per user."""
+    from kexie.activities.selectors import WATCHED
+    from kexie.core import pagecache
+
+    scope_part = pagecache.key(request, "home:recent", watch=WATCHED)
+    user_part = pagecache.key(request, "home:mine", watch=WATCHED, per_user=True, daily=True)
+    top, mine = pagecache.value(user_part, lambda: _home_user(request))
+    context = {
+        "top_html": mark_safe(top),  # noqa: S308 - rendered by our templates, escaped there
+        "recent_html": pagecache.fragment(scope_part, lambda: _home_recent(request)),
+        "mine_html": mark_safe(mine),  # noqa: S308
+    }
+    return render(request, "core/home.html", context)
+
+
+def _home_recent(request) -> str:
+    from django.template.loader import render_to_string
+
+    from kexie.activities.models import Activity
+
+    activities = scoped(Activity, request.user).select_related("reporting_unit", "kind", "kind__parent")
+    recent = activities.order_by("-updated_at", "-id")[:10]
+    return render_to_string("core/_home_recent.html", {"recent": recent}, request=request)
+
+
+def _home_user(request) -> tuple[str, str]:
+    from django.template.loader import render_to_string
+
     from kexie.activities.models import Activity
     from kexie.activities.rules import EDITABLE
     from kexie.activities.selectors import reviewable_activities
@@ -128,12 +159,14 @@ def home(request):
     mine = activities.filter(created_by=request.user, status__in=EDITABLE)  # still the author's to finish
     pending = capped_count(reviewable_activities(request.user)) if request.user.has_perm(REVIEW) else None
     context = {
-        "recent": activities.order_by("-updated_at", "-id")[:10],
-        "mine": mine.order_by("-updated_at")[:10],
+        "mine": list(mine.order_by("-updated_at")[:10]),
         "pending": pending,
         "panels": panels_for("home", request.user, None),
     }
-    return render(request, "core/home.html", context)
+    return (
+        render_to_string("core/_home_top.html", context, request=request),
+        render_to_string("core/_home_mine.html", context, request=request),
+    )
 
 
 # ---- audit log -----------------------------------------------------------------------------

@@ -21,6 +21,15 @@ STATUS_CLASSES = {
 }
 
 
+@register.simple_tag(takes_context=True)
+def nav_key(context):
+    """What the main navigation depends on (permissions, superuser, language): base.html caches
+    the navigation under it (kexie.core.pagecache.permissions_key)."""
+    from kexie.core.pagecache import permissions_key
+
+    return permissions_key(context["request"].user)
+
+
 @register.simple_tag
 def status_badge(obj):
     css = STATUS_CLASSES.get(obj.status, "text-bg-light")
