@@ -603,11 +603,24 @@ MATRIX["funds"] = [
 
 MATRIX["stats"] = [
     Case("stats:report_list", everyone()),
-    Case("stats:report_prepare", in_scope(ok=302), method="post", data={"unit": "{stats_unit}", "year": "2020"}),
+    Case(
+        "stats:report_prepare", in_scope(ok=302), method="post", data={"unit": "{stats_unit}", "year": "2020"}
+    ),
     Case("stats:report_detail", in_scope(), args=("stats_report",)),
-    Case("stats:report_save", in_scope(ok=302), args=("stats_report",), method="post", data={"explanation": "无"}),
-    Case("stats:cell_override", in_scope(ok=302), args=("stats_report",), method="post",
-         data={"table": "CKX表3", "code": "01-1", "value": "1", "reason": "补录"}),
+    Case(
+        "stats:report_save",
+        in_scope(ok=302),
+        args=("stats_report",),
+        method="post",
+        data={"explanation": "无"},
+    ),
+    Case(
+        "stats:cell_override",
+        in_scope(ok=302),
+        args=("stats_report",),
+        method="post",
+        data={"table": "CKX表3", "code": "01-1", "value": "1", "reason": "补录"},
+    ),
     Case("stats:report_xlsx", in_scope(), args=("stats_report",)),
     Case("stats:report_json", in_scope(), args=("stats_report",)),
     Case("stats:report_import", in_scope(ok=302), args=("stats_report",), method="post"),
@@ -1248,5 +1261,11 @@ def stats_targets(world) -> dict:
 
     staff = world.users["county_staff"]
     report = services.report_prepare(actor=staff, unit=staff.unit, year=2020)
-    return {"stats_report": report, "stats_unit": staff.unit, "stats_table": "AK表1-1", "stats_cell": "04-1",
-            "stats_compute": "compute"}
+    return {
+        "stats_report": report,
+        "stats_unit": staff.unit,
+        "stats_table": "AK表1-1",
+        "stats_cell": "04-1",
+        "stats_compute": "compute",
+        "stats_submit": "submit",
+    }

@@ -6,9 +6,8 @@ import pytest
 @pytest.fixture
 def approved(world, make_activity):
     """Approve activities of 任城区 (county staff report, the city approves)."""
-    from kexie.activities.services import activity_approve, activity_submit
-
     from kexie.accounts.models import User
+    from kexie.activities.services import activity_approve, activity_submit
 
     root = User.objects.create_superuser("stats_root", password="Kexie-test-2020!")
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from openpyxl import load_workbook
+from tests.stats.conftest import fill_hand_cells
 
 from kexie.stats import exports, services
-from tests.stats.conftest import fill_hand_cells
 
 
 @pytest.fixture
@@ -72,17 +72,23 @@ def test_import_with_a_bad_cell_names_sheet_row_and_column_and_changes_nothing(w
 def test_import_refuses_another_units_file(world, report):
     other = services.report_prepare(actor=world.users["city_admin"], unit=world.orgs["yanzhou"], year=2020)
     with pytest.raises(ValidationError, match="不符"):
-        exports.import_workbook(actor=world.users["city_admin"], report=other, data=exports.workbook_bytes(report))
+        exports.import_workbook(
+            actor=world.users["city_admin"], report=other, data=exports.workbook_bytes(report)
+        )
 
 
 def test_cli_export_and_check(world, report, tmp_path, capsys):
     out = tmp_path / "任城区.xlsx"
     call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(out))
     assert "CKX表3 学术交流活动" in load_workbook(out).sheetnames
-    call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(tmp_path / "a.json"))
+    call_command(
+        "stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(tmp_path / "a.json")
+    )
     assert json.loads((tmp_path / "a.json").read_text("utf-8"))["year"] == 2020
     call_command("stats", "check", "--year", "2020", "--org", str(report.unit_id))  # clean: no error
-    services.cell_enter(actor=world.users["county_staff"], report=report, table="CKX表3", code="04-1", text="")
+    services.cell_enter(
+        actor=world.users["county_staff"], report=report, table="CKX表3", code="04-1", text=""
+    )
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="未通过"):

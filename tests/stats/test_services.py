@@ -2,13 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from tests.stats.conftest import fill_hand_cells
 
 from kexie.core import indicators
 from kexie.core.indicators import Period, Scope
 from kexie.core.models import AuditEntry
 from kexie.stats import checks, services
 from kexie.stats.models import StatsCell, StatsStatus
-from tests.stats.conftest import fill_hand_cells
 
 
 def _cell(report, table, code) -> StatsCell:
@@ -42,7 +42,9 @@ def test_hand_cells_and_overrides_survive_recomputation(world, academic):
     report = _clean_county(world, academic, n=2)
     staff = world.users["county_staff"]
     services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="12")
-    services.cell_override(actor=staff, report=report, table="EKX表5", code="01-1", text="7", reason="含未录入的2场")
+    services.cell_override(
+        actor=staff, report=report, table="EKX表5", code="01-1", text="7", reason="含未录入的2场"
+    )
     academic(1)
     services.report_compute(actor=staff, report=report)
     assert _cell(report, "AK表1-1", "06-1").value == 12
@@ -125,14 +127,18 @@ def test_city_table_is_its_own_level_plus_its_counties(world, academic):
     city_admin = world.users["city_admin"]
     academic(2)  # 任城区
     academic(1, actor=city_admin, region=world.regions["370800"], organiser=world.orgs["city"])  # 市本级
-    reports = {r.unit.name: r for r in services.fill_city(actor=city_admin, city=world.orgs["city"], year=2020)}
+    reports = {
+        r.unit.name: r for r in services.fill_city(actor=city_admin, city=world.orgs["city"], year=2020)
+    }
     city = reports["济宁市科学技术协会"]
     assert _cell(reports["任城区科学技术协会"], "CKX表3", "01-1").value == 2
     assert _cell(city, "CKX表3", "01-1").value == 1  # 本级 only
     totals, problems = checks.summary(city)
-    assert totals[("CKX表3", "01-1")] == 3 == indicators.get("activities.academic_exchange").compute(
-        Period.year(2020), Scope(city_admin)
-    ).value
+    assert (
+        totals[("CKX表3", "01-1")]
+        == 3
+        == indicators.get("activities.academic_exchange").compute(Period.year(2020), Scope(city_admin)).value
+    )
     assert not [p for p in problems if p.table]
     # a county that overrides drops out of the equality; one that is stale shows up
     academic(1)

@@ -1,8 +1,9 @@
 """The web pages: a county fills and submits, the city accepts; scope; exports."""
 
+from tests.stats.conftest import fill_hand_cells
+
 from kexie.stats import services
 from kexie.stats.models import StatsReport
-from tests.stats.conftest import fill_hand_cells
 
 
 def _login(client, user):

@@ -39,8 +39,15 @@ def _num(cell) -> int | None:
     return cell.value
 
 
-def check_cells(tables: list[TableDef], cells: dict, *, previous: dict | None = None, explanation: str = "",
-                fresh: dict | None = None, unit: str = "") -> list[Problem]:
+def check_cells(
+    tables: list[TableDef],
+    cells: dict,
+    *,
+    previous: dict | None = None,
+    explanation: str = "",
+    fresh: dict | None = None,
+    unit: str = "",
+) -> list[Problem]:
     """`cells`: (table, code) → StatsCell (or any object with value/is_dash/overridden/
     override_reason/note/source); `previous`: (table, code) → last year's value."""
     problems: list[Problem] = []
@@ -70,9 +77,15 @@ def check_cells(tables: list[TableDef], cells: dict, *, previous: dict | None = 
                 before = previous.get((t.code, d.code))
                 if before and abs(cell.value - before) >= YOY_MIN_CHANGE:
                     change = (cell.value - before) / before
-                    explained = (cell.note or "").strip() or d.code in explanation or d.row_label in explanation
+                    explained = (
+                        (cell.note or "").strip() or d.code in explanation or d.row_label in explanation
+                    )
                     if abs(change) > t.yoy_threshold and not explained:
-                        add(t.code, label, f"较上年({before})变动{change:+.0%},超过{t.yoy_threshold:.0%},须在报表说明中说明")
+                        add(
+                            t.code,
+                            label,
+                            f"较上年({before})变动{change:+.0%},超过{t.yoy_threshold:.0%},须在报表说明中说明",
+                        )
         for rule in t.checks:
             whole = _num(cells.get((t.code, rule.cell)))
             parts = [_num(cells.get((t.code, o))) for o in rule.of]
@@ -92,9 +105,11 @@ def check_report(report, *, fresh: bool = False) -> list[Problem]:
 
     tables = compute.tables_of(report.unit, report.year)
     cells = {(c.table, c.code): c for c in report.cells.all()}
-    last = StatsReport.objects.unscoped(reason="last year's report of the same unit").filter(
-        unit_id=report.unit_id, year=report.year - 1, form=report.form
-    ).first()
+    last = (
+        StatsReport.objects.unscoped(reason="last year's report of the same unit")
+        .filter(unit_id=report.unit_id, year=report.year - 1, form=report.form)
+        .first()
+    )
     previous = None
     if last is not None:
         previous = {(c.table, c.code): c.value for c in last.cells.all() if not c.is_dash}
@@ -136,7 +151,12 @@ def summary(report) -> tuple[dict, list[Problem]]:
     for t in tables:
         for d in t.cell_list():
             key = (t.code, d.code)
-            if d.computed and key not in overridden and totals.get(key) is not None and totals[key] != figures[key]:
+            if (
+                d.computed
+                and key not in overridden
+                and totals.get(key) is not None
+                and totals[key] != figures[key]
+            ):
                 problems.append(Problem(t.code, f"{d.code} {d.label}",
                                         f"汇总 {totals[key]} 与全市记录 {figures[key]} 不一致", str(report.unit)))  # fmt: skip
     return totals, problems

@@ -50,7 +50,10 @@ def _whole(value) -> int:
 
 def cell_value(cell: CellDef, period: Period, scope: Scope) -> int:
     if cell.indicator:
-        result = scope.memo(("stats", "indicator", cell.indicator, period), lambda: indicators.get(cell.indicator).compute(period, scope))
+        result = scope.memo(
+            ("stats", "indicator", cell.indicator, period),
+            lambda: indicators.get(cell.indicator).compute(period, scope),
+        )
         if cell.dimension:
             return _whole(result.breakdown.get(cell.dimension, {}).get(cell.key, 0))
         return _whole(result.value)
@@ -58,11 +61,15 @@ def cell_value(cell: CellDef, period: Period, scope: Scope) -> int:
     return _whole(query.value(period, scope, dict(cell.params)))
 
 
-def subtree_figures(unit, year: int, tables: list[TableDef], scope: Scope | None = None) -> dict[tuple[str, str], int]:
+def subtree_figures(
+    unit, year: int, tables: list[TableDef], scope: Scope | None = None
+) -> dict[tuple[str, str], int]:
     """(table, cell) → the figure of the unit's whole subtree, for every computed cell."""
     scope = scope or unit_scope(unit)
     period = Period.year(year)
-    return {(t.code, c.code): cell_value(c, period, scope) for t in tables for c in t.cell_list() if c.computed}
+    return {
+        (t.code, c.code): cell_value(c, period, scope) for t in tables for c in t.cell_list() if c.computed
+    }
 
 
 def counties_of(city) -> list:
@@ -79,7 +86,9 @@ def counties_of(city) -> list:
     )
 
 
-def own_figures(unit, year: int, tables: list[TableDef], county_figures: dict | None = None) -> dict[tuple[str, str], int]:
+def own_figures(
+    unit, year: int, tables: list[TableDef], county_figures: dict | None = None
+) -> dict[tuple[str, str], int]:
     """The figures a unit's own report holds: its subtree, less its counties for a city."""
     figures = subtree_figures(unit, year, tables)
     counties = counties_of(unit)

@@ -128,7 +128,9 @@ def _load(path: Path, year: int) -> TableDef:
                     raise DefinitionError(f"{where}: 单元格 {rcode}-{ccode} 有未知属性 {sorted(unknown)}")
                 sources = bool(spec.get("indicator")) + bool(spec.get("query")) + bool(spec.get("hand"))
                 if sources != 1:
-                    raise DefinitionError(f"{where}: 单元格 {rcode}-{ccode} 须有且只有一个来源(indicator/query/hand)")
+                    raise DefinitionError(
+                        f"{where}: 单元格 {rcode}-{ccode} 须有且只有一个来源(indicator/query/hand)"
+                    )
                 cell = CellDef(
                     table=code, code=f"{rcode}-{ccode}", row_label=str(row["label"]),
                     column_label=dict(columns)[ccode], unit=str(row.get("unit") or col_units[ccode]),

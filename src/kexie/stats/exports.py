@@ -42,7 +42,9 @@ def workbook_bytes(report: StatsReport) -> bytes:
     for t in tables:
         ws = wb.create_sheet(t.sheet_name)
         width = 3 + len(t.columns)
-        ws.cell(1, 1, f"{definitions.FORMS.get(t.form, '')} {t.code} {t.title}").font = Font(bold=True, size=14)
+        ws.cell(1, 1, f"{definitions.FORMS.get(t.form, '')} {t.code} {t.title}").font = Font(
+            bold=True, size=14
+        )
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         ws.cell(1, 1).alignment = Alignment(horizontal="center")
         ws.cell(2, 1, f"填报单位:{report.unit.name}")
@@ -68,7 +70,9 @@ def workbook_bytes(report: StatsReport) -> bytes:
         ws.cell(r, 1, f"单位负责人:{report.head}")
         ws.cell(r, 3, f"填表人:{report.preparer}")
         ws.cell(r, width, f"联系电话:{report.phone}")
-        ws.cell(r + 1, 1, f"报出日期:{report.submitted_at:%Y年%m月%d日}" if report.submitted_at else "报出日期:")
+        ws.cell(
+            r + 1, 1, f"报出日期:{report.submitted_at:%Y年%m月%d日}" if report.submitted_at else "报出日期:"
+        )
         ws.cell(r + 1, width, "(单位盖章)")
         ws.column_dimensions["A"].width = 32
         ws.column_dimensions["B"].width = 6
@@ -169,7 +173,9 @@ def read_import(report: StatsReport, data: bytes) -> tuple[dict, list[ImportProb
             problems.append(ImportProblem(t.sheet_name, 0, "", "缺少此表"))
             continue
         rows = sheets[name]
-        header = [str(h).strip() for h in (rows[FIRST_DATA_ROW - 2] if len(rows) >= FIRST_DATA_ROW - 1 else [])]
+        header = [
+            str(h).strip() for h in (rows[FIRST_DATA_ROW - 2] if len(rows) >= FIRST_DATA_ROW - 1 else [])
+        ]
         for rcode, label, _unit in t.rows:
             at = next((i for i, r in enumerate(rows) if len(r) > 1 and str(r[1]).strip() == rcode
                        and i >= FIRST_DATA_ROW - 1), None)  # fmt: skip

@@ -25,9 +25,14 @@ class StatsReport(ScopedModel):
     scope_field = "unit"
 
     unit = models.ForeignKey(
-        "directory.Organisation", verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="stats_reports"
+        "directory.Organisation",
+        verbose_name=_("填报单位"),
+        on_delete=models.PROTECT,
+        related_name="stats_reports",
     )
-    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     form = models.CharField(_("报表制度"), max_length=10, default="kx")
     status = models.CharField(
         _("状态"), max_length=10, choices=StatsStatus.choices, default=StatsStatus.DRAFT, db_index=True
@@ -89,7 +94,9 @@ class StatsCell(ScopedModel):
 
     scope_field = "report__unit"
 
-    report = models.ForeignKey(StatsReport, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="cells")
+    report = models.ForeignKey(
+        StatsReport, verbose_name=_("报表"), on_delete=models.CASCADE, related_name="cells"
+    )
     table = models.CharField(_("表号"), max_length=20)
     code = models.CharField(_("单元格"), max_length=20)
     source = models.CharField(_("来源"), max_length=10, choices=CellSource.choices)

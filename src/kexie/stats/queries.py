@@ -63,7 +63,12 @@ def _org_stock_rows(period: Period, scope: Scope) -> dict[tuple[str, str], int]:
     """(kind, association level) → count at 31 December: one grouped query per scope and year."""
 
     def compute():
-        rows = _org_base(period, scope).values_list("kind", "association_level").annotate(n=Count("id")).order_by()
+        rows = (
+            _org_base(period, scope)
+            .values_list("kind", "association_level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
         return {(k, lv or ""): n for k, lv, n in rows}
 
     return scope.memo(("stats", "org_stock", period), compute)
@@ -103,7 +108,9 @@ def activity_metric_value(period: Period, scope: Scope, params: dict) -> int:
     kind, metric = params["kind"], params.get("metric", "participants")
     kinds = _kinds(scope)
     in_tree = {pk for pk, (c, _) in kinds.items() if c == kind or c.startswith(f"{kind}.")}
-    return sum(r[f"{metric}_cur"] or 0 for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree)
+    return sum(
+        r[f"{metric}_cur"] or 0 for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree
+    )
 
 
 def activity_metric_records(period: Period, scope: Scope, params: dict) -> QuerySet:

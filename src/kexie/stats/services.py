@@ -25,7 +25,15 @@ from kexie.core.services import (
     transition,
 )
 from kexie.stats import checks, compute, definitions
-from kexie.stats.models import EDITABLE, REOPENABLE, REVIEWABLE, CellSource, StatsCell, StatsReport, StatsStatus
+from kexie.stats.models import (
+    EDITABLE,
+    REOPENABLE,
+    REVIEWABLE,
+    CellSource,
+    StatsCell,
+    StatsReport,
+    StatsStatus,
+)
 
 REPORT_FIELDS = ("explanation", "head", "preparer", "phone")
 MAX_VALUE = 10**15
@@ -147,7 +155,9 @@ def report_compute(*, actor, report: StatsReport, figures: dict | None = None) -
     require_state_unchanged(report)
     _require_editable(report)
     tables = compute.tables_of(report.unit, report.year)
-    counts = write_figures(report, figures if figures is not None else compute.own_figures(report.unit, report.year, tables))
+    counts = write_figures(
+        report, figures if figures is not None else compute.own_figures(report.unit, report.year, tables)
+    )
     StatsReport._base_manager.filter(pk=report.pk).update(computed_at=timezone.now())
     audit.log(actor=actor, action="kexie.stats_report.computed", obj=report,
               after={"created": counts[0], "updated": counts[1]})  # fmt: skip
@@ -219,7 +229,10 @@ def cell_override(*, actor, report: StatsReport, table: str, code: str, text: An
         raise ValidationError({f"{table}:{code}": [f"{d.label}:{m}" for m in exc.messages]}) from None
     if value is None and not dash:
         raise ValidationError({f"{table}:{code}": _("改写值不能为空")})
-    before = {"cell": str(cell), **audit.snapshot(cell, ["value", "is_dash", "overridden", "override_reason"])}
+    before = {
+        "cell": str(cell),
+        **audit.snapshot(cell, ["value", "is_dash", "overridden", "override_reason"]),
+    }
     cell.value, cell.is_dash, cell.overridden, cell.override_reason = value, dash, True, reason[:500]
     return _cell_write(actor, report, cell, "kexie.stats_cell.overridden", before, note=reason)
 
@@ -253,7 +266,9 @@ def cell_explain(*, actor, report: StatsReport, table: str, code: str, note: str
 def _step(report, *, actor, seen, allowed_from, to, action, values, note="", refused=None):
     before = transition(report, seen=seen or report.status, to=to, allowed_from=allowed_from, values=values,
                         refused=refused)  # fmt: skip
-    audit.log(actor=actor, action=action, obj=report, before={"status": before}, after={"status": to}, note=note)
+    audit.log(
+        actor=actor, action=action, obj=report, before={"status": before}, after={"status": to}, note=note
+    )
     return report
 
 
@@ -314,7 +329,8 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, city)
     units = [city] + [
-        o for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
+        o
+        for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
         if definitions.filer_kind(o) is not None
     ]
     by_unit: dict[int, dict] = {}

@@ -38,7 +38,9 @@ def report_list(request):
     except ValidationError as exc:
         _error(request, exc)
         year = dt.date.today().year - 1
-    reports = scoped(StatsReport, request.user).filter(year=year).select_related("unit").order_by("unit__path")
+    reports = (
+        scoped(StatsReport, request.user).filter(year=year).select_related("unit").order_by("unit__path")
+    )
     filed = {r.unit_id for r in reports}
     units = [o for o in scoped(Organisation, request.user).filter(is_active=True, kind__in=("association", "society"))
              .order_by("path")[:500] if definitions.filer_kind(o) and o.pk not in filed]  # fmt: skip
@@ -116,7 +118,9 @@ def report_save(request, pk):
                 if kind == "c" and cell.source == "hand" and value.strip() != cell.display:
                     services.cell_enter(actor=request.user, report=report, table=table, code=code, text=value)
                 elif kind == "n" and value.strip() != cell.note:
-                    services.cell_explain(actor=request.user, report=report, table=table, code=code, note=value)
+                    services.cell_explain(
+                        actor=request.user, report=report, table=table, code=code, note=value
+                    )
             except ValidationError as exc:
                 errors.extend(exc.messages)
         data = {f: request.POST[f].strip() for f in services.REPORT_FIELDS if f in request.POST}

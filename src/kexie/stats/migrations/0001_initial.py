@@ -7,68 +7,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0007_organisation_dates'),
+        ("directory", "0007_organisation_dates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StatsReport',
+            name="StatsReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='年度')),
-                ('form', models.CharField(default='kx', max_length=10, verbose_name='报表制度')),
-                ('status', models.CharField(choices=[('draft', '填报中'), ('submitted', '已上报'), ('returned', '已退回'), ('accepted', '已通过')], db_index=True, default='draft', max_length=10, verbose_name='状态')),
-                ('explanation', models.TextField(blank=True, verbose_name='报表说明')),
-                ('head', models.CharField(blank=True, max_length=50, verbose_name='单位负责人')),
-                ('preparer', models.CharField(blank=True, max_length=50, verbose_name='填表人')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('return_reason', models.CharField(blank=True, max_length=500, verbose_name='退回原因')),
-                ('computed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='取数时间')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='上报时间')),
-                ('reviewed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='审核时间')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reviewed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stats_reports', to='directory.organisation', verbose_name='填报单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(2000),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="年度",
+                    ),
+                ),
+                ("form", models.CharField(default="kx", max_length=10, verbose_name="报表制度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "填报中"),
+                            ("submitted", "已上报"),
+                            ("returned", "已退回"),
+                            ("accepted", "已通过"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="报表说明")),
+                ("head", models.CharField(blank=True, max_length=50, verbose_name="单位负责人")),
+                ("preparer", models.CharField(blank=True, max_length=50, verbose_name="填表人")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="联系电话")),
+                ("return_reason", models.CharField(blank=True, max_length=500, verbose_name="退回原因")),
+                (
+                    "computed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="取数时间"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="上报时间"),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="审核时间"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stats_reports",
+                        to="directory.organisation",
+                        verbose_name="填报单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '统计报表',
-                'verbose_name_plural': '统计报表',
-                'ordering': ['-year', 'unit__path'],
+                "verbose_name": "统计报表",
+                "verbose_name_plural": "统计报表",
+                "ordering": ["-year", "unit__path"],
             },
         ),
         migrations.CreateModel(
-            name='StatsCell',
+            name="StatsCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=20, verbose_name='表号')),
-                ('code', models.CharField(max_length=20, verbose_name='单元格')),
-                ('source', models.CharField(choices=[('computed', '自动取数'), ('hand', '手工填报')], max_length=10, verbose_name='来源')),
-                ('value', models.BigIntegerField(blank=True, null=True, verbose_name='数值')),
-                ('is_dash', models.BooleanField(default=False, verbose_name='不适用(-)')),
-                ('computed', models.BigIntegerField(blank=True, editable=False, null=True, verbose_name='取数值')),
-                ('overridden', models.BooleanField(default=False, verbose_name='已改写')),
-                ('override_reason', models.CharField(blank=True, max_length=500, verbose_name='改写原因')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='变动说明')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='stats.statsreport', verbose_name='报表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("table", models.CharField(max_length=20, verbose_name="表号")),
+                ("code", models.CharField(max_length=20, verbose_name="单元格")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("computed", "自动取数"), ("hand", "手工填报")],
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("value", models.BigIntegerField(blank=True, null=True, verbose_name="数值")),
+                ("is_dash", models.BooleanField(default=False, verbose_name="不适用(-)")),
+                (
+                    "computed",
+                    models.BigIntegerField(blank=True, editable=False, null=True, verbose_name="取数值"),
+                ),
+                ("overridden", models.BooleanField(default=False, verbose_name="已改写")),
+                ("override_reason", models.CharField(blank=True, max_length=500, verbose_name="改写原因")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="变动说明")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="stats.statsreport",
+                        verbose_name="报表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报表单元格',
-                'verbose_name_plural': '报表单元格',
-                'ordering': ['report', 'table', 'code'],
+                "verbose_name": "报表单元格",
+                "verbose_name_plural": "报表单元格",
+                "ordering": ["report", "table", "code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='statsreport',
-            constraint=models.UniqueConstraint(fields=('unit', 'year', 'form'), name='stats_report_once_per_year', violation_error_message='该单位本年度已有统计报表'),
+            model_name="statsreport",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year", "form"),
+                name="stats_report_once_per_year",
+                violation_error_message="该单位本年度已有统计报表",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statscell',
-            constraint=models.UniqueConstraint(fields=('report', 'table', 'code'), name='stats_cell_unique'),
+            model_name="statscell",
+            constraint=models.UniqueConstraint(fields=("report", "table", "code"), name="stats_cell_unique"),
         ),
     ]

@@ -23,7 +23,9 @@ class Command(BaseCommand):
         from kexie.stats import checks, compute, exports
         from kexie.stats.models import StatsReport
 
-        reports = StatsReport.objects.unscoped(reason="the command runs as the system").filter(year=year, form="kx")
+        reports = StatsReport.objects.unscoped(reason="the command runs as the system").filter(
+            year=year, form="kx"
+        )
         if org is not None or action == "export":
             unit = self._unit(org)
             report = reports.filter(unit=unit).select_related("unit").first()
@@ -37,7 +39,9 @@ class Command(BaseCommand):
         if action == "export":
             path = Path(out)
             if path.suffix.lower() == ".json":
-                path.write_text(json.dumps(exports.json_data(chosen[0]), ensure_ascii=False, indent=1), "utf-8")
+                path.write_text(
+                    json.dumps(exports.json_data(chosen[0]), ensure_ascii=False, indent=1), "utf-8"
+                )
             else:
                 path.write_bytes(exports.workbook_bytes(chosen[0]))
             tables = compute.tables_of(chosen[0].unit, year)
@@ -47,7 +51,9 @@ class Command(BaseCommand):
         for report in chosen:
             for problem in checks.check_report(report, fresh=True):
                 failed += 1
-                self.stdout.write(f"{report.unit.name}\t{problem.table or '-'}\t{problem.cell or '-'}\t{problem.reason}")
+                self.stdout.write(
+                    f"{report.unit.name}\t{problem.table or '-'}\t{problem.cell or '-'}\t{problem.reason}"
+                )
         if failed:
             raise CommandError(f"{failed} 条审核规则未通过")
         self.stdout.write(f"{len(chosen)} 份报表全部通过审核规则")
@@ -60,5 +66,7 @@ class Command(BaseCommand):
             everyone.filter(kind="association", association_level="city").order_by("path").first()
         )  # fmt: skip
         if unit is None:
-            raise CommandError(f"单位 {org} 不存在" if org is not None else "名录中没有市科协,请用 --org 指定单位")
+            raise CommandError(
+                f"单位 {org} 不存在" if org is not None else "名录中没有市科协,请用 --org 指定单位"
+            )
         return unit
