@@ -22,6 +22,7 @@ APP_APIS = [
     "office",
     "bases",
     "funds",
+    "stats",
 ]
 
 api = build_api()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "kexie.office",
     "kexie.bases",
     "kexie.funds",
+    "kexie.stats",
 ]
 
 MIDDLEWARE = [

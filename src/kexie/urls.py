@@ -37,6 +37,7 @@ APP_URLS = [
     "office",
     "bases",
     "funds",
+    "stats",
 ]
 
 urlpatterns = [

@@ -601,6 +601,33 @@ MATRIX["funds"] = [
     Case("funds:report_accept", in_scope(ok=302), args=("project_report",), method="post"),
 ]
 
+MATRIX["stats"] = [
+    Case("stats:report_list", everyone()),
+    Case(
+        "stats:report_prepare", in_scope(ok=302), method="post", data={"unit": "{stats_unit}", "year": "2020"}
+    ),
+    Case("stats:report_detail", in_scope(), args=("stats_report",)),
+    Case(
+        "stats:report_save",
+        in_scope(ok=302),
+        args=("stats_report",),
+        method="post",
+        data={"explanation": "无"},
+    ),
+    Case(
+        "stats:cell_override",
+        in_scope(ok=302),
+        args=("stats_report",),
+        method="post",
+        data={"table": "CKX表3", "code": "01-1", "value": "1", "reason": "补录"},
+    ),
+    Case("stats:report_xlsx", in_scope(), args=("stats_report",)),
+    Case("stats:report_json", in_scope(), args=("stats_report",)),
+    Case("stats:report_import", in_scope(ok=302), args=("stats_report",), method="post"),
+    Case("stats:cell_records", in_scope(), args=("stats_report", "stats_table", "stats_cell")),
+    Case("stats:report_action", in_scope(ok=302), args=("stats_report", "stats_compute"), method="post"),
+]
+
 
 def all_cases() -> list[Case]:
     return [case for cases in MATRIX.values() for case in cases]
@@ -1226,3 +1253,19 @@ def bases_targets(world) -> dict:
         "base_designation": record, "base_assessment": assessment, "naming_round": record.naming_round,
         "venue": venue, "funded_project": project, "tranche": project.tranches.get(), "project_report": report,
     }  # fmt: skip
+
+
+def stats_targets(world) -> dict:
+    """The 2020 statistical report of 任城区科协, prepared by its staff."""
+    from kexie.stats import services
+
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=staff.unit, year=2020)
+    return {
+        "stats_report": report,
+        "stats_unit": staff.unit,
+        "stats_table": "AK表1-1",
+        "stats_cell": "04-1",
+        "stats_compute": "compute",
+        "stats_submit": "submit",
+    }

@@ -414,6 +414,17 @@ MATRIX = {
     ("POST", "/api/v1/funds/projects/{project_id}/acceptance"): (
         {"project_id": "funded_project"}, {"result": "passed"}, in_scope(200),
     ),
+    # Statistical reports: the 2020 report of 任城区科协 (web_matrix.stats_targets); submitting it
+    # while its hand cells are empty fails the rules (422) for those who see it.
+    ("GET", "/api/v1/stats/reports"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/stats/reports/{report_id}"): ({"report_id": "stats_report"}, None, in_scope(200)),
+    ("GET", "/api/v1/stats/reports/{report_id}/checks"): ({"report_id": "stats_report"}, None, in_scope(200)),
+    ("PATCH", "/api/v1/stats/reports/{report_id}/cells"): (
+        {"report_id": "stats_report"}, {"cells": [{"table": "AK表1-1", "code": "06-1", "value": "3"}]}, in_scope(200),
+    ),
+    ("POST", "/api/v1/stats/reports/{report_id}/{action}"): (
+        {"report_id": "stats_report", "action": "stats_submit"}, {}, in_scope(422),
+    ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
     # Societies: records of 济宁市心理学会 (web_matrix.societies_targets): the city and the society
@@ -538,7 +549,13 @@ def bases_targets(world):
     return web_matrix.bases_targets(world)
 
 
+@pytest.fixture
+def stats_targets(world):
+    return web_matrix.stats_targets(world)
+
+
 APP_TARGETS = {
+    "stats": ("stats_targets",),
     "office": ("office_targets",),
     "bases": ("bases_targets",),
     "funds": ("bases_targets",),

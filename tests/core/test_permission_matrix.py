@@ -148,7 +148,13 @@ def bases_objects(world):
     return matrix.bases_targets(world)
 
 
+@pytest.fixture
+def stats_objects(world):
+    return matrix.stats_targets(world)
+
+
 NAMESPACE_OBJECTS = {
+    "stats": ("stats_objects",),
     "office": ("office_objects",),
     "bases": ("bases_objects",),
     "funds": ("bases_objects",),

@@ -94,6 +94,9 @@ class Organisation(ScopedModel):
     email = models.EmailField(_("电子邮箱"), blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # Stocks at 31 December of a past year (kexie.stats): unknown dates count as "always".
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -35,6 +35,7 @@ from kexie.directory.models import Designation, Organisation, OrganisationYear, 
 ORG_FIELDS = (
     "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
     "contact_name", "contact_phone", "email", "address", "is_active", "note",
+    "established_on", "dissolved_on",
 )  # fmt: skip
 YEAR_FIELDS = (
     "has_party_organisation", "member_count", "note",
@@ -101,6 +102,8 @@ def validate_organisation(org: Organisation) -> None:
         errors["association_level"] = level_problem
     if org.contact_phone and phone_problem(org.contact_phone):
         errors["contact_phone"] = phone_problem(org.contact_phone) or ""
+    if org.established_on and org.dissolved_on and org.dissolved_on < org.established_on:
+        errors["dissolved_on"] = "撤销日期不能早于成立日期"
     if errors:
         raise ValidationError(errors)
     full_clean_chinese(org, exclude=["path"])

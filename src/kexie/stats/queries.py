@@ -1,0 +1,125 @@
+"""Named queries that fill cells no indicator states: each gives a value for (year, scope)
+and the records behind it, like an indicator. Stocks are counted at 31 December of the year
+(organisations established on or before it and not dissolved by then; unknown dates count
+as always), flows over the calendar year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from kexie.core.indicators import Period, Scope
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    value: Callable[[Period, Scope, dict], int]
+    records: Callable[[Period, Scope, dict], QuerySet]
+
+
+QUERIES: dict[str, NamedQuery] = {}
+
+
+def register(query: NamedQuery) -> NamedQuery:
+    QUERIES[query.name] = query
+    return query
+
+
+def get(name: str) -> NamedQuery:
+    from kexie.stats.definitions import DefinitionError
+
+    try:
+        return QUERIES[name]
+    except KeyError:
+        raise DefinitionError(f"查询“{name}”不存在") from None
+
+
+# ---------------------------------------------------------------- organisations at 31 December
+
+
+def standing_at(day: dt.date, prefix: str = "") -> Q:
+    """Organisations that exist on `day`: established by then, not yet dissolved."""
+    return (Q(**{f"{prefix}established_on__isnull": True}) | Q(**{f"{prefix}established_on__lte": day})) & (
+        Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": day})
+    )
+
+
+def _org_base(period: Period, scope: Scope) -> QuerySet:
+    from kexie.directory.models import Organisation
+
+    day = period.last
+    qs = Organisation.objects.filter(standing_at(day))
+    # an organisation without dates is counted while it is active; one with a dissolved date by it
+    qs = qs.filter(Q(is_active=True) | Q(dissolved_on__isnull=False))
+    return scope.restrict(qs, region="region", unit="")
+
+
+def _org_stock_rows(period: Period, scope: Scope) -> dict[tuple[str, str], int]:
+    """(kind, association level) → count at 31 December: one grouped query per scope and year."""
+
+    def compute():
+        rows = (
+            _org_base(period, scope)
+            .values_list("kind", "association_level")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        return {(k, lv or ""): n for k, lv, n in rows}
+
+    return scope.memo(("stats", "org_stock", period), compute)
+
+
+def _org_filter(params: dict) -> Q:
+    q = Q(kind=params["kind"])
+    if params.get("level"):
+        q &= Q(association_level=params["level"])
+    return q
+
+
+def org_stock_value(period: Period, scope: Scope, params: dict) -> int:
+    rows = _org_stock_rows(period, scope)
+    kind, level = params["kind"], params.get("level", "")
+    return sum(n for (k, lv), n in rows.items() if k == kind and (not level or lv == level))
+
+
+def org_stock_records(period: Period, scope: Scope, params: dict) -> QuerySet:
+    return _org_base(period, scope).filter(_org_filter(params)).select_related("region", "parent")
+
+
+register(NamedQuery(
+    "org_stock", "12月31日存续的组织数(成立日期不晚于当日、未撤销),按类型与科协层级",
+    org_stock_value, org_stock_records,
+))  # fmt: skip
+
+
+# ---------------------------------------------------------------- activities: a metric by kind
+
+
+def activity_metric_value(period: Period, scope: Scope, params: dict) -> int:
+    """Sum of a metric (participants, volunteers, beneficiaries) over the approved activities of
+    a kind and its sub-kinds: read from the activities' shared scan (no query of its own)."""
+    from kexie.activities.indicators import _kinds, grouped
+
+    kind, metric = params["kind"], params.get("metric", "participants")
+    kinds = _kinds(scope)
+    in_tree = {pk for pk, (c, _) in kinds.items() if c == kind or c.startswith(f"{kind}.")}
+    return sum(
+        r[f"{metric}_cur"] or 0 for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree
+    )
+
+
+def activity_metric_records(period: Period, scope: Scope, params: dict) -> QuerySet:
+    from kexie.activities.indicators import APPROVED, _activity_records
+
+    return _activity_records(APPROVED)(period, scope, "kind", params["kind"])
+
+
+register(NamedQuery(
+    "activity_metric", "已通过审核的某类活动(含下级类型)的参与人数等之和",
+    activity_metric_value, activity_metric_records,
+))  # fmt: skip

@@ -1,0 +1,351 @@
+"""Writes of the statistics module, each audited: preparing and re-computing a unit's tables,
+entering, overriding and explaining cells, and the workflow (county fills and submits; the unit
+above returns with a reason or accepts; an accepted report is locked until a correction reopens
+it with a reason)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kexie.accounts.roles import EDIT, REVIEW
+from kexie.core import audit
+from kexie.core.services import (
+    apply_fields,
+    full_clean_chinese,
+    require_obj_in_scope,
+    require_perm,
+    require_state_unchanged,
+    save_with_audit,
+    transition,
+)
+from kexie.stats import checks, compute, definitions
+from kexie.stats.models import (
+    EDITABLE,
+    REOPENABLE,
+    REVIEWABLE,
+    CellSource,
+    StatsCell,
+    StatsReport,
+    StatsStatus,
+)
+
+REPORT_FIELDS = ("explanation", "head", "preparer", "phone")
+MAX_VALUE = 10**15
+_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def parse_cell(text: Any, cell: definitions.CellDef) -> tuple[int | None, bool]:
+    """A typed or imported cell: (value, is_dash). Empty → (None, False); "-" where allowed."""
+    if text is None:
+        return None, False
+    if isinstance(text, bool):
+        raise ValidationError(_("须为整数"))
+    if isinstance(text, int):
+        value = text
+    elif isinstance(text, float):
+        if not text.is_integer():
+            raise ValidationError(_("须为整数,不能有小数"))
+        value = int(text)
+    else:
+        s = str(text).strip().replace(",", ",")
+        if s == "":
+            return None, False
+        if s in ("-", "-", "—"):
+            if not cell.dash:
+                raise ValidationError(_("此单元格不允许填“-”,无数据时填0"))
+            return None, True
+        if s.endswith(".0"):
+            s = s[:-2]
+        if not _NUMBER.match(s):
+            raise ValidationError(_("“%(s)s”不是非负整数") % {"s": s[:20]})
+        value = int(s.replace(",", ""))
+    if value < 0:
+        raise ValidationError(_("须为非负整数"))
+    if value >= MAX_VALUE:
+        raise ValidationError(_("数值过大"))
+    return value, False
+
+
+def _require_editable(report: StatsReport) -> None:
+    if not report.is_editable:
+        raise ValidationError(_("报表已上报或已通过,不能修改;如需更正,请上级单位退回或重新打开"))
+
+
+def _require_reviewer(actor, report: StatsReport) -> None:
+    """Reviews come from a unit above; a unit at the top of kexie's tree accepts its own."""
+    require_perm(actor, REVIEW)
+    require_obj_in_scope(actor, report)
+    if actor is None or actor.is_superuser:
+        return
+    if report.unit_id == actor.unit_id and report.unit.parent_id is not None:
+        raise PermissionDenied(_("本单位的报表须由上级单位审核"))
+
+
+def _definitions(report: StatsReport) -> dict[tuple[str, str], definitions.CellDef]:
+    return {(t.code, c.code): c for t in compute.tables_of(report.unit, report.year) for c in t.cell_list()}
+
+
+# ---------------------------------------------------------------------- filling
+
+
+def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
+    """Put computed figures into a report's cells: new cells are created (hand cells empty),
+    computed cells take the figure unless overridden (the override stays, its `computed`
+    follows the records); hand cells are never touched. Returns (created, updated)."""
+    existing = {(c.table, c.code): c for c in report.cells.all()}
+    new, changed = [], []
+    for key, d in _definitions(report).items():
+        cell = existing.get(key)
+        if cell is None:
+            source = CellSource.COMPUTED if d.computed else CellSource.HAND
+            value = figures.get(key) if d.computed else None
+            new.append(StatsCell(report=report, table=key[0], code=key[1], source=source, value=value,
+                                 computed=value))  # fmt: skip
+        elif d.computed:
+            figure = figures.get(key)
+            if cell.computed != figure or (not cell.overridden and cell.value != figure):
+                cell.computed = figure
+                if not cell.overridden:
+                    cell.value, cell.is_dash = figure, False
+                changed.append(cell)
+    if new:
+        StatsCell.objects.bulk_create(new)
+    if changed:
+        StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"])
+    return len(new), len(changed)
+
+
+@transaction.atomic
+def report_prepare(*, actor, unit, year: int, figures: dict | None = None) -> StatsReport:
+    """The unit's report for the year, created and filled if absent."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, unit)
+    if definitions.filer_kind(unit) is None:
+        raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
+    definitions.version_for(year)
+    report = StatsReport.objects.within(unit).filter(unit=unit, year=year, form="kx").first()
+    if report is not None:
+        return report
+    report = StatsReport(unit=unit, year=year, form="kx")
+    full_clean_chinese(report)
+    report.save()
+    tables = compute.tables_of(unit, year)
+    write_figures(report, figures if figures is not None else compute.own_figures(unit, year, tables))
+    report.computed_at = timezone.now()
+    report.save(update_fields=["computed_at"])
+    audit.log(actor=actor, action="kexie.stats_report.created", obj=report, after=audit.snapshot(report))
+    return report
+
+
+@transaction.atomic
+def report_compute(*, actor, report: StatsReport, figures: dict | None = None) -> tuple[int, int]:
+    """Take the computed cells again from the records (hand cells and overrides stay)."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    require_state_unchanged(report)
+    _require_editable(report)
+    tables = compute.tables_of(report.unit, report.year)
+    counts = write_figures(
+        report, figures if figures is not None else compute.own_figures(report.unit, report.year, tables)
+    )
+    StatsReport._base_manager.filter(pk=report.pk).update(computed_at=timezone.now())
+    audit.log(actor=actor, action="kexie.stats_report.computed", obj=report,
+              after={"created": counts[0], "updated": counts[1]})  # fmt: skip
+    return counts
+
+
+@transaction.atomic
+def report_update(*, actor, report: StatsReport, data: dict[str, Any]) -> StatsReport:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    require_state_unchanged(report)
+    _require_editable(report)
+    before = audit.snapshot(report)
+    apply_fields(report, data, REPORT_FIELDS)
+    return save_with_audit(obj=report, actor=actor, action="kexie.stats_report.changed", before=before,
+                           validate=full_clean_chinese)  # fmt: skip
+
+
+def _cell(report: StatsReport, table: str, code: str) -> tuple[StatsCell, definitions.CellDef]:
+    d = _definitions(report).get((table, code))
+    cell = report.cells.filter(table=table, code=code).first()
+    if d is None or cell is None:
+        raise ValidationError(_("单元格“%(t)s:%(c)s”不存在") % {"t": table, "c": code})
+    return cell, d
+
+
+def _cell_write(actor, report, cell, action, before, note=""):
+    cell.save()
+    audit.log(actor=actor, action=action, obj=report, before=before,
+              after={"cell": str(cell), **audit.snapshot(cell, ["value", "is_dash", "overridden",
+                                                                "override_reason", "note"])}, note=note)  # fmt: skip
+    return cell
+
+
+@transaction.atomic
+def cell_enter(*, actor, report: StatsReport, table: str, code: str, text: Any) -> StatsCell:
+    """A hand-entered cell: a whole number, empty, or "-" where allowed."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    _require_editable(report)
+    cell, d = _cell(report, table, code)
+    if d.computed:
+        raise ValidationError(_("%(c)s 为自动取数,如需改写请写明原因") % {"c": d.label})
+    try:
+        value, dash = parse_cell(text, d)
+    except ValidationError as exc:
+        raise ValidationError({f"{table}:{code}": [f"{d.label}:{m}" for m in exc.messages]}) from None
+    before = {"cell": str(cell), **audit.snapshot(cell, ["value", "is_dash"])}
+    cell.value, cell.is_dash = value, dash
+    return _cell_write(actor, report, cell, "kexie.stats_cell.entered", before)
+
+
+@transaction.atomic
+def cell_override(*, actor, report: StatsReport, table: str, code: str, text: Any, reason: str) -> StatsCell:
+    """Replace a computed figure, with a written reason; shown as overridden and left out of the
+    equality with the records."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    _require_editable(report)
+    cell, d = _cell(report, table, code)
+    if not d.computed:
+        raise ValidationError(_("%(c)s 为手工填报单元格,直接填写即可") % {"c": d.label})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("改写自动取数须写明原因")})
+    try:
+        value, dash = parse_cell(text, d)
+    except ValidationError as exc:
+        raise ValidationError({f"{table}:{code}": [f"{d.label}:{m}" for m in exc.messages]}) from None
+    if value is None and not dash:
+        raise ValidationError({f"{table}:{code}": _("改写值不能为空")})
+    before = {
+        "cell": str(cell),
+        **audit.snapshot(cell, ["value", "is_dash", "overridden", "override_reason"]),
+    }
+    cell.value, cell.is_dash, cell.overridden, cell.override_reason = value, dash, True, reason[:500]
+    return _cell_write(actor, report, cell, "kexie.stats_cell.overridden", before, note=reason)
+
+
+@transaction.atomic
+def cell_restore(*, actor, report: StatsReport, table: str, code: str) -> StatsCell:
+    """Undo an override: the cell shows the computed figure again."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    _require_editable(report)
+    cell, d = _cell(report, table, code)
+    before = {"cell": str(cell), **audit.snapshot(cell, ["value", "overridden", "override_reason"])}
+    cell.value, cell.is_dash, cell.overridden, cell.override_reason = cell.computed, False, False, ""
+    return _cell_write(actor, report, cell, "kexie.stats_cell.restored", before)
+
+
+@transaction.atomic
+def cell_explain(*, actor, report: StatsReport, table: str, code: str, note: str) -> StatsCell:
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    _require_editable(report)
+    cell, _d = _cell(report, table, code)
+    before = {"cell": str(cell), "note": cell.note}
+    cell.note = (note or "").strip()[:500]
+    return _cell_write(actor, report, cell, "kexie.stats_cell.explained", before)
+
+
+# ---------------------------------------------------------------------- workflow
+
+
+def _step(report, *, actor, seen, allowed_from, to, action, values, note="", refused=None):
+    before = transition(report, seen=seen or report.status, to=to, allowed_from=allowed_from, values=values,
+                        refused=refused)  # fmt: skip
+    audit.log(
+        actor=actor, action=action, obj=report, before={"status": before}, after={"status": to}, note=note
+    )
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, report: StatsReport, seen: str | None = None) -> StatsReport:
+    """Submit to the unit above: refused while any rule fails (the messages list them)."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, report)
+    if (seen or report.status) in EDITABLE:
+        problems = [p for p in checks.check_report(report) if p.table]  # the summary's waits do not block
+        if problems:
+            raise ValidationError([str(p) for p in problems[:50]])
+    return _step(report, actor=actor, seen=seen, allowed_from=EDITABLE, to=StatsStatus.SUBMITTED,
+                 action="kexie.stats_report.submitted",
+                 values={"submitted_at": timezone.now(), "return_reason": ""})  # fmt: skip
+
+
+@transaction.atomic
+def report_return(*, actor, report: StatsReport, reason: str, seen: str | None = None) -> StatsReport:
+    _require_reviewer(actor, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("退回时必须填写原因")})
+    return _step(report, actor=actor, seen=seen, allowed_from=REVIEWABLE, to=StatsStatus.RETURNED,
+                 action="kexie.stats_report.returned", note=reason,
+                 values={"return_reason": reason[:500], "reviewed_at": timezone.now(), "reviewed_by": _user(actor)})  # fmt: skip
+
+
+@transaction.atomic
+def report_accept(*, actor, report: StatsReport, seen: str | None = None) -> StatsReport:
+    _require_reviewer(actor, report)
+    return _step(report, actor=actor, seen=seen, allowed_from=REVIEWABLE, to=StatsStatus.ACCEPTED,
+                 action="kexie.stats_report.accepted",
+                 values={"reviewed_at": timezone.now(), "reviewed_by": _user(actor)})  # fmt: skip
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: StatsReport, reason: str, seen: str | None = None) -> StatsReport:
+    """A correction of an accepted (locked) report: back to the unit, with the reason."""
+    _require_reviewer(actor, report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("重新打开须写明更正原因")})
+    return _step(report, actor=actor, seen=seen, allowed_from=REOPENABLE, to=StatsStatus.RETURNED,
+                 action="kexie.stats_report.reopened", note=reason,
+                 refused=_("只有已通过的报表需要重新打开"),
+                 values={"return_reason": reason[:500], "reviewed_at": timezone.now(), "reviewed_by": _user(actor)})  # fmt: skip
+
+
+# ---------------------------------------------------------------------- every unit of a city
+
+
+def fill_city(*, actor, city, year: int) -> list[StatsReport]:
+    """Prepare (or re-compute, where still editable) the reports of a city, its counties and the
+    societies under it: each county's figures are computed once and serve the city's 本级."""
+    from kexie.directory.models import Organisation
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, city)
+    units = [city] + [
+        o
+        for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
+        if definitions.filer_kind(o) is not None
+    ]
+    by_unit: dict[int, dict] = {}
+    reports = []
+    for unit in units[1:]:
+        by_unit[unit.pk] = compute.subtree_figures(unit, year, compute.tables_of(unit, year))
+    tables = compute.tables_of(city, year)
+    by_unit[city.pk] = compute.own_figures(city, year, tables, county_figures=by_unit)
+    existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form="kx")}
+    for unit in units:
+        report = existing.get(unit.pk)
+        if report is None:
+            reports.append(report_prepare(actor=actor, unit=unit, year=year, figures=by_unit[unit.pk]))
+        else:
+            if report.is_editable:
+                report_compute(actor=actor, report=report, figures=by_unit[unit.pk])
+            reports.append(report)
+    return reports

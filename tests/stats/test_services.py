@@ -1,0 +1,153 @@
+"""Filling, checking and the workflow of the statistical tables."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from tests.stats.conftest import fill_hand_cells
+
+from kexie.core import indicators
+from kexie.core.indicators import Period, Scope
+from kexie.core.models import AuditEntry
+from kexie.stats import checks, services
+from kexie.stats.models import StatsCell, StatsStatus
+
+
+def _cell(report, table, code) -> StatsCell:
+    return report.cells.get(table=table, code=code)
+
+
+def _clean_county(world, academic, n=3):
+    """任城区's report with n academic exchanges, every hand cell filled and the sums right."""
+    staff = world.users["county_staff"]
+    academic(n, participants=50)
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    fill_hand_cells(report, staff)
+    services.cell_enter(actor=staff, report=report, table="CKX表3", code="04-1", text=n)
+    services.cell_enter(actor=staff, report=report, table="CKX表3", code="04-2", text=50 * n)
+    return report
+
+
+def test_academic_exchange_cell_equals_the_indicator_for_the_same_scope_and_year(world, academic):
+    academic(3)
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    expected = indicators.get("activities.academic_exchange").compute(
+        Period.year(2020), Scope(staff, org_id=world.orgs["rencheng"].pk)
+    )
+    assert expected.value == 3
+    assert _cell(report, "CKX表3", "01-1").value == 3
+    assert _cell(report, "CKX表3", "01-2").value == 360  # 3 × 120 participants
+
+
+def test_hand_cells_and_overrides_survive_recomputation(world, academic):
+    report = _clean_county(world, academic, n=2)
+    staff = world.users["county_staff"]
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="12")
+    services.cell_override(
+        actor=staff, report=report, table="EKX表5", code="01-1", text="7", reason="含未录入的2场"
+    )
+    academic(1)
+    services.report_compute(actor=staff, report=report)
+    assert _cell(report, "AK表1-1", "06-1").value == 12
+    over = _cell(report, "EKX表5", "01-1")
+    assert (over.value, over.overridden, over.override_reason) == (7, True, "含未录入的2场")
+    assert _cell(report, "CKX表3", "01-1").value == 3  # the computed cell follows the records
+
+
+def test_hand_cell_validation(world, academic):
+    report = _clean_county(world, academic, n=1)
+    staff = world.users["county_staff"]
+    for text, message in [("1.5", "整数"), ("abc", "非负整数"), ("-3", "非负整数"), ("-", "不允许")]:
+        with pytest.raises(ValidationError, match=message):
+            services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text=text)
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="08-1", text="-")  # allowed there
+    assert _cell(report, "AK表1-1", "08-1").display == "-"
+    with pytest.raises(ValidationError, match="自动取数"):
+        services.cell_enter(actor=staff, report=report, table="CKX表3", code="01-1", text="5")
+    with pytest.raises(ValidationError, match="原因"):
+        services.cell_override(actor=staff, report=report, table="CKX表3", code="01-1", text="5", reason=" ")
+
+
+def test_rules_list_every_failure(world, academic):
+    academic(2)
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    problems = checks.check_report(report)
+    reasons = {(p.table, p.cell.split()[0]): p.reason for p in problems}
+    assert "未填写" in reasons[("AK表1-1", "06-1")]
+    fill_hand_cells(report, staff)
+    problems = checks.check_report(report)
+    assert [(p.table, p.cell) for p in problems] == [("CKX表3", "01-1"), ("CKX表3", "01-2")]  # 2 ≠ 0+0+0
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="07-1", text="3")
+    assert any(p.table == "AK表1-1" and p.cell == "07-1" for p in checks.check_report(report))  # 女性 > 总数
+
+
+def test_change_against_last_year_needs_an_explanation(world, academic):
+    staff = world.users["county_staff"]
+    last = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2019)
+    fill_hand_cells(last, staff)
+    services.cell_enter(actor=staff, report=last, table="AK表1-1", code="06-1", text="20")
+    report = _clean_county(world, academic, n=1)
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="40")
+    problems = [p for p in checks.check_report(report) if p.table == "AK表1-1"]
+    assert len(problems) == 1 and "须在报表说明中说明" in problems[0].reason
+    services.cell_explain(actor=staff, report=report, table="AK表1-1", code="06-1", note="机构改革增编")
+    assert not [p for p in checks.check_report(report) if p.table == "AK表1-1"]
+
+
+def test_county_submits_city_returns_accepts_reopens(world, academic):
+    staff, city = world.users["county_staff"], world.users["city_admin"]
+    report = _clean_county(world, academic)
+    with pytest.raises(PermissionDenied):  # a unit does not review itself
+        services.report_accept(actor=staff, report=services.report_submit(actor=staff, report=report))
+    services.report_return(actor=city, report=report, reason="请核对学术交流参加人次")
+    assert report.status == StatsStatus.RETURNED and report.return_reason
+    services.report_submit(actor=staff, report=report)
+    services.report_accept(actor=city, report=report)
+    assert report.is_accepted
+    with pytest.raises(ValidationError):  # locked
+        services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="1")
+    with pytest.raises(ValidationError, match="原因"):
+        services.report_reopen(actor=city, report=report, reason="")
+    services.report_reopen(actor=city, report=report, reason="省科协要求更正期刊数")
+    assert report.is_returned
+    entry = AuditEntry.objects.unscoped(reason="test").filter(action="kexie.stats_report.reopened").get()
+    assert entry.note == "省科协要求更正期刊数"
+
+
+def test_submit_is_refused_while_a_rule_fails(world, academic):
+    academic(1)
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    with pytest.raises(ValidationError, match="未填写"):
+        services.report_submit(actor=staff, report=report)
+    assert report.status == StatsStatus.DRAFT
+
+
+def test_city_table_is_its_own_level_plus_its_counties(world, academic):
+    city_admin = world.users["city_admin"]
+    academic(2)  # 任城区
+    academic(1, actor=city_admin, region=world.regions["370800"], organiser=world.orgs["city"])  # 市本级
+    reports = {
+        r.unit.name: r for r in services.fill_city(actor=city_admin, city=world.orgs["city"], year=2020)
+    }
+    city = reports["济宁市科学技术协会"]
+    assert _cell(reports["任城区科学技术协会"], "CKX表3", "01-1").value == 2
+    assert _cell(city, "CKX表3", "01-1").value == 1  # 本级 only
+    totals, problems = checks.summary(city)
+    assert (
+        totals[("CKX表3", "01-1")]
+        == 3
+        == indicators.get("activities.academic_exchange").compute(Period.year(2020), Scope(city_admin)).value
+    )
+    assert not [p for p in problems if p.table]
+    # a county that overrides drops out of the equality; one that is stale shows up
+    academic(1)
+    _totals, problems = checks.summary(city)
+    assert [p.cell.split()[0] for p in problems if p.table == "CKX表3"] == ["01-1", "01-2"]
+
+
+def test_out_of_scope_unit_cannot_be_prepared(world):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        services.report_prepare(actor=world.users["outsider"], unit=world.orgs["rencheng"], year=2020)
