@@ -121,6 +121,9 @@ def build(n: int, rng: random.Random) -> dict:
         _insert(Consultation, ["id", "ticket_id", "channel", "topic", "received_at", "received_on", "caller_name",
                                "caller_phone", "caller_phone_hash", "region_id", "question", "answer", "expert_id",
                                "in_knowledge_base", "kb_question", "kb_answer", "updated_at"], consultations)  # fmt: skip
+        from kexie.hotline import outcomes
+
+        outcomes.sync()  # the consultations' copy of their tickets' outcome, as the services keep it
     return {"admin": admin, "build_s": round(time.perf_counter() - started, 1)}
 
 
