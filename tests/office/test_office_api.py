@@ -75,7 +75,7 @@ def test_rule_create_revise_repeal_through_the_api(client, world, office):
     assert created.json()["version"] == 1
     early = client.post(f"/api/v1/office/rules/{rule_id}/versions", {"text": "第一条(修订)", "effective_on": "2020-03-10"},
                         content_type="application/json")  # fmt: skip
-    assert early.status_code == 422 and "须晚于上一版" in early.content.decode()
+    assert early.status_code == 422 and "须晚于上一版" in early.json()["detail"][0]["message"]
     revised = client.post(f"/api/v1/office/rules/{rule_id}/versions",
                           {"text": "第一条 为规范公务接待、厉行节约,制定本办法。", "effective_on": "2020-09-01",
                            "note": "增加厉行节约"}, content_type="application/json")  # fmt: skip
