@@ -113,14 +113,19 @@ def build(n: int, rng: random.Random) -> dict:
                             first_s, resolve_s, first_s > 240 * 60, resolve_s > 900 * 60, rated, "", opened))  # fmt: skip
             expert = rng.choice(experts).pk
             consultations.append((i, i, rng.choice(["phone", "wechat"]), "crop", opened, opened.astimezone(SH).date(),
-                                  "", "", "", region.pk, "问题", "解答", expert, False, "", "", opened))  # fmt: skip
+                                  "", "", "", region.pk, "问题", "解答", expert, False, "", "", opened,
+                                  False, False, False, None))  # fmt: skip
         _insert(Ticket, ["id", "queue_id", "unit_id", "scope_unit_id", "subject", "status", "opened_at",
                          "first_response_at", "resolved_at", "first_response_seconds", "resolution_seconds",
                          "first_response_breached", "resolution_breached", "satisfaction", "satisfaction_note",
                          "updated_at"], tickets)  # fmt: skip
         _insert(Consultation, ["id", "ticket_id", "channel", "topic", "received_at", "received_on", "caller_name",
                                "caller_phone", "caller_phone_hash", "region_id", "question", "answer", "expert_id",
-                               "in_knowledge_base", "kb_question", "kb_answer", "updated_at"], consultations)  # fmt: skip
+                               "in_knowledge_base", "kb_question", "kb_answer", "updated_at", "resolved", "within_sla",
+                               "breached", "satisfaction"], consultations)  # fmt: skip
+        from kexie.hotline import outcomes
+
+        outcomes.sync()  # the consultations' copy of their tickets' outcome, as the services keep it
     return {"admin": admin, "build_s": round(time.perf_counter() - started, 1)}
 
 

@@ -244,6 +244,17 @@ MATRIX = {
     ),
     ("GET", "/api/v1/office/rules"): ({}, None, everyone(200)),
     ("GET", "/api/v1/office/rules/{rule_id}"): ({"rule_id": "office_rule"}, None, city_only(200)),
+    ("POST", "/api/v1/office/rules"): (
+        {}, {"title": "公务接待管理办法", "issuing_body": "市科协", "issued_on": "2020-03-01",
+             "effective_on": "2020-03-01", "text": "第一条 为规范公务接待……"}, everyone(201),
+    ),  # fmt: skip
+    ("GET", "/api/v1/office/rules/{rule_id}/versions"): ({"rule_id": "office_rule"}, None, city_only(200)),
+    ("POST", "/api/v1/office/rules/{rule_id}/versions"): (
+        {"rule_id": "office_rule"}, {"text": "第一条(修订)", "effective_on": "2099-01-01"}, city_only(201),
+    ),
+    ("POST", "/api/v1/office/rules/{rule_id}/repeal"): (
+        {"rule_id": "office_rule"}, {"repealed_on": "2099-01-01"}, city_only(200),
+    ),
     # The city's farm line (web matrix hotline_targets): the city sees it by scope, 任城区's staff
     # as pool members; a psychology consultation only its pool (the society's secretary).
     # 宣传与舆情: records of 任城区科协 (web_matrix.opinion_targets). Writes need the edit right

@@ -63,3 +63,51 @@ def test_rule_search_and_version(client, world, office):
     assert client.get("/api/v1/office/rules", {"on": "2020-03-01"}).json() == []
     rule = client.get(f"/api/v1/office/rules/{office['rule'].pk}", {"on": "2020-05-01"}).json()
     assert rule["version"] == 1 and rule["text"].startswith("第一条")
+
+
+def test_rule_create_revise_repeal_through_the_api(client, world, office):
+    client.force_login(world.users["city_admin"])
+    body = {"title": "公务接待管理办法", "number": "济科协发〔2020〕5号", "issuing_body": "济宁市科学技术协会",
+            "issued_on": "2020-03-01", "effective_on": "2020-03-10", "text": "第一条 为规范公务接待,制定本办法。"}  # fmt: skip
+    created = client.post("/api/v1/office/rules", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    rule_id = created.json()["id"]
+    assert created.json()["version"] == 1
+    early = client.post(f"/api/v1/office/rules/{rule_id}/versions", {"text": "第一条(修订)", "effective_on": "2020-03-10"},
+                        content_type="application/json")  # fmt: skip
+    assert early.status_code == 422 and "须晚于上一版" in early.json()["detail"][0]["message"]
+    revised = client.post(f"/api/v1/office/rules/{rule_id}/versions",
+                          {"text": "第一条 为规范公务接待、厉行节约,制定本办法。", "effective_on": "2020-09-01",
+                           "note": "增加厉行节约"}, content_type="application/json")  # fmt: skip
+    assert revised.status_code == 201 and revised.json()["version"] == 2
+    versions = client.get(f"/api/v1/office/rules/{rule_id}/versions").json()
+    assert [v["version"] for v in versions] == [1, 2] and versions[1]["note"] == "增加厉行节约"
+    assert client.get(f"/api/v1/office/rules/{rule_id}", {"on": "2020-05-01"}).json()["version"] == 1
+    assert client.get(f"/api/v1/office/rules/{rule_id}", {"on": "2020-10-01"}).json()["version"] == 2
+    repealed = client.post(f"/api/v1/office/rules/{rule_id}/repeal", {"repealed_on": "2021-01-01"},
+                           content_type="application/json")  # fmt: skip
+    assert repealed.status_code == 200 and repealed.json()["repealed_on"] == "2021-01-01"
+    again = client.post(f"/api/v1/office/rules/{rule_id}/repeal", {"repealed_on": "2021-02-01"},
+                        content_type="application/json")  # fmt: skip
+    assert again.status_code == 422
+    in_force = client.get("/api/v1/office/rules", {"on": "2021-06-01"}).json()
+    assert rule_id not in {r["id"] for r in in_force}
+
+
+def test_a_viewer_cannot_write_rules(client, world, office):
+    from kexie.testing import _user
+
+    viewer = _user("office_viewer", world.orgs["city"], ["viewer"])
+    client.force_login(viewer)
+    body = {
+        "title": "x",
+        "issuing_body": "y",
+        "issued_on": "2020-03-01",
+        "effective_on": "2020-03-01",
+        "text": "z",
+    }
+    assert client.post("/api/v1/office/rules", body, content_type="application/json").status_code == 403
+    rule_id = office["rule"].pk
+    response = client.post(f"/api/v1/office/rules/{rule_id}/repeal", {"repealed_on": "2099-01-01"},
+                           content_type="application/json")  # fmt: skip
+    assert response.status_code == 403

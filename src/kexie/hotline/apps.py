@@ -6,3 +6,9 @@ class HotlineConfig(AppConfig):
     label = "hotline"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "热线与咨询"
+
+    def ready(self):
+        from kexie.hotline.outcomes import on_ticket_changed
+        from kexie.tickets.signals import ticket_changed
+
+        ticket_changed.connect(on_ticket_changed, dispatch_uid="kexie.hotline.outcomes")

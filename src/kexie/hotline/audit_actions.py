@@ -8,6 +8,7 @@ register(
     _("咨询"),
     {
         "received": _("受理"),
+        "recorded_in_bulk": _("批量登记已办结咨询"),
         "routed": _("转派"),
         "answered": _("解答"),
         "escalated": _("转现场服务"),

@@ -3,7 +3,7 @@ WeChat consultations the review states, answered within the service level, satis
 expert), field visits and breaches. Each is one aggregate over the consultations received in
 the period and the same period a year earlier (conditional aggregates give both at once)."""
 
-from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from kexie.activities.models import Status as ActivityStatus
@@ -12,7 +12,7 @@ from kexie.hotline.codes import FARM_TOPICS, Channel, Topic
 from kexie.hotline.models import Consultation
 
 MODULE = "hotline"
-RESOLVED = Q(ticket__status="resolved")
+RESOLVED = Q(resolved=True)
 
 
 def _in(period: Period) -> Q:
@@ -34,67 +34,62 @@ def _records(where: Q = Q()):
             dimension or ""
         )
         if dimension == "sla" and key in ("within", "breached"):
-            return qs.filter(ticket__resolution_breached=key == "breached")
+            return qs.filter(within_sla=key == "within")
         return qs.filter(**{field: key}) if field and key is not None else qs
 
     return records
 
 
-# One pass over the consultations of both periods gives every figure and the channel and topic
-# breakdowns: GROUP BY (period, channel, topic) with conditional counts. The date filter goes
-# through COALESCE so that the planner scans the table in order rather than jumping through the
-# date index to every row of two whole years. Field visits (few rows, a join to the ledger) and
-# the per-expert means are two small queries more. The indicators share it through the scope's memo.
+# Two grouped queries, one per period, give every figure with the channel, topic and expert
+# breakdowns: GROUP BY (channel, topic, expert) over the consultation rows alone, whose service-level
+# outcome is stored on them (kexie.hotline.outcomes keeps it in step with the ticket; no join). The
+# covering index `hotline_cons_figures` holds exactly the grouped and summed columns in group order,
+# so the database streams it (SQLite: no temporary sort; PostgreSQL: a hash aggregate); the date
+# filter goes through COALESCE so that the planner scans that index rather than jumping through the
+# date index to every row and sorting. The farm line is a sum of (channel, topic) groups. Field visits
+# (few rows, a join to the ledger) and the experts' names are two small queries more. The
+# indicators share it through the scope's memo.
 FIGURES = {
-    "farm": Q(channel__in=[Channel.PHONE, Channel.WECHAT], topic__in=FARM_TOPICS),
-    "late": Q(ticket__first_response_breached=True) | Q(ticket__resolution_breached=True),
+    "late": Q(breached=True),
     "done": RESOLVED,
-    "ok": RESOLVED & Q(ticket__resolution_breached=False),
+    "ok": Q(within_sla=True),
 }
+FARM_CHANNELS = {str(Channel.PHONE), str(Channel.WECHAT)}
+FARM_TOPIC_CODES = {str(t) for t in FARM_TOPICS}
 FIELD_VISIT = Q(field_visit__isnull=False, field_visit__status=ActivityStatus.APPROVED)
+SUMMED = (*FIGURES, "n", "sat_sum", "sat_n")
 
 
-def _day_in(period: Period) -> Q:
-    return Q(day__gte=period.start, day__lt=period.end)
-
-
-def _both_periods(period: Period) -> Q:
-    """Both periods on the COALESCE'd day: one range when they touch (a year and the year before)."""
-    previous = period.previous()
-    if previous.end == period.start:
-        return Q(day__gte=previous.start, day__lt=period.end)
-    return _day_in(period) | _day_in(previous)
+def _groups(rows: QuerySet, period: Period, cur: bool) -> list[dict]:
+    day = Coalesce("received_on", Value(period.start))
+    groups = list(
+        rows.alias(day=day)
+        .filter(day__gte=period.start, day__lt=period.end)
+        .values("channel", "topic", "expert_id")
+        .annotate(
+            n=Count("id"),
+            sat_sum=Sum("satisfaction"),
+            sat_n=Count("satisfaction"),
+            **{name: Count("id", filter=where) for name, where in FIGURES.items()},
+        )
+        .order_by()
+    )
+    for group in groups:
+        group["cur"], group["ch"], group["tp"] = cur, group["channel"] or "", group["topic"] or ""
+    return groups
 
 
 def _summary(period: Period, scope: Scope) -> dict:
     def run():
         rows = _rows(scope)
-        qs = rows.alias(day=Coalesce("received_on", Value(period.start))).filter(_both_periods(period))
-        counts = {name: Count("id", filter=where) for name, where in FIGURES.items()}
-        groups = list(
-            # grouped on expressions, not on the indexed columns themselves: the planner would
-            # otherwise walk the (channel, day) index and fetch every row out of order
-            qs.annotate(
-                cur=Case(When(_in(period), then=Value(True)), default=Value(False)),
-                ch=Coalesce("channel", Value("")),
-                tp=Coalesce("topic", Value("")),
-            )
-            .values("cur", "ch", "tp", "expert_id")
-            .annotate(
-                n=Count("id"),
-                sat_sum=Sum("ticket__satisfaction"),
-                sat_n=Count("ticket__satisfaction"),
-                **counts,
-            )
-            .order_by()
-        )
-        totals = {
-            f"{name}_{key}": 0 for name in (*FIGURES, "n", "sat_sum", "sat_n") for key in ("cur", "prev")
-        }
+        groups = _groups(rows, period, True) + _groups(rows, period.previous(), False)
+        totals = {f"{name}_{key}": 0 for name in (*SUMMED, "farm") for key in ("cur", "prev")}
         for group in groups:
             key = "cur" if group["cur"] else "prev"
-            for name in (*FIGURES, "n", "sat_sum", "sat_n"):
+            for name in SUMMED:
                 totals[f"{name}_{key}"] += group[name] or 0
+            if group["ch"] in FARM_CHANNELS and group["tp"] in FARM_TOPIC_CODES:
+                totals[f"farm_{key}"] += group["n"]
         visits = rows.filter(FIELD_VISIT).aggregate(
             cur=Count("id", filter=_in(period)), prev=Count("id", filter=_in(period.previous()))
         )
@@ -184,7 +179,8 @@ def satisfaction(period: Period, scope: Scope) -> Result:
 
 CHANNELS = tuple((str(v), str(label)) for v, label in Channel.choices)
 TOPICS = tuple((str(v), str(label)) for v, label in Topic.choices)
-FARM_LINE, BREACHED = FIGURES["farm"], FIGURES["late"]
+FARM_LINE = Q(channel__in=[Channel.PHONE, Channel.WECHAT], topic__in=FARM_TOPICS)
+BREACHED = FIGURES["late"]
 
 register(Indicator(
     "hotline.consultations", "咨询服务", "人次", "受理时间在期间内的咨询数(各渠道、各类别),按渠道分列",
@@ -207,7 +203,7 @@ register(Indicator(
 register(Indicator(
     "hotline.satisfaction", "咨询满意度", "分",
     "受理时间在期间内且已评价的咨询的平均满意度(1–5分,保留两位小数),按解答专家分列",
-    satisfaction, _records(Q(ticket__satisfaction__isnull=False)), {"expert": "解答专家"}, MODULE,
+    satisfaction, _records(Q(satisfaction__isnull=False)), {"expert": "解答专家"}, MODULE,
 ))  # fmt: skip
 register(Indicator(
     "hotline.field_visits", "咨询转现场服务", "次",

@@ -96,6 +96,13 @@ class Consultation(ScopedModel):
         USER, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The ticket's service-level outcome, copied whenever a ticket service writes the ticket
+    # (kexie.hotline.outcomes, on tickets' `ticket_changed`), so that the figures group this one
+    # table without joining the tickets.
+    resolved = models.BooleanField(_("已解决"), default=False)
+    within_sla = models.BooleanField(_("时限内解决"), default=False)
+    breached = models.BooleanField(_("超时"), default=False)
+    satisfaction = models.PositiveSmallIntegerField(_("满意度(1–5)"), null=True, blank=True)
 
     objects = TicketLinkedQuerySet.as_manager()
 
@@ -106,6 +113,21 @@ class Consultation(ScopedModel):
         indexes = [
             models.Index(fields=["topic", "received_on"]),
             models.Index(fields=["channel", "received_on"]),
+            # covers the figures' grouped query (kexie.hotline.indicators): group keys, then the day
+            # and the outcome columns, so that it is scanned alone in group order
+            models.Index(
+                fields=[
+                    "channel",
+                    "topic",
+                    "expert",
+                    "received_on",
+                    "resolved",
+                    "within_sla",
+                    "breached",
+                    "satisfaction",
+                ],
+                name="hotline_cons_figures",
+            ),  # fmt: skip
         ]
 
     def __str__(self):

@@ -184,6 +184,33 @@ class OfficeRuleDetailOut(OfficeRuleOut):
         return obj.version_shown.text if obj.version_shown else ""
 
 
+class OfficeRuleVersionOut(Schema):
+    id: int
+    version: int
+    effective_on: dt.date
+    text: str
+    note: str
+
+
+class OfficeRuleIn(InputSchema):
+    title: str = Field(title="制度名称", min_length=1, max_length=200)
+    number: str = Field("", max_length=60, title="文号")
+    issuing_body: str = Field(title="制定机关", min_length=1, max_length=100)
+    issued_on: OfficeDay = Field(title="印发日期")
+    effective_on: OfficeDay = Field(title="施行日期", description="不早于印发日期;第1版自此施行")
+    text: str = Field(title="全文", min_length=1, max_length=100000)
+
+
+class OfficeRuleRevisionIn(InputSchema):
+    text: str = Field(title="修订后全文", min_length=1, max_length=100000)
+    effective_on: OfficeDay = Field(title="本版施行日期", description="须晚于上一版")
+    note: str = Field("", max_length=200, title="修订说明")
+
+
+class OfficeRuleRepealIn(InputSchema):
+    repealed_on: OfficeDay = Field(title="废止日期", description="须晚于施行日期")
+
+
 def _task_data(payload, user) -> dict:
     data = payload.dict()
     for name in ("department", "owner", "task_force", "rule"):
@@ -301,3 +328,30 @@ def get_rule(request: HttpRequest, rule_id: Id, on: OfficeDay | None = None):
     rule = _get(selectors.rules(actor(request)), rule_id)
     rule.version_shown = services.version_in_force(rule, on or selectors.today())
     return rule
+
+
+@router.post("/rules", response={201: OfficeRuleDetailOut}, summary="新建制度(第1版全文)")
+def create_rule(request: HttpRequest, payload: OfficeRuleIn):
+    rule = services.rule_create(actor=actor(request), data=payload.dict())
+    rule.version_shown = services.version_in_force(rule, rule.effective_on)
+    return 201, rule
+
+
+@router.get("/rules/{rule_id}/versions", response=list[OfficeRuleVersionOut], summary="制度的各版本")
+def list_rule_versions(request: HttpRequest, rule_id: Id):
+    rule = _get(selectors.rules(actor(request)), rule_id)
+    return list(rule.versions.order_by("version"))
+
+
+@router.post("/rules/{rule_id}/versions", response={201: OfficeRuleVersionOut}, summary="修订制度(新版本)")
+def revise_rule(request: HttpRequest, rule_id: Id, payload: OfficeRuleRevisionIn):
+    user = actor(request)
+    rule = _get(selectors.rules(user), rule_id)
+    return 201, services.rule_revise(actor=user, rule=rule, **payload.dict())
+
+
+@router.post("/rules/{rule_id}/repeal", response=OfficeRuleOut, summary="废止制度")
+def repeal_rule(request: HttpRequest, rule_id: Id, payload: OfficeRuleRepealIn):
+    user = actor(request)
+    rule = _get(selectors.rules(user), rule_id)
+    return services.rule_repeal(actor=user, rule=rule, repealed_on=payload.repealed_on)

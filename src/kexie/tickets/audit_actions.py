@@ -16,5 +16,6 @@ register(
         "resolved": _("解决"),
         "rated": _("评价"),
         "breached": _("超时"),
+        "recorded_in_bulk": _("批量登记已办结工单"),
     },
 )

@@ -1,0 +1,149 @@
+"""Import and export of the task list (任务清单) through the import framework.
+
+An import assigns tasks kept in a spreadsheet (the party group's duty list, the year's key
+work): each row names the task, its department (处室, by name), its owner (a cadre of that
+department, by name), the source (制度规定 with the rule's title or number, 上级通知 with its
+name, 年度重点工作; a meeting decision becomes a task from the meeting's page instead), the
+assignment date and the deadline, optionally a task force. Every row is checked as
+`office.services.task_create` would check it before anything is written; a bad cell is named
+by row, column and reason in Chinese and nothing is written. The export lists the tasks the
+user sees, in the same columns plus status and completion date."""
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from kexie.core.imports.columns import CellError, Column, Row, choice, labels, parse_date, text
+from kexie.core.imports.engine import Context, KindSpec
+from kexie.office import selectors, services
+from kexie.office.models import Task, TaskSource
+
+IMPORTED_SOURCES = [(v, label) for v, label in TaskSource.choices if v != TaskSource.DECISION]
+HEADERS = {"title": "任务", "department": "责任处室", "owner": "责任人", "source": "任务来源", "rule": "依据制度",
+           "notice": "上级通知", "assigned_on": "交办日期", "deadline": "完成时限", "task_force": "专班"}  # fmt: skip
+
+
+class OfficeContext(Context):
+    def __init__(self, actor):
+        super().__init__(actor)
+        self.departments, self.cadres, self.rules, self.task_forces = {}, {}, {}, {}
+        if actor is None:
+            return
+        for d in selectors.departments(actor).select_related("unit"):
+            self.departments[d.unit.name] = d.unit
+        for c in selectors.cadres(actor).select_related("person"):
+            self.cadres.setdefault((c.person.unit_id, c.person.name), c)
+        for r in selectors.rules(actor):
+            self.rules.setdefault(r.title, r)
+            if r.number:
+                self.rules.setdefault(r.number, r)
+        for f in selectors.task_forces(actor):
+            self.task_forces.setdefault(f.name, f)
+
+
+def parse_department(value: str, ctx: OfficeContext):
+    unit = ctx.departments.get(value)
+    if unit is None:
+        raise CellError("处室不存在或不在您的管辖范围内(请填写处室全称)")
+    return unit
+
+
+def parse_rule(value: str, ctx: OfficeContext):
+    rule = ctx.rules.get(value)
+    if rule is None:
+        raise CellError("制度汇编中没有该制度(请填写制度名称或文号)")
+    return rule
+
+
+def parse_task_force(value: str, ctx: OfficeContext):
+    force = ctx.task_forces.get(value)
+    if force is None:
+        raise CellError("专班不存在或不在您的管辖范围内")
+    return force
+
+
+class TaskSpec(KindSpec):
+    kind = "office_tasks"
+    label = "任务清单"
+    model = Task
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("任务", "title", text(300), required=True, width=40, example="制定年度科普工作要点"),
+            Column("责任处室", "department", parse_department, required=True, fmt="处室全称", example="办公室"),
+            Column("责任人", "owner", text(50), required=True, fmt="该处室干部的姓名", example="张三"),
+            Column("任务来源", "source", choice(IMPORTED_SOURCES), required=True, choices=labels(IMPORTED_SOURCES),
+                   fmt="从下拉列表选择", example=str(TaskSource.PLAN.label)),
+            Column("依据制度", "rule", parse_rule, fmt="制度名称或文号", help="任务来源为制度规定时必填"),
+            Column("上级通知", "notice", text(200), fmt="通知名称或文号", help="任务来源为上级通知时必填"),
+            Column("交办日期", "assigned_on", parse_date, required=True, fmt="YYYY-MM-DD", example="2020-03-02"),
+            Column("完成时限", "deadline", parse_date, required=True, fmt="YYYY-MM-DD", example="2020-06-30"),
+            Column("专班", "task_force", parse_task_force, fmt="专班名称"),
+        ]  # fmt: skip
+
+    def load_context(self, actor) -> OfficeContext:
+        return OfficeContext(actor)
+
+    def check_rows(self, rows: list[Row], ctx: OfficeContext, present: set[str]) -> None:
+        for row in rows:
+            if not row.ok:
+                continue
+            if ctx.actor is None:
+                row.error("", "", "任务清单的导入须指定导入人(命令行 --as)")
+                continue
+            values = row.values
+            owner = ctx.cadres.get((values["department"].pk, values["owner"]))
+            if owner is None:
+                row.error("责任人", values["owner"], "不是该处室的干部,或不在您的管辖范围内")
+                continue
+            try:
+                services.task_check(actor=ctx.actor, data=self._data(values, owner))
+            except PermissionDenied as exc:
+                row.error("", "", str(exc) or "您没有交办任务的权限")
+                continue
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    header = HEADERS.get(field, "")
+                    row.error(header, str(values.get(field) or ""), ";".join(messages))
+                continue
+            values["owner_cadre"] = owner
+            row.action = "create"
+
+    @staticmethod
+    def _data(values: dict, owner) -> dict[str, Any]:
+        data = {k: values.get(k) for k in ("title", "department", "source", "rule", "notice", "assigned_on",
+                                           "deadline", "task_force")}  # fmt: skip
+        data["owner"] = owner
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+    def write(self, rows: list[Row], ctx: OfficeContext) -> None:
+        for row in rows:
+            try:
+                services.task_create(actor=ctx.actor, data=self._data(row.values, row.values["owner_cadre"]))
+            except (ValidationError, PermissionDenied) as exc:
+                messages = getattr(exc, "messages", [str(exc)])
+                raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc
+
+    def export_objects(self, ctx: OfficeContext, year):
+        qs = (
+            selectors.tasks(ctx.actor)
+            if ctx.actor is not None
+            else Task.objects.unscoped(reason="a system export, no user")
+        )
+        if year:
+            qs = qs.filter(deadline__year=year)
+        return qs.select_related("department", "owner__person", "rule", "task_force").order_by(
+            "deadline", "id"
+        )
+
+    def export_values(self, objs, ctx: OfficeContext) -> Iterator[Sequence[Any]]:
+        for t in objs.iterator(chunk_size=2000):
+            yield [
+                t.title, t.department.name, t.owner.person.name, t.get_source_display(),
+                (t.rule.number or t.rule.title) if t.rule_id else "", t.notice, t.assigned_on.isoformat(),
+                t.deadline.isoformat(), t.task_force.name if t.task_force_id else "",
+            ]  # fmt: skip
+
+
+SPECS = {"office_tasks": TaskSpec()}
