@@ -13,7 +13,7 @@ from kexie.core.api_base import Page, Status, actor, offset_page
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import Organisation
-from kexie.societies import grassroots, selectors, services
+from kexie.societies import grassroots, offices, selectors, services
 from kexie.societies.models import AnnualReport, Evaluation, ItemScore, ReportStatus
 
 router = Router(tags=["学会与县级科协"])
@@ -116,6 +116,15 @@ class SocietyScoreIn(InputSchema):
     evidence: str = Field("", max_length=2000, title="依据")
 
 
+class SocietyOfficerOut(Schema):
+    person_id: int
+    person: str
+    role: str
+    role_code: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
 class SocietyCoverageOut(Schema):
     county: str
     units: int
@@ -181,6 +190,18 @@ def list_terms(request: HttpRequest):
          "congress_on": r.term.congress_on, "filed_on": r.term.filed_on, "plan_due": r.dates.plan_due,
          "request_due": r.dates.request_due, "filing_due": r.dates.filing_due, "flags": r.flags.messages()}
         for r in selectors.term_rows(actor(request))
+    ]  # fmt: skip
+
+
+@router.get("/organisations/{org_id}/officers", response=list[SocietyOfficerOut],
+            summary="某年度在任负责人(任职记录,带任离职日期)")  # fmt: skip
+def list_officers(request: HttpRequest, org_id: Id, year: Year):
+    user = actor(request)
+    org = get_scoped_or_404(Organisation, user, pk=org_id)
+    return [
+        {"person_id": p.person_id, "person": p.person.name, "role": p.role, "role_code": offices.code_of(p),
+         "starts_on": p.starts_on, "ends_on": p.ends_on}
+        for p in selectors.officers_in(user, org, year)
     ]  # fmt: skip
 
 
