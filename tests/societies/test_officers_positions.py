@@ -29,7 +29,11 @@ def _terms(admin, society):
 def test_a_term_writes_positions_with_dates_and_ends_the_old_leadership(world, personas):
     admin, society = personas["city_admin"], world.orgs["society"]
     chair, second = _terms(admin, society)
-    rows = sorted(Affiliation.objects.filter(organisation=society).values_list("person__name", "role", "starts_on", "ends_on"))
+    rows = sorted(
+        Affiliation.objects.filter(organisation=society).values_list(
+            "person__name", "role", "starts_on", "ends_on"
+        )
+    )
     assert rows == [
         ("王会长", "理事(委员)", dt.date(2016, 5, 1), None),
         ("王会长", "理事长(主席)", dt.date(2011, 5, 1), dt.date(2016, 4, 30)),
@@ -39,13 +43,18 @@ def test_a_term_writes_positions_with_dates_and_ends_the_old_leadership(world, p
     assert AuditEntry.objects.filter(action="kexie.position.ended", unit=society).count() == 1
     assert AuditEntry.objects.filter(action="kexie.position.added", unit=society).count() == 3
     # a past year's officers come from the dates
-    assert [(p.role, p.person.name) for p in selectors.officers_in(admin, society, 2013)] == [("理事长(主席)", "王会长")]
+    assert [(p.role, p.person.name) for p in selectors.officers_in(admin, society, 2013)] == [
+        ("理事长(主席)", "王会长")
+    ]
     assert [(p.role, p.person.name) for p in selectors.officers_in(admin, society, 2016)] == [
         ("理事长(主席)", "王会长"), ("理事长(主席)", "赵会长"), ("理事(委员)", "王会长")]  # fmt: skip
     assert selectors.officers_in(admin, society, 2010) == []
     # the term list: each term's officers are those of its own period
     (row,) = selectors.term_rows(admin, today=dt.date(2018, 1, 1))
-    assert sorted((p.role, p.person.name) for p in row.officers) == [("理事(委员)", "王会长"), ("理事长(主席)", "赵会长")]
+    assert sorted((p.role, p.person.name) for p in row.officers) == [
+        ("理事(委员)", "王会长"),
+        ("理事长(主席)", "赵会长"),
+    ]
 
 
 @pytest.mark.django_db
@@ -68,7 +77,9 @@ def test_an_officer_may_not_start_before_the_term_nor_hold_an_unknown_role(world
     term = services.term_create(actor=admin, org=society, data={"starts_on": dt.date(2016, 5, 1)})
     person = person_create(actor=admin, data={"name": "某人", "unit": admin.unit})
     with pytest.raises(ValidationError, match="不能早于本届开始日期"):
-        services.officer_add(actor=admin, term=term, person=person, role="chair", starts_on=dt.date(2016, 1, 1))
+        services.officer_add(
+            actor=admin, term=term, person=person, role="chair", starts_on=dt.date(2016, 1, 1)
+        )
     with pytest.raises(ValidationError, match="职务"):
         services.officer_add(actor=admin, term=term, person=person, role="treasurer")
 
@@ -83,11 +94,17 @@ def test_the_person_page_the_officers_page_and_the_api(client, world, personas):
     page = client.get(reverse("societies:officers", args=[society.pk]), {"year": "2012"}).content.decode()
     assert page.count('class="officer-row"') == 1 and "王会长" in page and "赵会长" not in page
     data = client.get(f"/api/v1/societies/organisations/{society.pk}/officers", {"year": 2020}).json()
-    assert [(o["role_code"], o["person"], o["ends_on"]) for o in data] == [("chair", "赵会长", None), ("board", "王会长", None)]
+    assert [(o["role_code"], o["person"], o["ends_on"]) for o in data] == [
+        ("chair", "赵会长", None),
+        ("board", "王会长", None),
+    ]
     # out of scope: 404 on the page and the API
     client.force_login(personas["outsider"])
     assert client.get(reverse("societies:officers", args=[society.pk])).status_code == 404
-    assert client.get(f"/api/v1/societies/organisations/{society.pk}/officers", {"year": 2020}).status_code == 404
+    assert (
+        client.get(f"/api/v1/societies/organisations/{society.pk}/officers", {"year": 2020}).status_code
+        == 404
+    )
 
 
 BEFORE = [("societies", "0001_initial"), ("directory", "0007_position_dates")]
@@ -96,8 +113,11 @@ LATEST = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_officers_to_positions(world, personas):
-    society, person = world.orgs["society"], person_create(
-        actor=personas["city_admin"], data={"name": "老会长", "unit": personas["city_admin"].unit}
+    society, person = (
+        world.orgs["society"],
+        person_create(
+            actor=personas["city_admin"], data={"name": "老会长", "unit": personas["city_admin"].unit}
+        ),
     )
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
@@ -112,7 +132,9 @@ def test_the_migration_moves_officers_to_positions(world, personas):
     finally:
         connection.close()
         MigrationExecutor(connection).migrate(LATEST)
-    rows = sorted(Affiliation.objects.filter(person=person).values_list("organisation", "role", "starts_on", "ends_on"))
+    rows = sorted(
+        Affiliation.objects.filter(person=person).values_list("organisation", "role", "starts_on", "ends_on")
+    )
     assert rows == [
         (society.pk, "理事(委员)", dt.date(2010, 3, 1), None),
         (society.pk, "理事长(主席)", dt.date(2010, 3, 1), dt.date(2015, 2, 28)),

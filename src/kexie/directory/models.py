@@ -312,7 +312,9 @@ class Affiliation(ScopedModel):
 
     def held_during(self, first, last) -> bool:
         """Whether the position was held at some day between `first` and `last` (dates)."""
-        return (self.starts_on is None or self.starts_on <= last) and (self.ends_on is None or self.ends_on >= first)
+        return (self.starts_on is None or self.starts_on <= last) and (
+            self.ends_on is None or self.ends_on >= first
+        )
 
 
 def personal_data_visible(user) -> bool:

@@ -308,7 +308,13 @@ def region_create(*, actor, data: dict[str, Any]) -> Region:
 
 @transaction.atomic
 def position_add(
-    *, actor, person: Person, organisation: Organisation, role: str, starts_on=None, ends_on=None,
+    *,
+    actor,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    starts_on=None,
+    ends_on=None,
     is_primary: bool = False,
 ) -> Affiliation:
     """A person's position at an organisation for a period (e.g. a society's 理事长 elected at a

@@ -62,7 +62,9 @@ def term_rows(user, *, today: dt.date | None = None, current_only: bool = True) 
     """Each organisation's terms (the latest only by default) with due dates, flags and officers.
     Two queries: the terms in scope, and the officer positions at their organisations."""
     today = today or timezone.localdate()
-    terms = list(Term.objects.for_user(user).select_related("organisation").order_by("organisation__name", "-number"))
+    terms = list(
+        Term.objects.for_user(user).select_related("organisation").order_by("organisation__name", "-number")
+    )
     by_org: dict[int, list[Term]] = {}
     for term in terms:
         by_org.setdefault(term.organisation_id, []).append(term)

@@ -28,6 +28,8 @@ KIND_MODULES = {
     "consultations": "kexie.hotline.io",
     "venue_visitors": "kexie.bases.io",
     "base_assessments": "kexie.bases.io",
+    "party_records": "kexie.societies.io",
+    "grassroots_heads": "kexie.societies.io",
 }
 
 

@@ -4,40 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0006_party_building'),
+        ("directory", "0006_party_building"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='affiliation',
-            options={'ordering': ['starts_on', 'id'], 'verbose_name': '任职', 'verbose_name_plural': '任职'},
+            name="affiliation",
+            options={"ordering": ["starts_on", "id"], "verbose_name": "任职", "verbose_name_plural": "任职"},
         ),
         migrations.RemoveConstraint(
-            model_name='affiliation',
-            name='affiliation_unique',
+            model_name="affiliation",
+            name="affiliation_unique",
         ),
         migrations.AddField(
-            model_name='affiliation',
-            name='ends_on',
-            field=models.DateField(blank=True, null=True, verbose_name='离任日期'),
+            model_name="affiliation",
+            name="ends_on",
+            field=models.DateField(blank=True, null=True, verbose_name="离任日期"),
         ),
         migrations.AddField(
-            model_name='affiliation',
-            name='starts_on',
-            field=models.DateField(blank=True, null=True, verbose_name='任职日期'),
+            model_name="affiliation",
+            name="starts_on",
+            field=models.DateField(blank=True, null=True, verbose_name="任职日期"),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(condition=models.Q(('starts_on__isnull', True)), fields=('person', 'organisation', 'role'), name='affiliation_unique'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("starts_on__isnull", True)),
+                fields=("person", "organisation", "role"),
+                name="affiliation_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.UniqueConstraint(condition=models.Q(('starts_on__isnull', False)), fields=('person', 'organisation', 'role', 'starts_on'), name='affiliation_unique_dated'),
+            model_name="affiliation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("starts_on__isnull", False)),
+                fields=("person", "organisation", "role", "starts_on"),
+                name="affiliation_unique_dated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='affiliation',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('starts_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='affiliation_ends_after_start', violation_error_message='离任日期:不能早于任职日期'),
+            model_name="affiliation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True),
+                    ("starts_on__isnull", True),
+                    ("ends_on__gte", models.F("starts_on")),
+                    _connector="OR",
+                ),
+                name="affiliation_ends_after_start",
+                violation_error_message="离任日期:不能早于任职日期",
+            ),
         ),
     ]

@@ -22,7 +22,11 @@ def officers_to_positions(apps, schema_editor):
             starts_on=officer.starts_on,
             defaults={"ends_on": officer.ends_on, "is_primary": False},
         )
-        if not created and officer.ends_on and (position.ends_on is None or position.ends_on < officer.ends_on):
+        if (
+            not created
+            and officer.ends_on
+            and (position.ends_on is None or position.ends_on < officer.ends_on)
+        ):
             position.ends_on = officer.ends_on
             position.save(update_fields=["ends_on"])
 
