@@ -195,8 +195,9 @@ def list_terms(request: HttpRequest):
 
 @router.get("/organisations/{org_id}/officers", response=list[SocietyOfficerOut],
             summary="某年度在任负责人(任职记录,带任离职日期)")  # fmt: skip
-def list_officers(request: HttpRequest, org_id: Id, year: Year):
+def list_officers(request: HttpRequest, org_id: Id, year: Year | None = None):
     user = actor(request)
+    year = year or dt.date.today().year
     org = get_scoped_or_404(Organisation, user, pk=org_id)
     return [
         {"person_id": p.person_id, "person": p.person.name, "role": p.role, "role_code": offices.code_of(p),
@@ -236,3 +237,20 @@ def score_item(request: HttpRequest, evaluation_id: Id, payload: SocietyScoreIn)
 def grassroots_coverage(request: HttpRequest):
     rows = grassroots.coverage_by_county(grassroots.scoped_head_units(actor(request)))
     return [{"county": r.county, "units": r.units, "covered": r.covered, "share": r.share} for r in rows]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/export/{kind}", summary="导出党组织年度情况或“3+1”基层三长(xlsx,可改后经导入页导回)")
+def export_records(
+    request: HttpRequest, kind: Literal["party_records", "grassroots_heads"], year: Year | None = None
+):
+    from django.http import HttpResponse
+
+    from kexie.core.imports import export_rows
+
+    data = export_rows(actor=actor(request), kind=kind, year=year)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}{"-" + str(year) if year else ""}.xlsx"'
+    return response
