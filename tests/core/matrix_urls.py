@@ -1147,6 +1147,7 @@ def societies_targets(world) -> dict:
                                                    year=2020)  # fmt: skip
     return {
         "society_county_report": county_report, "society_county": world.orgs["rencheng"],
+        "society_export_kind": "party_records",
         "society_report": report, "society_draft": draft, "society_rectification": rectification,
         "society_term": term, "society_evaluation": ev, "society_org": society, "society_year": 2020,
         **{a: a for a in ("submit", "accept", "return")}, "society_unknown": "frobnicate",

@@ -447,7 +447,7 @@ MATRIX = {
         {"report_id": "society_county_report"}, None, in_scope(200),
     ),
     ("GET", "/api/v1/societies/organisations/{org_id}/officers"): ({"org_id": "society_org"}, None, SOCIETY_SCOPE),
-    ("GET", "/api/v1/societies/export/{kind}"): ({"kind": "party_records"}, None, everyone(200)),
+    ("GET", "/api/v1/societies/export/{kind}"): ({"kind": "society_export_kind"}, None, everyone(200)),
 }  # fmt: skip
 
 
