@@ -1170,7 +1170,11 @@ def societies_targets(world) -> dict:
     scheme = services.scheme_create(actor=admin, name="学会评估", items=evaluation.DEFAULT_ITEMS,
                                     grades=evaluation.DEFAULT_GRADES)  # fmt: skip
     ev = services.evaluation_open(actor=admin, org=society, scheme=scheme, year=2020)
+    county_report = services.annual_report_prepare(actor=world.users["county_staff"], org=world.orgs["rencheng"],
+                                                   year=2020)  # fmt: skip
     return {
+        "society_county_report": county_report, "society_county": world.orgs["rencheng"],
+        "society_export_kind": "party_records",
         "society_report": report, "society_draft": draft, "society_rectification": rectification,
         "society_term": term, "society_evaluation": ev, "society_org": society, "society_year": 2020,
         **{a: a for a in ("submit", "accept", "return")}, "society_unknown": "frobnicate",
@@ -1208,6 +1212,10 @@ MATRIX["societies"] = [
          data={"item_code": "A1", "score": "50", "evidence": "现场核查"}),
     Case("societies:evaluation_finish", _REVIEW_ONLY, args=("society_evaluation",), method="post"),
     Case("societies:evaluation_word", society_scope(), args=("society_evaluation",)),
+    # a county association's report: the county and the city see it, the society does not
+    Case("societies:report_detail", in_scope(), args=("society_county_report",), label="county"),
+    Case("societies:officers", society_scope(), args=("society_org",)),
+    Case("societies:officers", in_scope(), args=("society_county",), query="year=2019", label="county"),
 ]  # fmt: skip
 
 

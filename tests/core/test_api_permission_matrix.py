@@ -465,6 +465,11 @@ MATRIX = {
         {"city_admin": 201, "county_staff": 404, "society_secretary": 403, "outsider": 404, "anonymous": 401},
     ),
     ("GET", "/api/v1/societies/grassroots"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/societies/reports/{report_id}", "county"): (
+        {"report_id": "society_county_report"}, None, in_scope(200),
+    ),
+    ("GET", "/api/v1/societies/organisations/{org_id}/officers"): ({"org_id": "society_org"}, None, SOCIETY_SCOPE),
+    ("GET", "/api/v1/societies/export/{kind}"): ({"kind": "society_export_kind"}, None, everyone(200)),
 }  # fmt: skip
 
 

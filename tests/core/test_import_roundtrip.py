@@ -11,13 +11,14 @@ from kexie.activities.models import Activity, Campaign
 from kexie.activities.services import activity_submit, campaign_create
 from kexie.bases.models import Assessment, VenueMonth
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
-from kexie.directory.models import Organisation, Person, Region
+from kexie.directory.models import Affiliation, Organisation, OrganisationYear, Person, Region
 from kexie.directory.services import organisation_create, person_create
 from kexie.hotline.models import Consultation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
-          "base_assessments": Assessment}  # fmt: skip
+          "base_assessments": Assessment, "party_records": OrganisationYear,
+          "grassroots_heads": Affiliation}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -98,6 +99,16 @@ def _populate(world, personas, make_activity):
     make_activity(title="学术年会", kind=world.kinds["academic_exchange"], start_date=dt.date(2021, 5, 1),
                   end_date=dt.date(2021, 5, 2))  # fmt: skip
     _bases_of_rencheng(world, admin)
+    _societies_of_rencheng(world, admin)
+
+
+def _societies_of_rencheng(world, admin):
+    from kexie.societies import grassroots, services
+
+    services.party_record_set(actor=admin, org=world.orgs["rencheng"], year=2020,
+                              data={"party_form": "joint", "party_members": 2})  # fmt: skip
+    head = person_create(actor=admin, data={"name": "王校长", "unit": world.orgs["school"]})
+    grassroots.grassroots_head_add(actor=admin, unit=world.orgs["school"], person=head)
 
 
 def _bases_of_rencheng(world, admin):

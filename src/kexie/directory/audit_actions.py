@@ -6,6 +6,7 @@ register("kexie.region", _("行政区划"), {"created": _("新建")})
 register("kexie.organisation", _("组织"), {"created": _("新建"), "changed": _("修改"), "deleted": _("删除")})
 register("kexie.organisation_year", _("年度情况"), {"created": _("新建"), "changed": _("修改")})
 register("kexie.designation", _("命名认定"), {"created": _("新建"), "deleted": _("删除")})
+register("kexie.position", _("任职"), {"added": _("任职"), "ended": _("离任")})
 register("kexie.person", _("人员"), {"created": _("新建"), "changed": _("修改"), "deleted": _("删除")})
 register(
     "kexie.import",

@@ -280,16 +280,44 @@ class Affiliation(ScopedModel):
     )
     role = models.CharField(_("职务"), max_length=60, blank=True)
     is_primary = models.BooleanField(_("主要单位"), default=True)
+    # A position held for a period (e.g. a society's 理事长 elected at a congress): with dates,
+    # any past year's officers are known. No dates: held now, since an unknown day.
+    starts_on = models.DateField(_("任职日期"), null=True, blank=True)
+    ends_on = models.DateField(_("离任日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("任职")
         verbose_name_plural = _("任职")
+        ordering = ["starts_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "organisation", "role"], name="affiliation_unique")
+            # the same position again is a new row only when it starts on another day (re-elected)
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role"],
+                condition=models.Q(starts_on__isnull=True),
+                name="affiliation_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role", "starts_on"],
+                condition=models.Q(starts_on__isnull=False),
+                name="affiliation_unique_dated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="affiliation_ends_after_start",
+                violation_error_message=_("离任日期:不能早于任职日期"),
+            ),
         ]
 
     def __str__(self):
         return f"{self.person} · {self.organisation} {self.role}"
+
+    def held_during(self, first, last) -> bool:
+        """Whether the position was held at some day between `first` and `last` (dates)."""
+        return (self.starts_on is None or self.starts_on <= last) and (
+            self.ends_on is None or self.ends_on >= first
+        )
 
 
 def personal_data_visible(user) -> bool:

@@ -30,7 +30,7 @@ from kexie.core.validators import (
     uscc_problem,
 )
 from kexie.directory.codes import PARTY_COVERED, OrgKind
-from kexie.directory.models import Designation, Organisation, OrganisationYear, Person, Region
+from kexie.directory.models import Affiliation, Designation, Organisation, OrganisationYear, Person, Region
 
 ORG_FIELDS = (
     "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
@@ -304,3 +304,49 @@ def region_create(*, actor, data: dict[str, Any]) -> Region:
         obj=region, actor=actor, action="kexie.region.created", before=None, validate=full_clean_chinese,
         unit=getattr(actor, "unit", None), system=True,  # the division list is everyone's: the maintainer's unit
     )  # fmt: skip
+
+
+# ---- positions (任职) with dates ----------------------------------------------------------------
+
+
+@transaction.atomic
+def position_add(
+    *,
+    actor,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    starts_on=None,
+    ends_on=None,
+    is_primary: bool = False,
+) -> Affiliation:
+    """A person's position at an organisation for a period (e.g. a society's 理事长 elected at a
+    congress). The organisation must be in the actor's scope and the person one the actor may
+    name; the entry is logged under the organisation, whose page lists its positions."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, organisation)
+    check_reference(actor, "directory.Affiliation.person", person, field="person", label="人员")
+    position = Affiliation(person=person, organisation=organisation, role=role, starts_on=starts_on,
+                           ends_on=ends_on, is_primary=is_primary)  # fmt: skip
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": "离任日期:不能早于任职日期"})
+    full_clean_chinese(position)
+    position.save()
+    audit.log(actor=actor, action="kexie.position.added", obj=position, unit=organisation,
+              after=audit.snapshot(position))  # fmt: skip
+    return position
+
+
+@transaction.atomic
+def position_end(*, actor, position: Affiliation, ends_on) -> Affiliation:
+    """The position ends on `ends_on` (its last day in office)."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, position.organisation)
+    if position.starts_on and ends_on < position.starts_on:
+        raise ValidationError({"ends_on": "离任日期:不能早于任职日期"})
+    before = audit.snapshot(position, ["ends_on"])
+    position.ends_on = ends_on
+    position.save(update_fields=["ends_on"])
+    audit.log(actor=actor, action="kexie.position.ended", obj=position, unit=position.organisation,
+              before=before, after=audit.snapshot(position, ["ends_on"]))  # fmt: skip
+    return position

@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -285,7 +286,9 @@ def person_detail(request, pk):
     person = selectors.person_for(request.user, pk)
     context = {
         "person": person,
-        "affiliations": person.affiliations.select_related("organisation"),
+        "affiliations": person.affiliations.select_related("organisation").order_by(
+            F("starts_on").desc(nulls_first=True), "id"
+        ),
         "history": history(person)[:100],
         "panels": panels_for("person", request.user, person),
     }

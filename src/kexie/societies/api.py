@@ -13,7 +13,7 @@ from kexie.core.api_base import Page, Status, actor, offset_page
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import Organisation
-from kexie.societies import grassroots, selectors, services
+from kexie.societies import grassroots, offices, selectors, services
 from kexie.societies.models import AnnualReport, Evaluation, ItemScore, ReportStatus
 
 router = Router(tags=["学会与县级科协"])
@@ -116,6 +116,15 @@ class SocietyScoreIn(InputSchema):
     evidence: str = Field("", max_length=2000, title="依据")
 
 
+class SocietyOfficerOut(Schema):
+    person_id: int
+    person: str
+    role: str
+    role_code: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
 class SocietyCoverageOut(Schema):
     county: str
     units: int
@@ -184,6 +193,19 @@ def list_terms(request: HttpRequest):
     ]  # fmt: skip
 
 
+@router.get("/organisations/{org_id}/officers", response=list[SocietyOfficerOut],
+            summary="某年度在任负责人(任职记录,带任离职日期)")  # fmt: skip
+def list_officers(request: HttpRequest, org_id: Id, year: Year | None = None):
+    user = actor(request)
+    year = year or dt.date.today().year
+    org = get_scoped_or_404(Organisation, user, pk=org_id)
+    return [
+        {"person_id": p.person_id, "person": p.person.name, "role": p.role, "role_code": offices.code_of(p),
+         "starts_on": p.starts_on, "ends_on": p.ends_on}
+        for p in selectors.officers_in(user, org, year)
+    ]  # fmt: skip
+
+
 @router.get("/evaluations", response=Page[SocietyEvaluationOut], summary="等级评估")
 def list_evaluations(request: HttpRequest, year: Year | None = None, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.evaluations(actor(request), year=year), limit=limit, offset=offset)
@@ -215,3 +237,20 @@ def score_item(request: HttpRequest, evaluation_id: Id, payload: SocietyScoreIn)
 def grassroots_coverage(request: HttpRequest):
     rows = grassroots.coverage_by_county(grassroots.scoped_head_units(actor(request)))
     return [{"county": r.county, "units": r.units, "covered": r.covered, "share": r.share} for r in rows]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/export/{kind}", summary="导出党组织年度情况或“3+1”基层三长(xlsx,可改后经导入页导回)")
+def export_records(
+    request: HttpRequest, kind: Literal["party_records", "grassroots_heads"], year: Year | None = None
+):
+    from django.http import HttpResponse
+
+    from kexie.core.imports import export_rows
+
+    data = export_rows(actor=actor(request), kind=kind, year=year)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{kind}{"-" + str(year) if year else ""}.xlsx"'
+    return response

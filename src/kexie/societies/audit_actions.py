@@ -19,3 +19,8 @@ register("kexie.term", _("届次"), {"created": _("新建"), "changed": _("修�
 register("kexie.evaluation_scheme", _("评估指标体系"), {"created": _("新建")})
 register("kexie.evaluation", _("等级评估"), {"opened": _("启动"), "scored": _("评分"), "finished": _("定级")})
 register("kexie.grassroots_head", _("基层三长"), {"added": _("登记")})
+register(
+    "kexie.import",
+    _("导入"),
+    {"party_records": _("导入党组织年度情况"), "grassroots_heads": _("导入“3+1”基层三长")},
+)

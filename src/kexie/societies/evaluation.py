@@ -193,13 +193,11 @@ def _institutions(person) -> tuple[str, ...]:
 def conflicted(org, evaluators: list) -> list[tuple[object, str]]:
     """The evaluators in conflict with `org`, with why (kexie.engines.contest's exclusions):
     from the same institution, or an officer of the society (listed as a declared relation)."""
-    from kexie.societies.models import Officer
+    from kexie.societies import offices
 
     if not evaluators:
         return []
-    officers = set(
-        Officer.objects.within(org).filter(term__organisation=org).values_list("person_id", flat=True)
-    )
+    officers = {p.person_id for p in offices.positions([org.pk])}
     entry = contest.Entry(id=str(org.pk), institutions=(org.name,))
     judges = [contest.Judge(id=str(p.pk), institutions=_institutions(p)) for p in evaluators]
     listed = [

@@ -1,5 +1,6 @@
 """Societies and county associations (issue 15): annual reports, foundings with the 党建前置
-check, rectification orders, terms of office (换届) with their officers, and evaluations on a
+check, rectification orders, terms of office (换届) whose officers are
+directory positions with dates (kexie.societies.offices), and evaluations on a
 configurable scoring scheme. Party building itself lives on the directory's yearly record
 (OrganisationYear), so that directory.party_coverage keeps one source."""
 
@@ -252,35 +253,8 @@ class OfficerRole(models.TextChoices):
 
 
 LEADER_ROLES = (OfficerRole.CHAIR, OfficerRole.VICE_CHAIR, OfficerRole.SECRETARY_GENERAL)
-
-
-class Officer(ScopedModel):
-    """A person's position in a term, with dates: so any past year's officers are known."""
-
-    scope_field = "term__organisation"
-
-    term = models.ForeignKey(Term, verbose_name=_("届次"), on_delete=models.CASCADE, related_name="officers")
-    person = models.ForeignKey(
-        "directory.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="society_positions"
-    )
-    role = models.CharField(_("职务"), max_length=20, choices=OfficerRole.choices)
-    starts_on = models.DateField(_("任职日期"))
-    ends_on = models.DateField(_("离任日期"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("任职")
-        verbose_name_plural = _("任职")
-        ordering = ["term", "role", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["term", "person", "role"],
-                name="officer_once_per_term_role",
-                violation_error_message=_("此人已在本届担任该职务"),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.person} {self.get_role_display()}"
+# A term's officers are directory positions (directory.Affiliation) with dates, whose role is the
+# label above: see kexie.societies.offices.
 
 
 class EvaluationScheme(ScopedModel):

@@ -6,6 +6,5 @@ register("societies.AnnualReport.organisation", in_scope("directory.Organisation
 register("societies.Founding.supervisor", in_scope("directory.Organisation"))
 register("societies.Rectification.organisation", in_scope("directory.Organisation"))
 register("societies.Term.organisation", in_scope("directory.Organisation"))
-register("societies.Officer.person", in_scope("directory.Person"))
 register("societies.Evaluation.organisation", in_scope("directory.Organisation"))
 register("societies.Evaluation.evaluators", in_scope("directory.Person"))

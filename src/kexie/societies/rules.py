@@ -62,24 +62,21 @@ def prefill(org, year: int) -> dict:
     from kexie.activities.models import Activity
     from kexie.directory.models import OrganisationYear, Person
     from kexie.honours.models import Honour
-    from kexie.societies.models import Officer
+    from kexie.societies import offices
 
     activities = Activity.objects.within(org).approved().in_year(year)
     by_kind = dict(activities.values_list("kind__name").annotate(n=Count("id")).order_by())
     exchanges = activities.filter(kind__code__startswith="academic").count()
     honours = list(Honour.objects.within(org).filter(year=year).values_list("title", flat=True)[:50])
     party = OrganisationYear.objects.within(org).filter(organisation=org, year=year).first()
-    officers = (
-        Officer.objects.within(org).filter(term__organisation=org, starts_on__lte=dt.date(year, 12, 31))
-        .exclude(ends_on__lt=dt.date(year, 1, 1)).select_related("person")
-    )  # fmt: skip
+    officers = offices.officers_in(org, year)
     return {
         "activities": activities.count(),
         "activities_by_kind": by_kind,
         "academic_exchanges": exchanges,
         "honours": honours,
         "people": Person.objects.within(org).filter(unit=org).count(),
-        "officers": [f"{o.get_role_display()} {o.person.name}" for o in officers],
+        "officers": [offices.label(o) for o in officers],
         "party_form": party.get_party_form_display() if party and party.party_form else "",
         "has_party_organisation": bool(party and party.has_party_organisation),
         "party_members": party.party_members if party else None,
@@ -158,18 +155,19 @@ class TermFlags:
         return out
 
 
-def term_flags(term, *, today: dt.date, newer_exists: bool, earlier_leaders: list[set[int]]) -> TermFlags:
-    """The flags on a term. `earlier_leaders` are the leader person ids of the terms just before
-    it, newest first (consecutive terms); `newer_exists` whether a later term is recorded."""
-    from kexie.societies.models import LEADER_ROLES
+def term_flags(
+    term, *, today: dt.date, newer_exists: bool, officers: list, earlier_leaders: list[set[int]]
+) -> TermFlags:
+    """The flags on a term. `officers` are the term's officer positions (directory positions,
+    kexie.societies.offices); `earlier_leaders` the leader person ids of the terms just before it,
+    newest first (consecutive terms); `newer_exists` whether a later term is recorded."""
+    from kexie.societies import offices
 
     flags = TermFlags()
     flags.overdue = term.ends_on < today and not newer_exists and term.congress_on is None
     dates = term_dates(term)
     flags.filing_late = bool(dates.filing_due and term.filed_on is None and dates.filing_due < today)
-    in_office = [
-        o for o in term.officers.all() if o.role in LEADER_ROLES and (o.ends_on is None or o.ends_on >= today)
-    ]
+    in_office = [o for o in officers if offices.is_leader(o) and (o.ends_on is None or o.ends_on >= today)]
     for officer in in_office:
         birth = officer.person.birth_year
         if birth and today.year - birth > MAX_AGE:

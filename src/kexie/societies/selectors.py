@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from kexie.societies import rules
+from kexie.core.scoping import get_scoped_or_404
+from kexie.societies import offices, rules
 from kexie.societies.models import (
     AnnualReport,
     Evaluation,
     Founding,
-    Officer,
     Rectification,
     RectificationStatus,
     Term,
@@ -56,38 +55,41 @@ class TermRow:
     term: Term
     dates: rules.TermDates
     flags: rules.TermFlags
+    officers: list  # the term's officer positions (directory positions with dates)
 
 
 def term_rows(user, *, today: dt.date | None = None, current_only: bool = True) -> list[TermRow]:
-    """Each organisation's terms (the latest only by default) with due dates and flags."""
+    """Each organisation's terms (the latest only by default) with due dates, flags and officers.
+    Two queries: the terms in scope, and the officer positions at their organisations."""
     today = today or timezone.localdate()
-    officers = Prefetch("officers", queryset=Officer.objects.for_user(user).select_related("person"))
-    terms = list(Term.objects.for_user(user).select_related("organisation").prefetch_related(officers)
-                 .order_by("organisation__name", "-number"))  # fmt: skip
+    terms = list(
+        Term.objects.for_user(user).select_related("organisation").order_by("organisation__name", "-number")
+    )
     by_org: dict[int, list[Term]] = {}
     for term in terms:
         by_org.setdefault(term.organisation_id, []).append(term)
+    positions: dict[int, list] = {}
+    for position in offices.positions(by_org):
+        positions.setdefault(position.organisation_id, []).append(position)
     rows = []
-    for org_terms in by_org.values():
+    for org_id, org_terms in by_org.items():
+        periods = offices.term_periods(org_terms)
+        held = {t.pk: offices.held_during(positions.get(org_id, []), *periods[t.pk]) for t in org_terms}
+        leaders = {t.pk: {p.person_id for p in held[t.pk] if offices.is_leader(p)} for t in org_terms}
         for i, term in enumerate(org_terms):
             if current_only and i:
                 break
-            earlier = [
-                {
-                    o.person_id
-                    for o in t.officers.all()
-                    if o.role in ("chair", "vice_chair", "secretary_general")
-                }
-                for t in org_terms[i + 1 :]
-            ]
-            flags = rules.term_flags(term, today=today, newer_exists=i > 0, earlier_leaders=earlier)
-            rows.append(TermRow(term, rules.term_dates(term), flags))
+            earlier = [leaders[t.pk] for t in org_terms[i + 1 :]]
+            flags = rules.term_flags(term, today=today, newer_exists=i > 0, officers=held[term.pk],
+                                     earlier_leaders=earlier)  # fmt: skip
+            rows.append(TermRow(term, rules.term_dates(term), flags, held[term.pk]))
     return rows
 
 
-def officers_in(user, org, year: int):
-    """The officers of `org` in office at some time in `year`."""
-    return (
-        Officer.objects.for_user(user).filter(term__organisation=org, starts_on__lte=dt.date(year, 12, 31))
-        .exclude(ends_on__lt=dt.date(year, 1, 1)).select_related("person").order_by("role", "person__name")
-    )  # fmt: skip
+def officers_in(user, org, year: int) -> list:
+    """The officers of `org` (directory positions) in office at some day of `year`; `org` must be
+    in the user's scope (else 404)."""
+    from kexie.directory.models import Organisation
+
+    get_scoped_or_404(Organisation, user, pk=org.pk)
+    return offices.officers_in(org, year)

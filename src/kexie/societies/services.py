@@ -34,8 +34,8 @@ from kexie.core.services import (
 )
 from kexie.directory.codes import OrgKind, PartyForm
 from kexie.directory.models import Organisation, OrganisationYear
-from kexie.directory.services import organisation_create, organisation_year_set
-from kexie.societies import rules
+from kexie.directory.services import organisation_create, organisation_year_set, position_add, position_end
+from kexie.societies import offices, rules
 from kexie.societies.models import (
     REPORT_EDITABLE,
     REPORT_REVIEWABLE,
@@ -47,7 +47,6 @@ from kexie.societies.models import (
     Founding,
     FoundingStatus,
     ItemScore,
-    Officer,
     PartyPlan,
     Rectification,
     RectificationStatus,
@@ -398,29 +397,29 @@ def term_create(*, actor, org: Organisation, data: dict[str, Any], officers: lis
         raise ValidationError({"ends_on": _("本届届满日期:应晚于开始日期")})
     full_clean_chinese(term)
     term.save()
-    previous = Term.objects.within(org).filter(organisation=org, number=term.number - 1).first()
-    if previous is not None:
-        Officer.objects.within(org).filter(term=previous, ends_on__isnull=True).update(
-            ends_on=term.starts_on - dt.timedelta(days=1)
-        )
+    # The leadership in office before this term leaves the day before it starts (a position
+    # that started later belongs to a term recorded out of order and is left as it is).
+    for position in offices.positions([org.pk]):
+        if position.ends_on is None and (position.starts_on is None or position.starts_on < term.starts_on):
+            position_end(actor=actor, position=position, ends_on=term.starts_on - dt.timedelta(days=1))
     for row in officers:
-        _officer_add(actor, term, row)
+        officer_add(actor=actor, term=term, person=row["person"], role=row["role"],
+                    starts_on=row.get("starts_on"))  # fmt: skip
     audit.log(actor=actor, action="kexie.term.created", obj=term, after=audit.snapshot(term))
     return term
 
 
-def _officer_add(actor, term: Term, row: dict) -> Officer:
-    person = row["person"]
-    if actor is not None:
-        from kexie.core import references
-
-        references.check("societies.Officer.person", actor, person, field="person", label="人员")
-    officer = Officer(
-        term=term, person=person, role=row["role"], starts_on=row.get("starts_on") or term.starts_on
-    )
-    full_clean_chinese(officer)
-    officer.save()
-    return officer
+def officer_add(*, actor, term: Term, person, role: str, starts_on: dt.date | None = None,
+                ends_on: dt.date | None = None):  # fmt: skip
+    """An officer of `term`: a directory position at the term's organisation from `starts_on`
+    (the term's start unless given), so the person's page shows it with its dates."""
+    if role not in offices.TITLES:
+        raise ValidationError({"role": _("职务:只能是理事长、副理事长、秘书长或理事")})
+    starts_on = starts_on or term.starts_on
+    if starts_on < term.starts_on:
+        raise ValidationError({"starts_on": _("任职日期:不能早于本届开始日期")})
+    return position_add(actor=actor, person=person, organisation=term.organisation, role=offices.title_of(role),
+                        starts_on=starts_on, ends_on=ends_on)  # fmt: skip
 
 
 @transaction.atomic

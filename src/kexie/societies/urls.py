@@ -17,6 +17,7 @@ urlpatterns = [
     path("rectifications/<int:pk>/follow-up/", views.rectification_follow_up, name="rectification_follow_up"),
     path("rectifications/<int:pk>/decide/", views.rectification_decide, name="rectification_decide"),
     path("terms/", views.term_list, name="term_list"),
+    path("officers/<int:org_id>/", views.officers, name="officers"),
     path("foundings/", views.founding_list, name="founding_list"),
     path("grassroots/", views.grassroots_coverage, name="grassroots"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),

@@ -234,6 +234,21 @@ def term_list(request):
 
 @login_required
 @require_GET
+def officers(request, org_id):
+    """An organisation's officers in a year (directory positions with dates): any past year's
+    officers are known. Out of scope: 404."""
+    org = get_scoped_or_404(Organisation, request.user, pk=org_id)
+    try:
+        year = year_param(request) or dt.date.today().year
+    except ValidationError as exc:
+        _error(request, exc)
+        year = dt.date.today().year
+    context = {"org": org, "year": year, "officers": selectors.officers_in(request.user, org, year)}
+    return render(request, "societies/officers.html", context)
+
+
+@login_required
+@require_GET
 def founding_list(request):
     return render(request, "societies/founding_list.html", {"foundings": selectors.foundings(request.user)})
 
