@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, Q, Sum
+from django.db.models.functions import Cast, Round
 
 from kexie.volunteers.models import (
     Course,
@@ -12,6 +13,7 @@ from kexie.volunteers.models import (
     HoursSummary,
     RecordStatus,
     ServiceRecord,
+    SummaryDimension,
     VolunteerProfile,
     VolunteerTeam,
 )
@@ -75,7 +77,12 @@ def summary_rows(user):
 def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
     """Recorded hours and entries per person, team, county or year: one GROUP BY over the hours
     summary (a few rows per volunteer and year, kept by the services), whatever the number of
-    records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`)."""
+    records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`).
+
+    The rows come back as tuples (no per-row dict or model machinery) and the hours as an
+    integer number of hundredths summed by the database, made a Decimal once per row: by person
+    this is 50,000 rows (docs/benchmarks.md), where Django's per-row conversion was most of
+    the time."""
     dimension, keys = GROUPS[by]
     rows = rows.filter(dimension=dimension, entries__gt=0)
     if year:
@@ -84,10 +91,24 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
         rows = rows.exclude(year=ALL_YEARS)
     else:
         rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
-    grouped = rows.values(*keys).annotate(hours=Sum("hours"), entries=Sum("entries")).order_by(*keys)
+    grouped = (
+        rows.values(*keys)
+        .annotate(cents=Cast(Round(Sum("hours") * 100), BigIntegerField()), n=Sum("entries"))
+        .order_by(*keys)
+        .values_list(*keys, "cents", "n")
+    )
+    key_name, label_name = keys[0], keys[-1]
+    scale = Decimal(".01")
+    if len(keys) == 1:
+        return [
+            {key_name: key, "key": key, "label": key, "hours": Decimal(cents or 0) * scale, "entries": n}
+            for key, cents, n in grouped.iterator(chunk_size=5000)
+        ]
     return [
-        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in grouped
-    ]
+        {key_name: key, label_name: label, "key": key, "label": label,
+         "hours": Decimal(cents or 0) * scale, "entries": n}
+        for key, label, cents, n in grouped.iterator(chunk_size=5000)
+    ]  # fmt: skip
 
 
 def _hours(value) -> Decimal:
@@ -96,7 +117,30 @@ def _hours(value) -> Decimal:
 
 
 def person_hours(user, profile) -> Decimal:
-    return _hours(counted(records(user, volunteer=profile)).aggregate(h=Sum("hours"))["h"])
+    """A volunteer's recorded hours the user may see: their all-years rows of the hours summary
+    (one per organising unit; scoped like the records), not a sum over their records."""
+    total = (
+        summary_rows(user)
+        .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer=profile)
+        .aggregate(h=Sum("hours"))["h"]
+    )
+    return _hours(total)
+
+
+def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
+    """Recorded hours of a page of volunteers, in one grouped query over the hours summary."""
+    ids = [p.pk for p in profiles]
+    if not ids:
+        return {}
+    grouped = (
+        summary_rows(user)
+        .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer_id__in=ids)
+        .values("volunteer_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+        .values_list("volunteer_id", "h")
+    )
+    return {pk: _hours(h) for pk, h in grouped}
 
 
 def courses(user):
