@@ -24,7 +24,9 @@ def login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def test_check_in_to_hours_to_certificate_to_public_check(browser_page, live_server, world, settings, screenshot_dir):
+def test_check_in_to_hours_to_certificate_to_public_check(
+    browser_page, live_server, world, settings, screenshot_dir
+):
     from kexie.activities.services import activity_create
     from kexie.directory.services import person_create
     from kexie.volunteers.models import ServiceRecord

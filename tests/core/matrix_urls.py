@@ -833,7 +833,9 @@ def volunteers_targets(world) -> dict:
               "end_date": dt.date(2020, 11, 4), "region": world.regions["370811"], "organiser": staff.unit},
     )  # fmt: skip
     course = services.course_create(actor=staff, activity=lecture, kind="rural")
-    team = services.volunteer_team_create(actor=staff, organisation=staff.unit, service_category="science_outreach")
+    team = services.volunteer_team_create(
+        actor=staff, organisation=staff.unit, service_category="science_outreach"
+    )
     return {
         "volunteer_team": team, "volunteer_token": checkin.personal_token(person), "bad_token": "1-nope",
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,

@@ -65,7 +65,9 @@ def test_a_person_out_of_scope_cannot_be_registered(client, staff, world):
     outsider = world.users["outsider"]
     person = person_create(actor=outsider, data={"name": "兖州人", "unit": outsider.unit})
     client.force_login(staff)
-    response = _post(client, "volunteer_create", {"person": person.pk, "service_category": "science_outreach"})
+    response = _post(
+        client, "volunteer_create", {"person": person.pk, "service_category": "science_outreach"}
+    )
     assert response.status_code == 200  # not a choice the form offers
     assert not VolunteerProfile.objects.unscoped(reason="test").filter(person=person).exists()
 
@@ -73,7 +75,9 @@ def test_a_person_out_of_scope_cannot_be_registered(client, staff, world):
 def test_team_create_and_edit_by_the_form(client, staff):
     leader = person_create(actor=staff, data={"name": "队长", "unit": staff.unit})
     client.force_login(staff)
-    response = _post(client, "team_create", {"organisation": staff.unit.pk, "service_category": "psychological"})
+    response = _post(
+        client, "team_create", {"organisation": staff.unit.pk, "service_category": "psychological"}
+    )
     assert response.status_code == 302
     team = VolunteerTeam.objects.unscoped(reason="test").get(organisation=staff.unit)
     response = _post(client, "team_edit", {"service_category": "psychological", "leader": leader.pk,
@@ -111,7 +115,9 @@ def test_record_entered_and_corrected_by_the_form_keeps_the_hours_summary(
 
 def test_a_declined_record_cannot_be_edited_and_stays(client, staff, make_volunteer, service_activity, entry):
     volunteer = make_volunteer()
-    record = services.service_record_report(actor=staff, volunteer=volunteer, activity=service_activity, data=entry)
+    record = services.service_record_report(
+        actor=staff, volunteer=volunteer, activity=service_activity, data=entry
+    )
     services.service_record_decline(actor=staff, record=record, reason="当天未到场")
     client.force_login(staff)
     response = _post(client, "record_edit", {"content": "改", "hours": "9", "organising_unit": staff.unit.pk},
@@ -126,7 +132,9 @@ def test_a_declined_record_cannot_be_edited_and_stays(client, staff, make_volunt
 
 def test_forms_answer_404_out_of_scope(client, world, make_volunteer, service_activity, entry, staff):
     volunteer = make_volunteer()
-    record = services.service_record_enter(actor=staff, volunteer=volunteer, activity=service_activity, data=entry)
+    record = services.service_record_enter(
+        actor=staff, volunteer=volunteer, activity=service_activity, data=entry
+    )
     client.force_login(world.users["outsider"])
     assert client.get(reverse("volunteers:volunteer_edit", args=[volunteer.pk])).status_code == 404
     assert client.get(reverse("volunteers:record_edit", args=[record.pk])).status_code == 404
@@ -200,7 +208,9 @@ def test_the_phone_page_refuses_bad_tokens_non_volunteers_and_far_activities(
     volunteer = make_volunteer()
     assert client.get(reverse("volunteers:self_report", args=["1-nope"])).status_code == 404
     plain = person_create(actor=staff, data={"name": "非志愿者", "unit": staff.unit})
-    assert client.get(reverse("volunteers:self_report", args=[checkin.personal_token(plain)])).status_code == 404
+    assert (
+        client.get(reverse("volunteers:self_report", args=[checkin.personal_token(plain)])).status_code == 404
+    )
     url = reverse("volunteers:self_report", args=[checkin.personal_token(volunteer.person)])
     # an activity of 2020 (long past) is not offered, nor one of another county
     response = client.post(url, {"activity": service_activity.pk, "hours": "3", "content": "讲解"})
@@ -209,7 +219,9 @@ def test_the_phone_page_refuses_bad_tokens_non_volunteers_and_far_activities(
     far = make_activity(actor=outsider, title="兖州活动", start_date=recent_activity.start_date,
                         end_date=recent_activity.end_date)  # fmt: skip
     with pytest.raises(Exception, match="可申报"):
-        services.service_record_self_report(volunteer=volunteer, activity=far, data={"hours": 1, "content": "x"})
+        services.service_record_self_report(
+            volunteer=volunteer, activity=far, data={"hours": 1, "content": "x"}
+        )
     assert not ServiceRecord.objects.unscoped(reason="test").filter(volunteer=volunteer).exists()
 
 

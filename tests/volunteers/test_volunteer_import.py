@@ -15,7 +15,16 @@ from kexie.core.validators import id_number_check_char
 from kexie.volunteers import selectors, summary
 from kexie.volunteers.models import ServiceRecord
 
-HEADERS = ["志愿者", "身份证件号码", "活动编号", "服务日期", "服务地点", "服务内容", "服务时长(小时)", "组织单位"]
+HEADERS = [
+    "志愿者",
+    "身份证件号码",
+    "活动编号",
+    "服务日期",
+    "服务地点",
+    "服务内容",
+    "服务时长(小时)",
+    "组织单位",
+]
 NUMBER = "37081119900101123"
 NUMBER += id_number_check_char(NUMBER)
 
@@ -31,7 +40,9 @@ def xlsx(rows, headers=HEADERS) -> bytes:
 
 
 def run(actor, data, **kwargs):
-    return import_file(actor=actor, kind="service_records", fileobj=io.BytesIO(data), filename="r.xlsx", **kwargs)
+    return import_file(
+        actor=actor, kind="service_records", fileobj=io.BytesIO(data), filename="r.xlsx", **kwargs
+    )
 
 
 def records():
@@ -87,7 +98,10 @@ def test_bad_rows_are_named_in_chinese_and_nothing_is_written(staff, people, ser
     assert "第9行「组织单位」" in messages[9]
     assert "第10行「服务内容」" in messages[10] and "必填" in messages[10]
     assert 2 not in messages and result.error_workbook
-    assert summary.differences() == [] and not AuditEntry.objects.filter(action__startswith="kexie.import").exists()
+    assert (
+        summary.differences() == []
+        and not AuditEntry.objects.filter(action__startswith="kexie.import").exists()
+    )
 
 
 def test_namesakes_need_the_id_number(staff, make_volunteer, service_activity, on_day):

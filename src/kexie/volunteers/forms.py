@@ -40,8 +40,12 @@ class VolunteerForm(ModelFieldsForm):
             }  # fmt: skip
         super().__init__(*args, **kwargs)
         if instance is None:
-            references.bind(self.fields["person"], "volunteers.VolunteerProfile.person", actor, order_by=("name",))
-            self.fields["person"].queryset = self.fields["person"].queryset.filter(volunteer_profile__isnull=True)
+            references.bind(
+                self.fields["person"], "volunteers.VolunteerProfile.person", actor, order_by=("name",)
+            )
+            self.fields["person"].queryset = self.fields["person"].queryset.filter(
+                volunteer_profile__isnull=True
+            )
         else:
             self.fields.pop("person")
             self.fields["id_number"].help_text = _("保持掩码不变表示不修改")

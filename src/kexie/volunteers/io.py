@@ -27,7 +27,7 @@ from kexie.core.imports.engine import Context, KindSpec
 from kexie.core.validators import normalise_id_number
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import services
-from kexie.volunteers.models import RecordStatus, ServiceRecord, VolunteerProfile, VolunteerTeam
+from kexie.volunteers.models import RecordStatus, ServiceRecord, VolunteerProfile
 
 MAX_HOURS = Decimal("24")
 
@@ -112,7 +112,11 @@ class ServiceRecordSpec(KindSpec):
     def _volunteers(self, ctx, names) -> dict[str, list[VolunteerProfile]]:
         allowed = ctx.rule_ids("volunteers.ServiceRecord.volunteer")
         found: dict[str, list[VolunteerProfile]] = defaultdict(list)
-        qs = VolunteerProfile.objects.for_user(ctx.actor).filter(person__name__in=names).select_related("person")
+        qs = (
+            VolunteerProfile.objects.for_user(ctx.actor)
+            .filter(person__name__in=names)
+            .select_related("person")
+        )
         for profile in qs:
             if profile.pk in allowed:
                 found[profile.person.name].append(profile)

@@ -166,7 +166,11 @@ def volunteer_team_update(*, actor, team: VolunteerTeam, data: dict[str, Any]) -
     full_clean_chinese(team)
     team.save()
     audit.log(
-        actor=actor, action="kexie.volunteer_team.changed", obj=team, before=before, after=audit.snapshot(team)
+        actor=actor,
+        action="kexie.volunteer_team.changed",
+        obj=team,
+        before=before,
+        after=audit.snapshot(team),
     )
     return team
 
@@ -406,7 +410,9 @@ def reportable_activities(volunteer: VolunteerProfile):
 
 
 @transaction.atomic
-def service_record_self_report(*, volunteer: VolunteerProfile, activity, data: dict[str, Any]) -> ServiceRecord:
+def service_record_self_report(
+    *, volunteer: VolunteerProfile, activity, data: dict[str, Any]
+) -> ServiceRecord:
     """Hours a volunteer reports from their own phone (proved by their signed personal link,
     kexie.core.checkin.personal_token; no staff account): pending until a reviewer approves or
     declines it. Only activities of `reportable_activities(volunteer)`; the checks of a team

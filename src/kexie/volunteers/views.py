@@ -16,16 +16,23 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
+from kexie.core import checkin
 from kexie.core.certificates import certificate_for_source, public_url
 from kexie.core.models import CheckinSession
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
-from kexie.core import checkin
 from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import exports, selectors, services
 from kexie.volunteers.forms import DeclineForm, RecordForm, SelfReportForm, TeamForm, VolunteerForm
-from kexie.volunteers.models import Course, RecordSource, RecordStatus, ServiceRecord, VolunteerProfile, VolunteerTeam
+from kexie.volunteers.models import (
+    Course,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+    VolunteerProfile,
+    VolunteerTeam,
+)
 
 
 @login_required
@@ -257,7 +264,9 @@ def volunteer_edit(request, pk):
 @login_required
 @require_GET
 def team_list(request):
-    return render(request, "volunteers/team_list.html", {"page": offset_page(selectors.teams(request.user), request)})
+    return render(
+        request, "volunteers/team_list.html", {"page": offset_page(selectors.teams(request.user), request)}
+    )
 
 
 @login_required
@@ -292,7 +301,9 @@ def team_edit(request, pk):
         else:
             messages.success(request, _("已保存"))
             return redirect("volunteers:team_list")
-    return _form_page(request, form, title=_("修改志愿服务队"), obj=team, back=reverse("volunteers:team_list"))
+    return _form_page(
+        request, form, title=_("修改志愿服务队"), obj=team, back=reverse("volunteers:team_list")
+    )
 
 
 @login_required
