@@ -504,6 +504,20 @@ MATRIX["volunteers"] = [
     Case("volunteers:national_export", everyone()),
     Case("volunteers:course_list", everyone()),
     Case("volunteers:course_detail", in_scope(), args=("course",)),
+    # staff forms (editors: city_admin, county_staff, society_secretary; out of scope: 404)
+    Case("volunteers:volunteer_create", everyone()),
+    Case("volunteers:volunteer_create", everyone(), method="post", data={"person": "0"}, label="invalid"),
+    Case("volunteers:volunteer_edit", in_scope(), args=("volunteer",)),
+    Case("volunteers:team_list", everyone()),
+    Case("volunteers:team_create", everyone()),
+    Case("volunteers:team_edit", in_scope(), args=("volunteer_team",)),
+    Case("volunteers:record_create", everyone()),
+    Case("volunteers:record_edit", in_scope(), args=("pending_record",)),
+    # the review page needs the reviewer's right (society_secretary is an editor only)
+    Case("volunteers:review", {**everyone(), "society_secretary": 403}),
+    # the volunteer's phone page: the signed link is the proof, no login; a bad token is a 404
+    Case("volunteers:self_report", everyone(), args=("volunteer_token",), anonymous=200),
+    Case("volunteers:self_report", everyone(404), args=("bad_token",), anonymous=404, label="bad"),
 ]
 
 
@@ -846,7 +860,11 @@ def volunteers_targets(world) -> dict:
               "end_date": dt.date(2020, 11, 4), "region": world.regions["370811"], "organiser": staff.unit},
     )  # fmt: skip
     course = services.course_create(actor=staff, activity=lecture, kind="rural")
+    team = services.volunteer_team_create(
+        actor=staff, organisation=staff.unit, service_category="science_outreach"
+    )
     return {
+        "volunteer_team": team, "volunteer_token": checkin.personal_token(person), "bad_token": "1-nope",
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
         "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
     }  # fmt: skip

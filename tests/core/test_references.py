@@ -129,7 +129,16 @@ def test_every_api_reference_has_a_rule():
 
 
 def _form_classes():
-    for app in ("accounts", "activities", "directory", "innovation", "literacy", "calls", "honours"):
+    for app in (
+        "accounts",
+        "activities",
+        "directory",
+        "innovation",
+        "literacy",
+        "calls",
+        "honours",
+        "volunteers",
+    ):
         module = importlib.import_module(f"kexie.{app}.forms")
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:

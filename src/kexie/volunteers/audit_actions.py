@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from kexie.core.actions import register
 
 register("kexie.volunteer", _("志愿者"), {"registered": _("注册"), "changed": _("修改")})
-register("kexie.volunteer_team", _("志愿服务队"), {"created": _("新建")})
+register("kexie.volunteer_team", _("志愿服务队"), {"created": _("新建"), "changed": _("修改")})
 register(
     "kexie.service_record",
     _("志愿服务记录"),
@@ -11,6 +11,7 @@ register(
         "recorded": _("录入"),
         "recorded_in_bulk": _("批量录入"),
         "reported": _("本人申报"),
+        "changed": _("修改"),
         "approved": _("审核通过"),
         "declined": _("未通过"),
         "reminded": _("提醒录入"),
@@ -29,3 +30,4 @@ register(
         "leader": _("成为农技协带头人"),
     },
 )
+register("kexie.import", _("导入"), {"service_records": _("导入志愿服务记录")})

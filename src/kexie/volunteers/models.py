@@ -235,6 +235,15 @@ class ServiceRecord(ScopedModel):
         """Still awaiting approval or decline (the rule the review services pass to transition)."""
         return self.status in REVIEWABLE
 
+    @property
+    def is_editable(self) -> bool:
+        """Pending and recorded entries can be corrected; a declined one stays as declined."""
+        return self.status != RecordStatus.DECLINED
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.status == RecordStatus.RECORDED
+
 
 # ---------------------------------------------------------------------- training
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, Min, Q, Sum
+from django.db.models.functions import Cast, Round
 
 from kexie.volunteers.models import (
     Course,
@@ -12,6 +13,7 @@ from kexie.volunteers.models import (
     HoursSummary,
     RecordStatus,
     ServiceRecord,
+    SummaryDimension,
     VolunteerProfile,
     VolunteerTeam,
 )
@@ -75,7 +77,11 @@ def summary_rows(user):
 def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
     """Recorded hours and entries per person, team, county or year: one GROUP BY over the hours
     summary (a few rows per volunteer and year, kept by the services), whatever the number of
-    records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`)."""
+    records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`).
+
+    By person this is 50,000 rows (docs/benchmarks.md), so the query groups by integer keys
+    only (the name is the group's MIN, joined with inner joins), the database sums the hours as
+    whole hundredths, and the rows come back as tuples made into small dicts, one Decimal each."""
     dimension, keys = GROUPS[by]
     rows = rows.filter(dimension=dimension, entries__gt=0)
     if year:
@@ -84,10 +90,21 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
         rows = rows.exclude(year=ALL_YEARS)
     else:
         rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
-    grouped = rows.values(*keys).annotate(hours=Sum("hours"), entries=Sum("entries")).order_by(*keys)
+    key_name = keys[0]
+    group = (key_name, "volunteer__person_id") if by == "person" else (key_name,)
+    if by == "person":
+        rows = rows.filter(volunteer__isnull=False)  # inner joins to the profile and the person
+    totals = {"cents": Cast(Round(Sum("hours") * 100), BigIntegerField()), "n": Sum("entries")}
+    if len(keys) > 1:
+        totals["name"] = Min(keys[-1])
+    grouped = rows.values(*group).annotate(**totals).order_by(key_name)
+    names = ("name",) if len(keys) > 1 else ()
+    scale = HUNDREDTH
     return [
-        {**row, "key": row[keys[0]], "label": row[keys[-1]], "hours": _hours(row["hours"])} for row in grouped
-    ]
+        {"key": row[0], "label": row[-1] if names else row[0], "hours": Decimal(row[-3 if names else -2] or 0) * scale,
+         "entries": row[-2 if names else -1]}
+        for row in grouped.values_list(key_name, "cents", "n", *names).iterator(chunk_size=5000)
+    ]  # fmt: skip
 
 
 def _hours(value) -> Decimal:
@@ -96,7 +113,30 @@ def _hours(value) -> Decimal:
 
 
 def person_hours(user, profile) -> Decimal:
-    return _hours(counted(records(user, volunteer=profile)).aggregate(h=Sum("hours"))["h"])
+    """A volunteer's recorded hours the user may see: their all-years rows of the hours summary
+    (one per organising unit; scoped like the records), not a sum over their records."""
+    total = (
+        summary_rows(user)
+        .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer=profile)
+        .aggregate(h=Sum("hours"))["h"]
+    )
+    return _hours(total)
+
+
+def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
+    """Recorded hours of a page of volunteers, in one grouped query over the hours summary."""
+    ids = [p.pk for p in profiles]
+    if not ids:
+        return {}
+    grouped = (
+        summary_rows(user)
+        .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer_id__in=ids)
+        .values("volunteer_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+        .values_list("volunteer_id", "h")
+    )
+    return {pk: _hours(h) for pk, h in grouped}
 
 
 def courses(user):

@@ -10,6 +10,7 @@ once approved. A declined entry stays with its reason; nothing is deleted.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -143,6 +144,34 @@ def volunteer_team_create(
     full_clean_chinese(team)
     team.save()
     audit.log(actor=actor, action="kexie.volunteer_team.created", obj=team, after=audit.snapshot(team))
+    return team
+
+
+TEAM_FIELDS = ("service_category", "leader", "founded_on")
+
+
+@transaction.atomic
+def volunteer_team_update(*, actor, team: VolunteerTeam, data: dict[str, Any]) -> VolunteerTeam:
+    """Change a team's service category, leader or founding date (the organisation itself is
+    the directory's)."""
+    from kexie.core import references
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, team)
+    if data.get("leader") is not None:
+        references.check("volunteers.VolunteerTeam.leader", actor, data["leader"], field="leader",
+                         label=_("负责人"))  # fmt: skip
+    before = audit.snapshot(team)
+    apply_fields(team, data, TEAM_FIELDS)
+    full_clean_chinese(team)
+    team.save()
+    audit.log(
+        actor=actor,
+        action="kexie.volunteer_team.changed",
+        obj=team,
+        before=before,
+        after=audit.snapshot(team),
+    )
     return team
 
 
@@ -314,6 +343,101 @@ def service_record_report(*, actor, volunteer, activity, data: dict[str, Any]) -
         source=RecordSource.SELF, status=RecordStatus.PENDING,
     )  # fmt: skip
     audit.log(actor=actor, action="kexie.service_record.reported", obj=record, after=audit.snapshot(record))
+    return record
+
+
+def _check_served_on(record: ServiceRecord, activity) -> None:
+    if record.served_on and not (activity.start_date <= record.served_on <= activity.end_date):
+        raise ValidationError({"served_on": _("服务日期:应在活动“%(t)s”的日期(%(a)s至%(b)s)之内") % {
+            "t": activity.title, "a": activity.start_date, "b": activity.end_date}})  # fmt: skip
+    if record.served_on and record.served_on > _today():
+        raise ValidationError({"served_on": _("服务日期:不能晚于今天")})
+
+
+@transaction.atomic
+def service_record_update(*, actor, record: ServiceRecord, data: dict[str, Any]) -> ServiceRecord:
+    """Correct a pending or recorded entry (date, place, content, hours, unit, responsible
+    person, team). A declined entry is kept as it was declined: it cannot be edited. A recorded
+    entry's hours move in the hours summary in the same transaction (out as it was, in as it is);
+    the entry date stays, the late flag follows the corrected service date."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, record)
+    record = lock_for_update(record)
+    if record.status == RecordStatus.DECLINED:
+        raise ValidationError(_("未通过的记录保留原样,不能修改;请重新录入"))
+    data = dict(data)
+    if data.get("hours") is not None and not isinstance(data["hours"], Decimal):
+        data["hours"] = Decimal(str(data["hours"]))
+    before = audit.snapshot(record)
+    counted = record.status == RecordStatus.RECORDED
+    if counted:
+        summary.uncount([copy.copy(record)])
+    apply_fields(record, data, RECORD_FIELDS)
+    require_unit_in_scope(actor, record.organising_unit, "organising_unit")
+    _check_served_on(record, record.activity)
+    record.is_late = is_late(record.served_on, record.recorded_on)
+    full_clean_chinese(record)
+    record.save()
+    if counted:
+        summary.count([record])
+    audit.log(
+        actor=actor, action="kexie.service_record.changed", obj=record, before=before,
+        after=audit.snapshot(record),
+    )  # fmt: skip
+    return record
+
+
+SELF_REPORT_DAYS = 60  # a volunteer reports services of the last 60 days from the phone
+
+
+def reportable_activities(volunteer: VolunteerProfile):
+    """The ledger activities a volunteer may report hours for from the phone: held in the last
+    SELF_REPORT_DAYS days (not to come), organised by (or reported by) the volunteer's unit or
+    one of their teams, or a unit above or below them."""
+    from django.db.models import Q
+
+    today = _today()
+    paths = [volunteer.person.unit.path] if volunteer.person.unit_id else []
+    paths += [t.organisation.path for t in volunteer.teams.select_related("organisation")]
+    reach = Q(pk__in=[])
+    for path in filter(None, paths):
+        reach |= Q(organiser__path__startswith=path) | Q(reporting_unit__path__startswith=path)
+    return (
+        Activity.objects.unscoped(reason="the activities a volunteer's own phone may report on")
+        .filter(reach, start_date__lte=today, end_date__gte=today - dt.timedelta(days=SELF_REPORT_DAYS))
+        .order_by("-start_date", "-id")
+    )
+
+
+@transaction.atomic
+def service_record_self_report(
+    *, volunteer: VolunteerProfile, activity, data: dict[str, Any]
+) -> ServiceRecord:
+    """Hours a volunteer reports from their own phone (proved by their signed personal link,
+    kexie.core.checkin.personal_token; no staff account): pending until a reviewer approves or
+    declines it. Only activities of `reportable_activities(volunteer)`; the checks of a team
+    entry (date within the activity and not to come, hours 0.01–24, once a day)."""
+    if not reportable_activities(volunteer).filter(pk=activity.pk).exists():
+        raise ValidationError({"activity": _("服务活动:不在可申报的活动之内")})
+    record = ServiceRecord(volunteer=volunteer, activity=activity, source=RecordSource.SELF,
+                           status=RecordStatus.PENDING)  # fmt: skip
+    data = dict(data)
+    data.setdefault("served_on", activity.start_date)
+    data.setdefault("place", activity.venue or activity.title)
+    apply_fields(record, data, ("served_on", "place", "content", "hours"))
+    if record.hours is not None and not isinstance(record.hours, Decimal):
+        record.hours = Decimal(str(record.hours))
+    record.organising_unit = activity.organiser
+    _check_served_on(record, activity)
+    record.recorded_on = _today()
+    record.is_late = bool(record.served_on) and is_late(record.served_on, record.recorded_on)
+    record.county = _county_of(activity)
+    full_clean_chinese(record)
+    record.save()
+    audit.log(
+        actor=None, action="kexie.service_record.reported", obj=record, after=audit.snapshot(record),
+        note=_("志愿者本人通过手机申报"),
+    )  # fmt: skip
     return record
 
 

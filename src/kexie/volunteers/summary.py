@@ -40,15 +40,21 @@ def _keys(unit_id: int, year: int, volunteer_id, team_id, county_id):
             yield (unit_id, period, dimension, field, values[field])
 
 
-def count(records: Iterable[ServiceRecord]) -> None:
-    """Add recorded records to the summary (call inside the service's transaction)."""
+def count(records: Iterable[ServiceRecord], sign: int = 1) -> None:
+    """Add recorded records to the summary (call inside the service's transaction); `sign=-1`
+    takes them out again (a recorded entry being corrected: out as it was, in as it is)."""
     deltas: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
     for r in records:
         for key in _keys(r.organising_unit_id, r.served_on.year, r.volunteer_id, r.team_id, r.county_id):
-            deltas[key][0] += Decimal(r.hours)
-            deltas[key][1] += 1
+            deltas[key][0] += sign * Decimal(r.hours)
+            deltas[key][1] += sign
     for (unit_id, year, dimension, field, value), (hours, entries) in deltas.items():
         _add(unit_id, year, dimension, {**NO_KEY, field: value}, hours, entries)
+
+
+def uncount(records: Iterable[ServiceRecord]) -> None:
+    """Take recorded records out of the summary (before a correction changes them)."""
+    count(records, sign=-1)
 
 
 def _add(unit_id, year, dimension, keys: dict, hours: Decimal, entries: int) -> None:

@@ -6,7 +6,16 @@ app_name = "volunteers"
 
 urlpatterns = [
     path("", views.volunteer_list, name="volunteer_list"),
+    path("new/", views.volunteer_create, name="volunteer_create"),
     path("<int:pk>/", views.volunteer_detail, name="volunteer_detail"),
+    path("<int:pk>/edit/", views.volunteer_edit, name="volunteer_edit"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("records/new/", views.record_create, name="record_create"),
+    path("records/<int:pk>/edit/", views.record_edit, name="record_edit"),
+    path("review/", views.review, name="review"),
+    path("me/<str:token>/", views.self_report, name="self_report"),
     path("<int:pk>/certificate/", views.volunteer_certificate, name="volunteer_certificate"),
     path("records/", views.record_list, name="record_list"),
     path("records/<int:pk>/<slug:action>/", views.record_action, name="record_action"),

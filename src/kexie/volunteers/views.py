@@ -8,31 +8,41 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
-from kexie.core.certificates import certificate_for_source
+from kexie.core import checkin
+from kexie.core.certificates import certificate_for_source, public_url
 from kexie.core.models import CheckinSession
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
-from kexie.core.views import XLSX, _download, offset_page, require, year_param
+from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import exports, selectors, services
-from kexie.volunteers.models import Course, RecordStatus, ServiceRecord, VolunteerProfile
+from kexie.volunteers.forms import DeclineForm, RecordForm, SelfReportForm, TeamForm, VolunteerForm
+from kexie.volunteers.models import (
+    Course,
+    RecordSource,
+    RecordStatus,
+    ServiceRecord,
+    VolunteerProfile,
+    VolunteerTeam,
+)
 
 
 @login_required
 @require_GET
 def volunteer_list(request):
-    qs = selectors.volunteers(request.user).annotate(
-        hours=Sum("records__hours", filter=Q(records__status=RecordStatus.RECORDED))
-    )
-    return render(request, "volunteers/volunteer_list.html", {"page": offset_page(qs, request)})
+    page = offset_page(selectors.volunteers(request.user), request)
+    hours = selectors.hours_of_volunteers(request.user, page.object_list)  # one grouped query
+    for profile in page.object_list:
+        profile.hours = hours.get(profile.pk)
+    return render(request, "volunteers/volunteer_list.html", {"page": page})
 
 
 @login_required
@@ -46,6 +56,11 @@ def volunteer_detail(request, pk):
         "records": records,
         "hours": selectors.person_hours(request.user, profile),
         "certificates": certificate_for_source(profile),
+        "self_report_url": (
+            public_url(reverse("volunteers:self_report", args=[checkin.personal_token(profile.person)]))
+            if request.user.has_perm(EDIT)
+            else ""
+        ),
     }
     return render(request, "volunteers/volunteer_detail.html", context)
 
@@ -92,7 +107,7 @@ def record_action(request, pk, action):
         raise Http404
     record = get_scoped_or_404(ServiceRecord, request.user, pk=pk)
     require(request.user, REVIEW)
-    seen = request.POST.get("seen") or record.status
+    seen = (request.POST.get("seen") or record.status)[:10]
     try:
         if action == "approve":
             services.service_record_approve(actor=request.user, record=record, seen=seen)
@@ -106,7 +121,14 @@ def record_action(request, pk, action):
         messages.error(request, ";".join(exc.messages))
     else:
         messages.success(request, _("已审核"))
-    return redirect("volunteers:record_list")
+    return _back(request, "volunteers:record_list")
+
+
+def _back(request, default: str):
+    """Back to the page the form was on (the review page or the records), never elsewhere."""
+    target = request.POST.get("next", "")
+    allowed = {reverse("volunteers:review"), reverse("volunteers:record_list")}
+    return redirect(target if target in allowed else default)
 
 
 class FromCheckinForm(forms.Form):
@@ -191,3 +213,196 @@ def course_detail(request, pk):
         "enrolments": selectors.enrolments(request.user, course),
     }
     return render(request, "volunteers/course_detail.html", context)
+
+
+# ---------------------------------------------------------------------- staff forms
+
+
+def _form_page(request, form, *, title: str, obj=None, back: str):
+    return render(request, "volunteers/form.html", {"form": form, "title": title, "obj": obj, "back": back})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_create(request):
+    require(request.user, EDIT)
+    form = VolunteerForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.volunteer_register(
+                actor=request.user, person=form.cleaned_data["person"], data=form.model_data(),
+                teams=form.cleaned_data["teams"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已注册志愿者 %(n)s") % {"n": profile.person.name})
+            return redirect("volunteers:volunteer_detail", pk=profile.pk)
+    return _form_page(request, form, title=_("注册志愿者"), back=reverse("volunteers:volunteer_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer_edit(request, pk):
+    profile = get_scoped_or_404(VolunteerProfile, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = VolunteerForm(request.POST or None, actor=request.user, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_update(
+                actor=request.user, profile=profile, data=form.model_data(), teams=form.cleaned_data["teams"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteers:volunteer_detail", pk=profile.pk)
+    back = reverse("volunteers:volunteer_detail", args=[profile.pk])
+    return _form_page(request, form, title=_("修改志愿者信息"), obj=profile, back=back)
+
+
+@login_required
+@require_GET
+def team_list(request):
+    return render(
+        request, "volunteers/team_list.html", {"page": offset_page(selectors.teams(request.user), request)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_create(request):
+    require(request.user, EDIT)
+    form = TeamForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_team_create(
+                actor=request.user, organisation=form.cleaned_data["organisation"], **form.model_data()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已新建志愿服务队"))
+            return redirect("volunteers:team_list")
+    return _form_page(request, form, title=_("新建志愿服务队"), back=reverse("volunteers:team_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, pk):
+    team = get_scoped_or_404(VolunteerTeam, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = TeamForm(request.POST or None, actor=request.user, instance=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.volunteer_team_update(actor=request.user, team=team, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteers:team_list")
+    return _form_page(
+        request, form, title=_("修改志愿服务队"), obj=team, back=reverse("volunteers:team_list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_create(request):
+    """Hours entered by the team: recorded at once (the same service as POST /records)."""
+    require(request.user, EDIT)
+    form = RecordForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.service_record_enter(
+                actor=request.user, volunteer=form.cleaned_data["volunteer"],
+                activity=form.cleaned_data["activity"], data=form.model_data(),
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已录入服务记录"))
+            return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
+    return _form_page(request, form, title=_("录入服务记录"), back=reverse("volunteers:record_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit(request, pk):
+    record = get_scoped_or_404(ServiceRecord, request.user, pk=pk)
+    require(request.user, EDIT)
+    if not record.is_editable:
+        messages.error(request, _("未通过的记录保留原样,不能修改;请重新录入"))
+        return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
+    form = RecordForm(request.POST or None, actor=request.user, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record_update(actor=request.user, record=record, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
+    back = reverse("volunteers:volunteer_detail", args=[record.volunteer_id])
+    return _form_page(request, form, title=_("修改服务记录"), obj=record, back=back)
+
+
+@login_required
+@require_GET
+def review(request):
+    """The team leader's (a reviewer's) page on the phone: the self-reported entries waiting in
+    their scope, optionally of one team, each approved or declined with a reason."""
+    require(request.user, REVIEW)
+    teams = selectors.teams(request.user)
+    team_id = request.GET.get("team", "")
+    qs = selectors.records(request.user, status=RecordStatus.PENDING).order_by("served_on", "id")
+    team = teams.filter(pk=int(team_id)).first() if team_id.isdigit() and len(team_id) < 12 else None
+    if team is not None:
+        qs = qs.filter(team=team)
+    context = {"page": offset_page(qs, request), "teams": teams, "team": team, "decline_form": DeclineForm()}
+    return render(request, "volunteers/review.html", context)
+
+
+# ---------------------------------------------------------------------- the volunteer's phone
+
+
+def _phone_volunteer(token: str) -> VolunteerProfile:
+    person = checkin.person_from_personal_token(token)
+    if person is None:
+        raise Http404
+    profile = (
+        VolunteerProfile.objects.unscoped(reason="the volunteer's own phone, proved by their signed link")
+        .select_related("person__unit")
+        .filter(person=person)
+        .first()
+    )
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@require_http_methods(["GET", "POST"])
+def self_report(request, token: str):
+    """The volunteer's own phone page (their signed personal link, no login): report hours of a
+    recent activity, see their entries, pending, recorded and declined with the reason."""
+    profile = _phone_volunteer(token)
+    activities = services.reportable_activities(profile)
+    form = SelfReportForm(request.POST or None, activities=activities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record_self_report(
+                volunteer=profile, activity=form.cleaned_data["activity"], data=form.service_data()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已提交,待团队审核后计入服务时长"))
+            return redirect("volunteers:self_report", token=token)
+    records = (
+        ServiceRecord.objects.unscoped(reason="the volunteer's own entries, on their own phone")
+        .filter(volunteer=profile)
+        .select_related("activity")
+        .order_by("-served_on", "-id")[:30]
+    )
+    context = {"profile": profile, "form": form, "records": records, "self_source": RecordSource.SELF}
+    return render(request, "volunteers/self_report.html", context)
