@@ -215,7 +215,10 @@ def main() -> None:
     p, r = pr(exact_pairs, truth)
     out["sample_exact_all_pairs"] = {"seconds": round(seconds, 2), "peak_mib": round(peak), "precision": round(p, 3),
                                      "recall": round(r, 3)}  # fmt: skip
-    print(f"exact all pairs {len(sample)}: {seconds:.2f} s, +{peak:.0f} MiB, P {p:.3f} R {r:.3f}", file=sys.stderr)
+    print(
+        f"exact all pairs {len(sample)}: {seconds:.2f} s, +{peak:.0f} MiB, P {p:.3f} R {r:.3f}",
+        file=sys.stderr,
+    )
     methods = [("kexie_exact_verify", lambda: clusters(sample, args.threshold))]
     if not args.skip_datasketch:
         methods.append(("datasketch_per_item", lambda: datasketch_clusters(sample, args.threshold)))

@@ -28,6 +28,8 @@ KIND_MODULES = {
     "consultations": "kexie.hotline.io",
     "venue_visitors": "kexie.bases.io",
     "base_assessments": "kexie.bases.io",
+    "opinion_items": "kexie.opinion.io",
+    "opinion_articles": "kexie.opinion.io",
 }
 
 
