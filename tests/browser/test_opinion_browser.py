@@ -61,7 +61,12 @@ def test_source_items_cluster_alert_ticket_brief(browser_page, live_server, worl
     admin = world.users["city_admin"]
     queue = queue_create(
         actor=admin,
-        data={"code": "opinion", "name": "舆情处置组", "first_response_minutes": 60, "resolution_minutes": 480},
+        data={
+            "code": "opinion",
+            "name": "舆情处置组",
+            "first_response_minutes": 60,
+            "resolution_minutes": 480,
+        },
         members=[admin],
     )
     services.article_create(
@@ -71,6 +76,7 @@ def test_source_items_cluster_alert_ticket_brief(browser_page, live_server, worl
               "summary": "醋进入人体后被消化吸收,不能软化血管,所谓喝醋软化血管没有科学依据。"},
     )  # fmt: skip
     page, base = browser_page, live_server.url
+    page.set_default_timeout(60000)  # a loaded CI machine: the first pages render slowly
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "city_admin")
     page.fill("#id_password", PASSWORD)
@@ -103,7 +109,7 @@ def test_source_items_cluster_alert_ticket_brief(browser_page, live_server, worl
     assert page.inner_text("#cluster-copies") == "2"
     assert "喝醋不能软化血管" in page.inner_text("#cluster-debunks")  # the matching engine's link
 
-    page.click("a[href^='/opinion/alerts/'] >> nth=0")  # the alert, handled as a ticket
+    page.click("#cluster-alerts a >> nth=0")  # the alert, handled as a ticket
     alert = Alert.objects.unscoped(reason="test").get()
     assert page.url.endswith(f"/opinion/alerts/{alert.pk}/")
     for action in ("take", "respond"):

@@ -95,7 +95,16 @@ def test_item_import_rows_errors_and_nothing_written(world, desk):
     admin = world.users["city_admin"]
     source = services.source_create(actor=admin, data={"name": "某舆情系统", "kind": SourceKind.IMPORT})
     header = ["来源", "来源内编号", "标题", "正文", "链接", "作者", "发布时间", "阅读量"]
-    good = ["某舆情系统", "x1", "网传喝醋能软化血管", RUMOUR, "https://a.example.org/1", "某号", "2026-12-01 08:00", "30"]
+    good = [
+        "某舆情系统",
+        "x1",
+        "网传喝醋能软化血管",
+        RUMOUR,
+        "https://a.example.org/1",
+        "某号",
+        "2026-12-01 08:00",
+        "30",
+    ]
     bad = ["某舆情系统", "x2", "标题", "正文", "not-a-url", "", "2026/13/40", "-5"]
     before = Item.objects.unscoped(reason="test").count()
     result = _run(admin, "opinion_items", _csv([header, good, bad]))
@@ -118,7 +127,18 @@ def test_item_import_rows_errors_and_nothing_written(world, desk):
 
 def test_article_import_creates_updates_and_refuses(world, desk):
     admin = world.users["city_admin"]
-    header = ["编号", "渠道", "发布日期", "标题", "链接", "阅读量", "点赞数", "转发数", "辟谣/科普材料", "摘要"]
+    header = [
+        "编号",
+        "渠道",
+        "发布日期",
+        "标题",
+        "链接",
+        "阅读量",
+        "点赞数",
+        "转发数",
+        "辟谣/科普材料",
+        "摘要",
+    ]
     rows = [header, ["", "微信公众号", "2026-11-20", "喝醋不能软化血管", "", "900", "10", "3", "是", "醋不能软化血管"],
             ["", "报纸", "2026-11-21", "", "", "", "", "", "", ""]]  # fmt: skip
     result = _run(admin, "opinion_articles", _csv(rows))
@@ -195,6 +215,7 @@ def test_bulk_clusters_equal_the_exact_baseline_on_edited_copies():
         for _ in range(rng.randrange(0, len(chars) // 6)):
             chars[rng.randrange(len(chars))] = rng.choice(words)
         items.append((n, "".join(chars)))
+
     def pairs(groups):
         return {(a, b) for g in groups for a in g for b in g if a < b}
 
