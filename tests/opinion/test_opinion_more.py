@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import random
 
-import pytest
 from django.utils import timezone
 
 from kexie.core.imports import export_rows, import_file
