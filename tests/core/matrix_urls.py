@@ -905,6 +905,10 @@ MATRIX["opinion"] = [
     Case("opinion:articles", everyone(), method="post", data={"title": ""}, label="invalid"),
     Case("opinion:brief", everyone()),
     Case("opinion:brief", everyone(), query="kind=weekly&date=2026-11-30", label="weekly"),
+    Case("opinion:cluster", in_scope(), args=("opinion_cluster",)),
+    Case("opinion:rules", everyone()),
+    Case("opinion:rules", everyone(), method="post", data={"name": ""}, label="invalid"),
+    Case("opinion:rule", in_scope(), args=("opinion_rule",)),
 ]
 
 
@@ -917,6 +921,7 @@ def opinion_targets(world) -> dict:
     return {
         "opinion_source": desk["source"], "opinion_item": desk["items"][0], "opinion_scheme": desk["scheme"],
         "opinion_alert": desk["alert"], "opinion_queue": desk["queue"], "opinion_article": desk["article"],
+        "opinion_rule": desk["rule"], "opinion_cluster": desk["cluster"],
     }  # fmt: skip
 
 

@@ -278,6 +278,8 @@ MATRIX = {
     ("POST", "/api/v1/opinion/rules"): (
         {}, opinion_rule_body, in_scope(201) | {"society_secretary": 422, "outsider": 422},
     ),
+    ("PUT", "/api/v1/opinion/rules/{rule_id}"): ({"rule_id": "opinion_rule"}, opinion_rule_body, in_scope(200)),
+    ("GET", "/api/v1/opinion/items/{item_id}/debunks"): ({"item_id": "opinion_item"}, None, in_scope(200)),
     ("GET", "/api/v1/opinion/alerts"): ({}, None, everyone(200)),
     ("GET", "/api/v1/opinion/articles"): ({}, None, everyone(200)),
     ("POST", "/api/v1/opinion/articles"): ({}, {"channel": "wechat", "published_on": "2026-11-30", "title": "科普日"}, everyone(201)),

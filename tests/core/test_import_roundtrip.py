@@ -14,11 +14,12 @@ from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Affiliation, Organisation, OrganisationYear, Person, Region
 from kexie.directory.services import organisation_create, person_create
 from kexie.hotline.models import Consultation
+from kexie.opinion.models import Article, Item
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
           "base_assessments": Assessment, "party_records": OrganisationYear,
-          "grassroots_heads": Affiliation}  # fmt: skip
+          "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -32,6 +33,8 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, 
         _hotline(world)
     if kind in ("venue_visitors", "base_assessments"):  # rows name a venue or a named base
         _bases(world, actor)
+    if kind == "opinion_items":  # rows name a source
+        _opinion(world)
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -71,11 +74,18 @@ def _hotline(world):
     return build_hotline(world.users, world.orgs)
 
 
+def _opinion(world):
+    from kexie.opinion.testing import build_opinion
+
+    return build_opinion(world.users, world.orgs, actor="county_staff", unit="rencheng")
+
+
 def _populate(world, personas, make_activity):
     from kexie.hotline.services import consultation_answer, consultation_receive
 
     admin = personas["city_admin"]
     _hotline(world)
+    _opinion(world)
     call = {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678",
             "region": world.regions["370811"]}  # fmt: skip
     consultation_answer(actor=admin, consultation=consultation_receive(actor=admin, data=call), answer="追肥")

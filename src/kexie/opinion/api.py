@@ -38,6 +38,7 @@ class OpinionItemOut(Schema):
     sentiment_score: float
     sentiment_corrected: bool
     cluster_id: int | None
+    rumour_cues: str
 
 
 class OpinionClusterOut(Schema):
@@ -83,8 +84,18 @@ class OpinionRuleOut(Schema):
     words: str
     source_id: int | None
     author: str
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
     queue_id: int
     is_active: bool
+
+
+class OpinionDebunkOut(Schema):
+    article_id: int
+    title: str = Field(alias="article.title")
+    link: str = Field(alias="article.link")
+    score: float
+    terms: str
 
 
 class OpinionAlertOut(Schema):
@@ -108,6 +119,8 @@ class OpinionArticleOut(Schema):
     reads: int
     likes: int
     shares: int
+    is_debunking: bool
+    summary: str
 
 
 class OpinionCorrectionIn(InputSchema):
@@ -151,6 +164,8 @@ class OpinionRuleIn(InputSchema):
     words: Words = Field("", title="敏感词")
     source_id: Id | None = Field(None, title="来源编号")
     author: str = Field("", title="作者", max_length=100)
+    quiet_start: dt.time | None = Field(None, title="免打扰开始(本地时间)")
+    quiet_end: dt.time | None = Field(None, title="免打扰结束(本地时间)")
     queue_id: Id = Field(title="处理队列编号")
     is_active: bool = Field(True, title="启用")
 
@@ -163,6 +178,8 @@ class OpinionArticleIn(InputSchema):
     reads: Count = Field(0, title="阅读量")
     likes: Count = Field(0, title="点赞数")
     shares: Count = Field(0, title="转发数")
+    is_debunking: bool = Field(False, title="辟谣/科普材料")
+    summary: str = Field("", title="摘要", max_length=5000)
     activity_ids: list[Id] = Field([], title="报道的活动编号", max_length=100)
 
 
@@ -270,6 +287,23 @@ def create_rule(request: HttpRequest, payload: OpinionRuleIn):
     data["source"] = reference("opinion.AlertRule.source", data.pop("source_id"), "source_id", user)
     data["queue"] = reference("opinion.AlertRule.queue", data.pop("queue_id"), "queue_id", user)
     return Status(201, services.rule_create(actor=user, data=data))
+
+
+@router.put("/rules/{rule_id}", response=OpinionRuleOut, summary="修改预警规则")
+def update_rule(request: HttpRequest, rule_id: Id, payload: OpinionRuleIn):
+    user = actor(request)
+    rule = selectors.get_or_404(selectors.rules(user), rule_id)
+    data = payload.dict()
+    data["source"] = reference("opinion.AlertRule.source", data.pop("source_id"), "source_id", user)
+    data["queue"] = reference("opinion.AlertRule.queue", data.pop("queue_id"), "queue_id", user)
+    return services.rule_update(actor=user, rule=rule, data=data)
+
+
+@router.get("/items/{item_id}/debunks", response=list[OpinionDebunkOut], summary="疑似谣言条目关联的辟谣材料")
+def item_debunks(request: HttpRequest, item_id: Id):
+    user = actor(request)
+    item = selectors.get_or_404(selectors.items(user), item_id)
+    return selectors.debunks(user, items=[item])
 
 
 @router.get("/alerts", response=Page[OpinionAlertOut], summary="舆情预警列表")

@@ -12,3 +12,6 @@ register("kexie.opinion_scheme", _("监测方案"), {"created": _("新建"), "ch
 register("kexie.opinion_item", _("舆情条目"), {"submitted": _("信息员报送"), "corrected": _("校正情感")})
 register("kexie.opinion_rule", _("预警规则"), {"created": _("新建"), "changed": _("修改")})
 register("kexie.opinion_alert", _("舆情预警"), {"raised": _("触发")})
+register(
+    "kexie.import", _("导入"), {"opinion_items": _("导入舆情信息"), "opinion_articles": _("导入宣传稿件")}
+)

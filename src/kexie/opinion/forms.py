@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kexie.opinion.models import Article, Channel, Scheme, Sentiment, Source
+from kexie.core import references
+from kexie.opinion.models import AlertRule, Article, Channel, Scheme, Sentiment, Source
 
 
 class ItemFilter(forms.Form):
@@ -38,8 +39,21 @@ class SchemeForm(forms.ModelForm):
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["channel", "published_on", "title", "link", "reads", "likes", "shares"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "channel",
+            "published_on",
+            "title",
+            "link",
+            "reads",
+            "likes",
+            "shares",
+            "is_debunking",
+            "summary",
+        ]
+        widgets = {
+            "published_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class SubmissionForm(forms.Form):
@@ -56,3 +70,36 @@ class CorrectionForm(forms.Form):
 
 class ArticleFilter(forms.Form):
     channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部"))] + Channel.choices)
+
+
+class AlertRuleForm(forms.ModelForm):
+    """An alert rule: the kind says which of the fields count (heat threshold for 负面且热度,
+    words for 敏感词, source for 重点来源 — none: every source marked 重点关注 —, author for 重点作者)."""
+
+    class Meta:
+        model = AlertRule
+        fields = [
+            "name", "kind", "heat_threshold", "words", "source", "author", "quiet_start", "quiet_end", "queue",
+            "is_active",
+        ]  # fmt: skip
+        widgets = {
+            "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {"words": _("多个词用空格、逗号或顿号分隔,出现任一即预警")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["source"], "opinion.AlertRule.source", user)
+        references.bind(self.fields["queue"], "opinion.AlertRule.queue", user)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == "words" and not (data.get("words") or "").strip():
+            self.add_error("words", _("敏感词规则须填写敏感词"))
+        if kind == "author" and not (data.get("author") or "").strip():
+            self.add_error("author", _("重点作者规则须填写作者"))
+        if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
+            self.add_error("quiet_end", _("免打扰时段须同时填写开始和结束时间"))
+        return data

@@ -39,6 +39,10 @@ class Article(ScopedModel):
     activities = models.ManyToManyField(
         "activities.Activity", verbose_name=_("报道的活动"), blank=True, related_name="articles"
     )
+    is_debunking = models.BooleanField(
+        _("辟谣/科普材料"), default=False, help_text=_("勾选后,疑似科学谣言的舆情条目会自动关联到本稿件")
+    )
+    summary = models.TextField(_("摘要"), blank=True, max_length=5000)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     class Meta:
@@ -146,6 +150,7 @@ class Item(ScopedModel):
         USER, verbose_name=_("报送人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     screenshot = models.FileField(_("截图"), upload_to="opinion/%Y/%m/", blank=True)
+    rumour_cues = models.CharField(_("疑似谣言线索"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("舆情条目")
@@ -205,6 +210,10 @@ class AlertRule(ScopedModel):
         Source, verbose_name=_("来源"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     author = models.CharField(_("作者"), max_length=100, blank=True)
+    quiet_start = models.TimeField(_("免打扰开始"), null=True, blank=True)
+    quiet_end = models.TimeField(
+        _("免打扰结束"), null=True, blank=True, help_text=_("免打扰时段内只发站内通知,邮件在时段结束时发出")
+    )
     queue = models.ForeignKey(
         "tickets.Queue", verbose_name=_("处理队列"), on_delete=models.PROTECT, related_name="opinion_rules"
     )
@@ -218,6 +227,17 @@ class AlertRule(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def condition(self) -> str:
+        """The rule's condition in words (the rules page)."""
+        if self.kind == RuleKind.NEGATIVE_HEAT:
+            return _("负面且热度 ≥ %(t)s") % {"t": f"{self.heat_threshold:g}"}
+        if self.kind == RuleKind.WORDS:
+            return self.words
+        if self.kind == RuleKind.SOURCE:
+            return self.source.name if self.source_id else str(_("所有重点关注来源"))
+        return self.author
 
 
 class Alert(ScopedModel):
@@ -270,3 +290,23 @@ class Correction(ScopedModel):
         verbose_name = _("情感校正")
         verbose_name_plural = _("情感校正")
         ordering = ["-at", "-id"]
+
+
+class DebunkLink(ScopedModel):
+    """A monitored item that looks like a science rumour, linked to the association's own debunking
+    article or outreach material that matches it (kexie.engines.matching)."""
+
+    scope_field = "item__unit"
+
+    item = models.ForeignKey(Item, verbose_name=_("条目"), on_delete=models.CASCADE, related_name="debunks")
+    article = models.ForeignKey(
+        Article, verbose_name=_("辟谣稿件"), on_delete=models.CASCADE, related_name="debunked_items"
+    )
+    score = models.FloatField(_("匹配度"))
+    terms = models.CharField(_("共同词语"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("辟谣关联")
+        verbose_name_plural = _("辟谣关联")
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "article"], name="opinion_debunk_once")]

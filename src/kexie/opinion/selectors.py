@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from kexie.core.textsearch import contains
-from kexie.opinion.models import Alert, AlertRule, Article, Cluster, Item, Scheme, Source
+from kexie.opinion.models import Alert, AlertRule, Article, Cluster, DebunkLink, Item, Scheme, Source
 
 
 def items(
@@ -50,6 +50,22 @@ def articles(user, *, channel: str = "", year: int | None = None):
     if year:
         qs = qs.filter(published_on__year=year)
     return qs
+
+
+def debunks(user, *, items):
+    """The debunking articles linked to these items (best match first, each article once)."""
+    links = (
+        DebunkLink.objects.for_user(user)
+        .filter(item__in=[i.pk for i in items])
+        .select_related("article", "item")
+        .order_by("-score", "id")
+    )
+    seen, out = set(), []
+    for link in links:
+        if link.article_id not in seen:
+            seen.add(link.article_id)
+            out.append(link)
+    return out
 
 
 def get_or_404(qs, pk: int):

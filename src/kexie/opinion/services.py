@@ -24,13 +24,14 @@ from kexie.core.services import (
     require_unit_in_scope,
 )
 from kexie.engines.opinion import Scheme as SchemeRule
-from kexie.engines.opinion import SchemeError, clusters, heat
+from kexie.engines.opinion import SchemeError, clusters, heat, rumour_cues
 from kexie.opinion.models import (
     Alert,
     AlertRule,
     Article,
     Cluster,
     Correction,
+    DebunkLink,
     Item,
     RuleKind,
     Scheme,
@@ -40,7 +41,9 @@ from kexie.opinion.models import (
 )
 from kexie.opinion.sentiment import current_model
 
-ARTICLE_FIELDS = ("unit", "channel", "published_on", "title", "link", "reads", "likes", "shares")
+ARTICLE_FIELDS = (
+    "unit", "channel", "published_on", "title", "link", "reads", "likes", "shares", "is_debunking", "summary",
+)  # fmt: skip
 SOURCE_FIELDS = ("unit", "name", "kind", "url", "is_active", "is_watched")
 SCHEME_FIELDS = (
     "unit",
@@ -52,7 +55,10 @@ SCHEME_FIELDS = (
     "expression",
     "is_active",
 )
-RULE_FIELDS = ("unit", "name", "kind", "heat_threshold", "words", "source", "author", "queue", "is_active")
+RULE_FIELDS = (
+    "unit", "name", "kind", "heat_threshold", "words", "source", "author", "quiet_start", "quiet_end", "queue",
+    "is_active",
+)  # fmt: skip
 DEDUP_WINDOW = dt.timedelta(days=30)  # clusters are rebuilt over the items of the last 30 days
 MAX_TEXT = 20000
 INFORMANT_SOURCE = "信息员报送"
@@ -95,6 +101,8 @@ def _update(actor, obj, fields, data, action: str):
 def article_create(*, actor, data: dict, activities: Iterable = ()) -> Article:
     article = _create(actor, Article, ARTICLE_FIELDS, data, "kexie.article.created")
     article.activities.set(list(activities))
+    if article.is_debunking:
+        debunks_link(items=_recent_rumours())
     return article
 
 
@@ -103,6 +111,8 @@ def article_update(*, actor, article: Article, data: dict, activities: Iterable 
     article = _update(actor, article, ARTICLE_FIELDS, data, "kexie.article.changed")
     if activities is not None:
         article.activities.set(list(activities))
+    if article.is_debunking:
+        debunks_link(items=_recent_rumours())
     return article
 
 
@@ -215,6 +225,7 @@ def _store_items(source: Source, rows: Sequence[NewItem], *, submitted_by=None) 
             text=row.text[:MAX_TEXT], author=row.author[:100], published_at=row.published_at or now,
             collected_at=now, reach=max(0, int(row.reach or 0)), sentiment=p.sentiment,
             sentiment_score=p.score, submitted_by=submitted_by,
+            rumour_cues="、".join(rumour_cues(f"{row.title}\n{row.text}"))[:200],
         )
         for row, p in zip(fresh, predictions, strict=True)
     ]  # fmt: skip
@@ -235,6 +246,7 @@ def items_ingest(*, actor, source: Source, rows: Sequence[NewItem], ok: bool = T
     if items:
         clusters_rebuild(unit=source.unit)
         alerts_raise(items=items)
+        debunks_link(items=items)
         audit.log(actor=actor, action="kexie.opinion_source.polled", obj=source, after={"new": len(items)})
     return items
 
@@ -288,6 +300,7 @@ def item_submit(*, actor, url: str = "", text: str = "", title: str = "", screen
         item.screenshot.save(getattr(screenshot, "name", "screenshot.png"), screenshot, save=True)
     clusters_rebuild(unit=source.unit)
     alerts_raise(items=[item])
+    debunks_link(items=[item])
     audit.log(actor=actor, action="kexie.opinion_item.submitted", obj=item, after={"source": source.name})
     return item
 
@@ -439,18 +452,50 @@ def _raise(rule: AlertRule, item: Item, reason: str, tickets, notify) -> Alert:
         actor=None, action="kexie.opinion_alert.raised", obj=alert, unit=rule.unit, after={"reason": reason}
     )
     users = list(rule.recipients.all()) + list(rule.queue.members.all())
-    notify(
+    notes = notify(
         users=users,
         text=f"{subject}:{reason}",
         link=f"/opinion/alerts/{alert.pk}/",
         kind="opinion",
         email=True,
     )
+    _hold_emails(rule, notes)
     return alert
+
+
+def _hold_emails(rule: AlertRule, notes) -> None:
+    """The rule's quiet hours: in-app notes now, e-mails when the quiet hours end (a user's own
+    quiet hours, applied by notify, may hold them longer)."""
+    from kexie.core.models import Notification
+    from kexie.core.notifications import quiet_until
+
+    if not (rule.quiet_start and rule.quiet_end):
+        return
+    until = quiet_until(timezone.localtime(), rule.quiet_start, rule.quiet_end)
+    if until is None:
+        return
+    Notification.objects.filter(
+        pk__in=[n.pk for n in notes], email_due_at__isnull=False, email_due_at__lt=until
+    ).update(email_due_at=until)
+
+
+def _check_rule(data: dict) -> None:
+    """What a rule needs besides its fields' own checks (the form and the API say the same)."""
+    kind = data.get("kind")
+    errors = {}
+    if kind == RuleKind.WORDS and not _words(data.get("words", "")):
+        errors["words"] = _("敏感词:敏感词规则须填写敏感词")
+    if kind == RuleKind.AUTHOR and not (data.get("author") or "").strip():
+        errors["author"] = _("作者:重点作者规则须填写作者")
+    if bool(data.get("quiet_start")) != bool(data.get("quiet_end")):
+        errors["quiet_end"] = _("免打扰结束:免打扰时段须同时填写开始和结束时间")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
 def rule_create(*, actor, data: dict, recipients: Iterable = ()) -> AlertRule:
+    _check_rule(data)
     rule = _create(actor, AlertRule, RULE_FIELDS, data, "kexie.opinion_rule.created")
     rule.recipients.set(list(recipients))
     return rule
@@ -458,7 +503,64 @@ def rule_create(*, actor, data: dict, recipients: Iterable = ()) -> AlertRule:
 
 @transaction.atomic
 def rule_update(*, actor, rule: AlertRule, data: dict, recipients: Iterable | None = None) -> AlertRule:
+    _check_rule({name: data.get(name, getattr(rule, name)) for name in RULE_FIELDS})
     rule = _update(actor, rule, RULE_FIELDS, data, "kexie.opinion_rule.changed")
     if recipients is not None:
         rule.recipients.set(list(recipients))
     return rule
+
+
+# ---------------------------------------------------------------------------- rumours and debunking
+
+DEBUNK_MIN_TERMS = 2  # words an item must share with a debunking article (besides the ranking)
+DEBUNK_MIN_SCORE = 0.3  # the matching engine's score, 1.0 for the best match
+DEBUNK_PER_ITEM = 3
+
+
+def _recent_rumours():
+    return (
+        Item.objects.unscoped(reason="rumour-like items to link to a new debunking article")
+        .exclude(rumour_cues="")
+        .filter(published_at__gte=timezone.now() - DEDUP_WINDOW)
+    )
+
+
+def debunks_link(*, items) -> list[DebunkLink]:
+    """Link the items that look like science rumours to the association's own debunking articles
+    (Article.is_debunking) that the matching engine finds for them: at most DEBUNK_PER_ITEM each,
+    sharing at least DEBUNK_MIN_TERMS words. Published articles are public, so every unit's
+    debunking material serves every item. Returns the links made (existing ones are kept)."""
+    from kexie.engines.matching import MatchingEngine, Profile
+
+    rumours = [i for i in items if i.rumour_cues]
+    if not rumours:
+        return []
+    articles = list(
+        Article.objects.unscoped(reason="published debunking material serves every unit")
+        .filter(is_debunking=True)
+        .only("pk", "title", "summary")
+    )
+    if not articles:
+        return []
+    engine = MatchingEngine()
+    engine.add_many(Profile(id=str(a.pk), name=a.title, text=a.summary, kind="debunk") for a in articles)
+    existing = set(
+        DebunkLink.objects.unscoped(reason="links already made")
+        .filter(item__in=rumours)
+        .values_list("item_id", "article_id")
+    )
+    links = []
+    for item in rumours:
+        for match in engine.rank(item.content, k=DEBUNK_PER_ITEM):
+            if match.score < DEBUNK_MIN_SCORE or len(match.shared_terms) < DEBUNK_MIN_TERMS:
+                continue
+            if (item.pk, int(match.id)) in existing:
+                continue
+            links.append(
+                DebunkLink(
+                    item=item, article_id=int(match.id), score=round(match.score, 4),
+                    terms="、".join(match.shared_terms)[:200],
+                )
+            )  # fmt: skip
+    DebunkLink.objects.bulk_create(links)
+    return links

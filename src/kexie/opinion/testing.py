@@ -67,5 +67,8 @@ def build_opinion(
     from kexie.opinion.models import Alert
 
     alert = Alert.objects.unscoped(reason="test data").filter(rule=rule).first()
+    from kexie.opinion.models import Item
+
+    cluster = Item.objects.unscoped(reason="test data").get(pk=items[1].pk).cluster
     return {"queue": queue, "source": source, "rule": rule, "items": items, "scheme": scheme,
-            "article": article, "alert": alert}  # fmt: skip
+            "article": article, "alert": alert, "cluster": cluster}  # fmt: skip

@@ -21,6 +21,7 @@ from kexie.core.views import apply_validation_error, offset_page, parse_date
 from kexie.engines.opinion import HEAT_FORMULA
 from kexie.opinion import briefs, selectors, services
 from kexie.opinion.forms import (
+    AlertRuleForm,
     ArticleFilter,
     ArticleForm,
     CorrectionForm,
@@ -56,8 +57,53 @@ def item_detail(request, pk: int):
         else []
     )
     context = {"item": item, "copies": copies, "form": CorrectionForm(initial={"label": item.sentiment}),
+               "debunks": selectors.debunks(request.user, items=[item]),
                "can_edit": request.user.has_perm(EDIT), "history": history(item)[:20]}  # fmt: skip
     return render(request, "opinion/item.html", context)
+
+
+@login_required
+def cluster_detail(request, pk: int):
+    """A cluster: its copies in order (first source, spread over time by day), heat and the
+    debunking material linked to its rumour-like items."""
+    cluster = selectors.get_or_404(selectors.clusters(request.user, copies_at_least=1), pk)
+    items = list(selectors.items(request.user, cluster_id=cluster.pk).order_by("published_at", "id"))
+    spread: dict = {}
+    for item in items:
+        day = timezone.localtime(item.published_at).date()
+        spread[day] = spread.get(day, 0) + 1
+    context = {"cluster": cluster, "items": items, "first": items[0] if items else None,
+               "spread": sorted(spread.items()), "heat_formula": HEAT_FORMULA,
+               "debunks": selectors.debunks(request.user, items=items),
+               "alerts": selectors.alerts(request.user).filter(cluster=cluster)}  # fmt: skip
+    return render(request, "opinion/cluster.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request, pk: int | None = None):
+    """Alert rules: the list, and the form that adds one (or edits the one named)."""
+    rule = selectors.get_or_404(selectors.rules(request.user), pk) if pk else None
+    form = AlertRuleForm(request.POST or None, instance=rule, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
+        try:
+            if rule is None:
+                services.rule_create(actor=request.user, data=data)
+            else:
+                services.rule_update(
+                    actor=request.user, rule=selectors.rules(request.user).get(pk=rule.pk), data=data
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("预警规则已保存"))
+            return redirect("opinion:rules")
+    context = {"form": form, "rule": rule, "rules": selectors.rules(request.user),
+               "can_edit": request.user.has_perm(EDIT), "history": history(rule)[:20] if rule else []}  # fmt: skip
+    return render(request, "opinion/rules.html", context)
 
 
 @login_required

@@ -32,6 +32,8 @@ KIND_MODULES = {
     "party_records": "kexie.societies.io",
     "grassroots_heads": "kexie.societies.io",
     "service_records": "kexie.volunteers.io",
+    "opinion_items": "kexie.opinion.io",
+    "opinion_articles": "kexie.opinion.io",
 }
 
 
