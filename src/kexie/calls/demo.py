@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from kexie.calls import io, notice, services
+from kexie.calls import higher, io, notice, services
 from kexie.directory.models import Person
 from kexie.honours.services import honour_record
 
@@ -288,7 +288,7 @@ def _youth_contest(context, admin, rng) -> None:
     call = _open(
         admin, title="第19届济宁市青少年科技创新大赛", kind="competition", entrant_kind="project", edition=19,
         series="济宁市青少年科技创新大赛", opens_on=_day(3, 1), closes_on=_day(4, 30), prize_levels=levels,
-        higher_body="山东省青少年科技创新大赛",
+        higher_body="山东省青少年科技创新大赛", higher_level="province", higher_quota=len(PROVINCIAL),
         form_fields=[{"name": "category", "label": "类别", "type": "choice", "choices": ["科技创新成果", "科技实践活动", "科幻画"],
                       "required": True}],
     )  # fmt: skip
@@ -308,8 +308,10 @@ def _youth_contest(context, admin, rng) -> None:
         return next((code for code, upto in cuts if n < upto), None)
 
     _through_the_stages(admin, call, entries, prize=prize, notice_on=_day(5, 11), final_on=_day(5, 20))
-    for entry, result in zip(entries, PROVINCIAL, strict=False):
-        notice.entry_higher_result_record(actor=admin, entry=entry, result=f"省赛{result}", prize=result)
+    recommended = higher.call_recommend_up(actor=admin, call=call)  # the city's winners, within the quota
+    for entry, result in zip(recommended, PROVINCIAL, strict=True):
+        higher.higher_result_record(actor=admin, entry=entry, result=f"省赛{result}", prize=result,
+                                    level="province", on=_day(7, 20))  # fmt: skip
 
 
 def _other_contests(admin) -> None:
