@@ -166,6 +166,8 @@ def higher_result_record(
     level = level or higher_level_of(call)
     if level not in LEVEL_ORDER:
         raise ValidationError({"level": "级别应为 市级、省级 或 国家级"})
+    fresh = _entries(call).values("recommended_at", "status").get(pk=entry.pk)
+    entry.recommended_at, entry.status = fresh["recommended_at"], fresh["status"]
     if not _may_record(entry):
         raise ValidationError(f"{entry.code} 未向上推荐,不能登记上级评选结果")
     before = {"higher_result": entry.higher_result, "higher_prize": entry.higher_prize}

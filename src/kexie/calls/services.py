@@ -95,7 +95,11 @@ def validate_call(call: Call) -> None:
             setattr(call, name, clean(getattr(call, name) or []))
         except ValidationError as exc:
             errors.update(exc.message_dict)
-    if call.higher_call_id and (call.higher_call_id == call.pk or call.higher_call.higher_call_id == call.pk):
+    if (
+        call.higher_call_id
+        and call.pk is not None
+        and call.pk in (call.higher_call_id, call.higher_call.higher_call_id)
+    ):
         errors["higher_call"] = ["上级竞赛不能是本征集评选或其下级"]
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = ["征集截止日期不能早于开始日期"]
