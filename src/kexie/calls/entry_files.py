@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 
+from kexie.accounts.roles import EDIT, REVIEW
 from kexie.calls.codes import EDITABLE_ENTRY
 from kexie.calls.models import Entry, EntryFile, JudgeAssignment
 from kexie.calls.services import _require_entry_writer, may_touch_entry
@@ -96,10 +97,13 @@ def _judge_of(user, entry: Entry) -> bool:
 
 
 def may_handle(user, entry: Entry) -> bool:
-    """The entrant (who created it) and the handlers of the submitting unit or the organiser."""
+    """The entrant (who created it) and the handlers (staff who edit or review) of the
+    submitting unit's or the organiser's scope; a viewer of the scope is no handler."""
     if user is None or not user.is_authenticated:
         return False
-    return entry.created_by_id == user.pk or may_touch_entry(user, entry)
+    if entry.created_by_id == user.pk:
+        return True
+    return (user.has_perm(EDIT) or user.has_perm(REVIEW)) and may_touch_entry(user, entry)
 
 
 def access(user, entry: Entry) -> str | None:
