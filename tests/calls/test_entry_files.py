@@ -53,14 +53,20 @@ def test_uploads_are_checked_stored_under_a_random_name_and_required_at_submissi
     with pytest.raises(ValidationError, match="请上传研究报告"):
         services.entry_submit(actor=staff, entry=entry)
     with pytest.raises(ValidationError, match="不支持的文件类型"):
-        entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("a.png", b"\x89PNG...."))
+        entry_files.entry_file_upload(
+            actor=staff, entry=entry, field="report", upload=_upload("a.png", b"\x89PNG....")
+        )
     with pytest.raises(ValidationError, match="与扩展名"):
-        entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("a.pdf", b"MZ\x90\x00"))
+        entry_files.entry_file_upload(
+            actor=staff, entry=entry, field="report", upload=_upload("a.pdf", b"MZ\x90\x00")
+        )
     with pytest.raises(ValidationError, match="上限为 1 MB"):
         big = PDF + b" " * (1024 * 1024)
         entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("a.pdf", big))
     with pytest.raises(ValidationError, match="没有附件字段"):
-        entry_files.entry_file_upload(actor=staff, entry=entry, field="abstract", upload=_upload("a.pdf", PDF))
+        entry_files.entry_file_upload(
+            actor=staff, entry=entry, field="abstract", upload=_upload("a.pdf", PDF)
+        )
     with pytest.raises(Http404):  # another county does not touch 任城区's entry
         entry_files.entry_file_upload(actor=world.users["outsider"], entry=entry, field="report",
                                       upload=_upload("a.pdf", PDF))  # fmt: skip
@@ -69,8 +75,13 @@ def test_uploads_are_checked_stored_under_a_random_name_and_required_at_submissi
     )
     assert row.original_name == "王小明_报告_rm_-rf.pdf"
     assert "王小明" not in row.file.name and row.file.name.endswith(".pdf") and "/etc/" not in row.file.name
-    again = entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("v2.pdf", PDF))
-    assert EntryFile.objects.unscoped(reason="test").filter(entry=entry).count() == 1 and again.original_name == "v2.pdf"
+    again = entry_files.entry_file_upload(
+        actor=staff, entry=entry, field="report", upload=_upload("v2.pdf", PDF)
+    )
+    assert (
+        EntryFile.objects.unscoped(reason="test").filter(entry=entry).count() == 1
+        and again.original_name == "v2.pdf"
+    )
     services.entry_submit(actor=staff, entry=entry)
     with pytest.raises(ValidationError, match="已提交"):
         entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("v3.pdf", PDF))
@@ -80,7 +91,9 @@ def test_only_the_entrant_handlers_and_judges_download_and_blind_judges_get_no_n
     from tests.calls.conftest import make_user
 
     admin, staff = world.users["city_admin"], world.users["county_staff"]
-    row = entry_files.entry_file_upload(actor=staff, entry=entry, field="report", upload=_upload("王小明.pdf", PDF))
+    row = entry_files.entry_file_upload(
+        actor=staff, entry=entry, field="report", upload=_upload("王小明.pdf", PDF)
+    )
     url = reverse("calls:entry_file", args=(row.pk,))
     for user in (staff, admin):  # the submitting unit and the organiser
         client.force_login(user)
@@ -97,7 +110,9 @@ def test_only_the_entrant_handlers_and_judges_download_and_blind_judges_get_no_n
     services.call_close(actor=admin, call=entry.call)
     from kexie.directory.services import person_create
 
-    rnd = judging.round_create(actor=admin, call=entry.call, data={"name": "初赛", "per_entry": 1, "max_load": 5})
+    rnd = judging.round_create(
+        actor=admin, call=entry.call, data={"name": "初赛", "per_entry": 1, "max_load": 5}
+    )
     person = person_create(actor=admin, data={"name": "赵评委", "unit": admin.unit, "is_expert": True})
     judging.round_judge_add(actor=admin, round=rnd, person=person, user=judge_user)
     judging.round_assign(actor=admin, round=rnd)
@@ -105,7 +120,9 @@ def test_only_the_entrant_handlers_and_judges_download_and_blind_judges_get_no_n
     assert response.status_code == 200
     assert b"Wang Xiaoming" not in response.content and response.content.startswith(b"%PDF")
     assert len(response.content) == len(PDF)  # offsets kept
-    assert entry.code in response["Content-Disposition"] and "%E7%8E%8B" not in response["Content-Disposition"]
+    assert (
+        entry.code in response["Content-Disposition"] and "%E7%8E%8B" not in response["Content-Disposition"]
+    )
     assignment = judging.judge_assignments(judge_user).get()
     page = client.get(reverse("calls:judge_score", args=(assignment.pk,))).content.decode()
     assert f"{entry.code}-report.pdf" in page and "王小明" not in page

@@ -71,7 +71,9 @@ def test_a_county_recommends_its_winners_into_the_citys_contest_within_the_citys
     with pytest.raises(ValidationError, match="名额为 1 个,已用完"):
         higher.entry_recommend_up(actor=staff, entry=second)
     second.refresh_from_db()
-    assert second.recommended_at is None and Entry.objects.unscoped(reason="test").filter(call=city).count() == 1
+    assert (
+        second.recommended_at is None and Entry.objects.unscoped(reason="test").filter(call=city).count() == 1
+    )
     with pytest.raises(ValidationError, match="未获奖"):
         higher.entry_recommend_up(actor=staff, entry=loser)
     with pytest.raises(ValidationError, match="已向上推荐"):
@@ -104,12 +106,16 @@ def test_the_city_recommends_to_the_province_within_the_quota_and_results_come_b
         higher.call_recommend_up(actor=admin, call=call)
     first.refresh_from_db()
     higher.higher_result_record(actor=admin, entry=first, result="省赛一等奖", prize="一等奖")
-    higher.higher_result_record(actor=admin, entry=first, result="国赛二等奖", prize="二等奖", level="national")
+    higher.higher_result_record(
+        actor=admin, entry=first, result="国赛二等奖", prize="二等奖", level="national"
+    )
     higher.higher_result_record(actor=admin, entry=second, result="省赛三等奖", prize="三等奖")
     first.refresh_from_db()
     assert (first.higher_result, first.higher_prize) == ("国赛二等奖", "二等奖")  # the highest level shown
     # Recording a level again corrects it (no second row).
-    higher.higher_result_record(actor=admin, entry=second, result="省赛二等奖", prize="二等奖", level="province")
+    higher.higher_result_record(
+        actor=admin, entry=second, result="省赛二等奖", prize="二等奖", level="province"
+    )
     assert HigherResult.objects.unscoped(reason="test").filter(entry=second).count() == 1
     scope, year = Scope(admin), Period.year(2020)
     by_level = get("calls.higher_results").compute(year, scope).breakdown["level"]
@@ -121,19 +127,25 @@ def test_the_city_recommends_to_the_province_within_the_quota_and_results_come_b
 
 def test_higher_results_from_a_sheet_name_every_bad_row_and_write_nothing(world):
     admin = world.users["city_admin"]
-    call = _contest(admin, "第4届济宁市青少年机器人竞赛", higher_body="山东省青少年机器人竞赛", higher_quota=5)
+    call = _contest(
+        admin, "第4届济宁市青少年机器人竞赛", higher_body="山东省青少年机器人竞赛", higher_quota=5
+    )
     first, second = _decided_and_final(admin, call, ["first", "second"])
     higher.entry_recommend_up(actor=admin, entry=first)
     rows = [(2, [first.code, "省赛一等奖", "一等奖"]), (3, [second.code, "省赛二等奖", "二等奖"]),
             (4, ["2020-999-00001", "", ""])]  # fmt: skip
     with pytest.raises(ValidationError) as exc:
-        higher.higher_results_import_table(actor=admin, call=call, headers=["编号", "结果", "奖项"], rows=rows)
+        higher.higher_results_import_table(
+            actor=admin, call=call, headers=["编号", "结果", "奖项"], rows=rows
+        )
     problems = exc.value.messages
     assert f"第3行“编号”:{second.code} 未向上推荐" in problems
     assert "第4行“编号”:2020-999-00001 不是本征集评选的申报编号" in problems
     assert "第4行“结果”:请填写上级评选结果" in problems
     assert not HigherResult.objects.unscoped(reason="test").exists()
-    n = higher.higher_results_import_table(actor=admin, call=call, headers=["编号", "结果", "奖项"], rows=rows[:1])
+    n = higher.higher_results_import_table(
+        actor=admin, call=call, headers=["编号", "结果", "奖项"], rows=rows[:1]
+    )
     assert n == 1 and HigherResult.objects.unscoped(reason="test").get().level == "province"
 
 

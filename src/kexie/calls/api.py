@@ -15,8 +15,8 @@ from kexie.calls.selectors import (
     visible_entries,
 )
 from kexie.core.api_base import Page, Status, actor, offset_page, reference
-from kexie.directory.codes import DesignationLevel
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Offset, Year
+from kexie.directory.codes import DesignationLevel
 
 router = Router(tags=["征集评选"])
 
@@ -141,6 +141,14 @@ class EntryPathOut(Schema):
     higher_results: list[HigherResultOut]
 
 
+class EntryFileOut(Schema):
+    field: str
+    label: str
+    name: str
+    size: int | None
+    url: str | None
+
+
 class HigherResultIn(InputSchema):
     result: str = Field(title="上级评选结果", min_length=1, max_length=60)
     prize: str = Field("", max_length=30)
@@ -244,12 +252,16 @@ def _path(entry) -> dict:
     }  # fmt: skip
 
 
-@router.get("/entries/{entry_id}/path", response=EntryPathOut, summary="作品的晋级路径:向上推荐与上级竞赛结果")
+@router.get(
+    "/entries/{entry_id}/path", response=EntryPathOut, summary="作品的晋级路径:向上推荐与上级竞赛结果"
+)
 def entry_path(request: HttpRequest, entry_id: Id):
     return _path(get_visible_entry_or_404(actor(request), entry_id))
 
 
-@router.post("/entries/{entry_id}/recommend-up", response=EntryPathOut, summary="向上级竞赛推荐获奖作品(名额内)")
+@router.post(
+    "/entries/{entry_id}/recommend-up", response=EntryPathOut, summary="向上级竞赛推荐获奖作品(名额内)"
+)
 def recommend_entry_up(request: HttpRequest, entry_id: Id):
     from kexie.calls import higher
 
@@ -258,7 +270,9 @@ def recommend_entry_up(request: HttpRequest, entry_id: Id):
     return _path(higher.entry_recommend_up(actor=user, entry=entry))
 
 
-@router.post("/entries/{entry_id}/higher-results", response=EntryPathOut, summary="登记上级竞赛结果(每级一条)")
+@router.post(
+    "/entries/{entry_id}/higher-results", response=EntryPathOut, summary="登记上级竞赛结果(每级一条)"
+)
 def record_higher_result(request: HttpRequest, entry_id: Id, payload: HigherResultIn):
     from kexie.calls import higher
 
@@ -268,6 +282,23 @@ def record_higher_result(request: HttpRequest, entry_id: Id, payload: HigherResu
         actor=user, entry=entry, result=payload.result, prize=payload.prize, level=payload.level
     )
     return _path(entry)
+
+
+@router.get(
+    "/entries/{entry_id}/files", response=list[EntryFileOut], summary="申报附件(申报人和经办人可下载)"
+)
+def entry_file_list(request: HttpRequest, entry_id: Id):
+    from django.urls import reverse
+
+    from kexie.calls import entry_files
+
+    user = actor(request)
+    entry = get_visible_entry_or_404(user, entry_id)
+    return [
+        {"field": f["field"], "label": f["label"], "name": f["name"], "size": f["file"].size if f["file"] else None,
+         "url": reverse("calls:entry_file", args=(f["file"].pk,)) if f["file"] else None}
+        for f in entry_files.files_for(user, entry)
+    ]  # fmt: skip
 
 
 @router.post("/entries/{entry_id}/return", response=EntryOut, summary="形式审查退回")
@@ -523,7 +554,9 @@ def score_assignment(request: HttpRequest, assignment_id: Id, payload: ScoreIn):
     return _judge_view(assignment)
 
 
-@router.post("/{call_id}/recommend-up", response=list[EntryPathOut], summary="按奖项顺序向上推荐获奖作品(名额内)")
+@router.post(
+    "/{call_id}/recommend-up", response=list[EntryPathOut], summary="按奖项顺序向上推荐获奖作品(名额内)"
+)
 def recommend_call_up(request: HttpRequest, call_id: Id, payload: RecommendUpIn):
     from kexie.calls import higher
 

@@ -44,6 +44,7 @@ register(
         "changed": _("修改"),
         "assigned": _("分配评委"),
         "chased": _("催交评分"),
+        "scores_recorded": _("登记纸质评分表"),
         "closed": _("结束并确定晋级"),
     },
 )

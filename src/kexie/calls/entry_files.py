@@ -63,7 +63,9 @@ def entry_file_upload(*, actor, entry: Entry, field: str, upload) -> EntryFile:
         raise ValidationError({"file": [f"{label}:{m}" for m in exc.messages]}) from exc
     max_bytes = int(float(spec.get("max_mb") or 0) * 1024 * 1024)
     if max_bytes and upload.size > max_bytes:
-        raise ValidationError({"file": f"{label}:文件过大({upload.size // 1024} KB),上限为 {spec['max_mb']:g} MB"})
+        raise ValidationError(
+            {"file": f"{label}:文件过大({upload.size // 1024} KB),上限为 {spec['max_mb']:g} MB"}
+        )
     old = EntryFile.objects.unscoped(reason="the entry's own file").filter(entry=entry, field=field).first()
     if old is not None:
         old.file.delete(save=False)
@@ -84,7 +86,11 @@ def missing_files(entry: Entry) -> list[str]:
     required = [f for f in file_fields(entry.call).values() if f.get("required")]
     if not required:
         return []
-    have = set(EntryFile.objects.unscoped(reason="the entry's own files").filter(entry=entry).values_list("field", flat=True))
+    have = set(
+        EntryFile.objects.unscoped(reason="the entry's own files")
+        .filter(entry=entry)
+        .values_list("field", flat=True)
+    )
     return [f"请上传{f['label']}" for f in required if f["name"] not in have]
 
 
@@ -107,7 +113,7 @@ def may_handle(user, entry: Entry) -> bool:
 
 
 def access(user, entry: Entry) -> str | None:
-    """"full" (entrant, handlers), "judge" (assigned judge), or None."""
+    """ "full" (entrant, handlers), "judge" (assigned judge), or None."""
     if may_handle(user, entry):
         return "full"
     if _judge_of(user, entry):
@@ -136,7 +142,12 @@ def files_for(user, entry: Entry) -> list[dict]:
 
 def file_for_download(user, pk: int) -> tuple[EntryFile, str, bytes]:
     """(file, name to show, bytes) for a permitted user; Http404 for anyone else."""
-    row = EntryFile.objects.unscoped(reason="access checked below").select_related("entry__call").filter(pk=pk).first()
+    row = (
+        EntryFile.objects.unscoped(reason="access checked below")
+        .select_related("entry__call")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None:
         raise Http404
     mode = access(user, row.entry)
@@ -167,7 +178,9 @@ def _blank_same_length(match: re.Match) -> bytes:
     if text.startswith(b"/"):
         key = b"/" + match.group(1)
         value = match.group(2)
-        return key + text[len(key) : len(text) - len(value)] + value[:1] + b" " * (len(value) - 2) + value[-1:]
+        return (
+            key + text[len(key) : len(text) - len(value)] + value[:1] + b" " * (len(value) - 2) + value[-1:]
+        )
     tag = match.group(1)
     inner = len(text) - len(tag) * 2 - 5
     return b"<" + tag + b">" + b" " * inner + b"</" + tag + b">"

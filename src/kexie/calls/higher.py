@@ -29,7 +29,10 @@ from kexie.core.services import lock_for_update
 from kexie.directory.codes import DesignationLevel
 
 LEVEL_ORDER = {DesignationLevel.CITY: 1, DesignationLevel.PROVINCE: 2, DesignationLevel.NATIONAL: 3}
-NEXT_LEVEL = {DesignationLevel.CITY: DesignationLevel.PROVINCE, DesignationLevel.PROVINCE: DesignationLevel.NATIONAL}
+NEXT_LEVEL = {
+    DesignationLevel.CITY: DesignationLevel.PROVINCE,
+    DesignationLevel.PROVINCE: DesignationLevel.NATIONAL,
+}
 
 
 def higher_level_of(call: Call) -> str:
@@ -114,6 +117,8 @@ def call_recommend_up(*, actor, call: Call, limit: int | None = None) -> list[En
     """Recommend the winners not yet recommended, best prize first (the order of the call's
     prize levels, then the entry code), up to the quota left (and `limit`)."""
     require_organiser(actor, call, EDIT)
+    if not (call.higher_body or call.higher_call_id):
+        raise ValidationError("该征集评选没有设置上级竞赛,不能向上推荐")
     waiting = sorted(
         _entries(call).filter(status=EntryStatus.AWARDED, recommended_at__isnull=True).prefetch_related("members"),
         key=prize_order(call),
@@ -229,6 +234,7 @@ def higher_results_import_table(
     by_code = {e.code: e for e in _entries(call).select_related("call")}
     problems, good, seen = [], [], set()
     for rownum, values in rows:
+
         def cell(header, values=values):
             n = columns.get(header)
             value = values[n] if n is not None and n < len(values) else None
@@ -261,7 +267,9 @@ def higher_results_import_table(
 
 def higher_results_of(entries) -> dict[int, list[HigherResult]]:
     out: dict[int, list[HigherResult]] = {}
-    rows = HigherResult.objects.unscoped(reason="results of entries already visible").filter(entry__in=entries)
+    rows = HigherResult.objects.unscoped(reason="results of entries already visible").filter(
+        entry__in=entries
+    )
     for row in rows.order_by("entry", "level"):
         out.setdefault(row.entry_id, []).append(row)
     return out

@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 
 from kexie.calls.codes import CallKind, CallStatus, EntrantKind, EntryStatus, MemberRole
 from kexie.calls.models import Call, Entry, EntryMember, HigherResult
-from kexie.directory.codes import DesignationLevel
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
+from kexie.directory.codes import DesignationLevel
 
 MODULE = "calls"
 COUNTED = (EntryStatus.SUBMITTED, EntryStatus.ACCEPTED, EntryStatus.AWARDED, EntryStatus.NOT_AWARDED)
@@ -139,7 +139,10 @@ add("calls.higher_results", "上级竞赛获奖(按级别)", "项", "截止日�
     labels=tuple((str(v), str(label)) for v, label in DesignationLevel.choices),
 ))  # fmt: skip
 
-register_columns("calls.higherresult", [("entry", "作品"), ("get_level_display", "级别"), ("result", "结果"), ("prize", "奖项")])
+register_columns(
+    "calls.higherresult",
+    [("entry", "作品"), ("get_level_display", "级别"), ("result", "结果"), ("prize", "奖项")],
+)
 register_columns("calls.entry", [
     ("code", "编号"), ("title", "名称"), ("entrant_display", "参评人/单位"), ("institution_display", "学校/单位"),
     ("province", "省份"), ("call", "征集评选"), ("get_status_display", "状态"), ("prize", "奖项"),

@@ -207,13 +207,21 @@ def land_honours(*, actor, call: Call, on: dt.date) -> list:
 
 
 def entry_higher_result_record(
-    *, actor, entry: Entry, result: str, prize: str = "", successful: bool | None = None, level: str | None = None
+    *,
+    actor,
+    entry: Entry,
+    result: str,
+    prize: str = "",
+    successful: bool | None = None,
+    level: str | None = None,
 ):
     """A higher body's result fed back for an entry (省赛一等奖, 获批, 未入选); see
     `kexie.calls.higher.higher_result_record`."""
     from kexie.calls.higher import higher_result_record
 
-    higher_result_record(actor=actor, entry=entry, result=result, prize=prize, successful=successful, level=level)
+    higher_result_record(
+        actor=actor, entry=entry, result=result, prize=prize, successful=successful, level=level
+    )
     return entry
 
 

@@ -67,12 +67,16 @@ def _file_limits(name: str, spec: dict) -> dict:
     bad = [e for e in extensions if e not in FILE_EXTENSIONS]
     if bad:
         raise ValidationError(
-            {"form_fields": f"附件字段“{name}”的类型 {'、'.join(bad)} 不可用,可用:{'、'.join(FILE_EXTENSIONS)}"}
+            {
+                "form_fields": f"附件字段“{name}”的类型 {'、'.join(bad)} 不可用,可用:{'、'.join(FILE_EXTENSIONS)}"
+            }
         )
     ceiling = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
     max_mb = spec.get("max_mb", ceiling)
     if isinstance(max_mb, bool) or not isinstance(max_mb, int | float) or not 0 < max_mb <= ceiling:
-        raise ValidationError({"form_fields": f"附件字段“{name}”的大小上限(max_mb)应在 0 到 {ceiling:g} MB 之间"})
+        raise ValidationError(
+            {"form_fields": f"附件字段“{name}”的大小上限(max_mb)应在 0 到 {ceiling:g} MB 之间"}
+        )
     return {"extensions": extensions, "max_mb": max_mb}
 
 

@@ -112,7 +112,9 @@ def _check_higher_call(actor, call: Call) -> None:
     from kexie.core import references
 
     if call.higher_call_id and actor is not None:
-        references.check("calls.Call.higher_call", actor, call.higher_call, field="higher_call", label="上级竞赛")
+        references.check(
+            "calls.Call.higher_call", actor, call.higher_call, field="higher_call", label="上级竞赛"
+        )
 
 
 @transaction.atomic

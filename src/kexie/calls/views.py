@@ -226,7 +226,11 @@ def _entry_actions(user, entry) -> set[str]:
     if organiser_writer and entry.call.is_final and entry.status == EntryStatus.AWARDED:
         if (entry.call.higher_body or entry.call.higher_call_id) and not entry.is_recommended_up:
             acts.add("recommend_up")
-    if organiser_writer and (entry.is_recommended_up or entry.call.kind == CallKind.RECOMMENDATION) and entry.status == EntryStatus.AWARDED:
+    if (
+        organiser_writer
+        and (entry.is_recommended_up or entry.call.kind == CallKind.RECOMMENDATION)
+        and entry.status == EntryStatus.AWARDED
+    ):
         acts.add("higher_result")
     return acts
 
@@ -484,7 +488,9 @@ def entry_file_upload(request, pk):
     try:
         if upload is None:
             raise ValidationError(_("请选择文件"))
-        entry_files.entry_file_upload(actor=request.user, entry=entry, field=request.POST.get("field", ""), upload=upload)
+        entry_files.entry_file_upload(
+            actor=request.user, entry=entry, field=request.POST.get("field", ""), upload=upload
+        )
     except ValidationError as exc:
         messages.error(request, _messages_of(exc))
     else:

@@ -7,75 +7,147 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0003_review_rounds'),
+        ("calls", "0003_review_rounds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='call',
-            name='higher_call',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lower_calls', to='calls.call', verbose_name='上级竞赛(本系统)'),
+            model_name="call",
+            name="higher_call",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="lower_calls",
+                to="calls.call",
+                verbose_name="上级竞赛(本系统)",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='higher_level',
-            field=models.CharField(blank=True, choices=[('city', '市级'), ('province', '省级'), ('national', '国家级')], max_length=10, verbose_name='上级竞赛级别'),
+            model_name="call",
+            name="higher_level",
+            field=models.CharField(
+                blank=True,
+                choices=[("city", "市级"), ("province", "省级"), ("national", "国家级")],
+                max_length=10,
+                verbose_name="上级竞赛级别",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='higher_quota',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='向上推荐名额'),
+            model_name="call",
+            name="higher_quota",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="向上推荐名额"),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='recommended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='向上推荐时间'),
+            model_name="entry",
+            name="recommended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="向上推荐时间"),
         ),
         migrations.AddField(
-            model_name='entry',
-            name='recommended_from',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommended_as', to='calls.entry', verbose_name='下级推荐来源'),
+            model_name="entry",
+            name="recommended_from",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="recommended_as",
+                to="calls.entry",
+                verbose_name="下级推荐来源",
+            ),
         ),
         migrations.CreateModel(
-            name='EntryFile',
+            name="EntryFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=40, verbose_name='申报表字段')),
-                ('file', models.FileField(max_length=300, upload_to=kexie.calls.models.entry_file_path, verbose_name='文件')),
-                ('stored_name', models.CharField(editable=False, max_length=80)),
-                ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小(字节)')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='calls.entry')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=40, verbose_name="申报表字段")),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=300, upload_to=kexie.calls.models.entry_file_path, verbose_name="文件"
+                    ),
+                ),
+                ("stored_name", models.CharField(editable=False, max_length=80)),
+                ("original_name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小(字节)")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="calls.entry"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申报附件',
-                'verbose_name_plural': '申报附件',
-                'ordering': ['entry', 'field', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'field'), name='entry_file_unique')],
+                "verbose_name": "申报附件",
+                "verbose_name_plural": "申报附件",
+                "ordering": ["entry", "field", "id"],
+                "constraints": [models.UniqueConstraint(fields=("entry", "field"), name="entry_file_unique")],
             },
         ),
         migrations.CreateModel(
-            name='HigherResult',
+            name="HigherResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('city', '市级'), ('province', '省级'), ('national', '国家级')], max_length=10, verbose_name='上级竞赛级别')),
-                ('body', models.CharField(blank=True, max_length=100, verbose_name='上级评选单位')),
-                ('result', models.CharField(max_length=60, verbose_name='结果')),
-                ('prize', models.CharField(blank=True, max_length=30, verbose_name='奖项等级')),
-                ('recorded_on', models.DateField(verbose_name='登记日期')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='higher_results', to='calls.entry')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("city", "市级"), ("province", "省级"), ("national", "国家级")],
+                        max_length=10,
+                        verbose_name="上级竞赛级别",
+                    ),
+                ),
+                ("body", models.CharField(blank=True, max_length=100, verbose_name="上级评选单位")),
+                ("result", models.CharField(max_length=60, verbose_name="结果")),
+                ("prize", models.CharField(blank=True, max_length=30, verbose_name="奖项等级")),
+                ("recorded_on", models.DateField(verbose_name="登记日期")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="higher_results",
+                        to="calls.entry",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '上级竞赛结果',
-                'verbose_name_plural': '上级竞赛结果',
-                'ordering': ['entry', 'level'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'level'), name='higher_result_unique')],
+                "verbose_name": "上级竞赛结果",
+                "verbose_name_plural": "上级竞赛结果",
+                "ordering": ["entry", "level"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("entry", "level"), name="higher_result_unique")
+                ],
             },
         ),
     ]
