@@ -969,7 +969,10 @@ def calls_targets(world) -> dict:
         "entry_file": entry_file,
         "bad_token": "nope",
         **review,
-        **{step: step for step in ("close", "submit", "accept", "decide", "finalise", "chase", "recommend_up")},
+        **{
+            step: step
+            for step in ("close", "submit", "accept", "decide", "finalise", "chase", "recommend_up")
+        },
     }
 
 
