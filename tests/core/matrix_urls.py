@@ -997,6 +997,7 @@ def calls_targets(world) -> dict:
     notice.call_finalise(actor=staff, call=final_call, today=dt.date(2020, 10, 14))
     notice.call_certificates_issue(actor=staff, call=final_call)
     review = _review_round(world, call, accepted)
+    entry_file = _entry_file(staff)
     honour = honour_record(
         actor=staff,
         data={"kind": "recommendation", "title": "山东省优秀科技工作者", "level": "province", "year": 2020,
@@ -1014,10 +1015,26 @@ def calls_targets(world) -> dict:
         "final_entry": final_entry,
         "final_token": services.entry_status_link(actor=staff, entry=final_entry),
         "objection": objection,
+        "final_call": final_call,
+        "entry_file": entry_file,
         "bad_token": "nope",
         **review,
-        **{step: step for step in ("close", "submit", "accept", "decide", "finalise", "chase")},
+        **{
+            step: step
+            for step in ("close", "submit", "accept", "decide", "finalise", "chase", "recommend_up")
+        },
     }
+
+
+def _entry_file(staff):
+    """A draft entry of a call whose form has a file field, with its file."""
+    from kexie.calls import entry_files, services
+    from kexie.calls.testing import open_call
+
+    call = open_call(staff, title="任城区科普微视频大赛", kind="competition", eligibility=[],
+                     form_fields=[{"name": "script", "label": "脚本", "type": "file"}])  # fmt: skip
+    entry = services.entry_create(actor=staff, call=call, data={"title": "附件作品"})
+    return entry_files.entry_file_upload(actor=staff, entry=entry, field="script", upload=_pdf("脚本.pdf"))
 
 
 def _review_round(world, call, accepted) -> dict:
@@ -1103,6 +1120,25 @@ MATRIX["calls"] = [
         label="none_yet",
     ),
     Case("calls:notice_list", everyone(), anonymous=200),
+    # The path up and results fed back; files of entries (the handlers and judges only).
+    Case("calls:higher_results_import", in_scope(), args=("final_call",)),
+    Case("calls:higher_results_import", in_scope(), args=("final_call",), method="post", label="no_file"),
+    Case(
+        "calls:call_action",
+        in_scope(ok=302),
+        args=("final_call", "recommend_up"),
+        method="post",
+        label="recommend_up",
+    ),
+    Case(
+        "calls:entry_action",
+        in_scope(ok=302),
+        args=("final_entry", "recommend_up"),
+        method="post",
+        label="recommend_up",
+    ),
+    Case("calls:entry_file", in_scope(), args=("entry_file",)),
+    Case("calls:entry_file_upload", in_scope(ok=302), args=("entry_draft",), method="post", label="no_file"),
     Case("calls:register", everyone(), args=("public_call",), anonymous=200),
     Case(
         "calls:register",

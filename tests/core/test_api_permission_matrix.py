@@ -384,6 +384,14 @@ MATRIX = {
     ("POST", "/api/v1/calls/entries/{entry_id}/{action}"): (
         {"entry_id": "entry_draft", "action": "submit"}, {}, in_scope(200),
     ),
+    # The path up: 任城区's final competition has no higher contest, so recommending is refused.
+    ("GET", "/api/v1/calls/entries/{entry_id}/path"): ({"entry_id": "final_entry"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/entries/{entry_id}/recommend-up"): ({"entry_id": "final_entry"}, None, in_scope(422)),
+    ("POST", "/api/v1/calls/entries/{entry_id}/higher-results"): (
+        {"entry_id": "final_entry"}, {"result": "省赛一等奖"}, in_scope(422),
+    ),
+    ("POST", "/api/v1/calls/{call_id}/recommend-up"): ({"call_id": "final_call"}, {}, in_scope(422)),
+    ("GET", "/api/v1/calls/entries/{entry_id}/files"): ({"entry_id": "entry_draft"}, None, in_scope(200)),
     # Expert review: a round of 任城区's call whose judge signs in as the society's secretary.
     ("POST", "/api/v1/calls/{call_id}/rounds"): ({"call_id": "call"}, {"name": "复赛"}, in_scope(201)),
     ("GET", "/api/v1/calls/rounds/{round_id}"): ({"round_id": "round"}, None, in_scope(200)),

@@ -16,6 +16,7 @@ from kexie.calls.selectors import (
 )
 from kexie.core.api_base import Page, Status, actor, offset_page, reference
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Offset, Year
+from kexie.directory.codes import DesignationLevel
 
 router = Router(tags=["征集评选"])
 
@@ -31,6 +32,9 @@ class CallIn(InputSchema):
     year: Year
     organiser_id: Id | None = None
     higher_body: str = Field("", max_length=100)
+    higher_call_id: Id | None = None
+    higher_level: DesignationLevel | Literal[""] = ""
+    higher_quota: Count | None = None
     opens_on: dt.date
     closes_on: dt.date
     review_on: dt.date | None = None
@@ -55,6 +59,9 @@ class CallOut(Schema):
     organiser_id: int
     organiser: str = Field(alias="organiser.name")
     higher_body: str
+    higher_call_id: int | None
+    higher_level: str
+    higher_quota: int | None
     opens_on: dt.date
     closes_on: dt.date
     notice_days: int
@@ -111,7 +118,45 @@ class EntryOut(Schema):
     return_reason: str
     prize: str
     higher_result: str
+    higher_prize: str
+    recommended_at: dt.datetime | None
     answers: dict[str, Any]
+
+
+class HigherResultOut(Schema):
+    level: str
+    body: str
+    result: str
+    prize: str
+    recorded_on: dt.date
+
+
+class EntryPathOut(Schema):
+    """An entry's path up: recommended when, to which entry of the higher call, with what results."""
+
+    id: int
+    code: str
+    recommended_at: dt.datetime | None
+    recommended_as: str | None
+    higher_results: list[HigherResultOut]
+
+
+class EntryFileOut(Schema):
+    field: str
+    label: str
+    name: str
+    size: int | None
+    url: str | None
+
+
+class HigherResultIn(InputSchema):
+    result: str = Field(title="上级评选结果", min_length=1, max_length=60)
+    prize: str = Field("", max_length=30)
+    level: DesignationLevel | None = None
+
+
+class RecommendUpIn(InputSchema):
+    limit: Count | None = None
 
 
 class StepIn(InputSchema):
@@ -156,6 +201,9 @@ def create_call(request: HttpRequest, payload: CallIn):
     organiser_id = data.pop("organiser_id")
     if organiser_id is not None:
         data["organiser"] = reference("calls.Call.organiser", organiser_id, "organiser_id", user)
+    higher_call_id = data.pop("higher_call_id")
+    if higher_call_id is not None:
+        data["higher_call"] = reference("calls.Call.higher_call", higher_call_id, "higher_call_id", user)
     return Status(201, services.call_create(actor=user, data=data))
 
 
@@ -191,6 +239,66 @@ def create_entry(request: HttpRequest, call_id: Id, payload: EntryIn):
 def get_entry(request: HttpRequest, entry_id: Id):
     user = actor(request)
     return _blind(get_visible_entry_or_404(user, entry_id), user)
+
+
+def _path(entry) -> dict:
+    from kexie.calls.higher import higher_results_of
+
+    higher = getattr(entry, "recommended_as", None) if entry.recommended_at else None
+    return {
+        "id": entry.pk, "code": entry.code, "recommended_at": entry.recommended_at,
+        "recommended_as": higher.code if higher else None,
+        "higher_results": higher_results_of([entry]).get(entry.pk, []),
+    }  # fmt: skip
+
+
+@router.get(
+    "/entries/{entry_id}/path", response=EntryPathOut, summary="作品的晋级路径:向上推荐与上级竞赛结果"
+)
+def entry_path(request: HttpRequest, entry_id: Id):
+    return _path(get_visible_entry_or_404(actor(request), entry_id))
+
+
+@router.post(
+    "/entries/{entry_id}/recommend-up", response=EntryPathOut, summary="向上级竞赛推荐获奖作品(名额内)"
+)
+def recommend_entry_up(request: HttpRequest, entry_id: Id):
+    from kexie.calls import higher
+
+    user = actor(request)
+    entry = get_visible_entry_or_404(user, entry_id)
+    return _path(higher.entry_recommend_up(actor=user, entry=entry))
+
+
+@router.post(
+    "/entries/{entry_id}/higher-results", response=EntryPathOut, summary="登记上级竞赛结果(每级一条)"
+)
+def record_higher_result(request: HttpRequest, entry_id: Id, payload: HigherResultIn):
+    from kexie.calls import higher
+
+    user = actor(request)
+    entry = get_visible_entry_or_404(user, entry_id)
+    higher.higher_result_record(
+        actor=user, entry=entry, result=payload.result, prize=payload.prize, level=payload.level
+    )
+    return _path(entry)
+
+
+@router.get(
+    "/entries/{entry_id}/files", response=list[EntryFileOut], summary="申报附件(申报人和经办人可下载)"
+)
+def entry_file_list(request: HttpRequest, entry_id: Id):
+    from django.urls import reverse
+
+    from kexie.calls import entry_files
+
+    user = actor(request)
+    entry = get_visible_entry_or_404(user, entry_id)
+    return [
+        {"field": f["field"], "label": f["label"], "name": f["name"], "size": f["file"].size if f["file"] else None,
+         "url": reverse("calls:entry_file", args=(f["file"].pk,)) if f["file"] else None}
+        for f in entry_files.files_for(user, entry)
+    ]  # fmt: skip
 
 
 @router.post("/entries/{entry_id}/return", response=EntryOut, summary="形式审查退回")
@@ -444,6 +552,17 @@ def score_assignment(request: HttpRequest, assignment_id: Id, payload: ScoreIn):
     assignment = judging.get_own_assignment_or_404(user, assignment_id)
     judging.score_submit(actor=user, assignment=assignment, values=payload.values, comment=payload.comment)
     return _judge_view(assignment)
+
+
+@router.post(
+    "/{call_id}/recommend-up", response=list[EntryPathOut], summary="按奖项顺序向上推荐获奖作品(名额内)"
+)
+def recommend_call_up(request: HttpRequest, call_id: Id, payload: RecommendUpIn):
+    from kexie.calls import higher
+
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    return [_path(e) for e in higher.call_recommend_up(actor=user, call=call, limit=payload.limit)]
 
 
 # Last: its path would otherwise take /entries/{entry_id}.

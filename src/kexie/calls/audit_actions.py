@@ -28,6 +28,8 @@ register(
         "accepted": _("形式审查通过"),
         "decided": _("评审决定"),
         "higher_result": _("登记上级评选结果"),
+        "recommended_up": _("向上推荐"),
+        "file_uploaded": _("上传附件"),
         "imported": _("导入"),
         "registered": _("公开报名"),
     },
@@ -42,6 +44,7 @@ register(
         "changed": _("修改"),
         "assigned": _("分配评委"),
         "chased": _("催交评分"),
+        "scores_recorded": _("登记纸质评分表"),
         "closed": _("结束并确定晋级"),
     },
 )

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from kexie.calls import io, notice, services
+from kexie.calls import higher, io, notice, services
 from kexie.directory.models import Person
 from kexie.honours.services import honour_record
 
@@ -76,6 +76,7 @@ def load(context) -> None:
     _health_contest(context, admin, rng)
     _youth_contest(context, admin, rng)
     _other_contests(admin)
+    _robot_contest(context, admin, rng)
 
 
 def _people_pool(context, rng) -> dict[str, list[Person]]:
@@ -288,7 +289,7 @@ def _youth_contest(context, admin, rng) -> None:
     call = _open(
         admin, title="第19届济宁市青少年科技创新大赛", kind="competition", entrant_kind="project", edition=19,
         series="济宁市青少年科技创新大赛", opens_on=_day(3, 1), closes_on=_day(4, 30), prize_levels=levels,
-        higher_body="山东省青少年科技创新大赛",
+        higher_body="山东省青少年科技创新大赛", higher_level="province", higher_quota=len(PROVINCIAL),
         form_fields=[{"name": "category", "label": "类别", "type": "choice", "choices": ["科技创新成果", "科技实践活动", "科幻画"],
                       "required": True}],
     )  # fmt: skip
@@ -308,17 +309,98 @@ def _youth_contest(context, admin, rng) -> None:
         return next((code for code, upto in cuts if n < upto), None)
 
     _through_the_stages(admin, call, entries, prize=prize, notice_on=_day(5, 11), final_on=_day(5, 20))
-    for entry, result in zip(entries, PROVINCIAL, strict=False):
-        notice.entry_higher_result_record(actor=admin, entry=entry, result=f"省赛{result}", prize=result)
+    recommended = higher.call_recommend_up(actor=admin, call=call)  # the city's winners, within the quota
+    for entry, result in zip(recommended, PROVINCIAL, strict=True):
+        higher.higher_result_record(actor=admin, entry=entry, result=f"省赛{result}", prize=result,
+                                    level="province", on=_day(7, 20))  # fmt: skip
 
 
 def _other_contests(admin) -> None:
     for title, edition, opens, closes in (
         ("第21届济宁市青少年信息学竞赛", 21, _day(9, 1), _day(10, 31)),
-        ("第4届济宁市青少年机器人竞赛", 4, _day(9, 1), _day(10, 31)),
         ("2020年济宁市科普创作大赛", None, _day(7, 1), _day(9, 30)),
         ("2020年济宁市国学与科学素质大赛", None, _day(8, 1), _day(10, 15)),
     ):
         call = _open(admin, title=title, kind="competition", entrant_kind="person", edition=edition,
                      opens_on=opens, closes_on=closes)  # fmt: skip
         services.call_close(actor=admin, call=call)
+
+
+ROBOT_TASKS = ["巡线", "避障", "搬运", "分拣", "救援", "足球", "舞蹈", "灭火", "迷宫"]
+ROBOT_PRIZES = [("first", "一等奖", 3), ("second", "二等奖", 4), ("third", "三等奖", 5)]
+ROBOT_ENTRIES, ROBOT_JUDGES, FINALISTS = 36, 9, 12
+RUBRIC = [{"code": "design", "label": "设计与创新", "weight": 2, "max": 40},
+          {"code": "build", "label": "制作与调试", "weight": 1, "max": 30},
+          {"code": "show", "label": "现场答辩", "weight": 1, "max": 30}]  # fmt: skip
+
+
+def _robot_contest(context, admin, rng) -> None:
+    """The 4th robotics contest through judging rounds, all through the services: teams
+    imported, formal check, 初赛 (3 judges per entry among 9 directory experts, assigned by the
+    engine, paper score sheets recorded in bulk, the top 12 advance), 决赛 (5 judges per
+    finalist), prizes by the final ranking, committee votes, 公示 and results."""
+    from django.contrib.auth.hashers import make_password
+
+    from kexie.accounts.models import User
+    from kexie.calls import judging
+    from kexie.demo import data as D
+
+    levels = [{"code": code, "label": label, "max_count": n} for code, label, n in ROBOT_PRIZES]
+    call = _open(admin, title="第4届济宁市青少年机器人竞赛", kind="competition", entrant_kind="project", edition=4,
+                 opens_on=_day(9, 1), closes_on=_day(10, 31), prize_levels=levels, higher_body="山东省青少年机器人竞赛",
+                 higher_level="province", higher_quota=5,
+                 form_fields=[{"name": "abstract", "label": "作品简介", "type": "text", "required": True}])  # fmt: skip
+    schools = [s.name for s in context.orgs["schools"]]
+    rows = []
+    for n in range(ROBOT_ENTRIES):
+        task = ROBOT_TASKS[n % len(ROBOT_TASKS)]
+        rows.append((n + 2, [f"{task}机器人{n + 1:02d}", f"{schools[n % len(schools)]}代表队",
+                             f"{task} 机器人 传感器 编程 {rng.choice(['视觉', '电机', '语音', '导航'])}",
+                             f"队员{n + 1:02d}甲/初中", f"队员{n + 1:02d}乙/初中", f"教练{n + 1:02d}"]))  # fmt: skip
+    io.entries_import_table(actor=admin, call=call, headers=["名称", "参评人/单位", "作品简介", "成员1", "成员2",
+                                                             "指导教师1"], rows=rows)  # fmt: skip
+    entries = list(call.entries.order_by("code"))
+    for entry in entries:
+        services.entry_accept(actor=admin, entry=entry)
+    services.call_close(actor=admin, call=call)
+    # Judges: experts of the directory, each signing in with an account of the city's association.
+    experts = list(Person.objects.unscoped(reason="the demo's judges come from the whole directory")
+                   .filter(is_expert=True).order_by("id")[:ROBOT_JUDGES])  # fmt: skip
+    hashed = make_password(D.DEMO_PASSWORD)  # hash once (as the loader does)
+    accounts = User.objects.bulk_create(
+        User(username=f"judge{n + 1:02d}", unit=context.city, roles=["viewer"], display_name=f"{p.name}(评委)",
+             password=hashed)
+        for n, p in enumerate(experts)
+    )  # fmt: skip
+    first = judging.round_create(actor=admin, call=call, data={
+        "name": "初赛", "per_entry": 3, "min_load": 8, "max_load": 16, "criteria": RUBRIC, "advance_rule": {"top": FINALISTS}})  # fmt: skip
+    final = judging.round_create(actor=admin, call=call, data={
+        "name": "决赛", "per_entry": 5, "max_load": FINALISTS, "criteria": RUBRIC})  # fmt: skip
+    quality = {e.pk: rng.gauss(0, 1) for e in entries}
+    for rnd in (first, final):
+        for n, (person, user) in enumerate(zip(experts, accounts, strict=True)):
+            if rnd is final and n >= 7:
+                break
+            judging.round_judge_add(actor=admin, round=rnd, person=person, user=user,
+                                    expertise=f"机器人 {ROBOT_TASKS[n % len(ROBOT_TASKS)]} 传感器 编程")  # fmt: skip
+        judging.round_assign(actor=admin, round=rnd)
+        leniency = {j.pk: rng.uniform(-6, 6) for j in rnd.judges.all()}
+        sheets = []
+        for a in rnd.assignments.select_related("entry", "judge"):
+            level = 0.5 + 0.15 * quality[a.entry_id] + leniency[a.judge_id] / 100 + rng.gauss(0, 0.04)
+            share = min(max(level, 0.05), 1.0)
+            sheets.append((a, {c["code"]: round(c["max"] * share, 1) for c in RUBRIC}))
+        judging.scores_record(actor=admin, round=rnd, sheets=sheets, note=f"{rnd.name}纸质评分表")
+        judging.round_close(actor=admin, round=rnd)
+    prizes = {row["entry_obj"].pk: row["prize"] for row in judging.round_ranking(final)}
+    for entry in entries:
+        prize = prizes.get(entry.pk)
+        if prize:
+            services.entry_decide(actor=admin, entry=entry, outcome="award", prize=prize, votes_for=9,
+                                  meeting=f"{call.title}评审委员会")  # fmt: skip
+        else:
+            services.entry_decide(actor=admin, entry=entry, outcome="no_award", votes_for=1, votes_against=8,
+                                  meeting=f"{call.title}评审委员会")  # fmt: skip
+    notice.call_notice_start(actor=admin, call=call, starts_on=_day(11, 16))
+    notice.call_finalise(actor=admin, call=call, today=_day(11, 24))
+    higher.call_recommend_up(actor=admin, call=call)

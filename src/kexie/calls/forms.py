@@ -10,11 +10,13 @@ from kexie.calls.codes import ConflictKind, MemberRole, ObjectorKind, Outcome, S
 from kexie.calls.models import Call, Entry
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
+from kexie.directory.codes import DesignationLevel
 from kexie.directory.widgets import use_org_picker
 
 CALL_FORM_FIELDS = (
     "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "honour_level", "higher_body", "opens_on",
     "closes_on", "review_on", "notice_days", "quota", "is_public", "is_blind", "description",
+    "higher_call", "higher_level", "higher_quota",
 )  # fmt: skip
 JSON_FIELDS = {
     "form_fields": _("申报表字段(JSON)"),
@@ -38,6 +40,7 @@ class CallForm(ModelFieldsForm):
         use_org_picker(self.fields["organiser"], rule="calls.Call.organiser", user=actor)
         self.fields["organiser"].required = False
         self.fields["honour_level"].required = False
+        references.bind(self.fields["higher_call"], "calls.Call.higher_call", actor)
         for name, label in JSON_FIELDS.items():
             initial = (
                 json.dumps(getattr(instance, name), ensure_ascii=False) if instance is not None else "[]"
@@ -411,3 +414,11 @@ class ScoreForm(StyledForm):
 
     def values(self) -> dict:
         return {c["code"]: (self.data.get(f"c_{c['code']}") or "").strip() for c in self.criteria}
+
+
+class HigherResultForm(StyledForm):
+    """A higher contest's result for one entry (每级一条;再次登记同一级别即更正)."""
+
+    level = forms.ChoiceField(label=_("上级竞赛级别"), choices=DesignationLevel.choices)
+    result = forms.CharField(label=_("结果"), max_length=60, help_text=_("如“省赛一等奖”“获批”“未获奖”"))
+    prize = forms.CharField(label=_("奖项等级"), max_length=30, required=False)

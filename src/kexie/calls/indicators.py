@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from kexie.calls.codes import CallKind, CallStatus, EntrantKind, EntryStatus, MemberRole
-from kexie.calls.models import Call, Entry, EntryMember
+from kexie.calls.models import Call, Entry, EntryMember, HigherResult
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
+from kexie.directory.codes import DesignationLevel
 
 MODULE = "calls"
 COUNTED = (EntryStatus.SUBMITTED, EntryStatus.ACCEPTED, EntryStatus.AWARDED, EntryStatus.NOT_AWARDED)
@@ -129,6 +130,19 @@ add("calls.higher_awards", "上级竞赛获奖", "项", "截止日期在期间�
     dimension="higher_prize",
 ))  # fmt: skip
 
+add("calls.recommended_up", "向上级竞赛推荐作品", "项", "截止日期在期间内的竞赛中获奖后在名额内推荐到上级竞赛的作品数", Counter(
+    **ENTRY, where=Q(call__kind=CallKind.COMPETITION, recommended_at__isnull=False),
+))  # fmt: skip
+add("calls.higher_results", "上级竞赛获奖(按级别)", "项", "截止日期在期间内的竞赛推荐到上级竞赛后获奖的结果数,按上级竞赛级别分列(省级、国家级各计)", Counter(
+    HigherResult, "entry__call__closes_on", unit="entry__submitting_unit", region="entry__submitting_unit__region",
+    where=Q(entry__call__kind=CallKind.COMPETITION) & ~Q(prize=""), group_by="level", dimension="level",
+    labels=tuple((str(v), str(label)) for v, label in DesignationLevel.choices),
+))  # fmt: skip
+
+register_columns(
+    "calls.higherresult",
+    [("entry", "作品"), ("get_level_display", "级别"), ("result", "结果"), ("prize", "奖项")],
+)
 register_columns("calls.entry", [
     ("code", "编号"), ("title", "名称"), ("entrant_display", "参评人/单位"), ("institution_display", "学校/单位"),
     ("province", "省份"), ("call", "征集评选"), ("get_status_display", "状态"), ("prize", "奖项"),

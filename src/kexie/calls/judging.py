@@ -439,6 +439,40 @@ def score_submit(*, actor, assignment: JudgeAssignment, values: dict, comment: s
     return assignment
 
 
+@transaction.atomic
+def scores_record(
+    *, actor, round: ReviewRound, sheets: list[tuple[JudgeAssignment, dict]], note: str = ""
+) -> int:
+    """Staff transcribe judges' paper score sheets (纸质评分表) in one go: each sheet checked
+    against the rubric (every problem named by entry and judge, nothing written otherwise),
+    written in bulk, with one audit entry for the batch. Returns how many were recorded."""
+    rnd = round
+    require_organiser(actor, rnd.call, REVIEW)
+    _require_open(rnd)
+    problems, rows, now = [], [], timezone.now()
+    for assignment, values in sheets:
+        if assignment.round_id != rnd.pk:
+            problems.append(f"{assignment}:不属于{rnd.name}")
+            continue
+        bad = score_problems(rnd.criteria, values or {})
+        if bad:
+            problems.extend(f"{assignment.entry.code} · {assignment.judge}:{m}" for m in bad.values())
+            continue
+        clean = {c["code"]: float(values[c["code"]]) for c in rnd.criteria}
+        assignment.values, assignment.total, assignment.scored_at = (
+            clean,
+            score_total(rnd.criteria, clean),
+            now,
+        )
+        rows.append(assignment)
+    if problems:
+        raise ValidationError(problems)
+    JudgeAssignment.objects.bulk_update(rows, ["values", "total", "scored_at"], batch_size=500)
+    audit.log(actor=actor, action="kexie.review_round.scores_recorded", obj=rnd,
+              after={"scores": len(rows), "judges": len({a.judge_id for a in rows})}, note=note)  # fmt: skip
+    return len(rows)
+
+
 def missing_scores(rnd: ReviewRound) -> list[tuple[RoundJudge, list[Entry]]]:
     """Who is missing what: each judge with the entries they have not scored."""
     rows = (
@@ -604,5 +638,6 @@ __all__ = [
     "round_ranking",
     "round_update",
     "score_submit",
+    "scores_record",
     "score_total",
 ]

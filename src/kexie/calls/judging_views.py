@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT
-from kexie.calls import judging
+from kexie.calls import entry_files, judging
 from kexie.calls.forms import ConflictForm, JudgeForm, RoundForm, ScoreForm
 from kexie.calls.models import JudgeConflict, ReviewRound
 from kexie.calls.selectors import get_visible_call_or_404
@@ -190,6 +190,7 @@ def judge_score(request, pk):
         "assignment": assignment,
         "round": rnd,
         "entry": judging.judge_view_of(assignment.entry, blind=rnd.call.is_blind),
+        "files": entry_files.files_for(request.user, assignment.entry),
         "form": form,
     }
     return render(request, "calls/judge_score.html", context)

@@ -69,6 +69,18 @@ class Call(ScopedModel):
     higher_body = models.CharField(
         _("上级评选单位"), max_length=100, blank=True, help_text=_("向上推荐时填写,如“山东省科协”")
     )
+    # The path up (county → city → province → national): winners are recommended to the
+    # higher contest within `higher_quota`; `higher_call` when the higher contest is itself a
+    # call of this system (a county's contest recommends into the city's), where the higher
+    # call's unit quota applies as well.
+    higher_call = models.ForeignKey(
+        "self", verbose_name=_("上级竞赛(本系统)"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="lower_calls",
+    )  # fmt: skip
+    higher_level = models.CharField(
+        _("上级竞赛级别"), max_length=10, choices=DesignationLevel.choices, blank=True
+    )
+    higher_quota = models.PositiveIntegerField(_("向上推荐名额"), null=True, blank=True)
     opens_on = models.DateField(_("征集开始"))
     closes_on = models.DateField(_("征集截止"))
     review_on = models.DateField(_("评审日期"), null=True, blank=True)
@@ -220,6 +232,11 @@ class Entry(ScopedModel):
         _("上级评选结果"), max_length=60, blank=True, help_text=_("如“省赛一等奖”“获批”“未入选”")
     )
     higher_prize = models.CharField(_("上级奖项等级"), max_length=30, blank=True)
+    recommended_at = models.DateTimeField(_("向上推荐时间"), null=True, blank=True)
+    recommended_from = models.OneToOneField(
+        "self", verbose_name=_("下级推荐来源"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="recommended_as",
+    )  # fmt: skip
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     # "|p12|t<phone hash>|" — one key per natural person or unit of the entry, for the
     # "one entry per person" and "earlier winners" rules (hashes only, never a phone).
@@ -258,6 +275,79 @@ class Entry(ScopedModel):
     @property
     def prize_display(self) -> str:
         return self.call.prize_label(self.prize) if self.prize else ""
+
+    @property
+    def is_recommended_up(self) -> bool:
+        return self.recommended_at is not None
+
+
+class HigherResult(ScopedModel):
+    """A higher contest's result fed back for an entry, one per level (省赛一等奖, 国赛二等奖):
+    the path city → province → national leaves one row per level reached."""
+
+    scope_field = "entry__submitting_unit"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="higher_results")
+    level = models.CharField(_("上级竞赛级别"), max_length=10, choices=DesignationLevel.choices)
+    body = models.CharField(_("上级评选单位"), max_length=100, blank=True)
+    result = models.CharField(_("结果"), max_length=60)
+    prize = models.CharField(_("奖项等级"), max_length=30, blank=True)
+    recorded_on = models.DateField(_("登记日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("上级竞赛结果")
+        verbose_name_plural = _("上级竞赛结果")
+        ordering = ["entry", "level"]
+        constraints = [models.UniqueConstraint(fields=["entry", "level"], name="higher_result_unique")]
+
+    def __str__(self):
+        return f"{self.entry.code} {self.get_level_display()} {self.result}"
+
+
+def entry_file_path(instance: "EntryFile", filename: str) -> str:
+    # Never the uploader's name on disk: a random stem and the checked extension.
+    return f"calls/entries/{instance.entry.call_id}/{instance.stored_name}"
+
+
+class EntryFile(ScopedModel):
+    """A file of a `file` field of the call's entry form. Stored under a random name; the
+    uploader's name is kept (sanitised) for the entrant and handlers, while judges of a blind
+    call see `<code>-<field>.<ext>` and a copy without author metadata."""
+
+    scope_field = "entry__submitting_unit"
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="files")
+    field = models.CharField(_("申报表字段"), max_length=40)
+    file = models.FileField(_("文件"), upload_to=entry_file_path, max_length=300)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    audit_exclude = ("file", "stored_name")
+
+    class Meta:
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")
+        ordering = ["entry", "field", "id"]
+        constraints = [models.UniqueConstraint(fields=["entry", "field"], name="entry_file_unique")]
+
+    def __str__(self):
+        return f"{self.entry.code} {self.original_name}"
+
+    @property
+    def extension(self) -> str:
+        return "." + self.stored_name.rsplit(".", 1)[-1] if "." in self.stored_name else ""
+
+    @property
+    def blind_name(self) -> str:
+        return f"{self.entry.code}-{self.field}{self.extension}"
 
 
 class EntryMember(ScopedModel):

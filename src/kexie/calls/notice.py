@@ -167,6 +167,9 @@ def call_finalise(*, actor, call: Call, today: dt.date | None = None, seen: str 
     before = transition(call, seen=seen or call.status, to=CallStatus.FINAL, allowed_from=(CallStatus.NOTICE,),
                         values={"finalised_at": timezone.now()})  # fmt: skip
     honours = land_honours(actor=actor, call=call, on=today)
+    from kexie.calls.higher import feed_back
+
+    feed_back(actor=actor, call=call)
     audit.log(
         actor=actor, action="kexie.call.finalised", obj=call, before={"status": before},
         after={"status": CallStatus.FINAL, "honours": len(honours)},
@@ -203,28 +206,22 @@ def land_honours(*, actor, call: Call, on: dt.date) -> list:
     return honours
 
 
-@transaction.atomic
 def entry_higher_result_record(
-    *, actor, entry: Entry, result: str, prize: str = "", successful: bool | None = None
+    *,
+    actor,
+    entry: Entry,
+    result: str,
+    prize: str = "",
+    successful: bool | None = None,
+    level: str | None = None,
 ):
-    """A higher body's result fed back for an entry (省赛一等奖, 获批, 未入选); a recommendation's
-    honour gets the outcome."""
-    from kexie.honours.models import Honour, RecommendationOutcome
+    """A higher body's result fed back for an entry (省赛一等奖, 获批, 未入选); see
+    `kexie.calls.higher.higher_result_record`."""
+    from kexie.calls.higher import higher_result_record
 
-    require_organiser(actor, entry.call)
-    result = (result or "").strip()
-    if not result:
-        raise ValidationError({"result": "请填写上级评选结果"})
-    before = {"higher_result": entry.higher_result, "higher_prize": entry.higher_prize}
-    entry.higher_result, entry.higher_prize = result, prize
-    Entry.objects.of(entry).update(higher_result=result, higher_prize=prize)
-    audit.log(actor=actor, action="kexie.entry.higher_result", obj=entry, before=before,
-              after={"higher_result": result, "higher_prize": prize})  # fmt: skip
-    honour = Honour.objects.unscoped(reason="the honour the entry landed as").filter(entry=entry).first()
-    if honour is not None and successful is not None and honour.kind == "recommendation":
-        outcome = RecommendationOutcome.SUCCESSFUL if successful else RecommendationOutcome.UNSUCCESSFUL
-        Honour.objects.of(honour).update(outcome=outcome, prize=prize or honour.prize)
-        audit.log(actor=actor, action="kexie.honour.outcome_set", obj=honour, after={"outcome": outcome})
+    higher_result_record(
+        actor=actor, entry=entry, result=result, prize=prize, successful=successful, level=level
+    )
     return entry
 
 

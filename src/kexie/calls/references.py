@@ -14,7 +14,10 @@ INSTITUTIONS = everyone(
 PEOPLE = in_scope("directory.Person")
 
 register("calls.Call.organiser", UNITS)
-register("calls.UnitQuota.unit", UNITS)  # quotas go to units below the organiser
+register("calls.UnitQuota.unit", UNITS)
+# The higher contest of this system a call recommends into: the calls the user sees (its own
+# and, not drafts, those of the units above).
+register("calls.Call.higher_call", in_scope("calls.Call"))  # quotas go to units below the organiser
 register("calls.Entry.person", PEOPLE)
 register(
     "calls.Entry.organisation",

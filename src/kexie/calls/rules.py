@@ -46,11 +46,38 @@ def clean_form_fields(fields) -> list[dict]:
         choices = [str(c) for c in spec.get("choices", [])] if kind == "choice" else []
         if kind == "choice" and not choices:
             raise ValidationError({"form_fields": f"选项字段“{name}”需要选项(choices)"})
-        cleaned.append(
-            {"name": name, "label": str(spec.get("label") or name), "type": kind,
-             "required": bool(spec.get("required", False)), "choices": choices}
-        )  # fmt: skip
+        field = {"name": name, "label": str(spec.get("label") or name), "type": kind,
+                 "required": bool(spec.get("required", False)), "choices": choices}  # fmt: skip
+        if kind == "file":
+            field.update(_file_limits(name, spec))
+        cleaned.append(field)
     return cleaned
+
+
+FILE_EXTENSIONS = (".pdf", ".docx", ".jpg", ".jpeg", ".png")
+
+
+def _file_limits(name: str, spec: dict) -> dict:
+    """A file field's limits: `extensions` (a subset of FILE_EXTENSIONS; default all) and
+    `max_mb` (default and ceiling: the site's upload limit)."""
+    from django.conf import settings
+
+    extensions = [str(e).lower() if str(e).startswith(".") else "." + str(e).lower()
+                  for e in spec.get("extensions") or FILE_EXTENSIONS]  # fmt: skip
+    bad = [e for e in extensions if e not in FILE_EXTENSIONS]
+    if bad:
+        raise ValidationError(
+            {
+                "form_fields": f"附件字段“{name}”的类型 {'、'.join(bad)} 不可用,可用:{'、'.join(FILE_EXTENSIONS)}"
+            }
+        )
+    ceiling = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+    max_mb = spec.get("max_mb", ceiling)
+    if isinstance(max_mb, bool) or not isinstance(max_mb, int | float) or not 0 < max_mb <= ceiling:
+        raise ValidationError(
+            {"form_fields": f"附件字段“{name}”的大小上限(max_mb)应在 0 到 {ceiling:g} MB 之间"}
+        )
+    return {"extensions": extensions, "max_mb": max_mb}
 
 
 def answer_problems(form_fields: list[dict], answers: dict) -> dict[str, str]:

@@ -44,7 +44,7 @@ from kexie.directory.models import Organisation
 CALL_FIELDS = (
     "title", "kind", "entrant_kind", "series", "edition", "year", "organiser", "honour_level", "higher_body", "opens_on",
     "closes_on", "review_on", "notice_days", "form_fields", "eligibility", "quota", "prize_levels",
-    "is_public", "is_blind", "description",
+    "is_public", "is_blind", "description", "higher_call", "higher_level", "higher_quota",
 )  # fmt: skip
 ENTRY_FIELDS = (
     "title", "person", "organisation", "entrant_name", "institution", "institution_name", "province",
@@ -95,11 +95,26 @@ def validate_call(call: Call) -> None:
             setattr(call, name, clean(getattr(call, name) or []))
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    if (
+        call.higher_call_id
+        and call.pk is not None
+        and call.pk in (call.higher_call_id, call.higher_call.higher_call_id)
+    ):
+        errors["higher_call"] = ["上级竞赛不能是本征集评选或其下级"]
     if call.opens_on and call.closes_on and call.closes_on < call.opens_on:
         errors["closes_on"] = ["征集截止日期不能早于开始日期"]
     if errors:
         raise ValidationError(errors)
     full_clean_chinese(call)
+
+
+def _check_higher_call(actor, call: Call) -> None:
+    from kexie.core import references
+
+    if call.higher_call_id and actor is not None:
+        references.check(
+            "calls.Call.higher_call", actor, call.higher_call, field="higher_call", label="上级竞赛"
+        )
 
 
 @transaction.atomic
@@ -110,6 +125,7 @@ def call_create(*, actor, data: dict[str, Any]) -> Call:
     if not call.organiser_id and actor is not None:
         call.organiser = actor.unit
     require_unit_in_scope(actor, call.organiser if call.organiser_id else None, "organiser")
+    _check_higher_call(actor, call)
     validate_call(call)
     call.save()
     audit.log(actor=actor, action="kexie.call.created", obj=call, after=audit.snapshot(call))
@@ -126,6 +142,8 @@ def call_update(*, actor, call: Call, data: dict[str, Any]) -> Call:
     apply_fields(call, data, CALL_FIELDS)
     if "organiser" in data:
         require_unit_in_scope(actor, call.organiser, "organiser")
+    if "higher_call" in data:
+        _check_higher_call(actor, call)
     save_with_audit(obj=call, actor=actor, action="kexie.call.changed", before=before, validate=validate_call)
     return call
 
@@ -414,6 +432,10 @@ def entry_submit(*, actor, entry: Entry, seen: str | None = None) -> Entry:
     if entry.call.status != CallStatus.OPEN:
         raise ValidationError("该征集评选不在征集期内,不能提交")
     validate_entry(entry)
+    from kexie.calls.entry_files import missing_files
+
+    if missing := missing_files(entry):
+        raise ValidationError({"answers": missing})
     problems = rules.eligibility_problems(entry.call.eligibility, entry_facts(entry))
     if problems:
         raise ValidationError({"eligibility": problems})
@@ -553,6 +575,8 @@ def call_actions(user, call: Call) -> set[str]:
             CallStatus.CLOSED: {"open", "import"},
             CallStatus.FINAL: {"certificates"},
         }.get(call.status, set())
+        if call.status == CallStatus.FINAL and (call.higher_body or call.higher_call_id):
+            acts |= {"recommend_up", "higher_import"}
     if user.has_perm(REVIEW):
         acts |= {
             CallStatus.OPEN: {"notice"},

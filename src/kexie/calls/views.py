@@ -12,9 +12,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
-from kexie.calls import notice, services
-from kexie.calls.codes import EDITABLE_ENTRY, CallStatus, EntryStatus
-from kexie.calls.forms import AliasForm, CallForm, DecisionForm, EntryForm, QuotaForm, ReturnForm
+from kexie.calls import entry_files, higher, notice, services
+from kexie.calls.codes import EDITABLE_ENTRY, CallKind, CallStatus, EntryStatus
+from kexie.calls.forms import (
+    AliasForm,
+    CallForm,
+    DecisionForm,
+    EntryForm,
+    HigherResultForm,
+    QuotaForm,
+    ReturnForm,
+)
 from kexie.calls.models import InstitutionAlias
 from kexie.calls.selectors import (
     get_visible_call_or_404,
@@ -106,6 +114,7 @@ def call_detail(request, pk):
         "history": history(call)[:50] if organises else [],
         "may_enter": call.status == CallStatus.OPEN and request.user.has_perm(EDIT),
         "call_acts": services.call_actions(request.user, call),
+        "recommended": higher.recommended_count(call) if call.higher_body or call.higher_call_id else None,
     }
     return render(request, "calls/call_detail.html", context)
 
@@ -124,6 +133,7 @@ CALL_ACTIONS = {
     "certificates": lambda *, actor, call, seen, request: notice.call_certificates_issue(
         actor=actor, call=call
     ),
+    "recommend_up": lambda *, actor, call, seen, request: higher.call_recommend_up(actor=actor, call=call),
 }
 
 
@@ -212,6 +222,16 @@ def _entry_actions(user, entry) -> set[str]:
         acts.add("decide")
     if writer:
         acts.add("link")
+    organiser_writer = writer and in_scope(user, entry.call.organiser)
+    if organiser_writer and entry.call.is_final and entry.status == EntryStatus.AWARDED:
+        if (entry.call.higher_body or entry.call.higher_call_id) and not entry.is_recommended_up:
+            acts.add("recommend_up")
+    if (
+        organiser_writer
+        and (entry.is_recommended_up or entry.call.kind == CallKind.RECOMMENDATION)
+        and entry.status == EntryStatus.AWARDED
+    ):
+        acts.add("higher_result")
     return acts
 
 
@@ -230,6 +250,9 @@ def entry_detail(request, pk):
         "history": history(entry)[:50],
         "status_link": request.session.pop(f"entry_link_{entry.pk}", None),
         "certificates": _certificates(entry),
+        "higher_results": higher.higher_results_of([entry]).get(entry.pk, []),
+        "higher_form": HigherResultForm(initial={"level": higher.higher_level_of(entry.call)}),
+        "files": entry_files.files_for(request.user, entry),
     }
     return render(request, "calls/entry_detail.html", context)
 
@@ -252,6 +275,13 @@ def _link(request, entry, seen):
     request.session[f"entry_link_{entry.pk}"] = request.build_absolute_uri(f"/calls/status/{token}/")
 
 
+def _higher_result(request, entry, seen):
+    form = HigherResultForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([f"{form.fields[k].label}:{';'.join(v)}" for k, v in form.errors.items()])
+    higher.higher_result_record(actor=request.user, entry=entry, **form.cleaned_data)
+
+
 ENTRY_ACTIONS = {
     "submit": lambda request, entry, seen: services.entry_submit(actor=request.user, entry=entry, seen=seen),
     "withdraw": lambda request, entry, seen: services.entry_withdraw(
@@ -263,6 +293,8 @@ ENTRY_ACTIONS = {
     ),
     "decide": _decide,
     "link": _link,
+    "recommend_up": lambda request, entry, seen: higher.entry_recommend_up(actor=request.user, entry=entry),
+    "higher_result": _higher_result,
 }
 
 
@@ -446,6 +478,73 @@ def entry_import(request, pk):
     return render(
         request, "calls/entry_import.html", {"call": call, "problems": problems, "columns": columns}
     )
+
+
+@login_required
+@require_POST
+def entry_file_upload(request, pk):
+    entry = get_visible_entry_or_404(request.user, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationError(_("请选择文件"))
+        entry_files.entry_file_upload(
+            actor=request.user, entry=entry, field=request.POST.get("field", ""), upload=upload
+        )
+    except ValidationError as exc:
+        messages.error(request, _messages_of(exc))
+    else:
+        messages.success(request, _("已上传"))
+    return redirect("calls:entry_detail", pk=entry.pk)
+
+
+@login_required
+def entry_file_download(request, pk):
+    """The entrant, the handlers and the entry's judges only (404 for anyone else); judges of a
+    blind call get an anonymous name and a copy without author metadata."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    row, name, data = entry_files.file_for_download(request.user, pk)
+    content_type = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
+    response = HttpResponse(data, content_type=content_type.get(row.extension, "application/octet-stream"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def higher_results_import(request, pk):
+    """The higher contest's list (编号, 结果, 奖项) fed back in one sheet; nothing half-written."""
+    from kexie.calls import io
+
+    call = get_visible_call_or_404(request.user, pk)
+    if not (in_scope(request.user, call.organiser) and request.user.has_perm(EDIT)):
+        raise Http404
+    problems = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        level = request.POST.get("level") or None
+        if upload is None:
+            problems = [_("请选择文件")]
+        else:
+            try:
+                headers, rows = io.read_rows(upload.read(), upload.name)
+                n = higher.higher_results_import_table(
+                    actor=request.user, call=call, headers=headers, rows=rows, level=level
+                )
+            except ValidationError as exc:
+                problems = exc.messages
+            else:
+                messages.success(request, _("已登记 %(n)s 项上级竞赛结果") % {"n": n})
+                return redirect("calls:call_detail", pk=call.pk)
+    context = {"call": call, "problems": problems, "form": HigherResultForm(initial={"level": higher.higher_level_of(call)}),
+               "columns": list(higher.HIGHER_COLUMNS)}  # fmt: skip
+    return render(request, "calls/higher_import.html", context)
 
 
 @login_required
