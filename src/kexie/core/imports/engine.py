@@ -28,6 +28,7 @@ KIND_MODULES = {
     "consultations": "kexie.hotline.io",
     "venue_visitors": "kexie.bases.io",
     "base_assessments": "kexie.bases.io",
+    "funds_projects": "kexie.funds.io",
 }
 
 
