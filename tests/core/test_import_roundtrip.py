@@ -12,12 +12,13 @@ from kexie.activities.services import activity_submit, campaign_create
 from kexie.bases.models import Assessment, VenueMonth
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Organisation, Person, Region
+from kexie.funds.models import BudgetLine
 from kexie.directory.services import organisation_create, person_create
 from kexie.hotline.models import Consultation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
-          "base_assessments": Assessment}  # fmt: skip
+          "base_assessments": Assessment, "funds_projects": BudgetLine}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -31,6 +32,8 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, 
         _hotline(world)
     if kind in ("venue_visitors", "base_assessments"):  # rows name a venue or a named base
         _bases(world, actor)
+    if kind == "funds_projects":  # rows name a programme
+        _funds(actor)
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -98,6 +101,7 @@ def _populate(world, personas, make_activity):
     make_activity(title="学术年会", kind=world.kinds["academic_exchange"], start_date=dt.date(2021, 5, 1),
                   end_date=dt.date(2021, 5, 2))  # fmt: skip
     _bases_of_rencheng(world, admin)
+    _funds(personas["county_staff"], undertaker=world.orgs["school"])
 
 
 def _bases_of_rencheng(world, admin):
@@ -174,3 +178,14 @@ def _bases(world, actor):
 
     testing.venue(actor, world.regions["370811"])
     testing.named_base(actor, world.orgs["base"])
+
+
+def _funds(actor, undertaker=None):
+    from kexie.funds import services
+
+    programme = services.programme_create(actor=actor, data={
+        "name": f"2020年{actor.unit.name}科普项目", "kind": "other", "direction": "given", "year": 2020,
+        "budget_fen": 10_000_000})  # fmt: skip
+    if undertaker is not None:
+        services.project_apply(actor=actor, programme=programme, title="校园科普", undertaker=undertaker,
+                               budget_lines=[{"item": "展板", "amount_fen": 150_050}], leader_name="王明")  # fmt: skip
