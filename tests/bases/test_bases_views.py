@@ -32,10 +32,16 @@ def test_round_application_naming_renewal_and_notice_on_the_web(client, world, c
     r = client.post(reverse("bases:round_create"), ROUND)
     naming_round = NamingRound.objects.get()
     assert r.status_code == 302
-    assert (naming_round.batch, naming_round.call.kind, naming_round.call.status) == ("第六批", "designation", "open")
+    assert (naming_round.batch, naming_round.call.kind, naming_round.call.status) == (
+        "第六批",
+        "designation",
+        "open",
+    )
     assert f'id="apply-{naming_round.pk}"' in client.get(reverse("bases:designation_list")).content.decode()
 
-    r = client.post(reverse("bases:round_apply", args=[naming_round.pk]), {"base": world.orgs["base"].pk, "submit": "on"})
+    r = client.post(
+        reverse("bases:round_apply", args=[naming_round.pk]), {"base": world.orgs["base"].pk, "submit": "on"}
+    )
     entry = Entry.objects.get()
     assert r.status_code == 302 and r.url == reverse("calls:entry_detail", args=[entry.pk])
     assert (entry.organisation, entry.status) == (world.orgs["base"], "submitted")
@@ -45,23 +51,38 @@ def test_round_application_naming_renewal_and_notice_on_the_web(client, world, c
     through_review(city_admin, naming_round, [entry], final_on=dt.date(2021, 6, 30))
     client.post(reverse("bases:round_land", args=[naming_round.pk]))
     record = BaseDesignation.objects.get()
-    assert (record.batch, record.theme, record.valid_to) == ("第六批", "青少年科技教育", dt.date(2025, 12, 31))
+    assert (record.batch, record.theme, record.valid_to) == (
+        "第六批",
+        "青少年科技教育",
+        dt.date(2025, 12, 31),
+    )
 
     r = client.get(reverse("bases:round_notice", args=[naming_round.pk]))
     text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
     assert "关于命名第六批市级科普教育基地的通知" in text
-    assert "决定命名以下1家单位为第六批市级科普教育基地(青少年科技教育),有效期自2021年7月1日至2025年12月31日" in text
+    assert (
+        "决定命名以下1家单位为第六批市级科普教育基地(青少年科技教育),有效期自2021年7月1日至2025年12月31日"
+        in text
+    )
     assert "1. 兖州区科技馆" in text and "济科协字〔2021〕18号" in text
 
     r = client.post(reverse("bases:designation_renew", args=[record.pk]), {"valid_to": "2025-06-30"})
     record.refresh_from_db()
     assert record.valid_to == dt.date(2025, 12, 31)  # a renewal must reach beyond the validity
-    client.post(reverse("bases:designation_renew", args=[record.pk]), {"valid_to": "2029-12-31", "reason": "复核合格"})
+    client.post(
+        reverse("bases:designation_renew", args=[record.pk]), {"valid_to": "2029-12-31", "reason": "复核合格"}
+    )
     record.refresh_from_db()
-    assert record.valid_to == dt.date(2029, 12, 31) and record.designation.valid_until == dt.date(2029, 12, 31)
+    assert record.valid_to == dt.date(2029, 12, 31) and record.designation.valid_until == dt.date(
+        2029, 12, 31
+    )
     assert [c.kind for c in record.changes.all()] == ["named", "renewed"]
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"kexie.naming_round.created", "kexie.naming_round.landed", "kexie.base_designation.renewed"} <= actions
+    assert {
+        "kexie.naming_round.created",
+        "kexie.naming_round.landed",
+        "kexie.base_designation.renewed",
+    } <= actions
 
 
 def test_other_units_do_not_reach_a_round_or_its_notice(client, world, naming_round):
@@ -77,7 +98,10 @@ def test_venues_created_and_changed_on_the_web(client, world, city_admin):
     assert client.post(reverse("bases:venue_create"), data).status_code == 302
     venue = Venue.objects.get()
     assert (venue.operator, venue.exhibition_area) == (city_admin.unit, 1800)
-    client.post(reverse("bases:venue_edit", args=[venue.pk]), {**data, "exhibition_area": "2000", "operator": venue.operator_id})
+    client.post(
+        reverse("bases:venue_edit", args=[venue.pk]),
+        {**data, "exhibition_area": "2000", "operator": venue.operator_id},
+    )
     venue.refresh_from_db()
     assert venue.exhibition_area == 2000
     client.force_login(world.users["outsider"])
@@ -95,7 +119,9 @@ def test_assessments_due_until_decided_and_on_the_home_page(client, world, city_
     assert list(selectors.assessments_due(city_admin, 2019)) == []  # not yet named then
 
     last_year = timezone.localdate().year - 1
-    services.designation_renew(actor=city_admin, base_designation=named, valid_to=dt.date(last_year + 3, 12, 31))
+    services.designation_renew(
+        actor=city_admin, base_designation=named, valid_to=dt.date(last_year + 3, 12, 31)
+    )
     client.force_login(city_admin)
     page = client.get("/").content.decode()
     assert 'id="bases-panel"' in page and f"{last_year}年度基地考核待完成" in page and "兖州区科技馆" in page

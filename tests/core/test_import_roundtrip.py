@@ -12,8 +12,8 @@ from kexie.activities.services import activity_submit, campaign_create
 from kexie.bases.models import Assessment, VenueMonth
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Organisation, Person, Region
-from kexie.funds.models import BudgetLine
 from kexie.directory.services import organisation_create, person_create
+from kexie.funds.models import BudgetLine
 from kexie.hotline.models import Consultation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,

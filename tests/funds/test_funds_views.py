@@ -38,11 +38,25 @@ def test_a_project_through_the_web_from_programme_to_closing(client, world, admi
     project = Project.objects.get()
     assert r.status_code == 302 and r.url == reverse("funds:project_detail", args=[project.pk])
     assert project.requested_fen == 2_000_050
-    assert [(b.item, b.amount_fen) for b in project.budget_lines.all()] == [("展品制作", 1_500_000), ("科普培训", 500_050)]
+    assert [(b.item, b.amount_fen) for b in project.budget_lines.all()] == [
+        ("展品制作", 1_500_000),
+        ("科普培训", 500_050),
+    ]
 
-    _post(client, "funds:project_approve", project.pk, granted="", document_no="济科协字〔2020〕40号", seen="applied")
+    _post(
+        client,
+        "funds:project_approve",
+        project.pk,
+        granted="",
+        document_no="济科协字〔2020〕40号",
+        seen="applied",
+    )
     project.refresh_from_db()
-    assert (project.status, project.granted_fen, project.document_no) == ("approved", 2_000_050, "济科协字〔2020〕40号")
+    assert (project.status, project.granted_fen, project.document_no) == (
+        "approved",
+        2_000_050,
+        "济科协字〔2020〕40号",
+    )
 
     assert client.get(reverse("funds:project_agree", args=[project.pk])).status_code == 200
     r = _post(client, "funds:project_agree", project.pk, agreement_no="JN-1", on="2020-06-01", ends_on="2020-11-30",
@@ -54,7 +68,12 @@ def test_a_project_through_the_web_from_programme_to_closing(client, world, admi
     project.refresh_from_db()
     assert (project.status, project.ends_on) == ("agreed", dt.date(2020, 11, 30))
     t1, t2 = project.tranches.all()
-    assert (t1.amount_fen, t1.condition, t2.amount_fen, t2.condition) == (1_000_000, "none", 1_000_050, "acceptance")
+    assert (t1.amount_fen, t1.condition, t2.amount_fen, t2.condition) == (
+        1_000_000,
+        "none",
+        1_000_050,
+        "acceptance",
+    )
 
     _post(client, "funds:tranche_pay", t1.pk, amount="10000", voucher_no="付1")
     _post(client, "funds:report_submit", project.pk, kind="financial", period_end="2020-09-30", spent="8000",
@@ -62,7 +81,9 @@ def test_a_project_through_the_web_from_programme_to_closing(client, world, admi
     report = project.reports.get()
     _post(client, "funds:report_accept", report.pk)
     _post(client, "funds:report_submit", project.pk, kind="final", period_end="2020-11-30", text="项目完成")
-    _post(client, "funds:project_accept", project.pk, result="passed", note="", on="2020-12-10", seen="agreed")
+    _post(
+        client, "funds:project_accept", project.pk, result="passed", note="", on="2020-12-10", seen="agreed"
+    )
     project.refresh_from_db()
     assert project.status == "passed"
     _post(client, "funds:tranche_pay", t2.pk, amount="10000.50")
@@ -79,7 +100,9 @@ def test_a_project_through_the_web_from_programme_to_closing(client, world, admi
     assert (book.granted, book.paid, book.spent, book.returned, book.balance, book.remaining) == (
         2_000_050, 2_000_050, 800_000, 1_200_050, 0, 0)  # fmt: skip
 
-    _post(client, "funds:conflict_declare", project.pk, name="李评审", relation="承担单位原职工", recused="on")
+    _post(
+        client, "funds:conflict_declare", project.pk, name="李评审", relation="承担单位原职工", recused="on"
+    )
     assert project.conflicts.get().relation == "承担单位原职工"
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"kexie.programme.created", "kexie.project.applied", "kexie.project.approved", "kexie.project.agreed",
@@ -126,7 +149,9 @@ def test_others_cannot_act_on_the_projects_of_a_programme_they_do_not_manage(cli
 def _agreed(admin, programme, undertaker, title="科普大篷车", amount=1_000_000, **kwargs):
     project = services.project_apply(actor=admin, programme=programme, title=title, undertaker=undertaker,
                                      budget_lines=lines(amount))  # fmt: skip
-    services.project_approve(actor=admin, project=project, on=dt.date(2020, 6, 1), document_no="鲁科协字〔2020〕12号")
+    services.project_approve(
+        actor=admin, project=project, on=dt.date(2020, 6, 1), document_no="鲁科协字〔2020〕12号"
+    )
     services.project_agree(actor=admin, project=project, agreement_no=f"A-{project.pk}", on=dt.date(2020, 6, 10),
                            tranches=[{"amount_fen": amount // 2, "condition": "none"},
                                      {"amount_fen": amount - amount // 2, "condition": "milestone"}], **kwargs)  # fmt: skip
@@ -148,8 +173,10 @@ def test_approval_notice_lists_the_approved_projects(client, world, admin, won):
 
 
 def test_export_has_every_amount_and_is_formula_safe(client, world, admin, won):
-    project = _agreed(admin, won, world.orgs["base"], title="=HYPERLINK(\"http://x\",\"点\")", amount=1_000_001)
-    services.tranche_pay(actor=admin, tranche=project.tranches.first(), amount_fen=500_000, paid_on=dt.date(2020, 7, 1))
+    project = _agreed(admin, won, world.orgs["base"], title='=HYPERLINK("http://x","点")', amount=1_000_001)
+    services.tranche_pay(
+        actor=admin, tranche=project.tranches.first(), amount_fen=500_000, paid_on=dt.date(2020, 7, 1)
+    )
     report = services.report_submit(actor=admin, project=project, kind="financial", period_end=dt.date(2020, 8, 1),
                                     text="支出", spent_fen=123_456)  # fmt: skip
     services.report_accept(actor=admin, report=report)
@@ -253,7 +280,10 @@ def test_home_panel_shows_tranches_due_and_projects_overdue_in_scope(client, wor
     report = services.report_submit(actor=admin, project=late, kind="milestone", period_end=dt.date(2020, 9, 1),
                                     text="进展")  # fmt: skip
     services.report_accept(actor=admin, report=report)
-    assert {(t.project.title, t.seq) for t in selectors.tranches_due(admin)} == {("可拨款的项目", 1), ("逾期的项目", 2)}
+    assert {(t.project.title, t.seq) for t in selectors.tranches_due(admin)} == {
+        ("可拨款的项目", 1),
+        ("逾期的项目", 2),
+    }
     client.force_login(admin)
     page = client.get("/").content.decode()
     assert 'id="funds-panel"' in page and "可拨款的项目" in page and "逾期的项目" in page

@@ -81,7 +81,9 @@ class ProjectLinesSpec(KindSpec):
         programmes = {p.name: p for p in _programmes(ctx)}
         names = {row.values["undertaker_name"] for row in rows if row.ok}
         units: dict[str, list] = {}
-        for org in references.choices_for_import("funds.Project.undertaker", ctx.actor).filter(name__in=names):
+        for org in references.choices_for_import("funds.Project.undertaker", ctx.actor).filter(
+            name__in=names
+        ):
             units.setdefault(org.name, []).append(org)
         existing = {
             (p.programme_id, p.title): p
@@ -111,12 +113,20 @@ class ProjectLinesSpec(KindSpec):
             if project is not None:
                 self._check_existing(row, project, found[0], lines.setdefault(project.pk, []))
                 continue
-            group = groups.setdefault(key, {"first": row, "undertaker": found[0], "leader": v.get("leader_name") or ""})
+            group = groups.setdefault(
+                key, {"first": row, "undertaker": found[0], "leader": v.get("leader_name") or ""}
+            )
             if group["undertaker"] != found[0]:
-                row.error("承担单位", v["undertaker_name"], f"与第{group['first'].number}行同一项目的承担单位不一致")
+                row.error(
+                    "承担单位", v["undertaker_name"], f"与第{group['first'].number}行同一项目的承担单位不一致"
+                )
                 continue
             if (v.get("leader_name") or "") != group["leader"]:
-                row.error("项目负责人", v.get("leader_name") or "", f"与第{group['first'].number}行同一项目的负责人不一致")
+                row.error(
+                    "项目负责人",
+                    v.get("leader_name") or "",
+                    f"与第{group['first'].number}行同一项目的负责人不一致",
+                )
                 continue
             call = programme.call
             if call is not None and call.status != CallStatus.OPEN:
@@ -128,11 +138,15 @@ class ProjectLinesSpec(KindSpec):
     def _check_existing(self, row: Row, project: Project, undertaker, lines: list[tuple[str, int]]) -> None:
         v = row.values
         if project.undertaker_id != undertaker.pk:
-            row.error("承担单位", v["undertaker_name"], f"项目“{project}”已申报,承担单位为{project.undertaker}")
+            row.error(
+                "承担单位", v["undertaker_name"], f"项目“{project}”已申报,承担单位为{project.undertaker}"
+            )
             return
         line = (v["item"], v["amount_fen"])
         if line not in lines:
-            row.error("支出科目", v["item"], f"项目“{project}”已申报,预算明细不能通过导入修改,请在项目页面处理")
+            row.error(
+                "支出科目", v["item"], f"项目“{project}”已申报,预算明细不能通过导入修改,请在项目页面处理"
+            )
             return
         lines.remove(line)  # each stored line matches one row
         row.instance = project
