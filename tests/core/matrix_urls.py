@@ -607,12 +607,50 @@ MATRIX["bases"] = [
         method="post",
         data={"month": "2020-10", "visitors": "2100"},
     ),
+    Case("bases:round_create", everyone()),
+    Case("bases:round_create", everyone(), method="post", data={"title": ""}, label="invalid"),
+    Case("bases:round_apply", in_scope(), args=("naming_round",)),
+    Case("bases:round_notice", in_scope(), args=("naming_round",)),
+    Case(
+        "bases:designation_renew",
+        in_scope(ok=302),
+        args=("base_designation",),
+        method="post",
+        data={"valid_to": "2030-12-31"},
+    ),
+    Case("bases:venue_create", everyone()),
+    Case("bases:venue_edit", in_scope(), args=("venue",)),
 ]
 MATRIX["funds"] = [
     Case("funds:programme_list", everyone()),
     Case("funds:project_detail", in_scope(), args=("funded_project",)),
     Case("funds:tranche_pay", in_scope(ok=302), args=("tranche",), method="post", data={"amount": "100.50"}),
     Case("funds:report_accept", in_scope(ok=302), args=("project_report",), method="post"),
+    Case("funds:programme_create", everyone()),
+    Case("funds:programme_create", everyone(), method="post", data={"name": ""}, label="invalid"),
+    Case("funds:projects_export", everyone()),
+    Case("funds:project_apply", in_scope(), args=("programme",)),
+    Case("funds:programme_approve", in_scope(ok=302), args=("programme",), method="post"),
+    Case("funds:programme_notice", in_scope(), args=("programme",)),
+    Case("funds:project_approve", in_scope(ok=302), args=("funded_project",), method="post"),
+    Case("funds:project_reject", in_scope(ok=302), args=("funded_project",), method="post"),
+    Case("funds:project_agree", in_scope(), args=("funded_project",)),
+    Case("funds:report_submit", in_scope(ok=302), args=("funded_project",), method="post"),
+    Case(
+        "funds:project_accept",
+        in_scope(ok=302),
+        args=("funded_project",),
+        method="post",
+        data={"result": "passed"},
+    ),
+    Case("funds:project_close", in_scope(ok=302), args=("funded_project",), method="post"),
+    Case(
+        "funds:conflict_declare",
+        in_scope(ok=302),
+        args=("funded_project",),
+        method="post",
+        data={"name": "王评审", "relation": "同事"},
+    ),
 ]
 
 MATRIX["stats"] = [
@@ -1319,6 +1357,7 @@ def bases_targets(world) -> dict:
     return {
         "base_designation": record, "base_assessment": assessment, "naming_round": record.naming_round,
         "venue": venue, "funded_project": project, "tranche": project.tranches.get(), "project_report": report,
+        "programme": programme,
     }  # fmt: skip
 
 

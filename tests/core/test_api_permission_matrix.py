@@ -446,6 +446,45 @@ MATRIX = {
     ("POST", "/api/v1/stats/reports/{report_id}/{action}"): (
         {"report_id": "stats_report", "action": "stats_submit"}, {}, in_scope(422),
     ),
+    ("GET", "/api/v1/bases/rounds"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/bases/rounds"): ({}, {
+        "title": "2021年命名", "year": 2021, "opens_on": "2021-03-01", "closes_on": "2021-04-30", "batch": "第六批",
+        "valid_from": "2021-07-01", "valid_to": "2025-12-31", "open_now": False}, everyone(201)),  # fmt: skip
+    ("POST", "/api/v1/bases/rounds/{round_id}/applications"): (  # the round's call is final: no more entries
+        {"round_id": "naming_round"},
+        lambda world, found: {"base_id": found["base_designation"].designation.organisation_id}, in_scope(422),
+    ),
+    ("POST", "/api/v1/bases/rounds/{round_id}/land"): ({"round_id": "naming_round"}, None, in_scope(200)),
+    ("POST", "/api/v1/bases/designations/{designation_id}/renew"): (
+        {"designation_id": "base_designation"}, {"valid_to": "2030-12-31"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/bases/venues"): (
+        {}, lambda world, found: {"name": "新场馆", "kind": "special", "region_id": world.regions["370811"].pk},
+        everyone(201),
+    ),
+    ("PUT", "/api/v1/bases/venues/{venue_id}"): (
+        {"venue_id": "venue"},
+        lambda world, found: {"name": "任城区科技馆", "kind": "special", "region_id": world.regions["370811"].pk},
+        in_scope(200),
+    ),
+    ("POST", "/api/v1/funds/programmes"): ({}, {
+        "name": "新计划", "kind": "other", "direction": "given", "year": 2020, "budget_fen": 100}, everyone(201)),  # fmt: skip
+    ("POST", "/api/v1/funds/programmes/{programme_id}/projects"): (
+        {"programme_id": "programme"},
+        lambda world, found: {"title": "新项目", "undertaker_id": world.orgs["school"].pk,
+                              "budget_lines": [{"item": "展板", "amount_fen": 100}]}, in_scope(201),
+    ),  # fmt: skip
+    ("POST", "/api/v1/funds/programmes/{programme_id}/approve"): ({"programme_id": "programme"}, None, in_scope(422)),
+    ("POST", "/api/v1/funds/projects/{project_id}/approve"): ({"project_id": "funded_project"}, {}, in_scope(422)),
+    ("POST", "/api/v1/funds/projects/{project_id}/reject"): ({"project_id": "funded_project"}, None, in_scope(422)),
+    ("POST", "/api/v1/funds/projects/{project_id}/agreement"): (
+        {"project_id": "funded_project"}, {"agreement_no": "X-2", "tranches": [{"amount_fen": 1_000_000, "condition": "none"}]},
+        in_scope(422),
+    ),  # fmt: skip
+    ("POST", "/api/v1/funds/projects/{project_id}/close"): ({"project_id": "funded_project"}, {}, in_scope(422)),
+    ("POST", "/api/v1/funds/projects/{project_id}/conflicts"): (
+        {"project_id": "funded_project"}, {"name": "王评审", "relation": "同事"}, in_scope(201),
+    ),
     ("GET", "/api/v1/honours/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/honours/"): ({}, HONOUR_BODY, everyone(201)),
     # Societies: records of 济宁市心理学会 (web_matrix.societies_targets): the city and the society

@@ -13,13 +13,15 @@ from kexie.bases.models import Assessment, VenueMonth
 from kexie.core.imports import KINDS, export_rows, import_file, template_bytes
 from kexie.directory.models import Affiliation, Organisation, OrganisationYear, Person, Region
 from kexie.directory.services import organisation_create, person_create
+from kexie.funds.models import BudgetLine
 from kexie.hotline.models import Consultation
 from kexie.opinion.models import Article, Item
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
           "base_assessments": Assessment, "party_records": OrganisationYear,
-          "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article}  # fmt: skip
+          "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article,
+          "funds_projects": BudgetLine}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -35,6 +37,8 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, 
         _bases(world, actor)
     if kind == "opinion_items":  # rows name a source
         _opinion(world)
+    if kind == "funds_projects":  # rows name a programme
+        _funds(actor)
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -110,6 +114,7 @@ def _populate(world, personas, make_activity):
                   end_date=dt.date(2021, 5, 2))  # fmt: skip
     _bases_of_rencheng(world, admin)
     _societies_of_rencheng(world, admin)
+    _funds(personas["county_staff"], undertaker=world.orgs["school"])
 
 
 def _societies_of_rencheng(world, admin):
@@ -195,3 +200,14 @@ def _bases(world, actor):
 
     testing.venue(actor, world.regions["370811"])
     testing.named_base(actor, world.orgs["base"])
+
+
+def _funds(actor, undertaker=None):
+    from kexie.funds import services
+
+    programme = services.programme_create(actor=actor, data={
+        "name": f"2020年{actor.unit.name}科普项目", "kind": "other", "direction": "given", "year": 2020,
+        "budget_fen": 10_000_000})  # fmt: skip
+    if undertaker is not None:
+        services.project_apply(actor=actor, programme=programme, title="校园科普", undertaker=undertaker,
+                               budget_lines=[{"item": "展板", "amount_fen": 150_050}], leader_name="王明")  # fmt: skip

@@ -84,6 +84,15 @@ API_REFERENCES = {
         "responsible_person_id",
     ): "volunteers.ServiceRecord.responsible_person",
     ("POST", "/api/v1/volunteers/records", "team_id"): "volunteers.ServiceRecord.team",
+    ("POST", "/api/v1/bases/rounds/{round_id}/applications", "base_id"): "calls.Entry.organisation",
+    ("POST", "/api/v1/bases/rounds/{round_id}/applications", "submitting_unit_id"): "calls.Entry.submitting_unit",
+    ("POST", "/api/v1/bases/venues", "operator_id"): "bases.Venue.operator",
+    ("POST", "/api/v1/bases/venues", "region_id"): None,
+    ("PUT", "/api/v1/bases/venues/{venue_id}", "operator_id"): "bases.Venue.operator",
+    ("PUT", "/api/v1/bases/venues/{venue_id}", "region_id"): None,
+    ("POST", "/api/v1/funds/programmes", "unit_id"): "funds.Programme.unit",
+    ("POST", "/api/v1/funds/programmes/{programme_id}/projects", "undertaker_id"): "funds.Project.undertaker",
+    ("POST", "/api/v1/funds/projects/{project_id}/conflicts", "person_id"): "funds.ConflictOfInterest.person",
     ("POST", "/api/v1/calls/", "organiser_id"): "calls.Call.organiser",
     ("POST", "/api/v1/calls/{call_id}/entries", "institution_id"): "calls.Entry.institution",
     ("POST", "/api/v1/calls/{call_id}/entries", "organisation_id"): "calls.Entry.organisation",
@@ -322,6 +331,7 @@ def in_scope_targets(world, personas, make_activity):
         "demand_id": demand.pk,
         "action": "matchmake",
         **_review_round(staff, open_call(staff, title="任城征集", eligibility=[])),
+        **_bases_funds_targets(staff, world),
     }
 
 
@@ -373,6 +383,8 @@ def _base_body(method, path, world):
             "person_id": expert.pk,
             "user_id": User.objects.unscoped(reason="test").get(username="rencheng_staff").pk,
         }
+    if "/bases/" in path or "/funds/" in path:
+        return _bases_funds_body(path, world)
     if path.endswith("/organisations"):
         return {"name": "新学校", "kind": "school"}
     if path.endswith("/people"):
@@ -409,6 +421,41 @@ def _base_body(method, path, world):
         "region_id": world.regions["370811"].pk,
         "organiser_id": world.orgs["rencheng"].pk,
     }
+
+
+def _bases_funds_body(path, world):
+    from kexie.directory.models import Organisation
+
+    if path.endswith("/applications"):
+        base = Organisation.objects.unscoped(reason="test").get(name="任城科普基地")
+        return {"base_id": base.pk}
+    if "/venues" in path:
+        return {"name": "任城新馆", "kind": "special", "region_id": world.regions["370811"].pk}
+    if path.endswith("/programmes"):
+        return {"name": "新计划", "kind": "other", "direction": "given", "year": 2020, "budget_fen": 100}
+    if path.endswith("/projects"):
+        return {"title": "新项目", "undertaker_id": world.orgs["school"].pk,
+                "budget_lines": [{"item": "展板", "amount_fen": 100}]}  # fmt: skip
+    return {"name": "王评审", "relation": "同事"}
+
+
+def _bases_funds_targets(staff, world) -> dict:
+    """A naming round, a venue, a programme and an applied project of 任城区科协, and a base."""
+    from kexie.bases import services as bases
+    from kexie.bases import testing
+    from kexie.funds import services as funds
+
+    base = _org("任城科普基地", "outreach_base", world.orgs["rencheng"])
+    naming_round = bases.naming_round_create(
+        actor=staff, batch="第一批", valid_from=dt.date(2020, 7, 1), valid_to=dt.date(2024, 12, 31),
+        call_data={"title": "任城基地命名", "year": 2020, "opens_on": dt.date(2020, 3, 1), "closes_on": dt.date(2020, 4, 30)},
+    )  # fmt: skip
+    programme = funds.programme_create(actor=staff, data={
+        "name": "任城科普项目", "kind": "other", "direction": "given", "year": 2020, "budget_fen": 1_000_000})  # fmt: skip
+    project = funds.project_apply(actor=staff, programme=programme, title="任城项目", undertaker=base,
+                                  budget_lines=[{"item": "展板", "amount_fen": 100}])  # fmt: skip
+    venue = testing.venue(staff, world.regions["370811"], name="任城区科技馆")
+    return {"round_id": naming_round.pk, "venue_id": venue.pk, "programme_id": programme.pk, "project_id": project.pk}
 
 
 def _record_body():

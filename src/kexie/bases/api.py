@@ -10,8 +10,8 @@ from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
 from kexie.bases import selectors, services
-from kexie.bases.codes import AssessmentOutcome, BaseStatus
-from kexie.core.api_base import Page, Status, actor, offset_page
+from kexie.bases.codes import AssessmentOutcome, BaseStatus, VenueKind
+from kexie.core.api_base import Page, Status, actor, offset_page, reference
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Offset, Year
 from kexie.directory.codes import DesignationLevel
 
@@ -205,3 +205,149 @@ def science_centre_system(request: HttpRequest, year: Year):
                     for v in row["venues"]]}
         for row in selectors.science_centre_system(actor(request), year)
     ]  # fmt: skip
+
+
+# ---------------------------------------------------------------------- naming rounds, renewal, venues
+
+
+class NamingRoundIn(InputSchema):
+    title: str = Field(title="征集名称", min_length=1, max_length=200)
+    year: Year = Field(title="年度")
+    honour_level: Literal[tuple(DesignationLevel.values)] = Field("city", title="命名级别")
+    higher_body: str = Field("", title="上级命名单位", max_length=100)
+    opens_on: Day = Field(title="征集开始")
+    closes_on: Day = Field(title="征集截止")
+    batch: str = Field(title="批次", min_length=1, max_length=40)
+    theme: str = Field("", title="主题", max_length=60)
+    valid_from: Day = Field(title="有效期起")
+    valid_to: Day = Field(title="有效期至")
+    document_no: str = Field("", title="命名文号", max_length=100)
+    open_now: bool = Field(True, title="立即开始征集")
+
+
+class NamingRoundOut(Schema):
+    id: int
+    call_id: int
+    call_status: str = Field(alias="call.status")
+    title: str = Field(alias="call.title")
+    batch: str
+    theme: str
+    valid_from: dt.date
+    valid_to: dt.date
+    document_no: str
+    landed_at: dt.datetime | None
+
+
+class BaseApplicationIn(InputSchema):
+    base_id: Id = Field(title="申报基地")
+    submitting_unit_id: Id | None = Field(None, title="推荐单位")
+    submit: bool = Field(True, title="即提交")
+
+
+class BaseApplicationOut(Schema):
+    entry_id: int
+    code: str
+    status: str
+
+
+class BaseRenewIn(InputSchema):
+    valid_to: Day = Field(title="新有效期至")
+    reason: str = Field("", title="依据", max_length=300)
+    on: Day | None = Field(None, title="延续日期")
+
+
+class VenueIn(InputSchema):
+    name: str = Field(title="名称", min_length=1, max_length=200)
+    kind: Literal[tuple(VenueKind.values)] = Field(title="类型")
+    region_id: Id = Field(title="所在县市区")
+    operator_id: Id | None = Field(None, title="运营单位", description="省略为本单位")
+    exhibition_area: Count = Field(0, title="展教面积(平方米)")
+    opened_on: Day | None = Field(None, title="开馆日期")
+    is_active: bool = Field(True, title="开放中")
+
+
+def _round_or_404(user, round_id):
+    from kexie.bases.models import NamingRound
+    from kexie.core.scoping import get_scoped_or_404
+
+    return get_scoped_or_404(NamingRound.objects.for_user(user).select_related("call"), user, pk=round_id)
+
+
+@router.get("/rounds", response=Page[NamingRoundOut], summary="命名批次列表")
+def list_rounds(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    from kexie.bases.models import NamingRound
+
+    qs = NamingRound.objects.for_user(actor(request)).select_related("call").order_by("-valid_from", "-id")
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.post("/rounds", response={201: NamingRoundOut}, summary="新建命名批次(命名认定类征集评选)")
+def create_round(request: HttpRequest, payload: NamingRoundIn):
+    from kexie.calls import services as calls
+
+    user = actor(request)
+    d = payload.dict()
+    call_data = {
+        k: d.pop(k) for k in ("title", "year", "honour_level", "higher_body", "opens_on", "closes_on")
+    }
+    open_now = d.pop("open_now")
+    row = services.naming_round_create(actor=user, call_data=call_data, **d)
+    if open_now:
+        calls.call_open(actor=user, call=row.call)
+    return Status(201, row)
+
+
+@router.post(
+    "/rounds/{round_id}/applications", response={201: BaseApplicationOut}, summary="基地申报命名(或推荐)"
+)
+def apply_to_round(request: HttpRequest, round_id: Id, payload: BaseApplicationIn):
+    user = actor(request)
+    naming_round = _round_or_404(user, round_id)
+    base = reference("calls.Entry.organisation", payload.base_id, "base_id", user)  # the service checks the kind
+    unit = reference("calls.Entry.submitting_unit", payload.submitting_unit_id, "submitting_unit_id", user)
+    entry = services.base_apply(actor=user, naming_round=naming_round, base=base, submitting_unit=unit,
+                                submit=payload.submit)  # fmt: skip
+    return Status(201, {"entry_id": entry.pk, "code": entry.code, "status": entry.status})
+
+
+@router.post("/rounds/{round_id}/land", response=list[BaseDesignationOut], summary="登记命名(评选结果确定后)")
+def land_round(request: HttpRequest, round_id: Id):
+    user = actor(request)
+    return services.naming_land(actor=user, naming_round=_round_or_404(user, round_id))
+
+
+@router.post("/designations/{designation_id}/renew", response=BaseDesignationOut, summary="复核延续命名")
+def renew_designation(request: HttpRequest, designation_id: Id, payload: BaseRenewIn):
+    user = actor(request)
+    record = selectors.designation_or_404(user, designation_id)
+    return services.designation_renew(actor=user, base_designation=record, valid_to=payload.valid_to,
+                                      reason=payload.reason, on=payload.on)  # fmt: skip
+
+
+def _venue_data(payload, user) -> dict:
+    from kexie.directory.models import Region
+
+    d = payload.dict(exclude_unset=False)
+    region = Region.objects.filter(pk=d.pop("region_id")).first()
+    if region is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"region_id": "行政区划不存在"})
+    d["region"] = region
+    operator_id = d.pop("operator_id")
+    if operator_id is not None:
+        d["operator"] = reference("bases.Venue.operator", operator_id, "operator_id", user)
+    return d
+
+
+@router.post("/venues", response={201: VenueOut}, summary="新建科普场馆")
+def create_venue(request: HttpRequest, payload: VenueIn):
+    user = actor(request)
+    return Status(201, services.venue_create(actor=user, data=_venue_data(payload, user)))
+
+
+@router.put("/venues/{venue_id}", response=VenueOut, summary="修改科普场馆")
+def update_venue(request: HttpRequest, venue_id: Id, payload: VenueIn):
+    user = actor(request)
+    venue = selectors.venue_or_404(user, venue_id)
+    return services.venue_update(actor=user, venue=venue, data=_venue_data(payload, user))

@@ -49,6 +49,12 @@ class NamingRound(ScopedModel):
     def __str__(self):
         return f"{self.call} {self.batch}"
 
+    @property
+    def takes_applications(self) -> bool:
+        from kexie.calls.codes import CallStatus
+
+        return self.call.status == CallStatus.OPEN
+
 
 class BaseDesignationQuerySet(ScopedQuerySet):
     def held_on(self, day: dt.date):

@@ -1,5 +1,6 @@
-"""The year's assessment result notice (考核结果通报) as a Word document (kexie.core.officialdoc):
-the decided assessments the user sees, grouped by outcome, with each base's score."""
+"""Word documents of bases (kexie.core.officialdoc): the year's assessment result notice
+(考核结果通报: the decided assessments the user sees, grouped by outcome, with each base's score)
+and a naming round's naming notice (命名通知: the bases it named, by county)."""
 
 from kexie.bases.codes import AssessmentOutcome, AssessmentStatus
 from kexie.bases.models import Assessment
@@ -40,3 +41,51 @@ def build_assessment_notice(*, year: int, user) -> bytes:
     )
     doc.body(unit)
     return doc.to_bytes()
+
+
+def build_naming_notice(*, naming_round, user) -> bytes:
+    """关于命名…科普教育基地的通知: the bases the round named (those the user sees)."""
+    from kexie.bases.models import BaseDesignation
+
+    call = naming_round.call
+    rows = list(
+        BaseDesignation.objects.for_user(user)
+        .filter(naming_round=naming_round)
+        .select_related("designation__organisation__region")
+        .order_by("designation__organisation__region__code", "designation__organisation__name")
+    )
+    level = call.get_honour_level_display()
+    issuer = call.higher_body or call.organiser.name
+    title = f"关于命名{naming_round.batch}{level}科普教育基地的通知"
+    doc = OfficialDocument(title=title, subject="科普教育基地命名")
+    doc.title(title)
+    doc.body("")
+    doc.body("各县市区科协,各有关单位:")
+    doc.body(
+        f"根据科普教育基地认定管理办法,经单位申报、推荐,形式审查、评审委员会评审和公示,"
+        f"{issuer}决定命名以下{len(rows)}家单位为{naming_round.batch}{level}科普教育基地"
+        f"{'(' + naming_round.theme + ')' if naming_round.theme else ''},"
+        f"有效期自{_day(naming_round.valid_from)}至{_day(naming_round.valid_to)}。"
+    )
+    doc.heading1(f"{chinese_number(1)}、命名名单")
+    region = None
+    for n, r in enumerate(rows, start=1):
+        org = r.designation.organisation
+        if org.region_id and org.region != region:
+            region = org.region
+            doc.heading2(f"{region.name}")
+        doc.body(f"{n}. {org.name}")
+    doc.heading1(f"{chinese_number(2)}、有关要求")
+    doc.body(
+        "被命名单位要充分发挥科普教育基地作用,坚持常年向公众开放,对学生免费或优惠开放,每年报送年度工作情况,接受年度考核。"
+    )
+    doc.body("考核不合格的,限期整改;整改后仍不合格或有违规行为的,撤销其科普教育基地命名。")
+    doc.body("")
+    doc.body(issuer)
+    if naming_round.document_no:
+        doc.body(naming_round.document_no)
+    return doc.to_bytes()
+
+
+def _day(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"

@@ -74,3 +74,27 @@ def monthly_visitors(venue: Venue, year: int) -> list[int]:
 def assessments_by_outcome(user, year: int) -> dict[str, int]:
     qs = Assessment.objects.for_user(user).filter(year=year, status="decided")
     return dict(qs.values_list("outcome").annotate(n=Count("id")).order_by())
+
+
+def assessments_due(user, year: int) -> QuerySet:
+    """Valid designations the user sees that were held during `year` and have no decided
+    assessment for it (a draft still counts as due: it waits for 审定)."""
+    from django.db.models import Exists, OuterRef
+
+    from kexie.bases.codes import AssessmentStatus, BaseStatus
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    decided = Assessment.objects.unscoped(reason="whether the designation's year is decided").filter(
+        base_designation=OuterRef("pk"), year=year, status=AssessmentStatus.DECIDED
+    )
+    drafted = Assessment.objects.unscoped(reason="whether the designation's year is drafted").filter(
+        base_designation=OuterRef("pk"), year=year
+    )
+    return (
+        BaseDesignation.objects.for_user(user)
+        .filter(status=BaseStatus.VALID, valid_from__lte=last, valid_to__gte=first)
+        .annotate(decided=Exists(decided), drafted=Exists(drafted))
+        .filter(decided=False)
+        .select_related("designation__organisation")
+        .order_by("designation__organisation__name", "id")
+    )

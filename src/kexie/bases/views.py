@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
+from kexie.bases import forms as base_forms
 from kexie.bases import selectors, services
 from kexie.bases.codes import FIGURES, AssessmentOutcome, BaseStatus
 from kexie.bases.models import NamingRound
+from kexie.calls import services as calls
 from kexie.core.scoping import get_scoped_or_404
-from kexie.core.views import offset_page
+from kexie.core.views import apply_validation_error, offset_page, require
 from kexie.directory.codes import DesignationLevel
 
 
@@ -58,7 +60,12 @@ def designation_list(request):
     return render(
         request,
         "bases/designation_list.html",
-        {"form": form, "page": offset_page(qs, request), "rounds": rounds},
+        {
+            "form": form,
+            "page": offset_page(qs, request),
+            "rounds": rounds,
+            "can_edit": request.user.has_perm(EDIT),
+        },
     )
 
 
@@ -69,7 +76,7 @@ def designation_detail(request, pk: int):
         "record": record, "changes": record.changes.all(), "assessments": record.assessments.order_by("-year"),
         "form": AssessmentForm(initial={"year": timezone.localdate().year - 1}),
         "can_edit": request.user.has_perm(EDIT), "can_review": request.user.has_perm(REVIEW),
-        "outcomes": AssessmentOutcome.choices,
+        "outcomes": AssessmentOutcome.choices, "renew_form": base_forms.RenewForm(),
     }  # fmt: skip
     return render(request, "bases/designation_detail.html", context)
 
@@ -202,3 +209,126 @@ def assessment_notice(request):
         f"attachment; filename*=UTF-8''{quote(f'{year}年度科普教育基地考核结果通报.docx')}"
     )
     return response
+
+
+def _round_or_404(request, pk: int) -> NamingRound:
+    return get_scoped_or_404(
+        NamingRound.objects.for_user(request.user).select_related("call__organiser"), request.user, pk=pk
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request):
+    """A naming round: the call (kind 命名认定) and the batch, theme and validity it names with."""
+    require(request.user, EDIT)
+    form = base_forms.NamingRoundForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            naming_round = services.naming_round_create(actor=request.user, **form.service_kwargs())
+            if form.cleaned_data.get("open_now"):
+                calls.call_open(actor=request.user, call=naming_round.call)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已新建命名批次“%(r)s”") % {"r": naming_round})
+            return redirect(f"{reverse('bases:designation_list')}#round-{naming_round.pk}")
+    return render(
+        request, "bases/form.html", {"form": form, "heading": _("新建命名批次"), "form_id": "round-form"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_apply(request, pk: int):
+    """A base's application (or a unit's recommendation of it) to the round's call."""
+    naming_round = _round_or_404(request, pk)
+    require(request.user, EDIT)
+    form = base_forms.BaseApplicationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            entry = services.base_apply(actor=request.user, naming_round=naming_round, base=d["base"],
+                                        submitting_unit=d.get("submitting_unit"), submit=d.get("submit", False))  # fmt: skip
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已申报:%(e)s") % {"e": entry})
+            return redirect("calls:entry_detail", pk=entry.pk)
+    heading = _("申报命名:%(r)s") % {"r": naming_round}
+    return render(request, "bases/form.html", {"form": form, "heading": heading, "form_id": "apply-form"})
+
+
+@login_required
+def round_notice(request, pk: int):
+    """The round's 命名通知 (Word): the bases it named."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from kexie.bases.notice_doc import build_naming_notice
+
+    naming_round = _round_or_404(request, pk)
+    response = HttpResponse(
+        build_naming_notice(naming_round=naming_round, user=request.user), content_type=DOCX
+    )
+    name = f"关于命名{naming_round.batch}科普教育基地的通知.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+@require_POST
+def designation_renew(request, pk: int):
+    record = selectors.designation_or_404(request.user, pk)
+    form = base_forms.RenewForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(
+                request, f"{form.fields[field].label if field in form.fields else ''}:{''.join(errors)}"
+            )
+        return redirect("bases:designation_detail", pk=pk)
+    try:
+        services.designation_renew(actor=request.user, base_designation=record, valid_to=form.cleaned_data["valid_to"],
+                                   reason=form.cleaned_data.get("reason", ""))  # fmt: skip
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, _("已延续命名至 %(d)s") % {"d": form.cleaned_data["valid_to"]})
+    return redirect("bases:designation_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_create(request):
+    require(request.user, EDIT)
+    form = base_forms.VenueForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = services.venue_create(actor=request.user, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已新建场馆“%(v)s”") % {"v": venue})
+            return redirect("bases:system")
+    return render(
+        request, "bases/form.html", {"form": form, "heading": _("新建科普场馆"), "form_id": "venue-form"}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def venue_edit(request, pk: int):
+    venue = selectors.venue_or_404(request.user, pk)
+    require(request.user, EDIT)
+    form = base_forms.VenueForm(request.POST or None, actor=request.user, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.venue_update(actor=request.user, venue=venue, data=form.model_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("bases:system")
+    heading = _("修改场馆:%(v)s") % {"v": venue}
+    return render(request, "bases/form.html", {"form": form, "heading": heading, "form_id": "venue-form"})

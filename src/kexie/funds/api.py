@@ -8,10 +8,17 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from kexie.bases.api import Day
-from kexie.core.api_base import Page, Status, actor, offset_page
+from kexie.core.api_base import Page, Status, actor, offset_page, reference
 from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
 from kexie.funds import selectors, services
-from kexie.funds.codes import AcceptanceResult, Direction, ProjectStatus, ReportKind
+from kexie.funds.codes import (
+    AcceptanceResult,
+    Direction,
+    ProgrammeKind,
+    ProjectStatus,
+    ReportKind,
+    TrancheCondition,
+)
 from kexie.funds.ledger import ledger
 
 router = Router(tags=["科普项目与资金"])
@@ -62,9 +69,16 @@ class FundsProjectOut(Schema):
     agreement_no: str
 
 
+class FundsBudgetLineOut(Schema):
+    item: str
+    amount_fen: int
+
+
 class FundsProjectDetailOut(FundsProjectOut):
     ledger: FundsLedgerOut
     tranches: list[FundsTrancheOut]
+    budget_lines: list[FundsBudgetLineOut]
+    ends_on: dt.date | None
 
 
 class FundsReportIn(InputSchema):
@@ -157,3 +171,162 @@ def accept_project(request: HttpRequest, project_id: Id, payload: FundsAcceptanc
     project = selectors.project_or_404(user, project_id)
     services.project_accept(actor=user, project=project, **payload.dict())
     return _detail(project)
+
+
+# ---------------------------------------------------------------------- programmes and the project's life
+
+
+class FundsProgrammeIn(InputSchema):
+    name: str = Field(title="名称", min_length=1, max_length=200)
+    kind: Literal[tuple(ProgrammeKind.values)] = Field(title="类别")
+    direction: Literal[tuple(Direction.values)] = Field(title="资金方向")
+    year: Year = Field(title="年度")
+    budget_fen: Fen = Field(title="预算(分)")
+    unit_id: Id | None = Field(None, title="管理单位", description="省略为本单位")
+    source_body: str = Field("", title="资金来源单位", max_length=100)
+    note: str = Field("", title="说明", max_length=5000)
+    call_title: str | None = Field(
+        None, title="项目征集名称", max_length=200, description="与征集起止日期一起填写则同时发布项目征集"
+    )
+    call_opens_on: Day | None = Field(None, title="征集开始")
+    call_closes_on: Day | None = Field(None, title="征集截止")
+
+
+class FundsBudgetLineIn(InputSchema):
+    item: str = Field(title="支出科目", min_length=1, max_length=100)
+    amount_fen: Fen = Field(title="金额(分)")
+
+
+class FundsApplicationIn(InputSchema):
+    title: str = Field(title="项目名称", min_length=1, max_length=200)
+    undertaker_id: Id = Field(title="承担单位")
+    leader_name: str = Field("", title="项目负责人", max_length=50)
+    budget_lines: list[FundsBudgetLineIn] = Field(title="预算明细", min_length=1, max_length=100)
+    submit: bool = Field(True, title="即提交(有项目征集时)")
+
+
+class FundsApprovalIn(InputSchema):
+    granted_fen: Fen | None = Field(None, title="立项金额(分)", description="省略为申请金额")
+    document_no: str = Field("", title="立项文号", max_length=100)
+    on: Day | None = Field(None, title="立项日期")
+
+
+class FundsTrancheIn(InputSchema):
+    amount_fen: Fen = Field(title="金额(分)")
+    condition: Literal[tuple(TrancheCondition.values)] = Field(title="拨付条件")
+
+
+class FundsAgreementIn(InputSchema):
+    agreement_no: str = Field(title="协议编号", min_length=1, max_length=100)
+    tranches: list[FundsTrancheIn] = Field(title="拨款计划", min_length=1, max_length=20)
+    on: Day | None = Field(None, title="协议签订日期")
+    ends_on: Day | None = Field(None, title="计划结题日期")
+
+
+class FundsCloseIn(InputSchema):
+    returned_fen: FenOrZero = Field(0, title="退回结余(分)")
+    on: Day | None = Field(None, title="结项日期")
+
+
+class FundsConflictIn(InputSchema):
+    name: str = Field(title="姓名", min_length=1, max_length=50)
+    relation: str = Field(title="利益关系", min_length=1, max_length=200)
+    person_id: Id | None = Field(None, title="人员(名录)")
+    recused: bool = Field(True, title="已回避")
+    on: Day | None = Field(None, title="申报日期")
+
+
+class FundsConflictOut(Schema):
+    id: int
+    project_id: int
+    name: str
+    relation: str
+    recused: bool
+    declared_on: dt.date
+
+
+@router.post("/programmes", response={201: FundsProgrammeOut}, summary="新建资金计划(可同时发布项目征集)")
+def create_programme(request: HttpRequest, payload: FundsProgrammeIn):
+    user = actor(request)
+    d = payload.dict()
+    call = {
+        "title": d.pop("call_title"),
+        "opens_on": d.pop("call_opens_on"),
+        "closes_on": d.pop("call_closes_on"),
+    }
+    unit_id = d.pop("unit_id")
+    if unit_id is not None:
+        d["unit"] = reference("funds.Programme.unit", unit_id, "unit_id", user)
+    call_data = None
+    if call["opens_on"] or call["closes_on"] or call["title"]:
+        call_data = {**call, "title": call["title"] or f"{d['name']}项目征集"}
+    return Status(201, services.programme_create(actor=user, data=d, call_data=call_data))
+
+
+@router.post(
+    "/programmes/{programme_id}/projects",
+    response={201: FundsProjectDetailOut},
+    summary="申报项目(含预算明细)",
+)
+def apply_project(request: HttpRequest, programme_id: Id, payload: FundsApplicationIn):
+    user = actor(request)
+    programme = selectors.programme_or_404(user, programme_id)
+    undertaker = reference("funds.Project.undertaker", payload.undertaker_id, "undertaker_id", user)
+    project = services.project_apply(
+        actor=user, programme=programme, title=payload.title, undertaker=undertaker, leader_name=payload.leader_name,
+        budget_lines=[line.dict() for line in payload.budget_lines], submit=payload.submit,
+    )  # fmt: skip
+    return Status(201, _detail(project))
+
+
+@router.post(
+    "/programmes/{programme_id}/approve", response=list[FundsProjectOut], summary="按项目征集结果批量立项"
+)
+def approve_programme(request: HttpRequest, programme_id: Id):
+    user = actor(request)
+    programme = selectors.programme_or_404(user, programme_id)
+    return services.programme_approve_from_call(actor=user, programme=programme)
+
+
+@router.post("/projects/{project_id}/approve", response=FundsProjectDetailOut, summary="立项")
+def approve_project(request: HttpRequest, project_id: Id, payload: FundsApprovalIn):
+    user = actor(request)
+    project = selectors.project_or_404(user, project_id)
+    services.project_approve(actor=user, project=project, **payload.dict())
+    return _detail(project)
+
+
+@router.post("/projects/{project_id}/reject", response=FundsProjectDetailOut, summary="不予立项")
+def reject_project(request: HttpRequest, project_id: Id):
+    user = actor(request)
+    project = selectors.project_or_404(user, project_id)
+    services.project_reject(actor=user, project=project)
+    return _detail(project)
+
+
+@router.post("/projects/{project_id}/agreement", response=FundsProjectDetailOut, summary="签订协议与拨款计划")
+def agree_project(request: HttpRequest, project_id: Id, payload: FundsAgreementIn):
+    user = actor(request)
+    project = selectors.project_or_404(user, project_id)
+    d = payload.dict()
+    services.project_agree(actor=user, project=project, agreement_no=d["agreement_no"], tranches=d["tranches"],
+                           on=d["on"], ends_on=d["ends_on"])  # fmt: skip
+    return _detail(project)
+
+
+@router.post("/projects/{project_id}/close", response=FundsProjectDetailOut, summary="结项(退回结余)")
+def close_project(request: HttpRequest, project_id: Id, payload: FundsCloseIn):
+    user = actor(request)
+    project = selectors.project_or_404(user, project_id)
+    services.project_close(actor=user, project=project, **payload.dict())
+    project.refresh_from_db()
+    return _detail(project)
+
+
+@router.post("/projects/{project_id}/conflicts", response={201: FundsConflictOut}, summary="登记利益冲突申报")
+def declare_conflict(request: HttpRequest, project_id: Id, payload: FundsConflictIn):
+    user = actor(request)
+    project = selectors.project_or_404(user, project_id)
+    d = payload.dict()
+    d["person"] = reference("funds.ConflictOfInterest.person", d.pop("person_id"), "person_id", user)
+    return Status(201, services.conflict_declare(actor=user, project=project, **d))

@@ -18,3 +18,4 @@ register(
 register("kexie.project_report", _("项目报告"), {"submitted": _("提交"), "accepted": _("审核通过")})
 register("kexie.payment", _("拨款记录"), {"paid": _("拨付")})
 register("kexie.conflict_of_interest", _("利益冲突"), {"declared": _("申报")})
+register("kexie.import", _("导入"), {"funds_projects": _("导入科普项目申报预算")})

@@ -96,6 +96,9 @@ class Project(ScopedModel):
     approved_on = models.DateField(_("立项日期"), null=True, blank=True)
     agreement_no = models.CharField(_("协议编号"), max_length=100, blank=True)
     agreed_on = models.DateField(_("协议签订日期"), null=True, blank=True)
+    ends_on = models.DateField(
+        _("计划结题日期"), null=True, blank=True, help_text=_("协议约定的完成期限,逾期未验收的项目在首页提示")
+    )
     accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
     closed_on = models.DateField(_("结项日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -115,6 +118,32 @@ class Project(ScopedModel):
 
     def __str__(self):
         return self.title
+
+    # What may happen next (templates ask these, never compare the status).
+    @property
+    def is_applied(self) -> bool:
+        return self.status == ProjectStatus.APPLIED
+
+    @property
+    def awaits_agreement(self) -> bool:
+        return self.status == ProjectStatus.APPROVED
+
+    @property
+    def takes_reports(self) -> bool:
+        return self.status in (
+            ProjectStatus.AGREED,
+            ProjectStatus.REWORK,
+            ProjectStatus.PASSED,
+            ProjectStatus.FAILED,
+        )
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        return self.status in (ProjectStatus.AGREED, ProjectStatus.REWORK)
+
+    @property
+    def may_close(self) -> bool:
+        return self.status in (ProjectStatus.PASSED, ProjectStatus.FAILED)
 
 
 class BudgetLine(ScopedModel):

@@ -217,10 +217,16 @@ def programme_approve_from_call(*, actor, programme: Programme, on: dt.date | No
 @transaction.atomic
 def project_agree(
     *, actor, project: Project, agreement_no: str, tranches: list[dict], on: dt.date | None = None,
-    seen: str | None = None,
+    seen: str | None = None, ends_on: dt.date | None = None,
 ) -> Project:  # fmt: skip
-    """The agreement with its payment plan: tranches (amount, condition) adding up to the grant."""
+    """The agreement with its payment plan: tranches (amount, condition) adding up to the grant,
+    and the date the project is to be finished by (default: the end of the programme's year)."""
     _require_manager(actor, project)
+    on = _today(on)
+    if ends_on is None:  # the end of the programme's year, or of the agreement's if later
+        ends_on = dt.date(max(project.programme.year, on.year), 12, 31)
+    if ends_on < on:
+        raise ValidationError({"ends_on": "计划结题日期不能早于协议签订日期"})
     if not (agreement_no or "").strip():
         raise ValidationError({"agreement_no": "请填写协议编号"})
     if not tranches:
@@ -240,7 +246,7 @@ def project_agree(
             {"tranches": f"拨款计划合计 {yuan(total)} 元,与立项金额 {yuan(project.granted_fen)} 元不符"}
         )
     transition(project, seen=seen or project.status, to=ProjectStatus.AGREED, allowed_from=(ProjectStatus.APPROVED,),
-               values={"agreement_no": agreement_no.strip(), "agreed_on": _today(on)})  # fmt: skip
+               values={"agreement_no": agreement_no.strip(), "agreed_on": on, "ends_on": ends_on})  # fmt: skip
     Tranche.objects.bulk_create(rows)
     _log(actor, "agreed", project, tranches=[r.amount_fen for r in rows])
     return project

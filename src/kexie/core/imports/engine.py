@@ -34,6 +34,7 @@ KIND_MODULES = {
     "service_records": "kexie.volunteers.io",
     "opinion_items": "kexie.opinion.io",
     "opinion_articles": "kexie.opinion.io",
+    "funds_projects": "kexie.funds.io",
 }
 
 
