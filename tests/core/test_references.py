@@ -85,7 +85,11 @@ API_REFERENCES = {
     ): "volunteers.ServiceRecord.responsible_person",
     ("POST", "/api/v1/volunteers/records", "team_id"): "volunteers.ServiceRecord.team",
     ("POST", "/api/v1/bases/rounds/{round_id}/applications", "base_id"): "calls.Entry.organisation",
-    ("POST", "/api/v1/bases/rounds/{round_id}/applications", "submitting_unit_id"): "calls.Entry.submitting_unit",
+    (
+        "POST",
+        "/api/v1/bases/rounds/{round_id}/applications",
+        "submitting_unit_id",
+    ): "calls.Entry.submitting_unit",
     ("POST", "/api/v1/bases/venues", "operator_id"): "bases.Venue.operator",
     ("POST", "/api/v1/bases/venues", "region_id"): None,
     ("PUT", "/api/v1/bases/venues/{venue_id}", "operator_id"): "bases.Venue.operator",
@@ -455,7 +459,12 @@ def _bases_funds_targets(staff, world) -> dict:
     project = funds.project_apply(actor=staff, programme=programme, title="任城项目", undertaker=base,
                                   budget_lines=[{"item": "展板", "amount_fen": 100}])  # fmt: skip
     venue = testing.venue(staff, world.regions["370811"], name="任城区科技馆")
-    return {"round_id": naming_round.pk, "venue_id": venue.pk, "programme_id": programme.pk, "project_id": project.pk}
+    return {
+        "round_id": naming_round.pk,
+        "venue_id": venue.pk,
+        "programme_id": programme.pk,
+        "project_id": project.pk,
+    }
 
 
 def _record_body():

@@ -303,7 +303,9 @@ def create_round(request: HttpRequest, payload: NamingRoundIn):
 def apply_to_round(request: HttpRequest, round_id: Id, payload: BaseApplicationIn):
     user = actor(request)
     naming_round = _round_or_404(user, round_id)
-    base = reference("calls.Entry.organisation", payload.base_id, "base_id", user)  # the service checks the kind
+    base = reference(
+        "calls.Entry.organisation", payload.base_id, "base_id", user
+    )  # the service checks the kind
     unit = reference("calls.Entry.submitting_unit", payload.submitting_unit_id, "submitting_unit_id", user)
     entry = services.base_apply(actor=user, naming_round=naming_round, base=base, submitting_unit=unit,
                                 submit=payload.submit)  # fmt: skip
