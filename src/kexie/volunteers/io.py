@@ -172,6 +172,8 @@ class ServiceRecordSpec(KindSpec):
                       f"应在活动“{activity.title}”的日期({activity.start_date}至{activity.end_date})之内")  # fmt: skip
         elif served_on > services._today():
             row.error("服务日期", served_on.isoformat(), "不能晚于今天")
+        if not (values.get("place") or activity.venue):
+            row.error("服务地点", "", f"活动“{activity.title}”没有登记地点,请填写服务地点")
         for header, field, named in (("组织单位", "organising_unit", units), ("负责人", "responsible_person", people),
                                      ("志愿服务队", "team", teams)):  # fmt: skip
             label = values.get(field)
