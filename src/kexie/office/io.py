@@ -6,7 +6,8 @@ department, by name), the source (制度规定 with the rule's title or number, 
 name, 年度重点工作; a meeting decision becomes a task from the meeting's page instead), the
 assignment date and the deadline, optionally a task force. Every row is checked as
 `office.services.task_create` would check it before anything is written; a bad cell is named
-by row, column and reason in Chinese and nothing is written. The export lists the tasks the
+by row, column and reason in Chinese and nothing is written. A row equal to a task already
+there (an exported list imported back) is left unchanged. The export lists the tasks the
 user sees, in the same columns plus status and completion date."""
 
 from collections.abc import Iterator, Sequence
