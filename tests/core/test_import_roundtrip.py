@@ -15,13 +15,15 @@ from kexie.directory.models import Affiliation, Organisation, OrganisationYear, 
 from kexie.directory.services import organisation_create, person_create
 from kexie.funds.models import BudgetLine
 from kexie.hotline.models import Consultation
+from kexie.office.models import Task
 from kexie.opinion.models import Article, Item
+from kexie.volunteers.models import ServiceRecord
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
           "base_assessments": Assessment, "party_records": OrganisationYear,
           "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article,
-          "funds_projects": BudgetLine}  # fmt: skip
+          "funds_projects": BudgetLine, "office_tasks": Task, "service_records": ServiceRecord}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -29,7 +31,9 @@ def run(actor, kind, data, filename="data.xlsx", **kwargs):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, personas, kind):
+def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(
+    world, personas, make_activity, kind
+):
     actor = personas["city_admin"]
     if kind == "consultations":  # consultations go to an expert pool
         _hotline(world)
@@ -39,6 +43,10 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(world, 
         _opinion(world)
     if kind == "funds_projects":  # rows name a programme
         _funds(actor)
+    if kind == "office_tasks":  # rows name a department and one of its cadres
+        _office(world)
+    if kind == "service_records":  # rows name a volunteer and an activity
+        _volunteer_at(world, actor, make_activity(actor=actor, venue="济宁市科技馆"), "李志愿")
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
     ws = wb["数据"]
@@ -84,6 +92,39 @@ def _opinion(world):
     return build_opinion(world.users, world.orgs, actor="county_staff", unit="rencheng")
 
 
+def _office(world):
+    """The city's office (办公室, with the cadre 张三 the template's example names)."""
+    from kexie.office import services
+    from kexie.office.testing import build_office
+
+    office = build_office(world.users, world.orgs)
+    services.cadre_create(actor=world.users["city_admin"], name="张三", department=office["office"].unit)
+
+
+def _volunteer_at(world, actor, activity, name, *, person=None):
+    """A registered volunteer of the actor's unit (a new person unless given) for `activity`."""
+    from kexie.volunteers.services import volunteer_register
+
+    person = person or person_create(actor=actor, data={"name": name, "unit": actor.unit})
+    return volunteer_register(actor=actor, person=person, data={})
+
+
+def _office_and_volunteers_of_rencheng(world, staff, activity, person):
+    """A task of a 任城区科协 department and a recorded service at its activity: both seen by the
+    city and by 任城区科协."""
+    from kexie.office import services as office
+    from kexie.volunteers.services import service_record_enter
+
+    dept = office.department_create(actor=staff, name="任城办公室", parent=staff.unit)
+    cadre = office.cadre_create(actor=staff, name="任城干部", department=dept.unit)
+    office.task_create(actor=staff, data={"title": "报送年度总结", "department": dept.unit, "owner": cadre,
+                                          "source": "notice", "notice": "济科协发〔2020〕3号",
+                                          "assigned_on": dt.date(2020, 5, 6), "deadline": dt.date(2020, 6, 30)})  # fmt: skip
+    volunteer = _volunteer_at(world, staff, activity, "", person=person)
+    service_record_enter(actor=staff, volunteer=volunteer, activity=activity,
+                         data={"content": "科普宣传", "hours": "2.50", "responsible_person": person})  # fmt: skip
+
+
 def _populate(world, personas, make_activity):
     from kexie.hotline.services import consultation_answer, consultation_receive
 
@@ -97,7 +138,7 @@ def _populate(world, personas, make_activity):
                                                  "contact_phone": "13912345678", "region": world.regions["370800"]})  # fmt: skip
     person_create(actor=admin, data={"name": "张三", "unit": org, "phone": "13800001111", "gender": "M",
                                      "id_number": "370811198502034562", "is_expert": True})  # fmt: skip
-    person_create(actor=admin, data={"name": "李四", "unit": world.orgs["rencheng"]})
+    li = person_create(actor=admin, data={"name": "李四", "unit": world.orgs["rencheng"]})
     campaign = campaign_create(
         actor=admin, data={"name": "2020年全国科普日", "year": 2020, "start_date": dt.date(2020, 9, 1),
                            "end_date": dt.date(2020, 9, 30)}, participating_units=[world.orgs["rencheng"], org],
@@ -115,6 +156,7 @@ def _populate(world, personas, make_activity):
     _bases_of_rencheng(world, admin)
     _societies_of_rencheng(world, admin)
     _funds(personas["county_staff"], undertaker=world.orgs["school"])
+    _office_and_volunteers_of_rencheng(world, personas["county_staff"], a, li)
 
 
 def _societies_of_rencheng(world, admin):

@@ -6,7 +6,8 @@ department, by name), the source (制度规定 with the rule's title or number, 
 name, 年度重点工作; a meeting decision becomes a task from the meeting's page instead), the
 assignment date and the deadline, optionally a task force. Every row is checked as
 `office.services.task_create` would check it before anything is written; a bad cell is named
-by row, column and reason in Chinese and nothing is written. The export lists the tasks the
+by row, column and reason in Chinese and nothing is written. A row equal to a task already
+there (an exported list imported back) is left unchanged. The export lists the tasks the
 user sees, in the same columns plus status and completion date."""
 
 from collections.abc import Iterator, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kexie.core import references
 from kexie.core.imports.columns import CellError, Column, Row, choice, labels, parse_date, text
 from kexie.core.imports.engine import Context, KindSpec
 from kexie.office import selectors, services
@@ -24,21 +26,28 @@ HEADERS = {"title": "任务", "department": "责任处室", "owner": "责任人"
            "notice": "上级通知", "assigned_on": "交办日期", "deadline": "完成时限", "task_force": "专班"}  # fmt: skip
 
 
+RULES = {"department": "office.Task.department", "owner": "office.Task.owner", "rule": "office.Task.rule",
+         "task_force": "office.Task.task_force"}  # fmt: skip
+
+
 class OfficeContext(Context):
+    """The departments, cadres, rules and task forces a row may name: those the fields' reference
+    rules offer the importing user (so a record outside them is refused as `check_rules` would)."""
+
     def __init__(self, actor):
         super().__init__(actor)
         self.departments, self.cadres, self.rules, self.task_forces = {}, {}, {}, {}
         if actor is None:
             return
-        for d in selectors.departments(actor).select_related("unit"):
-            self.departments[d.unit.name] = d.unit
-        for c in selectors.cadres(actor).select_related("person"):
+        for unit in references.choices(RULES["department"], actor).order_by("pk"):
+            self.departments.setdefault(unit.name, unit)
+        for c in references.choices(RULES["owner"], actor).select_related("person").order_by("pk"):
             self.cadres.setdefault((c.person.unit_id, c.person.name), c)
-        for r in selectors.rules(actor):
+        for r in references.choices(RULES["rule"], actor).order_by("pk"):
             self.rules.setdefault(r.title, r)
             if r.number:
                 self.rules.setdefault(r.number, r)
-        for f in selectors.task_forces(actor):
+        for f in references.choices(RULES["task_force"], actor).order_by("pk"):
             self.task_forces.setdefault(f.name, f)
 
 
@@ -71,21 +80,25 @@ class TaskSpec(KindSpec):
     def columns(self) -> list[Column]:
         return [
             Column("任务", "title", text(300), required=True, width=40, example="制定年度科普工作要点"),
-            Column("责任处室", "department", parse_department, required=True, fmt="处室全称", example="办公室"),
-            Column("责任人", "owner", text(50), required=True, fmt="该处室干部的姓名", example="张三"),
-            Column("任务来源", "source", choice(IMPORTED_SOURCES), required=True, choices=labels(IMPORTED_SOURCES),
+            Column("责任处室", "department", parse_department, required=True, fmt="处室全称", example="办公室",
+                   rule=RULES["department"]),
+            Column("责任人", "owner", text(50), required=True, fmt="该处室干部的姓名", example="张三",
+                   rule=RULES["owner"]),
+            Column("任务来源", "source", choice(TaskSource.choices), required=True, choices=labels(IMPORTED_SOURCES),
                    fmt="从下拉列表选择", example=str(TaskSource.PLAN.label)),
-            Column("依据制度", "rule", parse_rule, fmt="制度名称或文号", help="任务来源为制度规定时必填"),
+            Column("依据制度", "rule", parse_rule, fmt="制度名称或文号", help="任务来源为制度规定时必填",
+                   rule=RULES["rule"]),
             Column("上级通知", "notice", text(200), fmt="通知名称或文号", help="任务来源为上级通知时必填"),
             Column("交办日期", "assigned_on", parse_date, required=True, fmt="YYYY-MM-DD", example="2020-03-02"),
             Column("完成时限", "deadline", parse_date, required=True, fmt="YYYY-MM-DD", example="2020-06-30"),
-            Column("专班", "task_force", parse_task_force, fmt="专班名称"),
+            Column("专班", "task_force", parse_task_force, fmt="专班名称", rule=RULES["task_force"]),
         ]  # fmt: skip
 
     def load_context(self, actor) -> OfficeContext:
         return OfficeContext(actor)
 
     def check_rows(self, rows: list[Row], ctx: OfficeContext, present: set[str]) -> None:
+        stored = self._stored(ctx) if ctx.actor is not None else {}
         for row in rows:
             if not row.ok:
                 continue
@@ -97,8 +110,18 @@ class TaskSpec(KindSpec):
             if owner is None:
                 row.error("责任人", values["owner"], "不是该处室的干部,或不在您的管辖范围内")
                 continue
+            values["owner"] = owner
+            existing = stored.get(self._key(values))
+            if existing is not None:  # the same task (an exported list imported back)
+                row.action, row.instance = "unchanged", existing
+                continue
+            if values["source"] == TaskSource.DECISION:
+                row.error(
+                    "任务来源", str(TaskSource.DECISION.label), "会议议定的任务请在会议页面由议定事项交办"
+                )
+                continue
             try:
-                services.task_check(actor=ctx.actor, data=self._data(values, owner))
+                services.task_check(actor=ctx.actor, data=self._data(values))
             except PermissionDenied as exc:
                 row.error("", "", str(exc) or "您没有交办任务的权限")
                 continue
@@ -107,20 +130,36 @@ class TaskSpec(KindSpec):
                     header = HEADERS.get(field, "")
                     row.error(header, str(values.get(field) or ""), ";".join(messages))
                 continue
-            values["owner_cadre"] = owner
             row.action = "create"
 
     @staticmethod
-    def _data(values: dict, owner) -> dict[str, Any]:
-        data = {k: values.get(k) for k in ("title", "department", "source", "rule", "notice", "assigned_on",
-                                           "deadline", "task_force")}  # fmt: skip
-        data["owner"] = owner
+    def _key(values: dict) -> tuple:
+        pk = lambda obj: obj.pk if obj is not None else None  # noqa: E731
+        return (values["title"], values["department"].pk, values["owner"].pk, values["source"],
+                pk(values.get("rule")), values.get("notice") or "", values["assigned_on"], values["deadline"],
+                pk(values.get("task_force")))  # fmt: skip
+
+    @staticmethod
+    def _stored(ctx: OfficeContext) -> dict[tuple, Task]:
+        found = {}
+        for t in selectors.tasks(ctx.actor).order_by("pk"):
+            key = (t.title, t.department_id, t.owner_id, t.source, t.rule_id, t.notice, t.assigned_on, t.deadline,
+                   t.task_force_id)  # fmt: skip
+            found.setdefault(key, t)
+        return found
+
+    @staticmethod
+    def _data(values: dict) -> dict[str, Any]:
+        data = {k: values.get(k) for k in ("title", "department", "owner", "source", "rule", "notice",
+                                           "assigned_on", "deadline", "task_force")}  # fmt: skip
         return {k: v for k, v in data.items() if v not in (None, "")}
 
     def write(self, rows: list[Row], ctx: OfficeContext) -> None:
         for row in rows:
+            if row.action != "create":
+                continue
             try:
-                services.task_create(actor=ctx.actor, data=self._data(row.values, row.values["owner_cadre"]))
+                services.task_create(actor=ctx.actor, data=self._data(row.values))
             except (ValidationError, PermissionDenied) as exc:
                 messages = getattr(exc, "messages", [str(exc)])
                 raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc

@@ -66,6 +66,11 @@ class Cadre(ScopedModel):
     position = models.CharField(_("职务"), max_length=60, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
 
+    @property
+    def name(self) -> str:
+        """The cadre's name (their directory person's): how an import names them."""
+        return self.person.name
+
     class Meta:
         verbose_name = _("干部")
         verbose_name_plural = _("干部")
@@ -168,6 +173,11 @@ class Rule(ScopedModel):
     effective_on = models.DateField(_("施行日期"))
     repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    @property
+    def name(self) -> str:
+        """The rule's title: how an import names it (or by its number)."""
+        return self.title
 
     class Meta:
         verbose_name = _("制度")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kexie.core import references
 from kexie.core.imports.columns import CellError, Column, Row, choice, integer, labels, text
 from kexie.core.imports.engine import Context, KindSpec
 from kexie.opinion import services
@@ -65,12 +66,15 @@ def parse_link(value: str, ctx) -> str:
     return value
 
 
+SOURCE_RULE = "opinion.Item.source"
+
+
 class OpinionContext(Context):
     def __init__(self, actor):
         super().__init__(actor)
         self.sources: dict[str, Source] = {}
         if actor is not None:
-            for source in Source.objects.for_user(actor).order_by("id"):
+            for source in references.choices(SOURCE_RULE, actor).order_by("id"):
                 self.sources.setdefault(source.name, source)
 
     def source_names(self, ctx=None) -> list[str]:
@@ -106,7 +110,7 @@ class ItemSpec(KindSpec):
     def columns(self) -> list[Column]:
         return [
             Column("来源", "source", parse_source, required=True, choices=lambda ctx: ctx.source_names(),
-                   fmt="从下拉列表选择", example=_first_source, width=16),
+                   fmt="从下拉列表选择", example=_first_source, width=16, rule=SOURCE_RULE),
             Column("来源内编号", "key", text(500), text=True, help="同一来源已有该编号的行不更改;留空则用链接",
                    example="A-20240301-001"),
             Column("标题", "title", text(300), width=30, example="网传喝醋能软化血管"),

@@ -64,6 +64,20 @@ def _example_activity(ctx) -> str:
     return "HD2020000001"
 
 
+def _offered(rule: str, name_field: str):
+    """The drop-down of a column: the names of the records its reference rule offers."""
+
+    def names(ctx) -> list[str]:
+        from kexie.core import references
+
+        if ctx.actor is None:
+            return []
+        qs = references.choices(rule, ctx.actor).order_by(name_field).values_list(name_field, flat=True)
+        return list(dict.fromkeys(qs))
+
+    return names
+
+
 class ServiceRecordSpec(KindSpec):
     kind = "service_records"
     label = "志愿服务记录"
@@ -85,9 +99,11 @@ class ServiceRecordSpec(KindSpec):
             Column("服务时长(小时)", "hours", parse_hours, required=True, fmt="数字,最多两位小数",
                    example="2.5"),
             Column("组织单位", "organising_unit", text(200), help="省略时为活动主办单位", width=24,
-                   rule="volunteers.ServiceRecord.organising_unit"),
+                   rule="volunteers.ServiceRecord.organising_unit",
+                   choices=_offered("volunteers.ServiceRecord.organising_unit", "name")),
             Column("负责人", "responsible_person", text(100), rule="volunteers.ServiceRecord.responsible_person"),
-            Column("志愿服务队", "team", text(200), width=24, rule="volunteers.ServiceRecord.team"),
+            Column("志愿服务队", "team", text(200), width=24, rule="volunteers.ServiceRecord.team",
+                   choices=_offered("volunteers.ServiceRecord.team", "organisation__name")),
         ]  # fmt: skip
 
     # ---- checks
@@ -172,6 +188,8 @@ class ServiceRecordSpec(KindSpec):
                       f"应在活动“{activity.title}”的日期({activity.start_date}至{activity.end_date})之内")  # fmt: skip
         elif served_on > services._today():
             row.error("服务日期", served_on.isoformat(), "不能晚于今天")
+        if not (values.get("place") or activity.venue):
+            row.error("服务地点", "", f"活动“{activity.title}”没有登记地点,请填写服务地点")
         for header, field, named in (("组织单位", "organising_unit", units), ("负责人", "responsible_person", people),
                                      ("志愿服务队", "team", teams)):  # fmt: skip
             label = values.get(field)

@@ -130,6 +130,11 @@ class VolunteerTeam(ScopedModel):
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    @property
+    def name(self) -> str:
+        """The team's name (its organisation's): how an import names it."""
+        return self.organisation.name
+
     class Meta:
         verbose_name = _("志愿服务队")
         verbose_name_plural = _("志愿服务队")
