@@ -61,6 +61,8 @@ API_REFERENCES = {
     ("POST", "/api/v1/innovation/demands/{demand_id}/{action}", "expert_id"): "innovation.Matchmaking.expert",
     ("POST", "/api/v1/opinion/rules", "queue_id"): "opinion.AlertRule.queue",
     ("POST", "/api/v1/opinion/rules", "source_id"): "opinion.AlertRule.source",
+    ("PUT", "/api/v1/opinion/rules/{rule_id}", "queue_id"): "opinion.AlertRule.queue",
+    ("PUT", "/api/v1/opinion/rules/{rule_id}", "source_id"): "opinion.AlertRule.source",
     ("POST", "/api/v1/opinion/articles", "activity_ids"): "opinion.Article.activities",
     ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
     (
@@ -98,6 +100,7 @@ API_REFERENCES = {
     ("POST", "/api/v1/funds/programmes/{programme_id}/projects", "undertaker_id"): "funds.Project.undertaker",
     ("POST", "/api/v1/funds/projects/{project_id}/conflicts", "person_id"): "funds.ConflictOfInterest.person",
     ("POST", "/api/v1/calls/", "organiser_id"): "calls.Call.organiser",
+    ("POST", "/api/v1/calls/", "higher_call_id"): "calls.Call.higher_call",
     ("POST", "/api/v1/calls/{call_id}/entries", "institution_id"): "calls.Entry.institution",
     ("POST", "/api/v1/calls/{call_id}/entries", "organisation_id"): "calls.Entry.organisation",
     ("POST", "/api/v1/calls/{call_id}/entries", "person_id"): "calls.Entry.person",
@@ -265,6 +268,9 @@ def outside(world, personas):
     from kexie.office.testing import build_office
 
     build_office(world.users, world.orgs)  # the city's departments, cadres, task force and rule
+    from kexie.calls.testing import open_call
+
+    open_call(personas["outsider"], title="兖州区青少年科技创新大赛")  # a call of another county
     staff = personas["county_staff"]
 
     def pick(rule):
@@ -327,6 +333,7 @@ def in_scope_targets(world, personas, make_activity):
     consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
         "decision_id": _office_of(staff),
+        "rule_id": _alert_rule_of(staff),
         "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
@@ -337,6 +344,23 @@ def in_scope_targets(world, personas, make_activity):
         **_review_round(staff, open_call(staff, title="任城征集", eligibility=[])),
         **_bases_funds_targets(staff, world),
     }
+
+
+def _alert_rule_of(staff):
+    """An alert rule of 任城区科协 on its own handling queue (its pk)."""
+    from kexie.opinion import services
+    from kexie.tickets.services import queue_create
+
+    queue = queue_create(
+        actor=staff,
+        data={"code": "rencheng-opinion", "name": "任城舆情处置", "first_response_minutes": 60,
+              "resolution_minutes": 480},
+        members=[staff],
+    )  # fmt: skip
+    rule = services.rule_create(
+        actor=staff, data={"name": "任城敏感词", "kind": "words", "words": "事故", "queue": queue}
+    )
+    return rule.pk
 
 
 def _office_of(staff):
@@ -411,7 +435,7 @@ def _base_body(method, path, world):
         }
     if path.endswith("/entries"):
         return {"title": "新申报", "answers": {"achievements": "事迹"}}
-    if path.endswith("/opinion/rules"):
+    if path.endswith(("/opinion/rules", "/opinion/rules/{rule_id}")):
         return {"name": "敏感词", "kind": "words", "words": "事故", "queue_id": 1}
     if path.endswith("/opinion/articles"):
         return {"channel": "wechat", "published_on": "2020-09-20", "title": "科普日"}
