@@ -15,6 +15,11 @@ def register(kind: str, panel: Callable) -> None:
     _PANELS[kind].append(panel)
 
 
+def registered(kind: str) -> list[Callable]:
+    discovery.discover("panels")
+    return list(_PANELS[kind])
+
+
 def panels_for(kind: str, user, obj) -> list[dict]:
     discovery.discover("panels")
     shown = (panel(user, obj) for panel in _PANELS[kind])
