@@ -53,7 +53,10 @@ def _org_base(period: Period, scope: Scope) -> QuerySet:
     from kexie.directory.models import Organisation
 
     day = period.last
-    qs = Organisation.objects.filter(standing_at(day))
+    # every unit's standing; scope.restrict below narrows it to the report's region and unit
+    qs = Organisation.objects.unscoped(reason="statistics: narrowed by the report's scope").filter(
+        standing_at(day)
+    )
     # an organisation without dates is counted while it is active; one with a dissolved date by it
     qs = qs.filter(Q(is_active=True) | Q(dissolved_on__isnull=False))
     return scope.restrict(qs, region="region", unit="")

@@ -396,12 +396,14 @@ def reportable_activities(volunteer: VolunteerProfile):
     one of their teams, or a unit above or below them."""
     from django.db.models import Q
 
+    from kexie.core.scoping import unit_filter
+
     today = _today()
     paths = [volunteer.person.unit.path] if volunteer.person.unit_id else []
     paths += [t.organisation.path for t in volunteer.teams.select_related("organisation")]
     reach = Q(pk__in=[])
     for path in filter(None, paths):
-        reach |= Q(organiser__path__startswith=path) | Q(reporting_unit__path__startswith=path)
+        reach |= unit_filter("organiser", path) | unit_filter("reporting_unit", path)
     return (
         Activity.objects.unscoped(reason="the activities a volunteer's own phone may report on")
         .filter(reach, start_date__lte=today, end_date__gte=today - dt.timedelta(days=SELF_REPORT_DAYS))
