@@ -89,6 +89,19 @@ def _leave_out_fuzzing(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (the pytest options): the whole suite, a folder or a marker run uses one worker
+    per core; a run of named files or tests stays in one process, where starting workers (each
+    migrates its own test database) would cost more than it saves."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    if any("::" in arg or arg.endswith(".py") for arg in config.args):
+        return 0
+    return os.cpu_count() or 1
+
+
 @dataclass
 class World:
     regions: dict
