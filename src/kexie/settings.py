@@ -202,6 +202,8 @@ JOB_WORKER_TIMEOUT = env_int("KEXIE_JOB_WORKER_TIMEOUT", 120)  # seconds without
 IMPORT_JOB_BYTES = env_int("KEXIE_IMPORT_JOB_KB", 256) * 1024
 # Exports of more records than this are written by a background job.
 EXPORT_JOB_ROWS = env_int("KEXIE_EXPORT_JOB_ROWS", 5000)
+# The literacy survey's estimates of more responses than this are computed by a background job.
+LITERACY_JOB_RESPONSES = env_int("KEXIE_LITERACY_JOB_RESPONSES", 2000)
 # The address the public reaches this installation at (no trailing slash): certificates print the
 # QR code and link of their check page with it, and the check-in screen its phone link.
 KEXIE_PUBLIC_URL = env_str("KEXIE_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext as _
 from scipy import stats
 
 from kexie.literacy import survey as engine
@@ -200,7 +201,11 @@ def _ordered_levels(name: str, present: set, county_order: list[str]) -> list[st
     return sorted(present, key=lambda level: (rank.get(level, len(rank)), str(level)))
 
 
-def _estimate_rows(design, data: dict, county_order: list[str]) -> tuple[Row, dict[str, list[Row]], bool]:
+def _estimate_rows(
+    design, data: dict, county_order: list[str], step=None
+) -> tuple[Row, dict[str, list[Row]], bool]:
+    step = step or (lambda line: None)
+    step(_("正在估计全体的比例与平均得分"))
     weights = design.weights
     total_w = float(weights.sum())
     overall_p = _literate(engine.svyprop(design, "literate", ci="logit"))
@@ -213,6 +218,7 @@ def _estimate_rows(design, data: dict, county_order: list[str]) -> tuple[Row, di
     exact = _exact_if_degenerate(overall)
     by_domain = {}
     for name, label in DOMAINS:
+        step(_("正在按%(domain)s估计") % {"domain": label})
         props = {
             e.domain[name]: e for e in _literate(engine.svyprop(design, "literate", by=name, ci="logit"))
         }
@@ -236,7 +242,23 @@ def _county_order(survey) -> list[str]:
     return [str(label) for _key, label in question.options] if question and question.options else []
 
 
-def estimate(survey) -> Results:
+def estimate_steps() -> int:
+    """The steps `estimate` reports: reading, weighting, the whole sample, each domain."""
+    return 3 + len(DOMAINS)
+
+
+def estimate(survey, progress=None) -> Results:
+    """The survey's estimates; `progress(done, total, line)` (a job's Progress) hears each step
+    (estimate_steps()) before it starts: the variance computations per domain are the long part."""
+    total, done = estimate_steps(), 0
+
+    def step(line: str) -> None:
+        nonlocal done
+        if progress:
+            progress(done, total, line)
+        done += 1
+
+    step(_("正在读取有效答卷"))
     counts = dict(Counter(survey.responses.values_list("status", flat=True)))
     status_counts = {s: counts.get(s, 0) for s in Status.values}
     data, notes = _data(survey)
@@ -247,6 +269,7 @@ def estimate(survey) -> Results:
         return results
     try:
         design = engine.SurveyDesign(data, weights="w", strata="county", ids="psu", lonely_psu="adjust")
+        step(_("正在按人口普查边际加权"))
         margins, margin_notes = _margins(survey, set(data["county"]))
         results.notes.extend(margin_notes)
         if margins:
@@ -258,7 +281,7 @@ def estimate(survey) -> Results:
         else:
             results.notes.append("尚未录入人口普查边际,以下结果仅用基础权重")
         results.weighting = _weighting_check(data, design.weights, margins)
-        results.overall, results.by_domain, exact = _estimate_rows(design, data, _county_order(survey))
+        results.overall, results.by_domain, exact = _estimate_rows(design, data, _county_order(survey), step)
         if exact:
             results.notes.append(
                 "部分分组的具备科学素质比例为 0 或 100%（组内答卷结果全部相同）："

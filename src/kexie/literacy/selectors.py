@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
@@ -21,17 +22,36 @@ def survey_for(user, pk) -> Survey:
     return get_scoped_or_404(Survey.objects.select_related("unit"), user, pk=pk)
 
 
-def survey_results(survey: Survey) -> dict:
-    """The survey's estimates as a dict, recomputed only when its data changed since last time.
+def data_version(survey: Survey) -> int | None:
+    return Survey.objects.of(survey).values_list("data_version", flat=True).first()
 
-    The cache lives on the survey row (results, results_version); writing it is not a change
-    of the survey's records, so it is not audited.
-    """
-    version = Survey.objects.of(survey).values_list("data_version", flat=True).first()
+
+def cached_results(survey: Survey, version: int | None) -> dict | None:
+    """The stored estimates when they are of the survey's data `version` and this method."""
     current = survey.results and survey.results.get("method") == METHOD_VERSION
     if current and survey.results_version == version and version is not None:
         return survey.results
-    results = estimate(survey).as_dict()
+    return None
+
+
+def estimates_as_job(survey: Survey) -> bool:
+    """Estimating a survey of more responses than LITERACY_JOB_RESPONSES (weights, variances by
+    every domain) is a background job, not the work of a page request (issue 10)."""
+    return survey.responses.count() > settings.LITERACY_JOB_RESPONSES
+
+
+def survey_results(survey: Survey, progress=None) -> dict:
+    """The survey's estimates as a dict, recomputed only when its data changed since last time.
+
+    The cache lives on the survey row (results, results_version); writing it is not a change
+    of the survey's records, so it is not audited. The version is read before the estimate:
+    data changed meanwhile leaves the cache stale, never a newer version on older figures.
+    """
+    version = data_version(survey)
+    cached = cached_results(survey, version)
+    if cached is not None:
+        return cached
+    results = estimate(survey, progress=progress).as_dict()
     now = timezone.now()
     Survey.objects.of(survey).update(results=results, results_version=version or 0, results_at=now)
     survey.results, survey.results_version, survey.results_at = results, version or 0, now

@@ -340,9 +340,27 @@ def echarts_file() -> str | None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def results(request, pk):
+    """The estimates. A large survey's (selectors.estimates_as_job) are computed by a background
+    job when its data changed: the page shows the job's progress and reloads itself with the
+    estimates when it is done; a failed job's error stays shown until the user starts it again
+    (POST)."""
     survey = selectors.survey_for(request.user, pk)
-    data = selectors.survey_results(survey)
+    version = selectors.data_version(survey)
+    data = selectors.cached_results(survey, version)
+    if data is None and selectors.estimates_as_job(survey):
+        from kexie.core.jobs.views import progress_context
+        from kexie.literacy.jobs import estimate_job_for
+
+        job = estimate_job_for(request.user, survey, version, again=request.method == "POST")
+        if request.method == "POST":
+            return redirect("literacy:results", pk=survey.pk)
+        context = {"survey": survey, "job": job, **progress_context(job)}
+        return render(request, "literacy/results_job.html", context)
+    if request.method == "POST":
+        return redirect("literacy:results", pk=survey.pk)
+    data = data if data is not None else selectors.survey_results(survey)
     county_rows = data.get("by_domain", {}).get("county", [])
     chart = [
         {"name": r["level"], "share": r["share"], "low": r["ci_low"], "high": r["ci_high"]}
@@ -358,7 +376,10 @@ def results(request, pk):
 @login_required
 def results_xlsx(request, pk):
     survey = selectors.survey_for(request.user, pk)
-    content = exports.results_workbook(survey, selectors.survey_results(survey))
+    data = selectors.cached_results(survey, selectors.data_version(survey))
+    if data is None and selectors.estimates_as_job(survey):
+        return redirect("literacy:results", pk=survey.pk)  # estimated by a job first
+    content = exports.results_workbook(survey, data if data is not None else selectors.survey_results(survey))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

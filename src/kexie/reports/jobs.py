@@ -18,19 +18,17 @@ def review_params(query) -> dict:
 
 @job_kind("review")
 def review_job(job, progress, **query):
+    """The review's steps (each indicator, each chart, the document) are the job's progress, the
+    same steps `kexie review` shows on the terminal (word.review_document)."""
     from kexie.reports.params import from_query
-    from kexie.reports.review import build_review
-    from kexie.reports.word import write_docx
+    from kexie.reports.word import review_document
 
-    progress(0, 2, _("正在计算指标"))
     try:
         period, scope = from_query(job.owner, query)
     except (ValidationError, Http404):
         raise JobFailed(_("综述的期间或范围已无效(单位可能已调整),请在综述页面重新生成")) from None
-    review = build_review(period, scope)
-    progress(1, 2, _("正在生成 Word 文档"))
-    write_atomically(job_dir(job) / REVIEW_FILE, write_docx(review))
-    progress(2, 2, _("已生成"))
+    review, data = review_document(period, scope, progress=progress)
+    write_atomically(job_dir(job) / REVIEW_FILE, data)
     return {
         "file": REVIEW_FILE,
         "download": f"{period.label}工作综述.docx",

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from kexie.core import indicators
 from kexie.core.indicators import REVIEW_HEADINGS, Period, Scope
 from kexie.core.officialdoc import chinese_number
@@ -157,8 +159,15 @@ def _section_blocks(template: str, values: dict[str, dict], extra: dict[str, str
     return blocks
 
 
-def build_review(period: Period, scope: Scope, *, title: str | None = None) -> Review:
-    rows = indicators.evaluate(period, scope)
+def build_review(period: Period, scope: Scope, *, title: str | None = None, progress=None) -> Review:
+    """The review of a period and scope; `progress(done, total, line)` (a job's Progress, the
+    terminal's bar) hears each indicator before it is computed (indicators.evaluate, one by one)."""
+    items = indicators.all_indicators()
+    rows = []
+    for done, indicator in enumerate(items):
+        if progress:
+            progress(done, len(items), _("正在计算指标:%(name)s") % {"name": indicator.name})
+        rows.append(indicators.as_row(indicator, indicator.compute(period, scope)))
     values = {row["code"]: row for row in rows}
     year = period.last.year
     unit = scope.label if scope.label != "全部" else "市科协"

@@ -16,18 +16,25 @@ class Command(BaseCommand):
         parser.add_argument("--org", type=int, help="单位编号(含下级单位)")
         parser.add_argument("--title", help="标题(默认“汇聚科技力量 谱写服务新篇”)")
         parser.add_argument("--out", required=True, help="输出文件 .docx")
+        parser.add_argument("--quiet", action="store_true", help="不显示进度(终端上的进度条,或每步一行)")
 
     def handle(self, *args, **o):
+        """Progress as a background review job reports it (reports.word.review_document): a bar
+        on a terminal, one plain line per step otherwise (a log, cron's mail), none with --quiet."""
+        from kexie.core.jobs.terminal import TerminalProgress
         from kexie.core.officialdoc import title_font_note
-        from kexie.reports.review import build_review
-        from kexie.reports.word import write_docx
+        from kexie.reports.word import review_document
 
         try:
             scope = scope_from(SystemActor(), o["region"], o["org"])
-            review = build_review(period_from(o["year"], scope=scope), scope, title=o["title"])
+            period = period_from(o["year"], scope=scope)
+            with TerminalProgress(self.stderr, quiet=o["quiet"], lines=True) as progress:
+                review, data = review_document(period, scope, title=o["title"], progress=progress)
         except (ValidationError, Http404) as exc:
             raise CommandError(";".join(getattr(exc, "messages", [str(exc)]))) from exc
         out = Path(o["out"])
-        out.write_bytes(write_docx(review))
+        partial = out.with_name(f".{out.name}.partial")  # a run stopped midway leaves no half file
+        partial.write_bytes(data)
+        partial.replace(out)
         self.stdout.write(self.style.SUCCESS(f"已生成 {out}({review.period.label} · {review.scope.label})"))
         self.stdout.write(title_font_note())
