@@ -22,8 +22,8 @@ from kexie.core.scoping import get_scoped_or_404
 from kexie.core.views import _download, apply_validation_error, offset_page, parse_date, require, year_param
 from kexie.directory.models import Organisation
 from kexie.societies import documents, evaluation, grassroots, offices, selectors, services
-from kexie.societies.forms import OfficerAddForm, OfficerEndForm
-from kexie.societies.models import AnnualReport, Evaluation, ItemScore, Rectification, ReportStatus
+from kexie.societies.forms import FoundingCompleteForm, FoundingForm, OfficerAddForm, OfficerEndForm
+from kexie.societies.models import AnnualReport, Evaluation, Founding, ItemScore, Rectification, ReportStatus
 from kexie.societies.services import REPORT_FIELDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -297,7 +297,47 @@ def officer_end(request, org_id, pk):
 @login_required
 @require_GET
 def founding_list(request):
-    return render(request, "societies/founding_list.html", {"foundings": selectors.foundings(request.user)})
+    context = {"foundings": selectors.foundings(request.user), "can_edit": request.user.has_perm(EDIT)}
+    return render(request, "societies/founding_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def founding_create(request):
+    """A new society prepared with its party plan (党建前置); the directory sends new societies here."""
+    require(request.user, EDIT)
+    form = FoundingForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            founding = services.founding_prepare(actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已登记筹建“%(n)s”") % {"n": founding})
+            if founding.party_warning:
+                messages.warning(request, founding.party_warning)
+            return redirect("societies:founding_list")
+    return render(request, "societies/founding_form.html", {"form": form, "title": _("筹建登记(党建前置)")})
+
+
+@login_required
+@require_POST
+def founding_complete(request, pk):
+    """The society is set up: a directory organisation with its first party record."""
+    founding = get_scoped_or_404(Founding, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = FoundingCompleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, ";".join(e for errors in form.errors.values() for e in errors))
+        return redirect("societies:founding_list")
+    try:
+        services.founding_complete(actor=request.user, founding=founding,
+                                   founded_on=form.cleaned_data.get("founded_on"))  # fmt: skip
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("societies:founding_list")
+    messages.success(request, _("“%(n)s”已登记成立") % {"n": founding.organisation})
+    return redirect("directory:org_detail", pk=founding.organisation.pk)
 
 
 @login_required
