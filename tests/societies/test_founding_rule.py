@@ -65,7 +65,9 @@ def test_the_founding_form_applies_the_party_plan_rule_then_sets_up_the_society(
     assert founding.supervisor == world.orgs["city"]
     page = client.get(reverse("societies:founding_list"))
     assert "济宁市新材料学会" in page.content.decode() and "founding-complete" in page.content.decode()
-    response = client.post(reverse("societies:founding_complete", args=[founding.pk]), {"founded_on": "2020-07-01"})
+    response = client.post(
+        reverse("societies:founding_complete", args=[founding.pk]), {"founded_on": "2020-07-01"}
+    )
     assert response.status_code == 302
     org = _orgs("济宁市新材料学会").get()
     assert (org.kind, org.parent) == ("society", world.orgs["city"])

@@ -48,7 +48,9 @@ def test_add_then_end_an_officer_through_the_form(secretary_client, personas, wo
     assert AuditEntry.objects.filter(action="kexie.position.ended", object_id=str(position.pk)).exists()
     # ended already: refused in Chinese, nothing changes
     response = secretary_client.post(
-        reverse("societies:officer_end", args=[society.pk, position.pk]), {"ends_on": "2020-12-31"}, follow=True
+        reverse("societies:officer_end", args=[society.pk, position.pk]),
+        {"ends_on": "2020-12-31"},
+        follow=True,
     )
     assert "已于2020-11-30离任" in response.content.decode()
     position.refresh_from_db()
@@ -70,7 +72,9 @@ def test_the_form_refuses_in_chinese_and_writes_nothing(secretary_client, person
     # leaving before the first day in office
     position = Affiliation.objects.get(organisation=society)
     response = secretary_client.post(
-        reverse("societies:officer_end", args=[society.pk, position.pk]), {"ends_on": "2019-01-01"}, follow=True
+        reverse("societies:officer_end", args=[society.pk, position.pk]),
+        {"ends_on": "2019-01-01"},
+        follow=True,
     )
     assert "离任日期:不能早于任职日期" in response.content.decode()
     position.refresh_from_db()
@@ -92,7 +96,9 @@ def test_the_officer_form_is_scoped(client, personas, world):
     other = world.orgs["rencheng"]
     assert client.get(reverse("societies:officer_add", args=[other.pk])).status_code == 404
     # a position of another organisation is not found under this one
-    stranger = Affiliation.objects.create(person=position.person, organisation=world.orgs["city"], role="理事长(主席)")
+    stranger = Affiliation.objects.create(
+        person=position.person, organisation=world.orgs["city"], role="理事长(主席)"
+    )
     assert client.post(reverse("societies:officer_end", args=[society.pk, stranger.pk]),
                        {"ends_on": "2020-01-01"}).status_code == 404  # fmt: skip
     position.refresh_from_db()

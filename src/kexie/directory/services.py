@@ -114,9 +114,7 @@ def validate_organisation(org: Organisation) -> None:
 # kexie.societies.rules.party_plan_check, founding_complete creates the organisation). The
 # directory's own form and API do not create one, nor turn another unit into one, around it.
 FOUNDED_KINDS = (OrgKind.SOCIETY, OrgKind.RESEARCH_INSTITUTE)
-FOUNDING_FIRST = (
-    "类型:新建学会、科研院所须先在“新建学会(党建前置)”中筹建登记,明确党组织设置方案后登记成立"
-)
+FOUNDING_FIRST = "类型:新建学会、科研院所须先在“新建学会(党建前置)”中筹建登记,明确党组织设置方案后登记成立"
 
 
 def require_founding_path(kind: str, stored_kind: str | None = None) -> None:

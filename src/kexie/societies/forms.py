@@ -37,12 +37,15 @@ class FoundingForm(StyledForm):
 
     name = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(
-        label=_("类型"), choices=[(k, OrgKind(k).label) for k in (OrgKind.SOCIETY, OrgKind.RESEARCH_INSTITUTE)]
+        label=_("类型"),
+        choices=[(k, OrgKind(k).label) for k in (OrgKind.SOCIETY, OrgKind.RESEARCH_INSTITUTE)],
     )
     supervisor = forms.ModelChoiceField(label=_("业务主管单位"), queryset=None, required=False,
                                         help_text=_("缺省为本单位"))  # fmt: skip
     party_plan = forms.ChoiceField(label=_("党组织设置方案"), choices=PartyPlan.choices)
-    party_members = forms.IntegerField(label=_("发起人中党员数"), min_value=0, max_value=10000, required=False)
+    party_members = forms.IntegerField(
+        label=_("发起人中党员数"), min_value=0, max_value=10000, required=False
+    )
     joint_branch = forms.CharField(label=_("拟纳入的联合党支部"), max_length=200, required=False)
     prepared_on = _date(_("筹建日期"), required=False, help_text=_("缺省为今天"))
 
