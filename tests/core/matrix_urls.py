@@ -598,6 +598,14 @@ MATRIX["bases"] = [
     ),
     Case("bases:round_land", in_scope(ok=302), args=("naming_round",), method="post"),
     Case("bases:assessment_notice", everyone(), query="year=2020"),
+    Case("bases:assessment_thresholds", only("city_admin", "county_staff", "outsider"), query="year=2021"),
+    Case(
+        "bases:assessment_thresholds",
+        only("city_admin", "county_staff", "outsider"),
+        method="post",
+        data={"year": ""},
+        label="invalid",
+    ),
     Case("bases:system", everyone()),
     Case("bases:system", everyone(), query="year=2020", label="year"),
     Case(
