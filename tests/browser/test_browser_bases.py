@@ -1,15 +1,12 @@
-"""A base's way to its designation and first assessment in a real browser: 兖州区科技馆's
-application (entered by 兖州区科协 through the service) is checked and decided by the city's staff
-on the call's pages, put on 公示 and made final; the naming is landed on the bases page; the
-year's figures are recorded, scored against the default thresholds and the outcome decided."""
-
-import datetime as dt
+"""A base's way to its designation and first assessment in a real browser, every step on the
+pages: the city's staff create the naming round (opened at once) on /bases/, recommend 兖州区科技馆
+on the round's application page, check and decide the entry on the call's pages, put it on 公示
+and make it final; the naming is landed on the bases page; the year's figures are recorded,
+scored against the default thresholds and the outcome decided."""
 
 import pytest
 
-from kexie.bases import services
-from kexie.bases.models import BaseDesignation
-from kexie.calls import services as calls
+from kexie.bases.models import BaseDesignation, NamingRound
 from kexie.calls.models import Entry
 from kexie.testing import PASSWORD
 
@@ -18,20 +15,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_application_review_naming_assessment(browser_page, live_server, world, screenshot_dir):
     page, base = browser_page, live_server.url
-    admin = world.users["city_admin"]
-    naming_round = services.naming_round_create(
-        actor=admin, batch="第五批", theme="综合类", valid_from=dt.date(2020, 7, 1), valid_to=dt.date(2024, 12, 31),
-        call_data={"title": "2020年市级科普教育基地命名", "year": 2020, "opens_on": dt.date(2020, 3, 1),
-                   "closes_on": dt.date(2020, 4, 30), "honour_level": "city"},
-    )  # fmt: skip
-    calls.call_open(actor=admin, call=naming_round.call)
-    services.base_apply(actor=world.users["outsider"], naming_round=naming_round, base=world.orgs["base"])
-
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", "city_admin")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/bases/")
+    page.click("#round-create")
+    for field, value in {"title": "2020年市级科普教育基地命名", "year": "2020", "opens_on": "2020-03-01",
+                         "closes_on": "2020-04-30", "batch": "第五批", "theme": "综合类",
+                         "valid_from": "2020-07-01", "valid_to": "2024-12-31"}.items():  # fmt: skip
+        page.fill(f"#id_{field}", value)
+    page.select_option("#id_honour_level", "city")
+    page.click("#save-button")
+    page.wait_for_url(f"{base}/bases/**")
+    naming_round = NamingRound.objects.unscoped(reason="test").get()
+    page.click(f"#apply-{naming_round.pk}")
+    page.select_option("#id_base", label=world.orgs["base"].name)
+    page.click("#save-button")
+    page.wait_for_load_state()
+    assert Entry.objects.unscoped(reason="test").filter(call=naming_round.call).count() == 1
+
     page.goto(f"{base}/calls/{naming_round.call_id}/")
     page.click(f"a:has-text('{Entry.objects.unscoped(reason='test').get().code}')")
     page.click("#accept-button")

@@ -598,6 +598,14 @@ MATRIX["bases"] = [
     ),
     Case("bases:round_land", in_scope(ok=302), args=("naming_round",), method="post"),
     Case("bases:assessment_notice", everyone(), query="year=2020"),
+    Case("bases:assessment_thresholds", only("city_admin", "county_staff", "outsider"), query="year=2021"),
+    Case(
+        "bases:assessment_thresholds",
+        only("city_admin", "county_staff", "outsider"),
+        method="post",
+        data={"year": ""},
+        label="invalid",
+    ),
     Case("bases:system", everyone()),
     Case("bases:system", everyone(), query="year=2020", label="year"),
     Case(
@@ -1247,6 +1255,7 @@ def societies_targets(world) -> dict:
     and an evaluation being scored."""
     import datetime as dt
 
+    from kexie.directory.services import person_create
     from kexie.societies import evaluation, services
 
     admin, secretary, society = (
@@ -1264,16 +1273,21 @@ def societies_targets(world) -> dict:
         "reasons": "不履行职责", "required_evidence": "整改报告", "ordered_on": dt.date(2020, 10, 9),
         "deadline": dt.date(2020, 12, 31)})  # fmt: skip
     term = services.term_create(actor=admin, org=society, data={"starts_on": dt.date(2016, 5, 1)})
+    member = person_create(actor=admin, data={"name": "周理事", "unit": society})
+    officer = services.officer_appoint(actor=admin, org=society, person=member, role="board",
+                                       starts_on=dt.date(2016, 5, 1))  # fmt: skip
     scheme = services.scheme_create(actor=admin, name="学会评估", items=evaluation.DEFAULT_ITEMS,
                                     grades=evaluation.DEFAULT_GRADES)  # fmt: skip
     ev = services.evaluation_open(actor=admin, org=society, scheme=scheme, year=2020)
+    founding = services.founding_prepare(actor=admin, data={
+        "name": "济宁市新材料学会", "kind": "society", "party_plan": "joint", "joint_branch": "市科协联合党支部"})  # fmt: skip
     county_report = services.annual_report_prepare(actor=world.users["county_staff"], org=world.orgs["rencheng"],
                                                    year=2020)  # fmt: skip
     return {
         "society_county_report": county_report, "society_county": world.orgs["rencheng"],
         "society_export_kind": "party_records",
         "society_report": report, "society_draft": draft, "society_rectification": rectification,
-        "society_term": term, "society_evaluation": ev, "society_org": society, "society_year": 2020,
+        "society_term": term, "society_evaluation": ev, "society_officer": officer, "society_founding": founding, "society_org": society, "society_year": 2020,
         **{a: a for a in ("submit", "accept", "return")}, "society_unknown": "frobnicate",
     }  # fmt: skip
 
@@ -1302,6 +1316,10 @@ MATRIX["societies"] = [
          data={"outcome": "closed", "note": "整改到位"}),
     Case("societies:term_list", everyone()),
     Case("societies:founding_list", everyone()),
+    Case("societies:founding_create", everyone()),
+    Case("societies:founding_create", everyone(), method="post", data={"name": ""}, label="invalid"),
+    Case("societies:founding_complete", society_scope(302, society_secretary=404), args=("society_founding",),
+         method="post", data={"founded_on": "2020-07-01"}),
     Case("societies:grassroots", everyone()),
     Case("societies:evaluation_list", everyone()),
     Case("societies:evaluation_detail", society_scope(), args=("society_evaluation",)),
@@ -1312,6 +1330,11 @@ MATRIX["societies"] = [
     # a county association's report: the county and the city see it, the society does not
     Case("societies:report_detail", in_scope(), args=("society_county_report",), label="county"),
     Case("societies:officers", society_scope(), args=("society_org",)),
+    Case("societies:officer_add", society_scope(), args=("society_org",)),
+    Case("societies:officer_add", society_scope(), args=("society_org",), method="post", data={"role": ""},
+         label="invalid"),
+    Case("societies:officer_end", society_scope(302), args=("society_org", "society_officer"), method="post",
+         data={"ends_on": "2020-12-31"}),
     Case("societies:officers", in_scope(), args=("society_county",), query="year=2019", label="county"),
 ]  # fmt: skip
 

@@ -63,7 +63,7 @@ def test_person_phone_error_is_shown_on_the_field(client, world, personas):
 
 def test_org_create_shows_uscc_errors_in_chinese(client, world, personas):
     client.force_login(personas["county_staff"])
-    data = {"name": "任城区新学会", "kind": "society", "uscc": "123", "parent": world.orgs["rencheng"].pk}
+    data = {"name": "任城区新学会", "kind": "enterprise", "uscc": "123", "parent": world.orgs["rencheng"].pk}
     response = client.post(reverse("directory:org_create"), data)
     assert response.status_code == 200
     assert response.context["form"].errors["uscc"]

@@ -5,6 +5,7 @@ parse; the services check, save and audit."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kexie.bases.codes import FIGURES
 from kexie.bases.models import Venue
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.directory.codes import DesignationLevel
@@ -84,3 +85,72 @@ class VenueForm(ModelFieldsForm):
         if not data.get("operator"):
             data.pop("operator", None)
         return data
+
+
+class ThresholdsForm(StyledForm):
+    """The assessment thresholds and score bands a unit sets for a year (and the years after,
+    until it sets new ones): one row per figure — used or not, minimum, points, required."""
+
+    year = forms.IntegerField(label=_("适用年度起"), min_value=1949, max_value=2100)
+    unit = forms.ModelChoiceField(
+        label=_("制定单位"), queryset=None, required=False, help_text=_("缺省为本单位")
+    )
+    excellent_from = forms.IntegerField(label=_("优秀分数线"), min_value=0, max_value=100)
+    pass_from = forms.IntegerField(label=_("合格分数线"), min_value=0, max_value=100)
+    rectify_from = forms.IntegerField(label=_("整改分数线"), min_value=0, max_value=100)
+
+    def __init__(self, *args, actor, scheme: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_org_picker(self.fields["unit"], rule="bases.AssessmentScheme.unit", user=actor)
+        current = {t["figure"]: t for t in scheme["thresholds"]}
+        for band in ("excellent_from", "pass_from", "rectify_from"):
+            self.fields[band].initial = scheme[band]
+        self.rows = []
+        for figure, (label, unit) in FIGURES.items():
+            row = current.get(figure)
+            self.fields[f"{figure}_used"] = forms.BooleanField(
+                label=_("采用"), required=False, initial=row is not None
+            )
+            self.fields[f"{figure}_minimum"] = forms.IntegerField(
+                label=_("%(f)s最低值(%(u)s)") % {"f": label, "u": unit}, min_value=0, max_value=10_000_000,
+                required=False, initial=row["minimum"] if row else None,
+            )  # fmt: skip
+            self.fields[f"{figure}_points"] = forms.IntegerField(
+                label=_("%(f)s分值") % {"f": label}, min_value=1, max_value=1000, required=False,
+                initial=row["points"] if row else None,
+            )  # fmt: skip
+            self.fields[f"{figure}_required"] = forms.BooleanField(
+                label=_("必须达到"), required=False, initial=bool(row and row["required"])
+            )
+            self.rows.append((figure, label, unit))
+        self.style()
+
+    def clean(self):
+        d = super().clean()
+        for figure, label, _unit in self.rows:
+            if not d.get(f"{figure}_used"):
+                continue
+            for part in ("minimum", "points"):
+                if d.get(f"{figure}_{part}") is None and f"{figure}_{part}" not in self.errors:
+                    self.add_error(f"{figure}_{part}", _("采用“%(f)s”时请填写") % {"f": label})
+        return d
+
+    def head(self):
+        return [self[name] for name in ("year", "unit", "excellent_from", "pass_from", "rectify_from")]
+
+    def table(self):
+        """The form's rows for the template: (label, unit, used, minimum, points, required)."""
+        return [
+            (label, unit, *(self[f"{figure}_{part}"] for part in ("used", "minimum", "points", "required")))
+            for figure, label, unit in self.rows
+        ]
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        thresholds = [
+            {"figure": figure, "minimum": d[f"{figure}_minimum"], "points": d[f"{figure}_points"],
+             "required": bool(d.get(f"{figure}_required"))}
+            for figure, _label, _unit in self.rows if d.get(f"{figure}_used")
+        ]  # fmt: skip
+        return {"year": d["year"], "thresholds": thresholds,
+                **{k: d[k] for k in ("excellent_from", "pass_from", "rectify_from")}}  # fmt: skip

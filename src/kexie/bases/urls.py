@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:pk>/land/", views.round_land, name="round_land"),
     path("rounds/<int:pk>/notice/", views.round_notice, name="round_notice"),
     path("assessments/notice/", views.assessment_notice, name="assessment_notice"),
+    path("assessments/thresholds/", views.assessment_thresholds, name="assessment_thresholds"),
     path("system/", views.science_centre_system, name="system"),
     path("venues/new/", views.venue_create, name="venue_create"),
     path("venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),

@@ -211,6 +211,33 @@ def assessment_notice(request):
     return response
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_thresholds(request):
+    """The assessment thresholds and score bands a unit (the city) sets for a year and the years
+    after (`services.assessment_scheme_set`); the assessments of those years are scored with
+    them. Shown filled with the scheme in force for the year (or the defaults)."""
+    require(request.user, REVIEW)
+    year, unit = _year(request), request.user.unit
+    scheme = services.scheme_for(unit, year)
+    form = base_forms.ThresholdsForm(request.POST or None, actor=request.user, scheme=scheme,
+                                     initial={"year": year})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.assessment_scheme_set(
+                actor=request.user, unit=form.cleaned_data.get("unit") or unit, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request, _("已保存%(u)s %(y)s年起的考核标准") % {"u": saved.unit, "y": saved.year}
+            )
+            return redirect(f"{reverse('bases:assessment_thresholds')}?year={saved.year}")
+    context = {"form": form, "scheme": scheme, "year": year}
+    return render(request, "bases/thresholds.html", context)
+
+
 def _round_or_404(request, pk: int) -> NamingRound:
     return get_scoped_or_404(
         NamingRound.objects.for_user(request.user).select_related("call__organiser"), request.user, pk=pk

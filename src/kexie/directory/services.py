@@ -109,6 +109,21 @@ def validate_organisation(org: Organisation) -> None:
     full_clean_chinese(org, exclude=["path"])
 
 
+# 党建前置 (issue 15): a new society or research institute is set up through its founding
+# (/societies/foundings/: kexie.societies.services.founding_prepare holds the party plan to
+# kexie.societies.rules.party_plan_check, founding_complete creates the organisation). The
+# directory's own form and API do not create one, nor turn another unit into one, around it.
+FOUNDED_KINDS = (OrgKind.SOCIETY, OrgKind.RESEARCH_INSTITUTE)
+FOUNDING_FIRST = "类型:新建学会、科研院所须先在“新建学会(党建前置)”中筹建登记,明确党组织设置方案后登记成立"
+
+
+def require_founding_path(kind: str, stored_kind: str | None = None) -> None:
+    """Refuse a society or research institute the web form or the API would set up directly
+    (a record already of that kind keeps it)."""
+    if kind in FOUNDED_KINDS and kind != stored_kind:
+        raise ValidationError({"kind": FOUNDING_FIRST})
+
+
 def uscc_warning(org: Organisation) -> str | None:
     if org.uscc and not org.uscc_checksum_ok:
         return f"统一社会信用代码“{org.uscc}”校验位不符合GB 32100(早期试点代码可能如此),已保存,请核对"

@@ -71,33 +71,6 @@ def _fen(text: str) -> int:
         raise ValidationError(str(exc)) from None
 
 
-@login_required
-@require_POST
-def tranche_pay(request, pk: int):
-    tranche = selectors.tranche_or_404(request.user, pk)
-    try:
-        services.tranche_pay(actor=request.user, tranche=tranche, amount_fen=_fen(request.POST.get("amount", "")),
-                             voucher_no=request.POST.get("voucher_no", "")[:60])  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已拨付"))
-    return redirect("funds:project_detail", pk=tranche.project_id)
-
-
-@login_required
-@require_POST
-def report_accept(request, pk: int):
-    report = selectors.report_or_404(request.user, pk)
-    try:
-        services.report_accept(actor=request.user, report=report)
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("报告已审核通过"))
-    return redirect("funds:project_detail", pk=report.project_id)
-
-
 def _form_errors(request, form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -107,6 +80,51 @@ def _form_errors(request, form) -> None:
 
 def _to_project(project):
     return redirect("funds:project_detail", pk=project.pk)
+
+
+def _post(request, *, to, call, success, form=None):
+    """One POST action: parse `form` (if any; its errors become messages), call the service with
+    the cleaned data, show its refusal or `success` (text, or a function of the service's result)
+    as a message, and go back to `to` (a redirect) whatever happened."""
+    data = {}
+    if form is not None:
+        if not form.is_valid():
+            _form_errors(request, form)
+            return to
+        data = form.cleaned_data
+    try:
+        result = call(data)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return to
+
+
+def _seen(request) -> str | None:
+    return request.POST.get("seen") or None
+
+
+@login_required
+@require_POST
+def tranche_pay(request, pk: int):
+    tranche = selectors.tranche_or_404(request.user, pk)
+    return _post(
+        request, to=redirect("funds:project_detail", pk=tranche.project_id), success=_("已拨付"),
+        call=lambda d: services.tranche_pay(actor=request.user, tranche=tranche,
+                                            amount_fen=_fen(request.POST.get("amount", "")),
+                                            voucher_no=request.POST.get("voucher_no", "")[:60]),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def report_accept(request, pk: int):
+    report = selectors.report_or_404(request.user, pk)
+    return _post(
+        request, to=redirect("funds:project_detail", pk=report.project_id), success=_("报告已审核通过"),
+        call=lambda d: services.report_accept(actor=request.user, report=report),
+    )  # fmt: skip
 
 
 @login_required
@@ -156,32 +174,22 @@ def project_apply(request, pk: int):
 @require_POST
 def project_approve(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    form = forms.ApprovalForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_project(project)
-    d = form.cleaned_data
-    try:
-        services.project_approve(actor=request.user, project=project, granted_fen=d.get("granted"), on=d.get("on"),
-                                 document_no=d.get("document_no", ""), seen=request.POST.get("seen") or None)  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已立项"))
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), form=forms.ApprovalForm(request.POST), success=_("已立项"),
+        call=lambda d: services.project_approve(actor=request.user, project=project, granted_fen=d.get("granted"),
+                                                on=d.get("on"), document_no=d.get("document_no", ""),
+                                                seen=_seen(request)),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def project_reject(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    try:
-        services.project_reject(actor=request.user, project=project, seen=request.POST.get("seen") or None)
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已登记为未立项"))
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), success=_("已登记为未立项"),
+        call=lambda d: services.project_reject(actor=request.user, project=project, seen=_seen(request)),
+    )  # fmt: skip
 
 
 @login_required
@@ -190,13 +198,11 @@ def programme_approve(request, pk: int):
     """立项 of a programme's projects once its call is final (the chosen ones; the others not)."""
     programme = selectors.programme_or_404(request.user, pk)
     require(request.user, REVIEW)
-    try:
-        approved = services.programme_approve_from_call(actor=request.user, programme=programme)
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已立项 %(n)s 个项目") % {"n": len(approved)})
-    return redirect(f"{reverse('funds:programme_list')}#programme-{programme.pk}")
+    return _post(
+        request, to=redirect(f"{reverse('funds:programme_list')}#programme-{programme.pk}"),
+        success=lambda approved: _("已立项 %(n)s 个项目") % {"n": len(approved)},
+        call=lambda d: services.programme_approve_from_call(actor=request.user, programme=programme),
+    )  # fmt: skip
 
 
 @login_required
@@ -223,76 +229,49 @@ def project_agree(request, pk: int):
 @require_POST
 def report_submit(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    form = forms.ReportForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_project(project)
-    d = form.cleaned_data
-    try:
-        services.report_submit(actor=request.user, project=project, kind=d["kind"], period_end=d["period_end"],
-                               text=d["text"], spent_fen=d.get("spent") or 0)  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("报告已提交"))
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), form=forms.ReportForm(request.POST), success=_("报告已提交"),
+        call=lambda d: services.report_submit(actor=request.user, project=project, kind=d["kind"],
+                                              period_end=d["period_end"], text=d["text"],
+                                              spent_fen=d.get("spent") or 0),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def project_accept(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    form = forms.AcceptanceForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_project(project)
-    d = form.cleaned_data
-    try:
-        services.project_accept(actor=request.user, project=project, result=d["result"], note=d.get("note", ""),
-                                on=d.get("on"), seen=request.POST.get("seen") or None)  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已登记结题验收:%(s)s") % {"s": project.get_status_display()})
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), form=forms.AcceptanceForm(request.POST),
+        success=lambda accepted: _("已登记结题验收:%(s)s") % {"s": project.get_status_display()},
+        call=lambda d: services.project_accept(actor=request.user, project=project, result=d["result"],
+                                               note=d.get("note", ""), on=d.get("on"), seen=_seen(request)),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def project_close(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    form = forms.CloseForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_project(project)
-    d = form.cleaned_data
-    try:
-        services.project_close(actor=request.user, project=project, returned_fen=d.get("returned") or 0,
-                               on=d.get("on"), seen=request.POST.get("seen") or None)  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("项目已结项"))
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), form=forms.CloseForm(request.POST), success=_("项目已结项"),
+        call=lambda d: services.project_close(actor=request.user, project=project,
+                                              returned_fen=d.get("returned") or 0, on=d.get("on"),
+                                              seen=_seen(request)),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def conflict_declare(request, pk: int):
     project = selectors.project_or_404(request.user, pk)
-    form = forms.ConflictForm(request.POST, actor=request.user)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _to_project(project)
-    d = form.cleaned_data
-    try:
-        services.conflict_declare(actor=request.user, project=project, name=d["name"], relation=d["relation"],
-                                  person=d.get("person"), recused=d.get("recused", False))  # fmt: skip
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, _("已登记利益冲突申报"))
-    return _to_project(project)
+    return _post(
+        request, to=_to_project(project), form=forms.ConflictForm(request.POST, actor=request.user),
+        success=_("已登记利益冲突申报"),
+        call=lambda d: services.conflict_declare(actor=request.user, project=project, name=d["name"],
+                                                 relation=d["relation"], person=d.get("person"),
+                                                 recused=d.get("recused", False)),
+    )  # fmt: skip
 
 
 def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:

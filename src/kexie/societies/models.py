@@ -141,6 +141,10 @@ class Founding(ScopedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def is_preparing(self) -> bool:
+        return self.status == FoundingStatus.PREPARING
+
 
 class RectificationStatus(models.TextChoices):
     OPEN = "open", _("整改中")

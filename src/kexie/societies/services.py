@@ -423,6 +423,45 @@ def officer_add(*, actor, term: Term, person, role: str, starts_on: dt.date | No
 
 
 @transaction.atomic
+def officer_appoint(*, actor, org: Organisation, person, role: str, starts_on: dt.date):
+    """An officer appointed between congresses (a 秘书长 replaced, a 理事 co-opted): a directory
+    position at `org` from `starts_on`, audited by the directory (kexie.position.added). The
+    same person cannot hold the same office twice at once."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, org)
+    if org.kind not in MANAGED_KINDS:
+        raise ValidationError({"organisation": _("单位:只有学会、科协和科研院所登记负责人")})
+    if role not in offices.TITLES:
+        raise ValidationError({"role": _("职务:只能是理事长、副理事长、秘书长或理事")})
+    if starts_on is None:
+        raise ValidationError({"starts_on": _("任职日期:请填写")})
+    title = offices.title_of(role)
+    held = [p for p in offices.positions([org.pk])
+            if p.person_id == person.pk and p.role == title and (p.ends_on is None or p.ends_on >= starts_on)]  # fmt: skip
+    if held:
+        raise ValidationError(
+            {"person": _("%(n)s已任%(r)s(%(d)s起),请先登记离任") % {"n": person.name, "r": title,
+                                                              "d": held[0].starts_on or "—"}}
+        )  # fmt: skip
+    return position_add(actor=actor, person=person, organisation=org, role=title, starts_on=starts_on)
+
+
+@transaction.atomic
+def officer_end(*, actor, org: Organisation, position, ends_on: dt.date):
+    """An officer leaves office on `ends_on` (the last day), audited by the directory
+    (kexie.position.ended). Only `org`'s officer positions, still open, can be ended."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, org)
+    if position.organisation_id != org.pk or position.role not in offices.CODES:
+        raise ValidationError(_("不是本单位的负责人职务"))
+    if position.ends_on is not None:
+        raise ValidationError(_("%(n)s已于%(d)s离任") % {"n": position.person.name, "d": position.ends_on})
+    if ends_on is None:
+        raise ValidationError({"ends_on": _("离任日期:请填写")})
+    return position_end(actor=actor, position=position, ends_on=ends_on)
+
+
+@transaction.atomic
 def term_record_congress(*, actor, term: Term, congress_on: dt.date, filed_on: dt.date | None = None) -> Term:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, term)

@@ -13,15 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core.scoping import get_scoped_or_404
-from kexie.core.views import _download, offset_page, parse_date, require, year_param
+from kexie.core.views import _download, apply_validation_error, offset_page, parse_date, require, year_param
 from kexie.directory.models import Organisation
-from kexie.societies import documents, evaluation, grassroots, selectors, services
-from kexie.societies.models import AnnualReport, Evaluation, ItemScore, Rectification, ReportStatus
+from kexie.societies import documents, evaluation, grassroots, offices, selectors, services
+from kexie.societies.forms import FoundingCompleteForm, FoundingForm, OfficerAddForm, OfficerEndForm
+from kexie.societies.models import AnnualReport, Evaluation, Founding, ItemScore, Rectification, ReportStatus
 from kexie.societies.services import REPORT_FIELDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -244,13 +246,98 @@ def officers(request, org_id):
         _error(request, exc)
         year = dt.date.today().year
     context = {"org": org, "year": year, "officers": selectors.officers_in(request.user, org, year)}
+    if request.user.has_perm(EDIT):
+        context["add_form"] = OfficerAddForm(actor=request.user, initial={"starts_on": dt.date.today()})
+        context["end_form"] = OfficerEndForm(initial={"ends_on": dt.date.today()})
     return render(request, "societies/officers.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def officer_add(request, org_id):
+    """Appoint an officer between congresses (a directory position from a date)."""
+    org = get_scoped_or_404(Organisation, request.user, pk=org_id)
+    require(request.user, EDIT)
+    form = OfficerAddForm(request.POST or None, actor=request.user, initial={"starts_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.officer_appoint(actor=request.user, org=org, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已登记%(r)s %(n)s") % {"r": position.role, "n": position.person})
+            url = reverse("societies:officers", args=[org.pk])
+            return redirect(f"{url}?year={position.starts_on.year}")
+    context = {"form": form, "org": org, "title": _("登记负责人")}
+    return render(request, "societies/officer_form.html", context)
+
+
+@login_required
+@require_POST
+def officer_end(request, org_id, pk):
+    """An officer leaves office: the position's last day."""
+    org = get_scoped_or_404(Organisation, request.user, pk=org_id)
+    require(request.user, EDIT)
+    position = next((p for p in offices.positions([org.pk]) if p.pk == pk), None)
+    if position is None:
+        raise Http404
+    form = OfficerEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, ";".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.officer_end(actor=request.user, org=org, position=position, **form.cleaned_data)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("已登记%(n)s离任") % {"n": position.person})
+    return redirect("societies:officers", org_id=org.pk)
 
 
 @login_required
 @require_GET
 def founding_list(request):
-    return render(request, "societies/founding_list.html", {"foundings": selectors.foundings(request.user)})
+    context = {"foundings": selectors.foundings(request.user), "can_edit": request.user.has_perm(EDIT)}
+    return render(request, "societies/founding_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def founding_create(request):
+    """A new society prepared with its party plan (党建前置); the directory sends new societies here."""
+    require(request.user, EDIT)
+    form = FoundingForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            founding = services.founding_prepare(actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已登记筹建“%(n)s”") % {"n": founding})
+            if founding.party_warning:
+                messages.warning(request, founding.party_warning)
+            return redirect("societies:founding_list")
+    return render(request, "societies/founding_form.html", {"form": form, "title": _("筹建登记(党建前置)")})
+
+
+@login_required
+@require_POST
+def founding_complete(request, pk):
+    """The society is set up: a directory organisation with its first party record."""
+    founding = get_scoped_or_404(Founding, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = FoundingCompleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, ";".join(e for errors in form.errors.values() for e in errors))
+        return redirect("societies:founding_list")
+    try:
+        services.founding_complete(actor=request.user, founding=founding,
+                                   founded_on=form.cleaned_data.get("founded_on"))  # fmt: skip
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("societies:founding_list")
+    messages.success(request, _("“%(n)s”已登记成立") % {"n": founding.organisation})
+    return redirect("directory:org_detail", pk=founding.organisation.pk)
 
 
 @login_required
