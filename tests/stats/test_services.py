@@ -157,8 +157,8 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
     """compute.city_figures (one grouped query per source) equals each unit's own computation,
     for a society with activities, a county and a unit without any."""
     from kexie.directory.models import Organisation
-    from kexie.stats import compute
     from kexie.directory.services import _refresh_path
+    from kexie.stats import compute
 
     secretary = world.users["society_secretary"]
     academic(2)  # 任城区
@@ -171,7 +171,9 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
     units = list(Organisation.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
     grouped = compute.city_figures(world.orgs["city"], units, 2020)
     for unit in units:
-        assert grouped[unit.pk] == compute.subtree_figures(unit, 2020, compute.tables_of(unit, 2020)), unit.name
+        assert grouped[unit.pk] == compute.subtree_figures(unit, 2020, compute.tables_of(unit, 2020)), (
+            unit.name
+        )
     assert grouped[world.orgs["society"].pk][("CKX表3", "01-1")] == 1
     assert grouped[world.orgs["rencheng"].pk][("CKX表3", "01-1")] == 2
     assert grouped[idle.pk][("CKX表3", "01-1")] == 0
