@@ -151,3 +151,29 @@ def test_out_of_scope_unit_cannot_be_prepared(world):
 
     with pytest.raises(Http404):
         services.report_prepare(actor=world.users["outsider"], unit=world.orgs["rencheng"], year=2020)
+
+
+def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
+    """compute.city_figures (one grouped query per source) equals each unit's own computation,
+    for a society with activities, a county and a unit without any."""
+    from kexie.directory.models import Organisation
+    from kexie.directory.services import _refresh_path
+    from kexie.stats import compute
+
+    secretary = world.users["society_secretary"]
+    academic(2)  # 任城区
+    academic(1, actor=secretary, organiser=world.orgs["society"], region=world.regions["370800"])
+    idle = Organisation.objects.create(
+        name="济宁市物理学会", kind="society", parent=world.orgs["city"], region=world.regions["370800"]
+    )
+    _refresh_path(idle)
+    units = [world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"], idle]
+    units = list(Organisation.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
+    grouped = compute.city_figures(world.orgs["city"], units, 2020)
+    for unit in units:
+        assert grouped[unit.pk] == compute.subtree_figures(unit, 2020, compute.tables_of(unit, 2020)), (
+            unit.name
+        )
+    assert grouped[world.orgs["society"].pk][("CKX表3", "01-1")] == 1
+    assert grouped[world.orgs["rencheng"].pk][("CKX表3", "01-1")] == 2
+    assert grouped[idle.pk][("CKX表3", "01-1")] == 0

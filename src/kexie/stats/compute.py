@@ -126,3 +126,138 @@ def records_url(unit, year: int, cell: CellDef, report_pk: int | None = None) ->
     if cell.query and report_pk is not None:
         return reverse("stats:cell_records", args=[report_pk, cell.table, cell.code])
     return ""
+
+
+# ---------------------------------------------------------------- every unit of a city at once
+
+
+def quick_scope(unit) -> Scope:
+    """A unit's scope without the look-up Scope makes (the unit is at hand; the system sees all)."""
+    scope = object.__new__(Scope)
+    scope.user, scope.region_code, scope.org_id, scope.cache = SYSTEM, None, unit.pk, {}
+    scope.region, scope.org, scope._user_path = None, unit, ""
+    return scope
+
+
+class _RecordingScope(Scope):
+    """A scope that notes which organisation field each `restrict` narrows by."""
+
+    def restrict(self, qs, *, region, unit):
+        self.cache.setdefault("_units", []).append(unit)
+        return super().restrict(qs, region=region, unit=unit)
+
+
+def _ancestors(path: str, wanted: dict[str, object]) -> list:
+    """The wanted units (path → unit) whose subtree holds the organisation at `path`."""
+    found, at = [], 0
+    while True:
+        at = path.find("/", at + 1)
+        if at < 0:
+            return found
+        unit = wanted.get(path[: at + 1])
+        if unit is not None:
+            found.append(unit)
+
+
+def _seed_activities(city, period: Period, scopes: dict) -> None:
+    """One scan of the city's approved activities grouped by the facts' keys and the reporting
+    unit; each unit's facts are the rows of its subtree (what its own scan would give)."""
+    from kexie.activities import indicators as act
+    from kexie.directory.models import Organisation
+
+    city_scope = quick_scope(city)
+    rows = act._scan(period, city_scope, "approved", (*act.FACT_KEYS, "reporting_unit_id"))
+    paths = dict(
+        Organisation.objects.unscoped(reason="statistics: the units of the city's activities")
+        .filter(unit_filter_q(city.path))
+        .values_list("id", "path")
+    )
+    by_path = {scope.org.path: scope for scope in scopes.values()}
+    parts: dict[int, list] = {pk: [] for pk in scopes}
+    for row in rows:
+        path = paths.get(row["reporting_unit_id"])
+        if path is None:
+            continue
+        for scope in _ancestors(path, by_path):
+            parts[scope.org_id].append(row)
+    kinds, regions = act._kinds(city_scope), city_scope.regions()
+    for pk, scope in scopes.items():
+        scope.cache["regions"] = regions
+        scope.cache[("activities", "facts", period)] = act._regroup(parts[pk], act.FACT_KEYS)
+        scope.cache["activity_kinds"] = kinds
+
+
+def unit_filter_q(path: str):
+    from kexie.core.scoping import unit_filter
+
+    return unit_filter("", path)
+
+
+def _seed_org_stock(city, period: Period, scopes: dict) -> None:
+    """The organisations standing at 31 December, counted into every unit's subtree at once."""
+    rows = queries._org_base(period, quick_scope(city)).values_list("path", "kind", "association_level")
+    by_path = {scope.org.path: scope for scope in scopes.values()}
+    counts: dict[int, dict] = {pk: {} for pk in scopes}
+    for path, kind, level in rows:
+        for scope in _ancestors(path, by_path):
+            into = counts[scope.org_id]
+            into[(kind, level or "")] = into.get((kind, level or ""), 0) + 1
+    for pk, scope in scopes.items():
+        scope.cache[("stats", "org_stock", period)] = counts[pk]
+
+
+def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
+    """An indicator whose records (its drill-down: what it counts) lie in none of a unit's
+    subtree gives that unit nothing: one query per indicator finds the units that hold records,
+    the others get an empty result without a query. Indicators whose records are not narrowed
+    by an organisation field are left to compute as usual."""
+    from kexie.core.indicators import Result
+
+    by_path = {scope.org.path: scope for scope in scopes.values()}
+    for code in sorted(codes):
+        indicator = indicators.get(code)
+        probe = _RecordingScope(SYSTEM, org_id=city.pk)
+        try:
+            qs = indicator.records(period, probe, None, None)
+        except Exception:  # noqa: BLE001 - an indicator without a plain drill-down computes as usual
+            continue
+        units = probe.cache.get("_units", [])
+        if len(set(units)) != 1 or units[0] is None:
+            continue
+        field = f"{units[0]}__path" if units[0] else "path"
+        holding = set()
+        for path in qs.order_by().values_list(field, flat=True).distinct():
+            holding.update(s.org_id for s in _ancestors(path or "", by_path))
+        for pk, scope in scopes.items():
+            if pk not in holding:
+                scope.cache[("stats", "indicator", code, period)] = Result(value=0, previous=0)
+
+
+def city_figures(city, units: list, year: int) -> dict[int, dict[tuple[str, str], int]]:
+    """unit pk → the subtree figures of every unit of a city (the city's own report is then
+    own_figures with these), with one grouped query per source for the units below the
+    counties rather than one per unit; the city and its counties compute as usual."""
+    period = Period.year(year)
+    tables_by_unit = {u.pk: tables_of(u, year) for u in units}
+    small = {
+        u.pk: quick_scope(u)
+        for u in units
+        if u.pk != city.pk and u.association_level not in ("city", "county")
+    }
+    codes, sources = set(), set()
+    for pk in small:
+        for t in tables_by_unit[pk]:
+            for c in t.cell_list():
+                if c.indicator:
+                    codes.add(c.indicator)
+                elif c.query:
+                    sources.add(c.query)
+    if small:
+        _seed_activities(city, period, small)
+        _seed_org_stock(city, period, small)
+        _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, small)
+    out = {}
+    for unit in units:
+        scope = small.get(unit.pk) or quick_scope(unit)
+        out[unit.pk] = subtree_figures(unit, year, tables_by_unit[unit.pk], scope)
+    return out

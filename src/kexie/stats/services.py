@@ -5,6 +5,7 @@ it with a reason)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -92,7 +93,14 @@ def _require_reviewer(actor, report: StatsReport) -> None:
 
 
 def _definitions(report: StatsReport) -> dict[tuple[str, str], definitions.CellDef]:
-    return {(t.code, c.code): c for t in compute.tables_of(report.unit, report.year) for c in t.cell_list()}
+    return _definitions_of(definitions.filer_kind(report.unit), report.year)
+
+
+@functools.lru_cache(maxsize=64)
+def _definitions_of(kind: str | None, year: int) -> dict[tuple[str, str], definitions.CellDef]:
+    if kind is None:
+        return {}
+    return {(t.code, c.code): c for t in definitions.tables_for(year, kind) for c in t.cell_list()}
 
 
 # ---------------------------------------------------------------------- filling
@@ -102,7 +110,16 @@ def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> t
     """Put computed figures into a report's cells: new cells are created (hand cells empty),
     computed cells take the figure unless overridden (the override stays, its `computed`
     follows the records); hand cells are never touched. Returns (created, updated)."""
-    existing = {(c.table, c.code): c for c in report.cells.all()}
+    new, changed = _plan_figures(report, figures, {(c.table, c.code): c for c in report.cells.all()})
+    if new:
+        StatsCell.objects.bulk_create(new)
+    if changed:
+        StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"])
+    return len(new), len(changed)
+
+
+def _plan_figures(report: StatsReport, figures: dict, existing: dict) -> tuple[list, list]:
+    """The cells write_figures creates and those it changes (not yet written)."""
     new, changed = [], []
     for key, d in _definitions(report).items():
         cell = existing.get(key)
@@ -118,11 +135,7 @@ def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> t
                 if not cell.overridden:
                     cell.value, cell.is_dash = figure, False
                 changed.append(cell)
-    if new:
-        StatsCell.objects.bulk_create(new)
-    if changed:
-        StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"])
-    return len(new), len(changed)
+    return new, changed
 
 
 @transaction.atomic
@@ -321,31 +334,52 @@ def report_reopen(*, actor, report: StatsReport, reason: str, seen: str | None =
 # ---------------------------------------------------------------------- every unit of a city
 
 
+@transaction.atomic
 def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     """Prepare (or re-compute, where still editable) the reports of a city, its counties and the
-    societies under it: each county's figures are computed once and serve the city's 本级."""
+    societies under it, in bulk: the figures of every unit come from one grouped query per
+    source (kexie.stats.compute.city_figures), each county's figures serve the city's 本级, the
+    reports and their cells are written in a few statements, and one audit entry records the
+    fill (with how many reports were created and re-computed)."""
     from kexie.directory.models import Organisation
 
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, city)
+    if definitions.filer_kind(city) is None:
+        raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
+    definitions.version_for(year)
     units = [city] + [
         o
         for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
         if definitions.filer_kind(o) is not None
     ]
-    by_unit: dict[int, dict] = {}
-    reports = []
-    for unit in units[1:]:
-        by_unit[unit.pk] = compute.subtree_figures(unit, year, compute.tables_of(unit, year))
-    tables = compute.tables_of(city, year)
-    by_unit[city.pk] = compute.own_figures(city, year, tables, county_figures=by_unit)
+    by_unit = compute.city_figures(city, units[1:], year)
+    by_unit[city.pk] = compute.own_figures(city, year, compute.tables_of(city, year), county_figures=by_unit)
     existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form="kx")}
-    for unit in units:
-        report = existing.get(unit.pk)
-        if report is None:
-            reports.append(report_prepare(actor=actor, unit=unit, year=year, figures=by_unit[unit.pk]))
-        else:
-            if report.is_editable:
-                report_compute(actor=actor, report=report, figures=by_unit[unit.pk])
-            reports.append(report)
-    return reports
+    now = timezone.now()
+    made = StatsReport.objects.bulk_create(
+        [StatsReport(unit=u, year=year, form="kx", computed_at=now) for u in units if u.pk not in existing],
+        batch_size=2000,
+    )
+    editable = [r for r in existing.values() if r.is_editable]
+    cells: dict[int, dict] = {r.pk: {} for r in editable}
+    for cell in StatsCell.objects.unscoped(reason="statistics: the city's fill reads its own reports").filter(
+        report__in=StatsReport.objects.within(city).filter(year=year, form="kx", status__in=EDITABLE)
+    ):
+        if cell.report_id in cells:
+            cells[cell.report_id][(cell.table, cell.code)] = cell
+    units_by_pk = {u.pk: u for u in units}
+    new, changed = [], []
+    for report in [*made, *editable]:
+        report.unit = units_by_pk.get(report.unit_id, report.unit)
+        n, c = _plan_figures(report, by_unit.get(report.unit_id, {}), cells.get(report.pk, {}))
+        new += n
+        changed += c
+    StatsCell.objects.bulk_create(new, batch_size=5000)
+    StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"], batch_size=2000)
+    if editable:
+        StatsReport._base_manager.filter(pk__in=[r.pk for r in editable]).update(computed_at=now)
+    audit.log(actor=actor, action="kexie.stats_report.filled", unit=city, object_repr=f"{city} {year}",
+              after={"year": year, "created": len(made), "computed": len(editable), "cells": len(new),
+                     "updated": len(changed)})  # fmt: skip
+    return sorted([*made, *existing.values()], key=lambda r: r.unit.path)
