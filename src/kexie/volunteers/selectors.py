@@ -7,7 +7,7 @@ from operator import itemgetter
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Aggregate, BigIntegerField, Count, Min, Q, Sum
+from django.db.models import Aggregate, BigIntegerField, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
 
 from kexie.volunteers.models import (
     Course,
@@ -142,7 +142,7 @@ def _person_totals(rows) -> list[dict]:
     ]
 
 
-def _hours(value) -> Decimal:
+def hundredths(value) -> Decimal:
     """Hours to the hundredth (SQLite's SUM drops a Decimal's trailing zeros)."""
     return Decimal(value or 0).quantize(HUNDREDTH)
 
@@ -155,7 +155,7 @@ def person_hours(user, profile) -> Decimal:
         .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer=profile)
         .aggregate(h=Sum("hours"))["h"]
     )
-    return _hours(total)
+    return hundredths(total)
 
 
 def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
@@ -171,7 +171,22 @@ def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
         .order_by()
         .values_list("volunteer_id", "h")
     )
-    return {pk: _hours(h) for pk, h in grouped}
+    return {pk: hundredths(h) for pk, h in grouped}
+
+
+def recorded_hours_subquery(user):
+    """A volunteer's recorded hours from the records the user may see, as an annotation (one
+    correlated SUM per row of a page): the API's volunteer list reads the records themselves,
+    not the summary, and never counts hours whose organising unit is outside the user's scope."""
+    per_volunteer = (
+        counted(ServiceRecord.objects.for_user(user))
+        .filter(volunteer=OuterRef("pk"))
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Subquery(per_volunteer, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def courses(user):
