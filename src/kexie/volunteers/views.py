@@ -19,6 +19,7 @@ from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core import checkin
 from kexie.core.certificates import certificate_for_source, public_url
 from kexie.core.models import CheckinSession
+from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
 from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
@@ -56,6 +57,7 @@ def volunteer_detail(request, pk):
         "records": records,
         "hours": selectors.person_hours(request.user, profile),
         "certificates": certificate_for_source(profile),
+        "panels": panels_for("person", request.user, profile.person),  # training, honours …
         "self_report_url": (
             public_url(reverse("volunteers:self_report", args=[checkin.personal_token(profile.person)]))
             if request.user.has_perm(EDIT)
