@@ -87,3 +87,28 @@ def test_leader_of_a_rural_tech_association_only(course, trainee, staff, world):
 def test_a_course_is_one_per_activity(course, staff):
     with pytest.raises(ValidationError):
         course_create(actor=staff, activity=course.activity, kind="rural")
+
+
+def test_the_volunteer_page_shows_training_and_honours(course, trainee, staff, client, world):
+    """The volunteer's record carries their training and honours (the person panels)."""
+    from kexie.honours.services import honour_record
+    from kexie.volunteers.services import volunteer_register
+
+    profile = volunteer_register(actor=staff, person=trainee, data={"registered_on": dt.date(2020, 1, 1)})
+    enrolment_create(actor=staff, course=course, person=trainee)
+    honour_record(
+        actor=staff,
+        data={
+            "kind": "commendation",
+            "title": "优秀科普志愿者",
+            "level": "city",
+            "year": 2020,
+            "person": trainee,
+        },
+    )
+    client.force_login(staff)
+    page = client.get(reverse("volunteers:volunteer_detail", args=[profile.pk])).content.decode()
+    assert 'id="training-panel"' in page and "科普惠农培训班" in page
+    assert 'id="honours-panel"' in page and "优秀科普志愿者" in page
+    client.force_login(world.users["outsider"])  # another county: neither the volunteer nor the panels
+    assert client.get(reverse("volunteers:volunteer_detail", args=[profile.pk])).status_code == 404

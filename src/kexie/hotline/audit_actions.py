@@ -16,6 +16,7 @@ register(
         "unpublished": _("移出知识库"),
         "attached": _("上传附件"),
         "rating_link": _("生成评价链接"),
+        "calendar_resynced": _("节假日表变更后重算时限"),
     },
 )
 register("kexie.callback", _("回电任务"), {"created": _("新建"), "done": _("完成")})

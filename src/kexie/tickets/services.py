@@ -343,6 +343,31 @@ def ticket_flag_breaches(*, actor=None, now: dt.datetime | None = None) -> int:
     return len(flagged)
 
 
+def ticket_clocks_recompute(tickets, *, now: dt.datetime | None = None) -> list[int]:
+    """Recompute the clocks of `tickets` under the calendar as it stands now (after a change of
+    the holiday table): a stopped clock's business time and breach, a running clock's due time
+    and, unless the ticket is waiting for the caller, whether it is past due. Writes only the
+    tickets whose values change; returns their ids (no audit here: the caller logs the batch)."""
+    now, cal, changed = _now(now), current_calendar(), []
+    for ticket in tickets:
+        values: dict = {}
+        for which in ("first_response", "resolution"):
+            stopped_at = getattr(ticket, STOPPED_AT[which])
+            if stopped_at is not None:
+                values.update(_stop(ticket, which, stopped_at, cal))
+            else:
+                due = values[f"{which}_due"] = _due(ticket, which, cal)
+                if ticket.waiting_since is None:
+                    values[f"{which}_breached"] = due < now
+        values = {name: value for name, value in values.items() if getattr(ticket, name) != value}
+        if values:
+            Ticket.objects.of(ticket).update(**values)
+            for name, value in values.items():
+                setattr(ticket, name, value)
+            changed.append(ticket.pk)
+    return changed
+
+
 # ---------------------------------------------------------------------------- past tickets in bulk
 
 

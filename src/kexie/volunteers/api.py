@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.db.models import Q, Sum
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
@@ -94,10 +93,14 @@ class CertificateOut(Schema):
 
 @router.get("/volunteers", response=Page[VolunteerOut], summary="志愿者列表(含已记录服务时长)")
 def list_volunteers(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
-    qs = selectors.volunteers(actor(request)).annotate(
-        hours=Sum("records__hours", filter=Q(records__status=RecordStatus.RECORDED))
-    )
-    return offset_page(request, qs, limit=limit, offset=offset)
+    """Each volunteer's hours are summed from the recorded service records the caller may see
+    (the same figure as `GET volunteers/{id}`), not from a stored total."""
+    user = actor(request)
+    qs = selectors.volunteers(user).annotate(hours=selectors.recorded_hours_subquery(user))
+    page = offset_page(request, qs, limit=limit, offset=offset)
+    for profile in page["items"]:
+        profile.hours = selectors.hundredths(profile.hours)
+    return page
 
 
 @router.get("/volunteers/{volunteer_id}", response=VolunteerDetailOut, summary="志愿者及其服务记录")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
-from django.db.models import BigIntegerField, Count, Min, Q, Sum
-from django.db.models.functions import Cast, Round
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Aggregate, BigIntegerField, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
 
 from kexie.volunteers.models import (
     Course,
@@ -79,9 +81,8 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
     summary (a few rows per volunteer and year, kept by the services), whatever the number of
     records. `rows` is an already scoped queryset of summary rows (`summary_rows(user)`).
 
-    By person this is 50,000 rows (docs/benchmarks.md), so the query groups by integer keys
-    only (the name is the group's MIN, joined with inner joins), the database sums the hours as
-    whole hundredths, and the rows come back as tuples made into small dicts, one Decimal each."""
+    The database sums the hours as whole hundredths; by person (50,000 rows at the benchmark's
+    size) see `_person_totals`."""
     dimension, keys = GROUPS[by]
     rows = rows.filter(dimension=dimension, entries__gt=0)
     if year:
@@ -90,24 +91,58 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
         rows = rows.exclude(year=ALL_YEARS)
     else:
         rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
-    key_name = keys[0]
-    group = (key_name, "volunteer__person_id") if by == "person" else (key_name,)
     if by == "person":
-        rows = rows.filter(volunteer__isnull=False)  # inner joins to the profile and the person
-    totals = {"cents": Cast(Round(Sum("hours") * 100), BigIntegerField()), "n": Sum("entries")}
+        return _person_totals(rows)
+    key_name = keys[0]
+    totals = {"cents": _Cents("hours"), "n": Sum("entries")}
     if len(keys) > 1:
         totals["name"] = Min(keys[-1])
-    grouped = rows.values(*group).annotate(**totals).order_by(key_name)
+    grouped = rows.values(key_name).annotate(**totals).order_by(key_name)
     names = ("name",) if len(keys) > 1 else ()
-    scale = HUNDREDTH
     return [
-        {"key": row[0], "label": row[-1] if names else row[0], "hours": Decimal(row[-3 if names else -2] or 0) * scale,
-         "entries": row[-2 if names else -1]}
-        for row in grouped.values_list(key_name, "cents", "n", *names).iterator(chunk_size=5000)
+        {"key": row[0], "label": row[-1] if names else row[0], "hours": Decimal(row[1] or 0) * HUNDREDTH,
+         "entries": row[2]}
+        for row in grouped.values_list(key_name, "cents", "n", *names)
     ]  # fmt: skip
 
 
-def _hours(value) -> Decimal:
+class _Cents(Aggregate):
+    """SUM(hours) as whole hundredths: one plain expression on every database (Django's
+    Cast/Round on SQLite wraps each step in a NUMERIC cast, a third of the query's time)."""
+
+    function = "SUM"
+    template = "CAST(ROUND(%(function)s(%(expressions)s) * 100) AS BIGINT)"
+    output_field = BigIntegerField()
+
+
+def _person_totals(rows) -> list[dict]:
+    """By person, 50,000 rows at the benchmark's size (docs/benchmarks.md): the summary rows are
+    grouped by volunteer alone (in the covering index's order, no sort), and only the grouped
+    rows then look up the name (profile → person by primary key); the rows come back as plain
+    tuples, sorted in Python, each made into a four-key dict."""
+    grouped = rows.values("volunteer_id").annotate(cents=_Cents("hours"), n=Sum("entries")).order_by()
+    try:
+        inner, params = grouped.values_list("volunteer_id", "cents", "n").query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees nothing
+        return []
+    profile, person = VolunteerProfile._meta, VolunteerProfile._meta.get_field("person").related_model._meta
+    sql = (
+        f'SELECT g."volunteer_id", g."cents", g."n", p."name" FROM ({inner}) g '
+        f'INNER JOIN "{profile.db_table}" v ON v."id" = g."volunteer_id" '
+        f'INNER JOIN "{person.db_table}" p ON p."id" = v."person_id"'
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
+    data.sort(key=itemgetter(0))
+    scale = HUNDREDTH
+    return [
+        {"key": key, "label": name, "hours": Decimal(cents or 0) * scale, "entries": n}
+        for key, cents, n, name in data
+    ]
+
+
+def hundredths(value) -> Decimal:
     """Hours to the hundredth (SQLite's SUM drops a Decimal's trailing zeros)."""
     return Decimal(value or 0).quantize(HUNDREDTH)
 
@@ -120,7 +155,7 @@ def person_hours(user, profile) -> Decimal:
         .filter(dimension=SummaryDimension.PERSON, year=ALL_YEARS, volunteer=profile)
         .aggregate(h=Sum("hours"))["h"]
     )
-    return _hours(total)
+    return hundredths(total)
 
 
 def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
@@ -136,7 +171,22 @@ def hours_of_volunteers(user, profiles) -> dict[int, Decimal]:
         .order_by()
         .values_list("volunteer_id", "h")
     )
-    return {pk: _hours(h) for pk, h in grouped}
+    return {pk: hundredths(h) for pk, h in grouped}
+
+
+def recorded_hours_subquery(user):
+    """A volunteer's recorded hours from the records the user may see, as an annotation (one
+    correlated SUM per row of a page): the API's volunteer list reads the records themselves,
+    not the summary, and never counts hours whose organising unit is outside the user's scope."""
+    per_volunteer = (
+        counted(ServiceRecord.objects.for_user(user))
+        .filter(volunteer=OuterRef("pk"))
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return Subquery(per_volunteer, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def courses(user):

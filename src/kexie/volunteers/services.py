@@ -662,6 +662,7 @@ def enrolments_create_bulk(*, actor, course: Course, people) -> list[Enrolment]:
     enrolled = set(
         Enrolment.objects.unscoped(reason="a person counts once per course")
         .filter(course=course)
+        .order_by()
         .values_list("person_id", flat=True)
     )
     errors, seen = [], set()
@@ -698,6 +699,7 @@ def course_attendance_record(*, actor, course_session: CourseSession, people, at
     enrolled = set(
         Enrolment.objects.unscoped(reason="the course's own class list")
         .filter(course=course_session.course, person__in=people)
+        .order_by()  # no ordering joins: on PostgreSQL they made this a minutes-long plan
         .values_list("person_id", flat=True)
     )
     strangers = [p.name for p in people if p.pk not in enrolled]

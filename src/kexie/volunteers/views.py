@@ -19,6 +19,7 @@ from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core import checkin
 from kexie.core.certificates import certificate_for_source, public_url
 from kexie.core.models import CheckinSession
+from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
 from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
@@ -56,6 +57,7 @@ def volunteer_detail(request, pk):
         "records": records,
         "hours": selectors.person_hours(request.user, profile),
         "certificates": certificate_for_source(profile),
+        "panels": panels_for("person", request.user, profile.person),  # training, honours …
         "self_report_url": (
             public_url(reverse("volunteers:self_report", args=[checkin.personal_token(profile.person)]))
             if request.user.has_perm(EDIT)
@@ -222,23 +224,36 @@ def _form_page(request, form, *, title: str, obj=None, back: str):
     return render(request, "volunteers/form.html", {"form": form, "title": title, "obj": obj, "back": back})
 
 
+def _submit(request, form, write, *, success, then):
+    """The forms' one shape: a valid POST calls the service (`write()`); a refusal lands on the
+    form's fields and None is returned (show the form again); otherwise the success message
+    (a string, or made from the result) and the redirect `then(result)`."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return then(result)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def volunteer_create(request):
     require(request.user, EDIT)
     form = VolunteerForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            profile = services.volunteer_register(
-                actor=request.user, person=form.cleaned_data["person"], data=form.model_data(),
-                teams=form.cleaned_data["teams"],
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已注册志愿者 %(n)s") % {"n": profile.person.name})
-            return redirect("volunteers:volunteer_detail", pk=profile.pk)
-    return _form_page(request, form, title=_("注册志愿者"), back=reverse("volunteers:volunteer_list"))
+    done = _submit(
+        request, form,
+        lambda: services.volunteer_register(
+            actor=request.user, person=form.cleaned_data["person"], data=form.model_data(),
+            teams=form.cleaned_data["teams"],
+        ),
+        success=lambda profile: _("已注册志愿者 %(n)s") % {"n": profile.person.name},
+        then=lambda profile: redirect("volunteers:volunteer_detail", pk=profile.pk),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("注册志愿者"), back=reverse("volunteers:volunteer_list"))
 
 
 @login_required
@@ -247,18 +262,15 @@ def volunteer_edit(request, pk):
     profile = get_scoped_or_404(VolunteerProfile, request.user, pk=pk)
     require(request.user, EDIT)
     form = VolunteerForm(request.POST or None, actor=request.user, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_update(
-                actor=request.user, profile=profile, data=form.model_data(), teams=form.cleaned_data["teams"]
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("volunteers:volunteer_detail", pk=profile.pk)
+    done = _submit(
+        request, form,
+        lambda: services.volunteer_update(
+            actor=request.user, profile=profile, data=form.model_data(), teams=form.cleaned_data["teams"]
+        ),
+        success=_("已保存"), then=lambda _r: redirect("volunteers:volunteer_detail", pk=profile.pk),
+    )  # fmt: skip
     back = reverse("volunteers:volunteer_detail", args=[profile.pk])
-    return _form_page(request, form, title=_("修改志愿者信息"), obj=profile, back=back)
+    return done or _form_page(request, form, title=_("修改志愿者信息"), obj=profile, back=back)
 
 
 @login_required
@@ -274,17 +286,14 @@ def team_list(request):
 def team_create(request):
     require(request.user, EDIT)
     form = TeamForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_team_create(
-                actor=request.user, organisation=form.cleaned_data["organisation"], **form.model_data()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已新建志愿服务队"))
-            return redirect("volunteers:team_list")
-    return _form_page(request, form, title=_("新建志愿服务队"), back=reverse("volunteers:team_list"))
+    done = _submit(
+        request, form,
+        lambda: services.volunteer_team_create(
+            actor=request.user, organisation=form.cleaned_data["organisation"], **form.model_data()
+        ),
+        success=_("已新建志愿服务队"), then=lambda _r: redirect("volunteers:team_list"),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("新建志愿服务队"), back=reverse("volunteers:team_list"))
 
 
 @login_required
@@ -293,15 +302,11 @@ def team_edit(request, pk):
     team = get_scoped_or_404(VolunteerTeam, request.user, pk=pk)
     require(request.user, EDIT)
     form = TeamForm(request.POST or None, actor=request.user, instance=team)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.volunteer_team_update(actor=request.user, team=team, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("volunteers:team_list")
-    return _form_page(
+    done = _submit(
+        request, form, lambda: services.volunteer_team_update(actor=request.user, team=team, data=form.model_data()),
+        success=_("已保存"), then=lambda _r: redirect("volunteers:team_list"),
+    )  # fmt: skip
+    return done or _form_page(
         request, form, title=_("修改志愿服务队"), obj=team, back=reverse("volunteers:team_list")
     )
 
@@ -312,18 +317,16 @@ def record_create(request):
     """Hours entered by the team: recorded at once (the same service as POST /records)."""
     require(request.user, EDIT)
     form = RecordForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = services.service_record_enter(
-                actor=request.user, volunteer=form.cleaned_data["volunteer"],
-                activity=form.cleaned_data["activity"], data=form.model_data(),
-            )  # fmt: skip
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已录入服务记录"))
-            return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
-    return _form_page(request, form, title=_("录入服务记录"), back=reverse("volunteers:record_list"))
+    done = _submit(
+        request, form,
+        lambda: services.service_record_enter(
+            actor=request.user, volunteer=form.cleaned_data["volunteer"],
+            activity=form.cleaned_data["activity"], data=form.model_data(),
+        ),
+        success=_("已录入服务记录"),
+        then=lambda record: redirect("volunteers:volunteer_detail", pk=record.volunteer_id),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("录入服务记录"), back=reverse("volunteers:record_list"))
 
 
 @login_required
@@ -335,16 +338,13 @@ def record_edit(request, pk):
         messages.error(request, _("未通过的记录保留原样,不能修改;请重新录入"))
         return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
     form = RecordForm(request.POST or None, actor=request.user, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_record_update(actor=request.user, record=record, data=form.model_data())
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("volunteers:volunteer_detail", pk=record.volunteer_id)
+    done = _submit(
+        request, form,
+        lambda: services.service_record_update(actor=request.user, record=record, data=form.model_data()),
+        success=_("已保存"), then=lambda _r: redirect("volunteers:volunteer_detail", pk=record.volunteer_id),
+    )  # fmt: skip
     back = reverse("volunteers:volunteer_detail", args=[record.volunteer_id])
-    return _form_page(request, form, title=_("修改服务记录"), obj=record, back=back)
+    return done or _form_page(request, form, title=_("修改服务记录"), obj=record, back=back)
 
 
 @login_required
@@ -388,16 +388,15 @@ def self_report(request, token: str):
     profile = _phone_volunteer(token)
     activities = services.reportable_activities(profile)
     form = SelfReportForm(request.POST or None, activities=activities)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_record_self_report(
-                volunteer=profile, activity=form.cleaned_data["activity"], data=form.service_data()
-            )
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        else:
-            messages.success(request, _("已提交,待团队审核后计入服务时长"))
-            return redirect("volunteers:self_report", token=token)
+    done = _submit(
+        request, form,
+        lambda: services.service_record_self_report(
+            volunteer=profile, activity=form.cleaned_data["activity"], data=form.service_data()
+        ),
+        success=_("已提交,待团队审核后计入服务时长"), then=lambda _r: redirect("volunteers:self_report", token=token),
+    )  # fmt: skip
+    if done:
+        return done
     records = (
         ServiceRecord.objects.unscoped(reason="the volunteer's own entries, on their own phone")
         .filter(volunteer=profile)
