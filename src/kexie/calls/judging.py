@@ -250,14 +250,18 @@ def _own_conflicts(
     entries: list[Entry], judges: list[RoundJudge], jid: dict[int, str]
 ) -> list[contest.Conflict]:
     """Own nominees (the judge's account created the entry) and the judge's own entries."""
+    by_user: dict[int, list[RoundJudge]] = {}
+    by_person: dict[int, list[RoundJudge]] = {}
+    for j in judges:
+        by_user.setdefault(j.user_id, []).append(j)
+        by_person.setdefault(j.person_id, []).append(j)
     out = []
     for e in entries:
+        if e.created_by_id:
+            out += [contest.Conflict(e.code, jid[j.pk], contest.OWN_NOMINEE) for j in by_user.get(e.created_by_id, ())]
         people = {e.person_id, *(m.person_id for m in e.members.all())} - {None}
-        for j in judges:
-            if e.created_by_id and e.created_by_id == j.user_id:
-                out.append(contest.Conflict(e.code, jid[j.pk], contest.OWN_NOMINEE))
-            if j.person_id in people:
-                out.append(contest.Conflict(e.code, jid[j.pk], OWN_ENTRY))
+        for person in people:
+            out += [contest.Conflict(e.code, jid[j.pk], OWN_ENTRY) for j in by_person.get(person, ())]
     return out
 
 

@@ -24,11 +24,10 @@ def text_affinity(entries: Sequence[Entry], judges: Sequence[Judge]) -> np.ndarr
         return out
     engine = MatchingEngine()
     engine.add_many(Profile(id=j.id, text=j.expertise, kind="judge") for j in judges)
-    column = {j.id: c for c, j in enumerate(judges)}
+    ids = [j.id for j in judges]
     for row, entry in enumerate(entries):
         query = Profile(id="", name=entry.title, text=entry.abstract, kind="entry")
-        for match in engine.rank(query, k=len(judges), kind="judge"):
-            out[row, column[match.id]] = match.score
+        out[row] = engine.scores(query, ids, kind="judge")
     best = out.max(axis=1, keepdims=True)
     np.divide(out, best, out=out, where=best > 0)
     return out
