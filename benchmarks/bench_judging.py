@@ -128,9 +128,9 @@ def one_run(path: Path, seed: int) -> dict[str, float]:
         "name": "初赛", "per_entry": PER_ENTRY, "min_load": MIN_LOAD, "max_load": MAX_LOAD, "criteria": RUBRIC})  # fmt: skip
     for person, user in zip(people, users, strict=True):
         judging.round_judge_add(actor=admin, round=rnd, person=person, user=user)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     plan = judging.round_assign(actor=admin, round=rnd)
-    assigned = time.perf_counter() - started
+    assigned, assigned_cpu = time.perf_counter() - started, time.process_time() - cpu
     pairs = rnd.assignments.select_related("entry", "judge")
     sheets = [(a, {c["code"]: rng.uniform(0.3, 1.0) * c["max"] for c in RUBRIC}) for a in pairs]
     started = time.perf_counter()
@@ -142,7 +142,7 @@ def one_run(path: Path, seed: int) -> dict[str, float]:
     assert len(sheets) == TEAMS * PER_ENTRY and len(ranking) == TEAMS
     return {
         "import_s": imported, "import_rows_per_s": TEAMS / imported, "participants_per_s": report.members / imported,
-        "assign_s": assigned, "total_affinity": plan.result.total_affinity, "scores_record_s": recorded,
+        "assign_s": assigned, "assign_cpu_s": assigned_cpu, "total_affinity": plan.result.total_affinity, "scores_record_s": recorded,
         "ranking_s": ranked,
     }  # fmt: skip
 
@@ -156,7 +156,7 @@ def main() -> None:
     for n in range(args.repeat):
         runs.append(one_run(WORK / f"run{n}.sqlite3", 2020 + n))
         print(json.dumps(runs[-1], ensure_ascii=False), file=sys.stderr)
-    figures = {"bench": "judging", "repeat": args.repeat, "entries": TEAMS, "participants": PARTICIPANTS,
+    figures = {"bench": "judging", "repeat": args.repeat, "load_average": round(os.getloadavg()[0], 1), "entries": TEAMS, "participants": PARTICIPANTS,
                "judges": JUDGES, "scores": TEAMS * PER_ENTRY}  # fmt: skip
     for key in runs[0]:
         figures[f"{key}_median"] = round(statistics.median(r[key] for r in runs), 4)

@@ -258,3 +258,22 @@ def test_affinity_from_text_sends_an_entry_to_the_judge_of_its_field():
     result = assign(entries, judges, per_entry=1, max_load=1)
     assert {(p.entry, p.judge) for p in result.pairs} == {("rice", "agronomist"), ("robot", "roboticist")}
     assert all(p.affinity == 1.0 for p in result.pairs)  # each entry's best judge scales to 1
+
+
+def test_text_affinity_uses_the_rankings_scores_without_explaining_each_pair():
+    """`MatchingEngine.scores` (what the affinity table reads) gives `rank`'s scores, 0 where
+    `rank` leaves a profile out, without building 150 explanations per entry."""
+    from kexie.engines.matching import MatchingEngine, Profile
+
+    engine = MatchingEngine()
+    engine.add_many([
+        Profile(id="a", text="作物遗传育种;水稻;基因编辑", kind="judge"),
+        Profile(id="b", text="机器人;运动控制;路径规划", kind="judge"),
+        Profile(id="c", text="水稻 病虫害 防治", kind="judge"),
+        Profile(id="d", text="水稻 基因", kind="expert"),
+    ])  # fmt: skip
+    query = Profile(id="", name="杂交水稻育种", text="利用基因编辑提高水稻产量", kind="entry")
+    ranked = {m.id: m.score for m in engine.rank(query, k=4, kind="judge")}
+    scores = engine.scores(query, ["c", "b", "a", "d"], kind="judge")
+    assert scores.tolist() == [ranked.get("c", 0.0), ranked.get("b", 0.0), ranked["a"], 0.0]
+    assert scores[2] > 0 and scores[3] == 0.0  # another kind is left out, as rank leaves it out

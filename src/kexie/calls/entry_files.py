@@ -48,36 +48,52 @@ def file_fields(call) -> dict[str, dict]:
 @transaction.atomic
 def entry_file_upload(*, actor, entry: Entry, field: str, upload) -> EntryFile:
     """Attach (or replace) the file of a `file` field while the entry may be edited."""
-    from kexie.core.uploads import check_upload
-
     _require_entry_writer(actor, entry)
     spec = file_fields(entry.call).get(field)
     if spec is None:
         raise ValidationError({"field": f"申报表没有附件字段“{field}”"})
     if entry.status not in EDITABLE_ENTRY:
         raise ValidationError("已提交的申报不能更换附件;如需修改,请形式审查人员先退回")
-    label = spec["label"]
     try:
-        ext = check_upload(upload, list(spec.get("extensions") or ()) or None)
+        ext = check_file(spec, upload)
     except ValidationError as exc:
-        raise ValidationError({"file": [f"{label}:{m}" for m in exc.messages]}) from exc
-    max_bytes = int(float(spec.get("max_mb") or 0) * 1024 * 1024)
-    if max_bytes and upload.size > max_bytes:
-        raise ValidationError(
-            {"file": f"{label}:文件过大({upload.size // 1024} KB),上限为 {spec['max_mb']:g} MB"}
-        )
+        raise ValidationError({"file": exc.messages}) from exc
     old = EntryFile.objects.unscoped(reason="the entry's own file").filter(entry=entry, field=field).first()
     if old is not None:
         old.file.delete(save=False)
         old.delete()
+    row = store_file(entry, field, upload, ext, actor)
+    audit.log(actor=actor, action="kexie.entry.file_uploaded", obj=entry,
+              after={"field": field, "size": row.size, "ext": ext, "replaced": old is not None})  # fmt: skip
+    return row
+
+
+def check_file(spec: dict, upload) -> str:
+    """The upload's extension if it suits the `file` field `spec` (type by extension and magic
+    bytes, the field's `extensions`, `max_mb` and the site's upload limit); else a ValidationError
+    whose messages name the field."""
+    from kexie.core.uploads import check_upload
+
+    label = spec["label"]
+    try:
+        ext = check_upload(upload, list(spec.get("extensions") or ()) or None)
+    except ValidationError as exc:
+        raise ValidationError([f"{label}:{m}" for m in exc.messages]) from exc
+    max_bytes = int(float(spec.get("max_mb") or 0) * 1024 * 1024)
+    if max_bytes and upload.size > max_bytes:
+        raise ValidationError(f"{label}:文件过大({upload.size // 1024} KB),上限为 {spec['max_mb']:g} MB")
+    return ext
+
+
+def store_file(entry: Entry, field: str, upload, ext: str, actor=None) -> EntryFile:
+    """Stores a checked upload (`check_file`) under a random name; the uploader's name kept
+    sanitised. No audit entry: the caller writes one."""
     row = EntryFile(
         entry=entry, field=field, stored_name=f"{uuid.uuid4().hex}{ext}", original_name=safe_name(upload.name),
         size=upload.size, uploaded_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     row.file.save(row.stored_name, upload, save=False)
     row.save()
-    audit.log(actor=actor, action="kexie.entry.file_uploaded", obj=entry,
-              after={"field": field, "size": row.size, "ext": ext, "replaced": old is not None})  # fmt: skip
     return row
 
 

@@ -235,6 +235,23 @@ class ObjectionForm(StyledForm):
         self.fields["entry"].label_from_instance = lambda e: f"{e.code} {e.title}"
 
 
+def attachment_field(spec: dict) -> forms.FileField:
+    """A `file` field of the call's form: the browser offers the allowed types; the service
+    checks type, content and size (`entry_files.check_file`), so the form requires nothing."""
+    extensions = [str(e).lower() for e in spec.get("extensions") or ()]
+    hints = []
+    if extensions:
+        hints.append(_("格式:%(ext)s") % {"ext": "、".join(extensions)})
+    if spec.get("max_mb"):
+        hints.append(_("不超过 %(mb)s MB") % {"mb": f"{float(spec['max_mb']):g}"})
+    attrs = {"accept": ",".join(extensions)} if extensions else {}
+    label = spec["label"] + ("" if spec.get("required") else _("(选填)"))
+    return forms.FileField(
+        label=label, required=False, help_text=";".join(str(h) for h in hints),
+        widget=forms.ClearableFileInput(attrs=attrs),
+    )  # fmt: skip
+
+
 class RegistrationForm(StyledForm):
     """The public registration form (no login, on a phone), built from the call's own fields."""
 
@@ -261,8 +278,15 @@ class RegistrationForm(StyledForm):
             name = f"answer_{spec['name']}"
             self.fields[name] = answer_field(spec)
             self.answer_names.append((name, spec["name"]))
-        self.order_fields(["title", "institution_name", "province", *[n for n, _ in self.answer_names], "members",
-                           "phone", "guardian_name", "guardian_consent", "privacy"])  # fmt: skip
+        self.file_names = []
+        for spec in call.form_fields:
+            if spec["type"] == "file":
+                name = f"file_{spec['name']}"
+                self.fields[name] = attachment_field(spec)
+                self.file_names.append((name, spec["name"]))
+        self.order_fields(["title", "institution_name", "province", *[n for n, _ in self.answer_names],
+                           *[n for n, _ in self.file_names], "members", "phone", "guardian_name",
+                           "guardian_consent", "privacy"])  # fmt: skip
         self.style()
 
     def clean_members(self):
@@ -280,6 +304,12 @@ class RegistrationForm(StyledForm):
             self.cleaned_data["members"][0]["name"] if self.cleaned_data.get("members") else ""
         )
         return data
+
+    def files_data(self) -> dict:
+        """The call's `file` fields given: {field: upload} (checked by the service)."""
+        return {
+            spec: self.cleaned_data[name] for name, spec in self.file_names if self.cleaned_data.get(name)
+        }
 
     def members_data(self) -> list[dict]:
         members = [dict(m) for m in self.cleaned_data.get("members") or []]

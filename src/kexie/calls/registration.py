@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kexie.calls import rules
 from kexie.calls.codes import CallStatus, EntryStatus, MemberRole
+from kexie.calls.entry_files import check_file, file_fields, store_file
 from kexie.calls.models import Call, Entry
 from kexie.calls.services import (
     STATUS_CAPABILITY,
@@ -53,6 +54,43 @@ def _check_consents(members: list[dict], privacy_accepted: bool, today: dt.date)
     return problems
 
 
+def _check_files(call: Call, files: dict) -> list[tuple[str, object, str]]:
+    """(field, upload, extension) of each checked upload; every problem named at once (a missing
+    required file, a wrong type, too large, a field the form does not have)."""
+    specs = file_fields(call)
+    problems, checked = [], []
+    for name in files:
+        if name not in specs:
+            problems.append(f"报名表没有附件“{name}”")
+    for name, spec in specs.items():
+        upload = files.get(name)
+        if upload is None:
+            if spec.get("required"):
+                problems.append(f"请上传{spec['label']}")
+            continue
+        try:
+            checked.append((name, upload, check_file(spec, upload)))
+        except ValidationError as exc:
+            problems += exc.messages
+    if problems:
+        raise ValidationError({"files": problems})
+    return checked
+
+
+def _store_files(entry: Entry, checked: list[tuple[str, object, str]]) -> list:
+    """Stores the checked uploads (the last step that can fail: every check is done before);
+    if storing one fails, the ones stored before are deleted (their rows roll back)."""
+    stored = []
+    try:
+        for name, upload, ext in checked:
+            stored.append(store_file(entry, name, upload, ext))
+    except BaseException:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
+    return stored
+
+
 @transaction.atomic
 def entry_register(
     *,
@@ -60,17 +98,27 @@ def entry_register(
     data: dict,
     members: list[dict],
     privacy_accepted: bool,
+    files: dict | None = None,
     today: dt.date | None = None,
 ) -> tuple[Entry, str]:
-    """A public registration: returns the submitted entry and the token of its status link."""
+    """A public registration: returns the submitted entry and the token of its status link.
+
+    `files` maps the call's `file` fields to uploads: each is checked (type, the field's
+    extensions and size) and a required one must be there, before anything is saved."""
     today = today or timezone.localdate()
     if call.status != CallStatus.OPEN or not call.is_public:
         raise ValidationError("该活动未开放公开报名")
     if not members:
         raise ValidationError({"members": "请至少填写一名参赛者"})
-    problems = _check_consents(members, privacy_accepted, today)
-    if problems:
-        raise ValidationError({"consent": problems})
+    errors, checked = {}, []
+    if problems := _check_consents(members, privacy_accepted, today):
+        errors["consent"] = problems
+    try:
+        checked = _check_files(call, files or {})
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     for m in members:
         consent = m.pop("guardian_consent", False)
@@ -86,9 +134,11 @@ def entry_register(
     if eligibility:
         raise ValidationError({"eligibility": eligibility})
     _check_quota(entry)
+    stored = _store_files(entry, checked)
     Entry.objects.of(entry).update(status=EntryStatus.SUBMITTED, submitted_at=now)
     entry.status, entry.submitted_at = EntryStatus.SUBMITTED, now
     audit.log(actor=None, action="kexie.entry.registered", obj=entry,
-              after={"code": entry.code, "members": len(members), "privacy_accepted_at": now.isoformat()})  # fmt: skip
+              after={"code": entry.code, "members": len(members), "privacy_accepted_at": now.isoformat(),
+                     "files": [{"field": f.field, "size": f.size, "ext": f.extension} for f in stored]})  # fmt: skip
     _link, token = grants.link_create(actor=None, obj=entry, capability=STATUS_CAPABILITY)
     return entry, token

@@ -614,7 +614,7 @@ def register(request, pk):
     call = published_calls().filter(pk=pk, status=CallStatus.OPEN, is_public=True).first()
     if call is None:
         raise Http404
-    form = RegistrationForm(request.POST or None, call=call)
+    form = RegistrationForm(request.POST or None, request.FILES or None, call=call)
     context = {"call": call, "form": form, "privacy": registration.PRIVACY_NOTICE}
     if _throttled(request, "register", REGISTER_LIMIT):
         form.add_error(None, TOO_OFTEN)
@@ -623,7 +623,7 @@ def register(request, pk):
         try:
             entry, token = registration.entry_register(
                 call=call, data=form.entry_data(), members=form.members_data(),
-                privacy_accepted=form.cleaned_data["privacy"],
+                privacy_accepted=form.cleaned_data["privacy"], files=form.files_data(),
             )  # fmt: skip
         except ValidationError as exc:
             apply_validation_error(form, exc)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from kexie.engines.matching import MatchingEngine, Profile
+from kexie.engines.matching.tokenize import Tokenizer
 
 from .model import Entry, Judge
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Tokenizer:
+    """One default tokenizer for every affinity table: loading the segmenter's dictionary costs
+    0.2 s of CPU, and this one never gets user words, so sharing it changes no result."""
+    return Tokenizer()
 
 
 def text_affinity(entries: Sequence[Entry], judges: Sequence[Judge]) -> np.ndarray:
@@ -22,13 +31,12 @@ def text_affinity(entries: Sequence[Entry], judges: Sequence[Judge]) -> np.ndarr
     out = np.zeros((len(entries), len(judges)), dtype=np.float64)
     if not entries or not any(j.expertise.strip() for j in judges):
         return out
-    engine = MatchingEngine()
+    engine = MatchingEngine(tokenizer=_tokenizer())
     engine.add_many(Profile(id=j.id, text=j.expertise, kind="judge") for j in judges)
-    column = {j.id: c for c, j in enumerate(judges)}
+    ids = [j.id for j in judges]
     for row, entry in enumerate(entries):
         query = Profile(id="", name=entry.title, text=entry.abstract, kind="entry")
-        for match in engine.rank(query, k=len(judges), kind="judge"):
-            out[row, column[match.id]] = match.score
+        out[row] = engine.scores(query, ids, kind="judge")
     best = out.max(axis=1, keepdims=True)
     np.divide(out, best, out=out, where=best > 0)
     return out

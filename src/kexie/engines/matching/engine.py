@@ -236,6 +236,33 @@ class MatchingEngine:
             raise ValueError(f"unknown signals {signals!r}")
         return self._top(np.where(scores > min_score, scores, -np.inf), eligible, k, query, tids, qw)
 
+    def scores(
+        self,
+        query: Profile | str,
+        ids: Sequence[str],
+        kind: str | None = None,
+        signals: str = "kexie",
+        min_score: float = 0.0,
+    ) -> np.ndarray:
+        """:meth:`rank`'s score of each profile in ``ids`` (in that order) without building the
+        matches and their explanations: 0 where ``rank`` would leave the profile out (not of
+        ``kind``, or scoring ``min_score`` or less). For scoring every profile against many
+        queries, e.g. a contest's entries × judges affinity table."""
+        if isinstance(query, str):
+            query = Profile(id="", text=query)
+        eligible = self._eligible(kind, ())
+        tokens = [t for toks in self.fields(query).values() for t in toks]
+        tids, qw = self.index.query_ids(tokens)
+        if signals == "bm25":
+            values = self.index.score(tids, qw)
+        elif signals == "kexie":
+            values = self._kexie_scores(query, tids, qw, eligible, (), None)
+        else:
+            raise ValueError(f"unknown signals {signals!r}")
+        slots = np.fromiter((self._slot_of[i] for i in ids), dtype=np.int64, count=len(ids))
+        picked = values[slots]
+        return np.where(eligible[slots] & (picked > min_score), picked, 0.0)
+
     def _eligible(self, kind: str | None, exclude: Iterable[str]) -> np.ndarray:
         n = self.index.n_slots
         mask = self.index.alive[:n].copy()
@@ -280,7 +307,7 @@ class MatchingEngine:
             dense = _unit(self._dense_scores(query, query_embedding), lower=True)
             text = (1 - cfg.dense_weight) * text + cfg.dense_weight * dense
         scores = text
-        if cfg.prior_weight > 0 and self._centroids is not None:
+        if cfg.prior_weight > 0 and self._centroids is not None and self._any_discipline():
             prior = self._discipline_prior(tids, qw, first, alive_others, excluded)
             scores = scores + cfg.prior_weight * prior[self._disc[: self.index.n_slots]]
         if query.discipline:
@@ -288,6 +315,12 @@ class MatchingEngine:
             if code:
                 scores = scores + cfg.discipline_boost * (self._disc[: self.index.n_slots] == code)
         return scores
+
+    def _any_discipline(self) -> bool:
+        """Whether any live profile has a discipline: without one the prior is 0 everywhere (its
+        centroids and neighbours only count labelled profiles), so it is not computed."""
+        n = self.index.n_slots
+        return bool((self.index.alive[:n] & (self._disc[:n] > 0)).any())
 
     def _prf(self, first: np.ndarray, tids: np.ndarray, qw: np.ndarray, pool: np.ndarray) -> np.ndarray:
         """RM3-style expansion: weights of the top documents' terms, mixed into the query."""
