@@ -79,3 +79,24 @@ def test_export_lists_what_the_user_sees(world, office):
     assert office["task"].title not in {
         r[0] for r in list(load_workbook(io.BytesIO(outsider)).active.iter_rows(values_only=True))[1:]
     }
+
+
+def test_reimport_with_a_changed_deadline_updates_the_task(world, office):
+    """A task is matched by its natural key (任务、责任处室、交办日期): an exported list with a
+    later deadline re-imported updates that task (audited), it does not add a second one."""
+    from kexie.core.audit import AuditEntry
+
+    admin, tasks = world.users["city_admin"], Task.objects.unscoped(reason="test")
+    row = ["报送年度工作总结", "办公室", "王干部", "上级通知", "", "省科协通知", "2020-11-02", "2020-12-15", ""]
+    assert _import(admin, [row]).created == 1
+    task = tasks.get(title="报送年度工作总结")
+    before = tasks.count()
+    result = _import(admin, [row[:7] + ["2020-12-31", ""]])
+    assert result.ok and result.written and result.created == 0 and result.updated == 1, result.errors
+    assert tasks.count() == before
+    task.refresh_from_db()
+    assert str(task.deadline) == "2020-12-31"
+    entry = AuditEntry.objects.filter(action="kexie.task.changed", object_id=str(task.pk)).get()
+    assert "2020-12-15" in str(entry.before) and "2020-12-31" in str(entry.after)
+    again = _import(admin, [row[:7] + ["2020-12-31", ""]])
+    assert again.unchanged == 1 and again.created == again.updated == 0
