@@ -100,3 +100,17 @@ def test_reimport_with_a_changed_deadline_updates_the_task(world, office):
     assert "2020-12-15" in str(entry.before) and "2020-12-31" in str(entry.after)
     again = _import(admin, [row[:7] + ["2020-12-31", ""]])
     assert again.unchanged == 1 and again.created == again.updated == 0
+
+
+def test_reimport_refuses_a_finished_task_and_a_repeated_key(world, office):
+    admin, tasks = world.users["city_admin"], Task.objects.unscoped(reason="test")
+    from kexie.office import services
+
+    services.task_complete(actor=admin, task=office["task_b"], done_on=office["task_b"].deadline)
+    before = tasks.count()
+    done = ["整理2019年度档案", "办公室", "李干部", "年度重点工作", "", "", "2020-01-06", "2020-04-30", ""]
+    twice = ["新任务", "办公室", "王干部", "年度重点工作", "", "", "2020-02-03", "2020-03-31", ""]
+    result = _import(admin, [done, twice, twice[:7] + ["2020-04-30", ""]])
+    text = "\n".join(p.message for p in result.errors)
+    assert not result.written and tasks.count() == before
+    assert "第2行" in text and "已完成" in text and "第4行" in text and "与第3行重复" in text

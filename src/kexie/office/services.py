@@ -194,6 +194,45 @@ def task_create(*, actor, data: dict[str, Any]) -> Task:
     return task
 
 
+TASK_UPDATE_FIELDS = ("title", "department", "owner", "task_force", "assigned_on", "deadline", "source", "rule",
+                      "notice")  # fmt: skip
+
+
+def task_update_check(*, actor, task: Task, data: dict[str, Any]) -> Task:
+    """What `task_update` checks, on an unsaved copy (an import checks every row first): an open
+    task in the actor's sight, changed by an editor; a decision's task keeps its decision."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, task)
+    if actor is not None and not selectors.tasks(actor).filter(pk=task.pk).exists():
+        raise Http404
+    changed = Task.objects.unscoped(reason="a copy of the task to check").get(pk=task.pk)
+    if not changed.is_open:
+        raise ValidationError({"status": _("任务%(s)s,不能再修改") % {"s": changed.get_status_display()}})
+    data = dict(data)
+    if data.get("working_days") is not None:
+        data.setdefault("assigned_on", changed.assigned_on)
+        _deadline(data)
+    data.pop("working_days", None)
+    was_decision = changed.source == TaskSource.DECISION
+    apply_fields(changed, data, TASK_UPDATE_FIELDS)
+    if (changed.source == TaskSource.DECISION) != was_decision:
+        raise ValidationError({"source": _("任务来源:会议议定的任务不能改为其他来源,其他任务也不能改为会议议定")})
+    _check_task(actor, changed)
+    full_clean_chinese(changed, exclude=("created_by",))
+    return changed
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, data: dict[str, Any]) -> Task:
+    """Change an open task (its deadline, owner, department…): audited with before and after."""
+    before = audit.snapshot(lock_for_update(task))
+    changed = task_update_check(actor=actor, task=task, data=data)
+    changed.save()
+    task.refresh_from_db()
+    audit.log(actor=actor, action="kexie.task.changed", obj=task, before=before, after=audit.snapshot(task))
+    return task
+
+
 def _may_work_on(actor, task: Task) -> None:
     """The owner reports on their own task; otherwise editors of a visible department."""
     require_obj_in_scope(actor, task)
