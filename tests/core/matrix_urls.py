@@ -575,6 +575,7 @@ MATRIX["office"] = [
         data={"action": "repeal", "on": "2030-01-01"},
     ),
     Case("office:rulebook_docx", everyone(), query="on=2020-12-31"),
+    Case("office:task_edit", city_only(), args=("office_task",)),
     Case("office:task_force_new", everyone()),
     Case("office:task_force_edit", city_only(), args=("office_task_force",)),
     Case("office:task_force_close", city_only(302), args=("office_task_force",), method="post",

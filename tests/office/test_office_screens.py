@@ -123,3 +123,32 @@ def test_task_force_screens_answer_404_out_of_scope(client, world, office):
     assert client.post(reverse("office:task_force_close", args=[force.pk])).status_code == 404
     force.refresh_from_db()
     assert force.closed_on is None
+
+
+def test_task_edit_changes_an_open_task_through_the_service(client, world, office):
+    client.force_login(world.users["city_admin"])
+    task = office["task"]  # a meeting decision's task: its source stays
+    url = reverse("office:task_edit", args=[task.pk])
+    assert url in client.get(reverse("office:task_detail", args=[task.pk])).content.decode()
+    response = client.post(url, {"title": task.title, "department": office["office"].unit.pk,
+                                 "owner": office["cadre_b"].pk, "assigned_on": "2020-03-10",
+                                 "deadline": "2020-05-15"})  # fmt: skip
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (str(task.deadline), task.owner, task.source) == ("2020-05-15", office["cadre_b"], "decision")
+    entry = AuditEntry.objects.get(action="kexie.task.changed", object_id=str(task.pk))
+    assert entry.before["deadline"] == "2020-04-30" and entry.after["deadline"] == "2020-05-15"
+
+
+def test_task_edit_refuses_a_finished_task_and_another_department(client, world, office):
+    from kexie.office import services
+
+    admin = world.users["city_admin"]
+    services.task_complete(actor=admin, task=office["task_b"], done_on=office["task_b"].deadline)
+    client.force_login(admin)
+    url = reverse("office:task_edit", args=[office["task_b"].pk])
+    assert client.post(url, {"deadline": "2020-12-31"}).status_code == 302
+    office["task_b"].refresh_from_db()
+    assert str(office["task_b"].deadline) == "2020-03-31"
+    client.force_login(office["head"])
+    assert client.get(reverse("office:task_edit", args=[office["task_c"].pk])).status_code == 404

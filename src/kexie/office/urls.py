@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/new/", views.task_new, name="task_new"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/act/", views.task_act, name="task_act"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("task-forces/", views.task_force_list, name="task_force_list"),
     path("task-forces/new/", views.task_force_new, name="task_force_new"),
     path("task-forces/<int:pk>/edit/", views.task_force_edit, name="task_force_edit"),

@@ -139,6 +139,38 @@ def task_new(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    """Change an open task (deadline, owner, department…) through `services.task_update`; a
+    meeting decision's task keeps its source."""
+    task = _get(selectors.tasks(request.user), pk)
+    require(request.user, EDIT)
+    if not task.is_open:
+        messages.error(request, _("任务%(s)s,不能再修改") % {"s": task.get_status_display()})
+        return redirect("office:task_detail", pk=task.pk)
+    from_decision = task.source == TaskSource.DECISION
+    initial = {name: getattr(task, name) for name in ("title", "source", "notice", "assigned_on", "deadline")}
+    initial.update(department=task.department_id, owner=task.owner_id, task_force=task.task_force_id,
+                   rule=task.rule_id)  # fmt: skip
+    form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    if from_decision:
+        for name in ("source", "rule", "notice"):
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("working_days"):
+            data.pop("deadline", None)
+        data["notice"] = data.get("notice") or ""
+        if from_decision:
+            data.pop("notice")
+        call = lambda: services.task_update(actor=request.user, task=task, data=data)  # noqa: E731
+        if _save(form, call) is not None:
+            messages.success(request, _("任务已修改"))
+            return redirect("office:task_detail", pk=task.pk)
+    return _form_page(request, form, _("修改任务:%(t)s") % {"t": task.title})
+
+
+@login_required
 @require_GET
 def task_detail(request, pk):
     task = _get(selectors.tasks(request.user), pk)
