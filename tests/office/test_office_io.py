@@ -87,7 +87,17 @@ def test_reimport_with_a_changed_deadline_updates_the_task(world, office):
     from kexie.core.audit import AuditEntry
 
     admin, tasks = world.users["city_admin"], Task.objects.unscoped(reason="test")
-    row = ["报送年度工作总结", "办公室", "王干部", "上级通知", "", "省科协通知", "2020-11-02", "2020-12-15", ""]
+    row = [
+        "报送年度工作总结",
+        "办公室",
+        "王干部",
+        "上级通知",
+        "",
+        "省科协通知",
+        "2020-11-02",
+        "2020-12-15",
+        "",
+    ]
     assert _import(admin, [row]).created == 1
     task = tasks.get(title="报送年度工作总结")
     before = tasks.count()

@@ -111,7 +111,9 @@ def test_task_force_create_edit_and_dissolve(client, world, office):
     assert client.post(close, {"on": "2020-12-31"}).status_code == 302
     force.refresh_from_db()
     assert str(force.closed_on) == "2020-12-31" and _audited("kexie.task_force.closed", force)
-    again = client.post(url, {"name": "改名", "department": office["office"].unit.pk, "set_up_on": "2020-05-01"})
+    again = client.post(
+        url, {"name": "改名", "department": office["office"].unit.pk, "set_up_on": "2020-05-01"}
+    )
     force.refresh_from_db()
     assert again.status_code == 200 and force.name == "科普月专班"
 

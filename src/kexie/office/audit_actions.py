@@ -9,7 +9,13 @@ register("kexie.task_force", _("专班"), {"created": _("新建"), "changed": _(
 register(
     "kexie.task",
     _("任务"),
-    {"created": _("交办"), "changed": _("修改"), "noted": _("报告进展"), "completed": _("完成"), "cancelled": _("撤销")},
+    {
+        "created": _("交办"),
+        "changed": _("修改"),
+        "noted": _("报告进展"),
+        "completed": _("完成"),
+        "cancelled": _("撤销"),
+    },
 )
 register("kexie.meeting", _("会议"), {"created": _("新建"), "decided": _("增加议定事项")})
 register(

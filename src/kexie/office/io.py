@@ -119,7 +119,9 @@ class TaskSpec(KindSpec):
                 continue
             matches = by_key.get(self._key(values), [])
             if len(matches) > 1:
-                row.error("任务", values["title"], "有多项任务的任务名称、责任处室和交办日期相同,无法确定更新哪一项")
+                row.error(
+                    "任务", values["title"], "有多项任务的任务名称、责任处室和交办日期相同,无法确定更新哪一项"
+                )
                 continue
             if matches:
                 self._check_update(row, ctx, matches[0])
@@ -217,7 +219,9 @@ class TaskSpec(KindSpec):
                 continue
             try:
                 if row.action == "update":
-                    services.task_update(actor=ctx.actor, task=row.instance, data=self._update_data(row.values))
+                    services.task_update(
+                        actor=ctx.actor, task=row.instance, data=self._update_data(row.values)
+                    )
                 else:
                     services.task_create(actor=ctx.actor, data=self._data(row.values))
             except (ValidationError, PermissionDenied) as exc:

@@ -151,7 +151,9 @@ def department_update(*, actor, department: Department, data: dict[str, Any]) ->
         organisation_update(actor=actor, org=department.unit, data={"name": name})
     if "leader" in data and data["leader"] != department.leader:
         require_perm(actor, OFFICE_RECORDS)
-        check_reference(actor, "office.Department.leader", data["leader"], field="leader", label=_("分管领导"))
+        check_reference(
+            actor, "office.Department.leader", data["leader"], field="leader", label=_("分管领导")
+        )
         department.leader = data["leader"]
     if "order" in data and data["order"] is not None:
         department.order = data["order"]
@@ -342,7 +344,9 @@ def task_update_check(*, actor, task: Task, data: dict[str, Any]) -> Task:
     was_decision = changed.source == TaskSource.DECISION
     apply_fields(changed, data, TASK_UPDATE_FIELDS)
     if (changed.source == TaskSource.DECISION) != was_decision:
-        raise ValidationError({"source": _("任务来源:会议议定的任务不能改为其他来源,其他任务也不能改为会议议定")})
+        raise ValidationError(
+            {"source": _("任务来源:会议议定的任务不能改为其他来源,其他任务也不能改为会议议定")}
+        )
     _check_task(actor, changed)
     full_clean_chinese(changed, exclude=("created_by",))
     return changed

@@ -10,8 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
@@ -232,7 +232,9 @@ def _save(form, call):
 class TaskForceForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("专班名称"), max_length=100)
     department = forms.ModelChoiceField(label=gettext_lazy("牵头处室"), queryset=None)
-    purpose = forms.CharField(label=gettext_lazy("工作任务"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    purpose = forms.CharField(
+        label=gettext_lazy("工作任务"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     lead = forms.ModelChoiceField(label=gettext_lazy("专班负责人"), queryset=None, required=False)
     members = forms.ModelMultipleChoiceField(label=gettext_lazy("成员"), queryset=None, required=False)
     set_up_on = forms.DateField(label=gettext_lazy("成立日期"), widget=DATE)
@@ -249,7 +251,9 @@ def task_force_new(request):
     require(request.user, EDIT)
     form = TaskForceForm(request.POST or None, user=request.user, initial={"set_up_on": selectors.today()})
     if request.method == "POST" and form.is_valid():
-        force = _save(form, lambda: services.task_force_create(actor=request.user, data=dict(form.cleaned_data)))
+        force = _save(
+            form, lambda: services.task_force_create(actor=request.user, data=dict(form.cleaned_data))
+        )
         if force is not None:
             messages.success(request, _("专班已成立"))
             return redirect("office:task_force_list")
@@ -266,7 +270,9 @@ def task_force_edit(request, pk):
                "set_up_on": force.set_up_on}  # fmt: skip
     form = TaskForceForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.task_force_update(actor=request.user, force=force, data=dict(form.cleaned_data))  # noqa: E731
+        call = lambda: services.task_force_update(
+            actor=request.user, force=force, data=dict(form.cleaned_data)
+        )  # noqa: E731
         if _save(form, call) is not None:
             messages.success(request, _("专班已保存"))
             return redirect("office:task_force_list")
