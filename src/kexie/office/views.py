@@ -270,9 +270,8 @@ def task_force_edit(request, pk):
                "set_up_on": force.set_up_on}  # fmt: skip
     form = TaskForceForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        call = lambda: services.task_force_update(
-            actor=request.user, force=force, data=dict(form.cleaned_data)
-        )  # noqa: E731
+        data = dict(form.cleaned_data)
+        call = lambda: services.task_force_update(actor=request.user, force=force, data=data)  # noqa: E731
         if _save(form, call) is not None:
             messages.success(request, _("专班已保存"))
             return redirect("office:task_force_list")
