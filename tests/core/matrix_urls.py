@@ -575,6 +575,25 @@ MATRIX["office"] = [
         data={"action": "repeal", "on": "2030-01-01"},
     ),
     Case("office:rulebook_docx", everyone(), query="on=2020-12-31"),
+    Case("office:task_edit", city_only(), args=("office_task",)),
+    Case("office:task_force_new", everyone()),
+    Case("office:task_force_edit", city_only(), args=("office_task_force",)),
+    Case(
+        "office:task_force_close",
+        city_only(302),
+        args=("office_task_force",),
+        method="post",
+        data={"on": "2030-01-01"},
+    ),  # fmt: skip
+    Case("office:department_list", everyone()),
+    Case("office:department_new", everyone()),
+    Case("office:department_edit", city_only(), args=("office_office",)),
+    Case("office:cadre_list", everyone()),
+    Case("office:cadre_new", everyone()),
+    Case("office:cadre_edit", city_only(), args=("office_cadre_a",)),
+    Case(
+        "office:cadre_end", city_only(302), args=("office_cadre_a",), method="post", data={"reason": "调离"}
+    ),
 ]
 # Bases, venues and funds (kexie.bases, kexie.funds): records of 任城区科协 (bases_targets).
 MATRIX["bases"] = [

@@ -79,3 +79,48 @@ def test_export_lists_what_the_user_sees(world, office):
     assert office["task"].title not in {
         r[0] for r in list(load_workbook(io.BytesIO(outsider)).active.iter_rows(values_only=True))[1:]
     }
+
+
+def test_reimport_with_a_changed_deadline_updates_the_task(world, office):
+    """A task is matched by its natural key (任务、责任处室、交办日期): an exported list with a
+    later deadline re-imported updates that task (audited), it does not add a second one."""
+    from kexie.core.audit import AuditEntry
+
+    admin, tasks = world.users["city_admin"], Task.objects.unscoped(reason="test")
+    row = [
+        "报送年度工作总结",
+        "办公室",
+        "王干部",
+        "上级通知",
+        "",
+        "省科协通知",
+        "2020-11-02",
+        "2020-12-15",
+        "",
+    ]
+    assert _import(admin, [row]).created == 1
+    task = tasks.get(title="报送年度工作总结")
+    before = tasks.count()
+    result = _import(admin, [row[:7] + ["2020-12-31", ""]])
+    assert result.ok and result.written and result.created == 0 and result.updated == 1, result.errors
+    assert tasks.count() == before
+    task.refresh_from_db()
+    assert str(task.deadline) == "2020-12-31"
+    entry = AuditEntry.objects.filter(action="kexie.task.changed", object_id=str(task.pk)).get()
+    assert "2020-12-15" in str(entry.before) and "2020-12-31" in str(entry.after)
+    again = _import(admin, [row[:7] + ["2020-12-31", ""]])
+    assert again.unchanged == 1 and again.created == again.updated == 0
+
+
+def test_reimport_refuses_a_finished_task_and_a_repeated_key(world, office):
+    admin, tasks = world.users["city_admin"], Task.objects.unscoped(reason="test")
+    from kexie.office import services
+
+    services.task_complete(actor=admin, task=office["task_b"], done_on=office["task_b"].deadline)
+    before = tasks.count()
+    done = ["整理2019年度档案", "办公室", "李干部", "年度重点工作", "", "", "2020-01-06", "2020-04-30", ""]
+    twice = ["新任务", "办公室", "王干部", "年度重点工作", "", "", "2020-02-03", "2020-03-31", ""]
+    result = _import(admin, [done, twice, twice[:7] + ["2020-04-30", ""]])
+    text = "\n".join(p.message for p in result.errors)
+    assert not result.written and tasks.count() == before
+    assert "第2行" in text and "已完成" in text and "第4行" in text and "与第3行重复" in text

@@ -14,10 +14,11 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from kexie.core import references
 from kexie.core.imports.columns import CellError, Column, Row, choice, labels, parse_date, text
-from kexie.core.imports.engine import Context, KindSpec
+from kexie.core.imports.engine import Context, KindSpec, check_duplicates
 from kexie.office import selectors, services
 from kexie.office.models import Task, TaskSource
 
@@ -98,7 +99,8 @@ class TaskSpec(KindSpec):
         return OfficeContext(actor)
 
     def check_rows(self, rows: list[Row], ctx: OfficeContext, present: set[str]) -> None:
-        stored = self._stored(ctx) if ctx.actor is not None else {}
+        stored, by_key = self._stored(ctx) if ctx.actor is not None else ({}, {})
+        check_duplicates([r for r in rows if r.ok], "任务", self._row_key, shown=lambda key: key[0])
         for row in rows:
             if not row.ok:
                 continue
@@ -111,9 +113,18 @@ class TaskSpec(KindSpec):
                 row.error("责任人", values["owner"], "不是该处室的干部,或不在您的管辖范围内")
                 continue
             values["owner"] = owner
-            existing = stored.get(self._key(values))
-            if existing is not None:  # the same task (an exported list imported back)
-                row.action, row.instance = "unchanged", existing
+            same = stored.get(self._full(values))
+            if same is not None:  # the same task (an exported list imported back)
+                row.action, row.instance = "unchanged", same
+                continue
+            matches = by_key.get(self._key(values), [])
+            if len(matches) > 1:
+                row.error(
+                    "任务", values["title"], "有多项任务的任务名称、责任处室和交办日期相同,无法确定更新哪一项"
+                )
+                continue
+            if matches:
+                self._check_update(row, ctx, matches[0])
                 continue
             if values["source"] == TaskSource.DECISION:
                 row.error(
@@ -126,27 +137,75 @@ class TaskSpec(KindSpec):
                 row.error("", "", str(exc) or "您没有交办任务的权限")
                 continue
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    header = HEADERS.get(field, "")
-                    row.error(header, str(values.get(field) or ""), ";".join(messages))
+                self._errors(row, exc)
                 continue
             row.action = "create"
 
     @staticmethod
+    def _row_key(row: Row) -> tuple:
+        """The natural key as the file gives it (checked for duplicates within the file)."""
+        v = row.values
+        return (v.get("title"), getattr(v.get("department"), "pk", None), v.get("assigned_on"))
+
+    @staticmethod
     def _key(values: dict) -> tuple:
+        """The natural key of a task (docs/import-formats.md): 任务、责任处室、交办日期. A row whose key
+        is stored updates that task (a changed deadline, owner, source…)."""
+        return (values["title"], values["department"].pk, values["assigned_on"])
+
+    @staticmethod
+    def _full(values: dict) -> tuple:
         pk = lambda obj: obj.pk if obj is not None else None  # noqa: E731
         return (values["title"], values["department"].pk, values["owner"].pk, values["source"],
                 pk(values.get("rule")), values.get("notice") or "", values["assigned_on"], values["deadline"],
                 pk(values.get("task_force")))  # fmt: skip
 
     @staticmethod
-    def _stored(ctx: OfficeContext) -> dict[tuple, Task]:
-        found = {}
+    def _stored(ctx: OfficeContext) -> tuple[dict[tuple, Task], dict[tuple, list[Task]]]:
+        """The tasks the importer sees, by every column and by the natural key."""
+        found, by_key = {}, {}
         for t in selectors.tasks(ctx.actor).order_by("pk"):
-            key = (t.title, t.department_id, t.owner_id, t.source, t.rule_id, t.notice, t.assigned_on, t.deadline,
-                   t.task_force_id)  # fmt: skip
-            found.setdefault(key, t)
-        return found
+            full = (t.title, t.department_id, t.owner_id, t.source, t.rule_id, t.notice, t.assigned_on, t.deadline,
+                    t.task_force_id)  # fmt: skip
+            found.setdefault(full, t)
+            by_key.setdefault((t.title, t.department_id, t.assigned_on), []).append(t)
+        return found, by_key
+
+    @staticmethod
+    def _errors(row: Row, exc: ValidationError) -> None:
+        values = row.values
+        for field, messages in exc.message_dict.items():
+            header = HEADERS.get(field, "")
+            shown = values.get(field)
+            row.error(header, str(shown if shown is not None else ""), ";".join(messages))
+
+    def _check_update(self, row: Row, ctx: OfficeContext, task: Task) -> None:
+        """A row naming a stored task with other values changes that task, as the task's edit page
+        would (`services.task_update_check`): an open task only; a decision's task stays one."""
+        values = row.values
+        if (values["source"] == TaskSource.DECISION) != (task.source == TaskSource.DECISION):
+            label = str(TaskSource(values["source"]).label)
+            row.error("任务来源", label, "会议议定的任务与其他来源的任务不能互改来源")
+            return
+        try:
+            services.task_update_check(actor=ctx.actor, task=task, data=self._update_data(values))
+        except PermissionDenied as exc:
+            row.error("", "", str(exc) or "您没有修改任务的权限")
+            return
+        except Http404:
+            row.error("任务", values["title"], "任务不在您的管辖范围内")
+            return
+        except ValidationError as exc:
+            self._errors(row, exc)
+            return
+        row.action, row.instance = "update", task
+
+    @staticmethod
+    def _update_data(values: dict) -> dict[str, Any]:
+        """Every column of the row, a blank one clearing the stored value."""
+        data = {k: values.get(k) for k in ("owner", "source", "rule", "task_force", "deadline")}
+        data["notice"] = values.get("notice") or ""
+        return data
 
     @staticmethod
     def _data(values: dict) -> dict[str, Any]:
@@ -156,10 +215,15 @@ class TaskSpec(KindSpec):
 
     def write(self, rows: list[Row], ctx: OfficeContext) -> None:
         for row in rows:
-            if row.action != "create":
+            if row.action not in ("create", "update"):
                 continue
             try:
-                services.task_create(actor=ctx.actor, data=self._data(row.values))
+                if row.action == "update":
+                    services.task_update(
+                        actor=ctx.actor, task=row.instance, data=self._update_data(row.values)
+                    )
+                else:
+                    services.task_create(actor=ctx.actor, data=self._data(row.values))
             except (ValidationError, PermissionDenied) as exc:
                 messages = getattr(exc, "messages", [str(exc)])
                 raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc

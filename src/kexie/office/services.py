@@ -30,7 +30,7 @@ from kexie.core.services import (
     transition,
 )
 from kexie.directory.codes import OrgKind
-from kexie.directory.services import organisation_create, person_create
+from kexie.directory.services import organisation_create, organisation_update, person_create, person_update
 from kexie.office import selectors
 from kexie.office.models import (
     Cadre,
@@ -126,6 +126,85 @@ def cadre_create(*, actor, name: str, department, position: str = "", user=None,
     return cadre
 
 
+def _visible(qs, obj):
+    """The record as the actor's selector gives it, or 404 (out of scope, or not theirs)."""
+    if not qs.filter(pk=obj.pk).exists():
+        raise Http404
+    return obj
+
+
+@transaction.atomic
+def department_update(*, actor, department: Department, data: dict[str, Any]) -> Department:
+    """Rename a department (its directory organisation), reorder it or name its 分管领导. Naming
+    the 分管领导 needs the office-wide right (an administrator or personnel), as
+    `department_set_leader` does."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, department)
+    _visible(selectors.departments(actor), department)
+    data = dict(data)
+    unknown = set(data) - {"name", "leader", "order"}
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), _("不允许修改此字段")))
+    before = {**audit.snapshot(department), "name": department.unit.name}
+    name = (data.pop("name", None) or "").strip()
+    if name and name != department.unit.name:
+        organisation_update(actor=actor, org=department.unit, data={"name": name})
+    if "leader" in data and data["leader"] != department.leader:
+        require_perm(actor, OFFICE_RECORDS)
+        check_reference(
+            actor, "office.Department.leader", data["leader"], field="leader", label=_("分管领导")
+        )
+        department.leader = data["leader"]
+    if "order" in data and data["order"] is not None:
+        department.order = data["order"]
+    full_clean_chinese(department)
+    department.save()
+    after = {**audit.snapshot(department), "name": department.unit.name}
+    audit.log(actor=actor, action="kexie.department.changed", obj=department, before=before, after=after)
+    return department
+
+
+CADRE_FIELDS = ("position", "user")
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any]) -> Cadre:
+    """A cadre's name (their directory person's), position and login."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, cadre)
+    _visible(selectors.cadres(actor), cadre)
+    data = dict(data)
+    name = (data.pop("name", None) or "").strip()
+    before = {**audit.snapshot(cadre), "name": cadre.person.name}
+    if name and name != cadre.person.name:
+        person_update(actor=actor, person=cadre.person, data={"name": name})
+    if "user" in data and data["user"] != cadre.user and data["user"] is not None:
+        check_reference(actor, "office.Cadre.user", data["user"], field="user", label=_("登录账号"))
+    apply_fields(cadre, data, CADRE_FIELDS)
+    full_clean_chinese(cadre)
+    cadre.save()
+    audit.log(actor=actor, action="kexie.cadre.changed", obj=cadre, before=before,
+              after={**audit.snapshot(cadre), "name": cadre.person.name})  # fmt: skip
+    return cadre
+
+
+@transaction.atomic
+def cadre_end(*, actor, cadre: Cadre, reason: str = "") -> Cadre:
+    """A cadre leaves the office (离岗): kept with their tasks and records, no longer offered as
+    an owner, attendee or member. Their open tasks stay theirs until reassigned."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, cadre)
+    _visible(selectors.cadres(actor), cadre)
+    cadre = lock_for_update(cadre)
+    if not cadre.is_active:
+        raise ValidationError({"is_active": _("该干部已离岗")})
+    cadre.is_active = False
+    cadre.save(update_fields=["is_active"])
+    audit.log(actor=actor, action="kexie.cadre.ended", obj=cadre, before={"is_active": True},
+              after={"is_active": False}, note=(reason or "").strip()[:200])  # fmt: skip
+    return cadre
+
+
 # ---------------------------------------------------------------- task forces
 
 
@@ -143,6 +222,55 @@ def task_force_create(*, actor, data: dict[str, Any]) -> TaskForce:
     force.save()
     force.members.set(members)
     audit.log(actor=actor, action="kexie.task_force.created", obj=force, after=audit.snapshot(force))
+    return force
+
+
+TASK_FORCE_FIELDS = ("name", "department", "purpose", "lead", "set_up_on")
+
+
+@transaction.atomic
+def task_force_update(*, actor, force: TaskForce, data: dict[str, Any]) -> TaskForce:
+    """Change a task force that still works: name, lead department, purpose, leader, members."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, force)
+    _visible(selectors.task_forces(actor), force)
+    force = lock_for_update(force)
+    if force.closed_on is not None:
+        raise ValidationError({"closed_on": _("该专班已于%(d)s撤销,不能修改") % {"d": force.closed_on}})
+    data = dict(data)
+    members = data.pop("members", None)
+    before = {**audit.snapshot(force), "members": sorted(force.members.values_list("pk", flat=True))}
+    apply_fields(force, data, TASK_FORCE_FIELDS)
+    _require_department_visible(actor, force.department if force.department_id else None)
+    if force.lead_id != before["lead_id"]:
+        check_reference(actor, "office.TaskForce.lead", force.lead, field="lead", label=_("专班负责人"))
+    if members is not None:
+        added = [m for m in members if m.pk not in before["members"]]
+        check_many("office.TaskForce.members", actor, added, field="members", label=_("成员"))
+    full_clean_chinese(force)
+    force.save()
+    if members is not None:
+        force.members.set(members)
+    after = {**audit.snapshot(force), "members": sorted(force.members.values_list("pk", flat=True))}
+    audit.log(actor=actor, action="kexie.task_force.changed", obj=force, before=before, after=after)
+    return force
+
+
+@transaction.atomic
+def task_force_close(*, actor, force: TaskForce, closed_on: dt.date | None = None) -> TaskForce:
+    """Dissolve (撤销) a task force on a day, once; its tasks keep naming it."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, force)
+    _visible(selectors.task_forces(actor), force)
+    force = lock_for_update(force)
+    closed_on = closed_on or _today()
+    if force.closed_on is not None:
+        raise ValidationError({"closed_on": _("该专班已于%(d)s撤销") % {"d": force.closed_on}})
+    if closed_on < force.set_up_on:
+        raise ValidationError({"closed_on": _("撤销日期:不能早于成立日期")})
+    force.closed_on = closed_on
+    force.save(update_fields=["closed_on"])
+    audit.log(actor=actor, action="kexie.task_force.closed", obj=force, after={"closed_on": str(closed_on)})
     return force
 
 
@@ -191,6 +319,47 @@ def task_create(*, actor, data: dict[str, Any]) -> Task:
     task = task_check(actor=actor, data=data)
     task.save()
     audit.log(actor=actor, action="kexie.task.created", obj=task, after=audit.snapshot(task))
+    return task
+
+
+TASK_UPDATE_FIELDS = ("title", "department", "owner", "task_force", "assigned_on", "deadline", "source", "rule",
+                      "notice")  # fmt: skip
+
+
+def task_update_check(*, actor, task: Task, data: dict[str, Any]) -> Task:
+    """What `task_update` checks, on an unsaved copy (an import checks every row first): an open
+    task in the actor's sight, changed by an editor; a decision's task keeps its decision."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, task)
+    if actor is not None and not selectors.tasks(actor).filter(pk=task.pk).exists():
+        raise Http404
+    changed = Task.objects.unscoped(reason="a copy of the task to check").get(pk=task.pk)
+    if not changed.is_open:
+        raise ValidationError({"status": _("任务%(s)s,不能再修改") % {"s": changed.get_status_display()}})
+    data = dict(data)
+    if data.get("working_days") is not None:
+        data.setdefault("assigned_on", changed.assigned_on)
+        _deadline(data)
+    data.pop("working_days", None)
+    was_decision = changed.source == TaskSource.DECISION
+    apply_fields(changed, data, TASK_UPDATE_FIELDS)
+    if (changed.source == TaskSource.DECISION) != was_decision:
+        raise ValidationError(
+            {"source": _("任务来源:会议议定的任务不能改为其他来源,其他任务也不能改为会议议定")}
+        )
+    _check_task(actor, changed)
+    full_clean_chinese(changed, exclude=("created_by",))
+    return changed
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, data: dict[str, Any]) -> Task:
+    """Change an open task (its deadline, owner, department…): audited with before and after."""
+    before = audit.snapshot(lock_for_update(task))
+    changed = task_update_check(actor=actor, task=task, data=data)
+    changed.save()
+    task.refresh_from_db()
+    audit.log(actor=actor, action="kexie.task.changed", obj=task, before=before, after=audit.snapshot(task))
     return task
 
 

@@ -10,8 +10,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,6 +139,38 @@ def task_new(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    """Change an open task (deadline, owner, department…) through `services.task_update`; a
+    meeting decision's task keeps its source."""
+    task = _get(selectors.tasks(request.user), pk)
+    require(request.user, EDIT)
+    if not task.is_open:
+        messages.error(request, _("任务%(s)s,不能再修改") % {"s": task.get_status_display()})
+        return redirect("office:task_detail", pk=task.pk)
+    from_decision = task.source == TaskSource.DECISION
+    initial = {name: getattr(task, name) for name in ("title", "source", "notice", "assigned_on", "deadline")}
+    initial.update(department=task.department_id, owner=task.owner_id, task_force=task.task_force_id,
+                   rule=task.rule_id)  # fmt: skip
+    form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    if from_decision:
+        for name in ("source", "rule", "notice"):
+            del form.fields[name]
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("working_days"):
+            data.pop("deadline", None)
+        data["notice"] = data.get("notice") or ""
+        if from_decision:
+            data.pop("notice")
+        call = lambda: services.task_update(actor=request.user, task=task, data=data)  # noqa: E731
+        if _save(form, call) is not None:
+            messages.success(request, _("任务已修改"))
+            return redirect("office:task_detail", pk=task.pk)
+    return _form_page(request, form, _("修改任务:%(t)s") % {"t": task.title})
+
+
+@login_required
 @require_GET
 def task_detail(request, pk):
     task = _get(selectors.tasks(request.user), pk)
@@ -178,6 +212,217 @@ def task_act(request, pk):
 def task_force_list(request):
     forces = selectors.task_forces(request.user).prefetch_related("members__person")
     return render(request, "office/task_force_list.html", {"forces": forces})
+
+
+def _form_page(request, form, heading: str, **extra):
+    return render(request, "office/form.html", {"form": form, "heading": heading, **extra})
+
+
+def _save(form, call):
+    """Run a service with the form's data; its ValidationError goes onto the form."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or _("您没有执行此操作的权限"))
+    return None
+
+
+class TaskForceForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("专班名称"), max_length=100)
+    department = forms.ModelChoiceField(label=gettext_lazy("牵头处室"), queryset=None)
+    purpose = forms.CharField(
+        label=gettext_lazy("工作任务"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    lead = forms.ModelChoiceField(label=gettext_lazy("专班负责人"), queryset=None, required=False)
+    members = forms.ModelMultipleChoiceField(label=gettext_lazy("成员"), queryset=None, required=False)
+    set_up_on = forms.DateField(label=gettext_lazy("成立日期"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("department", "lead", "members"):
+            references.bind(self.fields[name], f"office.TaskForce.{name}", user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_force_new(request):
+    require(request.user, EDIT)
+    form = TaskForceForm(request.POST or None, user=request.user, initial={"set_up_on": selectors.today()})
+    if request.method == "POST" and form.is_valid():
+        force = _save(
+            form, lambda: services.task_force_create(actor=request.user, data=dict(form.cleaned_data))
+        )
+        if force is not None:
+            messages.success(request, _("专班已成立"))
+            return redirect("office:task_force_list")
+    return _form_page(request, form, _("成立专班"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_force_edit(request, pk):
+    force = _get(selectors.task_forces(request.user), pk)
+    require(request.user, EDIT)
+    initial = {"name": force.name, "department": force.department_id, "purpose": force.purpose,
+               "lead": force.lead_id, "members": list(force.members.values_list("pk", flat=True)),
+               "set_up_on": force.set_up_on}  # fmt: skip
+    form = TaskForceForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        call = lambda: services.task_force_update(actor=request.user, force=force, data=data)  # noqa: E731
+        if _save(form, call) is not None:
+            messages.success(request, _("专班已保存"))
+            return redirect("office:task_force_list")
+    end = None if force.closed_on else {"url": reverse("office:task_force_close", args=[force.pk]),
+                                        "label": _("撤销专班"), "field": "on", "date": True}  # fmt: skip
+    return _form_page(request, form, _("修改专班:%(n)s") % {"n": force.name}, end=end)
+
+
+@login_required
+@require_POST
+def task_force_close(request, pk):
+    force = _get(selectors.task_forces(request.user), pk)
+    require(request.user, EDIT)
+    try:
+        services.task_force_close(actor=request.user, force=force,
+                                  closed_on=parse_date(request.POST.get("on", "") or "") or None)  # fmt: skip
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("office:task_force_edit", pk=force.pk)
+    messages.success(request, _("专班已撤销"))
+    return redirect("office:task_force_list")
+
+
+# ---------------------------------------------------------------- departments and cadres
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("处室名称"), max_length=200)
+    leader = forms.ModelChoiceField(label=gettext_lazy("分管领导"), queryset=None, required=False)
+    order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=999, initial=0)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["leader"], "office.Department.leader", user)
+
+
+@login_required
+@require_GET
+def department_list(request):
+    departments = list(selectors.departments(request.user))
+    counts = dict(
+        selectors.cadres(request.user).filter(is_active=True).order_by().values_list("person__unit")
+        .annotate(n=Count("id")).values_list("person__unit", "n")
+    )  # fmt: skip
+    for d in departments:
+        d.cadre_count = counts.get(d.unit_id, 0)
+    return render(request, "office/department_list.html", {"departments": departments})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def department_new(request):
+    require(request.user, EDIT)
+    form = DepartmentForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        call = lambda: services.department_create(actor=request.user, name=data["name"], leader=data["leader"],  # noqa: E731
+                                                  order=data["order"] or 0)  # fmt: skip
+        if _save(form, call) is not None:
+            messages.success(request, _("处室已设立"))
+            return redirect("office:department_list")
+    return _form_page(request, form, _("设立处室"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def department_edit(request, pk):
+    department = _get(selectors.departments(request.user), pk)
+    require(request.user, EDIT)
+    initial = {"name": department.unit.name, "leader": department.leader_id, "order": department.order}
+    form = DepartmentForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.department_update(actor=request.user, department=department,  # noqa: E731
+                                                  data=dict(form.cleaned_data))  # fmt: skip
+        if _save(form, call) is not None:
+            messages.success(request, _("处室已保存"))
+            return redirect("office:department_list")
+    return _form_page(request, form, _("修改处室:%(n)s") % {"n": department.unit.name})
+
+
+class CadreForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    department = forms.ModelChoiceField(label=gettext_lazy("所在处室"), queryset=None)
+    position = forms.CharField(label=gettext_lazy("职务"), max_length=60, required=False)
+    user = forms.ModelChoiceField(label=gettext_lazy("登录账号"), queryset=None, required=False)
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["department"], "office.Task.department", user)
+        references.bind(self.fields["user"], "office.Cadre.user", user)
+        if editing:  # a cadre moves department through the directory, not here
+            del self.fields["department"]
+
+
+@login_required
+@require_GET
+def cadre_list(request):
+    qs = selectors.cadres(request.user)
+    active = request.GET.get("active", "1")
+    if active != "all":
+        qs = qs.filter(is_active=active != "0")
+    department = request.GET.get("department", "")
+    if department.isdigit():
+        qs = qs.filter(person__unit_id=int(department))
+    return render(request, "office/cadre_list.html", {"page": offset_page(qs, request), "active": active})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_new(request):
+    require(request.user, EDIT)
+    form = CadreForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        call = lambda: services.cadre_create(actor=request.user, name=data["name"], department=data["department"],  # noqa: E731
+                                             position=data["position"], user=data["user"])  # fmt: skip
+        if _save(form, call) is not None:
+            messages.success(request, _("干部已录入"))
+            return redirect("office:cadre_list")
+    return _form_page(request, form, _("录入干部"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cadre_edit(request, pk):
+    cadre = _get(selectors.cadres(request.user), pk)
+    require(request.user, EDIT)
+    initial = {"name": cadre.person.name, "position": cadre.position, "user": cadre.user_id}
+    form = CadreForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        call = lambda: services.cadre_update(actor=request.user, cadre=cadre, data=dict(form.cleaned_data))  # noqa: E731
+        if _save(form, call) is not None:
+            messages.success(request, _("干部信息已保存"))
+            return redirect("office:cadre_list")
+    end = None if not cadre.is_active else {"url": reverse("office:cadre_end", args=[cadre.pk]),
+                                            "label": _("离岗"), "field": "reason"}  # fmt: skip
+    return _form_page(request, form, _("修改干部:%(n)s") % {"n": cadre.person.name}, end=end)
+
+
+@login_required
+@require_POST
+def cadre_end(request, pk):
+    cadre = _get(selectors.cadres(request.user), pk)
+    require(request.user, EDIT)
+    try:
+        services.cadre_end(actor=request.user, cadre=cadre, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("office:cadre_edit", pk=cadre.pk)
+    messages.success(request, _("已办理离岗"))
+    return redirect("office:cadre_list")
 
 
 # ---------------------------------------------------------------- meetings
