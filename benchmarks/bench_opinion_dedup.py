@@ -17,10 +17,14 @@ sentence (or two of their three) are near-duplicates by text (Jaccard 0.5–0.7)
 different, and connected components chain them: that, not the hashing, was the low precision.
 
     python benchmarks/bench_opinion_dedup.py [--items 100000] [--sample 5000] [--corpus distinct]
+        [--repeat 3]
 
-Prints figures on stderr and one JSON line at the end: for each method its time, peak memory
-(RSS above the start, sampled every 20 ms) and pairwise precision/recall against the truth; on the
-sample also against the exact baseline.
+Prints figures on stderr and one JSON line at the end: for each method the median time of
+--repeat runs, its peak memory and pairwise precision/recall against the truth; on the sample also
+against the exact baseline. Peak memory is measured three ways: RSS above the start (sampled every
+20 ms), tracemalloc's peak of traced allocations (numpy's arrays included) and the growth of the
+process's maximum RSS (resource.getrusage; it only grows, so the chunked engine runs before the
+whole-corpus one, chunk=None, the engine as it was before chunking).
 """
 
 from __future__ import annotations
@@ -32,14 +36,17 @@ import json
 import os
 import random
 import re
+import resource
+import statistics
 import sys
 import threading
 import time
+import tracemalloc
 from itertools import combinations
 from pathlib import Path
 
 from kexie.engines.opinion import DEFAULT_THRESHOLD, clusters, exact_clusters
-from kexie.engines.opinion.dedup import similar_pairs
+from kexie.engines.opinion.dedup import CHUNK, _components, similar_pairs
 
 # ../shared/data beside the project (KEXIE_SHARED_DATA names another place, e.g. from a worktree)
 DATA = Path(
@@ -118,6 +125,23 @@ def pr(found: set, truth: set) -> tuple[float, float]:
     return (hit / len(found) if found else 1.0, hit / len(truth) if truth else 1.0)
 
 
+def max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def traced(fn):
+    """(result, seconds, RSS peak MiB above the start, tracemalloc peak MiB, max-RSS growth MiB)."""
+    gc.collect()
+    max_before = max_rss_mib()
+    tracemalloc.start()
+    try:
+        result, seconds, peak = measured(fn)
+        traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+    return result, seconds, peak, traced_peak, max_rss_mib() - max_before
+
+
 def measured(fn):
     """(result, seconds, peak MiB above the start)."""
     import psutil
@@ -188,6 +212,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=["distinct", "reuse"], default="distinct")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-datasketch", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each exact engine (median)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     pool = sentences(old=args.corpus == "reuse")
@@ -195,18 +220,53 @@ def main() -> None:
         args.items, pool, rng, args.copy_share, args.edit_rate, distinct=args.corpus == "distinct"
     )
     print(f"{len(items)} items ({args.corpus}) from {len(pool)} real sentences", file=sys.stderr)
+    print(f"max RSS after building the corpus: {max_rss_mib():.0f} MiB", file=sys.stderr)
     out = {"items": len(items), "corpus": args.corpus, "threshold": args.threshold, "sample": args.sample}
     truth_all = pairs(truth_groups(origin, [i for i, _ in items]))
 
-    for name, verify in (("kexie_exact_verify", "exact"), ("kexie_estimate_only", "estimate")):
-        groups, seconds, peak = measured(lambda v=verify: clusters(items, args.threshold, verify=v))
+    texts = [t for _, t in items]
+
+    def engine(verify, chunk):
+        left, right, stats = similar_pairs(texts, args.threshold, verify=verify, chunk=chunk)
+        return _components(len(items), left, right, items), stats
+
+    runs = [
+        ("kexie_exact_verify", "exact", CHUNK),  # chunked first: getrusage's maximum only grows
+        ("kexie_exact_verify_whole", "exact", None),
+        ("kexie_estimate_only", "estimate", CHUNK),
+    ]
+    for name, verify, chunk in runs:
+        # one run under tracemalloc (memory; its time is not counted: tracing slows it), then
+        # --repeat plain runs for the median time
+        (groups, stats), _, _, traced_peak, max_growth = traced(lambda v=verify, c=chunk: engine(v, c))
+        max_after = max_rss_mib()
+        times, peaks = [], []
+        for attempt in range(args.repeat if verify == "exact" else 1):
+            _, seconds, peak = measured(lambda v=verify, c=chunk: engine(v, c))
+            times.append(seconds)
+            peaks.append(peak)
+            print(f"  {name} run {attempt + 1}: {seconds:.1f} s, RSS +{peak:.0f} MiB", file=sys.stderr)
         p, r = pr(pairs(groups), truth_all)
-        out[name] = {"seconds": round(seconds, 1), "peak_mib": round(peak), "precision": round(p, 3),
-                     "recall": round(r, 3)}  # fmt: skip
-        print(f"{name} {len(items)}: {seconds:.1f} s, +{peak:.0f} MiB, P {p:.3f} R {r:.3f}", file=sys.stderr)
-    _, _, stats = similar_pairs([t for _, t in items], args.threshold)
-    out["lsh"] = stats
-    print(f"LSH: {stats}", file=sys.stderr)
+        seconds, peak = statistics.median(times), statistics.median(peaks)
+        out[name] = {"chunk": chunk, "seconds_median": round(seconds, 1), "runs": len(times),
+                     "peak_rss_mib_median": round(peak), "tracemalloc_peak_mib": round(traced_peak),
+                     "max_rss_growth_mib": round(max_growth), "max_rss_after_mib": round(max_after),
+                     "precision": round(p, 3), "recall": round(r, 3), "lsh": stats}  # fmt: skip
+        print(
+            f"{name} {len(items)} (chunk {chunk}): median {seconds:.1f} s of {len(times)}, RSS +{peak:.0f} MiB, "
+            f"tracemalloc peak {traced_peak:.0f} MiB, max RSS +{max_growth:.0f} MiB (now {max_after:.0f}), "
+            f"P {p:.3f} R {r:.3f}; LSH {stats}",
+            file=sys.stderr,
+        )
+    chunked, whole = out["kexie_exact_verify"], out["kexie_exact_verify_whole"]
+    out["chunked_vs_whole"] = {
+        "tracemalloc_peak_ratio": round(
+            chunked["tracemalloc_peak_mib"] / max(whole["tracemalloc_peak_mib"], 1), 3
+        ),
+        "peak_rss_ratio": round(chunked["peak_rss_mib_median"] / max(whole["peak_rss_mib_median"], 1), 3),
+        "time_ratio": round(chunked["seconds_median"] / max(whole["seconds_median"], 0.001), 3),
+    }
+    print(f"chunked / whole: {out['chunked_vs_whole']}", file=sys.stderr)
 
     sample = items[: args.sample]
     truth = pairs(truth_groups(origin, [i for i, _ in sample]))

@@ -986,7 +986,7 @@ def opinion_targets(world) -> dict:
     return {
         "opinion_source": desk["source"], "opinion_item": desk["items"][0], "opinion_scheme": desk["scheme"],
         "opinion_alert": desk["alert"], "opinion_queue": desk["queue"], "opinion_article": desk["article"],
-        "opinion_rule": desk["rule"], "opinion_cluster": desk["cluster"],
+        "opinion_rule": desk["rule"], "opinion_cluster": desk["cluster"], "opinion_brief_kind": "weekly",
     }  # fmt: skip
 
 

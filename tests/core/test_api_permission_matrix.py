@@ -281,6 +281,10 @@ MATRIX = {
     ("PUT", "/api/v1/opinion/rules/{rule_id}"): ({"rule_id": "opinion_rule"}, opinion_rule_body, in_scope(200)),
     ("GET", "/api/v1/opinion/items/{item_id}/debunks"): ({"item_id": "opinion_item"}, None, in_scope(200)),
     ("GET", "/api/v1/opinion/alerts"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/opinion/alerts/{alert_id}/handling"): (
+        {"alert_id": "opinion_alert"}, {"action": "respond"}, in_scope(200),
+    ),
+    ("GET", "/api/v1/opinion/briefs/{kind}"): ({"kind": "opinion_brief_kind"}, None, everyone(200)),
     ("GET", "/api/v1/opinion/articles"): ({}, None, everyone(200)),
     ("POST", "/api/v1/opinion/articles"): ({}, {"channel": "wechat", "published_on": "2026-11-30", "title": "科普日"}, everyone(201)),
     ("GET", "/api/v1/hotline/consultations"): ({}, None, everyone(200)),

@@ -128,3 +128,71 @@ def test_undeclared_gbk_page_is_guessed():
     assert "科学技术协会" in text and encoding in ("gb18030", "gbk", "gb2312")
     with pytest.raises(ReadingError):
         extract_page(b"<html><body></body></html>")
+
+
+# ---------------------------------------------------------------------------- chunked dedup
+
+
+def _copies_corpus():
+    rng = random.Random(11)
+    words = [chr(c) for c in range(0x4E00, 0x4E00 + 300)]
+    items = []
+    for n in range(300):
+        if len(items) > 5 and rng.random() < 0.4:
+            chars = list(rng.choice(items)[1]) or ["科"]
+            for _ in range(rng.randrange(0, 4)):
+                chars[rng.randrange(len(chars))] = rng.choice(words)
+            text = "【转发】" + "".join(chars)
+        else:
+            text = "".join(rng.choice(words) for _ in range(rng.randrange(0, 80)))
+        items.append((n, text))
+    return items + [(300, ""), (301, "ab"), (302, "ＡＢ"), (303, "哈哈哈哈哈哈哈"), (304, "哈哈哈哈哈")]
+
+
+@pytest.mark.parametrize("verify", ["exact", "estimate"])
+def test_chunked_dedup_finds_the_same_pairs_as_the_whole_corpus_at_once(verify):
+    from kexie.engines.opinion.dedup import similar_pairs
+
+    texts = [t for _, t in _copies_corpus()]
+    whole_left, whole_right, whole_stats = similar_pairs(texts, verify=verify, chunk=None)
+    assert len(whole_left) > 50  # the corpus has near-duplicates to find
+    for chunk in (16, 64, 10_000):  # uneven chunks (the last one short), one chunk for all
+        left, right, stats = similar_pairs(texts, verify=verify, chunk=chunk)
+        assert left.tolist() == whole_left.tolist() and right.tolist() == whole_right.tolist()
+        assert stats == whole_stats
+    items = _copies_corpus()
+    assert clusters(items, chunk=50) == clusters(items, chunk=None)
+    with pytest.raises(ValueError):
+        similar_pairs(texts, chunk=0)
+
+
+def test_chunked_exact_jaccard_is_the_true_shingle_jaccard():
+    from kexie.engines.opinion import jaccard
+    from kexie.engines.opinion.dedup import _set_jaccard, _shingle_sets
+
+    items = _copies_corpus()
+    texts = [t for _, t in items]
+    ids, indptr = _shingle_sets(texts)
+    assert [int(indptr[i + 1] - indptr[i]) for i in range(len(texts))] == [len(shingles(t)) for t in texts]
+    rng = random.Random(2)
+    left = [rng.randrange(len(texts)) for _ in range(200)]
+    right = [rng.randrange(len(texts)) for _ in range(200)]
+    import numpy as np
+
+    got = _set_jaccard(ids, indptr, np.array(left), np.array(right), block=9)
+    want = [jaccard(shingles(texts[a]), shingles(texts[b])) for a, b in zip(left, right, strict=True)]
+    assert got.tolist() == pytest.approx(want)
+
+
+def test_the_packed_sort_falls_back_to_the_exact_order_when_top_bits_collide():
+    import numpy as np
+
+    from kexie.engines.opinion.dedup import _packed_order
+
+    # two different ids of one group that agree in all but their lowest bit: the packed key
+    # cannot tell them apart, so the order must come from the two-key sort
+    ids = np.array([0xFFFF_0000_0000_0003, 5, 0xFFFF_0000_0000_0002, 0xFFFF_0000_0000_0003], dtype=np.uint64)
+    group = np.array([1, 0, 1, 1])
+    order = _packed_order(ids, group, 2)
+    assert ids[order].tolist() == [5, 0xFFFF_0000_0000_0002, 0xFFFF_0000_0000_0003, 0xFFFF_0000_0000_0003]
+    assert group[order].tolist() == [0, 1, 1, 1]

@@ -223,3 +223,36 @@ def test_bulk_clusters_equal_the_exact_baseline_on_edited_copies():
     assert len(found) >= 0.97 * len(exact)  # LSH misses few of the true pairs
     estimated = clusters(items, verify="estimate")
     assert estimated and estimated != [] and all(len(g) > 1 for g in estimated)
+
+
+# ---------------------------------------------------------------------------- alert handling and briefs (API)
+
+
+def test_alert_is_handled_through_its_ticket_from_the_api(client, world, desk):
+    from kexie.tickets.models import Ticket
+
+    client.force_login(world.users["city_admin"])
+    url = f"/api/v1/opinion/alerts/{desk['alert'].pk}/handling"
+    assert client.post(url, {"action": "close"}, content_type="application/json").status_code == 422
+    statuses = []
+    for action in ("take", "respond", "resolve"):
+        answer = client.post(url, {"action": action}, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        statuses.append(answer.json()["status"])
+    ticket = Ticket.objects.unscoped(reason="test").get(pk=desk["alert"].ticket_id)
+    assert ticket.assignee == world.users["city_admin"] and statuses[-1] == ticket.status
+    assert len(set(statuses)) == 3  # each step moved the ticket on
+    actions = set(AuditEntry.objects.filter(object_id=str(ticket.pk)).values_list("action", flat=True))
+    assert len(actions) >= 3  # the tickets' own audit trail
+
+
+def test_brief_from_the_api_is_a_word_document(client, world, desk):
+    import zipfile
+
+    client.force_login(world.users["city_admin"])
+    answer = client.get("/api/v1/opinion/briefs/daily")
+    assert answer.status_code == 200 and "wordprocessingml" in answer["Content-Type"]
+    body = zipfile.ZipFile(io.BytesIO(answer.content)).read("word/document.xml").decode()
+    assert "舆情日报" in body
+    assert client.get("/api/v1/opinion/briefs/monthly").status_code == 422
+    assert client.get("/api/v1/opinion/briefs/weekly?day=1000-01-01").status_code == 422

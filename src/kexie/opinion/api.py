@@ -1,6 +1,7 @@
 """API of 宣传与舆情 (/api/v1/opinion/): monitored items (list, detail, sentiment correction,
 informants' submissions), clusters, sources (list, add, poll), keyword schemes (list, add,
-preview), alert rules and alerts, publicity articles. The same selectors and services as the pages."""
+preview), alert rules and alerts (handled through their tickets), the daily and weekly briefs (Word),
+publicity articles. The same selectors and services as the pages."""
 
 import datetime as dt
 from typing import Annotated, Literal
@@ -22,6 +23,8 @@ OpinionRuleKind = Literal[tuple(RuleKind.values)]
 OpinionSourceKind = Literal[tuple(SourceKind.values)]
 
 Words = Annotated[str, Field(max_length=500)]
+BriefDay = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class OpinionItemOut(Schema):
@@ -183,6 +186,10 @@ class OpinionArticleIn(InputSchema):
     activity_ids: list[Id] = Field([], title="报道的活动编号", max_length=100)
 
 
+class OpinionAlertHandlingIn(InputSchema):
+    action: Literal["take", "respond", "resolve"] = Field(title="操作(接手、答复、办结)")
+
+
 class OpinionPollOut(Schema):
     source: str
     status: str
@@ -309,6 +316,34 @@ def item_debunks(request: HttpRequest, item_id: Id):
 @router.get("/alerts", response=Page[OpinionAlertOut], summary="舆情预警列表")
 def list_alerts(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.alerts(actor(request)), limit=limit, offset=offset)
+
+
+@router.post(
+    "/alerts/{alert_id}/handling", response=OpinionAlertOut, summary="处置预警工单(接手、答复、办结)"
+)
+def handle_alert(request: HttpRequest, alert_id: Id, payload: OpinionAlertHandlingIn):
+    user = actor(request)
+    alert = selectors.get_or_404(selectors.alerts(user), alert_id)
+    return services.alert_handle(actor=user, alert=alert, action=payload.action)
+
+
+@router.get("/briefs/{kind}", summary="舆情日报/周报(Word 文档,公文格式)")
+def get_brief(request: HttpRequest, kind: Literal["daily", "weekly"], day: BriefDay | None = None):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from kexie.opinion import briefs
+
+    user = actor(request)
+    unit = getattr(user, "unit", None)
+    name, data = briefs.brief_docx(
+        user, kind, day or timezone.localdate(), unit_name=unit.name if unit else ""
+    )
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @router.get("/articles", response=Page[OpinionArticleOut], summary="宣传稿件列表")

@@ -564,3 +564,25 @@ def debunks_link(*, items) -> list[DebunkLink]:
             )  # fmt: skip
     DebunkLink.objects.bulk_create(links)
     return links
+
+
+# ---------------------------------------------------------------------------- handling alerts
+
+ALERT_ACTIONS = ("take", "respond", "resolve")
+
+
+def alert_handle(*, actor, alert: Alert, action: str) -> Alert:
+    """Handle an alert through its ticket (kexie.tickets, which checks the queue and audits):
+    take it (assigned to the actor), respond (the first response), resolve (closed)."""
+    from kexie.tickets import services as tickets
+
+    if action == "take":
+        tickets.ticket_assign(actor=actor, ticket=alert.ticket, assignee=actor)
+    elif action == "respond":
+        tickets.ticket_respond(actor=actor, ticket=alert.ticket)
+    elif action == "resolve":
+        tickets.ticket_resolve(actor=actor, ticket=alert.ticket)
+    else:
+        raise ValidationError({"action": _("操作:“%(a)s”不是可用的操作(接手、答复、办结)") % {"a": action}})
+    alert.ticket.refresh_from_db()
+    return alert

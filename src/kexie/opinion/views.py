@@ -31,7 +31,6 @@ from kexie.opinion.forms import (
     SubmissionForm,
 )
 from kexie.opinion.models import SourceKind
-from kexie.tickets import services as tickets
 from kexie.tickets.services import may_work
 
 
@@ -221,23 +220,16 @@ def alert_detail(request, pk: int):
     return render(request, "opinion/alert.html", context)
 
 
-ACTIONS = {
-    "take": lambda user, ticket: tickets.ticket_assign(actor=user, ticket=ticket, assignee=user),
-    "respond": lambda user, ticket: tickets.ticket_respond(actor=user, ticket=ticket),
-    "resolve": lambda user, ticket: tickets.ticket_resolve(actor=user, ticket=ticket),
-}
-
-
 @login_required
 @require_POST
 def alert_act(request, pk: int):
     """Handle the alert's ticket: take it, respond (first response), close it."""
     alert = selectors.get_or_404(selectors.alerts(request.user), pk)
-    action = ACTIONS.get(request.POST.get("action", ""))
+    action = request.POST.get("action", "")
     try:
-        if action is None:
+        if action not in services.ALERT_ACTIONS:
             raise ValidationError(_("未知操作"))
-        action(request.user, alert.ticket)
+        services.alert_handle(actor=request.user, alert=alert, action=action)
         messages.success(request, _("已处理"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
