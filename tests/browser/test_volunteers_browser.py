@@ -34,12 +34,14 @@ def test_check_in_to_hours_to_certificate_to_public_check(
 
     settings.KEXIE_PUBLIC_URL = live_server.url
     staff = world.users["county_staff"]
-    today = timezone.localdate()
-    activity = activity_create(actor=staff, data={
-        "title": "新时代文明实践广场科普", "kind": world.kinds["outreach.volunteer"], "start_date": today,
-        "end_date": today, "region": world.regions["370811"], "organiser": staff.unit, "venue": "太白广场",
-    })  # fmt: skip
     now = timezone.now()
+    # the session starts three hours ago: after midnight that was yesterday, so the activity
+    # runs from the session's first day (its service records are dated by the session's start)
+    activity = activity_create(actor=staff, data={
+        "title": "新时代文明实践广场科普", "kind": world.kinds["outreach.volunteer"],
+        "start_date": timezone.localdate(now - dt.timedelta(hours=3)), "end_date": timezone.localdate(now),
+        "region": world.regions["370811"], "organiser": staff.unit, "venue": "太白广场",
+    })  # fmt: skip
     session = checkin.checkin_session_create(
         actor=staff, title="广场科普志愿服务", starts_at=now - dt.timedelta(hours=3),
         ends_at=now + dt.timedelta(hours=1), target=activity, rotate_seconds=30,
