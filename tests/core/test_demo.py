@@ -76,15 +76,15 @@ def test_demo_command_twice_then_reset(tmp_path):
         "KEXIE_DATA_DIR": str(tmp_path / "data"),
     }
     cmd = [sys.executable, "-m", "kexie.cli", "demo", "--no-serve"]
-    first = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=900)
     assert first.returncode == 0, first.stderr
     assert "admin" in first.stdout and D.DEMO_PASSWORD in first.stdout
     assert "演示密钥" in first.stdout  # the demo keeps the published key and says so
     assert f"数据库 {tmp_path / 'demo.sqlite3'}" in first.stdout  # and says where its data is
-    second = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp_path, timeout=900)
     assert second.returncode == 0 and "未重复载入" in second.stdout
     third = subprocess.run(
-        [*cmd, "--reset"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
+        [*cmd, "--reset"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=900
     )
     assert third.returncode == 0 and "已载入演示数据" in third.stdout, third.stderr
 
