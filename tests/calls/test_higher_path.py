@@ -174,3 +174,125 @@ def test_the_pages_and_the_api_recommend_and_record(client, world):
     client.force_login(world.users["outsider"])
     assert client.post(f"/api/v1/calls/entries/{entry.pk}/recommend-up").status_code == 404
     assert client.get(reverse("calls:higher_results_import", args=(call.pk,))).status_code == 404
+
+
+def _city_decides_and_finalises(admin, city, entry, outcome="award"):
+    services.entry_accept(actor=admin, entry=entry)
+    if outcome == "award":
+        services.entry_decide(actor=admin, entry=entry, outcome="award", prize="first", votes_for=9)
+    else:
+        services.entry_decide(actor=admin, entry=entry, outcome="no_award", votes_for=1, votes_against=8)
+    services.call_close(actor=admin, call=city)
+    notice.call_notice_start(actor=admin, call=city, starts_on=PUBLISHED)
+    notice.call_finalise(actor=admin, call=city, today=AFTER)
+
+
+def test_provincial_and_national_results_come_back_down_to_the_countys_entry(world):
+    """County → city (both in the system) → province → national: what the city records for the
+    entry it received is passed down to the county's entry, corrections too, counted once."""
+    admin, staff = world.users["city_admin"], world.users["county_staff"]
+    city = _contest(admin, "第19届济宁市青少年科技创新大赛", higher_body="山东省青少年科技创新大赛",
+                    higher_level="province", higher_quota=3)  # fmt: skip
+    services.unit_quota_set(actor=admin, call=city, unit=world.orgs["rencheng"], quota=1)
+    county = _contest(staff, "任城区青少年科技创新大赛", organiser=world.orgs["rencheng"], higher_call=city,
+                      higher_quota=1)  # fmt: skip
+    (work,) = _decided_and_final(staff, county, ["first"])
+    higher.entry_recommend_up(actor=staff, entry=work)
+    at_city = Entry.objects.unscoped(reason="test").get(recommended_from=work)
+    _city_decides_and_finalises(admin, city, at_city)
+    higher.call_recommend_up(actor=admin, call=city)
+
+    higher.higher_result_record(actor=admin, entry=at_city, result="省赛一等奖", prize="一等奖")
+    # The province forwarded it to the national contest; its result comes back the same way.
+    higher.higher_result_record(
+        actor=admin, entry=at_city, result="国赛二等奖", prize="二等奖", level="national"
+    )
+    rows = {r.level: r for r in HigherResult.objects.unscoped(reason="test").filter(entry=work)}
+    assert set(rows) == {"city", "province", "national"}
+    assert (rows["national"].result, rows["national"].source.entry) == ("国赛二等奖", at_city)
+    assert rows["city"].source is None  # the city's own result, fed back when it finalised
+    work.refresh_from_db()
+    assert (work.higher_result, work.higher_prize) == (f"{city.title}一等奖", "一等奖")  # its own next level
+    passed = AuditEntry.objects.filter(action="kexie.entry.higher_result", object_id=str(work.pk))
+    assert [a.after.get("from") for a in passed.order_by("id")] == [at_city.code, at_city.code, at_city.code]
+
+    # A correction at the national level follows it down; no second row.
+    higher.higher_result_record(
+        actor=admin, entry=at_city, result="国赛一等奖", prize="一等奖", level="national"
+    )
+    national = HigherResult.objects.unscoped(reason="test").filter(entry=work, level="national")
+    assert [r.result for r in national] == ["国赛一等奖"]
+
+    # Counted once, where recorded: the city's entry (its province and national), not the copies.
+    by_level = get("calls.higher_results").compute(Period.year(2020), Scope(admin)).breakdown["level"]
+    assert by_level == {"city": 1, "province": 1, "national": 1}
+
+    # The county sees it on its entry's page, with where it came from.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("calls:entry_detail", args=(work.pk,))).content.decode()
+    assert "国赛一等奖" in page and f"转自 {at_city.code}" in page
+    path = client.get(f"/api/v1/calls/entries/{work.pk}/path").json()
+    assert {r["level"]: r["passed_down_from"] for r in path["higher_results"]} == {
+        "city": None, "province": at_city.code, "national": at_city.code,
+    }  # fmt: skip
+
+
+def test_a_countys_recommendation_learns_its_outcome_when_the_city_decides(world):
+    from kexie.calls.testing import open_call
+    from kexie.honours.models import Honour
+
+    admin, staff = world.users["city_admin"], world.users["county_staff"]
+
+    def _recommendation(actor, title, **extra):
+        return open_call(actor, title=title, kind="recommendation", entrant_kind="project", series="",
+                         eligibility=[], form_fields=ABSTRACT, prize_levels=PRIZES, **extra)  # fmt: skip
+
+    city = _recommendation(admin, "2020年济宁市优秀科普作品推荐")
+    county = _recommendation(staff, "2020年任城区优秀科普作品推荐", organiser=world.orgs["rencheng"],
+                             higher_call=city)  # fmt: skip
+    chosen, passed_over = _decided_and_final(staff, county, ["first", "first"])
+    for entry in (chosen, passed_over):
+        higher.entry_recommend_up(actor=staff, entry=entry)
+    ups = {e.recommended_from_id: e for e in Entry.objects.unscoped(reason="test").filter(call=city)}
+    services.entry_accept(actor=admin, entry=ups[chosen.pk])
+    services.entry_decide(actor=admin, entry=ups[chosen.pk], outcome="award", prize="first", votes_for=9)
+    services.entry_accept(actor=admin, entry=ups[passed_over.pk])
+    services.entry_decide(
+        actor=admin, entry=ups[passed_over.pk], outcome="no_award", votes_for=1, votes_against=8
+    )
+    services.call_close(actor=admin, call=city)
+    notice.call_notice_start(actor=admin, call=city, starts_on=PUBLISHED)
+    notice.call_finalise(actor=admin, call=city, today=AFTER)
+    honours = {h.entry_id: h for h in Honour.objects.unscoped(reason="test").filter(call=county)}
+    assert honours[chosen.pk].outcome == "successful" and honours[passed_over.pk].outcome == "unsuccessful"
+    assert AuditEntry.objects.filter(
+        action="kexie.honour.outcome_set", object_id=str(honours[chosen.pk].pk)
+    ).exists()
+
+
+def test_one_sheet_carries_the_provincial_and_the_national_results(world):
+    admin = world.users["city_admin"]
+    call = _contest(
+        admin, "第21届济宁市青少年信息学竞赛", higher_body="山东省青少年信息学竞赛", higher_quota=2
+    )
+    first, second = _decided_and_final(admin, call, ["first", "second"])
+    higher.call_recommend_up(actor=admin, call=call)
+    headers = ["编号", "级别", "结果", "奖项"]
+    bad = [(2, [first.code, "省级", "省赛一等奖", "一等奖"]), (3, [first.code, "省级", "省赛二等奖", "二等奖"]),
+           (4, [second.code, "世界级", "金奖", ""])]  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        higher.higher_results_import_table(actor=admin, call=call, headers=headers, rows=bad)
+    assert exc.value.messages == [
+        f"第3行“编号”:{first.code} 重复(省级)",
+        "第4行“级别”:世界级 应为 市级、省级 或 国家级",
+    ]
+    assert not HigherResult.objects.unscoped(reason="test").exists()
+    rows = [(2, [first.code, "省级", "省赛一等奖", "一等奖"]), (3, [first.code, "国家级", "国赛三等奖", "三等奖"]),
+            (4, [second.code, "", "省赛二等奖", "二等奖"])]  # fmt: skip
+    assert higher.higher_results_import_table(actor=admin, call=call, headers=headers, rows=rows) == 3
+    levels = HigherResult.objects.unscoped(reason="test").values_list("entry__code", "level", "prize")
+    assert set(levels) == {(first.code, "province", "一等奖"), (first.code, "national", "三等奖"),
+                           (second.code, "province", "二等奖")}  # fmt: skip

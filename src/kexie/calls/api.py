@@ -129,6 +129,13 @@ class HigherResultOut(Schema):
     result: str
     prize: str
     recorded_on: dt.date
+    passed_down_from: str | None = Field(
+        None, description="转自:上级竞赛中该作品的申报编号(结果由上级作品转回)"
+    )
+
+    @staticmethod
+    def resolve_passed_down_from(row) -> str | None:
+        return row.source.entry.code if row.source_id else None
 
 
 class EntryPathOut(Schema):

@@ -10,6 +10,14 @@
 - **Results fed back** (`higher_result_record`, `higher_results_import_table`, and on its own
   when the higher call of this system is finalised): one `HigherResult` per entry and level;
   the entry's `higher_result`/`higher_prize` show the highest level reached.
+- **Passed down the path** (`pass_down`): a result recorded on an entry that a lower call of this
+  system recommended (the city's entry a county's winner became) is recorded on that lower entry
+  too, and on down the chain, so the county learns its work's provincial and national results
+  (national → province → city → county). The copy names its source (`HigherResult.source`), has
+  its own audit entry, follows corrections, and is neither counted again by the indicators nor
+  part of the lower entry's summary (`higher_result`, the entry's own next level). When the
+  higher call of this system decides, a lower recommendation's outcome (入选/未入选) is set on the
+  lower unit's honour.
 """
 
 from __future__ import annotations
@@ -138,7 +146,13 @@ def _may_record(entry: Entry) -> bool:
 
 
 def _refresh_summary(entry: Entry) -> None:
-    rows = list(HigherResult.objects.unscoped(reason="the entry's own results").filter(entry=entry))
+    # The entry's own results only (copies passed down are listed with their source, and are
+    # counted where they were recorded): a county's entry sums up as its city result.
+    rows = list(
+        HigherResult.objects.unscoped(reason="the entry's own results").filter(
+            entry=entry, source__isnull=True
+        )
+    )
     best = max(rows, key=lambda r: LEVEL_ORDER.get(r.level, 0), default=None)
     result, prize = (best.result, best.prize) if best else ("", "")
     Entry.objects.of(entry).update(higher_result=result, higher_prize=prize)
@@ -175,23 +189,85 @@ def higher_result_record(
     entry.recommended_at, entry.status = fresh["recommended_at"], fresh["status"]
     if not _may_record(entry):
         raise ValidationError(f"{entry.code} 未向上推荐,不能登记上级评选结果")
-    before = {"higher_result": entry.higher_result, "higher_prize": entry.higher_prize}
-    row, created = HigherResult.objects.unscoped(reason="one row per entry and level").update_or_create(
-        entry=entry, level=level,
+    row = _write(
+        actor=actor, entry=entry, level=level,
         defaults={"result": result, "prize": prize, "body": body or call.higher_body,
                   "recorded_on": on or timezone.localdate(),
-                  "recorded_by": actor if getattr(actor, "pk", None) else None},
+                  "recorded_by": actor if getattr(actor, "pk", None) else None, "source": None},
     )  # fmt: skip
-    _refresh_summary(entry)
-    audit.log(actor=actor, action="kexie.entry.higher_result", obj=entry, before=before,
-              after={"level": level, "higher_result": result, "higher_prize": prize,
-                     "corrected": not created})  # fmt: skip
     honour = Honour.objects.unscoped(reason="the honour the entry landed as").filter(entry=entry).first()
     if honour is not None and successful is not None and honour.kind == "recommendation":
         outcome = RecommendationOutcome.SUCCESSFUL if successful else RecommendationOutcome.UNSUCCESSFUL
         Honour.objects.of(honour).update(outcome=outcome, prize=prize or honour.prize)
         audit.log(actor=actor, action="kexie.honour.outcome_set", obj=honour, after={"outcome": outcome})
     return row
+
+
+def _write(
+    *, actor, entry: Entry, level: str, defaults: dict, audit_extra: dict | None = None
+) -> HigherResult:
+    """One result row (created, or corrected when the level is recorded again), the entry's
+    summary, its audit entry; then the same result passed down the path."""
+    before = {"higher_result": entry.higher_result, "higher_prize": entry.higher_prize}
+    row, created = HigherResult.objects.unscoped(reason="one row per entry and level").update_or_create(
+        entry=entry, level=level, defaults=defaults
+    )
+    _refresh_summary(entry)
+    audit.log(actor=actor, action="kexie.entry.higher_result", obj=entry, before=before,
+              after={"level": level, "higher_result": row.result, "higher_prize": row.prize,
+                     "corrected": not created, **(audit_extra or {})})  # fmt: skip
+    pass_down(actor=actor, row=row)
+    return row
+
+
+MAX_PATH = 5  # county → city → province → national is 3 steps; a guard, not a rule
+
+
+def pass_down(*, actor, row: HigherResult, _depth: int = 0) -> HigherResult | None:
+    """Record `row` on the entry its entry was recommended from (a lower call of this system), as
+    a copy naming its source; that entry passes it on down in turn. Returns the copy, if any."""
+    if _depth >= MAX_PATH:
+        return None
+    entry = _entries_any().select_related("recommended_from").get(pk=row.entry_id)
+    lower = entry.recommended_from
+    if lower is None:
+        return None
+    before = {"higher_result": lower.higher_result, "higher_prize": lower.higher_prize}
+    copy, created = HigherResult.objects.unscoped(reason="passed down the path").update_or_create(
+        entry=lower, level=row.level,
+        defaults={"result": row.result, "prize": row.prize, "body": row.body, "recorded_on": row.recorded_on,
+                  "recorded_by": row.recorded_by, "source": row},
+    )  # fmt: skip
+    _refresh_summary(lower)
+    audit.log(actor=actor, action="kexie.entry.higher_result", obj=lower, before=before,
+              after={"level": row.level, "higher_result": row.result, "higher_prize": row.prize,
+                     "corrected": not created, "from": entry.code})  # fmt: skip
+    pass_down(actor=actor, row=copy, _depth=_depth + 1)
+    return copy
+
+
+def _entries_any():
+    return Entry.objects.unscoped(reason="the path up links entries of calls of several units")
+
+
+def _set_recommendation_outcome(*, actor, entry: Entry, successful: bool, prize: str = "") -> None:
+    """The lower unit's honour for a recommendation the higher call has now decided on."""
+    from kexie.honours.models import Honour, HonourKind, RecommendationOutcome
+
+    honour = (
+        Honour.objects.unscoped(reason="the honour the entry landed as")
+        .filter(entry=entry, kind=HonourKind.RECOMMENDATION)
+        .first()
+    )
+    if honour is None:
+        return
+    outcome = RecommendationOutcome.SUCCESSFUL if successful else RecommendationOutcome.UNSUCCESSFUL
+    if honour.outcome == outcome:
+        return
+    before = {"outcome": honour.outcome, "prize": honour.prize}
+    Honour.objects.of(honour).update(outcome=outcome, prize=prize or honour.prize)
+    audit.log(actor=actor, action="kexie.honour.outcome_set", obj=honour, before=before,
+              after={"outcome": outcome, "prize": prize or honour.prize})  # fmt: skip
 
 
 def feed_back(*, actor, call: Call) -> int:
@@ -204,28 +280,30 @@ def feed_back(*, actor, call: Call) -> int:
         awarded = higher_entry.status == EntryStatus.AWARDED
         prize = higher_entry.prize_display if awarded else ""
         result = f"{call.title}{prize or ('入选' if awarded else '未获奖')}"[:60]
-        HigherResult.objects.unscoped(reason="fed back from the higher call").update_or_create(
-            entry=source, level=call.honour_level,
+        _write(
+            actor=actor, entry=source, level=call.honour_level,
             defaults={"result": result, "prize": prize, "body": call.organiser.name,
-                      "recorded_on": timezone.localdate(), "recorded_by": None},
+                      "recorded_on": timezone.localdate(), "recorded_by": None, "source": None},
+            audit_extra={"from": higher_entry.code},
         )  # fmt: skip
-        _refresh_summary(source)
-        audit.log(actor=actor, action="kexie.entry.higher_result", obj=source,
-                  after={"level": call.honour_level, "higher_result": result, "higher_prize": prize,
-                         "from": higher_entry.code})  # fmt: skip
+        _set_recommendation_outcome(actor=actor, entry=source, successful=awarded, prize=prize)
         fed += 1
     return fed
 
 
-HIGHER_COLUMNS = {"编号": "code", "结果": "result", "奖项": "prize"}
+HIGHER_COLUMNS = {"编号": "code", "结果": "result", "奖项": "prize", "级别": "level"}
+LEVEL_NAMES = {**{str(label): value for value, label in DesignationLevel.choices},
+               **{value: value for value in DesignationLevel.values}, "省赛": "province", "国赛": "national"}  # fmt: skip
 
 
 @transaction.atomic
 def higher_results_import_table(
     *, actor, call: Call, headers: list[str], rows: list[tuple[int, list]], level: str | None = None
 ) -> int:
-    """The higher contest's list fed back in one sheet (编号, 结果, 奖项): every row checked,
-    nothing written unless every row is valid; each problem names row, column and reason."""
+    """The higher contest's list fed back in one sheet (编号, 结果, 奖项, and optionally 级别 — 省级 or
+    国家级 per row, else `level` — so one sheet carries the provincial and the national results):
+    every row checked, nothing written unless every row is valid; each problem names row, column
+    and reason."""
     require_organiser(actor, call, EDIT)
     columns = {h: n for n, h in enumerate(headers) if h in HIGHER_COLUMNS}
     missing = [h for h in ("编号", "结果") if h not in columns]
@@ -240,14 +318,17 @@ def higher_results_import_table(
             value = values[n] if n is not None and n < len(values) else None
             return "" if value is None else str(value).strip()
 
-        code, result, prize = cell("编号"), cell("结果"), cell("奖项")
-        if not any((code, result, prize)):
+        code, result, prize, level_text = cell("编号"), cell("结果"), cell("奖项"), cell("级别")
+        if not any((code, result, prize, level_text)):
             continue
+        row_level = LEVEL_NAMES.get(level_text) if level_text else (level or higher_level_of(call))
+        if row_level is None:
+            problems.append(f"第{rownum}行“级别”:{level_text} 应为 市级、省级 或 国家级")
         entry = by_code.get(code)
         if entry is None:
             problems.append(f"第{rownum}行“编号”:{code or '(空)'} 不是本征集评选的申报编号")
-        elif code in seen:
-            problems.append(f"第{rownum}行“编号”:{code} 重复")
+        elif (code, row_level) in seen:
+            problems.append(f"第{rownum}行“编号”:{code} 重复" + (f"({level_text})" if level_text else ""))
         elif not _may_record(entry):
             problems.append(f"第{rownum}行“编号”:{code} 未向上推荐")
         if not result:
@@ -256,19 +337,21 @@ def higher_results_import_table(
             problems.append(f"第{rownum}行“结果”:不超过 60 字")
         if len(prize) > 30:
             problems.append(f"第{rownum}行“奖项”:不超过 30 字")
-        seen.add(code)
-        good.append((entry, result, prize))
+        seen.add((code, row_level))
+        good.append((entry, result, prize, row_level))
     if problems:
         raise ValidationError(problems)
-    for entry, result, prize in good:
-        higher_result_record(actor=actor, entry=entry, result=result, prize=prize, level=level)
+    for entry, result, prize, row_level in good:
+        higher_result_record(actor=actor, entry=entry, result=result, prize=prize, level=row_level)
     return len(good)
 
 
 def higher_results_of(entries) -> dict[int, list[HigherResult]]:
     out: dict[int, list[HigherResult]] = {}
-    rows = HigherResult.objects.unscoped(reason="results of entries already visible").filter(
-        entry__in=entries
+    rows = (
+        HigherResult.objects.unscoped(reason="results of entries already visible")
+        .filter(entry__in=entries)
+        .select_related("source__entry")
     )
     for row in rows.order_by("entry", "level"):
         out.setdefault(row.entry_id, []).append(row)

@@ -135,7 +135,8 @@ add("calls.recommended_up", "向上级竞赛推荐作品", "项", "截止日期�
 ))  # fmt: skip
 add("calls.higher_results", "上级竞赛获奖(按级别)", "项", "截止日期在期间内的竞赛推荐到上级竞赛后获奖的结果数,按上级竞赛级别分列(省级、国家级各计)", Counter(
     HigherResult, "entry__call__closes_on", unit="entry__submitting_unit", region="entry__submitting_unit__region",
-    where=Q(entry__call__kind=CallKind.COMPETITION) & ~Q(prize=""), group_by="level", dimension="level",
+    where=Q(entry__call__kind=CallKind.COMPETITION, source__isnull=True) & ~Q(prize=""), group_by="level",
+    dimension="level",
     labels=tuple((str(v), str(label)) for v, label in DesignationLevel.choices),
 ))  # fmt: skip
 

@@ -296,6 +296,11 @@ class HigherResult(ScopedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Passed down the path: the same result recorded on the entry this one was recommended as (a
+    # county's entry learns the national result of the city's entry it became); counted once, there.
+    source = models.ForeignKey(
+        "self", verbose_name=_("转自"), null=True, blank=True, on_delete=models.CASCADE, related_name="copies"
+    )
 
     class Meta:
         verbose_name = _("上级竞赛结果")
