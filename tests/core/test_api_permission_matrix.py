@@ -395,6 +395,10 @@ MATRIX = {
         {"entry_id": "final_entry"}, {"result": "省赛一等奖"}, in_scope(422),
     ),
     ("POST", "/api/v1/calls/{call_id}/recommend-up"): ({"call_id": "final_call"}, {}, in_scope(422)),
+    # 公示, final results, certificates: the final call is past its notice (422); issuing again adds none.
+    ("POST", "/api/v1/calls/{call_id}/notice"): ({"call_id": "final_call"}, {}, in_scope(422)),
+    ("POST", "/api/v1/calls/{call_id}/finalise"): ({"call_id": "final_call"}, None, in_scope(422)),
+    ("POST", "/api/v1/calls/{call_id}/certificates"): ({"call_id": "final_call"}, None, in_scope(200)),
     ("GET", "/api/v1/calls/entries/{entry_id}/files"): ({"entry_id": "entry_draft"}, None, in_scope(200)),
     # Expert review: a round of 任城区's call whose judge signs in as the society's secretary.
     ("POST", "/api/v1/calls/{call_id}/rounds"): ({"call_id": "call"}, {"name": "复赛"}, in_scope(201)),

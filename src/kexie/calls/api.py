@@ -572,6 +572,69 @@ def recommend_call_up(request: HttpRequest, call_id: Id, payload: RecommendUpIn)
     return [_path(e) for e in higher.call_recommend_up(actor=user, call=call, limit=payload.limit)]
 
 
+class CallNoticeIn(InputSchema):
+    starts_on: dt.date | None = Field(None, description="公示开始日期(默认今天);期限按工作日计")
+
+
+class CallCertificateOut(Schema):
+    entry: str = Field(description="申报编号")
+    code: str = Field(description="验证码")
+    verify_url: str = Field(description="公开核验页(证书上二维码的地址)")
+    revoked: bool
+
+
+class CallCertificatesOut(Schema):
+    issued: int = Field(description="本次新颁发的张数(已有证书的不再颁发)")
+    certificates: list[CallCertificateOut]
+
+
+@router.post("/{call_id}/notice", response=CallOut, summary="开始公示(全部申报决定之后;期限按工作日计)")
+def call_notice(request: HttpRequest, call_id: Id, payload: CallNoticeIn):
+    from kexie.calls import notice
+
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    return notice.call_notice_start(actor=user, call=call, starts_on=payload.starts_on)
+
+
+@router.post("/{call_id}/finalise", response=CallOut, summary="公示期满,确定结果(异议均已处理;荣誉记入档案)")
+def call_finalise(request: HttpRequest, call_id: Id):
+    from kexie.calls import notice
+
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    return notice.call_finalise(actor=user, call=call)
+
+
+@router.post(
+    "/{call_id}/certificates",
+    response=CallCertificatesOut,
+    summary="颁发证书(每项获奖申报一张,带验证码和二维码)",
+)
+def call_certificates(request: HttpRequest, call_id: Id):
+    from kexie.calls import notice
+    from kexie.calls.models import Entry
+    from kexie.core.certificates import certificate_for_source, display_code, verify_url
+
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    issued = notice.call_certificates_issue(actor=user, call=call)
+    awarded = Entry.objects.unscoped(reason="the organiser's own call, checked above").filter(
+        call=call, status=EntryStatus.AWARDED
+    )
+    certificates = [
+        {
+            "entry": entry.code,
+            "code": display_code(c.code),
+            "verify_url": verify_url(c),
+            "revoked": c.is_revoked,
+        }
+        for entry in awarded.order_by("code")
+        for c in certificate_for_source(entry)
+    ]
+    return {"issued": len(issued), "certificates": certificates}
+
+
 # Last: its path would otherwise take /entries/{entry_id}.
 @router.post("/{call_id}/{action}", response=CallOut, summary="开始或结束征集")
 def call_action(request: HttpRequest, call_id: Id, action: Literal["open", "close"]):
