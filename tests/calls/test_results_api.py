@@ -13,7 +13,9 @@ def decided(world):
     call = open_call(admin, title="2020年济宁市科普创作大赛", kind="competition", entrant_kind="project",
                      series="", eligibility=[], form_fields=[],
                      prize_levels=[{"code": "first", "label": "一等奖"}])  # fmt: skip
-    entry = services.entry_create(actor=admin, call=call, data={"title": "星空科普绘本", "entrant_name": "王芳"})
+    entry = services.entry_create(
+        actor=admin, call=call, data={"title": "星空科普绘本", "entrant_name": "王芳"}
+    )
     services.entry_submit(actor=admin, entry=entry)
     services.entry_accept(actor=admin, entry=entry)
     services.entry_decide(actor=admin, entry=entry, outcome="award", prize="first", votes_for=7)
