@@ -49,3 +49,33 @@ def test_other_units_get_404(client, world, decided):
     for step in ("notice", "finalise", "certificates"):
         response = client.post(f"/api/v1/calls/{call.pk}/{step}", {}, content_type="application/json")
         assert response.status_code == 404, step
+
+
+def test_objections_listed_and_decided_through_the_api(client, world, decided):
+    import datetime as dt
+
+    from kexie.calls import notice
+
+    call, entry = decided
+    admin = world.users["city_admin"]
+    notice.call_notice_start(actor=admin, call=call, starts_on=dt.date(2020, 9, 29))
+    notice.objection_file(call=call, entry=entry, text="作品与去年获奖作品雷同", objector_kind="person",
+                          objector_name="周实名", phone="13912345678", today=dt.date(2020, 10, 12))  # fmt: skip
+    client.force_login(admin)
+    (row,) = client.get(f"/api/v1/calls/{call.pk}/objections").json()
+    assert row["entry"] == entry.code and row["status"] == "pending" and "周实名" in row["objector"]
+    assert "13912345678" not in row["objector"]  # the phone masked even for the handlers' list
+    empty = client.post(f"/api/v1/calls/objections/{row['id']}/decide", {"upheld": True, "decision": ""},
+                        content_type="application/json")  # fmt: skip
+    assert empty.status_code == 422
+    upheld = client.post(f"/api/v1/calls/objections/{row['id']}/decide",
+                         {"upheld": True, "decision": "经核实确系雷同,撤销授奖"}, content_type="application/json")  # fmt: skip
+    assert upheld.status_code == 200 and upheld.json()["status"] == "upheld"
+    entry.refresh_from_db()
+    assert entry.status == "not_awarded"  # the upheld objection withdrew the award
+    client.force_login(world.users["outsider"])
+    seen = client.get(f"/api/v1/calls/{call.pk}/objections").json()  # a county sees the city's call
+    assert all(r["objector"] is None for r in seen)  # but not who objected
+    decide = client.post(f"/api/v1/calls/objections/{row['id']}/decide", {"upheld": False, "decision": "x"},
+                         content_type="application/json")  # fmt: skip
+    assert decide.status_code == 404

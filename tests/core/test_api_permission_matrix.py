@@ -399,6 +399,10 @@ MATRIX = {
     ("POST", "/api/v1/calls/{call_id}/notice"): ({"call_id": "final_call"}, {}, in_scope(422)),
     ("POST", "/api/v1/calls/{call_id}/finalise"): ({"call_id": "final_call"}, None, in_scope(422)),
     ("POST", "/api/v1/calls/{call_id}/certificates"): ({"call_id": "final_call"}, None, in_scope(200)),
+    ("GET", "/api/v1/calls/{call_id}/objections"): ({"call_id": "notice_call"}, None, in_scope(200)),
+    ("POST", "/api/v1/calls/objections/{objection_id}/decide"): (
+        {"objection_id": "objection"}, {"upheld": False, "decision": "不成立"}, in_scope(200),
+    ),
     ("GET", "/api/v1/calls/entries/{entry_id}/files"): ({"entry_id": "entry_draft"}, None, in_scope(200)),
     # Expert review: a round of 任城区's call whose judge signs in as the society's secretary.
     ("POST", "/api/v1/calls/{call_id}/rounds"): ({"call_id": "call"}, {"name": "复赛"}, in_scope(201)),

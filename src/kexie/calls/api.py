@@ -635,6 +635,72 @@ def call_certificates(request: HttpRequest, call_id: Id):
     return {"issued": len(issued), "certificates": certificates}
 
 
+class CallObjectionOut(Schema):
+    """An objection to a 公示; who objected only for the handlers (reviewers of the organiser)."""
+
+    id: int
+    entry: str | None = Field(None, description="所针对的申报编号(针对整体公示的为空)")
+    text: str
+    status: str
+    decision: str
+    objector: str | None = Field(None, description="提出方式、姓名、单位、电话(掩码);非受理人员为空")
+
+
+class CallObjectionDecideIn(InputSchema):
+    upheld: bool = Field(description="true:异议成立(针对的获奖申报撤销授奖);false:不成立")
+    decision: str = Field(min_length=1, max_length=2000, description="处理意见")
+
+
+def _objection(row, identity: bool) -> dict:
+    objector = None
+    if identity:
+        objector = " ".join(
+            p
+            for p in (row.get_objector_kind_display(), row.objector_name, row.objector_unit, row.phone_masked)
+            if p
+        )
+    return {"id": row.pk, "entry": row.entry.code if row.entry_id else None, "text": row.text,
+            "status": row.status, "decision": row.decision, "objector": objector}  # fmt: skip
+
+
+@router.get(
+    "/{call_id}/objections",
+    response=list[CallObjectionOut],
+    summary="公示异议及处理结果(异议人身份仅受理人员可见)",
+)
+def call_objections(request: HttpRequest, call_id: Id):
+    from kexie.calls import notice
+    from kexie.calls.models import Objection
+
+    user = actor(request)
+    call = get_visible_call_or_404(user, call_id)
+    identity = notice.may_see_objector(user, call)
+    rows = Objection.objects.for_user(user).filter(call=call).select_related("entry").order_by("pk")
+    return [_objection(row, identity) for row in rows]
+
+
+@router.post(
+    "/objections/{objection_id}/decide",
+    response=CallObjectionOut,
+    summary="处理公示异议(成立或不成立,附处理意见)",
+)
+def call_objection_decide(request: HttpRequest, objection_id: Id, payload: CallObjectionDecideIn):
+    from django.http import Http404
+
+    from kexie.calls import notice
+    from kexie.calls.models import Objection
+
+    user = actor(request)
+    objection = (
+        Objection.objects.for_user(user).filter(pk=objection_id).select_related("call", "entry").first()
+    )
+    if objection is None:
+        raise Http404
+    notice.objection_decide(actor=user, objection=objection, upheld=payload.upheld, decision=payload.decision)
+    objection.refresh_from_db()
+    return _objection(objection, notice.may_see_objector(user, objection.call))
+
+
 # Last: its path would otherwise take /entries/{entry_id}.
 @router.post("/{call_id}/{action}", response=CallOut, summary="开始或结束征集")
 def call_action(request: HttpRequest, call_id: Id, action: Literal["open", "close"]):
