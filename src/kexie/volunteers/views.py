@@ -22,7 +22,17 @@ from kexie.core.models import CheckinSession
 from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
-from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
+from kexie.core.views import (
+    PER_PAGE,
+    XLSX,
+    Page,
+    _download,
+    apply_validation_error,
+    offset_page,
+    page_number,
+    require,
+    year_param,
+)
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import exports, selectors, services
 from kexie.volunteers.forms import DeclineForm, RecordForm, SelfReportForm, TeamForm, VolunteerForm
@@ -173,9 +183,19 @@ def hours(request):
     if by not in selectors.GROUPS:
         by = "team"
     year = year_param(request)
-    rows = selectors.hours_totals(selectors.summary_rows(request.user), by, year=year)
+    sort = request.GET.get("sort", "key")
+    sort = sort if sort in selectors.HOURS_SORTS else "key"
+    number = page_number(request)
+    count, rows = selectors.hours_page(
+        selectors.summary_rows(request.user), by, year=year, sort=sort, offset=(number - 1) * PER_PAGE,
+        limit=PER_PAGE,
+    )  # fmt: skip
     context = {
         "rows": rows,
+        "page": Page(rows, number, number * PER_PAGE < count, number > 1),
+        "total_display": count,
+        "sort": sort,
+        "sorts": selectors.HOURS_SORTS,
         "by": by,
         "groups": selectors.GROUP_LABELS,
         "group_label": selectors.GROUP_LABELS[by],
