@@ -278,3 +278,10 @@ def enrolments(user, course=None):
         "person", "course__activity", "leader_of", "certificate"
     )
     return qs.filter(course=course) if course is not None else qs
+
+
+def evaluations(user, profile):
+    """The evaluations on a volunteer's record the user may see (scoped by the evaluating unit)."""
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    return VolunteerEvaluation.objects.for_user(user).filter(volunteer=profile).select_related("unit")

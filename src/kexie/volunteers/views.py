@@ -35,12 +35,20 @@ from kexie.core.views import (
 )
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import exports, selectors, services
-from kexie.volunteers.forms import DeclineForm, RecordForm, SelfReportForm, TeamForm, VolunteerForm
+from kexie.volunteers.forms import (
+    DeclineForm,
+    EvaluationForm,
+    RecordForm,
+    SelfReportForm,
+    TeamForm,
+    VolunteerForm,
+)
 from kexie.volunteers.models import (
     Course,
     RecordSource,
     RecordStatus,
     ServiceRecord,
+    VolunteerEvaluation,
     VolunteerProfile,
     VolunteerTeam,
 )
@@ -68,6 +76,7 @@ def volunteer_detail(request, pk):
         "hours": selectors.person_hours(request.user, profile),
         "certificates": certificate_for_source(profile),
         "panels": panels_for("person", request.user, profile.person),  # training, honours …
+        "evaluations": selectors.evaluations(request.user, profile),
         "self_report_url": (
             public_url(reverse("volunteers:self_report", args=[checkin.personal_token(profile.person)]))
             if request.user.has_perm(EDIT)
@@ -425,3 +434,33 @@ def self_report(request, token: str):
     )
     context = {"profile": profile, "form": form, "records": records, "self_source": RecordSource.SELF}
     return render(request, "volunteers/self_report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_create(request, pk):
+    """An evaluation on the volunteer's record (`services.volunteer_evaluation_add`)."""
+    profile = get_scoped_or_404(VolunteerProfile, request.user, pk=pk)
+    require(request.user, EDIT)
+    today = services._today()
+    form = EvaluationForm(
+        request.POST or None, actor=request.user, initial={"year": today.year, "evaluated_on": today}
+    )
+    back = reverse("volunteers:volunteer_detail", args=[profile.pk])
+    done = _submit(
+        request, form,
+        lambda: services.volunteer_evaluation_add(
+            actor=request.user, volunteer=profile, unit=form.cleaned_data["unit"], data=form.model_data()
+        ),
+        success=_("已保存评价"), then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("评价志愿者"), obj=profile, back=back)
+
+
+@login_required
+@require_POST
+def evaluation_withdraw(request, pk):
+    evaluation = get_scoped_or_404(VolunteerEvaluation, request.user, pk=pk)
+    services.volunteer_evaluation_withdraw(actor=request.user, evaluation=evaluation)
+    messages.success(request, _("已撤回评价"))
+    return redirect("volunteers:volunteer_detail", evaluation.volunteer_id)
