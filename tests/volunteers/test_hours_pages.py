@@ -51,9 +51,7 @@ def test_pages_follow_each_other_in_every_order(make_volunteer, service_activity
     assert count == 1 and teams[0]["key"] is None and teams[0]["entries"] == 5  # entered without a team
 
 
-def test_the_api_and_the_page_show_one_page_with_the_count(
-    client, make_volunteer, service_activity, staff
-):
+def test_the_api_and_the_page_show_one_page_with_the_count(client, make_volunteer, service_activity, staff):
     _five(make_volunteer, service_activity, staff)
     client.force_login(staff)
     first = client.get("/api/v1/volunteers/hours?by=person&sort=hours&limit=2").json()
