@@ -66,3 +66,11 @@ def test_evaluating_through_the_page_shows_it_on_the_record(client, make_volunte
     assert page.count('class="evaluation-row"') == 1 and "良好" in page and "按时参加服务" in page
     again = client.post(url, data).content.decode()  # the same unit and year: refused on the form
     assert "已评价过" in again
+
+
+def test_the_api_gives_the_evaluations_with_the_volunteer(client, make_volunteer, staff, world):
+    volunteer = make_volunteer()
+    volunteer_evaluation_add(actor=staff, volunteer=volunteer, unit=staff.unit, data=GOOD)
+    client.force_login(staff)
+    (given,) = client.get(f"/api/v1/volunteers/volunteers/{volunteer.pk}").json()["evaluations"]
+    assert (given["year"], given["rating"], given["unit"]) == (2020, "excellent", staff.unit.name)

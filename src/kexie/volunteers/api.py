@@ -49,12 +49,25 @@ class RecordOut(Schema):
     is_late: bool
 
 
+class VolunteerEvaluationOut(Schema):
+    id: int
+    unit_id: int
+    unit: str = Field(alias="unit.name")
+    year: int
+    rating: str
+    comment: str
+    evaluated_on: dt.date
+
+
 class VolunteerDetailOut(VolunteerOut):
     birth_date: dt.date | None
     id_type: str
     id_number: str
     residence_region_id: int | None
     records: list[RecordOut]
+    evaluations: list[VolunteerEvaluationOut] = Field(
+        title="评价", description="调用者可见单位(评价单位)对该志愿者的评价"
+    )
 
 
 class RecordIn(InputSchema):
@@ -115,6 +128,7 @@ def get_volunteer(request: HttpRequest, volunteer_id: Id):
         "id_number": profile.id_number if personal_data_visible(user) else profile.id_number_masked,
         "residence_region_id": profile.residence_region_id,
         "records": list(selectors.records(user, volunteer=profile)),
+        "evaluations": list(selectors.evaluations(user, profile)),
     }  # fmt: skip
 
 
