@@ -1,7 +1,9 @@
 """Volunteer hours benchmark: totals by person, team, county and year for 50,000 volunteers and
 1,000,000 service records, kexie's one GROUP BY query per grouping over the hours summary
 (kexie.volunteers.summary, kept by the services) beside an ORM loop over the records (the
-straightforward implementation), with a check that both give the same figures.
+straightforward implementation), with a check that both give the same figures; then the
+per-person answer a page of 50 at a time (`selectors.hours_page`, what the page and the API
+read) beside the whole per-person answer, in each order, first and middle page.
 
     python benchmarks/bench_volunteers.py [--database-url URL] [--volunteers 50000]
         [--records 1000000] [--repeat 5] [--loop person,team,county,year] [--analyze] [--keep-summary]
@@ -135,6 +137,50 @@ def loop_totals(by: str):
     return dict(totals)
 
 
+def kexie_person_page(sort: str, offset: int):
+    """The per-person answer a page at a time (what the page and the API now read): the count of
+    all people and one page of 50, sorted over the whole answer."""
+    from kexie.volunteers import selectors
+    from kexie.volunteers.models import HoursSummary
+
+    rows = HoursSummary.objects.unscoped(reason="benchmark: the whole city")
+    return selectors.hours_page(rows, "person", sort=sort, offset=offset, limit=50)
+
+
+def person_pages(result: dict, repeat: int) -> None:
+    """Old and new side by side in this run: the whole per-person answer (the old page and API)
+    and a page of it (first page and a middle one) in each order, checked against the whole
+    answer sorted the same way."""
+    whole = kexie_totals_rows("person")
+    n = len(whole)
+    orders = {
+        "key": lambda r: r["key"],
+        "hours": lambda r: (-r["hours"], r["key"]),
+        "label": lambda r: (r["label"], r["key"]),
+    }
+    for sort, key in orders.items():
+        ordered = sorted(whole, key=key)
+        for where, offset in (("first", 0), ("middle", (n // 2) // 50 * 50)):
+            ms, (count, page) = timed(lambda s=sort, o=offset: kexie_person_page(s, o), repeat)
+            cpu_ms = cpu_timed(lambda s=sort, o=offset: kexie_person_page(s, o), repeat)
+            same = count == n and page == ordered[offset : offset + 50]
+            if sort == "label":  # the database's collation may order names differently from Python
+                same = count == n and len(page) == min(50, n - offset)
+            name = f"person_page_{sort}_{where}"
+            result[f"{name}_ms"], result[f"{name}_cpu_ms"], result[f"{name}_same"] = (
+                round(ms, 1), round(cpu_ms, 1), same
+            )  # fmt: skip
+            print(f"person page ({sort:5}, {where:6}) {ms:8.1f} ms (CPU {cpu_ms:.1f} ms)  as the whole "
+                  f"answer sorted: {same}", file=sys.stderr)  # fmt: skip
+
+
+def kexie_totals_rows(by: str):
+    from kexie.volunteers import selectors
+    from kexie.volunteers.models import HoursSummary
+
+    return selectors.hours_totals(HoursSummary.objects.unscoped(reason="benchmark: the whole city"), by)
+
+
 def timed(fn, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -221,6 +267,7 @@ def main() -> None:
               file=sys.stderr)  # fmt: skip
         result[f"{by}_loop_ms"] = round(loop_ms, 1)
         result[f"{by}_same"] = same
+    person_pages(result, args.repeat)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, ensure_ascii=False))
 

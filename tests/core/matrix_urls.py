@@ -508,6 +508,8 @@ MATRIX["volunteers"] = [
     Case("volunteers:volunteer_create", everyone()),
     Case("volunteers:volunteer_create", everyone(), method="post", data={"person": "0"}, label="invalid"),
     Case("volunteers:volunteer_edit", in_scope(), args=("volunteer",)),
+    Case("volunteers:evaluation_create", in_scope(), args=("volunteer",)),
+    Case("volunteers:evaluation_withdraw", in_scope(ok=302), args=("volunteer_evaluation",), method="post"),
     Case("volunteers:team_list", everyone()),
     Case("volunteers:team_create", everyone()),
     Case("volunteers:team_edit", in_scope(), args=("volunteer_team",)),
@@ -932,6 +934,10 @@ def volunteers_targets(world) -> dict:
         "volunteer_team": team, "volunteer_token": checkin.personal_token(person), "bad_token": "1-nope",
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
         "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
+        "volunteer_evaluation": services.volunteer_evaluation_add(
+            actor=staff, volunteer=volunteer, unit=staff.unit,
+            data={"year": 2020, "rating": "excellent", "evaluated_on": dt.date(2020, 12, 1)},
+        ),
     }  # fmt: skip
 
 

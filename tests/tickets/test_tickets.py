@@ -150,3 +150,13 @@ def test_outsider_cannot_work_the_ticket(county_queue, personas):
     with pytest.raises(PermissionDenied):
         ticket_resolve(actor=personas["outsider"], ticket=ticket)
     assert Ticket.objects.unscoped(reason="test").get(pk=ticket.pk).status == Status.NEW
+
+
+def test_the_breach_sweep_is_periodic_work_of_the_workers():
+    from django.utils.module_loading import import_string
+
+    from kexie.core.jobs import schedule
+
+    entry = schedule.registered()["tickets.breach_sweep"]
+    assert entry.every == dt.timedelta(minutes=5)
+    assert import_string(entry.func) is ticket_flag_breaches

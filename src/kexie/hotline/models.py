@@ -156,7 +156,10 @@ class ConsultationAttachment(ScopedModel):
 
 
 class Callback(ScopedModel):
-    """A call-back task (回访/回电): call the caller again by `due_at`."""
+    """A call-back task (回访/回电): call the caller again by `due_at`. A task due within a
+    working time (`due_within`, counted from `created_at` on the office calendar) has its due
+    time recomputed when the working-day calendar changes (`kexie.hotline.calendar`); a due time
+    the operator gave (`due_within` empty) stays as given."""
 
     scope_field = "consultation__ticket__scope_unit"
     ticket_lookup = "consultation__ticket"
@@ -165,6 +168,8 @@ class Callback(ScopedModel):
         Consultation, verbose_name=_("咨询"), on_delete=models.CASCADE, related_name="callbacks"
     )
     due_at = models.DateTimeField(_("回电期限"), db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), null=True, blank=True)
+    due_within = models.DurationField(_("回电时限(工作时间)"), null=True, blank=True)
     assignee = models.ForeignKey(
         USER, verbose_name=_("回电人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -254,10 +254,14 @@ def callback_create(
     _require_worker(actor, consultation)
     if assignee is not None and not tickets.is_member(assignee, consultation.ticket.queue):
         raise ValidationError({"assignee": _("回电人:“%(u)s”不是本专家组成员") % {"u": assignee}})
-    due_at = due_at or deadline(timezone.now(), CALLBACK_WITHIN, hours=OFFICE_HOURS)
+    now = timezone.now()
+    # a due time given stays; one computed here follows the calendar (hotline.calendar)
+    within = None if due_at else CALLBACK_WITHIN
+    due_at = due_at or deadline(now, CALLBACK_WITHIN, hours=OFFICE_HOURS)
     callback = Callback.objects.create(
-        consultation=consultation, due_at=due_at, assignee=assignee, note=(note or "").strip()[:200]
-    )
+        consultation=consultation, due_at=due_at, assignee=assignee, note=(note or "").strip()[:200],
+        created_at=now, due_within=within,
+    )  # fmt: skip
     audit.log(actor=actor, action="kexie.callback.created", obj=callback, unit=consultation.ticket.unit,
               after={"due_at": due_at.isoformat()})  # fmt: skip
     return callback

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, offset_page, reference
+from kexie.core.api_base import Page, Status, _url_with, actor, clamp_limit, offset_page, reference
 from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import personal_data_visible
@@ -49,12 +49,25 @@ class RecordOut(Schema):
     is_late: bool
 
 
+class VolunteerEvaluationOut(Schema):
+    id: int
+    unit_id: int
+    unit: str = Field(alias="unit.name")
+    year: int
+    rating: str
+    comment: str
+    evaluated_on: dt.date
+
+
 class VolunteerDetailOut(VolunteerOut):
     birth_date: dt.date | None
     id_type: str
     id_number: str
     residence_region_id: int | None
     records: list[RecordOut]
+    evaluations: list[VolunteerEvaluationOut] = Field(
+        title="评价", description="调用者可见单位(评价单位)对该志愿者的评价"
+    )
 
 
 class RecordIn(InputSchema):
@@ -115,6 +128,7 @@ def get_volunteer(request: HttpRequest, volunteer_id: Id):
         "id_number": profile.id_number if personal_data_visible(user) else profile.id_number_masked,
         "residence_region_id": profile.residence_region_id,
         "records": list(selectors.records(user, volunteer=profile)),
+        "evaluations": list(selectors.evaluations(user, profile)),
     }  # fmt: skip
 
 
@@ -168,8 +182,20 @@ def review_record(
     return services.service_record_decline(actor=user, record=record, reason=payload.reason)
 
 
-@router.get("/hours", response=list[HoursOut], summary="服务时长统计(按志愿者、团队、县区、年度)")
+@router.get("/hours", response=Page[HoursOut], summary="服务时长统计(按志愿者、团队、县区、年度,分页)")
 def hours_totals(
-    request: HttpRequest, by: Literal["person", "team", "county", "year"] = "team", year: Year | None = None
+    request: HttpRequest,
+    by: Literal["person", "team", "county", "year"] = "team",
+    year: Year | None = None,
+    sort: Literal["key", "hours", "label"] = "key",
+    limit: Limit = 50,
+    offset: Offset = 0,
 ):
-    return selectors.hours_totals(selectors.summary_rows(actor(request)), by, year=year)
+    """One page of the totals with `count`, the number of all rows; `sort` orders the whole
+    answer (key, hours from most to least, name; ties by key), so the pages follow each other."""
+    limit, offset = clamp_limit(limit), max(0, offset)
+    count, items = selectors.hours_page(
+        selectors.summary_rows(actor(request)), by, year=year, sort=sort, offset=offset, limit=limit
+    )
+    nxt = _url_with(request, offset=offset + limit) if offset + limit < count else None
+    return {"items": items, "count": count, "next": nxt}

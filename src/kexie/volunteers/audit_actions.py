@@ -31,3 +31,4 @@ register(
     },
 )
 register("kexie.import", _("导入"), {"service_records": _("导入志愿服务记录")})
+register("kexie.volunteer_evaluation", _("志愿者评价"), {"created": _("评价"), "withdrawn": _("撤回")})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.directory.models import Region
-from kexie.volunteers.models import ServiceRecord, VolunteerProfile, VolunteerTeam
+from kexie.volunteers.models import ServiceRecord, VolunteerEvaluation, VolunteerProfile, VolunteerTeam
 
 DATE = {"type": "date"}
 
@@ -158,3 +158,23 @@ class SelfReportForm(StyledForm):
 
 class DeclineForm(StyledForm):
     reason = forms.CharField(label=_("未通过原因"), max_length=300)
+
+
+class EvaluationForm(ModelFieldsForm):
+    """An evaluation on a volunteer's record: the evaluating unit (in the user's scope), the
+    year, the rating, the comments and the date."""
+
+    model = VolunteerEvaluation
+    field_names = ("unit", "year", "rating", "comment", "evaluated_on")
+    date_fields = ("evaluated_on",)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["unit"], "volunteers.VolunteerEvaluation.unit", actor, order_by=("name",))
+        if getattr(actor, "unit_id", None) and not self.is_bound:
+            self.initial.setdefault("unit", actor.unit_id)
+
+    def model_data(self) -> dict:
+        data = super().model_data()
+        data.pop("unit", None)
+        return data

@@ -409,3 +409,46 @@ class HoursSummary(ScopedModel):
 
     def __str__(self):
         return f"{self.year} {self.dimension} {self.hours}"
+
+
+class EvaluationRating(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")
+
+
+class VolunteerEvaluation(ScopedModel):
+    """An evaluation on a volunteer's record (《志愿服务记录与证明出具办法(试行)》: the record
+    holds the volunteer's training, honours and evaluations): a unit's rating of the volunteer's
+    service over a period, with its comments, dated. Scoped by the evaluating unit; written by
+    `services.volunteer_evaluation_add` / `_withdraw` with audit."""
+
+    scope_field = "unit"
+
+    volunteer = models.ForeignKey(
+        VolunteerProfile, verbose_name=_("志愿者"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    unit = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("评价单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("评价年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    rating = models.CharField(_("评价等次"), max_length=12, choices=EvaluationRating.choices)
+    comment = models.CharField(_("评语"), max_length=500, blank=True)
+    evaluated_on = models.DateField(_("评价日期"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("志愿者评价")
+        verbose_name_plural = _("志愿者评价")
+        ordering = ["-year", "-evaluated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                "volunteer", "unit", "year", name="volunteer_evaluation_one_per_unit_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.year} {self.get_rating_display()}"

@@ -25,3 +25,5 @@ register(
     in_scope("directory.Organisation", kind=OrgKind.RURAL_TECH_ASSOCIATION, is_active=True),
     picker_kinds=(OrgKind.RURAL_TECH_ASSOCIATION,),
 )
+register("volunteers.VolunteerEvaluation.volunteer", in_scope("volunteers.VolunteerProfile"))
+register("volunteers.VolunteerEvaluation.unit", UNITS)

@@ -8,6 +8,7 @@ from operator import itemgetter
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Aggregate, BigIntegerField, Count, DecimalField, Min, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext_lazy as _
 
 from kexie.volunteers.models import (
     Course,
@@ -83,14 +84,8 @@ def hours_totals(rows, by: str, *, year: int | None = None) -> list[dict]:
 
     The database sums the hours as whole hundredths; by person (50,000 rows at the benchmark's
     size) see `_person_totals`."""
-    dimension, keys = GROUPS[by]
-    rows = rows.filter(dimension=dimension, entries__gt=0)
-    if year:
-        rows = rows.filter(year=year)
-    elif by == "year":
-        rows = rows.exclude(year=ALL_YEARS)
-    else:
-        rows = rows.filter(year=ALL_YEARS)  # one row per key and unit: every year together
+    _dimension, keys = GROUPS[by]
+    rows = _summary_for(rows, by, year)  # without a year: the all-years rows, one per key and unit
     if by == "person":
         return _person_totals(rows)
     key_name = keys[0]
@@ -140,6 +135,84 @@ def _person_totals(rows) -> list[dict]:
         {"key": key, "label": name, "hours": Decimal(cents or 0) * scale, "entries": n}
         for key, cents, n, name in data
     ]
+
+
+# the page's and the API's `sort`
+HOURS_SORTS = {"key": _("按编号"), "hours": _("按服务时长(从多到少)"), "label": _("按名称")}
+
+
+def _summary_for(rows, by: str, year: int | None):
+    dimension, _keys = GROUPS[by]
+    rows = rows.filter(dimension=dimension, entries__gt=0)
+    if year:
+        return rows.filter(year=year)
+    if by == "year":
+        return rows.exclude(year=ALL_YEARS)
+    return rows.filter(year=ALL_YEARS)
+
+
+def _sort_key(sort: str):
+    if sort == "hours":
+        return lambda r: (-r["hours"], r["key"] is None, r["key"] or 0)
+    if sort == "label":
+        return lambda r: (str(r["label"] or ""), r["key"] is None, r["key"] or 0)
+    return lambda r: (r["key"] is None, r["key"] or 0)
+
+
+def hours_page(
+    rows, by: str, *, year: int | None = None, sort: str = "key", offset: int = 0, limit: int = 50
+) -> tuple[int, list[dict]]:
+    """One page of the hours totals with the number of all rows: `(count, page)`, ordered by
+    `sort` (HOURS_SORTS: the key, the hours from most to least, the name; ties by key) over the
+    whole answer, not within the page. By person (50,000 rows at the benchmark's size) the
+    database sorts and cuts the page, and only the page's people look up their names
+    (`_person_page`); team, county and year (a few dozen rows) are the whole answer cut here."""
+    if sort not in HOURS_SORTS:
+        sort = "key"
+    offset, limit = max(0, offset), max(1, limit)
+    if by == "person":
+        return _person_page(_summary_for(rows, by, year), sort, offset, limit)
+    totals = sorted(hours_totals(rows, by, year=year), key=_sort_key(sort))
+    return len(totals), totals[offset : offset + limit]
+
+
+def _person_page(rows, sort: str, offset: int, limit: int) -> tuple[int, list[dict]]:
+    """By person, a page: the summary grouped by volunteer (the covering index's order), sorted
+    and cut by the database — by key or hours inside the grouped query, so that only the page's
+    rows join the profile and person for the name; by name after that join (every grouped row
+    then looks up its name, the page is still cut by the database). The count is one
+    COUNT(DISTINCT volunteer) over the same rows."""
+    count = rows.values("volunteer_id").distinct().count()
+    if not count or offset >= count:
+        return count, []
+    grouped = rows.values("volunteer_id").annotate(cents=_Cents("hours"), n=Sum("entries"))
+    cut = ""
+    if sort == "label":
+        grouped, order = grouped.order_by(), 'p."name", g."volunteer_id"'
+        cut = f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    elif sort == "hours":
+        grouped, order = grouped.order_by("-cents", "volunteer_id")[offset : offset + limit], None
+    else:
+        grouped, order = grouped.order_by("volunteer_id")[offset : offset + limit], None
+    inner, params = grouped.values_list("volunteer_id", "cents", "n").query.sql_with_params()
+    profile, person = VolunteerProfile._meta, VolunteerProfile._meta.get_field("person").related_model._meta
+    sql = (
+        f'SELECT g."volunteer_id", g."cents", g."n", p."name" FROM ({inner}) g '
+        f'INNER JOIN "{profile.db_table}" v ON v."id" = g."volunteer_id" '
+        f'INNER JOIN "{person.db_table}" p ON p."id" = v."person_id"'
+    )
+    if order:
+        sql += f" ORDER BY {order}{cut}"
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        data = cursor.fetchall()
+    page = [
+        {"key": key, "label": name, "hours": Decimal(cents or 0) * HUNDREDTH, "entries": n}
+        for key, cents, n, name in data
+    ]
+    if sort != "label":  # the join may return the page's rows in another order
+        page.sort(key=_sort_key(sort))
+    return count, page
 
 
 def hundredths(value) -> Decimal:
@@ -205,3 +278,10 @@ def enrolments(user, course=None):
         "person", "course__activity", "leader_of", "certificate"
     )
     return qs.filter(course=course) if course is not None else qs
+
+
+def evaluations(user, profile):
+    """The evaluations on a volunteer's record the user may see (scoped by the evaluating unit)."""
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    return VolunteerEvaluation.objects.for_user(user).filter(volunteer=profile).select_related("unit")

@@ -892,3 +892,51 @@ def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, 
         },
         source=profile,
     )
+
+
+# ---- evaluations on the volunteer's record -----------------------------------------------------
+
+EVALUATION_FIELDS = ("year", "rating", "comment", "evaluated_on")
+
+
+@transaction.atomic
+def volunteer_evaluation_add(*, actor, volunteer: VolunteerProfile, unit, data: dict[str, Any]):
+    """A unit's evaluation of a volunteer (rating and comments for a year), on the volunteer's
+    record. The volunteer and the unit must be in the actor's scope; one per unit and year."""
+    from kexie.core import references
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    require_perm(actor, EDIT)
+    references.check("volunteers.VolunteerEvaluation.volunteer", actor, volunteer, field="volunteer",
+                     label=_("志愿者"))  # fmt: skip
+    references.check("volunteers.VolunteerEvaluation.unit", actor, unit, field="unit", label=_("评价单位"))
+    evaluation = VolunteerEvaluation(volunteer=volunteer, unit=unit)
+    apply_fields(evaluation, {"evaluated_on": _today(), **data}, EVALUATION_FIELDS)
+    evaluation.comment = (evaluation.comment or "").strip()
+    if evaluation.evaluated_on and evaluation.evaluated_on > _today():
+        raise ValidationError({"evaluated_on": _("评价日期:不能晚于今天")})
+    if evaluation.year and evaluation.evaluated_on and evaluation.year > evaluation.evaluated_on.year:
+        raise ValidationError({"year": _("评价年度:不能晚于评价日期所在年度")})
+    if (
+        evaluation.year
+        and VolunteerEvaluation.objects.unscoped(reason="one evaluation per unit and year")
+        .filter(volunteer=volunteer, unit=unit, year=evaluation.year)
+        .exists()
+    ):
+        raise ValidationError({"year": _("评价年度:%(unit)s已评价过该志愿者%(year)d年度的服务")
+                               % {"unit": unit, "year": evaluation.year}})  # fmt: skip
+    full_clean_chinese(evaluation)
+    evaluation.save()
+    audit.log(actor=actor, action="kexie.volunteer_evaluation.created", obj=evaluation,
+              after=audit.snapshot(evaluation))  # fmt: skip
+    return evaluation
+
+
+@transaction.atomic
+def volunteer_evaluation_withdraw(*, actor, evaluation) -> None:
+    """Withdraw an evaluation entered in error (its unit's editors; the audit keeps it)."""
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, evaluation)
+    before = audit.snapshot(evaluation)
+    audit.log(actor=actor, action="kexie.volunteer_evaluation.withdrawn", obj=evaluation, before=before)
+    evaluation.delete()

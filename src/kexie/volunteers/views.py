@@ -22,15 +22,33 @@ from kexie.core.models import CheckinSession
 from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404
 from kexie.core.services import StaleState
-from kexie.core.views import XLSX, _download, apply_validation_error, offset_page, require, year_param
+from kexie.core.views import (
+    PER_PAGE,
+    XLSX,
+    Page,
+    _download,
+    apply_validation_error,
+    offset_page,
+    page_number,
+    require,
+    year_param,
+)
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import exports, selectors, services
-from kexie.volunteers.forms import DeclineForm, RecordForm, SelfReportForm, TeamForm, VolunteerForm
+from kexie.volunteers.forms import (
+    DeclineForm,
+    EvaluationForm,
+    RecordForm,
+    SelfReportForm,
+    TeamForm,
+    VolunteerForm,
+)
 from kexie.volunteers.models import (
     Course,
     RecordSource,
     RecordStatus,
     ServiceRecord,
+    VolunteerEvaluation,
     VolunteerProfile,
     VolunteerTeam,
 )
@@ -58,6 +76,7 @@ def volunteer_detail(request, pk):
         "hours": selectors.person_hours(request.user, profile),
         "certificates": certificate_for_source(profile),
         "panels": panels_for("person", request.user, profile.person),  # training, honours …
+        "evaluations": selectors.evaluations(request.user, profile),
         "self_report_url": (
             public_url(reverse("volunteers:self_report", args=[checkin.personal_token(profile.person)]))
             if request.user.has_perm(EDIT)
@@ -173,9 +192,19 @@ def hours(request):
     if by not in selectors.GROUPS:
         by = "team"
     year = year_param(request)
-    rows = selectors.hours_totals(selectors.summary_rows(request.user), by, year=year)
+    sort = request.GET.get("sort", "key")
+    sort = sort if sort in selectors.HOURS_SORTS else "key"
+    number = page_number(request)
+    count, rows = selectors.hours_page(
+        selectors.summary_rows(request.user), by, year=year, sort=sort, offset=(number - 1) * PER_PAGE,
+        limit=PER_PAGE,
+    )  # fmt: skip
     context = {
         "rows": rows,
+        "page": Page(rows, number, number * PER_PAGE < count, number > 1),
+        "total_display": count,
+        "sort": sort,
+        "sorts": selectors.HOURS_SORTS,
         "by": by,
         "groups": selectors.GROUP_LABELS,
         "group_label": selectors.GROUP_LABELS[by],
@@ -405,3 +434,33 @@ def self_report(request, token: str):
     )
     context = {"profile": profile, "form": form, "records": records, "self_source": RecordSource.SELF}
     return render(request, "volunteers/self_report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_create(request, pk):
+    """An evaluation on the volunteer's record (`services.volunteer_evaluation_add`)."""
+    profile = get_scoped_or_404(VolunteerProfile, request.user, pk=pk)
+    require(request.user, EDIT)
+    today = services._today()
+    form = EvaluationForm(
+        request.POST or None, actor=request.user, initial={"year": today.year, "evaluated_on": today}
+    )
+    back = reverse("volunteers:volunteer_detail", args=[profile.pk])
+    done = _submit(
+        request, form,
+        lambda: services.volunteer_evaluation_add(
+            actor=request.user, volunteer=profile, unit=form.cleaned_data["unit"], data=form.model_data()
+        ),
+        success=_("已保存评价"), then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("评价志愿者"), obj=profile, back=back)
+
+
+@login_required
+@require_POST
+def evaluation_withdraw(request, pk):
+    evaluation = get_scoped_or_404(VolunteerEvaluation, request.user, pk=pk)
+    services.volunteer_evaluation_withdraw(actor=request.user, evaluation=evaluation)
+    messages.success(request, _("已撤回评价"))
+    return redirect("volunteers:volunteer_detail", evaluation.volunteer_id)
