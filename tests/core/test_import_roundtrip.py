@@ -135,7 +135,8 @@ def _populate(world, personas, make_activity):
             "region": world.regions["370811"]}  # fmt: skip
     consultation_answer(actor=admin, consultation=consultation_receive(actor=admin, data=call), answer="追肥")
     org = organisation_create(actor=admin, data={"name": "济宁市机械工程学会", "kind": "society",
-                                                 "contact_phone": "13912345678", "region": world.regions["370800"]})  # fmt: skip
+                                                 "contact_phone": "13912345678", "region": world.regions["370800"]},
+                              exemption="存量学会登记")  # fmt: skip
     person_create(actor=admin, data={"name": "张三", "unit": org, "phone": "13800001111", "gender": "M",
                                      "id_number": "370811198502034562", "is_expert": True})  # fmt: skip
     li = person_create(actor=admin, data={"name": "李四", "unit": world.orgs["rencheng"]})

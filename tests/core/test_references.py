@@ -110,6 +110,12 @@ API_REFERENCES = {
     ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
     ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
     ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
+    (
+        "POST",
+        "/api/v1/societies/organisations/{org_id}/officers",
+        "person_id",
+    ): "directory.Affiliation.person",
+    ("POST", "/api/v1/societies/foundings", "supervisor_id"): "societies.Founding.supervisor",
 }
 
 
@@ -413,6 +419,10 @@ def _base_body(method, path, world):
         }
     if "/bases/" in path or "/funds/" in path:
         return _bases_funds_body(path, world)
+    if path.endswith("/societies/foundings"):
+        return {"name": "任城区新材料学会", "party_plan": "joint", "joint_branch": "任城区联合党支部"}
+    if "/societies/" in path and path.endswith("/officers"):
+        return {"role": "board", "starts_on": "2020-06-01"}
     if path.endswith("/organisations"):
         return {"name": "新学校", "kind": "school"}
     if path.endswith("/people"):

@@ -108,7 +108,9 @@ def _import(actor, rows):
         wb.active.append(row)
     buf = io.BytesIO()
     wb.save(buf)
-    return import_file(actor=actor, kind="organisations", fileobj=io.BytesIO(buf.getvalue()), filename="o.xlsx")
+    return import_file(
+        actor=actor, kind="organisations", fileobj=io.BytesIO(buf.getvalue()), filename="o.xlsx"
+    )
 
 
 @pytest.mark.django_db
@@ -118,7 +120,10 @@ def test_the_directory_import_does_not_set_up_a_society_or_institute(personas, w
                              ["济宁市新材料研究院", "科研院所", "济宁市科学技术协会"],
                              ["任城区科普服务中心", "其他", "任城区科学技术协会"]])  # fmt: skip
     assert not result.ok
-    assert [(p.row, p.header, p.value) for p in result.errors] == [(2, "类型", "学会"), (3, "类型", "科研院所")]
+    assert [(p.row, p.header, p.value) for p in result.errors] == [
+        (2, "类型", "学会"),
+        (3, "类型", "科研院所"),
+    ]
     assert all(FOUNDING_FIRST in p.reason for p in result.errors)
     assert not _orgs("济宁市新材料学会").exists() and not _orgs("任城区科普服务中心").exists()
     # nor turn an existing unit into one
@@ -154,12 +159,14 @@ def test_an_existing_society_is_recorded_only_by_an_audited_exemption(personas, 
 
     from kexie.directory.services import organisation_create
 
+    root = personas["city_admin"]  # a unit administrator
     data = {"name": "济宁市老年科技工作者协会", "kind": "society", "parent": world.orgs["city"]}
     with pytest.raises(ValidationError):  # an exemption names its reason
-        organisation_create(actor=None, data=data, exemption=" ")
-    with pytest.raises(PermissionDenied):  # and only the system or a superuser grants one
-        organisation_create(actor=personas["city_admin"], data=data, exemption="2010年已登记成立")
-    org = organisation_create(actor=None, data=data, exemption="2010年已登记成立,存量登记")
+        organisation_create(actor=root, data=data, exemption=" ")
+    with pytest.raises(PermissionDenied):  # and only an administrator grants one
+        organisation_create(actor=personas["county_staff"], data={**data, "parent": world.orgs["rencheng"]},
+                            exemption="2010年已登记成立")  # fmt: skip
+    org = organisation_create(actor=root, data=data, exemption="2010年已登记成立,存量登记")
     assert org.kind == "society"
     entry = AuditEntry.objects.get(action="kexie.organisation.exempted", object_id=str(org.pk))
     assert "存量登记" in entry.note
@@ -179,5 +186,7 @@ def test_a_founding_creates_its_organisation_only_once_and_as_prepared(personas,
         organisation_create(actor=admin, data={"name": "别的学会", "kind": "society"}, founding=founding)
     services.founding_complete(actor=admin, founding=founding)
     with pytest.raises(ValidationError):  # a founded founding sets up nothing more
-        organisation_create(actor=admin, data={"name": "济宁市新材料学会2", "kind": "society"}, founding=founding)
+        organisation_create(
+            actor=admin, data={"name": "济宁市新材料学会2", "kind": "society"}, founding=founding
+        )
     assert _orgs("济宁市新材料学会").count() == 1
