@@ -642,6 +642,10 @@ IMPORT_ROWS = {
         ["志愿者", "活动编号", "服务地点", "服务内容", "服务时长(小时)", "组织单位", "负责人", "志愿服务队"],
         ["任城志愿者", "", "任城区社区广场", "科普宣传", "2", "", "", ""],
     ),
+    "officers": (
+        ["单位", "姓名", "职务", "任职日期"],
+        ["任城区科学技术协会", "任城理事", "理事(委员)", "2020-05-06"],
+    ),
     "opinion_items": (
         ["来源", "来源内编号", "标题", "发布时间"],
         ["任城导入", "R-1", "网传喝醋能软化血管", "2020-05-06 09:30"],
@@ -658,6 +662,10 @@ def _import_setup(kind, world, staff) -> dict[str, str]:
 
         _volunteers_of(staff, world, "任城志愿者")
         return {"活动编号": Activity.objects.get(title="任城志愿者服务").code}
+    elif kind == "officers":
+        from kexie.directory.models import Person
+
+        Person.objects.create(name="任城理事", unit=staff.unit)
     elif kind == "opinion_items":
         from kexie.opinion import services
 
