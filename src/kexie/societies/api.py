@@ -343,9 +343,13 @@ def grassroots_coverage(request: HttpRequest):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/export/{kind}", summary="导出党组织年度情况、“3+1”基层三长或负责人任职(xlsx,可改后经导入页导回)")
+@router.get(
+    "/export/{kind}", summary="导出党组织年度情况、“3+1”基层三长或负责人任职(xlsx,可改后经导入页导回)"
+)
 def export_records(
-    request: HttpRequest, kind: Literal["party_records", "grassroots_heads", "officers"], year: Year | None = None
+    request: HttpRequest,
+    kind: Literal["party_records", "grassroots_heads", "officers"],
+    year: Year | None = None,
 ):
     from django.http import HttpResponse
 
