@@ -647,6 +647,8 @@ MATRIX["bases"] = [
     ),
     Case("bases:venue_create", everyone()),
     Case("bases:venue_edit", in_scope(), args=("venue",)),
+    Case("bases:venue_detail", in_scope(), args=("venue",)),
+    Case("bases:venue_detail", in_scope(), args=("venue",), query="year=2019", label="year"),
 ]
 MATRIX["funds"] = [
     Case("funds:programme_list", everyone()),
