@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, offset_page, reference
+from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import Organisation
@@ -267,8 +267,9 @@ def appoint_officer(request: HttpRequest, org_id: Id, payload: SocietyOfficerIn)
     user = actor(request)
     org = get_scoped_or_404(Organisation, user, pk=org_id)
     person = reference("directory.Affiliation.person", payload.person_id, "person_id", user)
-    position = services.officer_appoint(actor=user, org=org, person=person, role=payload.role,
-                                        starts_on=payload.starts_on)  # fmt: skip
+    with error_fields({"person": "person_id"}):
+        position = services.officer_appoint(actor=user, org=org, person=person, role=payload.role,
+                                            starts_on=payload.starts_on)  # fmt: skip
     return Status(201, _officer(position))
 
 
@@ -296,7 +297,8 @@ def create_founding(request: HttpRequest, payload: SocietyFoundingIn):
         data["supervisor"] = reference(
             "societies.Founding.supervisor", payload.supervisor_id, "supervisor_id", user
         )
-    return Status(201, services.founding_prepare(actor=user, data=data))
+    with error_fields({"supervisor": "supervisor_id"}):
+        return Status(201, services.founding_prepare(actor=user, data=data))
 
 
 @router.post("/foundings/{founding_id}/complete", response=SocietyFoundingOut,
