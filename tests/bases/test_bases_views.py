@@ -129,10 +129,20 @@ def test_a_venue_has_its_own_page_with_months_and_years(client, world):
     years = page[page.index('id="venue-years"') :]
     assert years.index("2019") < years.index("2020") and "1000" in years and "4500" in years
     assert 'id="venue-visitors-form"' in page and 'id="venue-edit"' in page
+    # the same figures in the API
+    api = client.get(f"/api/v1/bases/venues/{venue.pk}", {"year": 2020}).json()
+    assert (api["monthly"][0], api["monthly"][8], api["year_visitors"], api["exhibition_area"]) == (
+        1200,
+        3300,
+        4500,
+        3000,
+    )
+    assert api["years"] == [{"year": 2019, "visitors": 1000}, {"year": 2020, "visitors": 4500}]
     # linked from the 科技馆体系 view; out of scope: 404
     assert url in client.get(reverse("bases:system"), {"year": 2020}).content.decode()
     client.force_login(world.users["society_secretary"])
     assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/bases/venues/{venue.pk}").status_code == 404
 
 
 def test_assessments_due_until_decided_and_on_the_home_page(client, world, city_admin, named):

@@ -432,6 +432,7 @@ MATRIX = {
         {"designation_id": "base_designation"}, {"reason": "年度考核不合格"}, in_scope(200),
     ),
     ("GET", "/api/v1/bases/venues"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/bases/venues/{venue_id}"): ({"venue_id": "venue"}, None, in_scope(200), {"year": "year"}),
     ("POST", "/api/v1/bases/venues/{venue_id}/visitors"): (
         {"venue_id": "venue"}, {"month": "2020-10-01", "visitors": 2100}, in_scope(200),
     ),
