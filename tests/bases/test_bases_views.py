@@ -108,6 +108,43 @@ def test_venues_created_and_changed_on_the_web(client, world, city_admin):
     assert client.get(reverse("bases:venue_edit", args=[venue.pk])).status_code == 404
 
 
+def test_a_venue_has_its_own_page_with_months_and_years(client, world):
+    from kexie.bases import testing
+
+    staff = world.users["county_staff"]
+    venue = testing.venue(staff, world.regions["370811"], name="任城区科技馆")
+    services.venue_visitors_record(actor=staff, venue=venue, month=dt.date(2019, 8, 1), visitors=1000)
+    services.venue_visitors_record(actor=staff, venue=venue, month=dt.date(2020, 1, 1), visitors=1200)
+    client.force_login(staff)
+    url = reverse("bases:venue_detail", args=[venue.pk])
+    # recorded from the venue's own page, which it returns to
+    r = client.post(reverse("bases:venue_visitors", args=[venue.pk]), {"month": "2020-09", "visitors": "3300",
+                                                                      "back": "venue"})  # fmt: skip
+    assert r.status_code == 302 and r["Location"] == f"{url}?year=2020"
+    page = client.get(url, {"year": 2020}).content.decode().replace(",", "").replace("\u202f", "")
+    assert "任城区科技馆" in page and "3000 平方米" in page  # exhibition area
+    assert 'id="venue-year-total">4500<' in page and "已登记 2 个月" in page and "1.5" in page  # per m²
+    months = page[page.index('id="venue-months"') : page.index("</table>", page.index('id="venue-months"'))]
+    assert months.count("<td>") == 12 and "3300" in months and "1200" in months
+    years = page[page.index('id="venue-years"') :]
+    assert years.index("2019") < years.index("2020") and "1000" in years and "4500" in years
+    assert 'id="venue-visitors-form"' in page and 'id="venue-edit"' in page
+    # the same figures in the API
+    api = client.get(f"/api/v1/bases/venues/{venue.pk}", {"year": 2020}).json()
+    assert (api["monthly"][0], api["monthly"][8], api["year_visitors"], api["exhibition_area"]) == (
+        1200,
+        3300,
+        4500,
+        3000,
+    )
+    assert api["years"] == [{"year": 2019, "visitors": 1000}, {"year": 2020, "visitors": 4500}]
+    # linked from the 科技馆体系 view; out of scope: 404
+    assert url in client.get(reverse("bases:system"), {"year": 2020}).content.decode()
+    client.force_login(world.users["society_secretary"])
+    assert client.get(url).status_code == 404
+    assert client.get(f"/api/v1/bases/venues/{venue.pk}").status_code == 404
+
+
 def test_assessments_due_until_decided_and_on_the_home_page(client, world, city_admin, named):
     assert [r.pk for r in selectors.assessments_due(city_admin, 2020)] == [named.pk]
     assert list(selectors.assessments_due(world.users["society_secretary"], 2020)) == []

@@ -649,6 +649,8 @@ MATRIX["bases"] = [
     ),
     Case("bases:venue_create", everyone()),
     Case("bases:venue_edit", in_scope(), args=("venue",)),
+    Case("bases:venue_detail", in_scope(), args=("venue",)),
+    Case("bases:venue_detail", in_scope(), args=("venue",), query="year=2019", label="year"),
 ]
 MATRIX["funds"] = [
     Case("funds:programme_list", everyone()),
@@ -853,14 +855,15 @@ def innovation_targets(world) -> dict:
               "profile": "污水处理工艺与水环境治理"},
     )  # fmt: skip
     services.expert_profile_set(actor=staff, person=expert, data={"keywords": "污水处理、脱氮除磷"})
-    society = organisation_create(
-        actor=staff,
+    society = organisation_create(  # an existing society (党建前置 applies to new ones)
+        actor=admin,
         data={
             "name": "任城区水利学会",
             "kind": "society",
             "parent": rencheng,
             "region": world.regions["370811"],
         },
+        exemption="存量学会登记",
     )
     engagement = services.society_engagement_create(
         actor=staff,

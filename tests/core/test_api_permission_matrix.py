@@ -49,6 +49,14 @@ SOCIETY_SCOPE = {
 }
 
 
+def society_officer_body(_world, targets):
+    return {
+        "person_id": targets["society_officer"].person_id,
+        "role": "secretary_general",
+        "starts_on": "2020-06-01",
+    }
+
+
 def in_scope(ok):
     return {p: (ok if code == 200 else code) for p, code in IN_SCOPE.items()}
 
@@ -432,6 +440,7 @@ MATRIX = {
         {"designation_id": "base_designation"}, {"reason": "年度考核不合格"}, in_scope(200),
     ),
     ("GET", "/api/v1/bases/venues"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/bases/venues/{venue_id}"): ({"venue_id": "venue"}, None, in_scope(200), {"year": "year"}),
     ("POST", "/api/v1/bases/venues/{venue_id}/visitors"): (
         {"venue_id": "venue"}, {"month": "2020-10-01", "visitors": 2100}, in_scope(200),
     ),
@@ -530,6 +539,23 @@ MATRIX = {
         {"report_id": "society_county_report"}, None, in_scope(200),
     ),
     ("GET", "/api/v1/societies/organisations/{org_id}/officers"): ({"org_id": "society_org"}, None, SOCIETY_SCOPE),
+    # Officers between congresses: the society's own (the county's staff do not see it); foundings
+    # (党建前置) are prepared by any editor under their own unit, completed by the supervisor (the city).
+    ("POST", "/api/v1/societies/organisations/{org_id}/officers"): (
+        {"org_id": "society_org"}, society_officer_body, {**SOCIETY_SCOPE, "city_admin": 201, "society_secretary": 201},
+    ),
+    ("POST", "/api/v1/societies/organisations/{org_id}/officers/{position_id}/end"): (
+        {"org_id": "society_org", "position_id": "society_officer"}, {"ends_on": "2020-12-31"}, SOCIETY_SCOPE,
+    ),
+    ("GET", "/api/v1/societies/foundings"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/societies/foundings"): (
+        {}, {"name": "济宁市新能源学会", "kind": "society", "party_plan": "joint", "joint_branch": "联合党支部"},
+        everyone(201),
+    ),
+    ("POST", "/api/v1/societies/foundings/{founding_id}/complete"): (
+        {"founding_id": "society_founding"}, {"founded_on": "2020-07-01"},
+        {"city_admin": 200, "county_staff": 404, "society_secretary": 404, "outsider": 404, "anonymous": 401},
+    ),
     ("GET", "/api/v1/societies/export/{kind}"): ({"kind": "society_export_kind"}, None, everyone(200)),
 }  # fmt: skip
 

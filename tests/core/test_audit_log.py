@@ -164,7 +164,7 @@ def test_every_registered_action_has_a_chinese_label_and_kind():
 def test_audit_log_page_filters_by_action(client, world, personas):
     admin = personas["city_admin"]
     organisation_update(actor=admin, org=world.orgs["school"], data={"address": "x"})
-    org = organisation_create(actor=admin, data={"name": "济宁市新学会", "kind": "society"})
+    org = organisation_create(actor=admin, data={"name": "济宁市新学会", "kind": "other"})
     client.force_login(admin)
     page = client.get(reverse("core:audit_log")).content.decode()
     assert '<option value="kexie.organisation.changed"' in page and "组织" in page

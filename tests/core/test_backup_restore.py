@@ -44,7 +44,7 @@ def media(settings, tmp_path):
 def filled(transactional_db, personas, media):
     """People with ID numbers and phones, a sub-organisation (a self-reference), audit entries."""
     admin, staff = personas["city_admin"], personas["county_staff"]
-    organisation_create(actor=admin, data={"name": "任城区物理学会", "kind": "society", "parent": staff.unit})
+    organisation_create(actor=admin, data={"name": "任城区物理学会", "kind": "other", "parent": staff.unit})
     for serial in range(3):
         person_create(
             actor=staff,

@@ -125,7 +125,7 @@ ORG_HEADERS = ["名称", "类型", "科协层级", "上级单位", "统一社会
 
 
 def test_bad_uscc_format_is_an_error(personas):
-    data = xlsx(ORG_HEADERS, [["任城区示例学会", "学会", "", "", "12345"]])
+    data = xlsx(ORG_HEADERS, [["任城区示例学会", "其他", "", "", "12345"]])
     result = run(personas["county_staff"], "organisations", data)
     assert messages(result) == ["第2行「统一社会信用代码」“12345”:统一社会信用代码应为18位"]
     assert not Organisation.objects.filter(name="任城区示例学会").exists()
@@ -137,7 +137,7 @@ def test_uscc_bad_check_digit_is_accepted_with_warning(personas):
     good = "52370800MJD123456" + uscc_check_char("52370800MJD123456")
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     data = xlsx(
-        ORG_HEADERS, [["任城区示例学会", "学会", "", "", good], ["任城区示例协会", "其他", "", "", bad]]
+        ORG_HEADERS, [["任城区示例学会", "其他", "", "", good], ["任城区示例协会", "其他", "", "", bad]]
     )
     result = run(personas["county_staff"], "organisations", data)
     assert result.ok and result.created == 2

@@ -37,7 +37,7 @@ def evil_cells(data: bytes, text: str = EVIL) -> list:
 def evil_records(world, personas, make_activity):
     admin = personas["city_admin"]
     make_activity(title=EVIL)
-    org = organisation_create(actor=admin, data={"name": EVIL, "kind": "society"})
+    org = organisation_create(actor=admin, data={"name": EVIL, "kind": "other"})
     person_create(actor=admin, data={"name": EVIL, "unit": org})
     return admin
 
@@ -145,7 +145,7 @@ def test_an_exported_csv_imports_back_unchanged(world, personas, make_activity):
     admin = personas["city_admin"]
     for title in TRICKY:
         make_activity(title=title, venue=title)
-    org = organisation_create(actor=admin, data={"name": "'=2+2", "kind": "society", "note": EVIL})
+    org = organisation_create(actor=admin, data={"name": "'=2+2", "kind": "other", "note": EVIL})
     person_create(actor=admin, data={"name": "-李四", "unit": org, "profile": "@研究方向"})
     for kind, model, fields in (
         ("activities", Activity, ("title", "venue")),

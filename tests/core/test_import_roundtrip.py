@@ -23,7 +23,8 @@ MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "a
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
           "base_assessments": Assessment, "party_records": OrganisationYear,
           "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article,
-          "funds_projects": BudgetLine, "office_tasks": Task, "service_records": ServiceRecord}  # fmt: skip
+          "funds_projects": BudgetLine, "office_tasks": Task, "service_records": ServiceRecord,
+          "officers": Affiliation}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -45,6 +46,8 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(
         _funds(actor)
     if kind == "office_tasks":  # rows name a department and one of its cadres
         _office(world)
+    if kind == "officers":  # rows name a person of the directory
+        person_create(actor=actor, data={"name": "周理事", "unit": world.orgs["society"]})
     if kind == "service_records":  # rows name a volunteer and an activity
         _volunteer_at(world, actor, make_activity(actor=actor, venue="济宁市科技馆"), "李志愿")
     data = template_bytes(actor=actor, kind=kind)
@@ -135,7 +138,8 @@ def _populate(world, personas, make_activity):
             "region": world.regions["370811"]}  # fmt: skip
     consultation_answer(actor=admin, consultation=consultation_receive(actor=admin, data=call), answer="追肥")
     org = organisation_create(actor=admin, data={"name": "济宁市机械工程学会", "kind": "society",
-                                                 "contact_phone": "13912345678", "region": world.regions["370800"]})  # fmt: skip
+                                                 "contact_phone": "13912345678", "region": world.regions["370800"]},
+                              exemption="存量学会登记")  # fmt: skip
     person_create(actor=admin, data={"name": "张三", "unit": org, "phone": "13800001111", "gender": "M",
                                      "id_number": "370811198502034562", "is_expert": True})  # fmt: skip
     li = person_create(actor=admin, data={"name": "李四", "unit": world.orgs["rencheng"]})
@@ -166,6 +170,14 @@ def _societies_of_rencheng(world, admin):
                               data={"party_form": "joint", "party_members": 2})  # fmt: skip
     head = person_create(actor=admin, data={"name": "王校长", "unit": world.orgs["school"]})
     grassroots.grassroots_head_add(actor=admin, unit=world.orgs["school"], person=head)
+    chair = person_create(actor=admin, data={"name": "任主席", "unit": world.orgs["rencheng"]})
+    position = services.officer_appoint(actor=admin, org=world.orgs["rencheng"], person=chair, role="chair",
+                                        starts_on=dt.date(2016, 5, 1))  # fmt: skip
+    services.officer_end(
+        actor=admin, org=world.orgs["rencheng"], position=position, ends_on=dt.date(2021, 4, 30)
+    )
+    services.officer_appoint(actor=admin, org=world.orgs["rencheng"], person=head, role="board",
+                             starts_on=dt.date(2021, 5, 1))  # fmt: skip
 
 
 def _bases_of_rencheng(world, admin):

@@ -33,7 +33,7 @@ def people(db, personas):
         actor=admin,
         data={
             "name": "任城区物理学会",
-            "kind": "society",
+            "kind": "other",
             "parent": staff.unit,
             "contact_phone": OTHER_PHONE,
         },

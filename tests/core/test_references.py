@@ -110,6 +110,12 @@ API_REFERENCES = {
     ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
     ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
     ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
+    (
+        "POST",
+        "/api/v1/societies/organisations/{org_id}/officers",
+        "person_id",
+    ): "directory.Affiliation.person",
+    ("POST", "/api/v1/societies/foundings", "supervisor_id"): "societies.Founding.supervisor",
 }
 
 
@@ -413,6 +419,10 @@ def _base_body(method, path, world):
         }
     if "/bases/" in path or "/funds/" in path:
         return _bases_funds_body(path, world)
+    if path.endswith("/societies/foundings"):
+        return {"name": "任城区新材料学会", "party_plan": "joint", "joint_branch": "任城区联合党支部"}
+    if "/societies/" in path and path.endswith("/officers"):
+        return {"role": "board", "starts_on": "2020-06-01"}
     if path.endswith("/organisations"):
         return {"name": "新学校", "kind": "school"}
     if path.endswith("/people"):
@@ -632,6 +642,10 @@ IMPORT_ROWS = {
         ["志愿者", "活动编号", "服务地点", "服务内容", "服务时长(小时)", "组织单位", "负责人", "志愿服务队"],
         ["任城志愿者", "", "任城区社区广场", "科普宣传", "2", "", "", ""],
     ),
+    "officers": (
+        ["单位", "姓名", "职务", "任职日期"],
+        ["任城区科学技术协会", "任城理事", "理事(委员)", "2020-05-06"],
+    ),
     "opinion_items": (
         ["来源", "来源内编号", "标题", "发布时间"],
         ["任城导入", "R-1", "网传喝醋能软化血管", "2020-05-06 09:30"],
@@ -648,6 +662,10 @@ def _import_setup(kind, world, staff) -> dict[str, str]:
 
         _volunteers_of(staff, world, "任城志愿者")
         return {"活动编号": Activity.objects.get(title="任城志愿者服务").code}
+    elif kind == "officers":
+        from kexie.directory.models import Person
+
+        Person.objects.create(name="任城理事", unit=staff.unit)
     elif kind == "opinion_items":
         from kexie.opinion import services
 

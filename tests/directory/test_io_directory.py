@@ -62,7 +62,7 @@ def test_organisation_parent_may_be_another_row(personas):
 
 def test_organisation_parent_cycle_and_unknown(personas):
     headers = ["名称", "类型", "上级单位"]
-    rows = [["甲学会", "学会", "乙学会"], ["乙学会", "学会", "甲学会"], ["丙学会", "学会", "丁学会"]]
+    rows = [["甲学会", "其他", "乙学会"], ["乙学会", "其他", "甲学会"], ["丙学会", "其他", "丁学会"]]
     result = run(personas["county_staff"], "organisations", xlsx(headers, rows))
     assert {(p.row, p.reason) for p in result.errors} >= {
         (2, "上级单位关系成环"),

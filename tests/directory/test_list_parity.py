@@ -156,7 +156,7 @@ def organisations(world, tree):
     return {
         "abc": make("ABC 科技有限公司", region=tree["grid"], uscc=USCC),
         "abc_lower": make("abc 软件有限公司", region=tree["town"]),
-        "society": make("任城区科普志愿者协会", kind="society", region=tree["county"], short_name="Kepu"),
+        "society": make("任城区科普志愿者协会", kind="other", region=tree["county"], short_name="Kepu"),
         "elsewhere": make("兖州区示例企业", region=world.regions["370812"], parent=world.orgs["yanzhou"]),
     }
 

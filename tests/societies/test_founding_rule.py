@@ -90,3 +90,103 @@ def test_founding_pages_are_scoped(client, personas, world):
     client.force_login(personas["society_secretary"])
     assert client.get(reverse("societies:founding_create")).status_code == 200
     assert not _orgs("济宁市新材料学会").exists()
+
+
+# ---- the rule lives in the directory's service, so every writer obeys it --------------------
+
+
+def _import(actor, rows):
+    import io
+
+    from openpyxl import Workbook
+
+    from kexie.core.imports import import_file
+
+    wb = Workbook()
+    wb.active.append(["名称", "类型", "上级单位"])
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return import_file(
+        actor=actor, kind="organisations", fileobj=io.BytesIO(buf.getvalue()), filename="o.xlsx"
+    )
+
+
+@pytest.mark.django_db
+def test_the_directory_import_does_not_set_up_a_society_or_institute(personas, world):
+    admin = personas["city_admin"]
+    result = _import(admin, [["济宁市新材料学会", "学会", "济宁市科学技术协会"],
+                             ["济宁市新材料研究院", "科研院所", "济宁市科学技术协会"],
+                             ["任城区科普服务中心", "其他", "任城区科学技术协会"]])  # fmt: skip
+    assert not result.ok
+    assert [(p.row, p.header, p.value) for p in result.errors] == [
+        (2, "类型", "学会"),
+        (3, "类型", "科研院所"),
+    ]
+    assert all(FOUNDING_FIRST in p.reason for p in result.errors)
+    assert not _orgs("济宁市新材料学会").exists() and not _orgs("任城区科普服务中心").exists()
+    # nor turn an existing unit into one
+    result = _import(admin, [["任城区二十里铺中学", "学会", "任城区科学技术协会"]])
+    assert [(p.row, p.header) for p in result.errors] == [(2, "类型")]
+    # a society already recorded is updated as before
+    society = world.orgs["society"]
+    result = _import(admin, [[society.name, "学会", "济宁市科学技术协会"]])
+    assert result.ok, [p.reason for p in result.errors]
+
+
+@pytest.mark.django_db
+def test_the_directory_service_refuses_a_society_outside_a_founding(personas, world):
+    from django.core.exceptions import ValidationError
+
+    from kexie.directory.services import organisation_create, organisation_update
+
+    admin = personas["city_admin"]
+    for kind in ("society", "research_institute"):
+        with pytest.raises(ValidationError) as refused:
+            organisation_create(actor=admin, data={"name": "济宁市新材料学会", "kind": kind})
+        assert FOUNDING_FIRST in str(refused.value.message_dict["kind"])
+    with pytest.raises(ValidationError):
+        organisation_update(actor=admin, org=world.orgs["school"], data={"kind": "society"})
+    assert not _orgs("济宁市新材料学会").exists()
+    world.orgs["school"].refresh_from_db()
+    assert world.orgs["school"].kind == "school"
+
+
+@pytest.mark.django_db
+def test_an_existing_society_is_recorded_only_by_an_audited_exemption(personas, world):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from kexie.directory.services import organisation_create
+
+    root = personas["city_admin"]  # a unit administrator
+    data = {"name": "济宁市老年科技工作者协会", "kind": "society", "parent": world.orgs["city"]}
+    with pytest.raises(ValidationError):  # an exemption names its reason
+        organisation_create(actor=root, data=data, exemption=" ")
+    with pytest.raises(PermissionDenied):  # and only an administrator grants one
+        organisation_create(actor=personas["county_staff"], data={**data, "parent": world.orgs["rencheng"]},
+                            exemption="2010年已登记成立")  # fmt: skip
+    org = organisation_create(actor=root, data=data, exemption="2010年已登记成立,存量登记")
+    assert org.kind == "society"
+    entry = AuditEntry.objects.get(action="kexie.organisation.exempted", object_id=str(org.pk))
+    assert "存量登记" in entry.note
+
+
+@pytest.mark.django_db
+def test_a_founding_creates_its_organisation_only_once_and_as_prepared(personas, world):
+    from django.core.exceptions import ValidationError
+
+    from kexie.directory.services import organisation_create
+    from kexie.societies import services
+
+    admin = personas["city_admin"]
+    founding = services.founding_prepare(actor=admin, data={
+        "name": "济宁市新材料学会", "kind": "society", "party_plan": "joint", "joint_branch": "联合党支部"})  # fmt: skip
+    with pytest.raises(ValidationError):  # the founding's own name and kind, nothing else
+        organisation_create(actor=admin, data={"name": "别的学会", "kind": "society"}, founding=founding)
+    services.founding_complete(actor=admin, founding=founding)
+    with pytest.raises(ValidationError):  # a founded founding sets up nothing more
+        organisation_create(
+            actor=admin, data={"name": "济宁市新材料学会2", "kind": "society"}, founding=founding
+        )
+    assert _orgs("济宁市新材料学会").count() == 1

@@ -1,6 +1,7 @@
 """xlsx import and export of party records and 3+1 heads (kexie.core.imports): Chinese messages
 naming row, column and reason; nothing written when a row is bad; exports that import back."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -128,3 +129,62 @@ def test_an_import_without_an_acting_user_is_refused(world):
     data = book(["单位", "姓名"], ["任城区二十里铺中学", "王校长"])
     result = run(None, "grassroots_heads", data)
     assert not result.ok and "须指定导入人" in result.errors[0].message
+
+
+OFFICER_HEAD = ["单位", "姓名", "职务", "任职日期", "离任日期"]
+
+
+def _officers(society):
+    from kexie.societies import offices
+
+    return [(p.person.name, p.role, p.starts_on, p.ends_on) for p in offices.positions([society.pk])]
+
+
+def test_officers_import_refuses_bad_rows_by_row_and_column_and_writes_nothing(world, personas):
+    admin, society = personas["city_admin"], world.orgs["society"]
+    for name in ("王会长", "李秘书"):
+        person_create(actor=admin, data={"name": name, "unit": society})
+    audit_before = AuditEntry.objects.count()
+    bad = run(admin, "officers", book(
+        OFFICER_HEAD,
+        ["济宁市心理学会", "王会长", "理事长(主席)", "2016-05-01", "2021-04-30"],  # good
+        ["任城区二十里铺中学", "李秘书", "秘书长", "2016-05-01", None],  # not a society
+        ["济宁市心理学会", "查无此人", "秘书长", "2016-05-01", None],
+        ["济宁市心理学会", "李秘书", "会长", "2016-05-01", None],
+        ["济宁市心理学会", "李秘书", "秘书长", "2016-05-01", "2015-12-31"],
+        ["济宁市心理学会", "王会长", "理事长(主席)", "2018-01-01", None],  # overlaps row 2's term
+    ))  # fmt: skip
+    assert [(p.row, p.header) for p in bad.errors] == [(3, "单位"), (4, "姓名"), (5, "职务"), (6, "离任日期"),
+                                                       (7, "姓名")]  # fmt: skip
+    assert "须为学会、科协或科研院所" in bad.errors[0].reason
+    assert "人员不存在" in bad.errors[1].reason
+    assert "离任日期不能早于任职日期" in bad.errors[3].reason
+    assert "已任理事长(主席)(2016-05-01起)" in bad.errors[4].reason
+    assert not bad.written and _officers(society) == [] and AuditEntry.objects.count() == audit_before
+
+    good = book(OFFICER_HEAD, ["济宁市心理学会", "王会长", "理事长(主席)", "2016-05-01", "2021-04-30"],
+                ["济宁市心理学会", "李秘书", "秘书长", "2016-05-01", None],
+                ["济宁市心理学会", "王会长", "理事(委员)", "2021-05-01", None])  # fmt: skip
+    result = run(admin, "officers", good)
+    assert result.ok and result.created == 3, [p.message for p in result.errors]
+    assert sorted(_officers(society)) == sorted([
+        ("王会长", "理事长(主席)", dt.date(2016, 5, 1), dt.date(2021, 4, 30)),
+        ("李秘书", "秘书长", dt.date(2016, 5, 1), None),
+        ("王会长", "理事(委员)", dt.date(2021, 5, 1), None),
+    ])  # fmt: skip
+    assert AuditEntry.objects.filter(action="kexie.position.added").count() == 3
+    assert AuditEntry.objects.filter(action="kexie.position.ended").count() == 1
+    # the export imports back unchanged; a 离任日期 added to an open office ends it
+    exported = export_rows(actor=admin, kind="officers")
+    again = run(admin, "officers", exported)
+    assert again.ok and again.unchanged == 3 and again.created == again.updated == 0
+    ended = run(
+        admin,
+        "officers",
+        book(OFFICER_HEAD, ["济宁市心理学会", "李秘书", "秘书长", "2016-05-01", "2020-12-31"]),
+    )
+    assert ended.ok and ended.updated == 1
+    assert ("李秘书", "秘书长", dt.date(2016, 5, 1), dt.date(2020, 12, 31)) in _officers(society)
+    # the county's staff do not manage the city's society
+    refused = run(personas["county_staff"], "officers", good)
+    assert [p.header for p in refused.errors if p.header == "单位"] == ["单位"] * 3 and not refused.written

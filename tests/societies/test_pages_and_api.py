@@ -93,3 +93,47 @@ def test_the_remind_command_and_the_scheduler_hook(world, personas):
     entry = schedule.registered()["societies.annual_report_reminders"]
     assert entry.every == dt.timedelta(days=1)
     assert entry.func == "kexie.societies.services.annual_report_reminders_send"
+
+
+def test_api_foundings_and_officers(client, world, personas):
+    from kexie.core.models import AuditEntry
+    from kexie.directory.models import Organisation, OrganisationYear
+    from kexie.directory.services import person_create
+
+    client.force_login(personas["city_admin"])
+    post = lambda url, body: client.post(url, body, content_type="application/json")  # noqa: E731
+    refused = post("/api/v1/societies/foundings", {"name": "济宁市新材料学会", "party_plan": "none"})
+    assert refused.status_code == 422
+    assert any(d["field"] == "party_plan" and "党建前置" in d["message"] for d in refused.json()["detail"])
+    warned = post("/api/v1/societies/foundings", {"name": "济宁市新材料学会", "party_plan": "instructor"})
+    assert warned.status_code == 201 and warned.json()["party_warning"]
+    made = post("/api/v1/societies/foundings", {"name": "济宁市新能源研究院", "kind": "research_institute",
+                                                "party_plan": "joint", "joint_branch": "市科协联合党支部"})  # fmt: skip
+    assert made.status_code == 201 and made.json()["supervisor_id"] == world.orgs["city"].pk
+    listed = client.get("/api/v1/societies/foundings").json()
+    assert {f["name"] for f in listed["items"]} == {"济宁市新材料学会", "济宁市新能源研究院"}
+    url = f"/api/v1/societies/foundings/{warned.json()['id']}/complete"
+    done = post(url, {"founded_on": "2020-07-01"})
+    assert done.status_code == 200 and done.json()["status"] == "founded"
+    org = Organisation.objects.get(pk=done.json()["organisation_id"])
+    assert (org.name, org.kind, org.parent) == ("济宁市新材料学会", "society", world.orgs["city"])
+    assert OrganisationYear.objects.get(organisation=org).has_party_instructor
+    assert post(url, {}).status_code == 422  # founded once
+    # officers: appointed, the same office twice refused, ended
+    member = person_create(actor=personas["city_admin"], data={"name": "周会长", "unit": org})
+    officers = f"/api/v1/societies/organisations/{org.pk}/officers"
+    body = {"person_id": member.pk, "role": "chair", "starts_on": "2020-07-01"}
+    appointed = post(officers, body)
+    assert appointed.status_code == 201 and appointed.json()["role"] == "理事长(主席)"
+    twice = post(officers, {**body, "starts_on": "2020-08-01"})
+    assert twice.status_code == 422
+    assert [(d["field"], "请先登记离任" in d["message"]) for d in twice.json()["detail"]] == [
+        ("person_id", True)
+    ]
+    end = f"{officers}/{appointed.json()['id']}/end"
+    assert post(end, {"ends_on": "2020-06-30"}).status_code == 422  # before it started
+    ended = post(end, {"ends_on": "2020-12-31"})
+    assert ended.status_code == 200 and ended.json()["ends_on"] == "2020-12-31"
+    assert [o["ends_on"] for o in client.get(officers, {"year": 2020}).json()] == ["2020-12-31"]
+    assert AuditEntry.objects.filter(action__in=["kexie.position.added", "kexie.position.ended"]).count() == 2
+    assert post(f"{officers}/999999/end", {"ends_on": "2020-12-31"}).status_code == 404

@@ -113,6 +113,20 @@ class VenueMonthOut(Schema):
     visitors: int
 
 
+class VenueYearOut(Schema):
+    year: int
+    visitors: int
+
+
+class VenueDetailOut(VenueOut):
+    operator: str = Field(alias="operator.name")
+    region: str = Field(alias="region.name")
+    year: int
+    monthly: list[int] = Field(description="所选年度1至12月观众人次(未登记为0)")
+    year_visitors: int
+    years: list[VenueYearOut] = Field(description="历年观众人次(有登记的年度)")
+
+
 class SystemVenueOut(Schema):
     id: int
     name: str
@@ -186,6 +200,16 @@ def revoke_designation(request: HttpRequest, designation_id: Id, payload: BaseRe
 @router.get("/venues", response=Page[VenueOut], summary="科普场馆列表")
 def list_venues(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.venues(actor(request)), limit=limit, offset=offset)
+
+
+@router.get("/venues/{venue_id}", response=VenueDetailOut, summary="科普场馆:某年逐月观众与历年观众")
+def venue_detail(request: HttpRequest, venue_id: Id, year: Year | None = None):
+    venue = selectors.venue_or_404(actor(request), venue_id)
+    venue.year = year or dt.date.today().year
+    venue.monthly = selectors.monthly_visitors(venue, venue.year)
+    venue.year_visitors = sum(venue.monthly)
+    venue.years = [{"year": y, "visitors": n} for y, n in selectors.yearly_visitors(venue)]
+    return venue
 
 
 @router.post("/venues/{venue_id}/visitors", response=VenueMonthOut, summary="登记场馆月度观众")

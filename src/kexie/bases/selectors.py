@@ -71,6 +71,11 @@ def monthly_visitors(venue: Venue, year: int) -> list[int]:
     return [rows.get(m, 0) for m in range(1, 13)]
 
 
+def yearly_visitors(venue: Venue) -> list[tuple[int, int]]:
+    """(year, visitors) of every year with recorded months, oldest first (one grouped query)."""
+    return list(venue.months.values_list("month__year").annotate(n=Sum("visitors")).order_by("month__year"))
+
+
 def assessments_by_outcome(user, year: int) -> dict[str, int]:
     qs = Assessment.objects.for_user(user).filter(year=year, status="decided")
     return dict(qs.values_list("outcome").annotate(n=Count("id")).order_by())

@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/thresholds/", views.assessment_thresholds, name="assessment_thresholds"),
     path("system/", views.science_centre_system, name="system"),
     path("venues/new/", views.venue_create, name="venue_create"),
+    path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),
     path("venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),
     path("venues/<int:pk>/visitors/", views.venue_visitors, name="venue_visitors"),
 ]

@@ -170,6 +170,24 @@ def science_centre_system(request):
 
 
 @login_required
+def venue_detail(request, pk: int):
+    """A venue's own page: what it is, its visitors month by month in the chosen year, every
+    year's total (the 科技馆体系's figures for this venue), and the monthly recording form."""
+    venue = selectors.venue_or_404(request.user, pk)
+    year = _year(request)
+    months = selectors.monthly_visitors(venue, year)
+    years = selectors.yearly_visitors(venue)
+    total = sum(months)
+    context = {
+        "venue": venue, "year": year, "months": [(m, n) for m, n in enumerate(months, start=1)],
+        "total": total, "years": years, "best": max((n for _y, n in years), default=0),
+        "per_area": round(total / venue.exhibition_area, 1) if venue.exhibition_area else None,
+        "recorded": sum(1 for n in months if n), "can_edit": request.user.has_perm(EDIT),
+    }  # fmt: skip
+    return render(request, "bases/venue_detail.html", context)
+
+
+@login_required
 @require_POST
 def venue_visitors(request, pk: int):
     venue = selectors.venue_or_404(request.user, pk)
@@ -178,6 +196,8 @@ def venue_visitors(request, pk: int):
         visitors = int(request.POST.get("visitors", ""))
     except ValueError:
         messages.error(request, _("请填写月份(YYYY-MM)和观众人次(整数)"))
+        if request.POST.get("back") == "venue":
+            return redirect("bases:venue_detail", pk=venue.pk)
         return redirect("bases:system")
     try:
         services.venue_visitors_record(actor=request.user, venue=venue, month=month, visitors=visitors)
@@ -188,7 +208,8 @@ def venue_visitors(request, pk: int):
             request,
             _("已登记 %(v)s %(m)s 观众 %(n)s 人次") % {"v": venue, "m": f"{month:%Y-%m}", "n": visitors},
         )
-    return redirect(f"{reverse('bases:system')}?year={month.year}")
+    back = reverse("bases:venue_detail", args=[venue.pk]) if request.POST.get("back") == "venue" else None
+    return redirect(f"{back or reverse('bases:system')}?year={month.year}")
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -337,7 +358,7 @@ def venue_create(request):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("已新建场馆“%(v)s”") % {"v": venue})
-            return redirect("bases:system")
+            return redirect("bases:venue_detail", pk=venue.pk)
     return render(
         request, "bases/form.html", {"form": form, "heading": _("新建科普场馆"), "form_id": "venue-form"}
     )
@@ -356,6 +377,6 @@ def venue_edit(request, pk: int):
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("已保存"))
-            return redirect("bases:system")
+            return redirect("bases:venue_detail", pk=venue.pk)
     heading = _("修改场馆:%(v)s") % {"v": venue}
     return render(request, "bases/form.html", {"form": form, "heading": heading, "form_id": "venue-form"})

@@ -124,7 +124,6 @@ def organisation_detail(request: HttpRequest, org_id: Id):
 @router.post("/organisations", response={201: OrganisationDetailOut}, summary="新建组织")
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
     with error_fields(ORG_FKS):
-        services.require_founding_path(payload.kind)
         org = services.organisation_create(
             actor=actor(request), data=service_data(request, payload, partial=False)
         )
@@ -135,8 +134,6 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 def organisation_update(request: HttpRequest, org_id: Id, payload: OrganisationPatch):
     org = selectors.organisation_for(actor(request), org_id)
     with error_fields(ORG_FKS):
-        if payload.kind is not None:
-            services.require_founding_path(payload.kind, org.kind)
         return services.organisation_update(
             actor=actor(request), org=org, data=service_data(request, payload, partial=True, stored=org)
         )

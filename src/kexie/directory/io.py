@@ -358,11 +358,12 @@ class OrganisationSpec(KindSpec):
 
     def columns(self) -> list[Column]:
         return [
-            Column("名称", "name", text(200), required=True, width=30, example="济宁市示例学会",
+            Column("名称", "name", text(200), required=True, width=30, example="济宁市示例科普教育基地",
                    help="单位全称,唯一;再次导入时按名称更新已有单位"),
-            Column("简称", "short_name", text(60), example="示例学会"),
+            Column("简称", "short_name", text(60), example="示例基地"),
             Column("类型", "kind", choice(OrgKind.choices), required=True, choices=labels(OrgKind.choices),
-                   example=str(OrgKind.SOCIETY.label), fmt="从下拉列表选择"),
+                   example=str(OrgKind.OUTREACH_BASE.label), fmt="从下拉列表选择",
+                   help="新建学会、科研院所须经“新建学会(党建前置)”登记成立,不能在此新建"),
             Column("科协层级", "association_level", choice(AssociationLevel.choices),
                    choices=labels(AssociationLevel.choices), fmt="从下拉列表选择", help="仅科协填写,科协必填"),
             Column("上级单位", "parent", parse_parent, rule="directory.Organisation.parent", width=30, fmt="已有单位的名称,或本文件中其他行的名称",
@@ -435,6 +436,9 @@ class OrganisationSpec(KindSpec):
                 target["contact_phone"] = phone
         kind = target.get("kind", instance.kind if instance else "")
         level = target.get("association_level", instance.association_level if instance else "")
+        founding_problem = rules.founding_path_problem(kind, instance.kind if instance else None)
+        if founding_problem:  # 党建前置: a society or research institute is set up through its founding
+            row.error("类型", choice_label(OrgKind.choices, kind), founding_problem.removeprefix("类型:"))
         level_problem = rules.association_level_problem(kind, level)
         if level_problem:
             row.error("科协层级", choice_label(AssociationLevel.choices, level), level_problem)

@@ -9,10 +9,10 @@ numbers) so that a row is refused for the same reason, in the same words.
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kexie.accounts.roles import EDIT
+from kexie.accounts.roles import EDIT, MANAGE_USERS
 from kexie.core import audit, references
 from kexie.core.services import (
     apply_fields,
@@ -111,17 +111,57 @@ def validate_organisation(org: Organisation) -> None:
 
 # 党建前置 (issue 15): a new society or research institute is set up through its founding
 # (/societies/foundings/: kexie.societies.services.founding_prepare holds the party plan to
-# kexie.societies.rules.party_plan_check, founding_complete creates the organisation). The
-# directory's own form and API do not create one, nor turn another unit into one, around it.
+# kexie.societies.rules.party_plan_check, founding_complete passes the founding here). The rule
+# is checked in organisation_create/update themselves, so the web form, the API, the import
+# (kexie.directory.io, same message per row) and any other writer obey it. The one way around
+# it is an explicit exemption with its reason (a society registered before the rule, entered
+# as existing data): granted by a unit administrator only, and audited as
+# kexie.organisation.exempted.
 FOUNDED_KINDS = (OrgKind.SOCIETY, OrgKind.RESEARCH_INSTITUTE)
 FOUNDING_FIRST = "类型:新建学会、科研院所须先在“新建学会(党建前置)”中筹建登记,明确党组织设置方案后登记成立"
+EXEMPTION_NEEDS_REASON = "豁免党建前置须写明理由(如:本规定实施前已登记成立)"
+EXEMPTION_ONLY_ADMIN = "只有单位管理员可以豁免党建前置程序(存量学会、院所登记)"
+
+
+def founding_path_problem(kind: str, stored_kind: str | None = None) -> str | None:
+    """Why a unit may not become `kind` outside a founding (None when it may): a society or
+    research institute is not set up directly, nor another unit turned into one (a record
+    already of that kind keeps it)."""
+    if kind in FOUNDED_KINDS and kind != stored_kind:
+        return FOUNDING_FIRST
+    return None
 
 
 def require_founding_path(kind: str, stored_kind: str | None = None) -> None:
-    """Refuse a society or research institute the web form or the API would set up directly
-    (a record already of that kind keeps it)."""
-    if kind in FOUNDED_KINDS and kind != stored_kind:
-        raise ValidationError({"kind": FOUNDING_FIRST})
+    problem = founding_path_problem(kind, stored_kind)
+    if problem:
+        raise ValidationError({"kind": problem})
+
+
+def _check_founding_gate(actor, org: Organisation, founding, exemption: str, stored_kind=None) -> str:
+    """The 党建前置 gate of one write: "" when the kind needs nothing, "founding" when the
+    founding being completed sets it up, or the exemption's reason (audited by the caller)."""
+    if founding_path_problem(org.kind, stored_kind) is None:
+        return ""
+    if founding is not None:
+        if not getattr(founding, "is_preparing", False) or (founding.name, founding.kind) != (
+            org.name,
+            org.kind,
+        ):
+            raise ValidationError({"kind": FOUNDING_FIRST})
+        return "founding"
+    if exemption is not None and exemption != "":
+        if actor is None or not actor.has_perm(MANAGE_USERS):
+            raise PermissionDenied(EXEMPTION_ONLY_ADMIN)
+        if not exemption.strip():
+            raise ValidationError({"kind": EXEMPTION_NEEDS_REASON})
+        return exemption.strip()
+    raise ValidationError({"kind": FOUNDING_FIRST})
+
+
+def _log_exemption(actor, org: Organisation, reason: str) -> None:
+    audit.log(actor=actor, action="kexie.organisation.exempted", obj=org, system=org.parent_id is None,
+              after={"kind": org.kind, "reason": reason}, note=f"豁免党建前置:{reason}")  # fmt: skip
 
 
 def uscc_warning(org: Organisation) -> str | None:
@@ -144,10 +184,15 @@ def _refresh_path(org: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
+def organisation_create(
+    *, actor, data: dict[str, Any], founding=None, exemption: str | None = None
+) -> Organisation:
+    """A new unit. A society or research institute only from its `founding` (党建前置,
+    kexie.societies.services.founding_complete), or with an `exemption` naming its reason."""
     require_perm(actor, EDIT)
     org = Organisation()
     apply_fields(org, data, ORG_FIELDS)
+    gate = _check_founding_gate(actor, org, founding, exemption)
     if org.parent is None and actor is not None and not actor.is_superuser:
         org.parent = actor.unit
     require_unit_in_scope(actor, org.parent, "parent")
@@ -156,15 +201,20 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     org.save()
     _refresh_path(org)
     audit.log(actor=actor, action="kexie.organisation.created", obj=org, after=audit.snapshot(org))
+    if gate and gate != "founding":
+        _log_exemption(actor, org, gate)
     return org
 
 
 @transaction.atomic
-def organisation_update(*, actor, org: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_update(
+    *, actor, org: Organisation, data: dict[str, Any], exemption: str | None = None
+) -> Organisation:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, org)
     before = audit.snapshot(org)
     apply_fields(org, data, ORG_FIELDS)
+    gate = _check_founding_gate(actor, org, None, exemption, stored_kind=before["kind"])
     if before["parent_id"] != org.parent_id:  # a reference already stored is kept as it is
         require_unit_in_scope(actor, org.parent, "parent")
         check_reference(actor, "directory.Organisation.parent", org.parent, field="parent", label="上级单位")
@@ -179,6 +229,8 @@ def organisation_update(*, actor, org: Organisation, data: dict[str, Any]) -> Or
         validate=validate_organisation,
     )
     _refresh_path(org)
+    if gate:
+        _log_exemption(actor, org, gate)
     return org
 
 

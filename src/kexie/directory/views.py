@@ -138,7 +138,6 @@ def org_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.require_founding_path(form.cleaned_data.get("kind"))
             org = services.organisation_create(actor=request.user, data=form.model_data())
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -161,10 +160,8 @@ def org_edit(request, pk):
     org = selectors.organisation_for(request.user, pk)
     require(request.user, EDIT)
     form = OrganisationForm(request.POST or None, actor=request.user, instance=org)
-    stored_kind = org.kind
     if request.method == "POST" and form.is_valid():
         try:
-            services.require_founding_path(form.cleaned_data.get("kind"), stored_kind)
             services.organisation_update(actor=request.user, org=org, data=form.model_data())
         except ValidationError as exc:
             apply_validation_error(form, exc)

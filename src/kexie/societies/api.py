@@ -1,22 +1,24 @@
 """API of societies and county associations (/api/v1/societies/): annual reports (prepare,
-fill, submit, return/accept), rectifications, terms with due dates and flags, evaluations with
-item scores, and the 3+1 coverage by county. Same scope as the web pages."""
+fill, submit, return/accept), rectifications, terms with due dates and flags, officers
+(appointed and ending between congresses), foundings (党建前置: prepared with a party plan, then
+登记成立), evaluations with item scores, and the 3+1 coverage by county. Same scope as the web pages."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, offset_page
+from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import Organisation
 from kexie.societies import grassroots, offices, selectors, services
-from kexie.societies.models import AnnualReport, Evaluation, ItemScore, ReportStatus
+from kexie.societies.models import AnnualReport, Evaluation, Founding, ItemScore, ReportStatus
 
 router = Router(tags=["学会与县级科协"])
+SocietyDay = Annotated[dt.date, Field(ge=dt.date(1949, 1, 1), le=dt.date(2100, 12, 31))]
 
 
 class SocietyReportOut(Schema):
@@ -117,12 +119,62 @@ class SocietyScoreIn(InputSchema):
 
 
 class SocietyOfficerOut(Schema):
+    id: int
     person_id: int
     person: str
     role: str
     role_code: str
     starts_on: dt.date | None
     ends_on: dt.date | None
+
+
+class SocietyOfficerIn(InputSchema):
+    person_id: Id = Field(title="人员")
+    role: Literal["chair", "vice_chair", "secretary_general", "board"] = Field(
+        title="职务",
+        description="chair 理事长(主席)、vice_chair 副理事长(副主席)、secretary_general 秘书长、board 理事(委员)",
+    )
+    starts_on: SocietyDay = Field(title="任职日期")
+
+
+class SocietyOfficerEndIn(InputSchema):
+    ends_on: SocietyDay = Field(title="离任日期", description="在任的最后一天")
+
+
+class SocietyFoundingOut(Schema):
+    id: int
+    name: str
+    kind: str
+    supervisor_id: int
+    supervisor: str = Field(alias="supervisor.name")
+    status: str
+    party_plan: str
+    party_members: int
+    joint_branch: str
+    party_warning: str
+    prepared_on: dt.date
+    founded_on: dt.date | None
+    organisation_id: int | None
+
+
+class SocietyFoundingIn(InputSchema):
+    name: str = Field(min_length=1, max_length=200, title="名称")
+    kind: Literal["society", "research_institute"] = Field(
+        "society", title="类型", description="学会或科研院所"
+    )
+    supervisor_id: Id | None = Field(None, title="业务主管单位", description="缺省为本单位")
+    party_plan: Literal["independent", "joint", "instructor", "none"] = Field(
+        title="党组织设置方案",
+        description="independent 单独建立党支部(发起人中党员须不少于3人)、joint 纳入联合党支部(须写明支部)、"
+        "instructor 仅选派党建指导员(可登记但给出提示)、none 暂无安排(不予登记)",
+    )
+    party_members: Count = Field(0, title="发起人中党员数")
+    joint_branch: str = Field("", max_length=200, title="拟纳入的联合党支部")
+    prepared_on: SocietyDay | None = Field(None, title="筹建日期", description="缺省为今天")
+
+
+class SocietyFoundingCompleteIn(InputSchema):
+    founded_on: SocietyDay | None = Field(None, title="成立日期", description="缺省为今天")
 
 
 class SocietyCoverageOut(Schema):
@@ -200,10 +252,61 @@ def list_officers(request: HttpRequest, org_id: Id, year: Year | None = None):
     year = year or dt.date.today().year
     org = get_scoped_or_404(Organisation, user, pk=org_id)
     return [
-        {"person_id": p.person_id, "person": p.person.name, "role": p.role, "role_code": offices.code_of(p),
-         "starts_on": p.starts_on, "ends_on": p.ends_on}
-        for p in selectors.officers_in(user, org, year)
+        _officer(p) for p in selectors.officers_in(user, org, year)
     ]  # fmt: skip
+
+
+def _officer(p) -> dict:
+    return {"id": p.pk, "person_id": p.person_id, "person": p.person.name, "role": p.role,
+            "role_code": offices.code_of(p), "starts_on": p.starts_on, "ends_on": p.ends_on}  # fmt: skip
+
+
+@router.post("/organisations/{org_id}/officers", response={201: SocietyOfficerOut},
+             summary="登记负责人(届中增补、调整;任职记录从任职日期起)")  # fmt: skip
+def appoint_officer(request: HttpRequest, org_id: Id, payload: SocietyOfficerIn):
+    user = actor(request)
+    org = get_scoped_or_404(Organisation, user, pk=org_id)
+    person = reference("directory.Affiliation.person", payload.person_id, "person_id", user)
+    with error_fields({"person": "person_id"}):
+        position = services.officer_appoint(actor=user, org=org, person=person, role=payload.role,
+                                            starts_on=payload.starts_on)  # fmt: skip
+    return Status(201, _officer(position))
+
+
+@router.post("/organisations/{org_id}/officers/{position_id}/end", response=SocietyOfficerOut,
+             summary="登记负责人离任(在任的最后一天)")  # fmt: skip
+def end_officer(request: HttpRequest, org_id: Id, position_id: Id, payload: SocietyOfficerEndIn):
+    user = actor(request)
+    org = get_scoped_or_404(Organisation, user, pk=org_id)
+    position = next((p for p in offices.positions([org.pk]) if p.pk == position_id), None)
+    if position is None:
+        raise Http404
+    return _officer(services.officer_end(actor=user, org=org, position=position, ends_on=payload.ends_on))
+
+
+@router.get("/foundings", response=Page[SocietyFoundingOut], summary="新建学会(院所)筹建登记(党建前置)")
+def list_foundings(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    return offset_page(request, selectors.foundings(actor(request)), limit=limit, offset=offset)
+
+
+@router.post("/foundings", response={201: SocietyFoundingOut}, summary="筹建登记(须明确党组织设置方案)")
+def create_founding(request: HttpRequest, payload: SocietyFoundingIn):
+    user = actor(request)
+    data = payload.dict(exclude={"supervisor_id"}, exclude_none=True)
+    if payload.supervisor_id is not None:
+        data["supervisor"] = reference(
+            "societies.Founding.supervisor", payload.supervisor_id, "supervisor_id", user
+        )
+    with error_fields({"supervisor": "supervisor_id"}):
+        return Status(201, services.founding_prepare(actor=user, data=data))
+
+
+@router.post("/foundings/{founding_id}/complete", response=SocietyFoundingOut,
+             summary="登记成立(在通讯录中建立该学会或院所及其首年党组织情况)")  # fmt: skip
+def complete_founding(request: HttpRequest, founding_id: Id, payload: SocietyFoundingCompleteIn):
+    user = actor(request)
+    founding = get_scoped_or_404(Founding, user, pk=founding_id)
+    return services.founding_complete(actor=user, founding=founding, founded_on=payload.founded_on)
 
 
 @router.get("/evaluations", response=Page[SocietyEvaluationOut], summary="等级评估")
@@ -242,9 +345,13 @@ def grassroots_coverage(request: HttpRequest):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/export/{kind}", summary="导出党组织年度情况或“3+1”基层三长(xlsx,可改后经导入页导回)")
+@router.get(
+    "/export/{kind}", summary="导出党组织年度情况、“3+1”基层三长或负责人任职(xlsx,可改后经导入页导回)"
+)
 def export_records(
-    request: HttpRequest, kind: Literal["party_records", "grassroots_heads"], year: Year | None = None
+    request: HttpRequest,
+    kind: Literal["party_records", "grassroots_heads", "officers"],
+    year: Year | None = None,
 ):
     from django.http import HttpResponse
 

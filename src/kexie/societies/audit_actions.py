@@ -22,5 +22,9 @@ register("kexie.grassroots_head", _("基层三长"), {"added": _("登记")})
 register(
     "kexie.import",
     _("导入"),
-    {"party_records": _("导入党组织年度情况"), "grassroots_heads": _("导入“3+1”基层三长")},
+    {
+        "party_records": _("导入党组织年度情况"),
+        "grassroots_heads": _("导入“3+1”基层三长"),
+        "officers": _("导入负责人任职"),
+    },
 )

@@ -3,6 +3,10 @@
 - `party_records` (党组织年度情况): a society's party organisation in one year, written on the
   directory's yearly record through `services.party_record_set` — the one source of
   directory.party_coverage. Key: 单位 + 年度.
+- `officers` (负责人任职): a society's or county association's officers (理事长、副理事长、秘书长、理事)
+  as directory positions with dates, through `services.officer_appoint` / `officer_end` — the
+  rules of the officers page (one office held once at a time, leaving after starting). Key:
+  单位 + 姓名 + 职务 + 任职日期; a 离任日期 added to an open position ends it.
 - `grassroots_heads` (“3+1”基层三长): the head of a hospital, school or agricultural station in the
   association, through `grassroots.grassroots_head_add`. Key: 单位 + 姓名; a head not yet in the
   directory is created, managed by the unit itself.
@@ -13,15 +17,27 @@ entries are those of the pages. An import needs an acting user (`--as`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kexie.core.imports.columns import Column, Row, choice, integer, labels, parse_bool, text
+from kexie.core.imports.columns import (
+    CellError,
+    Column,
+    Row,
+    choice,
+    integer,
+    labels,
+    parse_bool,
+    parse_date,
+    text,
+)
 from kexie.core.imports.engine import UNIT_NOT_FOUND, Context, KindSpec, check_duplicates
 from kexie.directory.codes import PartyForm
 from kexie.directory.models import Affiliation, Organisation, OrganisationYear, Person
 from kexie.directory.services import person_create
-from kexie.societies import grassroots, rules, services
+from kexie.societies import grassroots, offices, rules, services
+from kexie.societies.models import OfficerRole
 
 PARTY_KINDS = services.MANAGED_KINDS
 NEEDS_ACTOR = "该类数据的导入须指定导入人(命令行 --as)"
@@ -242,4 +258,129 @@ class GrassrootsHeadSpec(KindSpec):
             yield [a.organisation.name, a.person.name, a.person.birth_year]
 
 
-SPECS = {"party_records": PartyRecordSpec(), "grassroots_heads": GrassrootsHeadSpec()}
+# ---------------------------------------------------------------------- officers
+
+
+class OfficerContext(Context):
+    """The units whose officers the importer records (societies, associations, institutes in
+    scope) and the people the officers page offers (directory.Affiliation.person), by name."""
+
+    def __init__(self, actor):
+        super().__init__(actor)
+        self.units = _orgs(self, PARTY_KINDS)
+        self.people: dict[str, list[int]] = {}
+        if actor is not None:
+            from kexie.core import references
+
+            people = references.choices_for_import("directory.Affiliation.person", actor)
+            for pk, name in people.values_list("pk", "name"):
+                self.people.setdefault(name, []).append(pk)
+
+
+def parse_officer_unit(value: str, ctx: OfficerContext) -> Organisation:
+    unit = ctx.units.get(value)
+    if unit is None:
+        raise CellError(UNIT_NOT_FOUND + "(须为学会、科协或科研院所)")
+    return unit
+
+
+def parse_officer_person(value: str, ctx: OfficerContext) -> int:
+    found = ctx.people.get(value, [])
+    if not found:
+        raise CellError("人员不存在或不在管辖范围内(请先在人员名录中登记)")
+    if len(found) > 1:
+        raise CellError("有多名同名人员,请在负责人页面上选择登记")
+    return found[0]
+
+
+class OfficerSpec(KindSpec):
+    kind = "officers"
+    label = "负责人任职"
+    model = Affiliation
+    key_header = "单位"
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("单位", "organisation", parse_officer_unit, required=True, width=26, rule="directory.Affiliation.organisation",
+                   example=_first_name(PARTY_KINDS, "济宁市心理学会"), help="学会、科协或科研院所的名称"),
+            Column("姓名", "person", parse_officer_person, required=True, rule="directory.Affiliation.person",
+                   example=lambda ctx: next(iter(ctx.people), "张明"), help="人员名录中的人员,且不重名"),
+            Column("职务", "role", choice(OfficerRole.choices), required=True, choices=labels(OfficerRole.choices),
+                   fmt="从下拉列表选择", example=str(OfficerRole.BOARD.label)),
+            Column("任职日期", "starts_on", parse_date, required=True, fmt="日期,如2020-06-01", example="2020-06-01"),
+            Column("离任日期", "ends_on", parse_date, fmt="日期,如2025-05-31", help="在任的最后一天;仍在任的留空"),
+        ]  # fmt: skip
+
+    def load_context(self, actor) -> OfficerContext:
+        return OfficerContext(actor)
+
+    def check_rows(self, rows: list[Row], ctx: OfficerContext, present: set[str]) -> None:
+        if not _require_actor(rows, ctx):
+            return
+        key = lambda r: (getattr(r.values.get("organisation"), "pk", None), r.values.get("person"),  # noqa: E731
+                         r.values.get("role"), r.values.get("starts_on"))  # fmt: skip
+        check_duplicates(rows, "任职日期", key, shown=lambda k: str(k[3]))
+        units = {r.values["organisation"].pk for r in rows if r.ok}
+        held: dict[
+            tuple[int, int, str], list
+        ] = {}  # (unit, person, title) -> [(starts_on, ends_on, position)]
+        for p in offices.positions(units):
+            held.setdefault((p.organisation_id, p.person_id, p.role), []).append(
+                [p.starts_on or dt.date.min, p.ends_on, p]
+            )
+        for row in sorted((r for r in rows if r.ok), key=lambda r: r.values["starts_on"]):
+            v = row.values
+            if v.get("ends_on") and v["ends_on"] < v["starts_on"]:
+                row.error("离任日期", str(v["ends_on"]), "离任日期不能早于任职日期")
+                continue
+            title = offices.title_of(v["role"])
+            periods = held.setdefault((v["organisation"].pk, v["person"], title), [])
+            same = next((p for p in periods if p[2] is not None and p[0] == v["starts_on"]), None)
+            row.instance = v["organisation"]
+            if same is not None:  # the position is recorded: unchanged, or ended now
+                if same[1] == v.get("ends_on"):
+                    row.action = "unchanged"
+                elif same[1] is None:
+                    row.action, row.extra["position"] = "update", same[2]
+                    same[1] = v["ends_on"]
+                else:
+                    row.error("离任日期", str(v.get("ends_on") or ""),
+                              f"已登记于{same[1]}离任,导入不能修改离任日期,请在负责人页面上处理")  # fmt: skip
+                continue
+            clash = next((p for p in periods if p[1] is None or p[1] >= v["starts_on"]), None)
+            if clash is not None:
+                row.error(
+                    "姓名", "", f"已任{title}({clash[0] if clash[0] != dt.date.min else '—'}起),请先登记离任"
+                )
+                continue
+            periods.append([v["starts_on"], v.get("ends_on"), None])
+            row.action = "create"
+
+    def write(self, rows: list[Row], ctx: OfficerContext) -> None:
+        people = {p.pk: p for p in Person.objects.unscoped(reason="people the rule offered").filter(
+            pk__in={r.values["person"] for r in rows})}  # fmt: skip
+        for row in sorted(rows, key=lambda r: r.values["starts_on"]):
+            v, org = row.values, row.values["organisation"]
+            position = row.extra.get("position")
+            if position is None:
+                position = services.officer_appoint(actor=ctx.actor, org=org, person=people[v["person"]],
+                                                    role=v["role"], starts_on=v["starts_on"])  # fmt: skip
+            if v.get("ends_on"):
+                services.officer_end(actor=ctx.actor, org=org, position=position, ends_on=v["ends_on"])
+
+    def export_objects(self, ctx: OfficerContext, year):
+        found = offices.positions([o.pk for o in ctx.units.values()])
+        if year:
+            found = [p for p in found if p.held_during(dt.date(year, 1, 1), dt.date(year, 12, 31))]
+        return sorted(found, key=lambda p: (p.organisation.name, p.starts_on or dt.date.min, p.pk))
+
+    def export_values(self, objs, ctx) -> Iterator[Sequence[Any]]:
+        for p in objs:
+            yield [p.organisation.name, p.person.name, p.role, p.starts_on, p.ends_on]
+
+
+SPECS = {
+    "party_records": PartyRecordSpec(),
+    "grassroots_heads": GrassrootsHeadSpec(),
+    "officers": OfficerSpec(),
+}

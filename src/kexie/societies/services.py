@@ -145,6 +145,7 @@ def founding_complete(*, actor, founding: Founding, founded_on: dt.date | None =
         actor=actor,
         data={"name": founding.name, "kind": founding.kind, "parent": founding.supervisor,
               "region": founding.supervisor.region},
+        founding=founding,
     )  # fmt: skip
     if founding.kind == OrgKind.SOCIETY:
         party_record_set(

@@ -31,6 +31,7 @@ KIND_MODULES = {
     "office_tasks": "kexie.office.io",
     "party_records": "kexie.societies.io",
     "grassroots_heads": "kexie.societies.io",
+    "officers": "kexie.societies.io",
     "service_records": "kexie.volunteers.io",
     "opinion_items": "kexie.opinion.io",
     "opinion_articles": "kexie.opinion.io",
