@@ -101,6 +101,8 @@ def test_a_departed_cadre_is_not_offered_as_a_new_member(client, world, office):
             "members": [office["cadre_a"].pk, office["cadre_c"].pk]}  # fmt: skip
     assert client.post(url, body).status_code == 200
     with pytest.raises(ValidationError) as info:
-        services.task_force_update(actor=admin, force=force, data={"members": [office["cadre_a"], office["cadre_c"]]})
+        services.task_force_update(
+            actor=admin, force=force, data={"members": [office["cadre_a"], office["cadre_c"]]}
+        )
     assert "成员" in info.value.message_dict["members"][0]
     assert set(force.members.all()) == {office["cadre_head"], office["cadre_a"], office["cadre_b"]}
