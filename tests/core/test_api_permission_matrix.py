@@ -319,6 +319,18 @@ MATRIX = {
     ("POST", "/api/v1/opinion/sources"): (
         {}, {"name": "济宁新闻网", "kind": "page", "url": "https://news.example.org/a.html"}, everyone(201),
     ),
+    ("PUT", "/api/v1/opinion/sources/{source_id}"): (
+        {"source_id": "opinion_source"}, {"name": "济宁新闻网", "kind": "feed", "url": "http://127.0.0.1:9/atom"},
+        in_scope(200),
+    ),  # fmt: skip
+    ("GET", "/api/v1/opinion/clusters/{cluster_id}"): ({"cluster_id": "opinion_cluster"}, None, in_scope(200)),
+    ("PUT", "/api/v1/opinion/schemes/{scheme_id}"): (
+        {"scheme_id": "opinion_scheme"}, {"name": "科技馆", "subject_words": "科技馆"}, in_scope(200),
+    ),
+    ("PUT", "/api/v1/opinion/articles/{article_id}"): (
+        {"article_id": "opinion_article"}, {"channel": "wechat", "published_on": "2026-11-30", "title": "科普日"},
+        in_scope(200),
+    ),  # fmt: skip
     ("POST", "/api/v1/opinion/sources/{source_id}/poll"): ({"source_id": "opinion_source"}, None, in_scope(200)),
     ("GET", "/api/v1/opinion/schemes"): ({}, None, everyone(200)),
     ("POST", "/api/v1/opinion/schemes"): ({}, {"name": "科技馆", "subject_words": "科技馆"}, everyone(201)),

@@ -79,6 +79,7 @@ API_REFERENCES = {
     ("PUT", "/api/v1/opinion/rules/{rule_id}", "queue_id"): "opinion.AlertRule.queue",
     ("PUT", "/api/v1/opinion/rules/{rule_id}", "source_id"): "opinion.AlertRule.source",
     ("POST", "/api/v1/opinion/articles", "activity_ids"): "opinion.Article.activities",
+    ("PUT", "/api/v1/opinion/articles/{article_id}", "activity_ids"): "opinion.Article.activities",
     ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
     (
         "POST",
@@ -349,6 +350,7 @@ def in_scope_targets(world, personas, make_activity):
     return {
         **_office_of(staff),
         "rule_id": _alert_rule_of(staff),
+        "article_id": _article_of(staff),
         "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
@@ -376,6 +378,14 @@ def _alert_rule_of(staff):
         actor=staff, data={"name": "任城敏感词", "kind": "words", "words": "事故", "queue": queue}
     )
     return rule.pk
+
+
+def _article_of(staff):
+    """A publicity article of 任城区科协 (its pk)."""
+    from kexie.opinion import services
+
+    data = {"channel": "wechat", "published_on": dt.date(2020, 9, 20), "title": "任城科普日"}
+    return services.article_create(actor=staff, data=data).pk
 
 
 def _office_of(staff):
@@ -467,7 +477,7 @@ def _base_body(method, path, world):
         return {"title": "新申报", "answers": {"achievements": "事迹"}}
     if path.endswith(("/opinion/rules", "/opinion/rules/{rule_id}")):
         return {"name": "敏感词", "kind": "words", "words": "事故", "queue_id": 1}
-    if path.endswith("/opinion/articles"):
+    if path.endswith(("/opinion/articles", "/opinion/articles/{article_id}")):
         return {"channel": "wechat", "published_on": "2020-09-20", "title": "科普日"}
     if path.endswith("/honours/"):
         return {"kind": "commendation", "title": "表扬", "level": "city", "year": 2020, "subject": "某人"}

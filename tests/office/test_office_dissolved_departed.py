@@ -106,3 +106,26 @@ def test_a_departed_cadre_is_not_offered_as_a_new_member(client, world, office):
         )
     assert "成员" in info.value.message_dict["members"][0]
     assert set(force.members.all()) == {office["cadre_head"], office["cadre_a"], office["cadre_b"]}
+
+
+def test_an_import_refuses_a_dissolved_task_force_by_name_and_keeps_it_on_a_stored_task(world, office):
+    from tests.office.test_office_io import _import
+
+    admin = world.users["city_admin"]
+    row = [
+        "整理制度文件",
+        "办公室",
+        "王干部",
+        "年度重点工作",
+        "",
+        "",
+        "2020-07-01",
+        "2020-07-31",
+        "制度建设专班",
+    ]
+    assert _import(admin, [row]).created == 1
+    services.task_force_close(actor=admin, force=office["task_force"])
+    again = _import(admin, [[*row[:7], "2020-08-31", row[8]]])  # the stored task, a later deadline
+    assert again.ok and again.updated == 1, again.errors
+    refused = _import(admin, [["新任务", *row[1:]]])
+    assert not refused.ok and "撤销" in str(refused.errors)

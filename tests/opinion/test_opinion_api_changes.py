@@ -75,7 +75,9 @@ def test_brief_command_writes_the_word_brief(tmp_path, capsys, world, desk):
 
     target = tmp_path / "日报.docx"
     day = timezone.localdate().isoformat()
-    code, out, err = _run(capsys, "brief", "daily", "--day", day, "--as", "city_admin", "--output", str(target))
+    code, out, err = _run(
+        capsys, "brief", "daily", "--day", day, "--as", "city_admin", "--output", str(target)
+    )
     assert code == 0, err
     assert str(target) in out
     text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)

@@ -317,13 +317,6 @@ def create_scheme(request: HttpRequest, payload: OpinionSchemeIn):
     return Status(201, services.scheme_create(actor=actor(request), data=payload.dict()))
 
 
-@router.put("/schemes/{scheme_id}", response=OpinionSchemeOut, summary="修改监测方案")
-def update_scheme(request: HttpRequest, scheme_id: Id, payload: OpinionSchemeIn):
-    user = actor(request)
-    scheme = selectors.get_or_404(selectors.schemes(user), scheme_id)
-    return services.scheme_update(actor=user, scheme=scheme, data=payload.dict())
-
-
 @router.post("/schemes/preview", response=OpinionPreviewOut, summary="预览监测方案命中的已存条目(不保存)")
 def preview_scheme(request: HttpRequest, payload: OpinionSchemeIn, limit: Limit = 50):
     rule = services.scheme_rule(payload.dict())
@@ -333,6 +326,13 @@ def preview_scheme(request: HttpRequest, payload: OpinionSchemeIn, limit: Limit 
         "items": [h.item for h in hits[:limit]],
         "words": [list(h.words) for h in hits[:limit]],
     }
+
+
+@router.put("/schemes/{scheme_id}", response=OpinionSchemeOut, summary="修改监测方案")
+def update_scheme(request: HttpRequest, scheme_id: Id, payload: OpinionSchemeIn):
+    user = actor(request)
+    scheme = selectors.get_or_404(selectors.schemes(user), scheme_id)
+    return services.scheme_update(actor=user, scheme=scheme, data=payload.dict())
 
 
 @router.get("/rules", response=Page[OpinionRuleOut], summary="预警规则列表")
