@@ -269,6 +269,14 @@ MATRIX = {
         {"cadre_id": "office_cadre_b"}, {"name": "李干部", "position": "二级主任科员"}, city_only(200),
     ),
     ("POST", "/api/v1/office/cadres/{cadre_id}/end"): ({"cadre_id": "office_cadre_c"}, {"reason": "调离"}, city_only(200)),
+    ("POST", "/api/v1/office/records/{record_id}/notes"): (
+        {"record_id": "office_record_a"}, {"text": "按时完成"}, {**city_only(404), "city_admin": 403},
+    ),  # the cadre alone writes their notes: the administrator sees the record but may not write them
+    ("GET", "/api/v1/office/cadres/{cadre_id}/assignments"): ({"cadre_id": "office_cadre_a"}, None, city_only(200)),
+    ("POST", "/api/v1/office/cadres/{cadre_id}/assignments"): (
+        {"cadre_id": "office_cadre_a"}, {"kind": "epidemic", "title": "社区防控", "start_on": "2020-02-01"},
+        city_only(201),
+    ),  # fmt: skip
     ("GET", "/api/v1/office/task-forces"): ({}, None, everyone(200)),
     ("POST", "/api/v1/office/task-forces"): (
         {}, office_force_body, {**everyone(422), "city_admin": 201, "anonymous": 401},

@@ -130,3 +130,19 @@ def test_a_decision_task_keeps_its_source_and_cancel(client, world, office):
     cancelled = client.post(f"{url}/cancel", {"reason": "并入其他任务"}, content_type=JSON)
     assert cancelled.json()["status"] == "cancelled"
     assert client.put(url, {**body, "source": "decision"}, content_type=JSON).status_code == 422
+
+
+def test_own_notes_and_outside_assignments_through_the_api(client, world, office):
+    client.force_login(office["user_a"])
+    url = f"/api/v1/office/records/{office['record_a'].pk}/notes"
+    own = client.post(url, {"text": "全年任务按时完成"}, content_type=JSON)
+    assert own.status_code == 200 and own.json()["own_notes"] == "全年任务按时完成"
+    client.force_login(office["personnel"])
+    assert client.post(url, {"text": "代写"}, content_type=JSON).status_code == 403
+    body = {"kind": "epidemic", "title": "社区疫情防控", "start_on": "2020-02-01", "end_on": "2020-03-15"}
+    added = client.post(f"/api/v1/office/cadres/{office['cadre_a'].pk}/assignments", body, content_type=JSON)
+    assert added.status_code == 201, added.content
+    client.force_login(office["user_b"])  # another cadre: neither writes nor reads them
+    assert client.get(f"/api/v1/office/cadres/{office['cadre_a'].pk}/assignments").status_code == 404
+    assert client.post(f"/api/v1/office/cadres/{office['cadre_a'].pk}/assignments", body,
+                       content_type=JSON).status_code in (403, 404)  # fmt: skip

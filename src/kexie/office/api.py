@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference, reference_list
 from kexie.core.schemas import Id, InputSchema, Limit, Offset
 from kexie.office import records, search, selectors, services
-from kexie.office.models import Decision, MeetingKind, TaskForce, TaskSource, TaskStatus
+from kexie.office.models import AssignmentKind, Decision, MeetingKind, TaskForce, TaskSource, TaskStatus
 
 router = Router(tags=["机关工作"])
 
@@ -173,6 +173,25 @@ class OfficeRecordDetailOut(OfficeRecordOut):
 
 class OfficeAssessIn(InputSchema):
     text: str = Field(title="领导评价", min_length=1, max_length=5000)
+
+
+class OfficeOwnNotesIn(InputSchema):
+    text: str = Field(title="个人小结", max_length=5000)
+
+
+class OfficeAssignmentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start_on: dt.date
+    end_on: dt.date | None
+
+
+class OfficeAssignmentIn(InputSchema):
+    kind: AssignmentKind = Field(title="类别")
+    title: str = Field(title="工作内容", min_length=1, max_length=200)
+    start_on: OfficeDay = Field(title="开始日期")
+    end_on: OfficeDay | None = Field(None, title="结束日期")
 
 
 class OfficeRuleOut(Schema):
@@ -458,6 +477,32 @@ def assess_record(request: HttpRequest, record_id: Id, payload: OfficeAssessIn):
     user = actor(request)
     record = _get(selectors.records(user), record_id)
     return services.record_assess(actor=user, record=record, text=payload.text)
+
+
+@router.post("/records/{record_id}/notes", response=OfficeRecordDetailOut, summary="个人小结(只能由本人填写)")
+def record_notes(request: HttpRequest, record_id: Id, payload: OfficeOwnNotesIn):
+    user = actor(request)
+    record = _get(selectors.records(user), record_id)
+    return services.record_notes_set(actor=user, record=record, text=payload.text)
+
+
+@router.get("/cadres/{cadre_id}/assignments", response=list[OfficeAssignmentOut], summary="干部的外派任务")
+def list_assignments(request: HttpRequest, cadre_id: Id):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    services.require_record_reader(user, cadre)
+    return list(cadre.assignments.all())
+
+
+@router.post(
+    "/cadres/{cadre_id}/assignments",
+    response={201: OfficeAssignmentOut},
+    summary="登记外派任务(人事干部或处室负责人)",
+)
+def add_assignment(request: HttpRequest, cadre_id: Id, payload: OfficeAssignmentIn):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    return Status(201, services.assignment_add(actor=user, cadre=cadre, data=payload.dict()))
 
 
 @router.get("/rules", response=list[OfficeRuleOut], summary="制度汇编(全文检索;某日现行有效)")

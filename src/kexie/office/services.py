@@ -508,12 +508,16 @@ def decision_to_task(*, actor, decision: Decision, data: dict[str, Any]) -> Task
 
 
 def _require_record_reader(actor, cadre: Cadre) -> None:
+    """The cadre themself, or a leader or personnel who sees them; anyone else: 404."""
     if cadre.user_id == getattr(actor, "pk", None):
         return
     if not (actor.has_perm(OFFICE_LEAD) or actor.has_perm(OFFICE_RECORDS)):
         raise Http404
     if not selectors.cadres(actor).filter(pk=cadre.pk).exists():
         raise Http404
+
+
+require_record_reader = _require_record_reader
 
 
 @transaction.atomic
