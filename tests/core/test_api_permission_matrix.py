@@ -94,6 +94,25 @@ def office_decision_body(_world, targets):
             "deadline": "2020-06-30"}  # fmt: skip
 
 
+def office_task_update_body(_world, targets):
+    return {"title": "整理2019年度档案", "department_id": targets["office_office"].unit_id,
+            "owner_id": targets["office_cadre_b"].pk, "source": "plan", "assigned_on": "2020-01-06",
+            "deadline": "2020-04-30"}  # fmt: skip
+
+
+def office_department_body(_world, targets):
+    return {"name": "综合办公室", "order": 1, "leader_id": targets["office_leader"].pk}
+
+
+def office_cadre_body(_world, targets):
+    return {"name": "孙干部", "department_id": targets["office_office"].unit_id, "position": "科员"}
+
+
+def office_force_body(_world, targets):
+    return {"name": "制度建设专班", "department_id": targets["office_office"].unit_id,
+            "lead_id": targets["office_cadre_head"].pk, "member_ids": [targets["office_cadre_a"].pk]}  # fmt: skip
+
+
 def consultation_body(_world, _targets):
     return {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678"}
 
@@ -237,6 +256,44 @@ MATRIX = {
     ("GET", "/api/v1/office/tasks/{task_id}"): ({"task_id": "office_task"}, None, city_only(200)),
     ("POST", "/api/v1/office/tasks/{task_id}/notes"): ({"task_id": "office_task"}, {"text": "已起草"}, city_only(201)),
     ("POST", "/api/v1/office/tasks/{task_id}/complete"): ({"task_id": "office_task"}, {}, city_only(200)),
+    ("PUT", "/api/v1/office/tasks/{task_id}"): ({"task_id": "office_task_b"}, office_task_update_body, city_only(200)),
+    ("POST", "/api/v1/office/tasks/{task_id}/cancel"): ({"task_id": "office_task_b"}, {"reason": "并入其他任务"}, city_only(200)),
+    ("GET", "/api/v1/office/departments"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/office/departments"): (
+        {}, {"name": "科普部"}, {**everyone(201), "society_secretary": 422, "anonymous": 401},
+    ),  # below the actor's own association (the city's, a county's); a society is no association
+    ("GET", "/api/v1/office/departments/{department_id}"): (
+        {"department_id": "office_office_unit"}, None, city_only(200),
+    ),
+    ("PUT", "/api/v1/office/departments/{department_id}"): (
+        {"department_id": "office_office_unit"}, office_department_body, city_only(200),
+    ),
+    ("GET", "/api/v1/office/cadres"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/office/cadres"): (
+        {}, office_cadre_body, {**everyone(422), "city_admin": 201, "anonymous": 401},
+    ),
+    ("GET", "/api/v1/office/cadres/{cadre_id}"): ({"cadre_id": "office_cadre_a"}, None, city_only(200)),
+    ("PUT", "/api/v1/office/cadres/{cadre_id}"): (
+        {"cadre_id": "office_cadre_b"}, {"name": "李干部", "position": "二级主任科员"}, city_only(200),
+    ),
+    ("POST", "/api/v1/office/cadres/{cadre_id}/end"): ({"cadre_id": "office_cadre_c"}, {"reason": "调离"}, city_only(200)),
+    ("POST", "/api/v1/office/records/{record_id}/notes"): (
+        {"record_id": "office_record_a"}, {"text": "按时完成"}, {**city_only(404), "city_admin": 403},
+    ),  # the cadre alone writes their notes: the administrator sees the record but may not write them
+    ("GET", "/api/v1/office/cadres/{cadre_id}/assignments"): ({"cadre_id": "office_cadre_a"}, None, city_only(200)),
+    ("POST", "/api/v1/office/cadres/{cadre_id}/assignments"): (
+        {"cadre_id": "office_cadre_a"}, {"kind": "epidemic", "title": "社区防控", "start_on": "2020-02-01"},
+        city_only(201),
+    ),  # fmt: skip
+    ("GET", "/api/v1/office/task-forces"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/office/task-forces"): (
+        {}, office_force_body, {**everyone(422), "city_admin": 201, "anonymous": 401},
+    ),
+    ("GET", "/api/v1/office/task-forces/{force_id}"): ({"force_id": "office_task_force"}, None, city_only(200)),
+    ("PUT", "/api/v1/office/task-forces/{force_id}"): (
+        {"force_id": "office_task_force"}, office_force_body, city_only(200),
+    ),
+    ("POST", "/api/v1/office/task-forces/{force_id}/close"): ({"force_id": "office_task_force"}, {}, city_only(200)),
     ("GET", "/api/v1/office/meetings"): ({}, None, everyone(200)),
     ("POST", "/api/v1/office/meetings"): (
         {}, {"kind": "briefing", "title": "碰头会", "held_on": "2020-05-11", "decisions": ["报送材料"]}, everyone(201),
@@ -278,6 +335,18 @@ MATRIX = {
     ("POST", "/api/v1/opinion/sources"): (
         {}, {"name": "济宁新闻网", "kind": "page", "url": "https://news.example.org/a.html"}, everyone(201),
     ),
+    ("PUT", "/api/v1/opinion/sources/{source_id}"): (
+        {"source_id": "opinion_source"}, {"name": "济宁新闻网", "kind": "feed", "url": "http://127.0.0.1:9/atom"},
+        in_scope(200),
+    ),  # fmt: skip
+    ("GET", "/api/v1/opinion/clusters/{cluster_id}"): ({"cluster_id": "opinion_cluster"}, None, in_scope(200)),
+    ("PUT", "/api/v1/opinion/schemes/{scheme_id}"): (
+        {"scheme_id": "opinion_scheme"}, {"name": "科技馆", "subject_words": "科技馆"}, in_scope(200),
+    ),
+    ("PUT", "/api/v1/opinion/articles/{article_id}"): (
+        {"article_id": "opinion_article"}, {"channel": "wechat", "published_on": "2026-11-30", "title": "科普日"},
+        in_scope(200),
+    ),  # fmt: skip
     ("POST", "/api/v1/opinion/sources/{source_id}/poll"): ({"source_id": "opinion_source"}, None, in_scope(200)),
     ("GET", "/api/v1/opinion/schemes"): ({}, None, everyone(200)),
     ("POST", "/api/v1/opinion/schemes"): ({}, {"name": "科技馆", "subject_words": "科技馆"}, everyone(201)),
@@ -644,7 +713,8 @@ def opinion_targets(world):
 
 @pytest.fixture
 def office_targets(world):
-    return web_matrix.office_targets(world)
+    targets = web_matrix.office_targets(world)
+    return {**targets, "office_office_unit": targets["office_office"].unit}  # a department by its unit's id
 
 
 @pytest.fixture

@@ -29,6 +29,21 @@ API_REFERENCES = {
     ("POST", "/api/v1/office/decisions/{decision_id}/task", "owner_id"): "office.Task.owner",
     ("POST", "/api/v1/office/meetings", "unit_id"): "office.Meeting.unit",
     ("POST", "/api/v1/office/meetings", "attendee_ids"): "office.Meeting.attendees",
+    ("PUT", "/api/v1/office/tasks/{task_id}", "department_id"): "office.Task.department",
+    ("PUT", "/api/v1/office/tasks/{task_id}", "owner_id"): "office.Task.owner",
+    ("PUT", "/api/v1/office/tasks/{task_id}", "rule_id"): "office.Task.rule",
+    ("PUT", "/api/v1/office/tasks/{task_id}", "task_force_id"): "office.Task.task_force",
+    ("POST", "/api/v1/office/departments", "leader_id"): "office.Department.leader",
+    ("PUT", "/api/v1/office/departments/{department_id}", "leader_id"): "office.Department.leader",
+    ("POST", "/api/v1/office/cadres", "department_id"): "office.Task.department",
+    ("POST", "/api/v1/office/cadres", "user_id"): "office.Cadre.user",
+    ("PUT", "/api/v1/office/cadres/{cadre_id}", "user_id"): "office.Cadre.user",
+    ("POST", "/api/v1/office/task-forces", "department_id"): "office.TaskForce.department",
+    ("POST", "/api/v1/office/task-forces", "lead_id"): "office.TaskForce.lead",
+    ("POST", "/api/v1/office/task-forces", "member_ids"): "office.TaskForce.members",
+    ("PUT", "/api/v1/office/task-forces/{force_id}", "department_id"): "office.TaskForce.department",
+    ("PUT", "/api/v1/office/task-forces/{force_id}", "lead_id"): "office.TaskForce.lead",
+    ("PUT", "/api/v1/office/task-forces/{force_id}", "member_ids"): "office.TaskForce.members",
     ("POST", "/api/v1/directory/organisations", "parent_id"): "directory.Organisation.parent",
     ("POST", "/api/v1/directory/organisations", "region_id"): None,
     ("PATCH", "/api/v1/directory/organisations/{org_id}", "parent_id"): "directory.Organisation.parent",
@@ -64,6 +79,7 @@ API_REFERENCES = {
     ("PUT", "/api/v1/opinion/rules/{rule_id}", "queue_id"): "opinion.AlertRule.queue",
     ("PUT", "/api/v1/opinion/rules/{rule_id}", "source_id"): "opinion.AlertRule.source",
     ("POST", "/api/v1/opinion/articles", "activity_ids"): "opinion.Article.activities",
+    ("PUT", "/api/v1/opinion/articles/{article_id}", "activity_ids"): "opinion.Article.activities",
     ("POST", "/api/v1/hotline/consultations", "region_id"): None,  # regions are reference data, not scoped
     (
         "POST",
@@ -338,8 +354,9 @@ def in_scope_targets(world, personas, make_activity):
     call = {"channel": "phone", "topic": "crop", "question": "小麦发黄"}
     consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
-        "decision_id": _office_of(staff),
+        **_office_of(staff),
         "rule_id": _alert_rule_of(staff),
+        "article_id": _article_of(staff),
         "consultation_id": consultation.pk,
         "org_id": world.orgs["school"].pk,
         "person_id": Person.objects.create(name="任城人员", unit=world.orgs["rencheng"]).pk,
@@ -369,17 +386,29 @@ def _alert_rule_of(staff):
     return rule.pk
 
 
+def _article_of(staff):
+    """A publicity article of 任城区科协 (its pk)."""
+    from kexie.opinion import services
+
+    data = {"channel": "wechat", "published_on": dt.date(2020, 9, 20), "title": "任城科普日"}
+    return services.article_create(actor=staff, data=data).pk
+
+
 def _office_of(staff):
-    """A department of 任城区科协 with a cadre, and a meeting decision (its pk)."""
+    """A department of 任城区科协 with a cadre, a meeting decision, a task and a task force (their ids)."""
     from kexie.office import services
 
     dept = services.department_create(actor=staff, name="任城办公室", parent=staff.unit)
-    services.cadre_create(actor=staff, name="任城干部", department=dept.unit)
+    cadre = services.cadre_create(actor=staff, name="任城干部", department=dept.unit)
     meeting = services.meeting_create(
         actor=staff,
         data={"kind": "briefing", "title": "碰头会", "held_on": dt.date(2020, 5, 6), "decisions": ["报送"]},
     )
-    return meeting.decisions.get().pk
+    task = services.task_create(actor=staff, data={"title": "报送材料", "department": dept.unit, "owner": cadre,
+        "source": "plan", "assigned_on": dt.date(2020, 5, 6), "deadline": dt.date(2020, 6, 30)})  # fmt: skip
+    force = services.task_force_create(actor=staff, data={"name": "任城专班", "department": dept.unit})
+    return {"decision_id": meeting.decisions.get().pk, "department_id": dept.unit_id, "cadre_id": cadre.pk,
+            "task_id": task.pk, "force_id": force.pk}  # fmt: skip
 
 
 def _office_body(path):
@@ -388,6 +417,17 @@ def _office_body(path):
     cadre = Cadre.objects.unscoped(reason="test").get(person__name="任城干部")
     if path.endswith("/meetings"):
         return {"kind": "briefing", "title": "碰头会", "held_on": "2020-05-11"}
+    if "/departments" in path:
+        return {"name": "任城办公室", "order": 1}
+    if "/cadres" in path:
+        return {"name": "任城新干部"} | (
+            {} if "{cadre_id}" in path else {"department_id": cadre.person.unit_id}
+        )
+    if "/task-forces" in path:
+        return {"name": "任城专班", "department_id": cadre.person.unit_id}
+    if path.endswith("/tasks/{task_id}"):
+        return {"title": "报送材料", "department_id": cadre.person.unit_id, "owner_id": cadre.pk, "source": "plan",
+                "assigned_on": "2020-05-06", "deadline": "2020-06-30"}  # fmt: skip
     body = {"department_id": cadre.person.unit_id, "owner_id": cadre.pk, "deadline": "2020-06-30"}
     if path.endswith("/tasks"):
         body.update(title="报送材料", source="notice", notice="通知", assigned_on="2020-05-06")
@@ -447,7 +487,7 @@ def _base_body(method, path, world):
         return {"title": "新申报", "answers": {"achievements": "事迹"}}
     if path.endswith(("/opinion/rules", "/opinion/rules/{rule_id}")):
         return {"name": "敏感词", "kind": "words", "words": "事故", "queue_id": 1}
-    if path.endswith("/opinion/articles"):
+    if path.endswith(("/opinion/articles", "/opinion/articles/{article_id}")):
         return {"channel": "wechat", "published_on": "2020-09-20", "title": "科普日"}
     if path.endswith("/honours/"):
         return {"kind": "commendation", "title": "表扬", "level": "city", "year": 2020, "subject": "某人"}

@@ -31,7 +31,7 @@ def test_bad_source_is_refused_in_chinese(client, world, office):
             "source": "rule", "assigned_on": "2020-10-01", "deadline": "2020-10-13"}  # fmt: skip
     response = client.post("/api/v1/office/tasks", body, content_type="application/json")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["field"] == "rule"
+    assert response.json()["detail"][0]["field"] == "rule_id"  # the body's field, not the service's
     assert "依据制度" in response.json()["detail"][0]["message"]
 
 

@@ -1,23 +1,37 @@
-"""API of the office (/api/v1/office/): the task list with progress notes, meetings whose
-decisions become tasks, cadres' execution records (figures computed from the task list) and
-the rulebook with full-text search. Reads go through kexie.office.selectors; another cadre's
-record answers 404."""
+"""API of the office (/api/v1/office/): departments (处室) and cadres, task forces (专班), the
+task list with progress notes, meetings whose decisions become tasks, cadres' execution records
+(figures computed from the task list) and the rulebook with full-text search. Reads go through
+kexie.office.selectors, writes through kexie.office.services (audited); another cadre's record
+answers 404. A change keeps the references a record already holds (a departed cadre, a
+dissolved task force); anything newly named must be offered by the field's reference rule."""
 
 import datetime as dt
 from typing import Annotated
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, offset_page, reference, reference_list
+from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference, reference_list
 from kexie.core.schemas import Id, InputSchema, Limit, Offset
 from kexie.office import records, search, selectors, services
-from kexie.office.models import Decision, MeetingKind, TaskSource, TaskStatus
+from kexie.office.models import AssignmentKind, Decision, MeetingKind, TaskForce, TaskSource, TaskStatus
 
 router = Router(tags=["机关工作"])
 
 OfficeDay = Annotated[dt.date, Field(ge=dt.date(1949, 1, 1), le=dt.date(2100, 12, 31))]
 WorkingDays = Annotated[int, Field(ge=1, le=250)]
+
+
+# The services' field names → the API bodies' (a refusal names the field the client sent).
+TASK_ERRORS = {
+    "department": "department_id",
+    "owner": "owner_id",
+    "task_force": "task_force_id",
+    "rule": "rule_id",
+}
+FORCE_ERRORS = {"department": "department_id", "lead": "lead_id", "members": "member_ids"}
+CADRE_ERRORS = {"department": "department_id", "unit": "department_id", "user": "user_id"}
 
 
 def _get(qs, pk):
@@ -161,6 +175,25 @@ class OfficeAssessIn(InputSchema):
     text: str = Field(title="领导评价", min_length=1, max_length=5000)
 
 
+class OfficeOwnNotesIn(InputSchema):
+    text: str = Field(title="个人小结", max_length=5000)
+
+
+class OfficeAssignmentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    start_on: dt.date
+    end_on: dt.date | None
+
+
+class OfficeAssignmentIn(InputSchema):
+    kind: AssignmentKind = Field(title="类别")
+    title: str = Field(title="工作内容", min_length=1, max_length=200)
+    start_on: OfficeDay = Field(title="开始日期")
+    end_on: OfficeDay | None = Field(None, title="结束日期")
+
+
 class OfficeRuleOut(Schema):
     id: int
     title: str
@@ -211,13 +244,126 @@ class OfficeRuleRepealIn(InputSchema):
     repealed_on: OfficeDay = Field(title="废止日期", description="须晚于施行日期")
 
 
-def _task_data(payload, user) -> dict:
+class OfficeTaskUpdateIn(InputSchema):
+    title: str = Field(title="任务", min_length=1, max_length=300)
+    department_id: Id = Field(title="责任处室")
+    owner_id: Id = Field(title="责任人", description="已离岗的责任人可保留,不能新指定")
+    task_force_id: Id | None = Field(
+        None, title="专班", description="已撤销的专班可保留,不能新指定;null 为不属专班"
+    )
+    source: TaskSource = Field(title="任务来源", description="会议议定的任务不能改为其他来源,反之亦然")
+    rule_id: Id | None = Field(None, title="依据制度")
+    notice: str = Field("", max_length=200, title="上级通知")
+    assigned_on: OfficeDay = Field(title="交办日期")
+    deadline: OfficeDay | None = Field(None, title="完成时限")
+    working_days: WorkingDays | None = Field(
+        None, title="工作日数", description="自交办日期起算;与 deadline 二选一"
+    )
+
+
+class OfficeCancelIn(InputSchema):
+    reason: str = Field(title="撤销原因", min_length=1, max_length=200)
+
+
+class OfficeDepartmentOut(Schema):
+    """A department by its unit's id: the `department_id` that tasks, cadres and task forces name."""
+
+    id: int = Field(alias="unit_id")
+    name: str = Field(alias="unit.name")
+    leader_id: int | None
+    order: int
+
+
+class OfficeDepartmentIn(InputSchema):
+    name: str = Field(title="处室名称", min_length=1, max_length=200)
+    leader_id: Id | None = Field(None, title="分管领导", description="用户编号;须有人事或管理员权限")
+    order: Annotated[int, Field(ge=0, le=999)] = Field(0, title="排序")
+
+
+class OfficeCadreOut(Schema):
+    id: int
+    person_id: int
+    name: str = Field(alias="person.name")
+    department_id: int | None = Field(alias="person.unit_id")
+    department: str = Field(alias="person.unit.name")
+    position: str
+    user_id: int | None
+    is_active: bool
+
+
+class OfficeCadreIn(InputSchema):
+    name: str = Field(title="姓名", min_length=1, max_length=50)
+    department_id: Id = Field(title="所在处室")
+    position: str = Field("", max_length=60, title="职务")
+    user_id: Id | None = Field(None, title="登录账号")
+
+
+class OfficeCadreUpdateIn(InputSchema):
+    name: str = Field(title="姓名", min_length=1, max_length=50)
+    position: str = Field("", max_length=60, title="职务")
+    user_id: Id | None = Field(None, title="登录账号", description="null 为不关联登录账号")
+
+
+class OfficeCadreEndIn(InputSchema):
+    reason: str = Field("", max_length=200, title="离岗原因")
+
+
+class OfficeTaskForceOut(Schema):
+    id: int
+    name: str
+    department_id: int
+    department: str = Field(alias="department.name")
+    purpose: str
+    lead_id: int | None
+    member_ids: list[int]
+    set_up_on: dt.date
+    closed_on: dt.date | None
+
+    @staticmethod
+    def resolve_member_ids(obj):
+        return sorted(obj.members.values_list("pk", flat=True))
+
+
+class OfficeTaskForceIn(InputSchema):
+    name: str = Field(title="专班名称", min_length=1, max_length=100)
+    department_id: Id = Field(title="牵头处室")
+    purpose: str = Field("", max_length=5000, title="工作任务")
+    lead_id: Id | None = Field(None, title="专班负责人")
+    member_ids: list[Id] = Field(default_factory=list, max_length=200, title="成员")
+    set_up_on: OfficeDay | None = Field(
+        None, title="成立日期", description="新建时省略为今天;修改时省略为不变"
+    )
+
+
+class OfficeTaskForceCloseIn(InputSchema):
+    closed_on: OfficeDay | None = Field(None, title="撤销日期", description="省略时为今天")
+
+
+def _dissolved_force(pk, user) -> TaskForce | None:
+    """A visible task force that has been dissolved: the service refuses it in words of its own
+    (the reference rule would only say it is not offered)."""
+    return selectors.task_forces(user).filter(pk=pk, closed_on__isnull=False).first()
+
+
+def _task_data(payload, user, task=None) -> dict:
+    """The service's data from a task body; on a change (`task`), a reference the task already
+    holds is kept as it is (its departed owner, its dissolved task force)."""
     data = payload.dict()
     for name in ("department", "owner", "task_force", "rule"):
         if name + "_id" in data:
             pk = data.pop(name + "_id")
-            if pk is not None:
+            if pk is None:
+                if task is not None and name in ("task_force", "rule"):
+                    data[name] = None  # a change may clear the optional references
+                continue
+            if task is not None and pk == getattr(task, f"{name}_id"):
+                data[name] = getattr(task, name)
+            elif name == "task_force" and _dissolved_force(pk, user) is not None:
+                data[name] = _dissolved_force(pk, user)
+            else:
                 data[name] = reference(f"office.Task.{name}", pk, f"{name}_id", user)
+    if task is not None:
+        return {k: v for k, v in data.items() if v is not None or k in ("task_force", "rule")}
     return {k: v for k, v in data.items() if v not in (None, "")}
 
 
@@ -229,12 +375,35 @@ def list_tasks(request: HttpRequest, status: TaskStatus | None = None, limit: Li
 @router.post("/tasks", response={201: OfficeTaskOut}, summary="交办任务")
 def create_task(request: HttpRequest, payload: OfficeTaskIn):
     user = actor(request)
-    return Status(201, services.task_create(actor=user, data=_task_data(payload, user)))
+    with error_fields(TASK_ERRORS):
+        return Status(201, services.task_create(actor=user, data=_task_data(payload, user)))
 
 
 @router.get("/tasks/{task_id}", response=OfficeTaskDetailOut, summary="任务及其进展")
 def get_task(request: HttpRequest, task_id: Id):
     return _get(selectors.tasks(actor(request)), task_id)
+
+
+@router.put("/tasks/{task_id}", response=OfficeTaskOut, summary="修改进行中的任务")
+def update_task(request: HttpRequest, task_id: Id, payload: OfficeTaskUpdateIn):
+    user = actor(request)
+    task = _get(selectors.tasks(user), task_id)
+    if payload.deadline is None and payload.working_days is None:
+        raise DjangoValidationError({"deadline": "完成时限:请填写日期或工作日数"})
+    data = _task_data(payload, user, task=task)
+    if data.get("working_days"):
+        data.pop("deadline", None)
+    if task.source == TaskSource.DECISION:
+        data.pop("notice", None)
+    with error_fields(TASK_ERRORS):
+        return services.task_update(actor=user, task=task, data=data)
+
+
+@router.post("/tasks/{task_id}/cancel", response=OfficeTaskOut, summary="撤销任务")
+def cancel_task(request: HttpRequest, task_id: Id, payload: OfficeCancelIn):
+    user = actor(request)
+    task = _get(selectors.tasks(user), task_id)
+    return services.task_cancel(actor=user, task=task, reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/notes", response={201: OfficeNoteOut}, summary="报告任务进展")
@@ -285,7 +454,8 @@ def decision_task(request: HttpRequest, decision_id: Id, payload: OfficeDecision
     meetings = selectors.meetings(user).values("pk")
     decision = _get(Decision.objects.for_user(user).filter(meeting__in=meetings), decision_id)
     data = _task_data(payload, user)
-    return Status(201, services.decision_to_task(actor=user, decision=decision, data=data))
+    with error_fields(TASK_ERRORS):
+        return Status(201, services.decision_to_task(actor=user, decision=decision, data=data))
 
 
 @router.get("/records", response=Page[OfficeRecordOut], summary="干部执行力档案(本人的,或所分管、负责处室的)")
@@ -307,6 +477,32 @@ def assess_record(request: HttpRequest, record_id: Id, payload: OfficeAssessIn):
     user = actor(request)
     record = _get(selectors.records(user), record_id)
     return services.record_assess(actor=user, record=record, text=payload.text)
+
+
+@router.post("/records/{record_id}/notes", response=OfficeRecordDetailOut, summary="个人小结(只能由本人填写)")
+def record_notes(request: HttpRequest, record_id: Id, payload: OfficeOwnNotesIn):
+    user = actor(request)
+    record = _get(selectors.records(user), record_id)
+    return services.record_notes_set(actor=user, record=record, text=payload.text)
+
+
+@router.get("/cadres/{cadre_id}/assignments", response=list[OfficeAssignmentOut], summary="干部的外派任务")
+def list_assignments(request: HttpRequest, cadre_id: Id):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    services.require_record_reader(user, cadre)
+    return list(cadre.assignments.all())
+
+
+@router.post(
+    "/cadres/{cadre_id}/assignments",
+    response={201: OfficeAssignmentOut},
+    summary="登记外派任务(人事干部或处室负责人)",
+)
+def add_assignment(request: HttpRequest, cadre_id: Id, payload: OfficeAssignmentIn):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    return Status(201, services.assignment_add(actor=user, cadre=cadre, data=payload.dict()))
 
 
 @router.get("/rules", response=list[OfficeRuleOut], summary="制度汇编(全文检索;某日现行有效)")
@@ -355,3 +551,162 @@ def repeal_rule(request: HttpRequest, rule_id: Id, payload: OfficeRuleRepealIn):
     user = actor(request)
     rule = _get(selectors.rules(user), rule_id)
     return services.rule_repeal(actor=user, rule=rule, repealed_on=payload.repealed_on)
+
+
+# ---------------------------------------------------------------- departments and cadres
+
+
+def _department(user, unit_id):
+    """A department by its unit's id (as tasks and cadres name it), or 404."""
+    department = selectors.departments(user).filter(unit_id=unit_id).first()
+    if department is None:
+        raise Http404
+    return department
+
+
+@router.get(
+    "/departments", response=list[OfficeDepartmentOut], summary="处室(本人管辖范围内;分管领导:所分管的)"
+)
+def list_departments(request: HttpRequest):
+    return list(selectors.departments(actor(request))[:500])
+
+
+@router.post("/departments", response={201: OfficeDepartmentOut}, summary="设立处室(科协之下的单位)")
+def create_department(request: HttpRequest, payload: OfficeDepartmentIn):
+    user = actor(request)
+    leader = reference("office.Department.leader", payload.leader_id, "leader_id", user)
+    with error_fields({"leader": "leader_id"}):
+        department = services.department_create(actor=user, name=payload.name.strip(), leader=leader,
+                                                order=payload.order)  # fmt: skip
+    return Status(201, department)
+
+
+@router.get("/departments/{department_id}", response=OfficeDepartmentOut, summary="处室")
+def get_department(request: HttpRequest, department_id: Id):
+    return _department(actor(request), department_id)
+
+
+@router.put(
+    "/departments/{department_id}", response=OfficeDepartmentOut, summary="修改处室(名称、排序、分管领导)"
+)
+def update_department(request: HttpRequest, department_id: Id, payload: OfficeDepartmentIn):
+    user = actor(request)
+    department = _department(user, department_id)
+    data = {"name": payload.name, "order": payload.order}
+    if payload.leader_id != department.leader_id:
+        data["leader"] = reference("office.Department.leader", payload.leader_id, "leader_id", user)
+    with error_fields({"leader": "leader_id"}):
+        return services.department_update(actor=user, department=department, data=data)
+
+
+@router.get("/cadres", response=Page[OfficeCadreOut], summary="干部(所见处室的;可按处室、在岗筛选)")
+def list_cadres(
+    request: HttpRequest,
+    department_id: Id | None = None,
+    active: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
+    qs = selectors.cadres(actor(request))
+    if department_id is not None:
+        qs = qs.filter(person__unit_id=department_id)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.post("/cadres", response={201: OfficeCadreOut}, summary="录入干部(人员库中标记为干部)")
+def create_cadre(request: HttpRequest, payload: OfficeCadreIn):
+    user = actor(request)
+    department = reference("office.Task.department", payload.department_id, "department_id", user)
+    login = reference("office.Cadre.user", payload.user_id, "user_id", user)
+    with error_fields(CADRE_ERRORS):
+        cadre = services.cadre_create(actor=user, name=payload.name.strip(), department=department,
+                                      position=payload.position, user=login)  # fmt: skip
+    return Status(201, cadre)
+
+
+@router.get("/cadres/{cadre_id}", response=OfficeCadreOut, summary="干部")
+def get_cadre(request: HttpRequest, cadre_id: Id):
+    return _get(selectors.cadres(actor(request)), cadre_id)
+
+
+@router.put("/cadres/{cadre_id}", response=OfficeCadreOut, summary="修改干部(姓名、职务、登录账号)")
+def update_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreUpdateIn):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    data = {"name": payload.name, "position": payload.position}
+    if payload.user_id == cadre.user_id:
+        data["user"] = cadre.user
+    else:
+        data["user"] = reference("office.Cadre.user", payload.user_id, "user_id", user)
+    with error_fields(CADRE_ERRORS):
+        return services.cadre_update(actor=user, cadre=cadre, data=data)
+
+
+@router.post("/cadres/{cadre_id}/end", response=OfficeCadreOut, summary="干部离岗(保留其任务与档案)")
+def end_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreEndIn):
+    user = actor(request)
+    cadre = _get(selectors.cadres(user), cadre_id)
+    return services.cadre_end(actor=user, cadre=cadre, reason=payload.reason)
+
+
+# ---------------------------------------------------------------- task forces
+
+
+def _force_data(payload, user, force=None) -> dict:
+    """The service's data from a task force body; a change keeps the lead and members the task
+    force already has (departed cadres included), anyone new must be offered by the rule."""
+    data = {"name": payload.name, "purpose": payload.purpose}
+    if payload.set_up_on is not None:
+        data["set_up_on"] = payload.set_up_on
+    if force is not None and payload.department_id == force.department_id:
+        data["department"] = force.department
+    else:
+        data["department"] = reference(
+            "office.TaskForce.department", payload.department_id, "department_id", user
+        )
+    if force is not None and payload.lead_id == force.lead_id:
+        data["lead"] = force.lead
+    else:
+        data["lead"] = reference("office.TaskForce.lead", payload.lead_id, "lead_id", user)
+    held = {m.pk: m for m in force.members.all()} if force is not None else {}
+    new = [pk for pk in dict.fromkeys(payload.member_ids) if pk not in held]
+    kept = [held[pk] for pk in dict.fromkeys(payload.member_ids) if pk in held]
+    data["members"] = kept + (reference_list("office.TaskForce.members", new, "member_ids", user) or [])
+    return data
+
+
+@router.get("/task-forces", response=list[OfficeTaskForceOut], summary="专班(可只看未撤销的)")
+def list_task_forces(request: HttpRequest, active: bool | None = None):
+    qs = selectors.task_forces(actor(request)).prefetch_related("members")
+    if active is not None:
+        qs = qs.filter(closed_on__isnull=active)
+    return list(qs.order_by("-set_up_on", "-id")[:500])
+
+
+@router.post("/task-forces", response={201: OfficeTaskForceOut}, summary="成立专班")
+def create_task_force(request: HttpRequest, payload: OfficeTaskForceIn):
+    user = actor(request)
+    with error_fields(FORCE_ERRORS):
+        return Status(201, services.task_force_create(actor=user, data=_force_data(payload, user)))
+
+
+@router.get("/task-forces/{force_id}", response=OfficeTaskForceOut, summary="专班及其成员")
+def get_task_force(request: HttpRequest, force_id: Id):
+    return _get(selectors.task_forces(actor(request)), force_id)
+
+
+@router.put("/task-forces/{force_id}", response=OfficeTaskForceOut, summary="修改专班(已撤销的不能修改)")
+def update_task_force(request: HttpRequest, force_id: Id, payload: OfficeTaskForceIn):
+    user = actor(request)
+    force = _get(selectors.task_forces(user), force_id)
+    with error_fields(FORCE_ERRORS):
+        return services.task_force_update(actor=user, force=force, data=_force_data(payload, user, force))
+
+
+@router.post("/task-forces/{force_id}/close", response=OfficeTaskForceOut, summary="撤销专班")
+def close_task_force(request: HttpRequest, force_id: Id, payload: OfficeTaskForceCloseIn):
+    user = actor(request)
+    force = _get(selectors.task_forces(user), force_id)
+    return services.task_force_close(actor=user, force=force, closed_on=payload.closed_on)

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 
 from kexie.core import references
@@ -48,7 +49,9 @@ class OfficeContext(Context):
             self.rules.setdefault(r.title, r)
             if r.number:
                 self.rules.setdefault(r.number, r)
-        for f in references.choices(RULES["task_force"], actor).order_by("pk"):
+        # Every visible task force, those still at work first: a stored task keeps a dissolved one,
+        # and the service refuses naming one anew in its own words ("已于…撤销").
+        for f in selectors.task_forces(actor).order_by(F("closed_on").asc(nulls_first=True), "pk"):
             self.task_forces.setdefault(f.name, f)
 
 

@@ -104,6 +104,11 @@ class TaskForce(ScopedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def is_dissolved(self) -> bool:
+        """Dissolved (撤销): no new task or change; its tasks keep naming it."""
+        return self.closed_on is not None
+
 
 class MeetingKind(models.TextChoices):
     STUDY = "study", _("学习会")

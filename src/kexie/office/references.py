@@ -20,9 +20,10 @@ def _cadres(user):
 
 
 def _task_forces(user):
+    """Task forces still at work: a dissolved (撤销) one takes no new task."""
     from kexie.office import selectors
 
-    return selectors.task_forces(user)
+    return selectors.task_forces(user).filter(closed_on__isnull=True)
 
 
 register("office.TaskForce.department", _departments)

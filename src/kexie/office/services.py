@@ -88,6 +88,9 @@ def department_create(*, actor, name: str, parent=None, leader=None, order: int 
     parent = parent or getattr(actor, "unit", None)
     if parent is None or parent.kind != OrgKind.ASSOCIATION:
         raise ValidationError({"parent": _("上级单位:处室须设在科协之下")})
+    if leader is not None:  # naming a 分管领导 is the office-wide right, as in department_update
+        require_perm(actor, OFFICE_RECORDS)
+        check_reference(actor, "office.Department.leader", leader, field="leader", label=_("分管领导"))
     unit = organisation_create(
         actor=actor, data={"name": name, "kind": OrgKind.OTHER, "parent": parent, "region": parent.region}
     )
@@ -287,10 +290,21 @@ def _deadline(data: dict) -> None:
         data["deadline"] = workdays.add_working_days(data["assigned_on"], int(n))
 
 
-def _check_task(actor, task: Task) -> None:
+def _check_task(actor, task: Task, original: Task | None = None) -> None:
+    """A task's checks. On a change (`original` given) a reference the task already holds is
+    kept unchecked: a task keeps its departed (离岗) owner or dissolved task force until changed."""
     _require_department_visible(actor, task.department if task.department_id else None)
+    if task.task_force_id and (original is None or original.task_force_id != task.task_force_id):
+        force = TaskForce.objects.unscoped(reason="whether the named task force is dissolved").get(
+            pk=task.task_force_id
+        )  # from the database: the caller's copy may predate its dissolution
+        if force.is_dissolved:
+            raise ValidationError({"task_force": _("专班“%(n)s”已于%(d)s撤销,不能再交办任务")
+                                   % {"n": force.name, "d": force.closed_on}})  # fmt: skip
     for name, label in (("owner", _("责任人")), ("task_force", _("专班")), ("decision", _("会议议定事项")),
                         ("rule", _("依据制度"))):  # fmt: skip
+        if original is not None and getattr(task, f"{name}_id") == getattr(original, f"{name}_id"):
+            continue
         check_reference(actor, f"office.Task.{name}", getattr(task, name), field=name, label=label)
     if task.deadline and task.assigned_on and task.deadline < task.assigned_on:
         raise ValidationError({"deadline": _("完成时限:不能早于交办日期")})
@@ -334,6 +348,7 @@ def task_update_check(*, actor, task: Task, data: dict[str, Any]) -> Task:
     if actor is not None and not selectors.tasks(actor).filter(pk=task.pk).exists():
         raise Http404
     changed = Task.objects.unscoped(reason="a copy of the task to check").get(pk=task.pk)
+    original = Task.objects.unscoped(reason="the task as it was, to tell what changes").get(pk=task.pk)
     if not changed.is_open:
         raise ValidationError({"status": _("任务%(s)s,不能再修改") % {"s": changed.get_status_display()}})
     data = dict(data)
@@ -347,7 +362,7 @@ def task_update_check(*, actor, task: Task, data: dict[str, Any]) -> Task:
         raise ValidationError(
             {"source": _("任务来源:会议议定的任务不能改为其他来源,其他任务也不能改为会议议定")}
         )
-    _check_task(actor, changed)
+    _check_task(actor, changed, original)
     full_clean_chinese(changed, exclude=("created_by",))
     return changed
 
@@ -493,12 +508,16 @@ def decision_to_task(*, actor, decision: Decision, data: dict[str, Any]) -> Task
 
 
 def _require_record_reader(actor, cadre: Cadre) -> None:
+    """The cadre themself, or a leader or personnel who sees them; anyone else: 404."""
     if cadre.user_id == getattr(actor, "pk", None):
         return
     if not (actor.has_perm(OFFICE_LEAD) or actor.has_perm(OFFICE_RECORDS)):
         raise Http404
     if not selectors.cadres(actor).filter(pk=cadre.pk).exists():
         raise Http404
+
+
+require_record_reader = _require_record_reader
 
 
 @transaction.atomic

@@ -47,6 +47,14 @@ def _day(request, name: str = "on") -> dt.date:
     return parse_date(request.GET.get(name, "") or "") or selectors.today()
 
 
+def _keep(field, held, visible) -> None:
+    """Offer, besides the field's rule, the records the edited one already holds (a departed
+    cadre, a dissolved task force): kept when saved unchanged, never offered to anything new."""
+    pks = [getattr(obj, "pk", obj) for obj in held if obj is not None]
+    if pks:
+        field.queryset = field.queryset | visible.filter(pk__in=pks)
+
+
 # ---------------------------------------------------------------- tasks
 
 
@@ -153,6 +161,8 @@ def task_edit(request, pk):
     initial.update(department=task.department_id, owner=task.owner_id, task_force=task.task_force_id,
                    rule=task.rule_id)  # fmt: skip
     form = TaskForm(request.POST or None, user=request.user, initial=initial)
+    _keep(form.fields["owner"], [task.owner_id], selectors.cadres(request.user))
+    _keep(form.fields["task_force"], [task.task_force_id], selectors.task_forces(request.user))
     if from_decision:
         for name in ("source", "rule", "notice"):
             del form.fields[name]
@@ -269,6 +279,8 @@ def task_force_edit(request, pk):
                "lead": force.lead_id, "members": list(force.members.values_list("pk", flat=True)),
                "set_up_on": force.set_up_on}  # fmt: skip
     form = TaskForceForm(request.POST or None, user=request.user, initial=initial)
+    _keep(form.fields["lead"], [force.lead_id], selectors.cadres(request.user))
+    _keep(form.fields["members"], initial["members"], selectors.cadres(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         call = lambda: services.task_force_update(actor=request.user, force=force, data=data)  # noqa: E731

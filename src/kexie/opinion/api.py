@@ -1,7 +1,8 @@
 """API of 宣传与舆情 (/api/v1/opinion/): monitored items (list, detail, sentiment correction,
-informants' submissions), clusters, sources (list, add, poll), keyword schemes (list, add,
-preview), alert rules and alerts (handled through their tickets), the daily and weekly briefs (Word),
-publicity articles. The same selectors and services as the pages."""
+informants' submissions), clusters (list, one with its copies), sources (list, add, change, poll),
+keyword schemes (list, add, change, preview), alert rules and alerts (handled through their
+tickets), the daily and weekly briefs (Word), publicity articles (list, add, change). The same
+selectors and services (audited) as the pages."""
 
 import datetime as dt
 from typing import Annotated, Literal
@@ -53,6 +54,20 @@ class OpinionClusterOut(Schema):
     heat: float
     first_seen: dt.datetime
     last_seen: dt.datetime
+
+
+class OpinionSpreadOut(Schema):
+    day: dt.date
+    copies: int
+
+
+class OpinionClusterDetailOut(OpinionClusterOut):
+    """A cluster with its copies, oldest first: the first is where it started."""
+
+    heat_formula: str
+    first_source: str | None
+    spread: list[OpinionSpreadOut]
+    items: list[OpinionItemOut]
 
 
 class OpinionSourceOut(Schema):
@@ -235,6 +250,30 @@ def list_clusters(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.clusters(actor(request)), limit=limit, offset=offset)
 
 
+@router.get(
+    "/clusters/{cluster_id}",
+    response=OpinionClusterDetailOut,
+    summary="一个聚类及其全部副本(首发来源、按日传播)",
+)
+def get_cluster(request: HttpRequest, cluster_id: Id):
+    from django.utils import timezone
+
+    from kexie.engines.opinion.heat import HEAT_FORMULA
+
+    user = actor(request)
+    cluster = selectors.get_or_404(selectors.clusters(user, copies_at_least=1), cluster_id)
+    items = list(selectors.items(user, cluster_id=cluster.pk).order_by("published_at", "id")[:1000])
+    spread: dict = {}
+    for item in items:
+        day = timezone.localtime(item.published_at).date()
+        spread[day] = spread.get(day, 0) + 1
+    return {
+        **{name: getattr(cluster, name) for name in OpinionClusterOut.model_fields},
+        "heat_formula": HEAT_FORMULA, "first_source": items[0].source.name if items else None,
+        "spread": [{"day": d, "copies": n} for d, n in sorted(spread.items())], "items": items,
+    }  # fmt: skip
+
+
 @router.get("/sources", response=Page[OpinionSourceOut], summary="监测来源列表")
 def list_sources(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.sources(actor(request)), limit=limit, offset=offset)
@@ -243,6 +282,13 @@ def list_sources(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
 @router.post("/sources", response={201: OpinionSourceOut}, summary="添加监测来源")
 def create_source(request: HttpRequest, payload: OpinionSourceIn):
     return Status(201, services.source_create(actor=actor(request), data=payload.dict()))
+
+
+@router.put("/sources/{source_id}", response=OpinionSourceOut, summary="修改监测来源")
+def update_source(request: HttpRequest, source_id: Id, payload: OpinionSourceIn):
+    user = actor(request)
+    source = selectors.get_or_404(selectors.sources(user), source_id)
+    return services.source_update(actor=user, source=source, data=payload.dict())
 
 
 @router.post("/sources/{source_id}/poll", response=OpinionPollOut, summary="立即抓取一个来源")
@@ -280,6 +326,13 @@ def preview_scheme(request: HttpRequest, payload: OpinionSchemeIn, limit: Limit 
         "items": [h.item for h in hits[:limit]],
         "words": [list(h.words) for h in hits[:limit]],
     }
+
+
+@router.put("/schemes/{scheme_id}", response=OpinionSchemeOut, summary="修改监测方案")
+def update_scheme(request: HttpRequest, scheme_id: Id, payload: OpinionSchemeIn):
+    user = actor(request)
+    scheme = selectors.get_or_404(selectors.schemes(user), scheme_id)
+    return services.scheme_update(actor=user, scheme=scheme, data=payload.dict())
 
 
 @router.get("/rules", response=Page[OpinionRuleOut], summary="预警规则列表")
@@ -360,3 +413,16 @@ def create_article(request: HttpRequest, payload: OpinionArticleIn):
     data = payload.dict()
     activities = reference_list("opinion.Article.activities", data.pop("activity_ids"), "activity_ids", user)
     return Status(201, services.article_create(actor=user, data=data, activities=activities or []))
+
+
+@router.put("/articles/{article_id}", response=OpinionArticleOut, summary="修改宣传稿件(含阅读、点赞、转发)")
+def update_article(request: HttpRequest, article_id: Id, payload: OpinionArticleIn):
+    user = actor(request)
+    article = selectors.get_or_404(selectors.articles(user), article_id)
+    data = payload.dict()
+    ids = data.pop("activity_ids")
+    held = {a.pk: a for a in article.activities.all()}
+    new = [pk for pk in dict.fromkeys(ids) if pk not in held]
+    activities = [held[pk] for pk in dict.fromkeys(ids) if pk in held]
+    activities += reference_list("opinion.Article.activities", new, "activity_ids", user) or []
+    return services.article_update(actor=user, article=article, data=data, activities=activities)

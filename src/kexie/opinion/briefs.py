@@ -47,20 +47,24 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _read(model, user):
+    """The user's records; with no user (`kexie opinion brief` without --as), every unit's."""
+    if user is None:
+        return model.objects.unscoped(reason="a brief run by the system covers every unit")
+    return model.objects.for_user(user)
+
+
 def brief_data(user, kind: str, day: dt.date) -> BriefData:
     start, end = period(kind, day)
     when = Q(published_at__gte=_moment(start), published_at__lt=_moment(end))
-    items = Item.objects.for_user(user).filter(when).select_related("source")
+    items = _read(Item, user).filter(when).select_related("source")
     rows = list(items.values_list("sentiment", "source_id", "submitted_by_id"))
     by = Counter(s for s, _, _ in rows)
     clusters = list(
-        Cluster.objects.for_user(user)
-        .filter(items__in=items.values("pk"))
-        .distinct()
-        .order_by("-heat", "-id")[:TOP]
+        _read(Cluster, user).filter(items__in=items.values("pk")).distinct().order_by("-heat", "-id")[:TOP]
     )
     negative = list(items.filter(sentiment=Sentiment.NEGATIVE).order_by("-reach", "-published_at")[:TOP])
-    alerts = Alert.objects.for_user(user).filter(raised_at__gte=_moment(start), raised_at__lt=_moment(end))
+    alerts = _read(Alert, user).filter(raised_at__gte=_moment(start), raised_at__lt=_moment(end))
     total = alerts.count()
     handled = alerts.filter(ticket__status=Status.RESOLVED).count()
     return BriefData(

@@ -1,4 +1,5 @@
-"""`kexie opinion classify | dedup | poll`: the opinion engine on a CSV file, and source polling.
+"""`kexie opinion classify | dedup | poll | brief`: the opinion engine on a CSV file, source
+polling, and the daily or weekly brief (舆情日报/周报) written as a Word file.
 
 Exit status: 0 done; 1 a bad file or value (the message names the file, row and column); 2 bad
 arguments.
@@ -61,7 +62,10 @@ def _threshold(value: str) -> float:
 
 
 class Command(BaseCommand):
-    help = "舆情监测:给 CSV 中的文本判断情感(classify)、找出近似重复(dedup),或抓取全部监测来源(poll)"
+    help = (
+        "舆情监测:给 CSV 中的文本判断情感(classify)、找出近似重复(dedup)、抓取全部监测来源(poll),"
+        "或生成舆情日报/周报 Word 文档(brief)"
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -85,6 +89,20 @@ class Command(BaseCommand):
             "poll", help="立即抓取全部启用的监测来源(订阅源、网页)", description="立即抓取全部启用的监测来源"
         )
         poll.add_argument("--json", action="store_true", help="以 JSON 输出每个来源的结果")
+        brief = sub.add_parser(
+            "brief",
+            help="生成舆情日报(daily)或周报(weekly)Word 文档(公文格式)",
+            description="生成舆情日报或周报 Word 文档:总体情况、热点聚类、负面信息、处置情况及图表",
+        )
+        brief.add_argument("kind", choices=["daily", "weekly"], help="daily:日报;weekly:周报(周一至周日)")
+        brief.add_argument("--day", default="", help="日报的日期,或周报所在周的任一天(YYYY-MM-DD),默认今天")
+        brief.add_argument(
+            "--as", dest="as_user", metavar="USERNAME",
+            help="按该用户的管辖范围生成(标题带其单位名称);不提供则以系统身份汇总全部单位",
+        )  # fmt: skip
+        brief.add_argument(
+            "--output", default="", help="输出的 .docx 文件,默认为当前目录下的“舆情日报-YYYYMMDD.docx”"
+        )
 
     def handle(self, *args, **options):
         getattr(self, f"_{options['action']}")(options)
@@ -122,3 +140,31 @@ class Command(BaseCommand):
         else:
             for row in results:
                 self.stdout.write(f"{row['source']}\t{row['status']}\t{row['new']}\t{row['message']}")
+
+    def _brief(self, options):
+        from django.utils import timezone
+        from django.utils.dateparse import parse_date
+
+        from kexie.core.imports.cli import actor_line, resolve_actor
+        from kexie.opinion.briefs import brief_docx
+
+        day = timezone.localdate()
+        if options["day"]:
+            try:
+                day = parse_date(options["day"])
+            except ValueError:
+                day = None
+            if day is None:
+                raise CommandError(f"日期“{options['day']}”无效:应为 YYYY-MM-DD")
+        user = resolve_actor(options["as_user"])
+        self.stderr.write(actor_line(user))
+        unit = getattr(user, "unit", None)
+        name, data = brief_docx(user, options["kind"], day, unit_name=unit.name if unit else "")
+        path = Path(options["output"] or name)
+        if path.suffix.lower() != ".docx":
+            raise CommandError(f"输出文件“{path}”须为 .docx 文件")
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise CommandError(f"无法写入“{path}”:{exc.strerror or exc}") from exc
+        self.stdout.write(f"已生成 {path}")
