@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,6 +105,27 @@ def _definitions_of(kind: str | None, year: int) -> dict[tuple[str, str], defini
 
 # ---------------------------------------------------------------------- filling
 
+def _lock_units(unit) -> None:
+    """Lock the rows of `unit` and of the units above it (top down, so never a deadlock) until the
+    transaction ends: a unit's reports are created by its own preparation and by the fill of any
+    unit above it, so two of these that touch the same reports run one after the other (the
+    second then finds the first one's reports). PostgreSQL: SELECT … FOR UPDATE; SQLite already
+    runs one write transaction at a time."""
+    from kexie.directory.models import Organisation
+
+    pks = [int(p) for p in (unit.path or "").strip("/").split("/") if p.isdigit()] or [unit.pk]
+    list(Organisation._base_manager.select_for_update().filter(pk__in=pks).order_by("path").values_list("pk"))
+
+
+def _created(make):
+    """Run `make` (a creation); a unique-constraint clash, were one still possible, is refused
+    with a message instead of a server error."""
+    try:
+        with transaction.atomic():
+            return make()
+    except IntegrityError:
+        raise ValidationError(_("其他用户正在为同一单位取数填报,请稍后刷新页面查看")) from None
+
 
 def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
     """Put computed figures into a report's cells: new cells are created (hand cells empty),
@@ -146,12 +167,13 @@ def report_prepare(*, actor, unit, year: int, figures: dict | None = None) -> St
     if definitions.filer_kind(unit) is None:
         raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
     definitions.version_for(year)
+    _lock_units(unit)
     report = StatsReport.objects.within(unit).filter(unit=unit, year=year, form="kx").first()
     if report is not None:
         return report
     report = StatsReport(unit=unit, year=year, form="kx")
     full_clean_chinese(report)
-    report.save()
+    _created(report.save)
     tables = compute.tables_of(unit, year)
     write_figures(report, figures if figures is not None else compute.own_figures(unit, year, tables))
     report.computed_at = timezone.now()
@@ -348,6 +370,7 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     if definitions.filer_kind(city) is None:
         raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
     definitions.version_for(year)
+    _lock_units(city)
     units = [city] + [
         o
         for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
@@ -357,10 +380,10 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     by_unit[city.pk] = compute.own_figures(city, year, compute.tables_of(city, year), county_figures=by_unit)
     existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form="kx")}
     now = timezone.now()
-    made = StatsReport.objects.bulk_create(
+    made = _created(lambda: StatsReport.objects.bulk_create(
         [StatsReport(unit=u, year=year, form="kx", computed_at=now) for u in units if u.pk not in existing],
         batch_size=2000,
-    )
+    ))  # fmt: skip
     editable = [r for r in existing.values() if r.is_editable]
     cells: dict[int, dict] = {r.pk: {} for r in editable}
     for cell in StatsCell.objects.unscoped(reason="statistics: the city's fill reads its own reports").filter(

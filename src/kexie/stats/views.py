@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -59,6 +60,27 @@ def report_prepare(request):
         _error(request, exc if isinstance(exc, ValidationError) else ValidationError(_("年度无效")))
         return redirect("stats:report_list")
     return redirect("stats:report_detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_fill(request):
+    """Fill the reports of the user's unit and of every filing unit below it for a year (those
+    already submitted or accepted stay as they are). Two fills at once run one after the other."""
+    require(request.user, EDIT)
+    unit = get_scoped_or_404(Organisation, request.user, pk=request.user.unit_id or 0)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        _error(request, ValidationError(_("年度无效")))
+        return redirect("stats:report_list")
+    try:
+        reports = services.fill_city(actor=request.user, city=unit, year=year)
+    except (ValidationError, definitions.DefinitionError) as exc:
+        _error(request, exc if isinstance(exc, ValidationError) else ValidationError(_("年度无效")))
+    else:
+        messages.success(request, _("已从记录取数:%(n)s 份报表") % {"n": len(reports)})
+    return redirect(f"{reverse('stats:report_list')}?year={year}")
 
 
 def _tables(report: StatsReport, summary: dict | None):
