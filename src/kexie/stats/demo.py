@@ -15,7 +15,7 @@ def _hand_values(report) -> dict[tuple[str, str], int | str]:
     computed total (a `sum` rule) so that they add up: the whole in the last part."""
     from kexie.stats import compute
 
-    tables = compute.tables_of(report.unit, report.year)
+    tables = compute.report_tables(report)
     cells = {(c.table, c.code): c for c in report.cells.all()}
     values: dict[tuple[str, str], int | str] = {}
     for t in tables:
