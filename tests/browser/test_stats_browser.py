@@ -2,7 +2,6 @@
 them from the records, looks at a table (the computed academic exchanges, with their records),
 types the hand cells, saves and submits, and exports the workbook (one sheet a table)."""
 
-
 import openpyxl
 import pytest
 

@@ -29,7 +29,9 @@ def _cells(report, table) -> dict:
 
 def test_a_venue_files_its_own_form_and_is_not_summed_into_its_county(world, venue):
     admin = world.users["city_admin"]
-    reports = {r.unit.name: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020, form="kp")}
+    reports = {
+        r.unit.name: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020, form="kp")
+    }
     assert set(reports) == {world.orgs[k].name for k in ("city", "rencheng", "yanzhou", "base")}
     assert all(r.form == "kp" and str(r).endswith("2020年科普统计") for r in reports.values())
     own = _cells(reports["兖州区科技馆"], "KP表2")

@@ -84,7 +84,9 @@ class LiteracyEstimateJobOut(Schema):
 
 
 @router.get(
-    "/surveys/{survey_id}/results", response={200: ResultsOut, 202: LiteracyEstimateJobOut}, summary="调查结果"
+    "/surveys/{survey_id}/results",
+    response={200: ResultsOut, 202: LiteracyEstimateJobOut},
+    summary="调查结果",
 )
 def survey_results(request: HttpRequest, survey_id: Id, again: bool = False):
     """具备科学素质的公民比例:总体及按县市区、性别、年龄段、文化程度、城乡,含标准误与 95% 置信区间。

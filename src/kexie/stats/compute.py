@@ -89,7 +89,9 @@ def counties_of(city) -> list:
 def topmost(units: list, below) -> list:
     """Those of `units` inside the subtree of `below` (not `below` itself) that lie under no
     other of them: subtracting each of these once takes every one of them out."""
-    inside = sorted((u for u in units if u.pk != below.pk and u.path.startswith(below.path)), key=lambda u: u.path)
+    inside = sorted(
+        (u for u in units if u.pk != below.pk and u.path.startswith(below.path)), key=lambda u: u.path
+    )
     kept: list = []
     for u in inside:
         if not any(u.path.startswith(k.path) for k in kept):
@@ -104,7 +106,9 @@ def venues_below(unit) -> list:
     operators = definitions.venue_operators()
     if not operators:
         return []
-    within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(pk__in=operators)
+    within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
+        pk__in=operators
+    )
     return topmost(list(within.filter(path__startswith=unit.path)), unit)
 
 

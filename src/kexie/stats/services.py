@@ -98,7 +98,9 @@ def _definitions(report: StatsReport) -> dict[tuple[str, str], definitions.CellD
 
 
 @functools.lru_cache(maxsize=64)
-def _definitions_of(kind: str | None, year: int, form: str = "kx") -> dict[tuple[str, str], definitions.CellDef]:
+def _definitions_of(
+    kind: str | None, year: int, form: str = "kx"
+) -> dict[tuple[str, str], definitions.CellDef]:
     if kind is None:
         return {}
     return {(t.code, c.code): c for t in definitions.tables_for(year, kind, form) for c in t.cell_list()}
@@ -117,6 +119,7 @@ def _not_a_filer(form: str) -> ValidationError:
 
 
 # ---------------------------------------------------------------------- filling
+
 
 def _lock_units(unit) -> None:
     """Lock the rows of `unit` and of the units above it (top down, so never a deadlock) until the
@@ -188,7 +191,9 @@ def report_prepare(*, actor, unit, year: int, figures: dict | None = None, form:
     full_clean_chinese(report)
     _created(report.save)
     tables = compute.tables_of(unit, year, form)
-    write_figures(report, figures if figures is not None else compute.own_figures(unit, year, tables, form=form))
+    write_figures(
+        report, figures if figures is not None else compute.own_figures(unit, year, tables, form=form)
+    )
     report.computed_at = timezone.now()
     report.save(update_fields=["computed_at"])
     audit.log(actor=actor, action="kexie.stats_report.created", obj=report, after=audit.snapshot(report))

@@ -10,8 +10,8 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,7 +41,10 @@ def report_list(request):
         _error(request, exc)
         year = dt.date.today().year - 1
     reports = (
-        scoped(StatsReport, request.user).filter(year=year).select_related("unit").order_by("form", "unit__path")
+        scoped(StatsReport, request.user)
+        .filter(year=year)
+        .select_related("unit")
+        .order_by("form", "unit__path")
     )
     filed = {(r.unit_id, r.form) for r in reports}
     venues = definitions.venue_operators()
