@@ -2,6 +2,9 @@
 them from the records, looks at a table (the computed academic exchanges, with their records),
 types the hand cells, saves and submits, and exports the workbook (one sheet a table)."""
 
+import io
+from pathlib import Path
+
 import openpyxl
 import pytest
 
@@ -49,7 +52,7 @@ def test_open_fill_look_submit_and_export(browser_page, live_server, world, make
 
     with page.expect_download() as download:
         page.click("a:has-text('导出Excel')")
-    book = openpyxl.load_workbook(download.value.path())
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert "CKX表3 学术交流活动" in book.sheetnames
     sheet = book["CKX表3 学术交流活动"]
     assert [sheet.cell(5, j).value for j in (1, 4, 5)] == ["学术交流活动", 1, 150]
