@@ -689,6 +689,7 @@ MATRIX["stats"] = [
     Case(
         "stats:report_prepare", in_scope(ok=302), method="post", data={"unit": "{stats_unit}", "year": "2020"}
     ),
+    Case("stats:report_fill", everyone(302), method="post", data={"year": "2020"}),
     Case("stats:report_detail", in_scope(), args=("stats_report",)),
     Case(
         "stats:report_save",

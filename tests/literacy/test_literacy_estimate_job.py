@@ -104,3 +104,46 @@ def test_an_outsider_starts_no_job(client, personas, small_survey):
     client.force_login(personas["outsider"])
     assert results_page(client, small_survey).status_code == 404
     assert not Job.objects.exists()
+
+
+def test_the_api_answers_the_jobs_progress_for_a_large_survey_and_the_estimates_after(
+    client, personas, small_survey, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["county_staff"])
+    url = f"/api/v1/literacy/surveys/{small_survey.pk}/results"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url)
+    job = Job.objects.get(kind=KIND)
+    assert response.status_code == 202, response.content
+    data = response.json()
+    assert (data["job_id"], data["state"], data["percent"]) == (str(job.pk), "queued", 0)
+    assert data["results_at"] is None and data["survey"]["id"] == small_survey.pk
+    assert not Survey.objects.get(pk=small_survey.pk).results  # nothing computed in the request
+    assert client.get(url).status_code == 202 and Job.objects.filter(kind=KIND).count() == 1  # the same job
+    assert run_jobs() == 1
+    response = client.get(url)
+    assert response.status_code == 200 and response.json()["n_valid"] == 12
+
+
+def test_indicators_give_a_large_surveys_last_estimate_and_say_it_is_out_of_date(personas, small_survey):
+    from kexie.core import indicators
+    from kexie.core.indicators import Period, Scope
+    from kexie.literacy.selectors import survey_results
+
+    def rows():
+        scope = Scope(personas["city_admin"])
+        return {r["code"]: r for r in indicators.evaluate(Period.year(2020), scope, ["literacy.sample_size"])}
+
+    row = rows()["literacy.sample_size"]
+    assert row["value"] is None and "尚无估计结果" in row["note"]
+    assert not Survey.objects.get(pk=small_survey.pk).results  # the indicator computed nothing
+    survey_results(Survey.objects.get(pk=small_survey.pk))  # as the job does
+    row = rows()["literacy.sample_size"]
+    assert row["value"] == 12 and "note" not in row
+    staff = personas["county_staff"]
+    rng = random.Random(4)
+    entries = [{"raw_answers": _raw(_respondent(rng, 0.0, True), "任城区", True), "external_id": "S99"}]
+    services.responses_create_bulk(actor=staff, survey=small_survey, entries=entries)
+    row = rows()["literacy.sample_size"]
+    assert row["value"] == 12 and "已过时" in row["note"]  # the last estimate, not 13
+    assert Survey.objects.get(pk=small_survey.pk).results["n_valid"] == 12

@@ -265,6 +265,8 @@ class Result:
     breakdown: dict[str, dict[str, Number]] = field(default_factory=dict)
     previous_breakdown: dict[str, dict[str, Number]] = field(default_factory=dict)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Said beside the figure when it is not current (a large survey's estimate being recomputed).
+    note: str = ""
 
 
 @dataclass
@@ -358,6 +360,7 @@ def as_row(indicator: Indicator, result: Result) -> dict:
         "breakdown": result.breakdown,
         "previous_breakdown": result.previous_breakdown,
         "labels": result.labels,
+        **({"note": result.note} if result.note else {}),
     }
 
 

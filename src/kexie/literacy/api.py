@@ -1,13 +1,16 @@
 """API of the literacy survey: surveys in scope and their results (estimates with SE and CI).
 
 GET /api/v1/literacy/surveys
-GET /api/v1/literacy/surveys/{id}/results
+GET /api/v1/literacy/surveys/{id}/results   (202 with the estimate job's progress for a large
+                                            survey whose data changed: the job computes it)
 """
+
+from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import actor
+from kexie.core.api_base import Status, actor
 from kexie.core.schemas import Id
 from kexie.literacy import selectors
 
@@ -68,8 +71,41 @@ def survey_list(request: HttpRequest):
     return list(selectors.surveys_for(actor(request))[:200])
 
 
-@router.get("/surveys/{survey_id}/results", response=ResultsOut, summary="调查结果")
-def survey_results(request: HttpRequest, survey_id: Id):
-    """具备科学素质的公民比例:总体及按县市区、性别、年龄段、文化程度、城乡,含标准误与 95% 置信区间。"""
-    survey = selectors.survey_for(actor(request), survey_id)
-    return {"survey": survey, **selectors.survey_results(survey)}
+class LiteracyEstimateJobOut(Schema):
+    survey: SurveyOut
+    job_id: str = Field(title="后台任务编号", description="进度也可在 /jobs/{job_id}/ 查看")
+    state: str = Field(title="任务状态", description="queued, running, done, failed")
+    done: int = Field(title="已完成步数")
+    total: int = Field(title="总步数(0 为尚未得知)")
+    percent: int = Field(title="完成百分比")
+    status_line: str = Field(title="进度说明")
+    error: str = Field(title="失败原因(失败时)")
+    results_at: datetime | None = Field(title="上次估计时间(已过时;无则为空)")
+
+
+@router.get(
+    "/surveys/{survey_id}/results",
+    response={200: ResultsOut, 202: LiteracyEstimateJobOut},
+    summary="调查结果",
+)
+def survey_results(request: HttpRequest, survey_id: Id, again: bool = False):
+    """具备科学素质的公民比例:总体及按县市区、性别、年龄段、文化程度、城乡,含标准误与 95% 置信区间。
+
+    答卷多于 KEXIE_LITERACY_JOB_RESPONSES 份且数据在上次估计后有变化的调查,估计由后台任务计算:
+    此时答 202,给出该任务的状态与进度(没有任务时开始一个),完成后再次请求即得结果;任务失败时
+    答其失败原因,带 again=true 请求则重新计算。"""
+    user = actor(request)
+    survey = selectors.survey_for(user, survey_id)
+    version = selectors.data_version(survey)
+    data = selectors.cached_results(survey, version)
+    if data is None and selectors.estimates_as_job(survey):
+        from kexie.core.jobs import percent
+        from kexie.literacy.jobs import estimate_job_for
+
+        job = estimate_job_for(user, survey, version, again=again)
+        return Status(202, {
+            "survey": survey, "job_id": str(job.pk), "state": job.state, "done": job.done, "total": job.total,
+            "percent": percent(job), "status_line": job.status_line, "error": job.error,
+            "results_at": survey.results_at if survey.results else None,
+        })  # fmt: skip
+    return {"survey": survey, **(data if data is not None else selectors.survey_results(survey))}

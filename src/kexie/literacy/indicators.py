@@ -3,7 +3,8 @@
 The figure of a period is that of the survey of that year within the user's scope, taking the
 survey of the highest unit (the city's survey before a county's) and, among those, the latest.
 Its estimates are read from the survey's cached results (recomputed only when its data
-changed): the literacy share is a design-based estimate (raked weights), not a count, so it
+changed; a large survey's are recomputed by its job, never here: until then the figure is the
+last estimate, with a note saying it is out of date): the literacy share is a design-based estimate (raked weights), not a count, so it
 cannot be one SQL aggregate. When the scope is narrowed to a county, the county's estimate is
 given. Records behind a figure: the survey's valid responses.
 """
@@ -14,7 +15,7 @@ from django.db.models.functions import Length
 from kexie.core.indicators import Indicator, Period, Result, Scope, register, register_columns
 from kexie.literacy.codes import DOMAINS, Status
 from kexie.literacy.models import Response, Survey
-from kexie.literacy.selectors import survey_results
+from kexie.literacy.selectors import out_of_date_note, stored_results
 
 MODULE = "literacy"
 DIMENSIONS = dict(DOMAINS)
@@ -33,12 +34,26 @@ def _county(scope: Scope) -> str | None:
     return region.name if region is not None and region.level == "county" else None
 
 
-def _results(period: Period, scope: Scope) -> dict | None:
+def _loaded(period: Period, scope: Scope) -> tuple[dict | None, str]:
+    """The survey's estimates and, when they are out of date (a large survey whose data changed:
+    its job recomputes them, not this request), what the figure says about it."""
+
     def load():
         survey = survey_of(period, scope)
-        return survey_results(survey) if survey is not None else None
+        if survey is None:
+            return None, ""
+        results, stale = stored_results(survey)
+        return results, out_of_date_note(survey, results) if stale else ""
 
     return scope.memo(("literacy", "results", period), load)
+
+
+def _results(period: Period, scope: Scope) -> dict | None:
+    return _loaded(period, scope)[0]
+
+
+def _note(period: Period, scope: Scope) -> str:
+    return _loaded(period, scope)[1]
 
 
 def _county_row(results: dict, county: str) -> dict | None:
@@ -70,7 +85,8 @@ def _literacy_rate(period: Period, scope: Scope) -> Result:
     results, previous = _results(period, scope), _results(period.previous(), scope)
     breakdown, labels = _rate_breakdown(results)
     prev_breakdown, _ = _rate_breakdown(previous)
-    return Result(_rate(results, county), _rate(previous, county), breakdown, prev_breakdown, labels)
+    return Result(_rate(results, county), _rate(previous, county), breakdown, prev_breakdown, labels,
+                  note=_note(period, scope))  # fmt: skip
 
 
 def _sample_size_of(results: dict | None, county: str | None) -> int | None:
@@ -92,7 +108,7 @@ def _sample_size(period: Period, scope: Scope) -> Result:
     cur, prev = _counties(results), _counties(previous)
     return Result(
         _sample_size_of(results, county), _sample_size_of(previous, county),
-        {"county": cur}, {"county": prev}, {"county": {k: k for k in cur}},
+        {"county": cur}, {"county": prev}, {"county": {k: k for k in cur}}, note=_note(period, scope),
     )  # fmt: skip
 
 
@@ -104,7 +120,8 @@ def _county_count(period: Period, scope: Scope) -> Result:
         counties = _counties(results)
         return (1 if county in counties else None) if county else (len(counties) or None)
 
-    return Result(count(_results(period, scope)), count(_results(period.previous(), scope)))
+    return Result(count(_results(period, scope)), count(_results(period.previous(), scope)),
+                  note=_note(period, scope))  # fmt: skip
 
 
 def _mean_score(period: Period, scope: Scope) -> Result:
@@ -116,7 +133,8 @@ def _mean_score(period: Period, scope: Scope) -> Result:
         row = _county_row(results, county) if county else results["overall"]
         return round(row["mean_score"], 1) if row and row.get("mean_score") is not None else None
 
-    return Result(value(_results(period, scope)), value(_results(period.previous(), scope)))
+    return Result(value(_results(period, scope)), value(_results(period.previous(), scope)),
+                  note=_note(period, scope))  # fmt: skip
 
 
 def _records(period: Period, scope: Scope, dimension: str | None = None, key: str | None = None) -> QuerySet:

@@ -4,12 +4,14 @@ results page shows the job's progress meanwhile, then the estimates from the sur
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kexie.core.jobs import JobFailed, job_kind, job_start
 from kexie.core.models import Job
+from kexie.core.services import lock_for_update
 
 KIND = "literacy_estimate"
 
@@ -31,9 +33,13 @@ def estimate_job(job, progress, *, survey, version=None):
     }
 
 
+@transaction.atomic
 def estimate_job_for(user, survey, version: int | None, *, again: bool = False) -> Job:
     """The user's job estimating `survey` at data `version`: the one queued or running, the one
-    that failed (its error shown, unless `again`), or a new one."""
+    that failed (its error shown, unless `again`), or a new one. The survey's row is locked while
+    this looks and starts, so two requests at once (a double click, two tabs, the page and the
+    API) start one job, not two: the second finds the first's."""
+    lock_for_update(survey)
     latest = (
         Job.objects.filter(kind=KIND, owner=user, params__survey=survey.pk, params__version=version)
         .order_by("-created_at")

@@ -7,6 +7,7 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kexie.core.scoping import get_scoped_or_404, scoped
 from kexie.literacy.codes import DOMAINS, Status
@@ -38,6 +39,31 @@ def estimates_as_job(survey: Survey) -> bool:
     """Estimating a survey of more responses than LITERACY_JOB_RESPONSES (weights, variances by
     every domain) is a background job, not the work of a page request (issue 10)."""
     return survey.responses.count() > settings.LITERACY_JOB_RESPONSES
+
+
+def stored_results(survey: Survey) -> tuple[dict | None, bool]:
+    """The estimates for a read that must not compute a large survey (the indicators, the
+    annual review): (results, out_of_date). A large survey whose data changed since its last
+    estimate gives the last estimate (None if there is none), marked out of date, and leaves the
+    work to its job (kexie.literacy.jobs); a small one is estimated here as before."""
+    version = data_version(survey)
+    cached = cached_results(survey, version)
+    if cached is not None:
+        return cached, False
+    if estimates_as_job(survey):
+        last = survey.results if survey.results and survey.results.get("method") == METHOD_VERSION else None
+        return last, True
+    return survey_results(survey), False
+
+
+def out_of_date_note(survey: Survey, results: dict | None) -> str:
+    """What a figure from `stored_results` says when it is out of date."""
+    if results is None:
+        return _("《%(name)s》的答卷较多且尚无估计结果:打开调查结果页即在后台计算") % {"name": survey.name}
+    when = timezone.localtime(survey.results_at).strftime("%Y-%m-%d %H:%M") if survey.results_at else ""
+    return _("《%(name)s》的数据在上次估计(%(when)s)后有变化,此处为上次的估计结果(已过时);打开调查结果页即在后台重新计算") % {
+        "name": survey.name, "when": when,
+    }  # fmt: skip
 
 
 def survey_results(survey: Survey, progress=None) -> dict:

@@ -103,7 +103,7 @@ def check_report(report, *, fresh: bool = False) -> list[Problem]:
     from kexie.stats import compute
     from kexie.stats.models import StatsReport
 
-    tables = compute.tables_of(report.unit, report.year)
+    tables = compute.report_tables(report)
     cells = {(c.table, c.code): c for c in report.cells.all()}
     last = (
         StatsReport.objects.unscoped(reason="last year's report of the same unit")
@@ -113,7 +113,7 @@ def check_report(report, *, fresh: bool = False) -> list[Problem]:
     previous = None
     if last is not None:
         previous = {(c.table, c.code): c.value for c in last.cells.all() if not c.is_dash}
-    figures = compute.own_figures(report.unit, report.year, tables) if fresh else None
+    figures = compute.own_figures(report.unit, report.year, tables, form=report.form) if fresh else None
     problems = check_cells(tables, cells, previous=previous, explanation=report.explanation,
                            fresh=figures, unit=str(report.unit))  # fmt: skip
     if compute.counties_of(report.unit):
@@ -128,7 +128,7 @@ def summary(report) -> tuple[dict, list[Problem]]:
     from kexie.stats import compute
     from kexie.stats.models import StatsReport
 
-    tables = compute.tables_of(report.unit, report.year)
+    tables = compute.report_tables(report)
     counties = compute.counties_of(report.unit)
     reports = {r.unit_id: r for r in StatsReport.objects.unscoped(reason="the counties a city's summary adds up")
                .filter(unit__in=counties, year=report.year, form=report.form).prefetch_related("cells")}  # fmt: skip
@@ -147,7 +147,7 @@ def summary(report) -> tuple[dict, list[Problem]]:
                 totals.setdefault(key, None)
                 continue
             totals[key] = (totals.get(key) or 0) + c.value
-    figures = compute.subtree_figures(report.unit, report.year, tables)
+    figures = compute.form_figures(report.unit, report.year, tables, report.form)
     for t in tables:
         for d in t.cell_list():
             key = (t.code, d.code)

@@ -86,11 +86,50 @@ def counties_of(city) -> list:
     )
 
 
-def own_figures(
-    unit, year: int, tables: list[TableDef], county_figures: dict | None = None
-) -> dict[tuple[str, str], int]:
-    """The figures a unit's own report holds: its subtree, less its counties for a city."""
+def topmost(units: list, below) -> list:
+    """Those of `units` inside the subtree of `below` (not `below` itself) that lie under no
+    other of them: subtracting each of these once takes every one of them out."""
+    inside = sorted(
+        (u for u in units if u.pk != below.pk and u.path.startswith(below.path)), key=lambda u: u.path
+    )
+    kept: list = []
+    for u in inside:
+        if not any(u.path.startswith(k.path) for k in kept):
+            kept.append(u)
+    return kept
+
+
+def venues_below(unit) -> list:
+    """The venue operators (科普统计: they file their own form) under `unit`, topmost only."""
+    from kexie.directory.models import Organisation
+
+    operators = definitions.venue_operators()
+    if not operators:
+        return []
+    within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
+        pk__in=operators
+    )
+    return topmost(list(within.filter(path__startswith=unit.path)), unit)
+
+
+def form_figures(unit, year: int, tables: list[TableDef], form: str = "kx") -> dict[tuple[str, str], int]:
+    """The figures of a unit for a form: its subtree; for 科普统计 less the venues under it, which
+    file their own form and are not summed into their parent's."""
     figures = subtree_figures(unit, year, tables)
+    if form == "kp":
+        for venue in venues_below(unit):
+            theirs = subtree_figures(venue, year, tables)
+            for key in figures:
+                figures[key] -= theirs.get(key, 0)
+    return figures
+
+
+def own_figures(
+    unit, year: int, tables: list[TableDef], county_figures: dict | None = None, form: str = "kx"
+) -> dict[tuple[str, str], int]:
+    """The figures a unit's own report holds: its figures (form_figures), less its counties' for
+    a city (`county_figures`: county pk → the county's figures, when the caller has them)."""
+    figures = form_figures(unit, year, tables, form)
     counties = counties_of(unit)
     if not counties:
         return figures
@@ -98,17 +137,21 @@ def own_figures(
     for county in counties:
         theirs = county_figures.get(county.pk)
         if theirs is None:
-            theirs = subtree_figures(county, year, tables)
+            theirs = form_figures(county, year, tables, form)
         for key in figures:
             figures[key] -= theirs.get(key, 0)
     return figures
 
 
-def tables_of(unit, year: int) -> list[TableDef]:
-    kind = definitions.filer_kind(unit)
+def tables_of(unit, year: int, form: str = "kx", venues: set | None = None) -> list[TableDef]:
+    kind = definitions.filer_kind(unit, form, venues)
     if kind is None:
         return []
-    return definitions.tables_for(year, kind)
+    return definitions.tables_for(year, kind, form)
+
+
+def report_tables(report) -> list[TableDef]:
+    return tables_of(report.unit, report.year, report.form)
 
 
 def records_url(unit, year: int, cell: CellDef, report_pk: int | None = None) -> str:
@@ -233,12 +276,14 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
                 scope.cache[("stats", "indicator", code, period)] = Result(value=0, previous=0)
 
 
-def city_figures(city, units: list, year: int) -> dict[int, dict[tuple[str, str], int]]:
+def city_figures(
+    city, units: list, year: int, form: str = "kx", venues: set | None = None
+) -> dict[int, dict[tuple[str, str], int]]:
     """unit pk → the subtree figures of every unit of a city (the city's own report is then
     own_figures with these), with one grouped query per source for the units below the
     counties rather than one per unit; the city and its counties compute as usual."""
     period = Period.year(year)
-    tables_by_unit = {u.pk: tables_of(u, year) for u in units}
+    tables_by_unit = {u.pk: tables_of(u, year, form, venues) for u in units}
     small = {
         u.pk: quick_scope(u)
         for u in units

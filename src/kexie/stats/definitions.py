@@ -27,7 +27,7 @@ from pathlib import Path
 import yaml
 
 TABLES_DIR = Path(__file__).parent / "tables"
-FORMS = {"kx": "科协综合统计"}
+FORMS = {"kx": "科协综合统计", "kp": "科普统计"}
 DEFAULT_YOY_THRESHOLD = 0.5
 YOY_MIN_CHANGE = 10  # changes smaller than this many units never need an explanation
 
@@ -199,8 +199,8 @@ def tables_for(year: int, filer_kind: str | None = None, form: str = "kx") -> li
     return tables
 
 
-def table(year: int, code: str) -> TableDef:
-    for t in tables_for(year):
+def table(year: int, code: str, form: str = "kx") -> TableDef:
+    for t in tables_for(year, form=form):
         if t.code == code:
             return t
     raise DefinitionError(f"表“{code}”不存在")
@@ -209,10 +209,28 @@ def table(year: int, code: str) -> TableDef:
 FILER_KINDS = ("association", "society")
 
 
-def filer_kind(org) -> str | None:
-    """Which set of tables an organisation files: city/county associations and societies."""
+def filer_kind(org, form: str = "kx", venues: set | None = None) -> str | None:
+    """Which set of tables an organisation files. 科协综合统计 ("kx"): city/county associations and
+    societies. 科普统计 ("kp"): city/county associations, and every organisation that runs a
+    venue (科普场馆: kexie.bases Venue), which files its own form (`venues`: the operators' ids,
+    when the caller has them; else one query)."""
+    if form == "kp":
+        if org.kind == "association" and org.association_level in ("city", "county"):
+            return "association"
+        operators = venues if venues is not None else venue_operators([org.pk])
+        return "venue" if org.pk in operators else None
     if org.kind == "association" and org.association_level in ("city", "county"):
         return "association"
     if org.kind == "society":
         return "society"
     return None
+
+
+def venue_operators(pks=None) -> set[int]:
+    """The organisations (of `pks`, or all) that run an active venue (科普场馆)."""
+    from kexie.bases.models import Venue
+
+    qs = Venue.objects.unscoped(reason="statistics: which units file the venue form").filter(is_active=True)
+    if pks is not None:
+        qs = qs.filter(operator_id__in=list(pks))
+    return set(qs.values_list("operator_id", flat=True))

@@ -35,7 +35,7 @@ def values_of(report: StatsReport) -> dict[tuple[str, str], str]:
 
 
 def workbook_bytes(report: StatsReport) -> bytes:
-    tables = compute.tables_of(report.unit, report.year)
+    tables = compute.report_tables(report)
     values = values_of(report)
     wb = Workbook()
     wb.remove(wb.active)
@@ -97,7 +97,7 @@ def workbook_bytes(report: StatsReport) -> bytes:
 
 
 def json_data(report: StatsReport) -> dict:
-    tables = compute.tables_of(report.unit, report.year)
+    tables = compute.report_tables(report)
     cells = {(c.table, c.code): c for c in report.cells.all()}
     values = values_of(report)
     out = []
@@ -167,7 +167,7 @@ def read_import(report: StatsReport, data: bytes) -> tuple[dict, list[ImportProb
     if unit_id != report.unit_id or year != report.year:
         return {}, [ImportProblem("", 0, "", f"文件是“{meta.get('unit')}”{year}年的报表,与本报表不符")]
     found: dict = {}
-    for t in compute.tables_of(report.unit, report.year):
+    for t in compute.report_tables(report):
         name = next((n for n in sheets if n.split(" ")[0] == t.code), None)
         if name is None:
             problems.append(ImportProblem(t.sheet_name, 0, "", "缺少此表"))

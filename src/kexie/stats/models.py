@@ -64,7 +64,15 @@ class StatsReport(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit} {self.year}年统计报表"
+        from kexie.stats.definitions import FORMS
+
+        return f"{self.unit} {self.year}年{FORMS.get(self.form, '统计报表')}"
+
+    @property
+    def form_name(self) -> str:
+        from kexie.stats.definitions import FORMS
+
+        return FORMS.get(self.form, self.form)
 
     @property
     def is_editable(self) -> bool:

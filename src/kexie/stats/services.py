@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,17 +93,54 @@ def _require_reviewer(actor, report: StatsReport) -> None:
 
 
 def _definitions(report: StatsReport) -> dict[tuple[str, str], definitions.CellDef]:
-    return _definitions_of(definitions.filer_kind(report.unit), report.year)
+    kind = getattr(report, "_filer_kind", None) or definitions.filer_kind(report.unit, report.form)
+    return _definitions_of(kind, report.year, report.form)
 
 
 @functools.lru_cache(maxsize=64)
-def _definitions_of(kind: str | None, year: int) -> dict[tuple[str, str], definitions.CellDef]:
+def _definitions_of(
+    kind: str | None, year: int, form: str = "kx"
+) -> dict[tuple[str, str], definitions.CellDef]:
     if kind is None:
         return {}
-    return {(t.code, c.code): c for t in definitions.tables_for(year, kind) for c in t.cell_list()}
+    return {(t.code, c.code): c for t in definitions.tables_for(year, kind, form) for c in t.cell_list()}
+
+
+def _form(form: str) -> str:
+    if form not in definitions.FORMS:
+        raise ValidationError({"form": _("报表制度无效")})
+    return form
+
+
+def _not_a_filer(form: str) -> ValidationError:
+    if form == "kp":
+        return ValidationError({"unit": _("只有市、县级科协和科普场馆的运营单位填报科普统计报表")})
+    return ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
 
 
 # ---------------------------------------------------------------------- filling
+
+
+def _lock_units(unit) -> None:
+    """Lock the rows of `unit` and of the units above it (top down, so never a deadlock) until the
+    transaction ends: a unit's reports are created by its own preparation and by the fill of any
+    unit above it, so two of these that touch the same reports run one after the other (the
+    second then finds the first one's reports). PostgreSQL: SELECT … FOR UPDATE; SQLite already
+    runs one write transaction at a time."""
+    from kexie.directory.models import Organisation
+
+    pks = [int(p) for p in (unit.path or "").strip("/").split("/") if p.isdigit()] or [unit.pk]
+    list(Organisation._base_manager.select_for_update().filter(pk__in=pks).order_by("path").values_list("pk"))
+
+
+def _created(make):
+    """Run `make` (a creation); a unique-constraint clash, were one still possible, is refused
+    with a message instead of a server error."""
+    try:
+        with transaction.atomic():
+            return make()
+    except IntegrityError:
+        raise ValidationError(_("其他用户正在为同一单位取数填报,请稍后刷新页面查看")) from None
 
 
 def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
@@ -139,21 +176,24 @@ def _plan_figures(report: StatsReport, figures: dict, existing: dict) -> tuple[l
 
 
 @transaction.atomic
-def report_prepare(*, actor, unit, year: int, figures: dict | None = None) -> StatsReport:
-    """The unit's report for the year, created and filled if absent."""
+def report_prepare(*, actor, unit, year: int, figures: dict | None = None, form: str = "kx") -> StatsReport:
+    """The unit's report of `form` (科协综合统计, 科普统计) for the year, created and filled if absent."""
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, unit)
-    if definitions.filer_kind(unit) is None:
-        raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
+    if definitions.filer_kind(unit, _form(form)) is None:
+        raise _not_a_filer(form)
     definitions.version_for(year)
-    report = StatsReport.objects.within(unit).filter(unit=unit, year=year, form="kx").first()
+    _lock_units(unit)
+    report = StatsReport.objects.within(unit).filter(unit=unit, year=year, form=form).first()
     if report is not None:
         return report
-    report = StatsReport(unit=unit, year=year, form="kx")
+    report = StatsReport(unit=unit, year=year, form=form)
     full_clean_chinese(report)
-    report.save()
-    tables = compute.tables_of(unit, year)
-    write_figures(report, figures if figures is not None else compute.own_figures(unit, year, tables))
+    _created(report.save)
+    tables = compute.tables_of(unit, year, form)
+    write_figures(
+        report, figures if figures is not None else compute.own_figures(unit, year, tables, form=form)
+    )
     report.computed_at = timezone.now()
     report.save(update_fields=["computed_at"])
     audit.log(actor=actor, action="kexie.stats_report.created", obj=report, after=audit.snapshot(report))
@@ -167,10 +207,9 @@ def report_compute(*, actor, report: StatsReport, figures: dict | None = None) -
     require_obj_in_scope(actor, report)
     require_state_unchanged(report)
     _require_editable(report)
-    tables = compute.tables_of(report.unit, report.year)
-    counts = write_figures(
-        report, figures if figures is not None else compute.own_figures(report.unit, report.year, tables)
-    )
+    tables = compute.report_tables(report)
+    counts = write_figures(report, figures if figures is not None else compute.own_figures(
+        report.unit, report.year, tables, form=report.form))  # fmt: skip
     StatsReport._base_manager.filter(pk=report.pk).update(computed_at=timezone.now())
     audit.log(actor=actor, action="kexie.stats_report.computed", obj=report,
               after={"created": counts[0], "updated": counts[1]})  # fmt: skip
@@ -335,7 +374,7 @@ def report_reopen(*, actor, report: StatsReport, reason: str, seen: str | None =
 
 
 @transaction.atomic
-def fill_city(*, actor, city, year: int) -> list[StatsReport]:
+def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
     """Prepare (or re-compute, where still editable) the reports of a city, its counties and the
     societies under it, in bulk: the figures of every unit come from one grouped query per
     source (kexie.stats.compute.city_figures), each county's figures serve the city's 本级, the
@@ -345,26 +384,38 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
 
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, city)
-    if definitions.filer_kind(city) is None:
-        raise ValidationError({"unit": _("只有市、县级科协和学会填报科协综合统计报表")})
+    venues = definitions.venue_operators() if _form(form) == "kp" else None
+    if definitions.filer_kind(city, form, venues) is None:
+        raise _not_a_filer(form)
     definitions.version_for(year)
+    _lock_units(city)
     units = [city] + [
         o
         for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
-        if definitions.filer_kind(o) is not None
+        if definitions.filer_kind(o, form, venues) is not None
     ]
-    by_unit = compute.city_figures(city, units[1:], year)
-    by_unit[city.pk] = compute.own_figures(city, year, compute.tables_of(city, year), county_figures=by_unit)
-    existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form="kx")}
-    now = timezone.now()
-    made = StatsReport.objects.bulk_create(
-        [StatsReport(unit=u, year=year, form="kx", computed_at=now) for u in units if u.pk not in existing],
-        batch_size=2000,
+    kinds = {u.pk: definitions.filer_kind(u, form, venues) for u in units}
+    by_unit = compute.city_figures(city, units[1:], year, form, venues)
+    if form == "kp":  # a venue files its own form: its figures leave every unit above it
+        subtree = {pk: dict(figures) for pk, figures in by_unit.items()}
+        operators = [u for u in units if kinds[u.pk] == "venue"]
+        for u in units[1:]:
+            for venue in compute.topmost(operators, u):
+                for key in by_unit[u.pk]:
+                    by_unit[u.pk][key] -= subtree[venue.pk].get(key, 0)
+    by_unit[city.pk] = compute.own_figures(
+        city, year, compute.tables_of(city, year, form, venues), county_figures=by_unit, form=form
     )
+    existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form=form)}
+    now = timezone.now()
+    made = _created(lambda: StatsReport.objects.bulk_create(
+        [StatsReport(unit=u, year=year, form=form, computed_at=now) for u in units if u.pk not in existing],
+        batch_size=2000,
+    ))  # fmt: skip
     editable = [r for r in existing.values() if r.is_editable]
     cells: dict[int, dict] = {r.pk: {} for r in editable}
     for cell in StatsCell.objects.unscoped(reason="statistics: the city's fill reads its own reports").filter(
-        report__in=StatsReport.objects.within(city).filter(year=year, form="kx", status__in=EDITABLE)
+        report__in=StatsReport.objects.within(city).filter(year=year, form=form, status__in=EDITABLE)
     ):
         if cell.report_id in cells:
             cells[cell.report_id][(cell.table, cell.code)] = cell
@@ -372,6 +423,7 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     new, changed = [], []
     for report in [*made, *editable]:
         report.unit = units_by_pk.get(report.unit_id, report.unit)
+        report._filer_kind = kinds.get(report.unit_id)
         n, c = _plan_figures(report, by_unit.get(report.unit_id, {}), cells.get(report.pk, {}))
         new += n
         changed += c
@@ -380,6 +432,6 @@ def fill_city(*, actor, city, year: int) -> list[StatsReport]:
     if editable:
         StatsReport._base_manager.filter(pk__in=[r.pk for r in editable]).update(computed_at=now)
     audit.log(actor=actor, action="kexie.stats_report.filled", unit=city, object_repr=f"{city} {year}",
-              after={"year": year, "created": len(made), "computed": len(editable), "cells": len(new),
+              after={"year": year, "form": form, "created": len(made), "computed": len(editable), "cells": len(new),
                      "updated": len(changed)})  # fmt: skip
     return sorted([*made, *existing.values()], key=lambda r: r.unit.path)

@@ -7,6 +7,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("prepare/", views.report_prepare, name="report_prepare"),
+    path("fill/", views.report_fill, name="report_fill"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/save/", views.report_save, name="report_save"),
     path("<int:pk>/override/", views.cell_override, name="cell_override"),

@@ -11,8 +11,10 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,12 +41,20 @@ def report_list(request):
         _error(request, exc)
         year = dt.date.today().year - 1
     reports = (
-        scoped(StatsReport, request.user).filter(year=year).select_related("unit").order_by("unit__path")
+        scoped(StatsReport, request.user)
+        .filter(year=year)
+        .select_related("unit")
+        .order_by("form", "unit__path")
     )
-    filed = {r.unit_id for r in reports}
-    units = [o for o in scoped(Organisation, request.user).filter(is_active=True, kind__in=("association", "society"))
-             .order_by("path")[:500] if definitions.filer_kind(o) and o.pk not in filed]  # fmt: skip
-    return render(request, "stats/report_list.html", {"reports": reports, "units": units, "year": year})
+    filed = {(r.unit_id, r.form) for r in reports}
+    venues = definitions.venue_operators()
+    units = []  # units with a form not yet filed (科普统计: venues file their own)
+    for o in (scoped(Organisation, request.user).filter(is_active=True).order_by("path")
+              .filter(Q(kind__in=("association", "society")) | Q(pk__in=venues))[:500]):  # fmt: skip
+        if any(definitions.filer_kind(o, f, venues) and (o.pk, f) not in filed for f in definitions.FORMS):
+            units.append(o)
+    return render(request, "stats/report_list.html", {"reports": reports, "units": units, "year": year,
+                                                      "forms": definitions.FORMS})  # fmt: skip
 
 
 @login_required
@@ -54,17 +64,40 @@ def report_prepare(request):
     unit = get_scoped_or_404(Organisation, request.user, pk=request.POST.get("unit") or 0)
     try:
         year = int(request.POST.get("year", ""))
-        report = services.report_prepare(actor=request.user, unit=unit, year=year)
+        form = request.POST.get("form") or "kx"
+        report = services.report_prepare(actor=request.user, unit=unit, year=year, form=form)
     except (ValueError, ValidationError, definitions.DefinitionError) as exc:
         _error(request, exc if isinstance(exc, ValidationError) else ValidationError(_("年度无效")))
         return redirect("stats:report_list")
     return redirect("stats:report_detail", pk=report.pk)
 
 
+@login_required
+@require_POST
+def report_fill(request):
+    """Fill the reports of the user's unit and of every filing unit below it for a year (those
+    already submitted or accepted stay as they are). Two fills at once run one after the other."""
+    require(request.user, EDIT)
+    unit = get_scoped_or_404(Organisation, request.user, pk=request.user.unit_id or 0)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        _error(request, ValidationError(_("年度无效")))
+        return redirect("stats:report_list")
+    try:
+        form = request.POST.get("form") or "kx"
+        reports = services.fill_city(actor=request.user, city=unit, year=year, form=form)
+    except (ValidationError, definitions.DefinitionError) as exc:
+        _error(request, exc if isinstance(exc, ValidationError) else ValidationError(_("年度无效")))
+    else:
+        messages.success(request, _("已从记录取数:%(n)s 份报表") % {"n": len(reports)})
+    return redirect(f"{reverse('stats:report_list')}?year={year}")
+
+
 def _tables(report: StatsReport, summary: dict | None):
     cells = {(c.table, c.code): c for c in report.cells.all()}
     out = []
-    for t in compute.tables_of(report.unit, report.year):
+    for t in compute.report_tables(report):
         rows = []
         for rcode, label, unit in t.rows:
             items = []
@@ -217,7 +250,7 @@ def report_import(request, pk):
 def cell_records(request, pk, table, code):
     """The records behind a computed cell: the indicator's drill-down, or the named query's list."""
     report = get_scoped_or_404(StatsReport.objects.select_related("unit"), request.user, pk=pk)
-    d = next((c for t in compute.tables_of(report.unit, report.year) if t.code == table
+    d = next((c for t in compute.report_tables(report) if t.code == table
               for c in t.cell_list() if c.code == code), None)  # fmt: skip
     if d is None or not d.computed:
         raise Http404

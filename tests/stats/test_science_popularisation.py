@@ -1,0 +1,58 @@
+"""The 科普统计 form: city and county associations file it, and so does every unit that runs a
+venue (科普场馆) — its own form, not summed into its parent's (the 科协综合统计 still counts the
+venue in its county's tables)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kexie.bases import services as bases_services
+from kexie.stats import checks, services
+from kexie.stats.models import StatsReport
+
+
+@pytest.fixture
+def venue(world):
+    admin = world.users["city_admin"]
+    venue = bases_services.venue_create(actor=admin, data={
+        "name": "兖州区科技馆", "kind": "science_centre", "operator": world.orgs["base"],
+        "region": world.regions["370812"], "opened_on": dt.date(2015, 5, 1),
+    })  # fmt: skip
+    bases_services.venue_visitors_record(actor=admin, venue=venue, month=dt.date(2020, 5, 1), visitors=5000)
+    return venue
+
+
+def _cells(report, table) -> dict:
+    return {c.code: c.value for c in report.cells.filter(table=table)}
+
+
+def test_a_venue_files_its_own_form_and_is_not_summed_into_its_county(world, venue):
+    admin = world.users["city_admin"]
+    reports = {
+        r.unit.name: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020, form="kp")
+    }
+    assert set(reports) == {world.orgs[k].name for k in ("city", "rencheng", "yanzhou", "base")}
+    assert all(r.form == "kp" and str(r).endswith("2020年科普统计") for r in reports.values())
+    own = _cells(reports["兖州区科技馆"], "KP表2")
+    assert (own["KC100-1"], own["KC110-1"]) == (1, 5000)
+    county = _cells(reports["兖州区科学技术协会"], "KP表2")
+    assert (county["KC100-1"], county["KC110-1"]) == (0, 0)
+    totals, problems = checks.summary(reports["济宁市科学技术协会"])
+    assert totals[("KP表2", "KC110-1")] == 0 and not [p for p in problems if p.table]
+    # The 科协综合统计 counts the venue in its county, and the venue files none of it.
+    kx = {r.unit.name: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020)}
+    assert "兖州区科技馆" not in kx and _cells(kx["兖州区科学技术协会"], "GKX表7")["03-1"] == 1
+    again = services.report_prepare(actor=admin, unit=world.orgs["base"], year=2020, form="kp")
+    assert again.pk == reports["兖州区科技馆"].pk
+    assert StatsReport.objects.unscoped(reason="test").filter(form="kp").count() == 4
+
+
+def test_the_venue_rule_holds_when_a_report_is_prepared_alone(world, venue):
+    admin = world.users["city_admin"]
+    county = services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="kp")
+    assert _cells(county, "KP表2")["KC110-1"] == 0
+    with pytest.raises(ValidationError, match="科普场馆"):
+        services.report_prepare(actor=admin, unit=world.orgs["society"], year=2020, form="kp")
+    with pytest.raises(ValidationError):
+        services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="zz")

@@ -1,0 +1,37 @@
+"""The demo fills the city's statistical reports through the services: every unit's report, the
+computed cells stating the demo's (the seed's) figures, one county's report accepted."""
+
+import pytest
+
+from kexie.core.indicators import Period, Scope, get
+from kexie.demo.loader import load_demo
+from kexie.stats import checks
+from kexie.stats import demo as stats_demo
+from kexie.stats.models import StatsReport
+
+
+@pytest.fixture
+def demo(db):
+    context = load_demo()
+    stats_demo.load(context)
+    return context
+
+
+def test_the_demo_fills_the_reports_and_the_summary_states_the_seed(demo):
+    reports = StatsReport.objects.unscoped(reason="test").filter(year=2020).select_related("unit")
+    units = {r.unit_id for r in reports}
+    assert demo.city.pk in units and all(c.pk in units for c in demo.orgs["counties"])
+    city = reports.get(unit=demo.city)
+    totals, problems = checks.summary(city)
+    academic = (
+        get("activities.academic_exchange").compute(Period.year(2020), Scope(demo.users["admin"])).value
+    )
+    assert totals[("CKX表3", "01-1")] == academic == 23  # 学术交流活动23次, as the review states
+    assert not [p for p in problems if p.table]  # 本级 + counties = the city's records, cell by cell
+    first = reports.get(unit=demo.orgs["counties"][0])
+    assert (
+        first.is_accepted
+        and first.cells.get(table="CKX表3", code="04-1").value
+        == first.cells.get(table="CKX表3", code="01-1").value
+    )
+    assert sum(r.is_editable for r in reports) == len(units) - 1
