@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from kexie.core import indicators
 from kexie.core.indicators import Period, Scope
+from kexie.core.scoping import unit_filter
 from kexie.stats import definitions, queries
 from kexie.stats.definitions import CellDef, TableDef
 
@@ -109,7 +110,7 @@ def venues_below(unit) -> list:
     within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
         pk__in=operators
     )
-    return topmost(list(within.filter(path__startswith=unit.path)), unit)
+    return topmost(list(within.filter(unit_filter("", unit.path))), unit)
 
 
 def form_figures(unit, year: int, tables: list[TableDef], form: str = "kx") -> dict[tuple[str, str], int]:
