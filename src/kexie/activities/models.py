@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.scoping import ScopedModel, ScopedQuerySet, unit_path_of
+from kexie.core.scoping import ScopedModel, ScopedQuerySet, path_ids, unit_path_of
 from kexie.directory.models import Organisation, Region
 
 
@@ -47,7 +47,7 @@ class CampaignQuerySet(ScopedQuerySet):
         if capability != "view" or not path:
             return own
         through = Campaign.participating_units.through
-        ids = [int(part) for part in path.strip("/").split("/") if part]
+        ids = path_ids(path)
         taking_part = through.objects.filter(organisation_id__in=ids).values("campaign_id")
         return own | self.filter(pk__in=taking_part)
 

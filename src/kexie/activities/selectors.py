@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from kexie.accounts.roles import REVIEW
 from kexie.activities import rules
 from kexie.activities.models import Activity, ActivityAttachment, ActivityKind, Campaign
-from kexie.core.scoping import get_scoped_or_404, scoped
+from kexie.core.scoping import get_scoped_or_404, path_ids, scoped
 from kexie.core.textsearch import contains
 from kexie.directory.models import Organisation
 from kexie.directory.selectors import pk_of, region_and_below, subtree_ids
@@ -31,7 +31,7 @@ def reviewable_activities(user):
 
 
 def ancestor_ids(unit) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/") if part] if unit is not None else []
+    return path_ids(unit.path) if unit is not None else []
 
 
 def visible_campaigns(user):

@@ -31,6 +31,7 @@ from kexie.calls import services as calls
 from kexie.calls.codes import CallKind, CallStatus, EntryStatus
 from kexie.calls.models import Call, Entry
 from kexie.core import audit
+from kexie.core.scoping import path_ids
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
@@ -228,7 +229,7 @@ def scheme_for(unit: Organisation | None, year: int) -> dict:
     """The scheme in force for `year`: the nearest unit at or above `unit` that set one (the
     latest year not after `year`), else the defaults."""
     if unit is not None:
-        ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+        ids = path_ids(unit.path)
         rows = AssessmentScheme.objects.unscoped(reason="schemes of the units above, set as data").filter(
             unit_id__in=ids, year__lte=year
         )

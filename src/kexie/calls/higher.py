@@ -204,7 +204,7 @@ def higher_result_record(
 
 
 def _write(
-    *, actor, entry: Entry, level: str, defaults: dict, audit_extra: dict | None = None
+    *, actor, entry: Entry, level: str, defaults: dict, audit_extra: dict | None = None, _depth: int = 0
 ) -> HigherResult:
     """One result row (created, or corrected when the level is recorded again), the entry's
     summary, its audit entry; then the same result passed down the path."""
@@ -216,7 +216,7 @@ def _write(
     audit.log(actor=actor, action="kexie.entry.higher_result", obj=entry, before=before,
               after={"level": level, "higher_result": row.result, "higher_prize": row.prize,
                      "corrected": not created, **(audit_extra or {})})  # fmt: skip
-    pass_down(actor=actor, row=row)
+    pass_down(actor=actor, row=row, _depth=_depth)
     return row
 
 
@@ -232,18 +232,12 @@ def pass_down(*, actor, row: HigherResult, _depth: int = 0) -> HigherResult | No
     lower = entry.recommended_from
     if lower is None:
         return None
-    before = {"higher_result": lower.higher_result, "higher_prize": lower.higher_prize}
-    copy, created = HigherResult.objects.unscoped(reason="passed down the path").update_or_create(
-        entry=lower, level=row.level,
+    return _write(
+        actor=actor, entry=lower, level=row.level,
         defaults={"result": row.result, "prize": row.prize, "body": row.body, "recorded_on": row.recorded_on,
                   "recorded_by": row.recorded_by, "source": row},
+        audit_extra={"from": entry.code}, _depth=_depth + 1,
     )  # fmt: skip
-    _refresh_summary(lower)
-    audit.log(actor=actor, action="kexie.entry.higher_result", obj=lower, before=before,
-              after={"level": row.level, "higher_result": row.result, "higher_prize": row.prize,
-                     "corrected": not created, "from": entry.code})  # fmt: skip
-    pass_down(actor=actor, row=copy, _depth=_depth + 1)
-    return copy
 
 
 def _entries_any():

@@ -19,7 +19,7 @@ from kexie.calls.codes import (
     SchoolStage,
 )
 from kexie.core.fields import EncryptedPhoneField, MaskedPhoneField, PhoneIndexField
-from kexie.core.scoping import ScopedModel, ScopedQuerySet, unit_filter, unit_path_of
+from kexie.core.scoping import ScopedModel, ScopedQuerySet, path_ids, unit_filter, unit_path_of
 from kexie.directory.codes import DesignationLevel
 from kexie.directory.models import Organisation, Person
 
@@ -32,7 +32,7 @@ class CallQuerySet(ScopedQuerySet):
         path = unit_path_of(user)
         if capability != "view" or not path:
             return own
-        above = [int(part) for part in path.strip("/").split("/") if part]
+        above = path_ids(path)
         return own | self.filter(organiser_id__in=above).exclude(status=CallStatus.DRAFT)
 
 

@@ -99,6 +99,12 @@ def scope_filter(model: type[models.Model], path: str) -> models.Q:
     return models.Q(**{lookup: path})
 
 
+def path_ids(path: str | None) -> list[int]:
+    """The ids along a unit's `path` ("/1/4/17/" → [1, 4, 17]), top down: the unit and every unit
+    above it."""
+    return [int(part) for part in (path or "").strip("/").split("/") if part]
+
+
 def unit_filter(field: str, path: str) -> models.Q:
     """Records whose organisation at `field` ("" for the organisation itself) lies in the
     subtree at `path`: the one place the path prefix is spelled."""

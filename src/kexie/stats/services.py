@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core import audit
+from kexie.core.scoping import path_ids
 from kexie.core.services import (
     apply_fields,
     full_clean_chinese,
@@ -129,7 +130,7 @@ def _lock_units(unit) -> None:
     runs one write transaction at a time."""
     from kexie.directory.models import Organisation
 
-    pks = [int(p) for p in (unit.path or "").strip("/").split("/") if p.isdigit()] or [unit.pk]
+    pks = path_ids(unit.path) or [unit.pk]
     list(Organisation._base_manager.select_for_update().filter(pk__in=pks).order_by("path").values_list("pk"))
 
 
