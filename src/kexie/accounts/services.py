@@ -8,14 +8,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from kexie.accounts.models import ApiToken, User
 from kexie.accounts.roles import MANAGE_USERS, Role
 from kexie.core import audit
 from kexie.core.bookkeeping import INTERVAL_SECONDS, bookkeeping_write
-from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope
+from kexie.core.services import require_obj_in_scope, require_perm, require_unit_in_scope, unique_or_refuse
 
 
 @transaction.atomic
@@ -37,11 +37,7 @@ def user_create(
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:  # the same username created by a concurrent request since the check
-        raise ValidationError({"username": f"用户名“{username}”已存在"}) from None
+    unique_or_refuse(user.save, ValidationError({"username": f"用户名“{username}”已存在"}))
     audit.log(
         actor=actor,
         action="kexie.user.created",

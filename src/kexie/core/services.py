@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +155,18 @@ def lock_for_update(obj: models.Model) -> models.Model:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("lock_for_update needs a transaction")
     return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+
+
+def unique_or_refuse(make: Callable[[], Any], refusal: ValidationError):
+    """Run `make` (a creation whose uniqueness was checked before) in a savepoint; if a concurrent
+    request created the same row since the check, the unique constraint's clash is refused with
+    `refusal` (a message naming the field) instead of a server error, and the outer transaction
+    goes on usable."""
+    try:
+        with transaction.atomic():
+            return make()
+    except IntegrityError:
+        raise refusal from None
 
 
 def require_state_unchanged(obj: models.Model, field: str = "status") -> None:

@@ -27,6 +27,7 @@ from kexie.core.services import (
     require_obj_in_scope,
     require_perm,
     require_unit_in_scope,
+    unique_or_refuse,
 )
 from kexie.directory.codes import OrgKind
 from kexie.engines.search import (
@@ -524,11 +525,9 @@ def selection_list_create(*, actor, name: str) -> PatentSelectionList:
     taken = ValidationError({"name": f"已有名为“{name}”的遴选清单,请换一个名称(如加上主题或日期)"})
     if PatentSelectionList.objects.for_user(actor).filter(unit_id=actor.unit_id, name=name).exists():
         raise taken
-    try:
-        with transaction.atomic():
-            selection_list = PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor)
-    except IntegrityError:  # created by a concurrent request since the check
-        raise taken from None
+    selection_list = unique_or_refuse(
+        lambda: PatentSelectionList.objects.create(unit=actor.unit, name=name, created_by=actor), taken
+    )
     audit.log(actor=actor, action="kexie.selection_list.created", obj=selection_list)
     return selection_list
 

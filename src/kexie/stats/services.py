@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from kexie.core.services import (
     require_state_unchanged,
     save_with_audit,
     transition,
+    unique_or_refuse,
 )
 from kexie.stats import checks, compute, definitions
 from kexie.stats.models import (
@@ -137,11 +138,7 @@ def _lock_units(unit) -> None:
 def _created(make):
     """Run `make` (a creation); a unique-constraint clash, were one still possible, is refused
     with a message instead of a server error."""
-    try:
-        with transaction.atomic():
-            return make()
-    except IntegrityError:
-        raise ValidationError(_("其他用户正在为同一单位取数填报,请稍后刷新页面查看")) from None
+    return unique_or_refuse(make, ValidationError(_("其他用户正在为同一单位取数填报,请稍后刷新页面查看")))
 
 
 def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
