@@ -138,3 +138,30 @@ def test_certificates_after_the_results_once_each_and_verifiable(client, world, 
     token = services.entry_status_link(actor=world.users["county_staff"], entry=decided[0])
     response = client.get(reverse("calls:entry_status_certificate", args=(token,)))
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_the_entrant_downloads_the_pdf_certificate_of_their_own_entry_only(
+    client, world, city_call, decided, monkeypatch
+):
+    """The status link gives the PDF of its own entry's certificate, never another entry's; an
+    entry without a certificate, or a wrong link, answers 404. (Drawing the PDF is tested in
+    tests/core/test_certificates.py; here it is stubbed, as it costs seconds on a first call.)"""
+    from kexie.core import certificates
+
+    drawn = []
+    monkeypatch.setattr(certificates, "certificate_pdf", lambda cert: drawn.append(cert) or b"%PDF-1.4 stub")
+    admin = world.users["city_admin"]
+    notice.call_notice_start(actor=admin, call=city_call, starts_on=PUBLISHED)
+    notice.call_finalise(actor=admin, call=city_call, today=LAST_DAY + dt.timedelta(days=1))
+    token = services.entry_status_link(actor=world.users["county_staff"], entry=decided[0])
+    url = reverse("calls:entry_status_certificate_pdf", args=(token,))
+    assert client.get(url).status_code == 404 and drawn == []
+    notice.call_certificates_issue(actor=admin, call=city_call)
+    own, other = (certificates.certificate_for_source(entry)[0] for entry in decided[:2])
+    assert url in client.get(reverse("calls:entry_status", args=(token,))).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content == b"%PDF-1.4 stub" and decided[0].code in response["Content-Disposition"]
+    assert drawn == [own] and own != other
+    wrong = reverse("calls:entry_status_certificate_pdf", args=("x" + token,))
+    assert client.get(wrong).status_code == 404 and drawn == [own]

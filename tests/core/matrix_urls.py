@@ -1194,6 +1194,16 @@ MATRIX["calls"] = [
         anonymous=404,
         label="none_yet",
     ),
+    Case("calls:entry_certificate_pdf", in_scope(), args=("final_entry",)),
+    Case("calls:entry_certificate_pdf", in_scope(404, 404), args=("entry_draft",), label="none_yet"),
+    Case("calls:entry_status_certificate_pdf", everyone(), args=("final_token",), anonymous=200),
+    Case(
+        "calls:entry_status_certificate_pdf",
+        everyone(404),
+        args=("status_token",),
+        anonymous=404,
+        label="none_yet",
+    ),
     Case("calls:notice_list", everyone(), anonymous=200),
     # The path up and results fed back; files of entries (the handlers and judges only).
     Case("calls:higher_results_import", in_scope(), args=("final_call",)),

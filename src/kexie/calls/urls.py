@@ -32,8 +32,12 @@ urlpatterns = [
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/certificate/", views.entry_certificate, name="entry_certificate"),
+    path("entries/<int:pk>/certificate/pdf/", views.entry_certificate_pdf, name="entry_certificate_pdf"),
     path("entries/<int:pk>/<slug:action>/", views.entry_action, name="entry_action"),
     path("aliases/", views.alias_list, name="alias_list"),
     path("status/<str:token>/", views.entry_status, name="entry_status"),
     path("status/<str:token>/certificate/", views.entry_status_certificate, name="entry_status_certificate"),
+    path(
+        "status/<str:token>/certificate/pdf/", views.entry_status_certificate_pdf, name="entry_status_certificate_pdf"
+    ),
 ]

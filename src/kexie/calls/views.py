@@ -570,21 +570,28 @@ def results_export(request, pk):
 # ---------------------------------------------------------------------- certificates
 
 
-def _certificate_response(entry):
+def _certificate_response(entry, *, pdf=False):
+    """The entry's latest valid certificate as Word, or as PDF (the same certificate, its
+    verification code and QR code) for printing."""
     from urllib.parse import quote
 
     from django.http import HttpResponse
 
-    from kexie.core.certificates import certificate_docx, certificate_for_source
+    from kexie.core.certificates import certificate_docx, certificate_for_source, certificate_pdf
 
     certs = [c for c in certificate_for_source(entry) if c.revoked_at is None]
     if not certs:
         raise Http404
-    response = HttpResponse(
-        certificate_docx(certs[-1]),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(entry.code + '证书.docx')}"
+    if pdf:
+        response = HttpResponse(certificate_pdf(certs[-1]), content_type="application/pdf")
+        filename = entry.code + "证书.pdf"
+    else:
+        response = HttpResponse(
+            certificate_docx(certs[-1]),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        filename = entry.code + "证书.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -593,12 +600,26 @@ def entry_certificate(request, pk):
     return _certificate_response(get_visible_entry_or_404(request.user, pk))
 
 
-def entry_status_certificate(request, token):
-    """The entrant downloads their own certificate through the link sent to them (no login)."""
+@login_required
+def entry_certificate_pdf(request, pk):
+    return _certificate_response(get_visible_entry_or_404(request.user, pk), pdf=True)
+
+
+def _entry_by_token_or_404(token):
     entry = services.entry_by_status_token(token)
     if entry is None:
         raise Http404
-    return _certificate_response(entry)
+    return entry
+
+
+def entry_status_certificate(request, token):
+    """The entrant downloads their own certificate through the link sent to them (no login)."""
+    return _certificate_response(_entry_by_token_or_404(token))
+
+
+def entry_status_certificate_pdf(request, token):
+    """The same, as PDF: only the entry the link was made for."""
+    return _certificate_response(_entry_by_token_or_404(token), pdf=True)
 
 
 # ---------------------------------------------------------------------- public registration
