@@ -4,7 +4,10 @@ universities, judge assignment (3 per entry among 150 directory experts, 100 of 
 universities, loads 15–30) by `judging.round_assign`, 3,540 scores recorded, and the round's
 ranking (raw / z-score / calibrated side by side, prizes within quotas) by `judging.round_ranking`.
 
-    python benchmarks/bench_judging.py [--repeat 3]
+    python benchmarks/bench_judging.py [--repeat 3] [--old REF] [--profile]
+
+`--old REF` also times the assignment service as it was at git REF (its `kexie/calls/judging.py`
+loaded beside the current one), on the same round in the same run, alternating which goes first.
 
 Each repeat runs in a fresh SQLite database copied from one migrated template. The engine alone
 (no database) is benchmarked in bench_contest.py; the import engine's own speed in
@@ -19,6 +22,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -85,7 +89,35 @@ def rows(rng: random.Random) -> tuple[list[str], list[tuple[int, list]]]:
     return headers, out
 
 
-def one_run(path: Path, seed: int) -> dict[str, float]:
+def old_judging(ref: str):
+    """`kexie.calls.judging` as it was at git `ref`, as a separate module (same models)."""
+    import types
+
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{ref}:src/kexie/calls/judging.py"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType("kexie_calls_judging_old")
+    module.__file__ = f"{ref}:src/kexie/calls/judging.py"
+    sys.modules[module.__name__] = module  # its dataclasses look their module up
+    exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102 - our own code at a ref
+    return module
+
+
+def _timed_assign(service, admin, rnd) -> tuple[float, float, object]:
+    """One assignment of a round made afresh (the previous one removed, untimed)."""
+    from kexie.calls.models import JudgeAssignment, ReviewRound, RoundEntry
+
+    JudgeAssignment.objects.unscoped(reason="bench").filter(round=rnd)._raw_delete("default")
+    RoundEntry.objects.unscoped(reason="bench").filter(round=rnd)._raw_delete("default")
+    ReviewRound.objects.unscoped(reason="bench").filter(pk=rnd.pk).update(assigned_at=None)
+    rnd.refresh_from_db()
+    started, cpu = time.perf_counter(), time.process_time()
+    plan = service.round_assign(actor=admin, round=rnd)
+    return time.perf_counter() - started, time.process_time() - cpu, plan
+
+
+def one_run(path: Path, seed: int, profile: bool = False, old=None) -> dict[str, float]:
     from django.contrib.auth.hashers import make_password
 
     from kexie.accounts.models import User
@@ -128,9 +160,29 @@ def one_run(path: Path, seed: int) -> dict[str, float]:
         "name": "初赛", "per_entry": PER_ENTRY, "min_load": MIN_LOAD, "max_load": MAX_LOAD, "criteria": RUBRIC})  # fmt: skip
     for person, user in zip(people, users, strict=True):
         judging.round_judge_add(actor=admin, round=rnd, person=person, user=user)
-    started, cpu = time.perf_counter(), time.process_time()
-    plan = judging.round_assign(actor=admin, round=rnd)
-    assigned, assigned_cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profile:  # where the assignment's time goes (to stderr), outside the timed runs
+        import cProfile
+        import pstats
+
+        from django.db import transaction
+
+        profiler = cProfile.Profile()
+        with transaction.atomic():
+            profiler.runcall(judging.round_assign, actor=admin, round=rnd)
+            transaction.set_rollback(True)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    figures = {}
+    if old is not None:  # old and new on the same round; which goes first alternates by seed
+        first_old = seed % 2 == 0
+        if first_old:
+            figures["old_assign_s"], figures["old_assign_cpu_s"], old_plan = _timed_assign(old, admin, rnd)
+        assigned, assigned_cpu, plan = _timed_assign(judging, admin, rnd)
+        if not first_old:
+            figures["old_assign_s"], figures["old_assign_cpu_s"], old_plan = _timed_assign(old, admin, rnd)
+            _timed_assign(judging, admin, rnd)  # the scores below go on the current one's rows
+        assert old_plan.result.total_affinity == plan.result.total_affinity
+    else:
+        assigned, assigned_cpu, plan = _timed_assign(judging, admin, rnd)
     pairs = rnd.assignments.select_related("entry", "judge")
     sheets = [(a, {c["code"]: rng.uniform(0.3, 1.0) * c["max"] for c in RUBRIC}) for a in pairs]
     started = time.perf_counter()
@@ -143,23 +195,30 @@ def one_run(path: Path, seed: int) -> dict[str, float]:
     return {
         "import_s": imported, "import_rows_per_s": TEAMS / imported, "participants_per_s": report.members / imported,
         "assign_s": assigned, "assign_cpu_s": assigned_cpu, "total_affinity": plan.result.total_affinity, "scores_record_s": recorded,
-        "ranking_s": ranked,
+        "ranking_s": ranked, **figures,
     }  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="cProfile one assignment first (stderr)")
+    parser.add_argument("--old", metavar="REF", help="also time the assignment service at this git ref")
     args = parser.parse_args()
+    load_start = round(os.getloadavg()[0], 1)
     make_template()
+    old = old_judging(args.old) if args.old else None
     runs = []
     for n in range(args.repeat):
-        runs.append(one_run(WORK / f"run{n}.sqlite3", 2020 + n))
+        runs.append(one_run(WORK / f"run{n}.sqlite3", 2020 + n, profile=args.profile and n == 0, old=old))
         print(json.dumps(runs[-1], ensure_ascii=False), file=sys.stderr)
-    figures = {"bench": "judging", "repeat": args.repeat, "load_average": round(os.getloadavg()[0], 1), "entries": TEAMS, "participants": PARTICIPANTS,
-               "judges": JUDGES, "scores": TEAMS * PER_ENTRY}  # fmt: skip
+    figures = {"bench": "judging", "repeat": args.repeat, "load_average": [load_start, round(os.getloadavg()[0], 1)], "entries": TEAMS, "participants": PARTICIPANTS,
+               "judges": JUDGES, "scores": TEAMS * PER_ENTRY, "old": args.old}  # fmt: skip
     for key in runs[0]:
         figures[f"{key}_median"] = round(statistics.median(r[key] for r in runs), 4)
+    if old is not None:
+        for key in ("assign_s", "assign_cpu_s"):
+            figures[f"{key}_new_over_old"] = round(figures[f"{key}_median"] / figures[f"old_{key}_median"], 3)
     shutil.rmtree(WORK, ignore_errors=True)
     print(json.dumps(figures, ensure_ascii=False))
 

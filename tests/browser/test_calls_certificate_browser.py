@@ -1,15 +1,18 @@
 """A competition's main path in a real browser, ending where a certificate is checked: a team
-registers on a phone (no login) with its attachment, a judge scores it on a phone with a
-two-criterion rubric, staff close the round and decide, the 公示 page is read on a phone, results
-become final, the entrant downloads the certificate through the status link, and the certificate's
-verification page (the URL printed on it and carried by its QR code) confirms it, also when the
-code is typed in by hand.
+of pupils registers on a phone (no login; privacy notice, a guardian's consent under 14) with its
+attachment, staff pass the formal check and assign the judge on the round's page (the plan shown
+first), the judge scores a blind entry on a phone with a two-criterion rubric, staff close the
+round and decide, the 公示 page is read on a phone, results become final, the entrant downloads
+the certificate (Word and PDF) through the status link, and the certificate's verification page
+(the URL printed on it and carried by its QR code) confirms it, also when the code is typed in by
+hand. (It took over tests/browser/test_browser_calls.py, whose checks are all here.)
 
 Robust to the time of day: every date the server compares is fixed or far from a boundary (the
-members are 15–16 on any day, the notice ran in 2020), and logins are session cookies made by
+members are 9–10 on any day, the notice ran in 2020), and logins are session cookies made by
 Django's test client, so nothing waits on the login page."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -45,7 +48,7 @@ def _context(browser, base, username=None, *, viewport=PHONE):
 
 
 def _call_and_judge(world):
-    """A public, not blind, team competition with a required attachment, and a review round whose
+    """A public, blind team competition with a required attachment, and a review round whose
     one judge (a directory expert with an account) is already engaged."""
     from kexie.accounts.models import User
     from kexie.calls import judging
@@ -56,7 +59,7 @@ def _call_and_judge(world):
     admin = world.users["city_admin"]
     call = open_call(
         admin, title="2020年济宁市青少年科技创新大赛", kind="competition", entrant_kind="team", series="",
-        is_public=True, eligibility=[{"rule": "team", "max": 3, "same_stage": True}],
+        is_public=True, is_blind=True, eligibility=[{"rule": "team", "max": 3, "same_stage": True}],
         prize_levels=[{"code": "first", "label": "一等奖", "max_count": 3}],
         form_fields=[{"name": "abstract", "label": "作品简介", "type": "text", "required": True},
                      {"name": "report", "label": "研究报告", "type": "file", "required": True, "extensions": [".pdf"]}],
@@ -78,7 +81,6 @@ def test_registration_judging_notice_certificate_and_its_check(
 ):
     from django.utils import timezone
 
-    from kexie.calls import services
     from kexie.core.certificates import qr_png
 
     settings.MEDIA_ROOT = tmp_path
@@ -89,33 +91,49 @@ def test_registration_judging_notice_certificate_and_its_check(
     # 1. A team registers on a phone, without a login, with its report attached.
     page.set_viewport_size(PHONE)
     page.goto(f"{base}/calls/register/{call.pk}/")
-    born = dt.date(timezone.localdate().year - 16, 1, 1)  # 15 or 16 on any day: no guardian needed
+    assert "隐私说明" in page.inner_text("#privacy-notice")
+    born = dt.date(timezone.localdate().year - 10, 1, 1)  # 9 or 10 on any day: a guardian consents
     page.fill("#id_title", "河道水质监测浮标")
     page.fill("#id_institution_name", "济宁市第一中学")
     page.fill("#id_answer_abstract", "用传感器监测河道水质,数据实时上传")
     page.set_input_files("#id_file_report", files=[{"name": "研究报告.pdf", "mimeType": "application/pdf",
                                                      "buffer": PDF}])  # fmt: skip
-    page.fill("#id_members", f"李华,负责人,{born.isoformat()},高中\n张强,成员,{born.isoformat()},高中")
+    page.fill("#id_members", f"李华,负责人,{born.isoformat()},小学\n张强,成员,{born.isoformat()},小学")
     page.fill("#id_phone", "13912345678")
+    page.check("#id_privacy")
+    page.click("#register-button")
+    assert "监护人" in page.inner_text("#registration-form")  # under 14: the guardian must consent
+    assert not Entry.objects.unscoped(reason="test").filter(call=call).exists()
+    page.set_input_files("#id_file_report", files=[{"name": "研究报告.pdf", "mimeType": "application/pdf",
+                                                     "buffer": PDF}])  # fmt: skip
+    page.fill("#id_guardian_name", "王家长")
+    page.check("#id_guardian_consent")
     page.check("#id_privacy")
     page.click("#register-button")
     page.wait_for_selector("#status-link")
     status_url = page.get_attribute("#status-link", "href")
     entry = Entry.objects.unscoped(reason="test").get(call=call)
     assert page.inner_text("#entry-code") == entry.code and entry.status == "submitted"
+    page.goto(f"{base}{status_url}")
+    assert page.inner_text("#entry-status") == "待形式审查"
 
-    # 2. The formal check passes and the round is assigned (services: not what this test is about).
-    admin = world.users["city_admin"]
-    services.entry_accept(actor=admin, entry=entry)
-    from kexie.calls import judging
-
-    judging.round_assign(actor=admin, round=rnd)
+    # 2. Staff pass the formal check and assign the round on its page, the plan shown first.
+    staff_context, staff = _context(browser, base, "city_admin", viewport=DESKTOP)
+    staff.goto(f"{base}/calls/entries/{entry.pk}/")
+    staff.click("#accept-button")
+    staff.goto(f"{base}/calls/rounds/{rnd.pk}/?plan=1")
+    assert "亲和度" in staff.inner_text("#plan-pairs")
+    staff.click("#assign-button")
+    staff.wait_for_selector("#saved-pairs")
 
     # 3. The judge scores on a phone: the attachment is there, a bad score is named, then saved.
     judge_context, judge = _context(browser, base, "judge_qian")
     judge.goto(f"{base}/calls/judging/")
     judge.click("#my-assignments a:has-text('河道水质监测浮标')")
     assert "研究报告.pdf" in judge.inner_text(".entry-file")
+    assert "李华" not in judge.inner_text("main") and "济宁市第一中学" not in judge.inner_text(
+        "main"
+    )  # blind
     judge.fill("#id_c_innovation", "45")
     judge.fill("#id_c_science", "24")
     judge.click("#score-button")
@@ -126,11 +144,11 @@ def test_registration_judging_notice_certificate_and_its_check(
     judge_context.close()
 
     # 4. Staff see the score (100 × (2 × 36/40 + 24/30) / 3 = 86.67), close the round and decide.
-    staff_context, staff = _context(browser, base, "city_admin", viewport=DESKTOP)
     staff.goto(f"{base}/calls/rounds/{rnd.pk}/")
     assert "86.67" in staff.inner_text("#ranking")
     staff.click("#close-round")
     staff.wait_for_selector("#ranking")
+    assert "本轮结束" in staff.inner_text("body")
     staff.goto(f"{base}/calls/entries/{entry.pk}/")
     staff.select_option("select[name=outcome]", "award")
     staff.select_option("select[name=prize]", "first")
@@ -154,9 +172,15 @@ def test_registration_judging_notice_certificate_and_its_check(
         staff.click("#certificates-button")
     staff_context.close()
     public.goto(f"{base}{status_url}")
+    assert public.inner_text("#entry-status") == "拟授奖/拟推荐"
     with public.expect_download() as download:
         public.click("#certificate-download")
+    assert download.value.suggested_filename == f"{entry.code}证书.docx"
     url, qr = _printed_check(download.value.path())
+    with public.expect_download() as download:
+        public.click("#certificate-download-pdf")
+    assert download.value.suggested_filename == f"{entry.code}证书.pdf"
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
     assert url.startswith(f"{base}/verify/") and qr == qr_png(url)  # the QR code carries the same URL
 
     # 7. The check page the certificate points to, then the code typed by hand (lower case, no dashes).

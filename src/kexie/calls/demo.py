@@ -8,7 +8,8 @@ the services (call → entries → 形式审查 → committee votes → 公示 �
 - 5 units and 12 activities commended by 中国科协/省科协; 4 schools named
   全国青少年人工智能活动特色单位;
 - the first 山东省大学生医养健康创新创业大赛: 1,180 teams from 71 universities (90 spellings,
-  normalised by aliases) in 14 provinces, 5,020 participants, imported as registrations;
+  normalised by aliases) in 14 provinces, 5,020 participants, imported as registrations, and the
+  12 典型案例 (“10余份创新人才典型案例、创新项目典型案例”) selected from its teams by a 命名认定 call;
 - the 19th 青少年科技创新大赛 with city prizes, 公示 and certificates, and the provincial results
   fed back (24 一等奖, 41 二等奖, 35 三等奖, 1 主席奖); the 21st 信息学竞赛, the 4th 机器人竞赛, a
   科普创作大赛 and a 国学与科学素质大赛.
@@ -277,6 +278,29 @@ def _health_contest(context, admin, rng) -> None:
         rows.append((n + 2, [title, school, province, TRACKS[n % 2], *members, f"导师{n + 1:04d}"]))
     io.entries_import_table(actor=admin, call=call, headers=headers, rows=rows)
     services.call_close(actor=admin, call=call)
+    _case_studies(admin, call)
+
+
+# "形成10余份创新人才典型案例、创新项目典型案例": 12, selected from the contest's teams.
+CASE_STUDIES = [("talent", "创新人才典型案例", 6), ("project", "创新项目典型案例", 6)]
+
+
+def _case_studies(admin, contest) -> None:
+    """A 命名认定 call over the contest's teams: its awarded entries are the 典型案例 (calls.case_studies)."""
+    levels = [{"code": code, "label": label, "max_count": n} for code, label, n in CASE_STUDIES]
+    call = _open(
+        admin, title="首届山东省大学生医养健康创新创业大赛典型案例", kind="designation", entrant_kind="project",
+        opens_on=_day(10, 8), closes_on=_day(10, 30), prize_levels=levels,
+        description="从参赛项目中遴选创新人才典型案例、创新项目典型案例,面向融投资企业、众创空间、孵化器推广。",
+    )  # fmt: skip
+    count = sum(n for _, _, n in CASE_STUDIES)
+    teams = contest.entries.order_by("code").values_list("title", "institution_name")[:count]
+    rows = [(n + 2, [f"{title}典型案例", school]) for n, (title, school) in enumerate(teams)]
+    io.entries_import_table(actor=admin, call=call, headers=["名称", "参评人/单位"], rows=rows)
+    cut = CASE_STUDIES[0][2]
+    _through_the_stages(admin, call, list(call.entries.order_by("code")),
+                        prize=lambda n: "talent" if n < cut else "project",
+                        notice_on=_day(11, 2), final_on=_day(11, 10))  # fmt: skip
 
 
 YOUTH_CITY_PRIZES = [("first", "一等奖", 30), ("second", "二等奖", 40), ("third", "三等奖", 31)]

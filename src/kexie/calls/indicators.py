@@ -125,6 +125,10 @@ add("calls.awards", "竞赛获奖", "项", "结果已确定、截止日期在期
     **ENTRY, where=Q(call__kind=CallKind.COMPETITION, call__status=CallStatus.FINAL, status=EntryStatus.AWARDED),
     group_by="prize", dimension="prize",
 ))  # fmt: skip
+add("calls.case_studies", "形成典型案例", "份", "结果已确定、截止日期在期间内的命名认定类征集(如从大赛参赛项目中遴选典型案例)认定的作品数,按奖项等级(案例类别)分列", Counter(
+    **ENTRY, where=Q(call__kind=CallKind.DESIGNATION, call__status=CallStatus.FINAL, status=EntryStatus.AWARDED),
+    group_by="prize", dimension="prize",
+))  # fmt: skip
 add("calls.higher_awards", "上级竞赛获奖", "项", "截止日期在期间内的竞赛推荐到上级竞赛并获奖的作品数,按上级奖项分列", Counter(
     **ENTRY, where=Q(call__kind=CallKind.COMPETITION) & ~Q(higher_prize=""), group_by="higher_prize",
     dimension="higher_prize",

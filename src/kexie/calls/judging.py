@@ -183,10 +183,11 @@ def judge_conflict_add(*, actor, judge: RoundJudge, entry: Entry, kind: str, not
     return row
 
 
-def round_entries(rnd: ReviewRound, members: bool = True) -> list[Entry]:
+def round_entries(rnd: ReviewRound, members: bool = True, only: tuple[str, ...] | None = None) -> list[Entry]:
     """The entries of a round: the ones advanced into it, or, for a first round not yet
     assigned, every entry that passed the formal check (with their members prefetched unless
-    `members` is False: the plan reads only two facts of each member, see `_member_facts`)."""
+    `members` is False: the plan reads only two facts of each member, see `_member_facts`;
+    `only` loads just those columns, without members)."""
     rows = RoundEntry.objects.unscoped(reason="the round's own entries").filter(round=rnd)
     if rows.exists() or rnd.number > 1:
         ids = rows.values_list("entry_id", flat=True)
@@ -195,8 +196,17 @@ def round_entries(rnd: ReviewRound, members: bool = True) -> list[Entry]:
         qs = Entry.objects.unscoped(reason="a first round takes every accepted entry of the call").filter(
             call=rnd.call, status=EntryStatus.ACCEPTED
         )
+    if only is not None:
+        return list(qs.select_related("institution", "organisation").only(*only).order_by("code"))
     qs = qs.select_related("institution", "organisation", "person").order_by("code")
     return list(qs.prefetch_related("members") if members else qs)
+
+
+# What the assignment reads of an entry (`round_plan(..., light=True)`): loading only these
+# columns leaves out the entry's dates, person record (decrypted fields) and others, which
+# cost a sixth of a large contest's assignment to build into model instances.
+ASSIGNMENT_FIELDS = ("id", "code", "title", "answers", "institution_name", "created_by", "person",
+                     "institution__name", "organisation__name")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -339,11 +349,12 @@ class Plan:
         ]
 
 
-def round_plan(rnd: ReviewRound) -> Plan:
+def round_plan(rnd: ReviewRound, *, light: bool = False) -> Plan:
     """Runs `kexie.engines.contest.assign` over the round's entries and judges: K judges per
     entry, loads within bounds, no conflicted pair, the total affinity (the matching engine's
-    score between the entry's text and the judge's expertise, scaled to [0, 1]) maximised."""
-    entries = round_entries(rnd, members=False)
+    score between the entry's text and the judge's expertise, scaled to [0, 1]) maximised.
+    `light`: the plan's entries carry only `ASSIGNMENT_FIELDS` (for saving it, not showing it)."""
+    entries = round_entries(rnd, members=False, only=ASSIGNMENT_FIELDS if light else None)
     judges = _judges(rnd)
     if not entries:
         raise ValidationError(f"{rnd.name}没有待评作品(形式审查通过或上一轮晋级的作品)")
@@ -385,7 +396,7 @@ def round_assign(*, actor, round: ReviewRound) -> Plan:
     made = JudgeAssignment.objects.unscoped(reason="the round's assignments").filter(round=rnd)
     if made.filter(scored_at__isnull=False).exists():
         raise ValidationError("已有评委提交评分,不能重新分配")
-    plan = round_plan(rnd)
+    plan = round_plan(rnd, light=True)
     if plan.infeasible:
         raise ValidationError(plan.infeasible)
     made.delete()

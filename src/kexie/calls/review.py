@@ -6,7 +6,7 @@ register_section(ReviewSection(
     code="calls.contests", heading="innovation", order=23, module="calls",
     template=(
         "举办创新创业等竞赛{calls.competitions}项〔,吸引来自{calls.provinces}个省份、{calls.institutions}所参赛高校的"
-        "{calls.teams}支参赛队伍〕〔,{calls.participants}名参赛人员参与〕。"
+        "{calls.teams}支参赛队伍〕〔,{calls.participants}名参赛人员参与〕〔,形成{calls.case_studies}份典型案例〕。"
     ),
 ))  # fmt: skip
 

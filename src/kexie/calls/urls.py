@@ -38,6 +38,8 @@ urlpatterns = [
     path("status/<str:token>/", views.entry_status, name="entry_status"),
     path("status/<str:token>/certificate/", views.entry_status_certificate, name="entry_status_certificate"),
     path(
-        "status/<str:token>/certificate/pdf/", views.entry_status_certificate_pdf, name="entry_status_certificate_pdf"
+        "status/<str:token>/certificate/pdf/",
+        views.entry_status_certificate_pdf,
+        name="entry_status_certificate_pdf",
     ),
 ]

@@ -28,5 +28,5 @@ add("honours.activities_commended_from_above", "受上级表彰的活动", "个"
     **HONOUR, where=Q(kind=HonourKind.RECEIVED, organisation__isnull=True, person__isnull=True),
 ), MODULE)  # fmt: skip
 add("honours.designations", "特色单位命名", "家", "期间内获得特色单位等命名的单位数(同一单位计一家),按荣誉名称分列", Counter(
-    **HONOUR, where=Q(kind=HonourKind.DESIGNATION), distinct="organisation", group_by="title", dimension="title",
+    **HONOUR, where=Q(kind=HonourKind.DESIGNATION, organisation__isnull=False), distinct="organisation", group_by="title", dimension="title",
 ), MODULE)  # fmt: skip
