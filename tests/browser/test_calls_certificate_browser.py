@@ -126,11 +126,11 @@ def test_registration_judging_notice_certificate_and_its_check(
     staff.click("#assign-button")
     staff.wait_for_selector("#saved-pairs")
 
-    # 3. The judge scores on a phone: the attachment is there, a bad score is named, then saved.
+    # 3. The judge scores on a phone (blind): the attachment is there, a bad score is named, then saved.
     judge_context, judge = _context(browser, base, "judge_qian")
     judge.goto(f"{base}/calls/judging/")
     judge.click("#my-assignments a:has-text('河道水质监测浮标')")
-    assert "研究报告.pdf" in judge.inner_text(".entry-file")
+    assert judge.inner_text(".entry-file") == f"{entry.code}-report.pdf"  # blind: not the uploaded name
     assert "李华" not in judge.inner_text("main") and "济宁市第一中学" not in judge.inner_text(
         "main"
     )  # blind
