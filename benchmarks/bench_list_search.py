@@ -227,9 +227,11 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
     the EXPLAIN ANALYZE of each statement of PLAN_QUERIES written to ``plans_path``."""
     from django.db import connection
 
+    from kexie.activities.models import Activity
     from kexie.activities.selectors import ledger
+    from kexie.core.textsearch import pg_candidates_sql
 
-    modes, out = _modes(), {}
+    modes, out, paths = _modes(), {}, {}
     plans = open(plans_path, "w", encoding="utf-8") if plans_path else None  # noqa: SIM115
     for name, text in QUERIES.items():
         for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
@@ -251,8 +253,20 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
                             cursor.fetchall()
                     times.append(time.perf_counter() - started)
                 out.setdefault(mode, {})[name + suffix] = round(statistics.median(times) * 1000, 1)
+                if mode == "now":
+                    sql = statements()[0][0]
+                    paths[name + suffix] = (
+                        "gram condition" if "kexie_query_grams" in sql
+                        else "candidate ids" if '"activities_activity"."id" IN (' in sql
+                        else "plain / pg_trgm"
+                    )  # fmt: skip
                 if plans and name in PLAN_QUERIES:
                     with connection.cursor() as cursor:
+                        if mode == "now" and not suffix:
+                            sql, params = pg_candidates_sql(connection, Activity, "title", text)
+                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                            plan = "\n".join(row[0] for row in cursor.fetchall())
+                            plans.write(f"=== now {name} «{text}» candidate lookup (if used)\n{plan}\n\n")
                         for label, (sql, params) in zip(("page", "capped count"), statements(), strict=True):
                             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
                             plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -262,6 +276,7 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
     modes["now"]()
     if plans:
         plans.close()
+    out["path_now"] = paths
     return out
 
 
