@@ -233,7 +233,10 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
 
     modes, out, paths = _modes(), {}, {}
     plans = open(plans_path, "w", encoding="utf-8") if plans_path else None  # noqa: SIM115
+    only = [q for q in os.environ.get("ONLY", "").split(",") if q]
     for name, text in QUERIES.items():
+        if only and name not in only:
+            continue
         for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
             for mode, apply in modes.items():
                 apply()

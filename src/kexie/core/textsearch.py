@@ -52,6 +52,11 @@ PG_COMMON = 5_000
 # rows is looked up in the gram index alone first (one bitmap scan, no per-row gram building), and
 # the list's query gets the ids as a constant list (a hashed = ANY): the filters then read only
 # those rows instead of walking the year for them (航天 + year + status).
+# Measured at 1,000,000 activities (docs/benchmarks.md, issue 10, 2026-12-03): 航天 with year +
+# status 523 ms against 577 ms without, but 航天 alone 868 against 576 ms (all 8,156 candidates are
+# joined and sorted for a page of 51, and an 8,156-id list is built, sent and planned twice), and
+# passing the ids as one array made the planner add the pg_trgm index (1 s). Off until a form of
+# it wins both; bench_list_search.py --database-only measures it beside the path in use.
 CANDIDATES = 20_000
 USE_CANDIDATES = False
 
