@@ -60,6 +60,8 @@ def test_article_pages_link_activities_in_scope_only(client, world, desk, make_a
     assert client.post("/opinion/articles/", _article(activity_ids=f"{mine.pk}")).status_code == 302
     article = Article.objects.unscoped(reason="test").get(title="《济宁科协》专版第1期")
     assert list(article.activities.values_list("pk", flat=True)) == [mine.pk]
+    shown = client.get(f"/opinion/articles/{article.pk}/").content.decode()
+    assert f"/activities/{mine.pk}/" in shown and f'value="{mine.pk}"' in shown  # listed, and in the form
     page = client.get("/opinion/articles/").content.decode()
     assert f"/opinion/articles/{article.pk}/" in page
     assert "<td>报纸专版</td><td>1</td><td>3000</td><td>0</td><td>5</td>" in page  # month × channel, in words
