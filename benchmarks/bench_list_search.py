@@ -109,8 +109,9 @@ def build(args) -> tuple[object, float, float]:
     them (row by row through the triggers is far slower at this size)."""
     from django.core.management import call_command
 
+    # only the activities' title index waits for the rows (the directory's name indexes stay: its
+    # later migrations add fields the builder fills, and 100,000 names index quickly as they come)
     call_command("migrate", "activities", "0004", interactive=False, verbosity=0)
-    call_command("migrate", "directory", "0003", interactive=False, verbosity=0)
     built = base.build(args.activities, args.units, random.Random(2020), title=title)
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -188,12 +189,98 @@ def check_same_rows(admin) -> dict[str, int]:
     for name, text in QUERIES.items():
         for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
             qs = ledger(admin, filters)
-            indexed = set(textsearch.contains(qs, "title", text).values_list("pk", flat=True))
             plain = set(qs.filter(title__icontains=text).values_list("pk", flat=True))
-            if indexed != plain:
-                raise SystemExit(f"rows differ for {name}{suffix}: {len(indexed)} ≠ {len(plain)}")
+            for candidates in (True, False):  # PostgreSQL: with and without the candidate ids
+                textsearch.USE_CANDIDATES = candidates
+                indexed = set(textsearch.contains(qs, "title", text).values_list("pk", flat=True))
+                if indexed != plain:
+                    raise SystemExit(f"rows differ for {name}{suffix}: {len(indexed)} ≠ {len(plain)}")
+            textsearch.USE_CANDIDATES = True
             counts[name + suffix] = len(plain)
     return counts
+
+
+PLAN_QUERIES = ("q2_mid", "q3_mid", "q2_rare", "q2_common", "q3_rare")
+
+
+def _modes():
+    """The ways of answering a title search compared in one run (PostgreSQL): kexie now (candidate
+    ids from the gram index first), kexie before (the gram condition in the list's query), the peer."""
+    from kexie.core import textsearch
+
+    indexed = dict(textsearch.INDEXED)
+
+    def use(candidates: bool, index: bool):
+        def apply():
+            textsearch.USE_CANDIDATES = candidates
+            textsearch.INDEXED = indexed if index else {}
+
+        return apply
+
+    return {"now": use(True, True), "before": use(False, True), "peer": use(False, False)}
+
+
+def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict[str, float]]:
+    """Per mode and query (alone and with year + status): the median time of what the page asks
+    the database (the candidate lookup, if any, the keyset page of 51 rows and the capped count),
+    the modes interleaved query by query so that the machine's load falls on all of them alike;
+    the EXPLAIN ANALYZE of each statement of PLAN_QUERIES written to ``plans_path``."""
+    from django.db import connection
+
+    from kexie.activities.models import Activity
+    from kexie.activities.selectors import ledger
+    from kexie.core.textsearch import pg_candidates_sql
+
+    modes, out, paths = _modes(), {}, {}
+    plans = open(plans_path, "w", encoding="utf-8") if plans_path else None  # noqa: SIM115
+    only = [q for q in os.environ.get("ONLY", "").split(",") if q]
+    for name, text in QUERIES.items():
+        if only and name not in only:
+            continue
+        for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
+            for mode, apply in modes.items():
+                apply()
+
+                def statements(filters=filters, text=text):
+                    qs = ledger(admin, {**filters, "q": text})  # the candidate lookup runs here
+                    page = qs.order_by("-start_date", "-id")[:51].query.sql_with_params()
+                    capped = qs.values("pk")[:1001].query.sql_with_params()
+                    return [page, (f"SELECT count(*) FROM ({capped[0]}) x", capped[1])]
+
+                times = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    with connection.cursor() as cursor:
+                        for sql, params in statements():
+                            cursor.execute(sql, params)
+                            cursor.fetchall()
+                    times.append(time.perf_counter() - started)
+                out.setdefault(mode, {})[name + suffix] = round(statistics.median(times) * 1000, 1)
+                if mode == "now":
+                    sql = statements()[0][0]
+                    paths[name + suffix] = (
+                        "gram condition" if "kexie_query_grams" in sql
+                        else "candidate ids" if '"activities_activity"."id" IN (' in sql
+                        else "plain / pg_trgm"
+                    )  # fmt: skip
+                if plans and name in PLAN_QUERIES:
+                    with connection.cursor() as cursor:
+                        if mode == "now" and not suffix:
+                            sql, params = pg_candidates_sql(connection, Activity, "title", text)
+                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                            plan = "\n".join(row[0] for row in cursor.fetchall())
+                            plans.write(f"=== now {name} «{text}» candidate lookup (if used)\n{plan}\n\n")
+                        for label, (sql, params) in zip(("page", "capped count"), statements(), strict=True):
+                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                            plan = "\n".join(row[0] for row in cursor.fetchall())
+                            plans.write(f"=== {mode} {name}{suffix} «{text}» {label}\n{plan}\n\n")
+            print(f"  {name}{suffix}: " + ", ".join(f"{m} {out[m][name + suffix]} ms" for m in modes),
+                  file=sys.stderr)  # fmt: skip
+    modes["now"]()
+    if plans:
+        plans.close()
+    out["path_now"] = paths
+    return out
 
 
 def main() -> None:
@@ -206,6 +293,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--peer-repeat", type=int, help="timings per page for the peer (default: --repeat)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
+    parser.add_argument(
+        "--database-only", action="store_true",
+        help="PostgreSQL: only the database's time per query, now / before / peer interleaved (no pages)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--plans", help="write EXPLAIN ANALYZE of the chosen queries here (with --database-only)"
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="kexie-bench-")
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
@@ -223,6 +317,15 @@ def main() -> None:
     routed = route_ledger_through_contains()
     counts = check_same_rows(admin)
     print(f"rows found (all agree): {counts}", file=sys.stderr)
+    if args.database_only:
+        load = [round(x, 1) for x in os.getloadavg()]
+        times = database_times(admin, args.repeat, args.plans)
+        print(json.dumps({
+            "bench": "list_search_database", "database": connection.vendor, "activities": args.activities, "repeat": args.repeat, "ms": times, "load_average_before": load,
+            "load_average_after": [round(x, 1) for x in os.getloadavg()], "rows_found": counts,
+            "candidates": textsearch.CANDIDATES, "pg_common": textsearch.PG_COMMON,
+        }, ensure_ascii=False))  # fmt: skip
+        return
     print("kexie (title search index):", file=sys.stderr)
     ours, ours_cpu = page_times(admin, args.repeat)
     indexed = textsearch.INDEXED

@@ -984,6 +984,32 @@ MATRIX["opinion"] = [
     Case("opinion:rules", everyone()),
     Case("opinion:rules", everyone(), method="post", data={"name": ""}, label="invalid"),
     Case("opinion:rule", in_scope(), args=("opinion_rule",)),
+    Case("opinion:source", in_scope(), args=("opinion_source",)),
+    Case(
+        "opinion:source",
+        in_scope(),
+        args=("opinion_source",),
+        method="post",
+        data={"name": ""},
+        label="invalid",
+    ),
+    Case("opinion:article", in_scope(), args=("opinion_article",)),
+    Case(
+        "opinion:article",
+        in_scope(),
+        args=("opinion_article",),
+        method="post",
+        data={"title": ""},
+        label="invalid",
+    ),
+    Case(
+        "opinion:scheme",
+        in_scope(),
+        args=("opinion_scheme",),
+        method="post",
+        label="preview",
+        data={"name": "预览", "subject_words": "科技馆", "action": "preview"},
+    ),
 ]
 
 

@@ -358,6 +358,9 @@ MATRIX = {
     ("PUT", "/api/v1/opinion/rules/{rule_id}"): ({"rule_id": "opinion_rule"}, opinion_rule_body, in_scope(200)),
     ("GET", "/api/v1/opinion/items/{item_id}/debunks"): ({"item_id": "opinion_item"}, None, in_scope(200)),
     ("GET", "/api/v1/opinion/alerts"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/opinion/alerts/{alert_id}"): ({"alert_id": "opinion_alert"}, None, in_scope(200)),
+    ("GET", "/api/v1/opinion/articles/figures"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/opinion/articles/{article_id}"): ({"article_id": "opinion_article"}, None, in_scope(200)),
     ("POST", "/api/v1/opinion/alerts/{alert_id}/handling"): (
         {"alert_id": "opinion_alert"}, {"action": "respond"}, in_scope(200),
     ),

@@ -213,6 +213,7 @@ def test_postgres_common_text_is_left_to_the_plain_filter(make_activity, monkeyp
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE activities_activity")
     monkeypatch.setattr(textsearch, "PG_COMMON", 10, raising=False)
+    monkeypatch.setattr(textsearch, "USE_CANDIDATES", False)  # this test is of the gram condition
     qs = Activity.objects.all()
     assert "kexie_query_grams" not in str(contains(qs, "title", "科").query)
     assert "kexie_query_grams" not in str(contains(qs, "title", "科普").query)
@@ -220,3 +221,31 @@ def test_postgres_common_text_is_left_to_the_plain_filter(make_activity, monkeyp
     assert "kexie_query_grams" in str(contains(qs, "title", "火星").query)  # no such gram at all
     for text in ("科", "科普", "讲座", "鲸类", "鲸", "火星", "天文", "防溺水", "期"):
         assert found(qs, text) == plain(qs, text), text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("use", [True, False], ids=["candidates", "gram-condition"])
+def test_postgres_candidate_ids_come_from_the_gram_index_alone(make_activity, monkeypatch, use):
+    """A word the statistics put at no more than CANDIDATES rows: its rows' ids are looked up in
+    the gram index first and the list's query keeps only those (plus the icontains check); when the
+    statistics were wrong (more ids than CANDIDATES) the gram condition answers as before. Either
+    way the rows are exactly those of the plain filter."""
+    for n in range(30):
+        make_activity(title=f"科普讲座第{n}期")
+    for title in ("鲸类保护宣传", "天文观测", "防溺水安全", "ABC 航天 abc"):
+        make_activity(title=title)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE activities_activity")
+    monkeypatch.setattr(textsearch, "USE_CANDIDATES", use)
+    monkeypatch.setattr(textsearch, "PG_COMMON", 10**9)
+    monkeypatch.setattr(textsearch, "CANDIDATES", 10)
+    qs = Activity.objects.all()
+    rare = str(contains(qs, "title", "鲸类").query)
+    assert ("kexie_query_grams" not in rare) is use, rare
+    if use:
+        # the statistics say 科普 is rare, but 30 rows hold it (more than 10): the gram condition
+        monkeypatch.setattr(textsearch, "_pg_estimate", lambda *args: 1.0)
+        assert "kexie_query_grams" in str(contains(qs, "title", "科普").query)
+    for text in ("科", "科普", "讲座", "鲸类", "鲸", "火星", "天文", "防溺水", "期", "航天", "abc", "ABC 航"):
+        for rows in (qs, qs.filter(participants__gte=100)):
+            assert found(rows, text) == plain(rows, text), text

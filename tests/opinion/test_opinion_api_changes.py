@@ -6,7 +6,6 @@ import io
 import pytest
 from django.utils import timezone
 
-from kexie.cli import main
 from kexie.core.models import AuditEntry
 
 JSON = "application/json"
@@ -59,17 +58,6 @@ def test_one_cluster_with_its_copies(client, world, desk):
     assert client.get(f"/api/v1/opinion/clusters/{desk['cluster'].pk}").status_code == 404
 
 
-def _run(capsys, *args):
-    try:
-        main(["opinion", *args])
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_brief_command_writes_the_word_brief(tmp_path, capsys, world, desk):
     from django.core.management import call_command
     from docx import Document
@@ -88,8 +76,8 @@ def test_brief_command_writes_the_word_brief(tmp_path, capsys, world, desk):
 
 
 @pytest.mark.django_db
-def test_brief_command_refuses_a_bad_day_in_chinese(tmp_path, capsys):
-    code, _, err = _run(capsys, "brief", "daily", "--day", "2020-13-45", "--output", str(tmp_path / "x.docx"))
+def test_brief_command_refuses_a_bad_day_in_chinese(tmp_path, opinion_cli):
+    code, _, err = opinion_cli("brief", "daily", "--day", "2020-13-45", "--output", str(tmp_path / "x.docx"))
     assert code == 1 and "日期“2020-13-45”无效" in err
-    code, _, err = _run(capsys, "brief", "monthly")
+    code, _, err = opinion_cli("brief", "monthly")
     assert code == 2 and "无效" in err

@@ -48,6 +48,17 @@ MAX_TERMS = 2_000  # an OR of more trigrams than this is left to the plain filte
 # grams costs ~50 times a LIKE: at 8,000 matches (航天 in 1,000,000 titles) that is slower than
 # walking the list's order with the LIKE alone, which stops after a page and 1,001 matches.
 PG_COMMON = 5_000
+# PostgreSQL, candidate ids (USE_CANDIDATES): a word the statistics put at no more than this many
+# rows is looked up in the gram index alone first (one bitmap scan, no per-row gram building), and
+# the list's query gets the ids as a constant list (a hashed = ANY): the filters then read only
+# those rows instead of walking the year for them (航天 + year + status).
+# Measured at 1,000,000 activities (docs/benchmarks.md, issue 10, 2026-12-03): 航天 with year +
+# status 523 ms against 577 ms without, but 航天 alone 868 against 576 ms (all 8,156 candidates are
+# joined and sorted for a page of 51, and an 8,156-id list is built, sent and planned twice), and
+# passing the ids as one array made the planner add the pg_trgm index (1 s). Off until a form of
+# it wins both; bench_list_search.py --database-only measures it beside the path in use.
+CANDIDATES = 20_000
+USE_CANDIDATES = False
 
 
 def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
@@ -193,6 +204,10 @@ def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> Quer
     if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
         return exact  # the pg_trgm index answers the icontains filter itself
     estimate = _pg_estimate(connection, model, field, text)
+    if USE_CANDIDATES and estimate is not None and estimate <= CANDIDATES:
+        ids = _pg_candidates(connection, model, field, text)
+        if ids is not None:
+            return exact.filter(pk__in=ids) if ids else exact.none()
     if estimate is not None and estimate > PG_COMMON:
         return exact
     column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(field)}"
@@ -202,6 +217,27 @@ def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> Quer
         output_field=BooleanField(),
     )
     return exact.filter(grams)
+
+
+def _pg_candidates(connection, model, field: str, text: str) -> list | None:
+    """The ids of the rows holding every gram of ``text`` (a superset of the matches), from the
+    gram index alone; ``None`` when there are more than CANDIDATES (the statistics were off)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*pg_candidates_sql(connection, model, field, text))
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= CANDIDATES else None
+
+
+def pg_candidates_sql(connection, model, field: str, text: str) -> tuple[str, list]:
+    """The candidate lookup's statement (the benchmark EXPLAINs it too)."""
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    column = quote(model._meta.get_field(field).column)
+    return (
+        f"SELECT {pk} FROM {table} WHERE kexie_grams(UPPER({column}::text))"
+        " @> kexie_query_grams(UPPER(%s::text)) LIMIT %s",
+        [text, CANDIDATES + 1],
+    )
 
 
 def _pg_estimate(connection, model, field: str, text: str) -> float | None:

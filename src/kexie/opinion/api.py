@@ -139,6 +139,47 @@ class OpinionArticleOut(Schema):
     shares: int
     is_debunking: bool
     summary: str
+    activity_ids: list[int]
+
+    @staticmethod
+    def resolve_activity_ids(obj) -> list[int]:
+        return sorted(a.pk for a in obj.activities.all())
+
+
+class OpinionArticleFigureOut(Schema):
+    month: str
+    channel: str
+    channel_name: str
+    articles: int
+    reads: int
+    likes: int
+    shares: int
+
+
+class OpinionAlertStepOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str = Field(alias="actor_repr")
+
+
+class OpinionAlertDetailOut(OpinionAlertOut):
+    subject: str = Field(alias="ticket.subject")
+    queue_id: int = Field(alias="ticket.queue_id")
+    assignee_id: int | None = Field(alias="ticket.assignee_id")
+    opened_at: dt.datetime = Field(alias="ticket.opened_at")
+    first_response_due: dt.datetime | None = Field(alias="ticket.first_response_due")
+    first_response_at: dt.datetime | None = Field(alias="ticket.first_response_at")
+    resolution_due: dt.datetime | None = Field(alias="ticket.resolution_due")
+    resolved_at: dt.datetime | None = Field(alias="ticket.resolved_at")
+    first_response_breached: bool | None = Field(alias="ticket.first_response_breached")
+    resolution_breached: bool | None = Field(alias="ticket.resolution_breached")
+    steps: list[OpinionAlertStepOut]
+
+    @staticmethod
+    def resolve_steps(obj) -> list:
+        from kexie.core.audit import history
+
+        return list(history(obj.ticket).order_by("at", "id")[:100])
 
 
 class OpinionCorrectionIn(InputSchema):
@@ -371,6 +412,11 @@ def list_alerts(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
     return offset_page(request, selectors.alerts(actor(request)), limit=limit, offset=offset)
 
 
+@router.get("/alerts/{alert_id}", response=OpinionAlertDetailOut, summary="一条预警及其工单的处置经过")
+def get_alert(request: HttpRequest, alert_id: Id):
+    return selectors.get_or_404(selectors.alerts(actor(request)), alert_id)
+
+
 @router.post(
     "/alerts/{alert_id}/handling", response=OpinionAlertOut, summary="处置预警工单(接手、答复、办结)"
 )
@@ -403,8 +449,26 @@ def get_brief(request: HttpRequest, kind: Literal["daily", "weekly"], day: Brief
 def list_articles(
     request: HttpRequest, channel: OpinionChannel | None = None, limit: Limit = 50, offset: Offset = 0
 ):
-    qs = selectors.articles(actor(request), channel=channel or "")
+    qs = selectors.articles(actor(request), channel=channel or "").prefetch_related("activities")
     return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.get(
+    "/articles/figures", response=list[OpinionArticleFigureOut], summary="宣传稿件按月份和渠道的篇数与传播量"
+)
+def article_figures(request: HttpRequest, year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+                    channel: OpinionChannel | None = None):  # fmt: skip
+    qs = selectors.articles(actor(request), channel=channel or "", year=year)
+    return [
+        {**row, "month": row["month"].strftime("%Y-%m"), "reads": row["reads"] or 0,
+         "likes": row["likes"] or 0, "shares": row["shares"] or 0}
+        for row in selectors.article_figures(qs)
+    ]  # fmt: skip
+
+
+@router.get("/articles/{article_id}", response=OpinionArticleOut, summary="一篇宣传稿件(含报道的活动编号)")
+def get_article(request: HttpRequest, article_id: Id):
+    return selectors.get_or_404(selectors.articles(actor(request)), article_id)
 
 
 @router.post("/articles", response={201: OpinionArticleOut}, summary="登记宣传稿件")

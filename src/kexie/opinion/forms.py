@@ -55,6 +55,45 @@ class ArticleForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 2}),
         }
 
+    activity_ids = forms.CharField(
+        label=_("报道的活动编号"), required=False, max_length=1000,
+        help_text=_("活动页面地址中的编号,多个用空格或逗号分隔;只能填写您范围内的活动"),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk and "activity_ids" not in self.initial:
+            ids = self.instance.activities.order_by("pk").values_list("pk", flat=True)
+            self.initial["activity_ids"] = " ".join(str(pk) for pk in ids)
+
+    def clean_activity_ids(self):
+        """The activities named: those the article already reports on stay; new ones must be in
+        the user's scope (kexie.core.references)."""
+        import re
+
+        raw = [w for w in re.split(r"[\s,，、;；]+", self.cleaned_data.get("activity_ids") or "") if w]
+        bad = [w for w in raw if not w.isdigit() or len(w) > 12]
+        if bad:
+            raise forms.ValidationError(_("“%(w)s”不是活动编号(应为数字)") % {"w": bad[0]})
+        ids = list(dict.fromkeys(int(w) for w in raw))
+        if len(ids) > 100:
+            raise forms.ValidationError(_("最多关联100个活动"))
+        held = {a.pk: a for a in self.instance.activities.all()} if self.instance.pk else {}
+        wanted = [pk for pk in ids if pk not in held]
+        found = {
+            a.pk: a for a in references.choices("opinion.Article.activities", self.user).filter(pk__in=wanted)
+        }
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise forms.ValidationError(_("活动“%(n)s”不存在或不在您的范围内") % {"n": missing[0]})
+        return [held.get(pk) or found[pk] for pk in ids]
+
+    def article_data(self) -> tuple[dict, list]:
+        """(the article's fields, its activities) for the services."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return data, self.cleaned_data.get("activity_ids") or []
+
 
 class SubmissionForm(forms.Form):
     url = forms.CharField(label=_("链接"), required=False, max_length=500)

@@ -7,8 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -140,13 +139,7 @@ def submit(request):
 def sources(request):
     form = SourceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.source_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+        if _saved(form, lambda: services.source_create(actor=request.user, data=form.cleaned_data)):
             messages.success(request, _("已添加来源"))
             return redirect("opinion:sources")
     context = {
@@ -155,6 +148,35 @@ def sources(request):
         "can_edit": request.user.has_perm(EDIT),
     }
     return render(request, "opinion/sources.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk: int):
+    """One source: its state (last good poll, last error) and the form that changes it."""
+    source = selectors.get_or_404(selectors.sources(request.user), pk)
+    form = SourceForm(request.POST or None, instance=selectors.sources(request.user).get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if _saved(form, lambda: services.source_update(actor=request.user, source=source, data=data)):
+            messages.success(request, _("来源已保存"))
+            return redirect("opinion:sources")
+    context = {"form": form, "source": source, "can_edit": request.user.has_perm(EDIT),
+               "history": history(source)[:20]}  # fmt: skip
+    return render(request, "opinion/source.html", context)
+
+
+def _saved(form, write) -> bool:
+    """Run a service write; its refusal goes onto the form (field errors, or the form's own)."""
+    try:
+        write()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False
 
 
 @login_required
@@ -198,12 +220,28 @@ def schemes(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def scheme_detail(request, pk: int):
+    """A scheme, the stored items it matches, and the form that changes it: "预览" shows what
+    the changed scheme would match, "保存" saves it."""
     scheme = selectors.get_or_404(selectors.schemes(request.user), pk)
-    hits = services.scheme_matches(
-        selectors.items(request.user).iterator(), services.scheme_rule(scheme), limit=100
-    )
-    return render(request, "opinion/scheme.html", {"scheme": scheme, "hits": hits})
+    form = SchemeForm(request.POST or None, instance=selectors.schemes(request.user).get(pk=pk))
+    rule, previewing = services.scheme_rule(scheme), False
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if request.POST.get("action") == "save":
+            if _saved(form, lambda: services.scheme_update(actor=request.user, scheme=scheme, data=data)):
+                messages.success(request, _("方案已保存"))
+                return redirect("opinion:scheme", pk=scheme.pk)
+        else:
+            try:
+                rule, previewing = services.scheme_rule(data), True
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+    hits = services.scheme_matches(selectors.items(request.user).iterator(), rule, limit=100)
+    context = {"scheme": scheme, "hits": hits, "form": form, "previewing": previewing,
+               "can_edit": request.user.has_perm(EDIT), "history": history(scheme)[:20]}  # fmt: skip
+    return render(request, "opinion/scheme.html", context)
 
 
 @login_required
@@ -239,27 +277,42 @@ def alert_act(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def articles(request):
-    form = ArticleForm(request.POST or None, initial={"published_on": timezone.localdate()})
+    form = ArticleForm(
+        request.POST or None, initial={"published_on": timezone.localdate()}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.article_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
+        data, activities = form.article_data()
+        if _saved(
+            form, lambda: services.article_create(actor=request.user, data=data, activities=activities)
+        ):
             messages.success(request, _("已登记稿件"))
             return redirect("opinion:articles")
     filters = ArticleFilter(request.GET or None)
     channel = filters.cleaned_data.get("channel", "") if filters.is_valid() else ""
-    qs = selectors.articles(request.user, channel=channel)
-    figures = (
-        qs.annotate(month=TruncMonth("published_on")).values("channel", "month")
-        .annotate(n=Count("id"), reads=Sum("reads"), shares=Sum("shares")).order_by("-month", "channel")
-    )  # fmt: skip
-    context = {"form": form, "filters": filters, "page": offset_page(qs, request), "figures": figures[:60],
+    qs = selectors.articles(request.user, channel=channel).annotate(reported=Count("activities"))
+    context = {"form": form, "filters": filters, "page": offset_page(qs, request),
+               "figures": selectors.article_figures(selectors.articles(request.user, channel=channel))[:60],
                "can_edit": request.user.has_perm(EDIT)}  # fmt: skip
     return render(request, "opinion/articles.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request, pk: int):
+    """One article: its reach (updated as reads grow), the activities it reports on, its history."""
+    article = selectors.get_or_404(selectors.articles(request.user), pk)
+    form = ArticleForm(
+        request.POST or None, instance=selectors.articles(request.user).get(pk=pk), user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data, activities = form.article_data()
+        if _saved(form, lambda: services.article_update(actor=request.user, article=article, data=data,
+                                                         activities=activities)):  # fmt: skip
+            messages.success(request, _("稿件已保存"))
+            return redirect("opinion:articles")
+    context = {"form": form, "article": article, "can_edit": request.user.has_perm(EDIT),
+               "activities": article.activities.order_by("-pk")[:100], "history": history(article)[:20]}  # fmt: skip
+    return render(request, "opinion/article.html", context)
 
 
 @login_required
