@@ -56,3 +56,22 @@ def test_the_venue_rule_holds_when_a_report_is_prepared_alone(world, venue):
         services.report_prepare(actor=admin, unit=world.orgs["society"], year=2020, form="kp")
     with pytest.raises(ValidationError):
         services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="zz")
+
+
+def test_cli_exports_and_checks_the_science_popularisation_form(world, venue, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from openpyxl import load_workbook
+
+    admin = world.users["city_admin"]
+    report = services.report_prepare(actor=admin, unit=world.orgs["base"], year=2020, form="kp")
+    out = tmp_path / "科技馆.xlsx"
+    call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--form", "kp",
+                 "--out", str(out))  # fmt: skip
+    assert load_workbook(out).sheetnames[:2] == ["KP表1 科普人员", "KP表2 科普场地"]
+    assert "已导出 兖州区科技馆 2020 年 6 张表" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="未通过"):  # hand cells still empty
+        call_command("stats", "check", "--year", "2020", "--org", str(report.unit_id), "--form", "kp")
+    assert "KP表1\tKR100-1" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="尚无 2020 年科协综合统计报表"):  # the venue files no 科协 form
+        call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(out))

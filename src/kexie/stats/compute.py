@@ -101,7 +101,7 @@ def topmost(units: list, below) -> list:
 
 
 def venues_below(unit) -> list:
-    """The venue operators (科普统计: they file their own form) under `unit`, topmost only."""
+    """The venue operators (科普统计: they file their own form) under `unit`."""
     from kexie.directory.models import Organisation
 
     operators = definitions.venue_operators()
@@ -110,35 +110,63 @@ def venues_below(unit) -> list:
     within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
         pk__in=operators
     )
-    return topmost(list(within.filter(unit_filter("", unit.path))), unit)
+    return [u for u in within.filter(unit_filter("", unit.path)) if u.pk != unit.pk]
 
 
-def form_figures(unit, year: int, tables: list[TableDef], form: str = "kx") -> dict[tuple[str, str], int]:
-    """The figures of a unit for a form: its subtree; for 科普统计 less the venues under it, which
-    file their own form and are not summed into their parent's."""
-    figures = subtree_figures(unit, year, tables)
-    if form == "kp":
-        for venue in venues_below(unit):
-            theirs = subtree_figures(venue, year, tables)
-            for key in figures:
-                figures[key] -= theirs.get(key, 0)
-    return figures
+Figures = dict[tuple[str, str], int]
+
+
+def less_venues(figures: Figures, unit, operators: list, figures_of) -> Figures:
+    """The venue rule of the 科普统计, the one definition every path uses: a venue (科普场馆) files
+    its own form and is not summed into its parent's, so a unit's figures are its subtree's
+    (`figures`) less the subtree figures (`figures_of(venue)`) of each topmost venue operator
+    under it (`operators`: any venue operators; those outside the unit's subtree are ignored)."""
+    out = dict(figures)
+    for venue in topmost(operators, unit):
+        theirs = figures_of(venue)
+        for key in out:
+            out[key] -= theirs.get(key, 0)
+    return out
+
+
+def form_figures(
+    unit,
+    year: int,
+    tables: list[TableDef],
+    form: str = "kx",
+    *,
+    known: dict | None = None,
+    operators: list | None = None,
+) -> Figures:
+    """The figures of a unit for a form: its subtree; for 科普统计 less the venues under it
+    (less_venues). `known`: unit pk → subtree figures already computed (a city's fill has every
+    unit's); `operators`: the venue operators, when the caller has them (else one query)."""
+    known = known or {}
+
+    def subtree(u) -> Figures:
+        figures = known.get(u.pk)
+        return figures if figures is not None else subtree_figures(u, year, tables)
+
+    figures = subtree(unit)
+    if form != "kp":
+        return figures
+    return less_venues(figures, unit, venues_below(unit) if operators is None else operators, subtree)
 
 
 def own_figures(
-    unit, year: int, tables: list[TableDef], county_figures: dict | None = None, form: str = "kx"
-) -> dict[tuple[str, str], int]:
+    unit,
+    year: int,
+    tables: list[TableDef],
+    form: str = "kx",
+    *,
+    known: dict | None = None,
+    operators: list | None = None,
+) -> Figures:
     """The figures a unit's own report holds: its figures (form_figures), less its counties' for
-    a city (`county_figures`: county pk → the county's figures, when the caller has them)."""
-    figures = form_figures(unit, year, tables, form)
-    counties = counties_of(unit)
-    if not counties:
-        return figures
-    county_figures = county_figures if county_figures is not None else {}
-    for county in counties:
-        theirs = county_figures.get(county.pk)
-        if theirs is None:
-            theirs = form_figures(county, year, tables, form)
+    a city (its 本级). `known` and `operators` as for form_figures."""
+    figures = form_figures(unit, year, tables, form, known=known, operators=operators)
+    for county in counties_of(unit):
+        theirs = form_figures(county, year, tables, form, known=known, operators=operators)
         for key in figures:
             figures[key] -= theirs.get(key, 0)
     return figures
