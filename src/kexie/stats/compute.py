@@ -308,30 +308,22 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
 def city_figures(
     city, units: list, year: int, form: str = "kx", venues: set | None = None
 ) -> dict[int, dict[tuple[str, str], int]]:
-    """unit pk → the subtree figures of every unit of a city (the city's own report is then
-    own_figures with these), with one grouped query per source for the units below the
-    counties rather than one per unit; the city and its counties compute as usual."""
+    """unit pk → the subtree figures of each of `units` (a city's filing units, the city among
+    them or not), from one grouped query per source rather than one per unit: the activities'
+    scan and the organisations standing at 31 December serve every unit; an indicator whose
+    records lie in none of a small unit's subtree gives it nothing without a query; the other
+    indicators of the city and its counties (which hold records of nearly every kind) compute
+    as usual."""
     period = Period.year(year)
     tables_by_unit = {u.pk: tables_of(u, year, form, venues) for u in units}
+    scopes = {u.pk: quick_scope(u) for u in units}
     small = {
-        u.pk: quick_scope(u)
-        for u in units
-        if u.pk != city.pk and u.association_level not in ("city", "county")
+        pk: scope for pk, scope in scopes.items() if scope.org.association_level not in ("city", "county")
     }
-    codes, sources = set(), set()
-    for pk in small:
-        for t in tables_by_unit[pk]:
-            for c in t.cell_list():
-                if c.indicator:
-                    codes.add(c.indicator)
-                elif c.query:
-                    sources.add(c.query)
+    codes = {c.indicator for pk in small for t in tables_by_unit[pk] for c in t.cell_list() if c.indicator}
+    if scopes:
+        _seed_activities(city, period, scopes)
+        _seed_org_stock(city, period, scopes)
     if small:
-        _seed_activities(city, period, small)
-        _seed_org_stock(city, period, small)
         _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, small)
-    out = {}
-    for unit in units:
-        scope = small.get(unit.pk) or quick_scope(unit)
-        out[unit.pk] = subtree_figures(unit, year, tables_by_unit[unit.pk], scope)
-    return out
+    return {u.pk: subtree_figures(u, year, tables_by_unit[u.pk], scopes[u.pk]) for u in units}

@@ -429,7 +429,7 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
             kinds[o.pk] = kind
             units.append(o)
     operators = [u for u in units if kinds[u.pk] == "venue"]
-    subtree = compute.city_figures(city, units[1:], year, form, venues)
+    subtree = compute.city_figures(city, units, year, form, venues)
     by_unit = {
         u.pk: compute.form_figures(
             u, year, compute.tables_of(u, year, form, venues), form, known=subtree, operators=operators
