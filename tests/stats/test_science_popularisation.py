@@ -48,6 +48,20 @@ def test_a_venue_files_its_own_form_and_is_not_summed_into_its_county(world, ven
     assert StatsReport.objects.unscoped(reason="test").filter(form="kp").count() == 4
 
 
+def test_the_fill_and_each_units_own_figures_apply_the_venue_rule_alike(world, venue):
+    """One definition of the venue rule (compute.less_venues) serves the city's fill and a unit's
+    own figures: every 科普统计 report of the fill holds what compute.own_figures gives it."""
+    from kexie.stats import compute
+
+    reports = services.fill_city(
+        actor=world.users["city_admin"], city=world.orgs["city"], year=2020, form="kp"
+    )
+    for report in reports:
+        figures = compute.own_figures(report.unit, 2020, compute.report_tables(report), "kp")
+        assert {(c.table, c.code): c.value for c in report.cells.filter(source="computed")} == figures
+    assert not any(p.table for p in checks.summary(reports[0])[1])
+
+
 def test_the_venue_rule_holds_when_a_report_is_prepared_alone(world, venue):
     admin = world.users["city_admin"]
     county = services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="kp")

@@ -167,7 +167,7 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
         name="济宁市物理学会", kind="society", parent=world.orgs["city"], region=world.regions["370800"]
     )
     _refresh_path(idle)
-    units = [world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"], idle]
+    units = [world.orgs["city"], world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"], idle]
     units = list(Organisation.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
     grouped = compute.city_figures(world.orgs["city"], units, 2020)
     for unit in units:
@@ -177,3 +177,28 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
     assert grouped[world.orgs["society"].pk][("CKX表3", "01-1")] == 1
     assert grouped[world.orgs["rencheng"].pk][("CKX表3", "01-1")] == 2
     assert grouped[idle.pk][("CKX表3", "01-1")] == 0
+
+
+def test_the_city_fill_recomputes_like_a_report_and_keeps_hand_cells_and_overrides(world, academic):
+    """fill_city writes its cells as plain rows: a second fill takes the records again, leaves
+    hand cells and overrides (its computed figure follows the records), and every report then
+    holds what its own re-computation would give."""
+    from kexie.stats import compute
+
+    admin, staff = world.users["city_admin"], world.users["county_staff"]
+    academic(2)
+    reports = {r.unit_id: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020)}
+    county = reports[world.orgs["rencheng"].pk]
+    services.cell_enter(actor=staff, report=county, table="AK表1-1", code="08-1", text="-")
+    services.cell_override(actor=staff, report=county, table="CKX表3", code="01-1", text="9", reason="含线上")
+    academic(1)
+    again = services.fill_city(actor=admin, city=world.orgs["city"], year=2020)
+    assert {r.pk for r in again} == {r.pk for r in reports.values()}
+    hand, over = _cell(county, "AK表1-1", "08-1"), _cell(county, "CKX表3", "01-1")
+    assert (hand.value, hand.is_dash) == (None, True)
+    assert (over.value, over.computed, over.overridden) == (9, 3, True)
+    assert _cell(county, "CKX表3", "01-2").value == 360  # 3 × 120 participants, not overridden
+    for report in again:
+        figures = compute.own_figures(report.unit, 2020, compute.report_tables(report))
+        cells = {(c.table, c.code): c.computed for c in report.cells.filter(source="computed")}
+        assert cells == figures, report.unit.name
