@@ -89,3 +89,20 @@ def test_cli_exports_and_checks_the_science_popularisation_form(world, venue, tm
     assert "KP表1\tKR100-1" in capsys.readouterr().out
     with pytest.raises(CommandError, match="尚无 2020 年科协综合统计报表"):  # the venue files no 科协 form
         call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(out))
+
+
+def test_a_county_association_running_a_venue_keeps_it_in_its_own_figures(world):
+    """A county association that runs a venue files as an association: the venue's figures stay
+    in its report and the city's summary check does not take them out again (it did: 汇总 ≠ 记录)."""
+    admin = world.users["city_admin"]
+    venue = bases_services.venue_create(actor=admin, data={
+        "name": "兖州区青少年科技馆", "kind": "science_centre", "operator": world.orgs["yanzhou"],
+        "region": world.regions["370812"], "opened_on": dt.date(2015, 5, 1),
+    })  # fmt: skip
+    bases_services.venue_visitors_record(actor=admin, venue=venue, month=dt.date(2020, 5, 1), visitors=700)
+    reports = {
+        r.unit_id: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020, form="kp")
+    }
+    assert _cells(reports[world.orgs["yanzhou"].pk], "KP表2")["KC110-1"] == 700
+    totals, problems = checks.summary(reports[world.orgs["city"].pk])
+    assert totals[("KP表2", "KC110-1")] == 700 and not [p for p in problems if p.table]

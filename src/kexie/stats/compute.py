@@ -101,7 +101,8 @@ def topmost(units: list, below) -> list:
 
 
 def venues_below(unit) -> list:
-    """The venue operators (科普统计: they file their own form) under `unit`."""
+    """The units under `unit` that file the 科普统计 as a venue (科普场馆 operators; a city or
+    county association running a venue files as an association, its venue in its figures)."""
     from kexie.directory.models import Organisation
 
     operators = definitions.venue_operators()
@@ -110,7 +111,11 @@ def venues_below(unit) -> list:
     within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
         pk__in=operators
     )
-    return [u for u in within.filter(unit_filter("", unit.path)) if u.pk != unit.pk]
+    return [
+        u
+        for u in within.filter(unit_filter("", unit.path))
+        if u.pk != unit.pk and definitions.filer_kind(u, "kp", operators) == "venue"
+    ]
 
 
 Figures = dict[tuple[str, str], int]
