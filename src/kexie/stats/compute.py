@@ -283,6 +283,19 @@ def _seed_org_stock(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "org_stock", period)] = counts[pk]
 
 
+def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
+    """The staff in post at 31 December, counted into every unit's subtree at once."""
+    rows = queries._staff_base(period, quick_scope(city)).values_list("person__unit__path", "person__gender")
+    by_path = {scope.org.path: scope for scope in scopes.values()}
+    counts: dict[int, dict] = {pk: {} for pk in scopes}
+    for path, gender in rows:
+        for scope in _ancestors(path, by_path):
+            into = counts[scope.org_id]
+            into[gender or ""] = into.get(gender or "", 0) + 1
+    for pk, scope in scopes.items():
+        scope.cache[("stats", "staff_stock", period)] = counts[pk]
+
+
 def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
     """An indicator whose records (its drill-down: what it counts) lie in none of a unit's
     subtree gives that unit nothing: one query per indicator finds the units that hold records,
@@ -329,6 +342,7 @@ def city_figures(
     if scopes:
         _seed_activities(city, period, scopes)
         _seed_org_stock(city, period, scopes)
+        _seed_staff_stock(city, period, scopes)
     if small:
         _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, small)
     return {u.pk: subtree_figures(u, year, tables_by_unit[u.pk], scopes[u.pk]) for u in units}
