@@ -1,16 +1,20 @@
 """Statistical tables benchmark (issue 18): fill every table for every unit of a city at the
-indicator benchmark's size, through the statistics service, beside the straightforward way.
+indicator benchmark's size, through the statistics service, beside the code it replaced and
+the straightforward way.
 
     python benchmarks/bench_stats.py [--database-url URL] [--activities 1000000] [--units 100000]
-        [--repeat 3] [--keep] [--peer-sample 200]
+        [--repeat 3] [--keep] [--peer-sample 200] [--old-commit aaf7593]
 
 Builds the database of benchmarks/bench_indicators.py (the demo city's regions, `--units`
 organisations, as many people, `--activities` activities over 2016–2020; with --database-url
-pointing at a database built before, the build is skipped), then times, median of --repeat runs:
+pointing at a database built before, the build is skipped), then times, median of --repeat runs
+(wall and process CPU; old and new taking turns in the same run):
   - kexie: `stats.services.fill_city(city, 2020)` from no reports at all (every report and cell
     created; the reports are deleted between runs), i.e. the city, its counties and every
-    society, each with its tables' computed cells;
-  - the re-computation of the same reports (they exist; figures taken again);
+    society, each with its tables' computed cells; and the re-computation of the same reports;
+  - the old code: `fill_city` as it was at --old-commit (kexie/stats/services.py and compute.py
+    read from git, loaded beside the current ones), the same two steps; every cell (value,
+    computed figure, source) of both must be the same, for the 科协综合统计 and the 科普统计;
   - the peer: the unit-by-unit way (`compute.subtree_figures` for each unit, its own queries),
     timed on `--peer-sample` units and scaled to all of them; its figures must equal the fill's.
 Ends with one JSON line.
@@ -19,10 +23,13 @@ Ends with one JSON line.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +41,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_indicators as base  # noqa: E402
 
+OLD_COMMIT = "aaf7593"  # before the fill wrote its cells as plain rows (issue 18, stop 23)
+
 
 def clear_reports(city) -> None:
     from kexie.stats.models import StatsCell, StatsReport
@@ -42,13 +51,74 @@ def clear_reports(city) -> None:
     StatsReport.objects.unscoped(reason="benchmark").all().delete()
 
 
-def fill(admin, city):
+def old_services(commit: str, folder: str):
+    """kexie.stats.services (and the compute module it used) as they were at `commit`."""
+    modules = {}
+    for name in ("compute", "services"):
+        text = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{commit}:src/kexie/stats/{name}.py"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+        text = text.replace(
+            "from kexie.stats import checks, compute, definitions",
+            "from kexie.stats import checks, definitions\nimport kexie_old_stats_compute as compute",
+        )
+        path = Path(folder) / f"kexie_old_stats_{name}.py"
+        path.write_text(text, "utf-8")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        modules[name] = module
+    return modules["services"]
+
+
+def fill(services, admin, city, form="kx"):
     from django.core.cache import cache
 
-    from kexie.stats import services
-
     cache.clear()  # the activities' scan is not taken from an earlier run
-    return services.fill_city(actor=admin, city=city, year=2020)
+    return services.fill_city(actor=admin, city=city, year=2020, form=form)
+
+
+def timed(run) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def cells_now() -> dict:
+    from kexie.stats.models import StatsCell
+
+    return {
+        (unit, table, code): (value, computed, source, dash)
+        for unit, table, code, value, computed, source, dash in StatsCell.objects.unscoped(reason="benchmark")
+        .values_list("report__unit_id", "table", "code", "value", "computed", "source", "is_dash")
+        .iterator(chunk_size=20000)
+    }
+
+
+def compare(runs: dict, form: str, old, new, admin, city, repeat: int) -> int:
+    """Fill from nothing and again, old and new taking turns; returns the number of cells. The
+    cells of both must be the same."""
+    snapshot = {}
+    for i in range(repeat):
+        for label, services in (("old", old), ("new", new)) if i % 2 == 0 else (("new", new), ("old", old)):
+            clear_reports(city)
+            wall, cpu, _ = timed(lambda s=services: fill(s, admin, city, form))
+            runs[(form, label, "fill")].append((wall, cpu))
+            wall, cpu, _ = timed(lambda s=services: fill(s, admin, city, form))
+            runs[(form, label, "again")].append((wall, cpu))
+            print(f"{form} {label}: fill {runs[(form, label, 'fill')][-1][0]:.2f} s, again {wall:.2f} s",
+                  file=sys.stderr)  # fmt: skip
+            if i == 0:
+                snapshot[label] = cells_now()
+    if snapshot["old"] != snapshot["new"]:
+        differ = [k for k in snapshot["old"].keys() | snapshot["new"].keys()
+                  if snapshot["old"].get(k) != snapshot["new"].get(k)]  # fmt: skip
+        raise SystemExit(
+            f"{form}: old and new fills differ in {len(differ)} cells, e.g. {sorted(differ)[:3]}"
+        )
+    return len(snapshot["new"])
 
 
 def main() -> None:
@@ -60,6 +130,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peer-sample", type=int, default=200)
+    parser.add_argument("--old-commit", default=OLD_COMMIT, help="the code to compare with (git)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="kexie-bench-")
@@ -68,8 +139,10 @@ def main() -> None:
     from django.db import connection
 
     from kexie.accounts.models import User
+    from kexie.activities.models import Activity
+    from kexie.core import indicators
     from kexie.directory.models import Organisation
-    from kexie.stats import compute
+    from kexie.stats import compute, services
     from kexie.stats.models import StatsCell, StatsReport
 
     if User.objects.filter(username="admin").exists():
@@ -79,27 +152,21 @@ def main() -> None:
         admin, build_s = built["admin"], built["build_s"]
     print(f"built in {build_s} s on {connection.vendor}", file=sys.stderr)
     city = Organisation.objects.unscoped(reason="benchmark").get(pk=1)
+    n_units = Organisation.objects.unscoped(reason="benchmark").count()
+    n_activities = Activity.objects.unscoped(reason="benchmark").count()
+    indicators.discover()  # every module's indicators imported once, before any timing
+    old = old_services(args.old_commit, tmp)
 
-    times = []
-    for _ in range(args.repeat):
-        clear_reports(city)
-        started = time.perf_counter()
-        reports = fill(admin, city)
-        times.append(time.perf_counter() - started)
-        print(f"fill: {times[-1]:.2f} s", file=sys.stderr)
-    fill_s = statistics.median(times)
+    runs = {
+        (f, label, step): [] for f in ("kx", "kp") for label in ("old", "new") for step in ("fill", "again")
+    }
+    n_cells = {form: compare(runs, form, old, services, admin, city, args.repeat) for form in ("kp", "kx")}
+    # the reports of the 科协综合统计 stay (the last fill was new or old: the same cells)
+    reports = list(StatsReport.objects.unscoped(reason="benchmark").filter(form="kx").select_related("unit"))
     n_reports = len(reports)
-    n_cells = StatsCell.objects.unscoped(reason="benchmark").count()
-    again = []
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        fill(admin, city)
-        again.append(time.perf_counter() - started)
-    recompute_s = statistics.median(again)
-    print(
-        f"fill {fill_s:.2f} s ({n_reports} reports, {n_cells} cells), again {recompute_s:.2f} s",
-        file=sys.stderr,
-    )
+
+    def median(form, label, step, which):
+        return round(statistics.median(r[which] for r in runs[(form, label, step)]), 2)
 
     # the peer: unit by unit, each unit's own queries; its figures must equal the cells
     rng = random.Random(18)
@@ -108,7 +175,7 @@ def main() -> None:
     cells = {}
     for c in (
         StatsCell.objects.unscoped(reason="benchmark")
-        .filter(report__unit__in=sample, source="computed")
+        .filter(report__unit__in=sample, report__form="kx", source="computed")
         .select_related("report")
     ):
         cells[(c.report.unit_id, c.table, c.code)] = c.value
@@ -126,13 +193,19 @@ def main() -> None:
         f"peer (unit by unit): {peer_sample_s:.2f} s for {len(sample)} units → {peer_s:.1f} s for all",
         file=sys.stderr,
     )
-    assert StatsReport.objects.unscoped(reason="benchmark").count() == n_reports
+    fill_s, old_s = median("kx", "new", "fill", 0), median("kx", "old", "fill", 0)
     print(json.dumps({
-        "bench": "stats", "database": connection.vendor, "activities": args.activities, "units": args.units,
-        "reports": n_reports, "cells": n_cells, "fill_s": round(fill_s, 2), "fill_runs_s": [round(t, 2) for t in times],
-        "recompute_s": round(recompute_s, 2), "aim_s": 10, "peer": "unit by unit (own queries), scaled from a sample",
-        "peer_sample": len(sample), "peer_s": round(peer_s, 1), "ratio": round(peer_s / fill_s, 1),
-        "figures_agree": True, "load_average_1min": round(__import__("os").getloadavg()[0], 1),
+        "bench": "stats", "database": connection.vendor, "activities": n_activities, "units": n_units,
+        "reports": n_reports, "cells": n_cells["kx"], "kp_cells": n_cells["kp"], "repeat": args.repeat,
+        "fill_s": fill_s, "fill_cpu_s": median("kx", "new", "fill", 1),
+        "recompute_s": median("kx", "new", "again", 0), "recompute_cpu_s": median("kx", "new", "again", 1),
+        "old_commit": args.old_commit, "old_fill_s": old_s, "old_fill_cpu_s": median("kx", "old", "fill", 1),
+        "old_recompute_s": median("kx", "old", "again", 0), "old_recompute_cpu_s": median("kx", "old", "again", 1),
+        "kp_fill_s": median("kp", "new", "fill", 0), "old_kp_fill_s": median("kp", "old", "fill", 0),
+        "old_over_new": round(old_s / fill_s, 1), "aim_s": 10, "same_cells_old_and_new": True,
+        "peer": "unit by unit (own queries), scaled from a sample", "peer_sample": len(sample),
+        "peer_s": round(peer_s, 1), "peer_over_new": round(peer_s / fill_s, 1), "figures_agree": True,
+        "load_average_1min": round(os.getloadavg()[0], 1),
     }))  # fmt: skip
     if args.database_url is None:
         if args.keep:

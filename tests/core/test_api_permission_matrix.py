@@ -534,7 +534,7 @@ MATRIX = {
     ("GET", "/api/v1/stats/reports/{report_id}"): ({"report_id": "stats_report"}, None, in_scope(200)),
     ("GET", "/api/v1/stats/reports/{report_id}/checks"): ({"report_id": "stats_report"}, None, in_scope(200)),
     ("PATCH", "/api/v1/stats/reports/{report_id}/cells"): (
-        {"report_id": "stats_report"}, {"cells": [{"table": "AK表1-1", "code": "06-1", "value": "3"}]}, in_scope(200),
+        {"report_id": "stats_report"}, {"cells": [{"table": "AK表1-1", "code": "08-1", "value": "3"}]}, in_scope(200),
     ),
     ("POST", "/api/v1/stats/reports/{report_id}/{action}"): (
         {"report_id": "stats_report", "action": "stats_submit"}, {}, in_scope(422),

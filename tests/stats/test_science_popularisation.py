@@ -48,6 +48,20 @@ def test_a_venue_files_its_own_form_and_is_not_summed_into_its_county(world, ven
     assert StatsReport.objects.unscoped(reason="test").filter(form="kp").count() == 4
 
 
+def test_the_fill_and_each_units_own_figures_apply_the_venue_rule_alike(world, venue):
+    """One definition of the venue rule (compute.less_venues) serves the city's fill and a unit's
+    own figures: every 科普统计 report of the fill holds what compute.own_figures gives it."""
+    from kexie.stats import compute
+
+    reports = services.fill_city(
+        actor=world.users["city_admin"], city=world.orgs["city"], year=2020, form="kp"
+    )
+    for report in reports:
+        figures = compute.own_figures(report.unit, 2020, compute.report_tables(report), "kp")
+        assert {(c.table, c.code): c.value for c in report.cells.filter(source="computed")} == figures
+    assert not any(p.table for p in checks.summary(reports[0])[1])
+
+
 def test_the_venue_rule_holds_when_a_report_is_prepared_alone(world, venue):
     admin = world.users["city_admin"]
     county = services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="kp")
@@ -56,3 +70,39 @@ def test_the_venue_rule_holds_when_a_report_is_prepared_alone(world, venue):
         services.report_prepare(actor=admin, unit=world.orgs["society"], year=2020, form="kp")
     with pytest.raises(ValidationError):
         services.report_prepare(actor=admin, unit=world.orgs["yanzhou"], year=2020, form="zz")
+
+
+def test_cli_exports_and_checks_the_science_popularisation_form(world, venue, tmp_path, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from openpyxl import load_workbook
+
+    admin = world.users["city_admin"]
+    report = services.report_prepare(actor=admin, unit=world.orgs["base"], year=2020, form="kp")
+    out = tmp_path / "科技馆.xlsx"
+    call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--form", "kp",
+                 "--out", str(out))  # fmt: skip
+    assert load_workbook(out).sheetnames[:2] == ["KP表1 科普人员", "KP表2 科普场地"]
+    assert "已导出 兖州区科技馆 2020 年 6 张表" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="未通过"):  # hand cells still empty
+        call_command("stats", "check", "--year", "2020", "--org", str(report.unit_id), "--form", "kp")
+    assert "KP表1\tKR100-1" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="尚无 2020 年科协综合统计报表"):  # the venue files no 科协 form
+        call_command("stats", "export", "--year", "2020", "--org", str(report.unit_id), "--out", str(out))
+
+
+def test_a_county_association_running_a_venue_keeps_it_in_its_own_figures(world):
+    """A county association that runs a venue files as an association: the venue's figures stay
+    in its report and the city's summary check does not take them out again (it did: 汇总 ≠ 记录)."""
+    admin = world.users["city_admin"]
+    venue = bases_services.venue_create(actor=admin, data={
+        "name": "兖州区青少年科技馆", "kind": "science_centre", "operator": world.orgs["yanzhou"],
+        "region": world.regions["370812"], "opened_on": dt.date(2015, 5, 1),
+    })  # fmt: skip
+    bases_services.venue_visitors_record(actor=admin, venue=venue, month=dt.date(2020, 5, 1), visitors=700)
+    reports = {
+        r.unit_id: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020, form="kp")
+    }
+    assert _cells(reports[world.orgs["yanzhou"].pk], "KP表2")["KC110-1"] == 700
+    totals, problems = checks.summary(reports[world.orgs["city"].pk])
+    assert totals[("KP表2", "KC110-1")] == 700 and not [p for p in problems if p.table]

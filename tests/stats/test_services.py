@@ -41,13 +41,13 @@ def test_academic_exchange_cell_equals_the_indicator_for_the_same_scope_and_year
 def test_hand_cells_and_overrides_survive_recomputation(world, academic):
     report = _clean_county(world, academic, n=2)
     staff = world.users["county_staff"]
-    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="12")
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="08-1", text="12")
     services.cell_override(
         actor=staff, report=report, table="EKX表5", code="01-1", text="7", reason="含未录入的2场"
     )
     academic(1)
     services.report_compute(actor=staff, report=report)
-    assert _cell(report, "AK表1-1", "06-1").value == 12
+    assert _cell(report, "AK表1-1", "08-1").value == 12
     over = _cell(report, "EKX表5", "01-1")
     assert (over.value, over.overridden, over.override_reason) == (7, True, "含未录入的2场")
     assert _cell(report, "CKX表3", "01-1").value == 3  # the computed cell follows the records
@@ -58,7 +58,7 @@ def test_hand_cell_validation(world, academic):
     staff = world.users["county_staff"]
     for text, message in [("1.5", "整数"), ("abc", "非负整数"), ("-3", "非负整数"), ("-", "不允许")]:
         with pytest.raises(ValidationError, match=message):
-            services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text=text)
+            services.cell_enter(actor=staff, report=report, table="CKX表3", code="04-1", text=text)
     services.cell_enter(actor=staff, report=report, table="AK表1-1", code="08-1", text="-")  # allowed there
     assert _cell(report, "AK表1-1", "08-1").display == "-"
     with pytest.raises(ValidationError, match="自动取数"):
@@ -73,11 +73,11 @@ def test_rules_list_every_failure(world, academic):
     report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
     problems = checks.check_report(report)
     reasons = {(p.table, p.cell.split()[0]): p.reason for p in problems}
-    assert "未填写" in reasons[("AK表1-1", "06-1")]
+    assert "未填写" in reasons[("AK表1-1", "08-1")]
     fill_hand_cells(report, staff)
     problems = checks.check_report(report)
     assert [(p.table, p.cell) for p in problems] == [("CKX表3", "01-1"), ("CKX表3", "01-2")]  # 2 ≠ 0+0+0
-    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="07-1", text="3")
+    services.cell_override(actor=staff, report=report, table="AK表1-1", code="07-1", text="3", reason="核实")
     assert any(p.table == "AK表1-1" and p.cell == "07-1" for p in checks.check_report(report))  # 女性 > 总数
 
 
@@ -85,12 +85,12 @@ def test_change_against_last_year_needs_an_explanation(world, academic):
     staff = world.users["county_staff"]
     last = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2019)
     fill_hand_cells(last, staff)
-    services.cell_enter(actor=staff, report=last, table="AK表1-1", code="06-1", text="20")
+    services.cell_enter(actor=staff, report=last, table="AK表1-1", code="08-1", text="20")
     report = _clean_county(world, academic, n=1)
-    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="06-1", text="40")
+    services.cell_enter(actor=staff, report=report, table="AK表1-1", code="08-1", text="40")
     problems = [p for p in checks.check_report(report) if p.table == "AK表1-1"]
     assert len(problems) == 1 and "须在报表说明中说明" in problems[0].reason
-    services.cell_explain(actor=staff, report=report, table="AK表1-1", code="06-1", note="机构改革增编")
+    services.cell_explain(actor=staff, report=report, table="AK表1-1", code="08-1", note="会员发展")
     assert not [p for p in checks.check_report(report) if p.table == "AK表1-1"]
 
 
@@ -167,7 +167,7 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
         name="济宁市物理学会", kind="society", parent=world.orgs["city"], region=world.regions["370800"]
     )
     _refresh_path(idle)
-    units = [world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"], idle]
+    units = [world.orgs["city"], world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"], idle]
     units = list(Organisation.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
     grouped = compute.city_figures(world.orgs["city"], units, 2020)
     for unit in units:
@@ -177,3 +177,28 @@ def test_grouped_city_fill_gives_each_unit_its_own_figures(world, academic):
     assert grouped[world.orgs["society"].pk][("CKX表3", "01-1")] == 1
     assert grouped[world.orgs["rencheng"].pk][("CKX表3", "01-1")] == 2
     assert grouped[idle.pk][("CKX表3", "01-1")] == 0
+
+
+def test_the_city_fill_recomputes_like_a_report_and_keeps_hand_cells_and_overrides(world, academic):
+    """fill_city writes its cells as plain rows: a second fill takes the records again, leaves
+    hand cells and overrides (its computed figure follows the records), and every report then
+    holds what its own re-computation would give."""
+    from kexie.stats import compute
+
+    admin, staff = world.users["city_admin"], world.users["county_staff"]
+    academic(2)
+    reports = {r.unit_id: r for r in services.fill_city(actor=admin, city=world.orgs["city"], year=2020)}
+    county = reports[world.orgs["rencheng"].pk]
+    services.cell_enter(actor=staff, report=county, table="AK表1-1", code="08-1", text="-")
+    services.cell_override(actor=staff, report=county, table="CKX表3", code="01-1", text="9", reason="含线上")
+    academic(1)
+    again = services.fill_city(actor=admin, city=world.orgs["city"], year=2020)
+    assert {r.pk for r in again} == {r.pk for r in reports.values()}
+    hand, over = _cell(county, "AK表1-1", "08-1"), _cell(county, "CKX表3", "01-1")
+    assert (hand.value, hand.is_dash) == (None, True)
+    assert (over.value, over.computed, over.overridden) == (9, 3, True)
+    assert _cell(county, "CKX表3", "01-2").value == 360  # 3 × 120 participants, not overridden
+    for report in again:
+        figures = compute.own_figures(report.unit, 2020, compute.report_tables(report))
+        cells = {(c.table, c.code): c.computed for c in report.cells.filter(source="computed")}
+        assert cells == figures, report.unit.name

@@ -12,13 +12,16 @@ from kexie.stats.models import StatsReport
 
 @pytest.fixture
 def demo(db):
+    from kexie.bases import demo as bases_demo
+
     context = load_demo()
+    bases_demo.load(context)  # the venues the 科普统计 counts
     stats_demo.load(context)
     return context
 
 
 def test_the_demo_fills_the_reports_and_the_summary_states_the_seed(demo):
-    reports = StatsReport.objects.unscoped(reason="test").filter(year=2020).select_related("unit")
+    reports = StatsReport.objects.unscoped(reason="test").filter(year=2020, form="kx").select_related("unit")
     units = {r.unit_id for r in reports}
     assert demo.city.pk in units and all(c.pk in units for c in demo.orgs["counties"])
     city = reports.get(unit=demo.city)
@@ -35,3 +38,27 @@ def test_the_demo_fills_the_reports_and_the_summary_states_the_seed(demo):
         == first.cells.get(table="CKX表3", code="01-1").value
     )
     assert sum(r.is_editable for r in reports) == len(units) - 1
+    _science_popularisation(demo)  # one demo load for both forms (it takes seconds)
+
+
+def _science_popularisation(demo):
+    """科普统计 2020 in the demo: the city, its counties (which run the demo's venues, so they file
+    as associations and their venues stay in their own figures), one county accepted; the
+    summary and every report agree with the records the way a unit's own preparation counts."""
+    from kexie.stats import compute
+
+    reports = list(
+        StatsReport.objects.unscoped(reason="test").filter(year=2020, form="kp").select_related("unit")
+    )
+    units = {r.unit_id for r in reports}
+    assert demo.city.pk in units and all(c.pk in units for c in demo.orgs["counties"])
+    first = next(r for r in reports if r.unit_id == demo.orgs["counties"][0].pk)
+    assert first.is_accepted and sum(r.is_accepted for r in reports) == 1
+    city = next(r for r in reports if r.unit_id == demo.city.pk)
+    totals, problems = checks.summary(city)
+    visitors = get("bases.visitors").compute(Period.year(2020), Scope(demo.users["admin"])).value
+    assert totals[("KP表2", "KC110-1")] == visitors > 0  # every venue's visitors, counted once
+    assert not [p for p in problems if p.table]
+    for report in reports:
+        figures = compute.own_figures(report.unit, 2020, compute.report_tables(report), "kp")
+        assert {(c.table, c.code): c.computed for c in report.cells.filter(source="computed")} == figures

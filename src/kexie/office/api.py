@@ -289,6 +289,8 @@ class OfficeCadreOut(Schema):
     position: str
     user_id: int | None
     is_active: bool
+    joined_on: dt.date | None
+    left_on: dt.date | None
 
 
 class OfficeCadreIn(InputSchema):
@@ -296,6 +298,7 @@ class OfficeCadreIn(InputSchema):
     department_id: Id = Field(title="所在处室")
     position: str = Field("", max_length=60, title="职务")
     user_id: Id | None = Field(None, title="登录账号")
+    joined_on: dt.date | None = Field(None, title="到岗日期")
 
 
 class OfficeCadreUpdateIn(InputSchema):
@@ -306,6 +309,7 @@ class OfficeCadreUpdateIn(InputSchema):
 
 class OfficeCadreEndIn(InputSchema):
     reason: str = Field("", max_length=200, title="离岗原因")
+    left_on: dt.date | None = Field(None, title="离岗日期", description="默认今天")
 
 
 class OfficeTaskForceOut(Schema):
@@ -622,7 +626,7 @@ def create_cadre(request: HttpRequest, payload: OfficeCadreIn):
     login = reference("office.Cadre.user", payload.user_id, "user_id", user)
     with error_fields(CADRE_ERRORS):
         cadre = services.cadre_create(actor=user, name=payload.name.strip(), department=department,
-                                      position=payload.position, user=login)  # fmt: skip
+                                      position=payload.position, user=login, joined_on=payload.joined_on)  # fmt: skip
     return Status(201, cadre)
 
 
@@ -648,7 +652,7 @@ def update_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreUpdateI
 def end_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreEndIn):
     user = actor(request)
     cadre = _get(selectors.cadres(user), cadre_id)
-    return services.cadre_end(actor=user, cadre=cadre, reason=payload.reason)
+    return services.cadre_end(actor=user, cadre=cadre, reason=payload.reason, left_on=payload.left_on)
 
 
 # ---------------------------------------------------------------- task forces

@@ -65,6 +65,16 @@ class Cadre(ScopedModel):
     )
     position = models.CharField(_("职务"), max_length=60, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
+    # The staff standing at 31 December of a past year (kexie.stats, 机关在编人员): unknown dates
+    # count as "always" (no joined date: since ever; no left date: while active).
+    joined_on = models.DateField(_("到岗日期"), null=True, blank=True)
+    left_on = models.DateField(_("离岗日期"), null=True, blank=True)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("离岗日期不能早于到岗日期")})
 
     @property
     def name(self) -> str:

@@ -114,15 +114,18 @@ def department_set_leader(*, actor, department: Department, leader) -> Departmen
 
 
 @transaction.atomic
-def cadre_create(*, actor, name: str, department, position: str = "", user=None, gender: str = "") -> Cadre:
-    """A cadre: a directory person tagged 干部 in the department, linked to their login."""
+def cadre_create(
+    *, actor, name: str, department, position: str = "", user=None, gender: str = "", joined_on=None
+) -> Cadre:
+    """A cadre: a directory person tagged 干部 in the department, linked to their login; `joined_on`
+    the day they took up the post (到岗日期, for the staff the statistics count at year end)."""
     require_perm(actor, EDIT)
     _require_department_visible(actor, department)
     data = {"name": name, "unit": department, "is_cadre": True}
     if gender:
         data["gender"] = gender
     person = person_create(actor=actor, data=data)
-    cadre = Cadre(person=person, user=user, position=position)
+    cadre = Cadre(person=person, user=user, position=position, joined_on=joined_on)
     full_clean_chinese(cadre)
     cadre.save()
     audit.log(actor=actor, action="kexie.cadre.created", obj=cadre, after=audit.snapshot(cadre))
@@ -167,12 +170,13 @@ def department_update(*, actor, department: Department, data: dict[str, Any]) ->
     return department
 
 
-CADRE_FIELDS = ("position", "user")
+CADRE_FIELDS = ("position", "user", "joined_on", "left_on")
 
 
 @transaction.atomic
 def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any]) -> Cadre:
-    """A cadre's name (their directory person's), position and login."""
+    """A cadre's name (their directory person's), position, login and dates (到岗/离岗日期: a date
+    corrected after the fact; leaving itself is cadre_end)."""
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, cadre)
     _visible(selectors.cadres(actor), cadre)
@@ -192,19 +196,21 @@ def cadre_update(*, actor, cadre: Cadre, data: dict[str, Any]) -> Cadre:
 
 
 @transaction.atomic
-def cadre_end(*, actor, cadre: Cadre, reason: str = "") -> Cadre:
-    """A cadre leaves the office (离岗): kept with their tasks and records, no longer offered as
-    an owner, attendee or member. Their open tasks stay theirs until reassigned."""
+def cadre_end(*, actor, cadre: Cadre, reason: str = "", left_on=None) -> Cadre:
+    """A cadre leaves the office (离岗) on `left_on` (default today): kept with their tasks and
+    records, no longer offered as an owner, attendee or member. Their open tasks stay theirs
+    until reassigned."""
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, cadre)
     _visible(selectors.cadres(actor), cadre)
     cadre = lock_for_update(cadre)
     if not cadre.is_active:
         raise ValidationError({"is_active": _("该干部已离岗")})
-    cadre.is_active = False
-    cadre.save(update_fields=["is_active"])
-    audit.log(actor=actor, action="kexie.cadre.ended", obj=cadre, before={"is_active": True},
-              after={"is_active": False}, note=(reason or "").strip()[:200])  # fmt: skip
+    cadre.is_active, cadre.left_on = False, left_on or selectors.today()
+    full_clean_chinese(cadre)
+    cadre.save(update_fields=["is_active", "left_on"])
+    audit.log(actor=actor, action="kexie.cadre.ended", obj=cadre, before={"is_active": True, "left_on": None},
+              after={"is_active": False, "left_on": cadre.left_on.isoformat()}, note=(reason or "").strip()[:200])  # fmt: skip
     return cadre
 
 

@@ -101,7 +101,8 @@ def topmost(units: list, below) -> list:
 
 
 def venues_below(unit) -> list:
-    """The venue operators (科普统计: they file their own form) under `unit`, topmost only."""
+    """The units under `unit` that file the 科普统计 as a venue (科普场馆 operators; a city or
+    county association running a venue files as an association, its venue in its figures)."""
     from kexie.directory.models import Organisation
 
     operators = definitions.venue_operators()
@@ -110,35 +111,67 @@ def venues_below(unit) -> list:
     within = Organisation.objects.unscoped(reason="statistics: the venues under a unit").filter(
         pk__in=operators
     )
-    return topmost(list(within.filter(unit_filter("", unit.path))), unit)
+    return [
+        u
+        for u in within.filter(unit_filter("", unit.path))
+        if u.pk != unit.pk and definitions.filer_kind(u, "kp", operators) == "venue"
+    ]
 
 
-def form_figures(unit, year: int, tables: list[TableDef], form: str = "kx") -> dict[tuple[str, str], int]:
-    """The figures of a unit for a form: its subtree; for 科普统计 less the venues under it, which
-    file their own form and are not summed into their parent's."""
-    figures = subtree_figures(unit, year, tables)
-    if form == "kp":
-        for venue in venues_below(unit):
-            theirs = subtree_figures(venue, year, tables)
-            for key in figures:
-                figures[key] -= theirs.get(key, 0)
-    return figures
+Figures = dict[tuple[str, str], int]
+
+
+def less_venues(figures: Figures, unit, operators: list, figures_of) -> Figures:
+    """The venue rule of the 科普统计, the one definition every path uses: a venue (科普场馆) files
+    its own form and is not summed into its parent's, so a unit's figures are its subtree's
+    (`figures`) less the subtree figures (`figures_of(venue)`) of each topmost venue operator
+    under it (`operators`: any venue operators; those outside the unit's subtree are ignored)."""
+    out = dict(figures)
+    for venue in topmost(operators, unit):
+        theirs = figures_of(venue)
+        for key in out:
+            out[key] -= theirs.get(key, 0)
+    return out
+
+
+def form_figures(
+    unit,
+    year: int,
+    tables: list[TableDef],
+    form: str = "kx",
+    *,
+    known: dict | None = None,
+    operators: list | None = None,
+) -> Figures:
+    """The figures of a unit for a form: its subtree; for 科普统计 less the venues under it
+    (less_venues). `known`: unit pk → subtree figures already computed (a city's fill has every
+    unit's); `operators`: the venue operators, when the caller has them (else one query)."""
+    known = known or {}
+
+    def subtree(u) -> Figures:
+        figures = known.get(u.pk)
+        return figures if figures is not None else subtree_figures(u, year, tables)
+
+    figures = subtree(unit)
+    if form != "kp":
+        return figures
+    return less_venues(figures, unit, venues_below(unit) if operators is None else operators, subtree)
 
 
 def own_figures(
-    unit, year: int, tables: list[TableDef], county_figures: dict | None = None, form: str = "kx"
-) -> dict[tuple[str, str], int]:
+    unit,
+    year: int,
+    tables: list[TableDef],
+    form: str = "kx",
+    *,
+    known: dict | None = None,
+    operators: list | None = None,
+) -> Figures:
     """The figures a unit's own report holds: its figures (form_figures), less its counties' for
-    a city (`county_figures`: county pk → the county's figures, when the caller has them)."""
-    figures = form_figures(unit, year, tables, form)
-    counties = counties_of(unit)
-    if not counties:
-        return figures
-    county_figures = county_figures if county_figures is not None else {}
-    for county in counties:
-        theirs = county_figures.get(county.pk)
-        if theirs is None:
-            theirs = form_figures(county, year, tables, form)
+    a city (its 本级). `known` and `operators` as for form_figures."""
+    figures = form_figures(unit, year, tables, form, known=known, operators=operators)
+    for county in counties_of(unit):
+        theirs = form_figures(county, year, tables, form, known=known, operators=operators)
         for key in figures:
             figures[key] -= theirs.get(key, 0)
     return figures
@@ -250,6 +283,19 @@ def _seed_org_stock(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "org_stock", period)] = counts[pk]
 
 
+def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
+    """The staff in post at 31 December, counted into every unit's subtree at once."""
+    rows = queries._staff_base(period, quick_scope(city)).values_list("person__unit__path", "person__gender")
+    by_path = {scope.org.path: scope for scope in scopes.values()}
+    counts: dict[int, dict] = {pk: {} for pk in scopes}
+    for path, gender in rows:
+        for scope in _ancestors(path, by_path):
+            into = counts[scope.org_id]
+            into[gender or ""] = into.get(gender or "", 0) + 1
+    for pk, scope in scopes.items():
+        scope.cache[("stats", "staff_stock", period)] = counts[pk]
+
+
 def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
     """An indicator whose records (its drill-down: what it counts) lie in none of a unit's
     subtree gives that unit nothing: one query per indicator finds the units that hold records,
@@ -280,30 +326,23 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
 def city_figures(
     city, units: list, year: int, form: str = "kx", venues: set | None = None
 ) -> dict[int, dict[tuple[str, str], int]]:
-    """unit pk → the subtree figures of every unit of a city (the city's own report is then
-    own_figures with these), with one grouped query per source for the units below the
-    counties rather than one per unit; the city and its counties compute as usual."""
+    """unit pk → the subtree figures of each of `units` (a city's filing units, the city among
+    them or not), from one grouped query per source rather than one per unit: the activities'
+    scan and the organisations standing at 31 December serve every unit; an indicator whose
+    records lie in none of a small unit's subtree gives it nothing without a query; the other
+    indicators of the city and its counties (which hold records of nearly every kind) compute
+    as usual."""
     period = Period.year(year)
     tables_by_unit = {u.pk: tables_of(u, year, form, venues) for u in units}
+    scopes = {u.pk: quick_scope(u) for u in units}
     small = {
-        u.pk: quick_scope(u)
-        for u in units
-        if u.pk != city.pk and u.association_level not in ("city", "county")
+        pk: scope for pk, scope in scopes.items() if scope.org.association_level not in ("city", "county")
     }
-    codes, sources = set(), set()
-    for pk in small:
-        for t in tables_by_unit[pk]:
-            for c in t.cell_list():
-                if c.indicator:
-                    codes.add(c.indicator)
-                elif c.query:
-                    sources.add(c.query)
+    codes = {c.indicator for pk in small for t in tables_by_unit[pk] for c in t.cell_list() if c.indicator}
+    if scopes:
+        _seed_activities(city, period, scopes)
+        _seed_org_stock(city, period, scopes)
+        _seed_staff_stock(city, period, scopes)
     if small:
-        _seed_activities(city, period, small)
-        _seed_org_stock(city, period, small)
         _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, small)
-    out = {}
-    for unit in units:
-        scope = small.get(unit.pk) or quick_scope(unit)
-        out[unit.pk] = subtree_figures(unit, year, tables_by_unit[unit.pk], scope)
-    return out
+    return {u.pk: subtree_figures(u, year, tables_by_unit[u.pk], scopes[u.pk]) for u in units}

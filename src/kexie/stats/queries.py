@@ -126,3 +126,53 @@ register(NamedQuery(
     "activity_metric", "已通过审核的某类活动(含下级类型)的参与人数等之和",
     activity_metric_value, activity_metric_records,
 ))  # fmt: skip
+
+
+# ---------------------------------------------------------------- staff at 31 December
+
+
+def staff_at(day: dt.date) -> Q:
+    """Cadres (kexie.office) in post on `day`: joined by then (unknown: always) and not left by
+    then (a left date after it; no left date: while still in post)."""
+    return (Q(joined_on__isnull=True) | Q(joined_on__lte=day)) & (
+        Q(left_on__gt=day) | Q(left_on__isnull=True, is_active=True)
+    )
+
+
+def _staff_base(period: Period, scope: Scope) -> QuerySet:
+    from django.apps import apps
+
+    Cadre = apps.get_model("office", "Cadre")
+    qs = Cadre.objects.unscoped(reason="statistics: narrowed by the report's scope").filter(
+        staff_at(period.last)
+    )
+    return scope.restrict(qs, region=None, unit="person__unit")
+
+
+def _staff_rows(period: Period, scope: Scope) -> dict[str, int]:
+    """gender → the staff in post at 31 December: one grouped query per scope and year."""
+
+    def compute():
+        rows = _staff_base(period, scope).values_list("person__gender").annotate(n=Count("id")).order_by()
+        return {gender or "": n for gender, n in rows}
+
+    return scope.memo(("stats", "staff_stock", period), compute)
+
+
+def staff_stock_value(period: Period, scope: Scope, params: dict) -> int:
+    rows = _staff_rows(period, scope)
+    gender = params.get("gender", "")
+    return sum(n for g, n in rows.items() if not gender or g == gender)
+
+
+def staff_stock_records(period: Period, scope: Scope, params: dict) -> QuerySet:
+    qs = _staff_base(period, scope)
+    if params.get("gender"):
+        qs = qs.filter(person__gender=params["gender"])
+    return qs.select_related("person", "person__unit")
+
+
+register(NamedQuery(
+    "staff_stock", "12月31日在岗的机关干部数(到岗日期不晚于当日、未离岗),可按性别",
+    staff_stock_value, staff_stock_records,
+))  # fmt: skip

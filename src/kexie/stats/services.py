@@ -94,8 +94,11 @@ def _require_reviewer(actor, report: StatsReport) -> None:
         raise PermissionDenied(_("本单位的报表须由上级单位审核"))
 
 
-def _definitions(report: StatsReport) -> dict[tuple[str, str], definitions.CellDef]:
-    kind = getattr(report, "_filer_kind", None) or definitions.filer_kind(report.unit, report.form)
+def _definitions(report: StatsReport, kind: str | None = None) -> dict[tuple[str, str], definitions.CellDef]:
+    """The cells of a report's tables; `kind`: the unit's filer kind when the caller knows it
+    (a city's fill has every unit's), else looked up (for a venue's 科普统计: one query)."""
+    if kind is None:
+        kind = definitions.filer_kind(report.unit, report.form)
     return _definitions_of(kind, report.year, report.form)
 
 
@@ -145,32 +148,62 @@ def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> t
     """Put computed figures into a report's cells: new cells are created (hand cells empty),
     computed cells take the figure unless overridden (the override stays, its `computed`
     follows the records); hand cells are never touched. Returns (created, updated)."""
-    new, changed = _plan_figures(report, figures, {(c.table, c.code): c for c in report.cells.all()})
-    if new:
-        StatsCell.objects.bulk_create(new)
-    if changed:
-        StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"])
+    existing = {(t, c): (pk, computed, value, overridden) for pk, t, c, computed, value, overridden
+                in report.cells.values_list("pk", "table", "code", "computed", "value", "overridden")}  # fmt: skip
+    new, changed = _plan_figures(report.pk, _definitions(report), figures, existing)
+    _write_cells(new, changed)
     return len(new), len(changed)
 
 
-def _plan_figures(report: StatsReport, figures: dict, existing: dict) -> tuple[list, list]:
-    """The cells write_figures creates and those it changes (not yet written)."""
+_CELL_COLUMNS = ("report", "table", "code", "source", "value", "is_dash", "computed", "overridden",
+                 "override_reason", "note")  # fmt: skip
+
+
+def _plan_figures(report_pk: int, cells: dict, figures: dict, existing: dict) -> tuple[list, list]:
+    """What write_figures (and a city's fill) writes for one report: the rows of the cells to
+    create (in _CELL_COLUMNS order) and the (figure, overridden, pk) of those to change.
+    `cells`: the report's cell definitions; `existing`: (table, code) → (pk, computed, value,
+    overridden) of the cells it has."""
     new, changed = [], []
-    for key, d in _definitions(report).items():
+    for key, d in cells.items():
         cell = existing.get(key)
         if cell is None:
-            source = CellSource.COMPUTED if d.computed else CellSource.HAND
             value = figures.get(key) if d.computed else None
-            new.append(StatsCell(report=report, table=key[0], code=key[1], source=source, value=value,
-                                 computed=value))  # fmt: skip
+            source = CellSource.COMPUTED if d.computed else CellSource.HAND
+            new.append((report_pk, key[0], key[1], source, value, False, value, False, "", ""))
         elif d.computed:
+            pk, computed, value, overridden = cell
             figure = figures.get(key)
-            if cell.computed != figure or (not cell.overridden and cell.value != figure):
-                cell.computed = figure
-                if not cell.overridden:
-                    cell.value, cell.is_dash = figure, False
-                changed.append(cell)
+            if computed != figure or (not overridden and value != figure):
+                changed.append((figure, overridden, pk))
     return new, changed
+
+
+def _write_cells(new: list, changed: list) -> None:
+    """Create and change cells in a few statements (executemany of plain rows: a city's fill
+    writes tens of thousands; model instances and bulk_update's CASE cost more than the
+    figures). The service that calls this checks the rights, the state and writes the audit."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    fields = [StatsCell._meta.get_field(name) for name in _CELL_COLUMNS]
+    table = quote(StatsCell._meta.db_table)
+    with connection.cursor() as cursor:
+        if new:
+            columns = ", ".join(quote(f.column) for f in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", new)
+        # a cell that is not overridden shows the figure; an overridden one keeps its value
+        take = [(figure, figure, False, pk) for figure, overridden, pk in changed if not overridden]
+        keep = [(figure, pk) for figure, overridden, pk in changed if overridden]
+        computed, value, dash, pk = (quote(StatsCell._meta.get_field(n).column)
+                                     for n in ("computed", "value", "is_dash", "id"))  # fmt: skip
+        if take:
+            cursor.executemany(
+                f"UPDATE {table} SET {computed} = %s, {value} = %s, {dash} = %s WHERE {pk} = %s", take
+            )
+        if keep:
+            cursor.executemany(f"UPDATE {table} SET {computed} = %s WHERE {pk} = %s", keep)
 
 
 @transaction.atomic
@@ -374,10 +407,11 @@ def report_reopen(*, actor, report: StatsReport, reason: str, seen: str | None =
 @transaction.atomic
 def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
     """Prepare (or re-compute, where still editable) the reports of a city, its counties and the
-    societies under it, in bulk: the figures of every unit come from one grouped query per
-    source (kexie.stats.compute.city_figures), each county's figures serve the city's 本级, the
-    reports and their cells are written in a few statements, and one audit entry records the
-    fill (with how many reports were created and re-computed)."""
+    societies (科普统计: venue operators) under it, in bulk: the subtree figures of every unit come
+    from one grouped query per source (kexie.stats.compute.city_figures); each unit's report then
+    holds compute.form_figures of them (the venue rule), the city's its 本级 (compute.own_figures);
+    the reports are created in one statement, their cells in a few (`_write_cells`), and one
+    audit entry records the fill (with how many reports were created and re-computed)."""
     from kexie.directory.models import Organisation
 
     require_perm(actor, EDIT)
@@ -387,24 +421,28 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
         raise _not_a_filer(form)
     definitions.version_for(year)
     _lock_units(city)
-    units = [city] + [
-        o
-        for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path")
-        if definitions.filer_kind(o, form, venues) is not None
-    ]
-    kinds = {u.pk: definitions.filer_kind(u, form, venues) for u in units}
-    by_unit = compute.city_figures(city, units[1:], year, form, venues)
-    if form == "kp":  # a venue files its own form: its figures leave every unit above it
-        subtree = {pk: dict(figures) for pk, figures in by_unit.items()}
-        operators = [u for u in units if kinds[u.pk] == "venue"]
-        for u in units[1:]:
-            for venue in compute.topmost(operators, u):
-                for key in by_unit[u.pk]:
-                    by_unit[u.pk][key] -= subtree[venue.pk].get(key, 0)
+    kinds = {city.pk: definitions.filer_kind(city, form, venues)}
+    units = [city]
+    for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path"):
+        kind = definitions.filer_kind(o, form, venues)
+        if kind is not None:
+            kinds[o.pk] = kind
+            units.append(o)
+    operators = [u for u in units if kinds[u.pk] == "venue"]
+    subtree = compute.city_figures(city, units, year, form, venues)
+    by_unit = {
+        u.pk: compute.form_figures(
+            u, year, compute.tables_of(u, year, form, venues), form, known=subtree, operators=operators
+        )
+        for u in units[1:]
+    }
     by_unit[city.pk] = compute.own_figures(
-        city, year, compute.tables_of(city, year, form, venues), county_figures=by_unit, form=form
+        city, year, compute.tables_of(city, year, form, venues), form, known=subtree, operators=operators
     )
-    existing = {r.unit_id: r for r in StatsReport.objects.within(city).filter(year=year, form=form)}
+    existing = {
+        r.unit_id: r
+        for r in StatsReport.objects.within(city).filter(year=year, form=form).select_related("unit")
+    }
     now = timezone.now()
     made = _created(lambda: StatsReport.objects.bulk_create(
         [StatsReport(unit=u, year=year, form=form, computed_at=now) for u in units if u.pk not in existing],
@@ -412,21 +450,22 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
     ))  # fmt: skip
     editable = [r for r in existing.values() if r.is_editable]
     cells: dict[int, dict] = {r.pk: {} for r in editable}
-    for cell in StatsCell.objects.unscoped(reason="statistics: the city's fill reads its own reports").filter(
-        report__in=StatsReport.objects.within(city).filter(year=year, form=form, status__in=EDITABLE)
+    for pk, report_pk, table, code, computed, value, overridden in (
+        StatsCell.objects.unscoped(reason="statistics: the city's fill reads its own reports")
+        .filter(report__in=StatsReport.objects.within(city).filter(year=year, form=form, status__in=EDITABLE))
+        .values_list("pk", "report_id", "table", "code", "computed", "value", "overridden")
     ):
-        if cell.report_id in cells:
-            cells[cell.report_id][(cell.table, cell.code)] = cell
+        if report_pk in cells:
+            cells[report_pk][(table, code)] = (pk, computed, value, overridden)
     units_by_pk = {u.pk: u for u in units}
     new, changed = [], []
     for report in [*made, *editable]:
         report.unit = units_by_pk.get(report.unit_id, report.unit)
-        report._filer_kind = kinds.get(report.unit_id)
-        n, c = _plan_figures(report, by_unit.get(report.unit_id, {}), cells.get(report.pk, {}))
+        defs = _definitions_of(kinds.get(report.unit_id), year, form)
+        n, c = _plan_figures(report.pk, defs, by_unit.get(report.unit_id, {}), cells.get(report.pk, {}))
         new += n
         changed += c
-    StatsCell.objects.bulk_create(new, batch_size=5000)
-    StatsCell.objects.bulk_update(changed, ["computed", "value", "is_dash"], batch_size=2000)
+    _write_cells(new, changed)
     if editable:
         StatsReport._base_manager.filter(pk__in=[r.pk for r in editable]).update(computed_at=now)
     audit.log(actor=actor, action="kexie.stats_report.filled", unit=city, object_repr=f"{city} {year}",

@@ -1,13 +1,19 @@
-"""`kexie stats export|check`: a unit's 科协综合统计 tables as xlsx, and the failed rules."""
+"""`kexie stats export|check [--form kx|kp]`: a unit's 科协综合统计 (or 科普统计) tables as xlsx or
+JSON, and the failed rules."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kexie.stats.definitions import FORMS
+
+FORM_CHOICES = tuple(FORMS)
+FORM_HELP = "报表制度:kx 科协综合统计(默认),kp 科普统计"
+
 
 class Command(BaseCommand):
-    help = "统计报表:导出某单位的科协综合统计报表(xlsx/json),或列出未通过的审核规则"
+    help = "统计报表:导出某单位的科协综合统计或科普统计报表(xlsx/json),或列出未通过的审核规则"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="子命令")
@@ -15,27 +21,31 @@ class Command(BaseCommand):
         export.add_argument("--year", type=int, required=True, help="年度")
         export.add_argument("--org", type=int, help="单位编号(默认:市科协)")
         export.add_argument("--out", required=True, help="输出文件(.xlsx 或 .json)")
+        export.add_argument("--form", choices=FORM_CHOICES, default="kx", help=FORM_HELP)
         check = sub.add_parser("check", help="列出未通过的审核规则(表、单元格、原因);有则以非零状态退出")
         check.add_argument("--year", type=int, required=True, help="年度")
         check.add_argument("--org", type=int, help="单位编号(默认:该年度全部已建报表)")
+        check.add_argument("--form", choices=FORM_CHOICES, default="kx", help=FORM_HELP)
 
-    def handle(self, *args, action, year, org=None, out=None, **options):
-        from kexie.stats import checks, compute, exports
+    def handle(self, *args, action, year, org=None, out=None, form="kx", **options):
+        from kexie.stats import checks, compute, definitions, exports
         from kexie.stats.models import StatsReport
 
         reports = StatsReport.objects.unscoped(reason="the command runs as the system").filter(
-            year=year, form="kx"
+            year=year, form=form
         )
         if org is not None or action == "export":
             unit = self._unit(org)
             report = reports.filter(unit=unit).select_related("unit").first()
             if report is None:
-                raise CommandError(f"{unit.name} 尚无 {year} 年统计报表(请先在网页上取数填报)")
+                raise CommandError(
+                    f"{unit.name} 尚无 {year} 年{definitions.FORMS[form]}报表(请先在网页上取数填报)"
+                )
             chosen = [report]
         else:
             chosen = list(reports.select_related("unit").order_by("unit__path"))
             if not chosen:
-                raise CommandError(f"{year} 年尚无统计报表")
+                raise CommandError(f"{year} 年尚无{definitions.FORMS[form]}报表")
         if action == "export":
             path = Path(out)
             if path.suffix.lower() == ".json":
@@ -44,7 +54,7 @@ class Command(BaseCommand):
                 )
             else:
                 path.write_bytes(exports.workbook_bytes(chosen[0]))
-            tables = compute.tables_of(chosen[0].unit, year)
+            tables = compute.report_tables(chosen[0])
             self.stdout.write(f"已导出 {chosen[0].unit.name} {year} 年 {len(tables)} 张表:{path}")
             return
         failed = 0
