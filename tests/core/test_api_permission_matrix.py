@@ -304,6 +304,8 @@ MATRIX = {
     ),
     ("GET", "/api/v1/office/records"): ({}, None, everyone(200)),
     ("GET", "/api/v1/office/records/{record_id}"): ({"record_id": "office_record_a"}, None, city_only(200)),
+    ("GET", "/api/v1/office/records/{record_id}/docx"): ({"record_id": "office_record_a"}, None, city_only(200)),
+    ("GET", "/api/v1/office/rulebook"): ({}, None, everyone(200)),
     ("POST", "/api/v1/office/records/{record_id}/assessment"): (
         {"record_id": "office_record_b"}, {"text": "执行有力"}, city_only(200),
     ),
