@@ -38,7 +38,11 @@ def test_rulebook_of_the_rules_in_force_on_a_day(client, world, office):
     assert "财务报销制度" not in _text(before)  # effective from 2020-04-01
     after = client.get("/api/v1/office/rulebook", {"on": "2020-04-01"})
     text = _text(after)
-    assert "截至2020年4月1日现行有效" in text and "济宁市科协财务报销制度" in text and "第一条 为规范财务报销" in text
+    assert (
+        "截至2020年4月1日现行有效" in text
+        and "济宁市科协财务报销制度" in text
+        and "第一条 为规范财务报销" in text
+    )
     assert _text(client.get("/office/rules/rulebook.docx", {"on": "2020-04-01"})) == text
     bad = client.get("/api/v1/office/rulebook", {"on": "2020-13-01"})
     assert bad.status_code == 422
