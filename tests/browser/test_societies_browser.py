@@ -1,11 +1,11 @@
 """Societies in a real browser: the society's secretary fills and submits its annual report, the
-city reviews and accepts it, then scores the society's evaluation (one item by hand, one from
-records) and sees the score on the page."""
+city reviews and accepts it, draws up a scoring scheme and opens an evaluation on the pages, then
+scores it (one item by hand, one from records) and sees the score on the page."""
 
 import pytest
 
-from kexie.societies import evaluation, services
-from kexie.societies.models import AnnualReport, ItemScore
+from kexie.societies import evaluation
+from kexie.societies.models import AnnualReport, Evaluation, ItemScore
 from kexie.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,10 +48,18 @@ def test_annual_report_review_then_evaluation_score(browser_page, live_server, w
     page.wait_for_selector("#report-status >> text=已通过")
     page.screenshot(path=str(screenshot_dir / "societies-report.png"), full_page=True)
 
-    scheme = services.scheme_create(actor=world.users["city_admin"], name="学会评估", items=evaluation.DEFAULT_ITEMS,
-                                    grades=evaluation.DEFAULT_GRADES)  # fmt: skip
-    ev = services.evaluation_open(actor=world.users["city_admin"], org=society, scheme=scheme, year=2021)
-    page.goto(f"{base}/societies/evaluations/{ev.pk}/")
+    # The city draws up its scheme (the default 1,000 points, as data) and opens the evaluation.
+    page.goto(f"{base}/societies/evaluations/")
+    page.click("text=新建指标体系")
+    page.fill("#id_name", "学会评估")
+    page.click("#save-button")
+    page.wait_for_selector("text=已建立评估指标体系")
+    page.select_option("#id_organisation", str(society.pk))
+    page.select_option("#id_scheme", label="学会评估")
+    page.fill("#id_year", "2021")
+    page.click("#save-button")
+    page.wait_for_selector("tr.item-row[data-code=A1]")
+    assert Evaluation.objects.within(society).get().scheme.items == evaluation.DEFAULT_ITEMS
     row = page.locator("tr.item-row[data-code=A1]")
     row.locator("input[name=score]").fill("55")
     row.locator("input[name=evidence]").fill("查阅登记证书")

@@ -1403,6 +1403,22 @@ MATRIX["societies"] = [
     Case("societies:officers", in_scope(), args=("society_county",), query="year=2019", label="county"),
 ]  # fmt: skip
 
+# Orders, terms, schemes and evaluations (issue 15): ordering, schemes and evaluations need the
+# review right (the society's secretary 403); a term's congress is the society's own record.
+_REVIEW_FORM = everyone() | {"society_secretary": 403}
+MATRIX["societies"] += [
+    Case("societies:rectification_new", _REVIEW_FORM),
+    Case("societies:rectification_new", _REVIEW_FORM, method="post", data={"reasons": ""}, label="invalid"),
+    Case("societies:term_new", everyone()),
+    Case("societies:term_new", everyone(), method="post", data={"starts_on": "x"}, label="invalid"),
+    Case("societies:term_congress", society_scope(), args=("society_term",)),
+    Case("societies:term_congress", society_scope(302), args=("society_term",), method="post",
+         data={"congress_on": "2021-04-20"}, label="post"),
+    Case("societies:scheme_new", _REVIEW_FORM),
+    Case("societies:evaluation_new", _REVIEW_FORM),
+    Case("societies:evaluation_new", _REVIEW_FORM, method="post", data={"year": "x"}, label="invalid"),
+]  # fmt: skip
+
 
 def office_targets(world) -> dict:
     """The test office (kexie.office.testing): departments of the city, cadres, a meeting, a task,

@@ -57,6 +57,20 @@ def society_officer_body(_world, targets):
     }
 
 
+def society_scheme_body(_world, _targets):
+    from kexie.societies.evaluation import DEFAULT_GRADES, DEFAULT_ITEMS
+
+    return {
+        "name": "县级科协评估",
+        "items": DEFAULT_ITEMS,
+        "grades": [{"min_score": m, "grade": g} for m, g in DEFAULT_GRADES],
+    }
+
+
+def society_evaluation_body(_world, targets):
+    return {"scheme_id": targets["society_evaluation"].scheme_id, "year": 2021}
+
+
 def in_scope(ok):
     return {p: (ok if code == 200 else code) for p, code in IN_SCOPE.items()}
 
@@ -304,6 +318,8 @@ MATRIX = {
     ),
     ("GET", "/api/v1/office/records"): ({}, None, everyone(200)),
     ("GET", "/api/v1/office/records/{record_id}"): ({"record_id": "office_record_a"}, None, city_only(200)),
+    ("GET", "/api/v1/office/records/{record_id}/docx"): ({"record_id": "office_record_a"}, None, city_only(200)),
+    ("GET", "/api/v1/office/rulebook"): ({}, None, everyone(200)),
     ("POST", "/api/v1/office/records/{record_id}/assessment"): (
         {"record_id": "office_record_b"}, {"text": "执行有力"}, city_only(200),
     ),
@@ -629,6 +645,40 @@ MATRIX = {
         {"city_admin": 200, "county_staff": 404, "society_secretary": 404, "outsider": 404, "anonymous": 401},
     ),
     ("GET", "/api/v1/societies/export/{kind}"): ({"kind": "society_export_kind"}, None, everyone(200)),
+    # Orders, terms, schemes and evaluations (issue 15): a supervising unit orders and evaluates
+    # (the society's own staff 403); the society records its terms and follow-ups.
+    ("POST", "/api/v1/societies/organisations/{org_id}/rectifications"): (
+        {"org_id": "society_org"}, {"reasons": "未按期年检", "required_evidence": "整改报告", "deadline": "2099-12-31"},
+        {**SOCIETY_SCOPE, "city_admin": 201, "society_secretary": 403},
+    ),
+    ("GET", "/api/v1/societies/rectifications/{rectification_id}"): (
+        {"rectification_id": "society_rectification"}, None, SOCIETY_SCOPE,
+    ),
+    ("POST", "/api/v1/societies/rectifications/{rectification_id}/follow-ups"): (
+        {"rectification_id": "society_rectification"}, {"note": "已提交整改报告"},
+        {**SOCIETY_SCOPE, "city_admin": 201, "society_secretary": 201},
+    ),
+    ("POST", "/api/v1/societies/rectifications/{rectification_id}/decision"): (
+        {"rectification_id": "society_rectification"}, {"outcome": "closed", "note": "整改到位"},
+        {**SOCIETY_SCOPE, "society_secretary": 403},
+    ),
+    ("POST", "/api/v1/societies/organisations/{org_id}/terms"): (
+        {"org_id": "society_org"}, {"starts_on": "2021-05-01"},
+        {**SOCIETY_SCOPE, "city_admin": 201, "society_secretary": 201},
+    ),
+    ("POST", "/api/v1/societies/terms/{term_id}/congress"): (
+        {"term_id": "society_term"}, {"congress_on": "2021-04-20"}, SOCIETY_SCOPE,
+    ),
+    ("GET", "/api/v1/societies/schemes"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/societies/schemes"): (
+        {}, society_scheme_body, {**everyone(201), "society_secretary": 403, "anonymous": 401},
+    ),
+    ("POST", "/api/v1/societies/organisations/{org_id}/evaluations"): (
+        {"org_id": "society_org"}, society_evaluation_body, {**SOCIETY_SCOPE, "city_admin": 201, "society_secretary": 403},
+    ),
+    ("POST", "/api/v1/societies/evaluations/{evaluation_id}/finish"): (
+        {"evaluation_id": "society_evaluation"}, None, {**SOCIETY_SCOPE, "city_admin": 422, "society_secretary": 403},
+    ),
 }  # fmt: skip
 
 

@@ -132,6 +132,16 @@ API_REFERENCES = {
         "person_id",
     ): "directory.Affiliation.person",
     ("POST", "/api/v1/societies/foundings", "supervisor_id"): "societies.Founding.supervisor",
+    (
+        "POST",
+        "/api/v1/societies/organisations/{org_id}/evaluations",
+        "scheme_id",
+    ): "societies.Evaluation.scheme",
+    (
+        "POST",
+        "/api/v1/societies/organisations/{org_id}/evaluations",
+        "evaluator_ids",
+    ): "societies.Evaluation.evaluators",
 }
 
 
@@ -293,6 +303,7 @@ def outside(world, personas):
     from kexie.calls.testing import open_call
 
     open_call(personas["outsider"], title="兖州区青少年科技创新大赛")  # a call of another county
+    _scheme_of(personas["outsider"], "兖州区学会评估")  # a scheme another county drew up
     staff = personas["county_staff"]
 
     def pick(rule):
@@ -443,6 +454,13 @@ def _review_round(staff, call) -> dict:
     return {"call_id": call.pk, "round_id": rnd.pk}
 
 
+def _scheme_of(user, name):
+    from kexie.societies import evaluation, services
+
+    return services.scheme_create(actor=user, name=name, items=evaluation.DEFAULT_ITEMS,
+                                  grades=evaluation.DEFAULT_GRADES)  # fmt: skip
+
+
 def _base_body(method, path, world):
     if method == "PATCH" or "{action}" in path:
         return {}
@@ -461,6 +479,8 @@ def _base_body(method, path, world):
         return _bases_funds_body(path, world)
     if path.endswith("/societies/foundings"):
         return {"name": "任城区新材料学会", "party_plan": "joint", "joint_branch": "任城区联合党支部"}
+    if "/societies/" in path and path.endswith("/evaluations"):
+        return {"year": 2020, "scheme_id": _scheme_of(world.users["county_staff"], "任城区学会评估").pk}
     if "/societies/" in path and path.endswith("/officers"):
         return {"role": "board", "starts_on": "2020-06-01"}
     if path.endswith("/organisations"):

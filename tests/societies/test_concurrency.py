@@ -58,3 +58,19 @@ def test_two_scores_of_one_item_at_once_leave_one_row(world, personas):
     assert [a.status_code for a in answers] == [201, 201], [a.content for a in answers]
     rows = ItemScore.objects.unscoped(reason="test").filter(evaluation=ev)
     assert rows.count() == 1 and rows.get().score in (40, 50)
+
+
+def test_the_same_next_term_recorded_twice_at_once_is_refused_not_a_500(world, personas):
+    """Both requests pass the model check (neither term is saved yet), then both save the same
+    next number: the loser gets the 届次 message (422), not the constraint's 500."""
+    from kexie.societies.models import Term
+
+    client = _client(personas["city_admin"])
+    url = f"/api/v1/societies/organisations/{world.orgs['society'].pk}/terms"
+    record = lambda: client.post(url, {"starts_on": "2021-05-01"}, content_type="application/json")  # noqa: E731
+    with meet_after(services, "full_clean_chinese", parties=2):
+        answers = run_together(record, record)
+    assert sorted(a.status_code for a in answers) == [201, 422], [a.content for a in answers]
+    refused = next(a for a in answers if a.status_code == 422).json()["detail"][0]
+    assert refused["field"] == "number" and "已有第1届" in refused["message"]
+    assert Term.objects.unscoped(reason="test").filter(organisation=world.orgs["society"]).count() == 1

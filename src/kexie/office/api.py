@@ -14,10 +14,12 @@ from ninja import Field, Router, Schema
 
 from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference, reference_list
 from kexie.core.schemas import Id, InputSchema, Limit, Offset
-from kexie.office import records, search, selectors, services
+from kexie.core.views import _download
+from kexie.office import documents, records, search, selectors, services
 from kexie.office.models import AssignmentKind, Decision, MeetingKind, TaskForce, TaskSource, TaskStatus
 
 router = Router(tags=["机关工作"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 OfficeDay = Annotated[dt.date, Field(ge=dt.date(1949, 1, 1), le=dt.date(2100, 12, 31))]
 WorkingDays = Annotated[int, Field(ge=1, le=250)]
@@ -39,6 +41,13 @@ def _get(qs, pk):
         return qs.get(pk=pk)
     except qs.model.DoesNotExist:
         raise Http404 from None
+
+
+def _visible(request: HttpRequest, selector, pk: int):
+    """The acting user and the record `pk` among those `selector` shows them (404 otherwise):
+    the first line of every endpoint on one task, meeting, record, rule, cadre or task force."""
+    user = actor(request)
+    return user, _get(selector(user), pk)
 
 
 class OfficeTaskOut(Schema):
@@ -385,13 +394,12 @@ def create_task(request: HttpRequest, payload: OfficeTaskIn):
 
 @router.get("/tasks/{task_id}", response=OfficeTaskDetailOut, summary="任务及其进展")
 def get_task(request: HttpRequest, task_id: Id):
-    return _get(selectors.tasks(actor(request)), task_id)
+    return _visible(request, selectors.tasks, task_id)[1]
 
 
 @router.put("/tasks/{task_id}", response=OfficeTaskOut, summary="修改进行中的任务")
 def update_task(request: HttpRequest, task_id: Id, payload: OfficeTaskUpdateIn):
-    user = actor(request)
-    task = _get(selectors.tasks(user), task_id)
+    user, task = _visible(request, selectors.tasks, task_id)
     if payload.deadline is None and payload.working_days is None:
         raise DjangoValidationError({"deadline": "完成时限:请填写日期或工作日数"})
     data = _task_data(payload, user, task=task)
@@ -405,22 +413,19 @@ def update_task(request: HttpRequest, task_id: Id, payload: OfficeTaskUpdateIn):
 
 @router.post("/tasks/{task_id}/cancel", response=OfficeTaskOut, summary="撤销任务")
 def cancel_task(request: HttpRequest, task_id: Id, payload: OfficeCancelIn):
-    user = actor(request)
-    task = _get(selectors.tasks(user), task_id)
+    user, task = _visible(request, selectors.tasks, task_id)
     return services.task_cancel(actor=user, task=task, reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/notes", response={201: OfficeNoteOut}, summary="报告任务进展")
 def add_note(request: HttpRequest, task_id: Id, payload: OfficeNoteIn):
-    user = actor(request)
-    task = _get(selectors.tasks(user), task_id)
+    user, task = _visible(request, selectors.tasks, task_id)
     return Status(201, services.task_note_add(actor=user, task=task, **payload.dict()))
 
 
 @router.post("/tasks/{task_id}/complete", response=OfficeTaskOut, summary="标记任务完成")
 def complete_task(request: HttpRequest, task_id: Id, payload: OfficeCompleteIn):
-    user = actor(request)
-    task = _get(selectors.tasks(user), task_id)
+    user, task = _visible(request, selectors.tasks, task_id)
     return services.task_complete(actor=user, task=task, done_on=payload.done_on)
 
 
@@ -449,7 +454,7 @@ def create_meeting(request: HttpRequest, payload: OfficeMeetingIn):
 
 @router.get("/meetings/{meeting_id}", response=OfficeMeetingDetailOut, summary="会议及其议定事项")
 def get_meeting(request: HttpRequest, meeting_id: Id):
-    return _get(selectors.meetings(actor(request)), meeting_id)
+    return _visible(request, selectors.meetings, meeting_id)[1]
 
 
 @router.post("/decisions/{decision_id}/task", response={201: OfficeTaskOut}, summary="议定事项转为任务")
@@ -473,27 +478,31 @@ def list_records(request: HttpRequest, year: Annotated[int, Field(ge=2000, le=21
 
 @router.get("/records/{record_id}", response=OfficeRecordDetailOut, summary="干部执行力档案及任务完成情况")
 def get_record(request: HttpRequest, record_id: Id):
-    return _get(selectors.records(actor(request)), record_id)
+    return _visible(request, selectors.records, record_id)[1]
+
+
+@router.get("/records/{record_id}/docx", summary="干部执行力档案(Word 文档,公文格式)")
+def record_docx(request: HttpRequest, record_id: Id):
+    record = _visible(request, selectors.records, record_id)[1]
+    name, data = documents.record_download(record, on=selectors.today())
+    return _download(data, name, DOCX)
 
 
 @router.post("/records/{record_id}/assessment", response=OfficeRecordDetailOut, summary="领导评价")
 def assess_record(request: HttpRequest, record_id: Id, payload: OfficeAssessIn):
-    user = actor(request)
-    record = _get(selectors.records(user), record_id)
+    user, record = _visible(request, selectors.records, record_id)
     return services.record_assess(actor=user, record=record, text=payload.text)
 
 
 @router.post("/records/{record_id}/notes", response=OfficeRecordDetailOut, summary="个人小结(只能由本人填写)")
 def record_notes(request: HttpRequest, record_id: Id, payload: OfficeOwnNotesIn):
-    user = actor(request)
-    record = _get(selectors.records(user), record_id)
+    user, record = _visible(request, selectors.records, record_id)
     return services.record_notes_set(actor=user, record=record, text=payload.text)
 
 
 @router.get("/cadres/{cadre_id}/assignments", response=list[OfficeAssignmentOut], summary="干部的外派任务")
 def list_assignments(request: HttpRequest, cadre_id: Id):
-    user = actor(request)
-    cadre = _get(selectors.cadres(user), cadre_id)
+    user, cadre = _visible(request, selectors.cadres, cadre_id)
     services.require_record_reader(user, cadre)
     return list(cadre.assignments.all())
 
@@ -504,8 +513,7 @@ def list_assignments(request: HttpRequest, cadre_id: Id):
     summary="登记外派任务(人事干部或处室负责人)",
 )
 def add_assignment(request: HttpRequest, cadre_id: Id, payload: OfficeAssignmentIn):
-    user = actor(request)
-    cadre = _get(selectors.cadres(user), cadre_id)
+    user, cadre = _visible(request, selectors.cadres, cadre_id)
     return Status(201, services.assignment_add(actor=user, cadre=cadre, data=payload.dict()))
 
 
@@ -523,9 +531,15 @@ def list_rules(
     return [r for r in rules if on is None or r.in_force_on(on)]
 
 
+@router.get("/rulebook", summary="制度汇编(Word 文档,公文格式):某日现行有效的制度")
+def rulebook_docx(request: HttpRequest, on: OfficeDay | None = None):
+    name, data = documents.rulebook_download(actor(request), on=on or selectors.today())
+    return _download(data, name, DOCX)
+
+
 @router.get("/rules/{rule_id}", response=OfficeRuleDetailOut, summary="制度及某日施行的文本")
 def get_rule(request: HttpRequest, rule_id: Id, on: OfficeDay | None = None):
-    rule = _get(selectors.rules(actor(request)), rule_id)
+    rule = _visible(request, selectors.rules, rule_id)[1]
     rule.version_shown = services.version_in_force(rule, on or selectors.today())
     return rule
 
@@ -539,21 +553,19 @@ def create_rule(request: HttpRequest, payload: OfficeRuleIn):
 
 @router.get("/rules/{rule_id}/versions", response=list[OfficeRuleVersionOut], summary="制度的各版本")
 def list_rule_versions(request: HttpRequest, rule_id: Id):
-    rule = _get(selectors.rules(actor(request)), rule_id)
+    rule = _visible(request, selectors.rules, rule_id)[1]
     return list(rule.versions.order_by("version"))
 
 
 @router.post("/rules/{rule_id}/versions", response={201: OfficeRuleVersionOut}, summary="修订制度(新版本)")
 def revise_rule(request: HttpRequest, rule_id: Id, payload: OfficeRuleRevisionIn):
-    user = actor(request)
-    rule = _get(selectors.rules(user), rule_id)
+    user, rule = _visible(request, selectors.rules, rule_id)
     return 201, services.rule_revise(actor=user, rule=rule, **payload.dict())
 
 
 @router.post("/rules/{rule_id}/repeal", response=OfficeRuleOut, summary="废止制度")
 def repeal_rule(request: HttpRequest, rule_id: Id, payload: OfficeRuleRepealIn):
-    user = actor(request)
-    rule = _get(selectors.rules(user), rule_id)
+    user, rule = _visible(request, selectors.rules, rule_id)
     return services.rule_repeal(actor=user, rule=rule, repealed_on=payload.repealed_on)
 
 
@@ -632,13 +644,12 @@ def create_cadre(request: HttpRequest, payload: OfficeCadreIn):
 
 @router.get("/cadres/{cadre_id}", response=OfficeCadreOut, summary="干部")
 def get_cadre(request: HttpRequest, cadre_id: Id):
-    return _get(selectors.cadres(actor(request)), cadre_id)
+    return _visible(request, selectors.cadres, cadre_id)[1]
 
 
 @router.put("/cadres/{cadre_id}", response=OfficeCadreOut, summary="修改干部(姓名、职务、登录账号)")
 def update_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreUpdateIn):
-    user = actor(request)
-    cadre = _get(selectors.cadres(user), cadre_id)
+    user, cadre = _visible(request, selectors.cadres, cadre_id)
     data = {"name": payload.name, "position": payload.position}
     if payload.user_id == cadre.user_id:
         data["user"] = cadre.user
@@ -650,8 +661,7 @@ def update_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreUpdateI
 
 @router.post("/cadres/{cadre_id}/end", response=OfficeCadreOut, summary="干部离岗(保留其任务与档案)")
 def end_cadre(request: HttpRequest, cadre_id: Id, payload: OfficeCadreEndIn):
-    user = actor(request)
-    cadre = _get(selectors.cadres(user), cadre_id)
+    user, cadre = _visible(request, selectors.cadres, cadre_id)
     return services.cadre_end(actor=user, cadre=cadre, reason=payload.reason, left_on=payload.left_on)
 
 
@@ -698,19 +708,17 @@ def create_task_force(request: HttpRequest, payload: OfficeTaskForceIn):
 
 @router.get("/task-forces/{force_id}", response=OfficeTaskForceOut, summary="专班及其成员")
 def get_task_force(request: HttpRequest, force_id: Id):
-    return _get(selectors.task_forces(actor(request)), force_id)
+    return _visible(request, selectors.task_forces, force_id)[1]
 
 
 @router.put("/task-forces/{force_id}", response=OfficeTaskForceOut, summary="修改专班(已撤销的不能修改)")
 def update_task_force(request: HttpRequest, force_id: Id, payload: OfficeTaskForceIn):
-    user = actor(request)
-    force = _get(selectors.task_forces(user), force_id)
+    user, force = _visible(request, selectors.task_forces, force_id)
     with error_fields(FORCE_ERRORS):
         return services.task_force_update(actor=user, force=force, data=_force_data(payload, user, force))
 
 
 @router.post("/task-forces/{force_id}/close", response=OfficeTaskForceOut, summary="撤销专班")
 def close_task_force(request: HttpRequest, force_id: Id, payload: OfficeTaskForceCloseIn):
-    user = actor(request)
-    force = _get(selectors.task_forces(user), force_id)
+    user, force = _visible(request, selectors.task_forces, force_id)
     return services.task_force_close(actor=user, force=force, closed_on=payload.closed_on)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from kexie.core.officialdoc import OfficialDocument, chinese_number
-from kexie.office import records, services
+from kexie.office import records, selectors, services
 from kexie.office.models import ExecutionRecord, Rule, TaskStatus
 
 
@@ -70,3 +72,16 @@ def rulebook_docx(rules: list[Rule], *, on: dt.date, unit_name: str) -> bytes:
             if line.strip():
                 doc.body(line.strip())
     return doc.to_bytes()
+
+
+def record_download(record: ExecutionRecord, *, on: dt.date) -> tuple[str, bytes]:
+    """The file name and bytes of a record's Word download (the page's and the API's)."""
+    return f"{record.cadre}{record.year}年度执行力档案.docx", record_docx(record, on=on)
+
+
+def rulebook_download(user, *, on: dt.date) -> tuple[str, bytes]:
+    """The file name and bytes of the rulebook the user sees, of the rules in force on `on`
+    (the page's and the API's)."""
+    rules = list(selectors.rules(user).order_by("issued_on", "id"))
+    unit = user.unit.name if user.unit_id else _("本单位")
+    return f"制度汇编-{on}.docx", rulebook_docx(rules, on=on, unit_name=unit)

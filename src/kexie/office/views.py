@@ -603,8 +603,8 @@ def record_act(request, pk):
 @require_GET
 def record_docx(request, pk):
     record = _get(selectors.records(request.user), pk)
-    data = documents.record_docx(record, on=selectors.today())
-    return _download(data, f"{record.cadre}{record.year}年度执行力档案.docx", DOCX)
+    name, data = documents.record_download(record, on=selectors.today())
+    return _download(data, name, DOCX)
 
 
 # ---------------------------------------------------------------- rulebook
@@ -697,7 +697,5 @@ def rule_act(request, pk):
 @login_required
 @require_GET
 def rulebook_docx(request):
-    on = _day(request)
-    rules = list(selectors.rules(request.user).order_by("issued_on", "id"))
-    unit = request.user.unit.name if request.user.unit_id else _("本单位")
-    return _download(documents.rulebook_docx(rules, on=on, unit_name=unit), f"制度汇编-{on}.docx", DOCX)
+    name, data = documents.rulebook_download(request.user, on=_day(request))
+    return _download(data, name, DOCX)

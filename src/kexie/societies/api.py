@@ -10,12 +10,30 @@ from typing import Annotated, Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference
+from kexie.accounts.roles import REVIEW
+from kexie.core.api_base import (
+    Page,
+    Status,
+    actor,
+    error_fields,
+    offset_page,
+    reference,
+    reference_list,
+    require,
+)
 from kexie.core.schemas import Count, Id, InputSchema, Limit, Money, NotNull, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import Organisation
 from kexie.societies import grassroots, offices, selectors, services
-from kexie.societies.models import AnnualReport, Evaluation, Founding, ItemScore, ReportStatus
+from kexie.societies.models import (
+    AnnualReport,
+    Evaluation,
+    Founding,
+    ItemScore,
+    Rectification,
+    ReportStatus,
+    Term,
+)
 
 router = Router(tags=["学会与县级科协"])
 SocietyDay = Annotated[dt.date, Field(ge=dt.date(1949, 1, 1), le=dt.date(2100, 12, 31))]
@@ -361,3 +379,193 @@ def export_records(
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{kind}{"-" + str(year) if year else ""}.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------------- orders, terms, schemes, evaluations
+
+
+class SocietyRectificationIn(InputSchema):
+    reasons: str = Field(min_length=1, max_length=5000, title="整改原因")
+    required_evidence: str = Field(min_length=1, max_length=5000, title="须提交的整改材料")
+    ordered_on: SocietyDay | None = Field(None, title="下达日期", description="缺省为今天")
+    deadline: SocietyDay = Field(title="整改期限", description="应晚于下达日期")
+
+
+class SocietyFollowUpIn(InputSchema):
+    note: str = Field(min_length=1, max_length=5000, title="跟踪情况")
+    evidence: str = Field("", max_length=300, title="整改材料")
+
+
+class SocietyDecisionIn(InputSchema):
+    outcome: Literal["closed", "extended", "escalated"] = Field(
+        title="整改结论",
+        description="closed 整改完成、extended 延期(须给 new_deadline)、escalated 移交注销程序",
+    )
+    note: str = Field(min_length=1, max_length=5000, title="结论说明")
+    new_deadline: SocietyDay | None = Field(None, title="延长后的期限")
+
+
+class SocietyTermIn(InputSchema):
+    number: Annotated[int, Field(ge=1, le=99)] | None = Field(
+        None, title="届次", description="缺省为上一届的下一届"
+    )
+    starts_on: SocietyDay = Field(title="本届开始日期")
+    ends_on: SocietyDay | None = Field(None, title="本届届满日期", description="缺省为5年")
+    member_count: Count | None = Field(None, title="会员(代表)数")
+    board_size: Count | None = Field(None, title="理事会人数")
+
+
+class SocietyTermCreatedOut(Schema):
+    id: int
+    organisation_id: int
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    congress_on: dt.date | None
+    filed_on: dt.date | None
+    member_count: int | None
+    board_size: int | None
+
+
+class SocietyCongressIn(InputSchema):
+    congress_on: SocietyDay = Field(title="换届大会日期", description="应晚于本届开始日期")
+    filed_on: SocietyDay | None = Field(None, title="换届备案日期", description="不早于大会日期")
+
+
+class SocietySchemeItemIn(InputSchema):
+    code: str = Field(min_length=1, max_length=20, title="编号")
+    category: Literal["基础条件", "内部治理", "工作绩效", "社会评价"] = Field(title="类别")
+    name: str = Field(min_length=1, max_length=100, title="名称")
+    max: Annotated[int, Field(ge=1, le=1000)] = Field(title="分值")
+    source: str = Field("", max_length=40, title="计分规则", description="留空为人工评分")
+    per: Annotated[int, Field(ge=1, le=1000)] | None = Field(None, title="每条记录得分")
+
+
+class SocietyGradeIn(InputSchema):
+    min_score: Annotated[int, Field(ge=1, le=1000)] = Field(title="最低分")
+    grade: str = Field(min_length=1, max_length=10, title="等级")
+
+
+class SocietySchemeIn(InputSchema):
+    name: str = Field(min_length=1, max_length=100, title="名称")
+    items: list[SocietySchemeItemIn] = Field(
+        min_length=1, max_length=200, title="评分细则", description="总分1000分"
+    )
+    grades: list[SocietyGradeIn] = Field(min_length=1, max_length=20, title="等级线", description="从高到低")
+
+
+class SocietySchemeOut(Schema):
+    id: int
+    name: str
+    owner_id: int
+    items: list[dict]
+    grades: list
+
+
+class SocietyFollowUpOut(Schema):
+    id: int
+    on: dt.date
+    note: str
+    evidence: str
+
+
+class SocietyEvaluationIn(InputSchema):
+    scheme_id: Id = Field(title="评估指标体系")
+    year: Year = Field(title="评估年度")
+    evaluator_ids: list[Id] = Field(default_factory=list, max_length=50, title="评估专家")
+
+
+def _org(user, org_id):
+    return get_scoped_or_404(Organisation, user, pk=org_id)
+
+
+@router.post("/organisations/{org_id}/rectifications", response={201: SocietyRectificationOut},
+             summary="下达限期整改(原因、期限、须提交的整改材料)")  # fmt: skip
+def order_rectification(request: HttpRequest, org_id: Id, payload: SocietyRectificationIn):
+    user = actor(request)
+    org = _org(user, org_id)
+    data = payload.dict(exclude_none=True)
+    return Status(201, services.rectification_order(actor=user, org=org, data=data))
+
+
+@router.get("/rectifications/{rectification_id}", response=SocietyRectificationOut, summary="限期整改")
+def get_rectification(request: HttpRequest, rectification_id: Id):
+    return get_scoped_or_404(Rectification, actor(request), pk=rectification_id)
+
+
+@router.post("/rectifications/{rectification_id}/follow-ups", response={201: SocietyFollowUpOut},
+             summary="整改跟踪记录(情况、材料)")  # fmt: skip
+def follow_up_rectification(request: HttpRequest, rectification_id: Id, payload: SocietyFollowUpIn):
+    user = actor(request)
+    item = get_scoped_or_404(Rectification, user, pk=rectification_id)
+    step = services.rectification_follow_up(actor=user, item=item, data=payload.dict())
+    return Status(201, step)
+
+
+@router.post("/rectifications/{rectification_id}/decision", response=SocietyRectificationOut,
+             summary="整改结论:整改完成、延期或移交注销程序")  # fmt: skip
+def decide_rectification(request: HttpRequest, rectification_id: Id, payload: SocietyDecisionIn):
+    user = actor(request)
+    item = get_scoped_or_404(Rectification, user, pk=rectification_id)
+    return services.rectification_decide(actor=user, item=item, outcome=payload.outcome, note=payload.note,
+                                         new_deadline=payload.new_deadline)  # fmt: skip
+
+
+@router.post("/organisations/{org_id}/terms", response={201: SocietyTermCreatedOut},
+             summary="登记届次(上一届在任负责人于前一日离任;新一届负责人经负责人接口登记)")  # fmt: skip
+def create_term(request: HttpRequest, org_id: Id, payload: SocietyTermIn):
+    user = actor(request)
+    org = _org(user, org_id)
+    return Status(201, services.term_create(actor=user, org=org, data=payload.dict(exclude_none=True)))
+
+
+@router.post(
+    "/terms/{term_id}/congress", response=SocietyTermCreatedOut, summary="登记换届大会(会员代表大会)及备案"
+)
+def record_congress(request: HttpRequest, term_id: Id, payload: SocietyCongressIn):
+    user = actor(request)
+    term = get_scoped_or_404(Term, user, pk=term_id)
+    return services.term_record_congress(actor=user, term=term, congress_on=payload.congress_on,
+                                         filed_on=payload.filed_on)  # fmt: skip
+
+
+@router.get("/schemes", response=list[SocietySchemeOut], summary="评估指标体系(本单位及下级单位制定的)")
+def list_schemes(request: HttpRequest):
+    from kexie.core import references
+
+    return list(references.choices("societies.Evaluation.scheme", actor(request)).order_by("name")[:200])
+
+
+@router.post(
+    "/schemes", response={201: SocietySchemeOut}, summary="新建评估指标体系(总分1000分,等级线从高到低)"
+)
+def create_scheme(request: HttpRequest, payload: SocietySchemeIn):
+    items = [{k: v for k, v in item.dict().items() if v is not None} for item in payload.items]
+    grades = [[g.min_score, g.grade] for g in payload.grades]
+    return Status(201, services.scheme_create(actor=actor(request), name=payload.name.strip(), items=items,
+                                              grades=grades))  # fmt: skip
+
+
+@router.post("/organisations/{org_id}/evaluations", response={201: SocietyEvaluationOut},
+             summary="开始等级评估(存在利益冲突的评估专家须回避)")  # fmt: skip
+def open_evaluation(request: HttpRequest, org_id: Id, payload: SocietyEvaluationIn):
+    user = actor(request)
+    org = _org(user, org_id)
+    require(request, REVIEW)  # before the references: a society's staff get 403, not a reference's 422
+    scheme = reference("societies.Evaluation.scheme", payload.scheme_id, "scheme_id", user)
+    evaluators = reference_list(
+        "societies.Evaluation.evaluators", payload.evaluator_ids, "evaluator_ids", user
+    )
+    with error_fields({"evaluators": "evaluator_ids", "scheme": "scheme_id"}):
+        ev = services.evaluation_open(actor=user, org=org, scheme=scheme, year=payload.year,
+                                      evaluators=evaluators or [])  # fmt: skip
+    return Status(201, ev)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/finish", response=SocietyEvaluationOut, summary="定级(各细则均已评分)"
+)
+def finish_evaluation(request: HttpRequest, evaluation_id: Id):
+    user = actor(request)
+    ev = get_scoped_or_404(Evaluation, user, pk=evaluation_id)
+    return services.evaluation_finish(actor=user, evaluation=ev)

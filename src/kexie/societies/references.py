@@ -8,3 +8,4 @@ register("societies.Rectification.organisation", in_scope("directory.Organisatio
 register("societies.Term.organisation", in_scope("directory.Organisation"))
 register("societies.Evaluation.organisation", in_scope("directory.Organisation"))
 register("societies.Evaluation.evaluators", in_scope("directory.Person"))
+register("societies.Evaluation.scheme", in_scope("societies.EvaluationScheme"))

@@ -31,6 +31,7 @@ from kexie.core.services import (
     require_unit_in_scope,
     save_with_audit,
     transition,
+    unique_or_refuse,
 )
 from kexie.directory.codes import OrgKind, PartyForm
 from kexie.directory.models import Organisation, OrganisationYear
@@ -304,6 +305,8 @@ def rectification_order(*, actor, org: Organisation, data: dict[str, Any]) -> Re
     require_perm(actor, REVIEW)
     require_obj_in_scope(actor, org)
     _require_supervisor(actor, org)
+    if org.kind not in MANAGED_KINDS:
+        raise ValidationError({"organisation": _("整改单位:只能是学会、科协或科研院所")})
     item = Rectification(
         organisation=org, ordered_on=_today(), ordered_by=actor.unit if actor else org.parent
     )
@@ -397,7 +400,9 @@ def term_create(*, actor, org: Organisation, data: dict[str, Any], officers: lis
     if term.starts_on and term.ends_on and term.ends_on <= term.starts_on:
         raise ValidationError({"ends_on": _("本届届满日期:应晚于开始日期")})
     full_clean_chinese(term)
-    term.save()
+    unique_or_refuse(
+        term.save, ValidationError({"number": _("届次:该单位已有第%(n)s届") % {"n": term.number}})
+    )
     # The leadership in office before this term leaves the day before it starts (a position
     # that started later belongs to a term recorded out of order and is left as it is).
     for position in offices.positions([org.pk]):
@@ -466,6 +471,14 @@ def officer_end(*, actor, org: Organisation, position, ends_on: dt.date):
 def term_record_congress(*, actor, term: Term, congress_on: dt.date, filed_on: dt.date | None = None) -> Term:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, term)
+    if congress_on is None:
+        raise ValidationError({"congress_on": _("换届大会日期:请填写")})
+    if congress_on <= term.starts_on:
+        raise ValidationError(
+            {"congress_on": _("换届大会日期:应晚于本届开始日期%(d)s") % {"d": term.starts_on}}
+        )
+    if filed_on is not None and filed_on < congress_on:
+        raise ValidationError({"filed_on": _("换届备案日期:不能早于换届大会日期")})
     before = audit.snapshot(term)
     term.congress_on, term.filed_on = congress_on, filed_on
     return save_with_audit(obj=term, actor=actor, action="kexie.term.changed", before=before,
@@ -485,7 +498,7 @@ def scheme_create(*, actor, name: str, items: list[dict], grades: list) -> Evalu
         raise ValidationError({"items": problem})
     scheme = EvaluationScheme(name=name, owner=actor.unit if actor else None, items=items, grades=grades)
     full_clean_chinese(scheme)
-    scheme.save()
+    unique_or_refuse(scheme.save, ValidationError({"name": _("名称:已有同名的评估指标体系")}))
     audit.log(actor=actor, action="kexie.evaluation_scheme.created", obj=scheme, after=audit.snapshot(scheme))
     return scheme
 
@@ -502,6 +515,8 @@ def evaluation_open(
     require_obj_in_scope(actor, org)
     require_obj_in_scope(actor, scheme)
     _require_supervisor(actor, org)
+    if org.kind not in MANAGED_KINDS:
+        raise ValidationError({"organisation": _("评估单位:只能是学会、科协或科研院所")})
     bad = conflicted(org, list(evaluators))
     if bad:
         raise ValidationError(
@@ -512,7 +527,7 @@ def evaluation_open(
         )
     evaluation = Evaluation(organisation=org, scheme=scheme, year=year)
     full_clean_chinese(evaluation)
-    evaluation.save()
+    unique_or_refuse(evaluation.save, ValidationError(_("该单位本年度已按此指标体系评估")))
     evaluation.evaluators.set(list(evaluators))
     audit.log(actor=actor, action="kexie.evaluation.opened", obj=evaluation, after=audit.snapshot(evaluation))
     return evaluation

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,8 +22,26 @@ from kexie.core.scoping import get_scoped_or_404
 from kexie.core.views import _download, apply_validation_error, offset_page, parse_date, require, year_param
 from kexie.directory.models import Organisation
 from kexie.societies import documents, evaluation, grassroots, offices, selectors, services
-from kexie.societies.forms import FoundingCompleteForm, FoundingForm, OfficerAddForm, OfficerEndForm
-from kexie.societies.models import AnnualReport, Evaluation, Founding, ItemScore, Rectification, ReportStatus
+from kexie.societies.forms import (
+    CongressForm,
+    EvaluationOpenForm,
+    FoundingCompleteForm,
+    FoundingForm,
+    OfficerAddForm,
+    OfficerEndForm,
+    RectificationForm,
+    SchemeForm,
+    TermForm,
+)
+from kexie.societies.models import (
+    AnnualReport,
+    Evaluation,
+    Founding,
+    ItemScore,
+    Rectification,
+    ReportStatus,
+    Term,
+)
 from kexie.societies.services import REPORT_FIELDS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -419,3 +437,112 @@ def evaluation_finish(request, pk):
 def evaluation_word(request, pk):
     ev = get_scoped_or_404(Evaluation, request.user, pk=pk)
     return _download(documents.evaluation_docx(ev, _scores(ev)), f"{ev}.docx", DOCX)
+
+
+# ---------------------------------------------------------------------- orders, terms, schemes, evaluations
+
+
+def _form_page(request, form, *, title, back: str, intro: str = ""):
+    return render(
+        request, "societies/form.html", {"form": form, "title": title, "back": reverse(back), "intro": intro}
+    )
+
+
+def _saved(form, call):
+    """Run the service; its refusal goes onto the form's fields (None then)."""
+    try:
+        return call()
+    except ValidationError as exc:
+        apply_validation_error(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rectification_new(request):
+    """Order a society (or county association) in scope to rectify by a deadline (限期整改)."""
+    require(request.user, REVIEW)
+    form = RectificationForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        item = _saved(form, lambda: services.rectification_order(
+            actor=request.user, org=form.cleaned_data["organisation"], data=form.service_data()))  # fmt: skip
+        if item is not None:
+            messages.success(
+                request, _("已下达整改通知:%(o)s,期限%(d)s") % {"o": item.organisation, "d": item.deadline}
+            )
+            return redirect("societies:rectification_detail", pk=item.pk)
+    return _form_page(request, form, title=_("下达限期整改"), back="societies:rectification_list",
+                      intro=_("整改通知写明原因、期限和须提交的整改材料;到期未办结的在首页提示。"))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_new(request):
+    """Record a term of office (届次): the leadership before it leaves office the day before."""
+    require(request.user, EDIT)
+    form = TermForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        term = _saved(form, lambda: services.term_create(
+            actor=request.user, org=form.cleaned_data["organisation"], data=form.service_data()))  # fmt: skip
+        if term is not None:
+            messages.success(request, _("已登记%(t)s,请登记新一届负责人") % {"t": term})
+            url = reverse("societies:officers", args=[term.organisation_id])
+            return redirect(f"{url}?year={term.starts_on.year}")
+    return _form_page(request, form, title=_("登记届次"), back="societies:term_list",
+                      intro=_("新一届开始时,上一届在任负责人于前一日离任;新一届负责人在“历年负责人”页登记。"))  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_congress(request, pk):
+    """Record the congress (会员代表大会) that ends a term, and its filing."""
+    term = get_scoped_or_404(Term, request.user, pk=pk)
+    require(request.user, EDIT)
+    initial = {"congress_on": term.congress_on, "filed_on": term.filed_on}
+    form = CongressForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _saved(
+            form, lambda: services.term_record_congress(actor=request.user, term=term, **form.cleaned_data)
+        ):
+            messages.success(request, _("已登记%(t)s换届大会") % {"t": term})
+            return redirect("societies:term_list")
+    return _form_page(request, form, title=_("登记换届大会:%(t)s") % {"t": term}, back="societies:term_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scheme_new(request):
+    """A scoring scheme as data (1,000 points over the four categories), filled with the default."""
+    require(request.user, REVIEW)
+    initial = SchemeForm.initial_from(evaluation.DEFAULT_ITEMS, evaluation.DEFAULT_GRADES)
+    form = SchemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        scheme = _saved(form, lambda: services.scheme_create(actor=request.user, name=d["name"], items=d["items"],
+                                                             grades=d["grades"]))  # fmt: skip
+        if scheme is not None:
+            messages.success(request, _("已建立评估指标体系“%(n)s”") % {"n": scheme})
+            return redirect("societies:evaluation_new")
+    rules = "、".join(sorted(evaluation.RULES))
+    return _form_page(request, form, title=_("新建评估指标体系"), back="societies:evaluation_list",
+                      intro=_("计分规则可选:%(r)s;留空为人工评分。") % {"r": rules})  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_new(request):
+    """Open an evaluation of a society on a scheme, with evaluators free of conflicts."""
+    require(request.user, REVIEW)
+    form = EvaluationOpenForm(
+        request.POST or None, actor=request.user, initial={"year": dt.date.today().year - 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        ev = _saved(form, lambda: services.evaluation_open(actor=request.user, org=d["organisation"], scheme=d["scheme"],
+                                                           year=d["year"], evaluators=list(d["evaluators"])))  # fmt: skip
+        if ev is not None:
+            messages.success(request, _("已开始评估:%(e)s") % {"e": ev})
+            return redirect("societies:evaluation_detail", pk=ev.pk)
+    return _form_page(request, form, title=_("开始等级评估"), back="societies:evaluation_list")
