@@ -176,3 +176,22 @@ def test_first_review_is_due_31_march_and_reminders_go_out(world, personas):
     assert services.annual_report_reminders_send(today=dt.date(2021, 3, 10)) == 1  # the secretary
     note = Notification.objects.get(user=personas["society_secretary"])
     assert "2020年度报告尚未提交" in note.text
+
+
+def test_the_directorys_yearly_record_keeps_the_three_member_rule_too(world, personas):
+    """The directory's own yearly-record form and API (organisation_year_set) obey the rule the
+    societies page does; so does a later change of the member count alone."""
+    from kexie.directory.services import organisation_year_set
+
+    admin, society = personas["city_admin"], world.orgs["society"]
+    with pytest.raises(ValidationError, match="党员不足3人") as refused:
+        organisation_year_set(actor=admin, org=society, year=2020,
+                              data={"party_form": "independent", "party_members": 2})  # fmt: skip
+    assert "party_form" in refused.value.message_dict
+    assert not OrganisationYear.objects.within(society).filter(organisation=society, year=2020).exists()
+    services.party_record_set(actor=admin, org=society, year=2020, data={"party_form": "independent",
+                              "party_members": 5})  # fmt: skip
+    with pytest.raises(ValidationError, match="党员不足3人"):
+        organisation_year_set(actor=admin, org=society, year=2020, data={"party_members": 1})
+    record = OrganisationYear.objects.within(society).get(organisation=society, year=2020)
+    assert (record.party_form, record.party_members) == ("independent", 5)

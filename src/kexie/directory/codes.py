@@ -37,6 +37,14 @@ class PartyForm(models.TextChoices):
 
 
 PARTY_COVERED = (PartyForm.INDEPENDENT, PartyForm.JOINT)
+BRANCH_MIN_MEMBERS = 3  # 党章: a branch needs three full members; fewer join a joint branch
+
+
+def party_form_problem(form: str, members: int | None) -> str | None:
+    """A yearly record's party form against its member count (None when they agree)."""
+    if form == PartyForm.INDEPENDENT and members is not None and members < BRANCH_MIN_MEMBERS:
+        return _("党组织形式:党员不足%(n)d人不能单独建立党组织,应纳入联合党支部") % {"n": BRANCH_MIN_MEMBERS}
+    return None
 
 
 class AssociationLevel(models.TextChoices):

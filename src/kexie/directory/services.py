@@ -29,7 +29,7 @@ from kexie.core.validators import (
     uscc_checksum_ok,
     uscc_problem,
 )
-from kexie.directory.codes import PARTY_COVERED, OrgKind
+from kexie.directory.codes import PARTY_COVERED, OrgKind, party_form_problem
 from kexie.directory.models import Affiliation, Designation, Organisation, OrganisationYear, Person, Region
 
 ORG_FIELDS = (
@@ -253,6 +253,9 @@ def organisation_year_set(*, actor, org: Organisation, year: int, data: dict[str
     record, created = OrganisationYear.objects.within(org).get_or_create(organisation=org, year=year)
     before = None if created else audit.snapshot(record)
     apply_fields(record, data, YEAR_FIELDS)
+    problem = party_form_problem(record.party_form, record.party_members)
+    if problem:  # the stored form with the new count, or the new form with the stored count
+        raise ValidationError({"party_form": problem})
     if record.party_form:  # the form decides: a joint branch counts, an instructor alone does not
         record.has_party_organisation = record.party_form in PARTY_COVERED
     if record.party_secretary_id:

@@ -33,10 +33,10 @@ from kexie.core.imports.columns import (
     text,
 )
 from kexie.core.imports.engine import UNIT_NOT_FOUND, Context, KindSpec, check_duplicates
-from kexie.directory.codes import PartyForm
+from kexie.directory.codes import PartyForm, party_form_problem
 from kexie.directory.models import Affiliation, Organisation, OrganisationYear, Person
 from kexie.directory.services import person_create
-from kexie.societies import grassroots, offices, rules, services
+from kexie.societies import grassroots, offices, services
 from kexie.societies.models import OfficerRole
 
 PARTY_KINDS = services.MANAGED_KINDS
@@ -121,7 +121,7 @@ class PartyRecordSpec(KindSpec):
             if org is None:
                 row.error("单位", values["org_name"], UNIT_NOT_FOUND + "(须为学会、科协或科研院所)")
                 continue
-            problem = rules.party_form_problem(values["party_form"], values.get("party_members"))
+            problem = party_form_problem(values["party_form"], values.get("party_members"))
             if problem:
                 row.error("党员数", values.get("party_members"), problem.split(":", 1)[-1])
                 continue

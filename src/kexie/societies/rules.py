@@ -11,18 +11,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from kexie.core import workdays
-from kexie.directory.codes import PartyForm
+from kexie.directory.codes import BRANCH_MIN_MEMBERS
 
 # ---------------------------------------------------------------------- party building
-
-BRANCH_MIN_MEMBERS = 3  # 党章: a branch needs three full members; fewer join a joint branch
-
-
-def party_form_problem(form: str, members: int | None) -> str | None:
-    """A yearly record's party form against its member count."""
-    if form == PartyForm.INDEPENDENT and members is not None and members < BRANCH_MIN_MEMBERS:
-        return _("党组织形式:党员不足%(n)d人不能单独建立党组织,应纳入联合党支部") % {"n": BRANCH_MIN_MEMBERS}
-    return None
 
 
 def party_plan_check(plan: str, members: int, joint_branch: str) -> tuple[str | None, str | None]:

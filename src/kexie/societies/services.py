@@ -89,9 +89,6 @@ def party_record_set(*, actor, org: Organisation, year: int, data: dict[str, Any
     unknown = set(data) - set(PARTY_FIELDS)
     if unknown:
         raise ValidationError({name: _("不允许修改此字段") for name in sorted(unknown)})
-    problem = rules.party_form_problem(data.get("party_form", ""), data.get("party_members"))
-    if problem:
-        raise ValidationError({"party_form": problem})
     return organisation_year_set(actor=actor, org=org, year=year, data=data)
 
 
