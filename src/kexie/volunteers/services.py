@@ -34,6 +34,7 @@ from kexie.core.services import (
     require_perm,
     require_unit_in_scope,
     transition,
+    unique_or_refuse,
 )
 from kexie.core.validators import id_number_problem, normalise_id_number
 from kexie.volunteers import summary
@@ -917,16 +918,18 @@ def volunteer_evaluation_add(*, actor, volunteer: VolunteerProfile, unit, data: 
         raise ValidationError({"evaluated_on": _("评价日期:不能晚于今天")})
     if evaluation.year and evaluation.evaluated_on and evaluation.year > evaluation.evaluated_on.year:
         raise ValidationError({"year": _("评价年度:不能晚于评价日期所在年度")})
+    taken = ValidationError({"year": _("评价年度:%(unit)s已评价过该志愿者%(year)d年度的服务")
+                             % {"unit": unit, "year": evaluation.year}})  # fmt: skip
     if (
         evaluation.year
         and VolunteerEvaluation.objects.unscoped(reason="one evaluation per unit and year")
         .filter(volunteer=volunteer, unit=unit, year=evaluation.year)
         .exists()
     ):
-        raise ValidationError({"year": _("评价年度:%(unit)s已评价过该志愿者%(year)d年度的服务")
-                               % {"unit": unit, "year": evaluation.year}})  # fmt: skip
+        raise taken
     full_clean_chinese(evaluation)
-    evaluation.save()
+    # a concurrent request may have added the same unit's evaluation for the year since the check
+    unique_or_refuse(evaluation.save, taken)
     audit.log(actor=actor, action="kexie.volunteer_evaluation.created", obj=evaluation,
               after=audit.snapshot(evaluation))  # fmt: skip
     return evaluation
