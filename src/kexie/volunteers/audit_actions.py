@@ -15,6 +15,7 @@ register(
         "approved": _("审核通过"),
         "declined": _("未通过"),
         "reminded": _("提醒录入"),
+        "calendar_resynced": _("节假日表变更后重新判定逾期录入"),
     },
 )
 register("kexie.course", _("培训课程"), {"created": _("新建")})
