@@ -18,9 +18,7 @@ pytestmark = [
 ]
 
 
-def test_two_evaluations_for_one_unit_and_year_at_once_keep_one_and_refuse_the_other(
-    make_volunteer, staff
-):
+def test_two_evaluations_for_one_unit_and_year_at_once_keep_one_and_refuse_the_other(make_volunteer, staff):
     volunteer = make_volunteer(name="钱志愿")
     url = reverse("volunteers:evaluation_create", args=[volunteer.pk])
     clients = []

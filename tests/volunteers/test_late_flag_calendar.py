@@ -51,9 +51,11 @@ def test_a_day_outside_every_entry_period_changes_nothing(
     holiday_override_save(actor=world.users["city_admin"], day=dt.date(2020, 12, 1), is_working_day=False)
     record.refresh_from_db()
     assert record.is_late
-    assert not AuditEntry.objects.unscoped(reason="test").filter(
-        action="kexie.service_record.calendar_resynced"
-    ).exists()
+    assert (
+        not AuditEntry.objects.unscoped(reason="test")
+        .filter(action="kexie.service_record.calendar_resynced")
+        .exists()
+    )
 
 
 def test_above_the_threshold_the_re_flagging_is_a_background_job(
