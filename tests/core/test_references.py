@@ -682,6 +682,10 @@ IMPORT_ROWS = {
         ["志愿者", "活动编号", "服务地点", "服务内容", "服务时长(小时)", "组织单位", "负责人", "志愿服务队"],
         ["任城志愿者", "", "任城区社区广场", "科普宣传", "2", "", "", ""],
     ),
+    "volunteer_evaluations": (
+        ["志愿者", "评价单位", "评价年度", "评价等次", "评价日期"],
+        ["任城志愿者", "任城区科学技术协会", "2020", "优秀", "2020-12-01"],
+    ),
     "officers": (
         ["单位", "姓名", "职务", "任职日期"],
         ["任城区科学技术协会", "任城理事", "理事(委员)", "2020-05-06"],
@@ -702,6 +706,8 @@ def _import_setup(kind, world, staff) -> dict[str, str]:
 
         _volunteers_of(staff, world, "任城志愿者")
         return {"活动编号": Activity.objects.get(title="任城志愿者服务").code}
+    elif kind == "volunteer_evaluations":
+        _volunteers_of(staff, world, "任城志愿者")
     elif kind == "officers":
         from kexie.directory.models import Person
 

@@ -31,5 +31,9 @@ register(
         "leader": _("成为农技协带头人"),
     },
 )
-register("kexie.import", _("导入"), {"service_records": _("导入志愿服务记录")})
+register(
+    "kexie.import",
+    _("导入"),
+    {"service_records": _("导入志愿服务记录"), "volunteer_evaluations": _("导入志愿者评价")},
+)
 register("kexie.volunteer_evaluation", _("志愿者评价"), {"created": _("评价"), "withdrawn": _("撤回")})

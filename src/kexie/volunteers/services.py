@@ -874,6 +874,15 @@ def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, 
         )
     contents = list(dict.fromkeys(qs.order_by("served_on").values_list("content", flat=True)))
     shown = "、".join(contents[:8]) + (_("等") if len(contents) > 8 else "")
+    fields = [
+        [_("服务时长"), _("%(h)s 小时") % {"h": totals["hours"].normalize()}],
+        [_("服务内容"), shown],
+        [_("记录单位"), unit.name],
+    ]
+    evaluation = _latest_evaluation(profile, unit, year)
+    if evaluation is not None:  # the record's evaluations (办法): the latest in the unit's subtree
+        fields.append([_("服务评价"), _("%(y)d年度 %(r)s(%(u)s)") % {
+            "y": evaluation.year, "r": evaluation.get_rating_display(), "u": evaluation.unit.name}])  # fmt: skip
     return certificate_issue(
         actor=actor,
         kind="volunteer_service",
@@ -885,14 +894,20 @@ def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, 
                 _("%(n)s 同志于 %(a)s 至 %(b)s 参加志愿服务,特此证明。")
                 % {"n": profile.person.name, "a": totals["first"], "b": totals["last"]}
             ],
-            "fields": [
-                [_("服务时长"), _("%(h)s 小时") % {"h": totals["hours"].normalize()}],
-                [_("服务内容"), shown],
-                [_("记录单位"), unit.name],
-            ],
+            "fields": fields,
         },
         source=profile,
     )
+
+
+def _latest_evaluation(profile: VolunteerProfile, unit, year: int | None):
+    """The volunteer's latest evaluation by a unit within `unit`'s subtree (of `year` if given)."""
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    qs = VolunteerEvaluation.objects.within(unit).filter(volunteer=profile).select_related("unit")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "-evaluated_on", "-id").first()
 
 
 # ---- evaluations on the volunteer's record -----------------------------------------------------
