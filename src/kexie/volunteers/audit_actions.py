@@ -18,7 +18,7 @@ register(
         "calendar_resynced": _("节假日表变更后重新判定逾期录入"),
     },
 )
-register("kexie.course", _("培训课程"), {"created": _("新建")})
+register("kexie.course", _("培训课程"), {"created": _("新建"), "changed": _("修改")})
 register("kexie.course_session", _("培训课次"), {"created": _("新建"), "attendance": _("登记出勤")})
 register(
     "kexie.enrolment",

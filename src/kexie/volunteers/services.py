@@ -622,6 +622,31 @@ def course_create(*, actor, activity, kind: str, trainers=(), required_sessions:
     return course
 
 
+COURSE_FIELDS = ("kind", "required_sessions")
+
+
+@transaction.atomic
+def course_update(*, actor, course: Course, data: dict[str, Any], trainers=None) -> Course:
+    """Change a course's kind, the attendance its completion needs, or its trainers (the
+    activity, and so what the course counts once, stays). Completions already given stay."""
+    from kexie.core import references
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, course)
+    course = lock_for_update(course)
+    for trainer in trainers or ():
+        references.check("volunteers.Course.trainers", actor, trainer, field="trainers", label=_("授课人"))
+    before = {**audit.snapshot(course), "trainers": sorted(course.trainers.values_list("pk", flat=True))}
+    apply_fields(course, data, COURSE_FIELDS)
+    full_clean_chinese(course)
+    course.save()
+    if trainers is not None:
+        course.trainers.set(trainers)
+    after = {**audit.snapshot(course), "trainers": sorted(course.trainers.values_list("pk", flat=True))}
+    audit.log(actor=actor, action="kexie.course.changed", obj=course, before=before, after=after)
+    return course
+
+
 @transaction.atomic
 def course_session_create(*, actor, course: Course, title: str, starts_at, ends_at) -> CourseSession:
     """A class of the course, with its check-in session (sign-in by the rotating code)."""
