@@ -147,6 +147,18 @@ def kexie_person_page(sort: str, offset: int):
     return selectors.hours_page(rows, "person", sort=sort, offset=offset, limit=50)
 
 
+def old_person_page_by_name(offset: int):
+    """The name-ordered page as it was read before (every volunteer's total grouped, joined to
+    its name and sorted; `selectors._person_page(rows, "label", ...)`), beside the name-index walk."""
+    from kexie.volunteers import selectors
+    from kexie.volunteers.models import HoursSummary
+
+    rows = selectors._summary_for(
+        HoursSummary.objects.unscoped(reason="benchmark: the whole city"), "person", None
+    )
+    return selectors._person_page(rows, "label", offset, 50)
+
+
 def person_pages(result: dict, repeat: int) -> None:
     """Old and new side by side in this run: the whole per-person answer (the old page and API)
     and a page of it (first page and a middle one) in each order, checked against the whole
@@ -172,6 +184,13 @@ def person_pages(result: dict, repeat: int) -> None:
             )  # fmt: skip
             print(f"person page ({sort:5}, {where:6}) {ms:8.1f} ms (CPU {cpu_ms:.1f} ms)  as the whole "
                   f"answer sorted: {same}", file=sys.stderr)  # fmt: skip
+            if sort == "label":  # the old name-ordered page in the same run
+                old_ms, (old_count, old_page) = timed(lambda o=offset: old_person_page_by_name(o), repeat)
+                old_cpu = cpu_timed(lambda o=offset: old_person_page_by_name(o), repeat)
+                result[f"{name}_old_ms"], result[f"{name}_old_cpu_ms"] = round(old_ms, 1), round(old_cpu, 1)
+                result[f"{name}_equals_old"] = (count, page) == (old_count, old_page)
+                print(f"  old name page         {old_ms:8.1f} ms (CPU {old_cpu:.1f} ms)  same page as the new: "
+                      f"{(count, page) == (old_count, old_page)}", file=sys.stderr)  # fmt: skip
 
 
 def kexie_totals_rows(by: str):

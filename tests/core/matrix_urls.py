@@ -931,12 +931,23 @@ def volunteers_targets(world) -> dict:
               "end_date": dt.date(2020, 11, 4), "region": world.regions["370811"], "organiser": staff.unit},
     )  # fmt: skip
     course = services.course_create(actor=staff, activity=lecture, kind="rural")
+    trainee = person_create(actor=staff, data={"name": "张学员", "unit": staff.unit})
+    services.enrolment_create(actor=staff, course=course, person=trainee)
+    course_session = services.course_session_create(
+        actor=staff, course=course, title="第一课", starts_at=now - dt.timedelta(hours=1), ends_at=now,
+    )  # fmt: skip
+    party_class = activity_create(
+        actor=staff,
+        data={"title": "党建培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 7, 1),
+              "end_date": dt.date(2020, 7, 1), "region": world.regions["370811"], "organiser": staff.unit},
+    )  # fmt: skip
     team = services.volunteer_team_create(
         actor=staff, organisation=staff.unit, service_category="science_outreach"
     )
     return {
         "volunteer_team": team, "volunteer_token": checkin.personal_token(person), "bad_token": "1-nope",
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
+        "trainee": trainee, "course_session": course_session, "training_activity": party_class,
         "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
         "volunteer_evaluation": services.volunteer_evaluation_add(
             actor=staff, volunteer=volunteer, unit=staff.unit,

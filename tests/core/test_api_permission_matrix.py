@@ -185,6 +185,10 @@ def record_body(_world, targets):
     }
 
 
+def course_body(_world, targets):
+    return {"activity_id": targets["training_activity"].pk, "kind": "party", "required_sessions": 1}
+
+
 MATRIX = {
     ("GET", "/api/v1/core/audit-log"): (
         {}, None, {"city_admin": 200, "county_staff": 403, "society_secretary": 403, "outsider": 200, "anonymous": 401},
@@ -465,6 +469,22 @@ MATRIX = {
         {"record_id": "pending_record", "action": "decline"}, {"reason": "当天未到场"}, in_scope(200),
     ),
     ("GET", "/api/v1/volunteers/hours"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/volunteers/courses"): ({}, None, everyone(200)),
+    ("GET", "/api/v1/volunteers/courses/{course_id}"): ({"course_id": "course"}, None, in_scope(200)),
+    # the activity and trainer named in the body are out of the society's and 兖州区's scope: 422
+    ("POST", "/api/v1/volunteers/courses"): (
+        {}, course_body, in_scope(201) | {"society_secretary": 422, "outsider": 422},
+    ),
+    ("PUT", "/api/v1/volunteers/courses/{course_id}"): (
+        {"course_id": "course"}, {"required_sessions": 2, "kind": "party"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/volunteers/courses/{course_id}/enrolments"): (
+        {"course_id": "course"}, lambda _w, t: {"person_ids": [t["volunteer"].person_id]}, in_scope(201),
+    ),
+    ("POST", "/api/v1/volunteers/courses/{course_id}/sessions/{session_id}/attendance"): (
+        {"course_id": "course", "session_id": "course_session"},
+        lambda _w, t: {"person_ids": [t["trainee"].pk]}, in_scope(200),
+    ),
     # The call engine: the targets are a call of 任城区科协 and its entries (web_matrix.calls_targets).
     ("GET", "/api/v1/calls/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/calls/"): ({}, CALL_BODY, everyone(201)),

@@ -17,14 +17,14 @@ from kexie.funds.models import BudgetLine
 from kexie.hotline.models import Consultation
 from kexie.office.models import Task
 from kexie.opinion.models import Article, Item
-from kexie.volunteers.models import ServiceRecord
+from kexie.volunteers.models import ServiceRecord, VolunteerEvaluation
 
 MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "activities": Activity,
           "campaigns": Campaign, "consultations": Consultation, "venue_visitors": VenueMonth,
           "base_assessments": Assessment, "party_records": OrganisationYear,
           "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article,
           "funds_projects": BudgetLine, "office_tasks": Task, "service_records": ServiceRecord,
-          "officers": Affiliation}  # fmt: skip
+          "officers": Affiliation, "volunteer_evaluations": VolunteerEvaluation}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -48,7 +48,7 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(
         _office(world)
     if kind == "officers":  # rows name a person of the directory
         person_create(actor=actor, data={"name": "周理事", "unit": world.orgs["society"]})
-    if kind == "service_records":  # rows name a volunteer and an activity
+    if kind in ("service_records", "volunteer_evaluations"):  # rows name a volunteer (and an activity)
         _volunteer_at(world, actor, make_activity(actor=actor, venue="济宁市科技馆"), "李志愿")
     data = template_bytes(actor=actor, kind=kind)
     wb = load_workbook(io.BytesIO(data))
@@ -126,6 +126,10 @@ def _office_and_volunteers_of_rencheng(world, staff, activity, person):
     volunteer = _volunteer_at(world, staff, activity, "", person=person)
     service_record_enter(actor=staff, volunteer=volunteer, activity=activity,
                          data={"content": "科普宣传", "hours": "2.50", "responsible_person": person})  # fmt: skip
+    from kexie.volunteers.services import volunteer_evaluation_add
+
+    volunteer_evaluation_add(actor=staff, volunteer=volunteer, unit=staff.unit,
+                             data={"year": 2020, "rating": "good", "comment": "=认真", "evaluated_on": dt.date(2020, 12, 1)})  # fmt: skip
 
 
 def _populate(world, personas, make_activity):

@@ -102,6 +102,17 @@ API_REFERENCES = {
         "responsible_person_id",
     ): "volunteers.ServiceRecord.responsible_person",
     ("POST", "/api/v1/volunteers/records", "team_id"): "volunteers.ServiceRecord.team",
+    ("POST", "/api/v1/volunteers/courses", "activity_id"): "volunteers.Course.activity",
+    ("POST", "/api/v1/volunteers/courses", "trainer_ids"): "volunteers.Course.trainers",
+    ("PUT", "/api/v1/volunteers/courses/{course_id}", "trainer_ids"): "volunteers.Course.trainers",
+    (
+        "POST",
+        "/api/v1/volunteers/courses/{course_id}/enrolments",
+        "person_ids",
+    ): "volunteers.Enrolment.person",
+    ("POST", "/api/v1/volunteers/courses/{course_id}/sessions/{session_id}/attendance", "person_ids"): (
+        "volunteers.Enrolment.person"
+    ),
     ("POST", "/api/v1/bases/rounds/{round_id}/applications", "base_id"): "calls.Entry.organisation",
     (
         "POST",
@@ -366,6 +377,7 @@ def in_scope_targets(world, personas, make_activity):
     consultation = consultation_receive(actor=personas["city_admin"], data=call)
     return {
         **_office_of(staff),
+        **_course_of(staff, world),
         "rule_id": _alert_rule_of(staff),
         "article_id": _article_of(staff),
         "consultation_id": consultation.pk,
@@ -420,6 +432,23 @@ def _office_of(staff):
     force = services.task_force_create(actor=staff, data={"name": "任城专班", "department": dept.unit})
     return {"decision_id": meeting.decisions.get().pk, "department_id": dept.unit_id, "cadre_id": cadre.pk,
             "task_id": task.pk, "force_id": force.pk}  # fmt: skip
+
+
+def _course_of(staff, world):
+    """A course of 任城区科协 with one class (their ids)."""
+    from django.utils import timezone
+
+    from kexie.activities.services import activity_create
+    from kexie.volunteers import services
+
+    lecture = activity_create(actor=staff, data={
+        "title": "任城培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 11, 4),
+        "end_date": dt.date(2020, 11, 4), "region": world.regions["370811"], "organiser": staff.unit})  # fmt: skip
+    course = services.course_create(actor=staff, activity=lecture, kind="rural")
+    now = timezone.now()
+    session = services.course_session_create(actor=staff, course=course, title="第一课",
+                                             starts_at=now - dt.timedelta(hours=1), ends_at=now)  # fmt: skip
+    return {"course_id": course.pk, "session_id": session.pk}
 
 
 def _office_body(path):
@@ -493,6 +522,12 @@ def _base_body(method, path, world):
         return {"title": "新需求", "description": "d", "industry": "i"}
     if path.endswith("/volunteers/records"):
         return _record_body()
+    if path.endswith("/volunteers/courses"):
+        from kexie.activities.models import Activity
+
+        return {"activity_id": Activity.objects.get(title="任城志愿者服务").pk, "kind": "rural"}
+    if "/volunteers/courses/" in path:
+        return {}  # the field under test is the body (person_ids, trainer_ids)
     if path.endswith("/answer"):
         return {"answer": "追施尿素"}
     if path.endswith("/calls/"):
@@ -702,6 +737,10 @@ IMPORT_ROWS = {
         ["志愿者", "活动编号", "服务地点", "服务内容", "服务时长(小时)", "组织单位", "负责人", "志愿服务队"],
         ["任城志愿者", "", "任城区社区广场", "科普宣传", "2", "", "", ""],
     ),
+    "volunteer_evaluations": (
+        ["志愿者", "评价单位", "评价年度", "评价等次", "评价日期"],
+        ["任城志愿者", "任城区科学技术协会", "2020", "优秀", "2020-12-01"],
+    ),
     "officers": (
         ["单位", "姓名", "职务", "任职日期"],
         ["任城区科学技术协会", "任城理事", "理事(委员)", "2020-05-06"],
@@ -722,6 +761,8 @@ def _import_setup(kind, world, staff) -> dict[str, str]:
 
         _volunteers_of(staff, world, "任城志愿者")
         return {"活动编号": Activity.objects.get(title="任城志愿者服务").code}
+    elif kind == "volunteer_evaluations":
+        _volunteers_of(staff, world, "任城志愿者")
     elif kind == "officers":
         from kexie.directory.models import Person
 

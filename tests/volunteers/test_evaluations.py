@@ -74,3 +74,29 @@ def test_the_api_gives_the_evaluations_with_the_volunteer(client, make_volunteer
     client.force_login(staff)
     (given,) = client.get(f"/api/v1/volunteers/volunteers/{volunteer.pk}").json()["evaluations"]
     assert (given["year"], given["rating"], given["unit"]) == (2020, "excellent", staff.unit.name)
+
+
+def test_the_certificate_of_service_states_the_latest_evaluation_in_the_unit(
+    make_volunteer, service_activity, staff, world
+):
+    from decimal import Decimal
+
+    from kexie.volunteers.services import service_record_enter, volunteer_certificate_issue
+
+    volunteer = make_volunteer(name="孙志愿")
+    service_record_enter(actor=staff, volunteer=volunteer, activity=service_activity,
+                         data={"content": "科普宣传", "hours": Decimal("2")})  # fmt: skip
+    plain = volunteer_certificate_issue(actor=staff, profile=volunteer)
+    assert "服务评价" not in dict(map(tuple, plain.body["fields"]))  # none yet: no line
+    volunteer_evaluation_add(actor=staff, volunteer=volunteer, unit=staff.unit,
+                             data={**GOOD, "year": 2019, "rating": "pass", "evaluated_on": dt.date(2019, 12, 1)})  # fmt: skip
+    volunteer_evaluation_add(actor=staff, volunteer=volunteer, unit=staff.unit, data=GOOD)
+    cert = volunteer_certificate_issue(actor=staff, profile=volunteer)
+    assert dict(map(tuple, cert.body["fields"]))["服务评价"] == f"2020年度 优秀({staff.unit.name})"
+    city = world.users["city_admin"]
+    volunteer_evaluation_add(actor=city, volunteer=volunteer, unit=city.unit,
+                             data={**GOOD, "year": 2021, "evaluated_on": dt.date(2021, 12, 1)})  # fmt: skip
+    again = volunteer_certificate_issue(actor=staff, profile=volunteer)  # the city is not in the county
+    assert dict(map(tuple, again.body["fields"]))["服务评价"] == f"2020年度 优秀({staff.unit.name})"
+    by_city = volunteer_certificate_issue(actor=city, profile=volunteer)
+    assert dict(map(tuple, by_city.body["fields"]))["服务评价"] == f"2021年度 优秀({city.unit.name})"

@@ -66,3 +66,14 @@ def test_the_api_and_the_page_show_one_page_with_the_count(client, make_voluntee
     page = client.get(reverse("volunteers:hours") + "?by=person&sort=hours").content.decode()
     assert page.count('class="hours-row"') == 5 and "共 5 条" in page
     assert page.index("丙") < page.index("丁") < page.index("戊")
+
+
+def test_by_name_the_index_walk_and_the_grouped_sort_give_the_same_pages(
+    make_volunteer, service_activity, staff, monkeypatch
+):
+    _five(make_volunteer, service_activity, staff)
+    rows = selectors.summary_rows(staff)
+    walked = [selectors.hours_page(rows, "person", sort="label", offset=o, limit=2) for o in (0, 2, 4)]
+    monkeypatch.setattr(selectors, "NAME_WALK_MAX", 0)  # deep pages read the grouped sort
+    grouped = [selectors.hours_page(rows, "person", sort="label", offset=o, limit=2) for o in (0, 2, 4)]
+    assert walked == grouped and [len(p) for _c, p in walked] == [2, 2, 1]

@@ -9,12 +9,21 @@ from typing import Annotated, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from kexie.core.api_base import Page, Status, _url_with, actor, clamp_limit, offset_page, reference
-from kexie.core.schemas import Id, InputSchema, Limit, Offset, Year
+from kexie.core.api_base import (
+    Page,
+    Status,
+    _url_with,
+    actor,
+    clamp_limit,
+    offset_page,
+    reference,
+    reference_list,
+)
+from kexie.core.schemas import Id, InputSchema, Limit, Moment, Offset, Year
 from kexie.core.scoping import get_scoped_or_404
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import selectors, services
-from kexie.volunteers.models import RecordStatus, ServiceRecord, VolunteerProfile
+from kexie.volunteers.models import Course, CourseSession, RecordStatus, ServiceRecord, VolunteerProfile
 
 router = Router(tags=["志愿服务与培训"])
 
@@ -199,3 +208,160 @@ def hours_totals(
     )
     nxt = _url_with(request, offset=offset + limit) if offset + limit < count else None
     return {"items": items, "count": count, "next": nxt}
+
+
+# ---------------------------------------------------------------------- training courses
+
+TrainingKind = Literal["rural", "expert_lecture", "party", "other"]
+RequiredSessions = Annotated[int, Field(ge=1, le=100)]
+
+
+class CourseOut(Schema):
+    id: int
+    activity_id: int
+    title: str
+    kind: str
+    required_sessions: int
+    start_date: dt.date
+    enrolled: int
+    completed: int
+
+
+class CourseSessionOut(Schema):
+    id: int
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    attended: int
+
+
+class EnrolmentOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    completed_on: dt.date | None
+    leader_of_id: int | None
+    certificate_code: str | None
+
+
+class CourseDetailOut(CourseOut):
+    trainer_ids: list[int]
+    sessions: list[CourseSessionOut]
+    enrolments: list[EnrolmentOut]
+
+
+class CourseIn(InputSchema):
+    activity_id: Id = Field(title="活动", description="活动台账中的培训活动(一个活动一门课程)")
+    kind: TrainingKind = Field(
+        title="培训类别", description="rural:科普惠农培训;expert_lecture:专家讲座;party:党建培训班;other:其他"
+    )
+    trainer_ids: list[Id] = Field(default_factory=list, max_length=50, title="授课人")
+    required_sessions: RequiredSessions = Field(1, title="结业所需出勤次数")
+
+
+class CourseChangeIn(InputSchema):
+    kind: TrainingKind | None = Field(None, title="培训类别")
+    trainer_ids: list[Id] | None = Field(None, max_length=50, title="授课人", description="省略时不变")
+    required_sessions: RequiredSessions | None = Field(None, title="结业所需出勤次数")
+
+
+class EnrolIn(InputSchema):
+    person_ids: list[Id] = Field(min_length=1, max_length=500, title="学员", description="目录中的人员")
+
+
+class AttendanceIn(InputSchema):
+    person_ids: list[Id] = Field(min_length=1, max_length=500, title="签到学员", description="须已报名本课程")
+    at: Moment | None = Field(None, title="签到时间", description="省略时为本课次开始时间")
+
+
+class AttendanceOut(Schema):
+    added: int
+
+
+def _course_row(course: Course) -> dict:
+    return {
+        "id": course.pk, "activity_id": course.activity_id, "title": course.activity.title, "kind": course.kind,
+        "required_sessions": course.required_sessions, "start_date": course.activity.start_date,
+        "enrolled": getattr(course, "enrolled", 0), "completed": getattr(course, "completed", 0),
+    }  # fmt: skip
+
+
+def _course_detail(user, course_id: int) -> dict:
+    from django.db.models import Count
+
+    course = get_scoped_or_404(selectors.courses(user), user, pk=course_id)
+    sessions = (
+        CourseSession.objects.for_user(user).filter(course=course).select_related("checkin_session")
+        .annotate(attended=Count("checkin_session__records", distinct=True))
+    )  # fmt: skip
+    return {
+        **_course_row(course),
+        "trainer_ids": sorted(course.trainers.values_list("pk", flat=True)),
+        "sessions": [
+            {"id": s.pk, "title": s.checkin_session.title, "starts_at": s.checkin_session.starts_at,
+             "ends_at": s.checkin_session.ends_at, "attended": s.attended}
+            for s in sessions
+        ],
+        "enrolments": [
+            {"id": e.pk, "person_id": e.person_id, "name": e.person.name, "completed_on": e.completed_on,
+             "leader_of_id": e.leader_of_id, "certificate_code": e.certificate.code if e.certificate_id else None}
+            for e in selectors.enrolments(user, course)
+        ],
+    }  # fmt: skip
+
+
+@router.get("/courses", response=Page[CourseOut], summary="培训课程列表(含报名、结业人数)")
+def list_courses(request: HttpRequest, limit: Limit = 50, offset: Offset = 0):
+    page = offset_page(request, selectors.courses(actor(request)), limit=limit, offset=offset)
+    return {**page, "items": [_course_row(c) for c in page["items"]]}
+
+
+@router.get("/courses/{course_id}", response=CourseDetailOut, summary="培训课程及其课次、学员")
+def get_course(request: HttpRequest, course_id: Id):
+    return _course_detail(actor(request), course_id)
+
+
+@router.post("/courses", response={201: CourseDetailOut}, summary="新建培训课程(一个台账活动一门课程)")
+def create_course(request: HttpRequest, payload: CourseIn):
+    user = actor(request)
+    activity = reference("volunteers.Course.activity", payload.activity_id, "activity_id", user)
+    trainers = reference_list("volunteers.Course.trainers", payload.trainer_ids, "trainer_ids", user)
+    course = services.course_create(actor=user, activity=activity, kind=payload.kind, trainers=trainers,
+                                    required_sessions=payload.required_sessions)  # fmt: skip
+    return Status(201, _course_detail(user, course.pk))
+
+
+@router.put(
+    "/courses/{course_id}", response=CourseDetailOut, summary="修改培训课程(类别、授课人、结业所需出勤)"
+)
+def update_course(request: HttpRequest, course_id: Id, payload: CourseChangeIn):
+    user = actor(request)
+    course = get_scoped_or_404(Course, user, pk=course_id)
+    trainers = reference_list("volunteers.Course.trainers", payload.trainer_ids, "trainer_ids", user)
+    data = {k: v for k, v in payload.dict().items() if k in ("kind", "required_sessions") and v is not None}
+    services.course_update(actor=user, course=course, data=data, trainers=trainers)
+    return _course_detail(user, course.pk)
+
+
+@router.post("/courses/{course_id}/enrolments", response={201: CourseDetailOut}, summary="培训报名(批量)")
+def enrol(request: HttpRequest, course_id: Id, payload: EnrolIn):
+    user = actor(request)
+    course = get_scoped_or_404(Course, user, pk=course_id)
+    people = reference_list("volunteers.Enrolment.person", payload.person_ids, "person_ids", user)
+    services.enrolments_create_bulk(actor=user, course=course, people=people)
+    return Status(201, _course_detail(user, course.pk))
+
+
+@router.post(
+    "/courses/{course_id}/sessions/{session_id}/attendance", response=AttendanceOut,
+    summary="登记课次出勤(纸质签到表录入)",
+)  # fmt: skip
+def record_attendance(request: HttpRequest, course_id: Id, session_id: Id, payload: AttendanceIn):
+    user = actor(request)
+    course = get_scoped_or_404(Course, user, pk=course_id)
+    session = get_scoped_or_404(CourseSession, user, pk=session_id, course=course)
+    people = reference_list("volunteers.Enrolment.person", payload.person_ids, "person_ids", user)
+    added = services.course_attendance_record(
+        actor=user, course_session=session, people=people, at=payload.at
+    )
+    return {"added": added}

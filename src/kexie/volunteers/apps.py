@@ -6,3 +6,15 @@ class VolunteersConfig(AppConfig):
     label = "volunteers"
     verbose_name = "志愿服务与培训"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from kexie.core.models import HolidayOverride
+        from kexie.volunteers.calendar import on_calendar_changed
+
+        # the late flag follows the calendar (the hotline's hook: kexie.hotline.apps)
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                on_calendar_changed, sender=HolidayOverride, dispatch_uid=f"kexie.volunteers.calendar.{name}"
+            )

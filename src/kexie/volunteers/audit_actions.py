@@ -15,9 +15,10 @@ register(
         "approved": _("审核通过"),
         "declined": _("未通过"),
         "reminded": _("提醒录入"),
+        "calendar_resynced": _("节假日表变更后重新判定逾期录入"),
     },
 )
-register("kexie.course", _("培训课程"), {"created": _("新建")})
+register("kexie.course", _("培训课程"), {"created": _("新建"), "changed": _("修改")})
 register("kexie.course_session", _("培训课次"), {"created": _("新建"), "attendance": _("登记出勤")})
 register(
     "kexie.enrolment",
@@ -30,5 +31,9 @@ register(
         "leader": _("成为农技协带头人"),
     },
 )
-register("kexie.import", _("导入"), {"service_records": _("导入志愿服务记录")})
+register(
+    "kexie.import",
+    _("导入"),
+    {"service_records": _("导入志愿服务记录"), "volunteer_evaluations": _("导入志愿者评价")},
+)
 register("kexie.volunteer_evaluation", _("志愿者评价"), {"created": _("评价"), "withdrawn": _("撤回")})

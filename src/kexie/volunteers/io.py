@@ -27,7 +27,7 @@ from kexie.core.imports.engine import Context, KindSpec
 from kexie.core.validators import normalise_id_number
 from kexie.directory.models import personal_data_visible
 from kexie.volunteers import services
-from kexie.volunteers.models import RecordStatus, ServiceRecord, VolunteerProfile
+from kexie.volunteers.models import RecordStatus, ServiceRecord, VolunteerEvaluation, VolunteerProfile
 
 MAX_HOURS = Decimal("24")
 
@@ -62,6 +62,11 @@ def _example_activity(ctx) -> str:
         if activity is not None:
             return activity.code
     return "HD2020000001"
+
+
+def _example_unit(ctx) -> str:
+    unit = getattr(ctx.actor, "unit", None)
+    return unit.name if unit is not None else "济宁市科学技术协会"
 
 
 def _offered(rule: str, name_field: str):
@@ -294,4 +299,177 @@ class ServiceRecordSpec(KindSpec):
             ]
 
 
-SPECS = {"service_records": ServiceRecordSpec()}
+# ---- evaluations on the volunteer's record -------------------------------------------------------
+
+
+class VolunteerEvaluationSpec(KindSpec):
+    """A unit's evaluations of volunteers (优秀/良好/合格/不合格 for a year, with comments), one row
+    per volunteer, evaluating unit and year (the key). Every row is checked before anything is
+    written: the volunteer as in `service_records` (by name, by ID number for namesakes), the unit
+    one the importer may name, the year and date, and one evaluation per unit, volunteer and year
+    against the file and the stored ones (a row equal to the stored one, an exported file imported
+    back, is left unchanged; a different one is refused: withdraw it first). Rows are written
+    through `services.volunteer_evaluation_add` (audited each)."""
+
+    kind = "volunteer_evaluations"
+    label = "志愿者评价"
+    key_header = "志愿者"
+
+    model = VolunteerEvaluation
+
+    def columns(self) -> list[Column]:
+        from kexie.core.imports.columns import choice, integer, labels
+        from kexie.volunteers.models import EvaluationRating
+
+        return [
+            Column("志愿者", "volunteer_name", text(100), required=True, example=_example_volunteer,
+                   help="已注册志愿者的姓名"),
+            Column("身份证件号码", "id_number", text(24), fmt="文本", text=True, width=22,
+                   help="同名志愿者须填写,用于区分"),
+            Column("评价单位", "unit", text(200), required=True, width=24, rule="volunteers.VolunteerEvaluation.unit",
+                   choices=_offered("volunteers.VolunteerEvaluation.unit", "name"), example=_example_unit),
+            Column("评价年度", "year", integer(2000, 2100), required=True, fmt="整数", example=2020),
+            Column("评价等次", "rating", choice(EvaluationRating.choices), required=True, fmt="从下拉列表选择",
+                   choices=labels(EvaluationRating.choices), example="优秀"),
+            Column("评语", "comment", text(500), width=30),
+            Column("评价日期", "evaluated_on", parse_date, fmt="YYYY-MM-DD", example="2020-12-01", text=True,
+                   help="省略时为导入当天"),
+        ]  # fmt: skip
+
+    def check_rows(self, rows: list[Row], ctx: Context, present: set[str]) -> None:
+        if ctx.actor is None:
+            for row in rows:
+                row.error("", "", "该类数据的导入须指定导入人(命令行 --as)")
+            return
+        if not ctx.has_perm(EDIT):
+            raise PermissionDenied("您没有评价志愿者的权限")
+        wanted = [row for row in rows if row.ok]
+        volunteers = _volunteers_by_name(ctx, {row.values["volunteer_name"] for row in wanted},
+                                         "volunteers.VolunteerEvaluation.volunteer")  # fmt: skip
+        units = _named_records(ctx, "volunteers.VolunteerEvaluation.unit", "name")
+        today = services._today()
+        for row in wanted:
+            values = row.values
+            values["volunteer"] = _resolve_volunteer(row, volunteers)
+            if values["volunteer"] is None:
+                continue
+            matches = units.get(values["unit"], [])
+            if not matches:
+                row.error("评价单位", values["unit"], "不存在或不在您的管辖范围内")
+                continue
+            if len(matches) > 1:
+                row.error("评价单位", values["unit"], f"有{len(matches)}个同名单位,无法确定")
+                continue
+            values["unit"] = matches[0]
+            on = values.get("evaluated_on") or today
+            if on > today:
+                row.error("评价日期", on.isoformat(), "不能晚于今天")
+            elif values["year"] > on.year:
+                row.error("评价年度", str(values["year"]), "不能晚于评价日期所在年度")
+        ready = [row for row in wanted if row.ok]
+        stored = {}
+        if ready:
+            qs = VolunteerEvaluation.objects.unscoped(
+                reason="one evaluation per unit, volunteer and year"
+            ).filter(
+                volunteer__in={row.values["volunteer"].pk for row in ready},
+                unit__in={row.values["unit"].pk for row in ready},
+            )
+            stored = {(e.volunteer_id, e.unit_id, e.year): e for e in qs}
+        first: dict[tuple, Row] = {}
+        for row in ready:
+            values = row.values
+            key = (values["volunteer"].pk, values["unit"].pk, values["year"])
+            if key in first:
+                row.error("评价年度", str(values["year"]),
+                          f"与第{first[key].number}行重复(同一单位对同一志愿者每年只能评价一次)")  # fmt: skip
+                continue
+            first[key] = row
+            found = stored.get(key)
+            if found is None:
+                row.action = "create"
+            elif found.rating == values["rating"] and found.comment == (values.get("comment") or "").strip():
+                row.action, row.instance = "unchanged", found
+            else:
+                row.error("评价年度", str(values["year"]),
+                          f"{values['unit'].name}已评价过该志愿者{values['year']}年度的服务;如需更正请先撤回原评价")  # fmt: skip
+
+    def write(self, rows: list[Row], ctx: Context) -> None:
+        for row in rows:
+            values = row.values
+            data = {
+                "year": values["year"],
+                "rating": values["rating"],
+                "comment": values.get("comment") or "",
+            }
+            if values.get("evaluated_on"):
+                data["evaluated_on"] = values["evaluated_on"]
+            try:
+                services.volunteer_evaluation_add(
+                    actor=ctx.actor, volunteer=values["volunteer"], unit=values["unit"], data=data
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                messages = getattr(exc, "messages", [str(exc)])
+                raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc
+
+    def export_objects(self, ctx: Context, year):
+        qs = (
+            VolunteerEvaluation.objects.for_user(ctx.actor)
+            if ctx.actor is not None
+            else VolunteerEvaluation.objects.unscoped(reason="a system export, no user")
+        )
+        if year:
+            qs = qs.filter(year=year)
+        return qs.select_related("volunteer__person", "unit").order_by("year", "unit__name", "id")
+
+    def export_values(self, objs, ctx) -> Iterator[Sequence[Any]]:
+        full = ctx.actor is None or personal_data_visible(ctx.actor)
+        for e in objs:
+            profile = e.volunteer
+            yield [
+                profile.person.name,
+                (profile.id_number if full else profile.id_number_masked) or "",
+                e.unit.name,
+                e.year,
+                e.get_rating_display(),
+                e.comment,
+                e.evaluated_on.isoformat(),
+            ]
+
+
+def _volunteers_by_name(ctx, names, rule: str) -> dict[str, list[VolunteerProfile]]:
+    allowed = ctx.rule_ids(rule)
+    found: dict[str, list[VolunteerProfile]] = defaultdict(list)
+    qs = VolunteerProfile.objects.for_user(ctx.actor).filter(person__name__in=names).select_related("person")
+    for profile in qs:
+        if profile.pk in allowed:
+            found[profile.person.name].append(profile)
+    return found
+
+
+def _named_records(ctx, rule: str, name_field: str) -> dict[str, list]:
+    return ServiceRecordSpec()._named(ctx, rule, name_field)
+
+
+def _resolve_volunteer(row: Row, volunteers) -> VolunteerProfile | None:
+    """The one volunteer a row names (by name; by ID number among namesakes), or None (the row
+    has the error)."""
+    name = row.values["volunteer_name"]
+    candidates = volunteers.get(name, [])
+    id_number = normalise_id_number(row.values.get("id_number") or "")
+    if id_number and "*" not in id_number:  # a masked number (an export) names no one
+        digest = crypto.blind_index(id_number)
+        candidates = [p for p in candidates if p.id_number_hash == digest]
+        if not candidates:
+            row.error("身份证件号码", "", f"与志愿者“{name}”的证件号码不符,或该志愿者不在您的范围内")
+            return None
+    if not candidates:
+        row.error("志愿者", name, "不是已注册的志愿者,或不在您的管辖范围内")
+        return None
+    if len(candidates) > 1:
+        row.error("志愿者", name, f"有{len(candidates)}名同名志愿者,请填写身份证件号码以区分")
+        return None
+    return candidates[0]
+
+
+SPECS = {"service_records": ServiceRecordSpec(), "volunteer_evaluations": VolunteerEvaluationSpec()}

@@ -34,6 +34,7 @@ from kexie.core.services import (
     require_perm,
     require_unit_in_scope,
     transition,
+    unique_or_refuse,
 )
 from kexie.core.validators import id_number_problem, normalise_id_number
 from kexie.volunteers import summary
@@ -621,6 +622,31 @@ def course_create(*, actor, activity, kind: str, trainers=(), required_sessions:
     return course
 
 
+COURSE_FIELDS = ("kind", "required_sessions")
+
+
+@transaction.atomic
+def course_update(*, actor, course: Course, data: dict[str, Any], trainers=None) -> Course:
+    """Change a course's kind, the attendance its completion needs, or its trainers (the
+    activity, and so what the course counts once, stays). Completions already given stay."""
+    from kexie.core import references
+
+    require_perm(actor, EDIT)
+    require_obj_in_scope(actor, course)
+    course = lock_for_update(course)
+    for trainer in trainers or ():
+        references.check("volunteers.Course.trainers", actor, trainer, field="trainers", label=_("授课人"))
+    before = {**audit.snapshot(course), "trainers": sorted(course.trainers.values_list("pk", flat=True))}
+    apply_fields(course, data, COURSE_FIELDS)
+    full_clean_chinese(course)
+    course.save()
+    if trainers is not None:
+        course.trainers.set(trainers)
+    after = {**audit.snapshot(course), "trainers": sorted(course.trainers.values_list("pk", flat=True))}
+    audit.log(actor=actor, action="kexie.course.changed", obj=course, before=before, after=after)
+    return course
+
+
 @transaction.atomic
 def course_session_create(*, actor, course: Course, title: str, starts_at, ends_at) -> CourseSession:
     """A class of the course, with its check-in session (sign-in by the rotating code)."""
@@ -873,6 +899,15 @@ def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, 
         )
     contents = list(dict.fromkeys(qs.order_by("served_on").values_list("content", flat=True)))
     shown = "、".join(contents[:8]) + (_("等") if len(contents) > 8 else "")
+    fields = [
+        [_("服务时长"), _("%(h)s 小时") % {"h": totals["hours"].normalize()}],
+        [_("服务内容"), shown],
+        [_("记录单位"), unit.name],
+    ]
+    evaluation = _latest_evaluation(profile, unit, year)
+    if evaluation is not None:  # the record's evaluations (办法): the latest in the unit's subtree
+        fields.append([_("服务评价"), _("%(y)d年度 %(r)s(%(u)s)") % {
+            "y": evaluation.year, "r": evaluation.get_rating_display(), "u": evaluation.unit.name}])  # fmt: skip
     return certificate_issue(
         actor=actor,
         kind="volunteer_service",
@@ -884,14 +919,20 @@ def volunteer_certificate_issue(*, actor, profile: VolunteerProfile, unit=None, 
                 _("%(n)s 同志于 %(a)s 至 %(b)s 参加志愿服务,特此证明。")
                 % {"n": profile.person.name, "a": totals["first"], "b": totals["last"]}
             ],
-            "fields": [
-                [_("服务时长"), _("%(h)s 小时") % {"h": totals["hours"].normalize()}],
-                [_("服务内容"), shown],
-                [_("记录单位"), unit.name],
-            ],
+            "fields": fields,
         },
         source=profile,
     )
+
+
+def _latest_evaluation(profile: VolunteerProfile, unit, year: int | None):
+    """The volunteer's latest evaluation by a unit within `unit`'s subtree (of `year` if given)."""
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    qs = VolunteerEvaluation.objects.within(unit).filter(volunteer=profile).select_related("unit")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "-evaluated_on", "-id").first()
 
 
 # ---- evaluations on the volunteer's record -----------------------------------------------------
@@ -917,16 +958,18 @@ def volunteer_evaluation_add(*, actor, volunteer: VolunteerProfile, unit, data: 
         raise ValidationError({"evaluated_on": _("评价日期:不能晚于今天")})
     if evaluation.year and evaluation.evaluated_on and evaluation.year > evaluation.evaluated_on.year:
         raise ValidationError({"year": _("评价年度:不能晚于评价日期所在年度")})
+    taken = ValidationError({"year": _("评价年度:%(unit)s已评价过该志愿者%(year)d年度的服务")
+                             % {"unit": unit, "year": evaluation.year}})  # fmt: skip
     if (
         evaluation.year
         and VolunteerEvaluation.objects.unscoped(reason="one evaluation per unit and year")
         .filter(volunteer=volunteer, unit=unit, year=evaluation.year)
         .exists()
     ):
-        raise ValidationError({"year": _("评价年度:%(unit)s已评价过该志愿者%(year)d年度的服务")
-                               % {"unit": unit, "year": evaluation.year}})  # fmt: skip
+        raise taken
     full_clean_chinese(evaluation)
-    evaluation.save()
+    # a concurrent request may have added the same unit's evaluation for the year since the check
+    unique_or_refuse(evaluation.save, taken)
     audit.log(actor=actor, action="kexie.volunteer_evaluation.created", obj=evaluation,
               after=audit.snapshot(evaluation))  # fmt: skip
     return evaluation

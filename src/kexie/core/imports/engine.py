@@ -33,6 +33,7 @@ KIND_MODULES = {
     "grassroots_heads": "kexie.societies.io",
     "officers": "kexie.societies.io",
     "service_records": "kexie.volunteers.io",
+    "volunteer_evaluations": "kexie.volunteers.io",
     "opinion_items": "kexie.opinion.io",
     "opinion_articles": "kexie.opinion.io",
     "funds_projects": "kexie.funds.io",
