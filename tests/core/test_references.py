@@ -88,6 +88,16 @@ API_REFERENCES = {
     ): "hotline.Consultation.expert",
     (
         "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/assignee",
+        "assignee_id",
+    ): "tickets.Ticket.assignee",
+    (
+        "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/callbacks",
+        "assignee_id",
+    ): "hotline.Callback.assignee",
+    (
+        "POST",
         "/api/v1/innovation/demands/{demand_id}/{action}",
         "society_id",
     ): "innovation.Matchmaking.society",
@@ -475,6 +485,8 @@ def _base_body(method, path, world):
         return _record_body()
     if path.endswith("/answer"):
         return {"answer": "追施尿素"}
+    if path.endswith(("/assignee", "/callbacks")):
+        return {}
     if path.endswith("/calls/"):
         return {
             "title": "新征集",
