@@ -8,9 +8,8 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-
 from django.utils import timezone
+from ninja import Field, Router, Schema
 from pydantic import AfterValidator
 
 from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference
