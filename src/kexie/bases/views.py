@@ -166,6 +166,8 @@ def science_centre_system(request):
             item["months"] = selectors.monthly_visitors(item["venue"], year)
     return render(request, "bases/system.html", {"year": year, "counties": counties,
                                                   "total": sum(r["visitors"] for r in counties),
+                                                  "trend_years": [p["year"] for p in counties[0]["trend"]] if counties else [],
+                                                  "trend_total": selectors.system_trend_totals(counties),
                                                   "can_edit": request.user.has_perm(EDIT)})  # fmt: skip
 
 
