@@ -152,3 +152,33 @@ def assessments_due(user, year: int) -> QuerySet:
         .select_related("designation__organisation")
         .order_by("designation__organisation__name", "id")
     )
+
+
+def held_figures(record: BaseDesignation, year: int) -> dict[str, int]:
+    """The assessment figures kexie already holds for a base's year (the base reports the rest):
+    the approved ledger activities it organised or co-organised that started in the year (each
+    once), and, when it runs venues of the 科技馆体系, their exhibition area and the year's
+    visitors. Counted whatever the reader's scope: they are the base's own figures."""
+    from kexie.activities.models import Activity
+    from kexie.activities.models import Status as ActivityStatus
+
+    org_id = record.designation.organisation_id
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ledger = Activity.objects.unscoped(reason="a base's own activities for its assessment")
+    held = {
+        "activities": ledger.filter(Q(organiser_id=org_id) | Q(co_organisers=org_id))
+        .filter(status=ActivityStatus.APPROVED, start_date__gte=first, start_date__lte=last)
+        .values("pk")
+        .distinct()
+        .count()
+    }
+    own = Venue.objects.unscoped(reason="a base's own venues for its assessment").filter(operator_id=org_id)
+    if own.exists():
+        held["exhibition_area"] = own.filter(is_active=True).aggregate(n=Sum("exhibition_area"))["n"] or 0
+        held["visitors"] = (
+            VenueMonth.objects.unscoped(reason="a base's own venues for its assessment")
+            .filter(venue__operator_id=org_id, month__gte=first, month__lte=last)
+            .aggregate(n=Sum("visitors"))["n"]
+            or 0
+        )
+    return held
