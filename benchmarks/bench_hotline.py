@@ -2,7 +2,8 @@
 service level, satisfaction with its per-expert breakdown, breaches) for 100,000 tickets, beside
 a straightforward ORM loop over the same consultations.
 
-    python benchmarks/bench_hotline.py [--database-url URL] [--tickets 100000] [--repeat 5] [--keep]
+    python benchmarks/bench_hotline.py [--database-url URL] [--tickets 100000] [--repeat 5]
+        [--peer-repeat N] [--keep]
 
 Builds a database (default: a temporary SQLite file; PostgreSQL with --database-url) with one
 farm line, its pools and experts, and `--tickets` consultations received over 2020 (plus a tenth
@@ -181,16 +182,47 @@ def check(ours: dict, peer: dict) -> None:
     assert (ours["hotline.breached"].value, ours["hotline.breached"].previous) == peer["hotline.breached"]
 
 
+def _server_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL backend serving this connection (user + system,
+    read from /proc: the server runs on this machine under scripts/with-postgres); 0 on SQLite,
+    whose work is already in this process's CPU time."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(fn, repeat: int):
-    """Median wall time and median CPU time of this process (SQLite runs in it; on a machine shared
-    with other work the CPU time is the steadier of the two), and the last result."""
-    times, cpu, result = [], [], None
+    """Median wall time, median CPU time of this process (SQLite runs in it; on a machine shared
+    with other work the CPU time is the steadier of the two) and median CPU time of the
+    PostgreSQL backend (0 on SQLite), and the last result."""
+    times, cpu, server, result = [], [], [], None
     for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
+        started, started_cpu, started_server = time.perf_counter(), time.process_time(), _server_cpu()
         result = fn()
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
-    return statistics.median(times), statistics.median(cpu), result
+        server.append(_server_cpu() - started_server)
+    return statistics.median(times), statistics.median(cpu), statistics.median(server), result
+
+
+def analyse() -> None:
+    """PostgreSQL after a bulk load: statistics for the planner and the visibility map for
+    index-only scans, as autovacuum would give a live database."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE hotline_consultation")
+            cursor.execute("VACUUM ANALYZE tickets_ticket")
 
 
 def main() -> None:
@@ -200,6 +232,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--peer-repeat", type=int, help="runs of the peer (default: half of --repeat)")
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary SQLite file (its path is printed)"
     )
@@ -218,12 +251,16 @@ def main() -> None:
         built = build(args.tickets, random.Random(2020))
         admin, build_s = built["admin"], built["build_s"]
     print(f"built in {build_s} s on {connection.vendor}", file=sys.stderr)
+    analyse()
+    load_before = os.getloadavg()[0]
     kexie_figures(admin)  # loads the indicator registry once
-    kexie_s, kexie_cpu, ours = timed(lambda: kexie_figures(admin), args.repeat)
-    peer_s, peer_cpu, peer = timed(peer_figures, max(1, args.repeat // 2))
+    kexie_s, kexie_cpu, kexie_server, ours = timed(lambda: kexie_figures(admin), args.repeat)
+    peer_s, peer_cpu, peer_server, peer = timed(peer_figures, args.peer_repeat or max(1, args.repeat // 2))
+    load_after = os.getloadavg()[0]
     check(ours, peer)
-    print(f"kexie {kexie_s * 1000:.1f} ms ({kexie_cpu * 1000:.1f} ms CPU), ORM loop {peer_s * 1000:.1f} ms "
-          f"({peer_cpu * 1000:.1f} ms CPU)", file=sys.stderr)  # fmt: skip
+    print(f"kexie {kexie_s * 1000:.1f} ms ({kexie_cpu * 1000:.1f} ms CPU, server {kexie_server * 1000:.0f} ms), "
+          f"ORM loop {peer_s * 1000:.1f} ms ({peer_cpu * 1000:.1f} ms CPU, server {peer_server * 1000:.0f} ms); "
+          f"load average {load_before:.2f} → {load_after:.2f}", file=sys.stderr)  # fmt: skip
     if args.keep:
         print(f"kept {url}", file=sys.stderr)
     print(json.dumps({
@@ -231,6 +268,8 @@ def main() -> None:
         "indicators": len(CODES), "kexie_ms": round(kexie_s * 1000, 1), "kexie_cpu_ms": round(kexie_cpu * 1000, 1),
         "target_ms": TARGET_MS, "peer": "ORM loop", "peer_ms": round(peer_s * 1000, 1),
         "peer_cpu_ms": round(peer_cpu * 1000, 1), "ratio": round(peer_s / kexie_s, 1),
+        "kexie_server_cpu_ms": round(kexie_server * 1000, 1), "peer_server_cpu_ms": round(peer_server * 1000, 1),
+        "load_before": round(load_before, 2), "load_after": round(load_after, 2),
     }))  # fmt: skip
 
 

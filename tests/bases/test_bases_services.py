@@ -176,3 +176,33 @@ def test_the_base_page_in_the_directory_shows_its_designations(world, city_admin
     client.force_login(city_admin)
     page = client.get(f"/directory/organisations/{world.orgs['base'].pk}/").content.decode()
     assert 'id="bases-panel"' in page and "第五批" in page
+
+
+def test_an_assessment_takes_the_figures_kexie_already_holds(world, city_admin, named, make_activity, client):
+    """The issue: “figures a base reports or kexie already holds”: the ledger's approved activities
+    of the base (organised or co-organised, in the year) and its venues' area and visitors fill
+    the figures the base left out; a figure given wins."""
+    from kexie.activities.services import activity_approve, activity_submit
+    from kexie.bases import selectors
+
+    base, county = world.orgs["base"], world.users["outsider"]
+    for day in (dt.date(2020, 3, 1), dt.date(2020, 9, 1), dt.date(2019, 9, 1)):
+        activity = make_activity(
+            county, organiser=base, region=world.regions["370812"], start_date=day, end_date=day
+        )
+        activity_submit(actor=county, activity=activity)
+        activity_approve(actor=city_admin, activity=activity)
+    make_activity(county, organiser=base, region=world.regions["370812"])  # a draft: not counted
+    venue = services.venue_create(actor=city_admin, data={"name": "兖州区科技馆展厅", "kind": "special", "operator": base,
+                                                          "region": world.regions["370812"], "exhibition_area": 800})  # fmt: skip
+    services.venue_visitors_record(actor=city_admin, venue=venue, month=dt.date(2020, 5, 1), visitors=12000)
+    assert selectors.held_figures(named, 2020) == {"activities": 2, "exhibition_area": 800, "visitors": 12000}
+
+    a = services.assessment_record(actor=city_admin, base_designation=named, year=2020,
+                                   figures={"open_days": 250, "visitors": 15000})  # fmt: skip
+    assert (a.activities, a.exhibition_area, a.visitors) == (2, 800, 15000)
+    # the form starts from the figures kexie holds for last year
+    client.force_login(city_admin)
+    page = client.get(f"/bases/{named.pk}/").content.decode()
+    form = page[page.index('id="assessment-form"') :]
+    assert 'value="800"' in form

@@ -1042,6 +1042,7 @@ def hotline_targets(world) -> dict:
     psychology consultation, and the rating token of an answered consultation."""
     from kexie.hotline import services
     from kexie.hotline.testing import build_hotline
+    from kexie.tickets import services as tickets
 
     hotline = build_hotline(world.users, world.orgs)
     admin = world.users["city_admin"]
@@ -1053,7 +1054,12 @@ def hotline_targets(world) -> dict:
     answered = services.consultation_receive(actor=admin, data=ask)
     services.consultation_answer(actor=admin, consultation=answered, answer="追施氮肥")
     token = services.consultation_rating_link(actor=admin, consultation=answered)
+    waiting = services.consultation_receive(actor=admin, data=ask)
+    tickets.ticket_wait(actor=admin, ticket=waiting.ticket, reason="等来电人发照片")
+    callback = services.callback_create(actor=admin, consultation=consultation, note="回访")
     return {
+        "waiting": waiting,
+        "callback": callback,
         "consultation": consultation,
         "psy_consultation": psy,
         "answered": answered,

@@ -131,6 +131,10 @@ def consultation_body(_world, _targets):
     return {"channel": "phone", "topic": "crop", "question": "小麦发黄", "caller_phone": "13812345678"}
 
 
+def hotline_assign_body(_world, targets):
+    return {"assignee_id": targets["expert_user"].pk}
+
+
 def demand_body(_world, targets):
     return {
         "enterprise_id": targets["enterprise"].pk,
@@ -404,6 +408,36 @@ MATRIX = {
     ),
     ("GET", "/api/v1/hotline/consultations/{consultation_id}/similar"): (
         {"consultation_id": "consultation"}, None, in_scope(200),
+    ),
+    # Routing, waiting, call-backs and escalation act on the farm consultation (its pool's members
+    # and the editors of its unit's scope); the psychology consultation exists only for its pool.
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/route"): (
+        {"consultation_id": "consultation"}, {"topic": "livestock"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/route", "psychology"): (
+        {"consultation_id": "psy_consultation"}, {"topic": "psychology"},
+        {"city_admin": 404, "county_staff": 404, "society_secretary": 200, "outsider": 404, "anonymous": 401},
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/assignee"): (
+        {"consultation_id": "consultation"}, hotline_assign_body, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/waiting"): (
+        {"consultation_id": "consultation"}, {"reason": "等来电人发照片"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/resumption"): (
+        {"consultation_id": "waiting"}, None, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/callbacks"): (
+        {"consultation_id": "consultation"}, hotline_assign_body, in_scope(201),
+    ),
+    ("GET", "/api/v1/hotline/callbacks"): ({}, None, everyone(200)),
+    ("POST", "/api/v1/hotline/callbacks/{callback_id}/done"): (
+        {"callback_id": "callback"}, {"outcome": "已回电,问题解决"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/hotline/consultations/{consultation_id}/escalation"): (
+        {"consultation_id": "consultation"}, {"start_date": "2020-06-01", "venue": "王庄村麦田"},
+        in_scope(201) | {"county_staff": 422},  # a pool member from 任城区 cannot report for the city
+
     ),
     ("GET", "/api/v1/literacy/surveys"): ({}, None, everyone(200)),
     ("GET", "/api/v1/literacy/surveys/{survey_id}/results"): ({"survey_id": "survey"}, None, in_scope(200)),

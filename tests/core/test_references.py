@@ -88,6 +88,16 @@ API_REFERENCES = {
     ): "hotline.Consultation.expert",
     (
         "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/assignee",
+        "assignee_id",
+    ): "tickets.Ticket.assignee",
+    (
+        "POST",
+        "/api/v1/hotline/consultations/{consultation_id}/callbacks",
+        "assignee_id",
+    ): "hotline.Callback.assignee",
+    (
+        "POST",
         "/api/v1/innovation/demands/{demand_id}/{action}",
         "society_id",
     ): "innovation.Matchmaking.society",
@@ -530,6 +540,8 @@ def _base_body(method, path, world):
         return {}  # the field under test is the body (person_ids, trainer_ids)
     if path.endswith("/answer"):
         return {"answer": "追施尿素"}
+    if path.endswith(("/assignee", "/callbacks")):
+        return {}
     if path.endswith("/calls/"):
         return {
             "title": "新征集",

@@ -134,11 +134,17 @@ class SystemVenueOut(Schema):
     visitors: int
 
 
+class SystemTrendPointOut(Schema):
+    year: int
+    visitors: int
+
+
 class SystemCountyOut(Schema):
     region_code: str
     region: str
     visitors: int
-    venues: list[SystemVenueOut]
+    venues: list[SystemVenueOut] = Field(title="场馆", description="无场馆的县市区为空列表")
+    trend: list[SystemTrendPointOut] = Field(title="近五年观众人次", description="本县市区各场馆逐年合计")
 
 
 def _assessment(a) -> dict:
@@ -225,6 +231,7 @@ def record_visitors(request: HttpRequest, venue_id: Id, payload: VenueVisitorsIn
 def science_centre_system(request: HttpRequest, year: Year):
     return [
         {"region_code": row["region"].code, "region": row["region"].name, "visitors": row["visitors"],
+         "trend": row["trend"],
          "venues": [{"id": v["venue"].pk, "name": v["venue"].name, "kind": v["venue"].kind, "visitors": v["visitors"]}
                     for v in row["venues"]]}
         for row in selectors.science_centre_system(actor(request), year)

@@ -278,11 +278,16 @@ def assessment_record(
     *, actor, base_designation: BaseDesignation, year: int, figures: dict[str, Any]
 ) -> Assessment:
     """The year's figures of a base (new, or replacing a draft's), scored against the scheme in
-    force; the outcome is decided separately."""
+    force; the outcome is decided separately. A figure left out (not given at all) is the one
+    kexie already holds, if it holds one (`selectors.held_figures`: activities from the ledger,
+    exhibition area and visitors from the base's venues); a figure given wins."""
+    from kexie.bases.selectors import held_figures
+
     require_obj_in_scope(actor, base_designation)
     require_perm(actor, EDIT)
     if not held_during(base_designation, year):
         raise ValidationError({"year": f"{base_designation.organisation}在{year}年未持有该命名,不能考核"})
+    figures = {**held_figures(base_designation, year), **figures}
     figures = _clean_figures(figures)
     scheme = scheme_for(_assessing_unit(base_designation), year)
     points, outcome, shortfalls = scoring.score(figures, scheme)

@@ -72,9 +72,10 @@ def designation_list(request):
 @login_required
 def designation_detail(request, pk: int):
     record = selectors.designation_or_404(request.user, pk)
+    last_year = timezone.localdate().year - 1  # the year to assess; the form starts from what kexie holds
     context = {
         "record": record, "changes": record.changes.all(), "assessments": record.assessments.order_by("-year"),
-        "form": AssessmentForm(initial={"year": timezone.localdate().year - 1}),
+        "form": AssessmentForm(initial={"year": last_year, **selectors.held_figures(record, last_year)}),
         "can_edit": request.user.has_perm(EDIT), "can_review": request.user.has_perm(REVIEW),
         "outcomes": AssessmentOutcome.choices, "renew_form": base_forms.RenewForm(),
     }  # fmt: skip
@@ -166,6 +167,8 @@ def science_centre_system(request):
             item["months"] = selectors.monthly_visitors(item["venue"], year)
     return render(request, "bases/system.html", {"year": year, "counties": counties,
                                                   "total": sum(r["visitors"] for r in counties),
+                                                  "trend_years": [p["year"] for p in counties[0]["trend"]] if counties else [],
+                                                  "trend_total": selectors.system_trend_totals(counties),
                                                   "can_edit": request.user.has_perm(EDIT)})  # fmt: skip
 
 

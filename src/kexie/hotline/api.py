@@ -1,18 +1,23 @@
-"""API of the hotline (/api/v1/hotline/): consultations (list, record, detail), the answer, the
-caller's satisfaction, and similar answered questions. The same selectors and services as the
-desk; a psychology consultation exists only for its pool and supervisors (404 for others)."""
+"""API of the hotline (/api/v1/hotline/): consultations (list, record, detail), routing (another
+topic's pool, an assignee), waiting for the caller, the answer, call-backs (record, list the open
+ones by due time, mark done), escalation to a field visit, the caller's satisfaction, and similar
+answered questions. The same selectors and services as the desk; a psychology consultation
+exists only for its pool and supervisors (404 for others)."""
 
 import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
+from pydantic import AfterValidator
 
-from kexie.core.api_base import Page, Status, actor, offset_page, reference
-from kexie.core.schemas import Id, InputSchema, Limit, Moment, Offset
+from kexie.core.api_base import Page, Status, actor, error_fields, offset_page, reference
+from kexie.core.schemas import MAX_COUNT, YEAR_MAX, YEAR_MIN, Id, InputSchema, Limit, Moment, Offset
 from kexie.directory.models import Region
 from kexie.hotline import matching, selectors, services
 from kexie.hotline.codes import Channel, Topic
+from kexie.tickets import services as tickets
 from kexie.tickets.models import Status as TicketStatus
 
 # The ticket states as plain values: the enum class is named `Status` like the activities' one,
@@ -20,6 +25,18 @@ from kexie.tickets.models import Status as TicketStatus
 TicketStatusValue = Literal[tuple(TicketStatus.values)]
 
 router = Router(tags=["热线咨询"])
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    from pydantic_core import PydanticCustomError
+
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise PydanticCustomError("hotline_day_range", "日期应在 1949–2100 年之间")
+    return value
+
+
+VisitDay = Annotated[dt.date, AfterValidator(_day_in_range)]
+Participants = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 
 
 class ConsultationIn(InputSchema):
@@ -43,6 +60,54 @@ class RatingIn(InputSchema):
     note: str = Field("", title="意见", max_length=300)
 
 
+class ConsultationRouteIn(InputSchema):
+    topic: Topic = Field(title="咨询类别", description="转到该类别的专家组(工单队列、时限与可见范围随之改变)")
+
+
+class ConsultationAssignIn(InputSchema):
+    assignee_id: Id | None = Field(
+        title="处理人(用户编号)", description="须为本专家组成员或主管;null 取消指派"
+    )
+
+
+class ConsultationWaitIn(InputSchema):
+    reason: str = Field("", title="等待原因", max_length=200)
+
+
+class CallbackIn(InputSchema):
+    note: str = Field("", title="事由", max_length=200)
+    due_at: Moment | None = Field(None, title="回电期限", description="省略为4个工作小时内(随节假日表调整)")
+    assignee_id: Id | None = Field(None, title="回电人(用户编号)", description="须为本专家组成员或主管")
+
+
+class CallbackDoneIn(InputSchema):
+    outcome: str = Field(title="回电结果", min_length=1, max_length=300)
+
+
+class EscalationIn(InputSchema):
+    title: str = Field("", title="活动名称", max_length=200, description="省略时由问题生成")
+    start_date: VisitDay | None = Field(None, title="服务日期", description="省略为今天")
+    end_date: VisitDay | None = Field(None, title="结束日期", description="省略同服务日期")
+    venue: str = Field("", title="地点", max_length=200)
+    participants: Participants = Field(1, title="服务人数")
+
+
+class CallbackOut(Schema):
+    id: int
+    consultation_id: int
+    due_at: dt.datetime
+    overdue: bool = Field(title="已过期限未完成")
+    assignee_id: int | None
+    note: str
+    created_at: dt.datetime | None
+    done_at: dt.datetime | None
+    outcome: str
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.done_at is None and obj.due_at < timezone.now()
+
+
 class ConsultationOut(Schema):
     id: int
     ticket_id: int
@@ -56,6 +121,8 @@ class ConsultationOut(Schema):
     answer: str
     expert_id: int | None
     status: str = Field(alias="ticket.status")
+    queue: str = Field(alias="ticket.queue.code", title="工单队列(专家组)代码")
+    assignee_id: int | None = Field(alias="ticket.assignee_id", title="处理人(用户编号)")
     first_response_due: dt.datetime | None = Field(alias="ticket.first_response_due")
     resolution_due: dt.datetime | None = Field(alias="ticket.resolution_due")
     first_response_breached: bool | None = Field(alias="ticket.first_response_breached")
@@ -142,3 +209,101 @@ def similar_consultations(request: HttpRequest, consultation_id: Id):
         }
         for s in found
     ]
+
+
+# ---------------------------------------------------------------------------- routing
+
+
+@router.post(
+    "/consultations/{consultation_id}/route", response=ConsultationOut, summary="转派到其他类别的专家组"
+)
+def route_consultation(request: HttpRequest, consultation_id: Id, payload: ConsultationRouteIn):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    return services.consultation_route(actor=user, consultation=consultation, topic=payload.topic)
+
+
+@router.post("/consultations/{consultation_id}/assignee", response=ConsultationOut, summary="指派处理人")
+def assign_consultation(request: HttpRequest, consultation_id: Id, payload: ConsultationAssignIn):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    assignee = reference("tickets.Ticket.assignee", payload.assignee_id, "assignee_id", user)
+    with error_fields({"assignee": "assignee_id"}):
+        tickets.ticket_assign(actor=user, ticket=consultation.ticket, assignee=assignee)
+    return consultation
+
+
+@router.post(
+    "/consultations/{consultation_id}/waiting", response=ConsultationOut, summary="等待来电人(暂停计时)"
+)
+def wait_consultation(request: HttpRequest, consultation_id: Id, payload: ConsultationWaitIn):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    tickets.ticket_wait(actor=user, ticket=consultation.ticket, reason=payload.reason)
+    return consultation
+
+
+@router.post(
+    "/consultations/{consultation_id}/resumption", response=ConsultationOut, summary="来电人已回复(恢复计时)"
+)
+def resume_consultation(request: HttpRequest, consultation_id: Id):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    tickets.ticket_resume(actor=user, ticket=consultation.ticket)
+    return consultation
+
+
+# ---------------------------------------------------------------------------- call-backs
+
+
+@router.post("/consultations/{consultation_id}/callbacks", response={201: CallbackOut}, summary="建回电任务")
+def create_callback(request: HttpRequest, consultation_id: Id, payload: CallbackIn):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    assignee = reference("hotline.Callback.assignee", payload.assignee_id, "assignee_id", user)
+    with error_fields({"assignee": "assignee_id"}):
+        callback = services.callback_create(
+            actor=user, consultation=consultation, note=payload.note, due_at=payload.due_at, assignee=assignee
+        )
+    return Status(201, callback)
+
+
+@router.get("/callbacks", response=Page[CallbackOut], summary="待办回电任务(按期限排序)")
+def list_callbacks(
+    request: HttpRequest,
+    due_before: Moment | None = None,
+    mine: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+):
+    user = actor(request)
+    qs = selectors.open_callbacks(user)
+    if due_before is not None:
+        qs = qs.filter(due_at__lt=due_before)
+    if mine:
+        qs = qs.filter(assignee=user)
+    return offset_page(request, qs, limit=limit, offset=offset)
+
+
+@router.post("/callbacks/{callback_id}/done", response=CallbackOut, summary="回电完成")
+def finish_callback(request: HttpRequest, callback_id: Id, payload: CallbackDoneIn):
+    user = actor(request)
+    callback = selectors.get_visible_callback_or_404(user, callback_id)
+    return services.callback_done(actor=user, callback=callback, outcome=payload.outcome)
+
+
+# ---------------------------------------------------------------------------- escalation
+
+
+@router.post(
+    "/consultations/{consultation_id}/escalation", response={201: ConsultationOut}, summary="转现场服务"
+)
+def escalate_consultation(request: HttpRequest, consultation_id: Id, payload: EscalationIn):
+    user = actor(request)
+    consultation = selectors.get_visible_consultation_or_404(user, consultation_id)
+    # the field visit is reported by the consultation's unit: an expert from elsewhere may not
+    with error_fields({"reporting_unit": "__all__", "organiser": "__all__"}):
+        consultation = services.consultation_escalate(
+            actor=user, consultation=consultation, data=payload.dict()
+        )
+    return Status(201, consultation)

@@ -186,3 +186,28 @@ class Callback(ScopedModel):
 
     def __str__(self):
         return f"{self.consultation} 回电"
+
+
+class ResyncClaim(models.Model):
+    """One row per calendar day whose hotline resync went to a background job: the job that will
+    bring the day in line, while it waits. A calendar change locks the day's row before deciding
+    whether to queue a job (so two changes of one day at once queue one job, not two); the job
+    clears its claim under the same lock before it reads the calendar, so a change committed
+    while it waited is seen, and a change after that queues a new job. A system row (no scope)."""
+
+    day = models.DateField(_("日期"), unique=True)
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name=_("后台任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("热线时限重算任务")
+        verbose_name_plural = _("热线时限重算任务")
+
+    def __str__(self):
+        return self.day.isoformat()

@@ -53,6 +53,15 @@ def open_callbacks(user) -> QuerySet[Callback]:
     )
 
 
+def get_visible_callback_or_404(user, pk) -> Callback:
+    try:
+        return (
+            Callback.objects.for_user(user).select_related("consultation", "consultation__ticket").get(pk=pk)
+        )
+    except (Callback.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
 def knowledge_base(q: str = "") -> QuerySet[Consultation]:
     qs = Consultation.objects.published().only("pk", "topic", "kb_question", "kb_answer", "received_at")
     if q:
