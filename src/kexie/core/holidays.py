@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from kexie.accounts.roles import EDIT
 from kexie.core import audit
 from kexie.core.models import HolidayOverride
+from kexie.core.services import unique_or_refuse
 
 
 def can_edit_calendar(user) -> bool:
@@ -41,13 +42,14 @@ def holiday_override_save(*, actor, day: dt.date, is_working_day: bool, name: st
     name = (name or "").strip()
     if len(name) > 60:
         raise ValidationError({"name": _("名称不能超过60个字")})
-    override = HolidayOverride.objects.select_for_update().filter(date=day).first()
+    override = _stored(day)
     before = audit.snapshot(override) if override else None
     if override is None:
         override = HolidayOverride(date=day)
     override.is_working_day = bool(is_working_day)
     override.name = name
-    override.save()
+    # A new day has no row to lock: a concurrent save of the same day may insert it first.
+    unique_or_refuse(override.save, ValidationError({"date": _("其他用户刚刚保存了这一天,请刷新页面后查看")}))
     after = audit.snapshot(override)
     before, after = audit.changed(before, after)
     verb = "changed" if before is not None else "created"
@@ -60,6 +62,11 @@ def holiday_override_save(*, actor, day: dt.date, is_working_day: bool, name: st
         **_audit_target(actor),
     )
     return override
+
+
+def _stored(day: dt.date) -> HolidayOverride | None:
+    """The day's stored override, its row locked until the transaction ends."""
+    return HolidayOverride.objects.select_for_update().filter(date=day).first()
 
 
 @transaction.atomic
