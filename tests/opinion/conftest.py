@@ -9,9 +9,15 @@ def desk(world, personas):
 
 
 @pytest.fixture
-def opinion_cli(capsys):
-    """Run `kexie opinion ARGS…` as from the command line: (exit status, stdout, stderr)."""
+def opinion_cli(capsys, monkeypatch):
+    """Run `kexie opinion ARGS…` as from the command line: (exit status, stdout, stderr).
+    Django closes every connection after a command run from the command line; on PostgreSQL that
+    would close the test's transaction, so the test keeps its connection open."""
+    from django.db import connections
+
     from kexie.cli import main
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     def run(*args):
         try:
