@@ -115,8 +115,12 @@ def test_source_items_cluster_alert_ticket_brief(browser_page, live_server, worl
     for action in ("take", "respond"):
         page.click(f"button[value={action}]")
         page.wait_for_selector("text=已处理")
+    page.click("#resolve-alert")  # refused without the handling in words
+    page.wait_for_selector("text=须填写处置情况")
+    page.fill("#alert-note", "已在官方账号发布辟谣科普文章")
     page.click("#resolve-alert")
     page.wait_for_selector("text=已处理")
+    assert "已在官方账号发布辟谣科普文章" in page.inner_text("#alert-notes")
     alert.ticket.refresh_from_db()
     assert alert.ticket.assignee_id == admin.pk and alert.ticket.resolved_at is not None
     assert not page.query_selector("#resolve-alert")

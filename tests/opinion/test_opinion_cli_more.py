@@ -54,7 +54,15 @@ def test_alert_take_then_resolve_closes_the_ticket_with_audit_entries(world, des
     alert = desk["alert"]
     code, out, _ = opinion_cli("alert", "take", str(alert.pk), "--as", "city_admin")
     assert code == 0 and f"预警 {alert.pk}" in out and "city_admin" in out
-    code, out, _ = opinion_cli("alert", "resolve", str(alert.pk), "--as", "city_admin")
+    # closing needs the handling in words: refused without it, nothing changes
+    before = AuditEntry.objects.count()
+    code, _, err = opinion_cli("alert", "resolve", str(alert.pk), "--as", "city_admin")
+    assert code == 1 and "处置情况" in err
+    assert AuditEntry.objects.count() == before
+    assert Ticket.objects.unscoped(reason="test").get(pk=alert.ticket_id).status != Status.RESOLVED
+    code, out, _ = opinion_cli(
+        "alert", "resolve", str(alert.pk), "--note", "已联系发帖人并发布科普解读", "--as", "city_admin"
+    )
     assert code == 0 and "已解决" in out
     ticket = Ticket.objects.unscoped(reason="test").get(pk=alert.ticket_id)
     assert ticket.status == Status.RESOLVED and ticket.assignee == world.users["city_admin"]
@@ -63,7 +71,10 @@ def test_alert_take_then_resolve_closes_the_ticket_with_audit_entries(world, des
         .order_by("id")
         .values_list("action", flat=True)
     )
-    assert actions[-2:] == ["kexie.ticket.assigned", "kexie.ticket.resolved"]
+    assert actions[-3:] == ["kexie.ticket.assigned", "kexie.ticket.resolved", "kexie.ticket.noted"]
+    (note,) = ticket.notes.unscoped(reason="test")
+    assert note.text == "已联系发帖人并发布科普解读" and note.step == "办结"
+    assert note.author == world.users["city_admin"]
     assert _rows(opinion_cli, "alerts", "--open", "--as", "city_admin") == []
     # a step the ticket's state no longer allows: refused in Chinese, nothing changes
     before = AuditEntry.objects.count()

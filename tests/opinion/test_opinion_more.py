@@ -236,7 +236,7 @@ def test_alert_is_handled_through_its_ticket_from_the_api(client, world, desk):
     assert client.post(url, {"action": "close"}, content_type="application/json").status_code == 422
     statuses = []
     for action in ("take", "respond", "resolve"):
-        answer = client.post(url, {"action": action}, content_type="application/json")
+        answer = client.post(url, {"action": action, "note": "已处置"}, content_type="application/json")
         assert answer.status_code == 200, answer.content
         statuses.append(answer.json()["status"])
     ticket = Ticket.objects.unscoped(reason="test").get(pk=desk["alert"].ticket_id)

@@ -104,7 +104,11 @@ def test_alert_detail_shows_the_ticket_and_its_steps(client, world, desk):
     )
     for action in ("take", "resolve"):
         assert (
-            client.post(f"{url}/handling", {"action": action}, content_type="application/json").status_code
+            client.post(
+                f"{url}/handling",
+                {"action": action, "note": f"{action} 说明"},
+                content_type="application/json",
+            ).status_code
             == 200
         )
     after = client.get(url).json()

@@ -162,6 +162,13 @@ class OpinionAlertStepOut(Schema):
     actor: str = Field(alias="actor_repr")
 
 
+class OpinionAlertNoteOut(Schema):
+    at: dt.datetime = Field(alias="written_at")
+    step: str
+    text: str
+    author: str | None = Field(None, alias="author.username")
+
+
 class OpinionAlertDetailOut(OpinionAlertOut):
     subject: str = Field(alias="ticket.subject")
     queue_id: int = Field(alias="ticket.queue_id")
@@ -174,6 +181,15 @@ class OpinionAlertDetailOut(OpinionAlertOut):
     first_response_breached: bool | None = Field(alias="ticket.first_response_breached")
     resolution_breached: bool | None = Field(alias="ticket.resolution_breached")
     steps: list[OpinionAlertStepOut]
+    notes: list[OpinionAlertNoteOut]
+
+    @staticmethod
+    def resolve_notes(obj) -> list:
+        return list(
+            obj.ticket.notes.unscoped(reason="the notes of an alert already read in scope").order_by(
+                "written_at", "id"
+            )
+        )
 
     @staticmethod
     def resolve_steps(obj) -> list:
@@ -243,7 +259,8 @@ class OpinionArticleIn(InputSchema):
 
 
 class OpinionAlertHandlingIn(InputSchema):
-    action: Literal["take", "respond", "resolve"] = Field(title="操作(接手、答复、办结)")
+    action: Literal["take", "respond", "resolve", "note"] = Field(title="操作(接手、答复、办结、记录进展)")
+    note: str = Field("", title="处置情况(办结、记录进展时必填)", max_length=1000)
 
 
 class OpinionPollOut(Schema):
@@ -418,12 +435,14 @@ def get_alert(request: HttpRequest, alert_id: Id):
 
 
 @router.post(
-    "/alerts/{alert_id}/handling", response=OpinionAlertOut, summary="处置预警工单(接手、答复、办结)"
+    "/alerts/{alert_id}/handling",
+    response=OpinionAlertOut,
+    summary="处置预警工单(接手、答复、办结、记录进展)",
 )
 def handle_alert(request: HttpRequest, alert_id: Id, payload: OpinionAlertHandlingIn):
     user = actor(request)
     alert = selectors.get_or_404(selectors.alerts(user), alert_id)
-    return services.alert_handle(actor=user, alert=alert, action=payload.action)
+    return services.alert_handle(actor=user, alert=alert, action=payload.action, note=payload.note)
 
 
 @router.get("/briefs/{kind}", summary="舆情日报/周报(Word 文档,公文格式)")

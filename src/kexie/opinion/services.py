@@ -568,21 +568,33 @@ def debunks_link(*, items) -> list[DebunkLink]:
 
 # ---------------------------------------------------------------------------- handling alerts
 
-ALERT_ACTIONS = ("take", "respond", "resolve")
+ALERT_ACTIONS = ("take", "respond", "resolve", "note")
+NOTE_STEPS = {"respond": "答复", "resolve": "办结", "note": "进展"}
 
 
-def alert_handle(*, actor, alert: Alert, action: str) -> Alert:
+@transaction.atomic
+def alert_handle(*, actor, alert: Alert, action: str, note: str = "") -> Alert:
     """Handle an alert through its ticket (kexie.tickets, which checks the queue and audits):
-    take it (assigned to the actor), respond (the first response), resolve (closed)."""
+    take it (assigned to the actor), respond (the first response), resolve (closed), or only
+    record progress (note). Resolving needs the handling in words (处置情况), kept with the
+    ticket; a response or a take may carry one. A refusal changes nothing."""
     from kexie.tickets import services as tickets
 
+    if action not in ALERT_ACTIONS:
+        raise ValidationError(
+            {"action": _("操作:“%(a)s”不是可用的操作(接手、答复、办结、记录进展)") % {"a": action}}
+        )
+    note = (note or "").strip()
+    if action in ("resolve", "note") and not note:
+        raise ValidationError({"note": _("处置情况:%(step)s须填写处置情况(做了什么、结果如何)") % {
+            "step": _("办结预警") if action == "resolve" else _("记录进展")}})  # fmt: skip
     if action == "take":
         tickets.ticket_assign(actor=actor, ticket=alert.ticket, assignee=actor)
     elif action == "respond":
         tickets.ticket_respond(actor=actor, ticket=alert.ticket)
     elif action == "resolve":
         tickets.ticket_resolve(actor=actor, ticket=alert.ticket)
-    else:
-        raise ValidationError({"action": _("操作:“%(a)s”不是可用的操作(接手、答复、办结)") % {"a": action}})
+    if note:
+        tickets.ticket_note(actor=actor, ticket=alert.ticket, text=note, step=NOTE_STEPS.get(action, "接手"))
     alert.ticket.refresh_from_db()
     return alert

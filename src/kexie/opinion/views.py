@@ -253,21 +253,25 @@ def alerts(request):
 @login_required
 def alert_detail(request, pk: int):
     alert = selectors.get_or_404(selectors.alerts(request.user), pk)
+    notes = alert.ticket.notes.unscoped(reason="the notes of an alert already read in scope")
     context = {"alert": alert, "ticket": alert.ticket, "can_work": may_work(request.user, alert.ticket),
-               "history": history(alert.ticket)[:30]}  # fmt: skip
+               "history": history(alert.ticket)[:30], "notes": notes.select_related("author")}  # fmt: skip
     return render(request, "opinion/alert.html", context)
 
 
 @login_required
 @require_POST
 def alert_act(request, pk: int):
-    """Handle the alert's ticket: take it, respond (first response), close it."""
+    """Handle the alert's ticket: take it, respond (first response), close it, or note progress;
+    the handling in words (处置情况) goes with it and is required to close."""
     alert = selectors.get_or_404(selectors.alerts(request.user), pk)
     action = request.POST.get("action", "")
     try:
         if action not in services.ALERT_ACTIONS:
             raise ValidationError(_("未知操作"))
-        services.alert_handle(actor=request.user, alert=alert, action=action)
+        services.alert_handle(
+            actor=request.user, alert=alert, action=action, note=request.POST.get("note", "")
+        )
         messages.success(request, _("已处理"))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))

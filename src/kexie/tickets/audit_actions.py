@@ -15,6 +15,7 @@ register(
         "resumed": _("恢复处理"),
         "resolved": _("解决"),
         "rated": _("评价"),
+        "noted": _("记录处理情况"),
         "breached": _("超时"),
         "recorded_in_bulk": _("批量登记已办结工单"),
     },

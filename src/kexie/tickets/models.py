@@ -13,6 +13,7 @@ from kexie.core.workdays import OFFICE_HOURS, ROUND_THE_CLOCK, WorkingHours
 
 ORG = "directory.Organisation"
 USER = settings.AUTH_USER_MODEL
+NOTE_MAX = 1000  # characters of one handling note
 
 
 class Clock(models.TextChoices):
@@ -172,3 +173,30 @@ class TicketPause(ScopedModel):
 
     def __str__(self):
         return f"{self.ticket} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class TicketNote(ScopedModel):
+    """What was done, in the worker's words: the answer given, how an alert was handled (处置情况).
+    Kept with the ticket and seen by exactly those who see it; the audit entry names the note, not
+    its text (a sensitive queue's words stay out of the audit log)."""
+
+    scope_field = "ticket__scope_unit"
+    ticket_lookup = "ticket"
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        USER, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    step = models.CharField(_("环节"), max_length=20, blank=True)
+    text = models.TextField(_("内容"), max_length=NOTE_MAX)
+    written_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = TicketLinkedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工单处理记录")
+        verbose_name_plural = _("工单处理记录")
+        ordering = ["written_at", "id"]
+
+    def __str__(self):
+        return f"{self.ticket} 记录 #{self.pk}"

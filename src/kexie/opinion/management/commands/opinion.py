@@ -3,7 +3,8 @@ polling, and the daily or weekly brief (舆情日报/周报) written as a Word f
 
 `kexie opinion sources | schemes | clusters | alerts | articles --as USERNAME [--json]` list what
 the user may see (through kexie.opinion.selectors, so the web's and the API's scope rules apply);
-`kexie opinion alert take|respond|resolve ID --as USERNAME` handles an alert's ticket through
+`kexie opinion alert take|respond|resolve|note ID [--note TEXT] --as USERNAME` handles an alert's
+ticket (resolve and note need the handling in words, 处置情况) through
 `services.alert_handle`, the service behind the web page and the API (the tickets app audits each step).
 
 Exit status: 0 done; 1 a bad file or value (the message names the file, row and column), an unknown
@@ -166,11 +167,15 @@ class Command(BaseCommand):
         cmd.add_argument("--open", action="store_true", help=_("只列出尚未办结的预警"))
         cmd = listing("articles", _("列出宣传稿件:编号、发布日期、渠道、标题、阅读量、点赞数、转发数"))
         cmd.add_argument("--year", type=_year, default=None, help=_("只列出该年发布的稿件"))
-        text = _("处置预警工单:接手(take)、答复(respond)、办结(resolve),每一步记入审计日志")
+        text = _("处置预警工单:接手(take)、答复(respond)、办结(resolve)、记录进展(note),每一步记入审计日志")
         alert = sub.add_parser("alert", help=text, description=text)
         alert.add_argument(
-            "step", choices=["take", "respond", "resolve"],
-            help=_("take:接手(指派给自己);respond:首次答复;resolve:办结"),
+            "step", choices=["take", "respond", "resolve", "note"],
+            help=_("take:接手(指派给自己);respond:首次答复;resolve:办结;note:只记录进展"),
+        )  # fmt: skip
+        alert.add_argument(
+            "--note", default="", metavar="TEXT",
+            help=_("处置情况(做了什么、结果如何;resolve 与 note 必填,最多 1000 字)"),
         )  # fmt: skip
         alert.add_argument("id", type=_positive, help=_("预警编号"))
         alert.add_argument(
@@ -356,7 +361,7 @@ class Command(BaseCommand):
                 _("未找到编号为 %(id)s 的预警(不存在或不在您的管辖范围内)") % {"id": options["id"]}
             ) from None
         try:
-            services.alert_handle(actor=user, alert=alert, action=options["step"])
+            services.alert_handle(actor=user, alert=alert, action=options["step"], note=options["note"])
         except (ValidationError, PermissionDenied) as exc:
             text = "; ".join(getattr(exc, "messages", None) or [str(exc)])
             raise CommandError(_("预警 %(id)s 未处置:%(why)s") % {"id": alert.pk, "why": text}) from None
