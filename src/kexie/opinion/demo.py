@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kexie.opinion import services
 from kexie.opinion.models import Channel, RuleKind, SourceKind
-from kexie.tickets.services import queue_create, ticket_resolve
+from kexie.tickets.services import queue_create
 
 YEAR = 2020
 SEED = 20201231 + 17
@@ -94,7 +94,9 @@ def load(context) -> None:
 
     first = Alert.objects.unscoped(reason="the demo closes its first alert").order_by("pk").first()
     if first is not None:
-        ticket_resolve(actor=admin, ticket=first.ticket)
+        services.alert_handle(
+            actor=admin, alert=first, action="resolve", note="已核实来源,在官方账号发布科普解读,转发量回落"
+        )
 
 
 def _items(admin, feed, rng) -> None:
