@@ -357,6 +357,18 @@ def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "staff_stock", period)] = counts[pk]
 
 
+def _seed_member_count(city, period: Period, scopes: dict) -> None:
+    """The year's member counts (queries.member_count), summed into every unit's subtree at once."""
+    rows = queries._members_base(period, quick_scope(city)).values_list("organisation__path", "member_count")
+    above = _Above(scopes)
+    sums = dict.fromkeys(scopes, 0)
+    for path, n in rows:
+        for scope in above(path):
+            sums[scope.org_id] += n
+    for pk, scope in scopes.items():
+        scope.cache[("stats", "member_count", period)] = sums[pk]
+
+
 def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
     """An indicator whose records (its drill-down: what it counts) lie in none of a unit's
     subtree gives that unit nothing: one query per indicator finds the units that hold records,
@@ -407,6 +419,7 @@ def city_figures(
         _seed_activities(city, period, scopes)
         _seed_org_stock(city, period, scopes)
         _seed_staff_stock(city, period, scopes)
+        _seed_member_count(city, period, scopes)
         _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, scopes)
     return {
         u.pk: {key: cell_value(c, period, scopes[u.pk]) for key, c in computed.get(kinds[u.pk], [])}
