@@ -52,7 +52,9 @@ def test_imported_cadres_change_the_staff_cell_of_the_right_year(world, departme
         ["丙", "任城区科协办公室", "副主任", "男", "2015-01-05", "2020-06-30"],
     ])  # fmt: skip
     assert result.ok and result.written and result.created == 3, [p.message for p in result.errors]
-    made = {c.person.name: c for c in Cadre.objects.unscoped(reason="test").filter(person__unit=department.unit)}
+    made = {
+        c.person.name: c for c in Cadre.objects.unscoped(reason="test").filter(person__unit=department.unit)
+    }
     assert made["丙"].left_on == dt.date(2020, 6, 30) and not made["丙"].is_active
     assert made["甲"].joined_on == dt.date(2018, 3, 1) and made["甲"].person.gender == "F"
     services.report_compute(actor=admin, report=report_2020)

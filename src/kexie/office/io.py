@@ -20,9 +20,9 @@ from django.http import Http404
 from kexie.core import references
 from kexie.core.imports.columns import CellError, Column, Row, choice, labels, parse_date, text
 from kexie.core.imports.engine import Context, KindSpec, check_duplicates
-from kexie.office import selectors, services
 from kexie.directory.codes import Gender
 from kexie.directory.services import person_update
+from kexie.office import selectors, services
 from kexie.office.models import Cadre, Task, TaskSource
 
 IMPORTED_SOURCES = [(v, label) for v, label in TaskSource.choices if v != TaskSource.DECISION]
@@ -259,6 +259,7 @@ SPECS = {"office_tasks": TaskSpec()}
 
 # ---------------------------------------------------------------- cadres (干部名册)
 
+
 class CadreContext(Context):
     """The departments (by name) and the cadres (by department and name) the importer sees."""
 
@@ -335,7 +336,9 @@ class CadreSpec(KindSpec):
                 row.error("离岗日期", "", "该干部已离岗,离岗日期不能留空")
                 continue
             if v.get("gender") and cadre.person.gender and v["gender"] != cadre.person.gender:
-                row.error("性别", str(Gender(v["gender"]).label), "与人员信息中的性别不一致,请在人员信息中修改")
+                row.error(
+                    "性别", str(Gender(v["gender"]).label), "与人员信息中的性别不一致,请在人员信息中修改"
+                )
                 continue
             same = (cadre.position == (v.get("position") or "") and cadre.joined_on == joined
                     and cadre.left_on == left and (not v.get("gender") or cadre.person.gender))  # fmt: skip
@@ -362,7 +365,9 @@ class CadreSpec(KindSpec):
                     if v.get("gender") and not cadre.person.gender:
                         person_update(actor=ctx.actor, person=cadre.person, data={"gender": v["gender"]})
                 if v.get("left_on") and cadre.is_active:
-                    services.cadre_end(actor=ctx.actor, cadre=cadre, reason="干部名册导入", left_on=v["left_on"])
+                    services.cadre_end(
+                        actor=ctx.actor, cadre=cadre, reason="干部名册导入", left_on=v["left_on"]
+                    )
             except (ValidationError, PermissionDenied) as exc:
                 messages = getattr(exc, "messages", [str(exc)])
                 raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc
@@ -370,7 +375,11 @@ class CadreSpec(KindSpec):
                 raise ValidationError(f"第{row.number}行:干部不在您的管辖范围内") from exc
 
     def export_objects(self, ctx: CadreContext, year):
-        qs = selectors.cadres(ctx.actor) if ctx.actor is not None else Cadre.objects.unscoped(reason="a system export")
+        qs = (
+            selectors.cadres(ctx.actor)
+            if ctx.actor is not None
+            else Cadre.objects.unscoped(reason="a system export")
+        )
         return qs.select_related("person", "person__unit").order_by("person__unit__name", "id")
 
     def export_values(self, objs, ctx: CadreContext) -> Iterator[Sequence[Any]]:

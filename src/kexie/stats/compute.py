@@ -250,7 +250,7 @@ class _Above:
         return found
 
 
-def _roll_up(scopes: dict, above: "_Above", folded: dict[int, dict], n: int) -> None:
+def _roll_up(scopes: dict, above: _Above, folded: dict[int, dict], n: int) -> None:
     """Add every unit's sums (key → list of n numbers) into the unit above it among `scopes`,
     deepest first: each unit then holds its subtree's sums."""
     for scope in sorted(scopes.values(), key=lambda s: s.org.path.count("/"), reverse=True):

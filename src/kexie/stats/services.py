@@ -448,7 +448,9 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
     kinds = {city.pk: definitions.filer_kind(city, form, venues)}
     units = [city]
     filing = definitions.filers_q(form, venues)
-    for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(filing, is_active=True).order_by("path"):
+    for o in (
+        Organisation.objects.within(city).exclude(pk=city.pk).filter(filing, is_active=True).order_by("path")
+    ):
         kind = definitions.filer_kind(o, form, venues)
         if kind is not None:
             kinds[o.pk] = kind
