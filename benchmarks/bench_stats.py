@@ -102,7 +102,8 @@ def compare(runs: dict, form: str, old, new, admin, city, repeat: int) -> int:
     cells of both must be the same."""
     snapshot = {}
     for i in range(repeat):
-        for label, services in (("old", old), ("new", new)) if i % 2 == 0 else (("new", new), ("old", old)):
+        turns = (("old", old), ("new", new)) if i % 2 == 0 else (("new", new), ("old", old))
+        for label, services in [(label, s) for label, s in turns if s is not None]:
             clear_reports(city)
             wall, cpu, _ = timed(lambda s=services: fill(s, admin, city, form))
             runs[(form, label, "fill")].append((wall, cpu))
@@ -112,7 +113,7 @@ def compare(runs: dict, form: str, old, new, admin, city, repeat: int) -> int:
                   file=sys.stderr)  # fmt: skip
             if i == 0:
                 snapshot[label] = cells_now()
-    if snapshot["old"] != snapshot["new"]:
+    if "old" in snapshot and snapshot["old"] != snapshot["new"]:
         differ = [k for k in snapshot["old"].keys() | snapshot["new"].keys()
                   if snapshot["old"].get(k) != snapshot["new"].get(k)]  # fmt: skip
         raise SystemExit(
@@ -130,9 +131,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--peer-sample", type=int, default=200)
-    parser.add_argument("--old-commit", default=OLD_COMMIT, help="the code to compare with (git)")
+    parser.add_argument("--old-commit", default=OLD_COMMIT,
+                        help="the code to compare with (git); none: time the current code alone")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the temporary SQLite file")
     args = parser.parse_args()
+    load_at_start = round(os.getloadavg()[0], 1)
     tmp = tempfile.mkdtemp(prefix="kexie-bench-")
     url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
     base.setup(url)
@@ -155,7 +158,7 @@ def main() -> None:
     n_units = Organisation.objects.unscoped(reason="benchmark").count()
     n_activities = Activity.objects.unscoped(reason="benchmark").count()
     indicators.discover()  # every module's indicators imported once, before any timing
-    old = old_services(args.old_commit, tmp)
+    old = None if args.old_commit == "none" else old_services(args.old_commit, tmp)
 
     runs = {
         (f, label, step): [] for f in ("kx", "kp") for label in ("old", "new") for step in ("fill", "again")
@@ -166,7 +169,8 @@ def main() -> None:
     n_reports = len(reports)
 
     def median(form, label, step, which):
-        return round(statistics.median(r[which] for r in runs[(form, label, step)]), 2)
+        found = [r[which] for r in runs[(form, label, step)]]
+        return round(statistics.median(found), 2) if found else None
 
     # the peer: unit by unit, each unit's own queries; its figures must equal the cells
     rng = random.Random(18)
@@ -202,10 +206,11 @@ def main() -> None:
         "old_commit": args.old_commit, "old_fill_s": old_s, "old_fill_cpu_s": median("kx", "old", "fill", 1),
         "old_recompute_s": median("kx", "old", "again", 0), "old_recompute_cpu_s": median("kx", "old", "again", 1),
         "kp_fill_s": median("kp", "new", "fill", 0), "old_kp_fill_s": median("kp", "old", "fill", 0),
-        "old_over_new": round(old_s / fill_s, 1), "aim_s": 10, "same_cells_old_and_new": True,
+        "old_over_new": round(old_s / fill_s, 1) if old_s else None, "aim_s": 10,
+        "same_cells_old_and_new": True if old is not None else None,
         "peer": "unit by unit (own queries), scaled from a sample", "peer_sample": len(sample),
         "peer_s": round(peer_s, 1), "peer_over_new": round(peer_s / fill_s, 1), "figures_agree": True,
-        "load_average_1min": round(os.getloadavg()[0], 1),
+        "load_average_1min": round(os.getloadavg()[0], 1), "load_average_at_start": load_at_start,
     }))  # fmt: skip
     if args.database_url is None:
         if args.keep:

@@ -15,7 +15,7 @@ from kexie.directory.models import Affiliation, Organisation, OrganisationYear, 
 from kexie.directory.services import organisation_create, person_create
 from kexie.funds.models import BudgetLine
 from kexie.hotline.models import Consultation
-from kexie.office.models import Task
+from kexie.office.models import Cadre, Task
 from kexie.opinion.models import Article, Item
 from kexie.volunteers.models import ServiceRecord, VolunteerEvaluation
 
@@ -24,7 +24,7 @@ MODELS = {"regions": Region, "organisations": Organisation, "people": Person, "a
           "base_assessments": Assessment, "party_records": OrganisationYear,
           "grassroots_heads": Affiliation, "opinion_items": Item, "opinion_articles": Article,
           "funds_projects": BudgetLine, "office_tasks": Task, "service_records": ServiceRecord,
-          "officers": Affiliation, "volunteer_evaluations": VolunteerEvaluation}  # fmt: skip
+          "officers": Affiliation, "volunteer_evaluations": VolunteerEvaluation, "cadres": Cadre}  # fmt: skip
 
 
 def run(actor, kind, data, filename="data.xlsx", **kwargs):
@@ -44,7 +44,7 @@ def test_template_has_dropdowns_help_and_a_valid_example_that_is_skipped(
         _opinion(world)
     if kind == "funds_projects":  # rows name a programme
         _funds(actor)
-    if kind == "office_tasks":  # rows name a department and one of its cadres
+    if kind in ("office_tasks", "cadres"):  # rows name a department (and one of its cadres)
         _office(world)
     if kind == "officers":  # rows name a person of the directory
         person_create(actor=actor, data={"name": "周理事", "unit": world.orgs["society"]})

@@ -24,4 +24,4 @@ register(
     {"created": _("建立"), "noted": _("填写个人小结"), "assessed": _("领导评价")},
 )
 register("kexie.rule", _("制度"), {"created": _("新建"), "revised": _("修订"), "repealed": _("废止")})
-register("kexie.import", _("导入"), {"office_tasks": _("导入任务清单")})
+register("kexie.import", _("导入"), {"office_tasks": _("导入任务清单"), "cadres": _("导入干部名册")})

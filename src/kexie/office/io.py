@@ -20,8 +20,10 @@ from django.http import Http404
 from kexie.core import references
 from kexie.core.imports.columns import CellError, Column, Row, choice, labels, parse_date, text
 from kexie.core.imports.engine import Context, KindSpec, check_duplicates
+from kexie.directory.codes import Gender
+from kexie.directory.services import person_update
 from kexie.office import selectors, services
-from kexie.office.models import Task, TaskSource
+from kexie.office.models import Cadre, Task, TaskSource
 
 IMPORTED_SOURCES = [(v, label) for v, label in TaskSource.choices if v != TaskSource.DECISION]
 HEADERS = {"title": "任务", "department": "责任处室", "owner": "责任人", "source": "任务来源", "rule": "依据制度",
@@ -253,3 +255,139 @@ class TaskSpec(KindSpec):
 
 
 SPECS = {"office_tasks": TaskSpec()}
+
+
+# ---------------------------------------------------------------- cadres (干部名册)
+
+
+class CadreContext(Context):
+    """The departments (by name) and the cadres (by department and name) the importer sees."""
+
+    def __init__(self, actor):
+        super().__init__(actor)
+        self.departments, self.cadres = {}, {}
+        if actor is None:
+            return
+        for d in selectors.departments(actor).order_by("pk"):
+            self.departments.setdefault(d.unit.name, d.unit)
+        for c in selectors.cadres(actor).order_by("pk"):
+            self.cadres.setdefault((c.person.unit_id, c.person.name), []).append(c)
+
+
+def parse_cadre_department(value: str, ctx: CadreContext):
+    unit = ctx.departments.get(value)
+    if unit is None:
+        raise CellError("处室不存在或不在您的管辖范围内(请填写处室全称)")
+    return unit
+
+
+class CadreSpec(KindSpec):
+    """The staff roll (干部名册): each row one cadre of a department, with the dates they took up
+    and left their post, which the statistics count at 31 December (AK表1-1 机关在编人员). A row
+    naming a cadre already there (same department and name) corrects their position and dates
+    (`services.cadre_update`; a 离岗日期 given for one still in post records the leaving,
+    `services.cadre_end`); a new name adds a cadre (`services.cadre_create`)."""
+
+    kind = "cadres"
+    label = "干部名册"
+    model = Cadre
+
+    def columns(self) -> list[Column]:
+        return [
+            Column("姓名", "name", text(50), required=True, example="李四"),
+            Column("处室", "department", parse_cadre_department, required=True, fmt="处室全称", example="办公室"),
+            Column("职务", "position", text(60), example="科员"),
+            Column("性别", "gender", choice(Gender.choices), choices=labels(Gender.choices), fmt="从下拉列表选择",
+                   example=str(Gender.FEMALE.label)),
+            Column("到岗日期", "joined_on", parse_date, fmt="YYYY-MM-DD", example="2018-03-01"),
+            Column("离岗日期", "left_on", parse_date, fmt="YYYY-MM-DD", help="仍在岗的留空;不能晚于今天"),
+        ]  # fmt: skip
+
+    def load_context(self, actor) -> CadreContext:
+        return CadreContext(actor)
+
+    def check_rows(self, rows: list[Row], ctx: CadreContext, present: set[str]) -> None:
+        key = lambda row: (getattr(row.values.get("department"), "pk", None), row.values.get("name"))  # noqa: E731
+        check_duplicates([r for r in rows if r.ok], "姓名", key, shown=lambda k: k[1])
+        today = selectors.today()
+        for row in rows:
+            if not row.ok:
+                continue
+            if ctx.actor is None:
+                row.error("", "", "干部名册的导入须指定导入人(命令行 --as)")
+                continue
+            v = row.values
+            joined, left = v.get("joined_on"), v.get("left_on")
+            if left and left > today:
+                row.error("离岗日期", left.isoformat(), "离岗日期不能晚于今天(尚未离岗的请留空)")
+                continue
+            if joined and left and left < joined:
+                row.error("离岗日期", left.isoformat(), "离岗日期不能早于到岗日期")
+                continue
+            found = ctx.cadres.get(key(row), [])
+            if len(found) > 1:
+                row.error("姓名", v["name"], "该处室有多名同名干部,无法确定更新哪一位")
+                continue
+            if not found:
+                row.action = "create"
+                continue
+            cadre = row.instance = found[0]
+            if not cadre.is_active and left is None:
+                row.error("离岗日期", "", "该干部已离岗,离岗日期不能留空")
+                continue
+            if v.get("gender") and cadre.person.gender and v["gender"] != cadre.person.gender:
+                row.error(
+                    "性别", str(Gender(v["gender"]).label), "与人员信息中的性别不一致,请在人员信息中修改"
+                )
+                continue
+            same = (cadre.position == (v.get("position") or "") and cadre.joined_on == joined
+                    and cadre.left_on == left and (not v.get("gender") or cadre.person.gender))  # fmt: skip
+            row.action = "unchanged" if same else "update"
+
+    def write(self, rows: list[Row], ctx: CadreContext) -> None:
+        for row in rows:
+            if row.action not in ("create", "update"):
+                continue
+            v = row.values
+            try:
+                if row.action == "create":
+                    cadre = services.cadre_create(
+                        actor=ctx.actor, name=v["name"], department=v["department"],
+                        position=v.get("position") or "", gender=v.get("gender") or "",
+                        joined_on=v.get("joined_on"),
+                    )  # fmt: skip
+                else:
+                    cadre = row.instance
+                    data = {"position": v.get("position") or "", "joined_on": v.get("joined_on")}
+                    if not cadre.is_active:  # a date corrected after the leaving
+                        data["left_on"] = v.get("left_on")
+                    cadre = services.cadre_update(actor=ctx.actor, cadre=cadre, data=data)
+                    if v.get("gender") and not cadre.person.gender:
+                        person_update(actor=ctx.actor, person=cadre.person, data={"gender": v["gender"]})
+                if v.get("left_on") and cadre.is_active:
+                    services.cadre_end(
+                        actor=ctx.actor, cadre=cadre, reason="干部名册导入", left_on=v["left_on"]
+                    )
+            except (ValidationError, PermissionDenied) as exc:
+                messages = getattr(exc, "messages", [str(exc)])
+                raise ValidationError(f"第{row.number}行:{';'.join(messages)}") from exc
+            except Http404 as exc:
+                raise ValidationError(f"第{row.number}行:干部不在您的管辖范围内") from exc
+
+    def export_objects(self, ctx: CadreContext, year):
+        qs = (
+            selectors.cadres(ctx.actor)
+            if ctx.actor is not None
+            else Cadre.objects.unscoped(reason="a system export")
+        )
+        return qs.select_related("person", "person__unit").order_by("person__unit__name", "id")
+
+    def export_values(self, objs, ctx: CadreContext) -> Iterator[Sequence[Any]]:
+        for c in objs.iterator(chunk_size=2000):
+            yield [
+                c.person.name, c.person.unit.name, c.position, c.person.get_gender_display(),
+                c.joined_on.isoformat() if c.joined_on else "", c.left_on.isoformat() if c.left_on else "",
+            ]  # fmt: skip
+
+
+SPECS["cadres"] = CadreSpec()

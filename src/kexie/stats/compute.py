@@ -236,31 +236,92 @@ def _ancestors(path: str, wanted: dict[str, object]) -> list:
             found.append(unit)
 
 
+class _Above:
+    """The wanted scopes above each path, found once per path (many rows share a unit)."""
+
+    def __init__(self, scopes: dict):
+        self.by_path = {scope.org.path: scope for scope in scopes.values()}
+        self.known: dict[str, list] = {}
+
+    def __call__(self, path: str) -> list:
+        found = self.known.get(path)
+        if found is None:
+            found = self.known[path] = _ancestors(path, self.by_path)
+        return found
+
+
+def _roll_up(scopes: dict, above: _Above, folded: dict[int, dict], n: int) -> None:
+    """Add every unit's sums (key → list of n numbers) into the unit above it among `scopes`,
+    deepest first: each unit then holds its subtree's sums."""
+    for scope in sorted(scopes.values(), key=lambda s: s.org.path.count("/"), reverse=True):
+        holders = above(scope.org.path)  # the unit itself last
+        if len(holders) < 2:
+            continue
+        parent = folded[holders[-2].org_id]
+        for key, sums in folded[scope.org_id].items():
+            into = parent.get(key)
+            if into is None:
+                parent[key] = list(sums)
+            else:
+                for i in range(n):
+                    into[i] += sums[i]
+
+
 def _seed_activities(city, period: Period, scopes: dict) -> None:
     """One scan of the city's approved activities grouped by the facts' keys and the reporting
-    unit; each unit's facts are the rows of its subtree (what its own scan would give)."""
+    unit; each unit's facts are the rows of its subtree (what its own scan would give), folded
+    here by the facts' keys (as activities.indicators._regroup would fold them), and its grouping
+    by kind from those."""
     from kexie.activities import indicators as act
     from kexie.directory.models import Organisation
 
     city_scope = quick_scope(city)
-    rows = act._scan(period, city_scope, "approved", (*act.FACT_KEYS, "reporting_unit_id"))
+    keys = act.FACT_KEYS
+    rows = act._scan(period, city_scope, "approved", (*keys, "reporting_unit_id"))
     paths = dict(
         Organisation.objects.unscoped(reason="statistics: the units of the city's activities")
         .filter(unit_filter_q(city.path))
         .values_list("id", "path")
     )
-    by_path = {scope.org.path: scope for scope in scopes.values()}
-    parts: dict[int, list] = {pk: [] for pk in scopes}
+    above = _Above(scopes)
+    columns = [c for c in rows[0] if c.endswith(("_cur", "_prev"))] if rows else []
+    n = len(columns)
+    # unit pk → facts' key → [the metrics' sums], in the order of `columns`: each row is folded
+    # into the deepest unit holding it, then every unit's sums into the unit above it
+    folded: dict[int, dict[tuple, list]] = {pk: {} for pk in scopes}
     for row in rows:
         path = paths.get(row["reporting_unit_id"])
         if path is None:
             continue
-        for scope in _ancestors(path, by_path):
-            parts[scope.org_id].append(row)
+        holders = above(path)
+        if not holders:
+            continue
+        key = tuple(row[k] for k in keys)
+        into = folded[holders[-1].org_id]
+        sums = into.get(key)
+        if sums is None:
+            into[key] = [row[c] or 0 for c in columns]
+        else:
+            for i, c in enumerate(columns):
+                sums[i] += row[c] or 0
+    _roll_up(scopes, above, folded, n)
     kinds, regions = act._kinds(city_scope), city_scope.regions()
+    kind_at = keys.index("kind_id")
     for pk, scope in scopes.items():
+        facts, by_kind = [], {}
+        for key, sums in folded[pk].items():
+            facts.append({**dict(zip(keys, key, strict=True)), **dict(zip(columns, sums, strict=True))})
+            into = by_kind.get(key[kind_at])
+            if into is None:
+                by_kind[key[kind_at]] = list(sums)
+            else:
+                for i in range(n):
+                    into[i] += sums[i]
         scope.cache["regions"] = regions
-        scope.cache[("activities", "facts", period)] = act._regroup(parts[pk], act.FACT_KEYS)
+        scope.cache[("activities", "facts", period)] = facts
+        scope.cache[("activities", "approved", "kind", period)] = [
+            {"kind_id": kind, **dict(zip(columns, sums, strict=True))} for kind, sums in by_kind.items()
+        ]
         scope.cache["activity_kinds"] = kinds
 
 
@@ -273,10 +334,10 @@ def unit_filter_q(path: str):
 def _seed_org_stock(city, period: Period, scopes: dict) -> None:
     """The organisations standing at 31 December, counted into every unit's subtree at once."""
     rows = queries._org_base(period, quick_scope(city)).values_list("path", "kind", "association_level")
-    by_path = {scope.org.path: scope for scope in scopes.values()}
+    above = _Above(scopes)
     counts: dict[int, dict] = {pk: {} for pk in scopes}
     for path, kind, level in rows:
-        for scope in _ancestors(path, by_path):
+        for scope in above(path):
             into = counts[scope.org_id]
             into[(kind, level or "")] = into.get((kind, level or ""), 0) + 1
     for pk, scope in scopes.items():
@@ -286,14 +347,26 @@ def _seed_org_stock(city, period: Period, scopes: dict) -> None:
 def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
     """The staff in post at 31 December, counted into every unit's subtree at once."""
     rows = queries._staff_base(period, quick_scope(city)).values_list("person__unit__path", "person__gender")
-    by_path = {scope.org.path: scope for scope in scopes.values()}
+    above = _Above(scopes)
     counts: dict[int, dict] = {pk: {} for pk in scopes}
     for path, gender in rows:
-        for scope in _ancestors(path, by_path):
+        for scope in above(path):
             into = counts[scope.org_id]
             into[gender or ""] = into.get(gender or "", 0) + 1
     for pk, scope in scopes.items():
         scope.cache[("stats", "staff_stock", period)] = counts[pk]
+
+
+def _seed_member_count(city, period: Period, scopes: dict) -> None:
+    """The year's member counts (queries.member_count), summed into every unit's subtree at once."""
+    rows = queries._members_base(period, quick_scope(city)).values_list("organisation__path", "member_count")
+    above = _Above(scopes)
+    sums = dict.fromkeys(scopes, 0)
+    for path, n in rows:
+        for scope in above(path):
+            sums[scope.org_id] += n
+    for pk, scope in scopes.items():
+        scope.cache[("stats", "member_count", period)] = sums[pk]
 
 
 def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
@@ -303,7 +376,7 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
     by an organisation field are left to compute as usual."""
     from kexie.core.indicators import Result
 
-    by_path = {scope.org.path: scope for scope in scopes.values()}
+    above = _Above(scopes)
     for code in sorted(codes):
         indicator = indicators.get(code)
         probe = _RecordingScope(SYSTEM, org_id=city.pk)
@@ -317,7 +390,7 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
         field = f"{units[0]}__path" if units[0] else "path"
         holding = set()
         for path in qs.order_by().values_list(field, flat=True).distinct():
-            holding.update(s.org_id for s in _ancestors(path or "", by_path))
+            holding.update(s.org_id for s in above(path or ""))
         for pk, scope in scopes.items():
             if pk not in holding:
                 scope.cache[("stats", "indicator", code, period)] = Result(value=0, previous=0)
@@ -328,21 +401,27 @@ def city_figures(
 ) -> dict[int, dict[tuple[str, str], int]]:
     """unit pk → the subtree figures of each of `units` (a city's filing units, the city among
     them or not), from one grouped query per source rather than one per unit: the activities'
-    scan and the organisations standing at 31 December serve every unit; an indicator whose
-    records lie in none of a small unit's subtree gives it nothing without a query; the other
-    indicators of the city and its counties (which hold records of nearly every kind) compute
-    as usual."""
+    scan and the organisations and staff standing at 31 December serve every unit; an indicator
+    whose records lie in none of a unit's subtree gives it nothing without a query (one query
+    per indicator finds the units that hold records); only the units holding records of an
+    indicator compute it as usual."""
     period = Period.year(year)
-    tables_by_unit = {u.pk: tables_of(u, year, form, venues) for u in units}
+    kinds = {u.pk: definitions.filer_kind(u, form, venues) for u in units}
+    # the computed cells of each kind's tables, listed once (every unit of a kind has the same)
+    computed = {
+        kind: [((t.code, c.code), c) for t in definitions.tables_for(year, kind, form) for c in t.cell_list()
+               if c.computed]
+        for kind in set(kinds.values()) if kind is not None
+    }  # fmt: skip
     scopes = {u.pk: quick_scope(u) for u in units}
-    small = {
-        pk: scope for pk, scope in scopes.items() if scope.org.association_level not in ("city", "county")
-    }
-    codes = {c.indicator for pk in small for t in tables_by_unit[pk] for c in t.cell_list() if c.indicator}
+    codes = {c.indicator for cells in computed.values() for _, c in cells if c.indicator}
     if scopes:
         _seed_activities(city, period, scopes)
         _seed_org_stock(city, period, scopes)
         _seed_staff_stock(city, period, scopes)
-    if small:
-        _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, small)
-    return {u.pk: subtree_figures(u, year, tables_by_unit[u.pk], scopes[u.pk]) for u in units}
+        _seed_member_count(city, period, scopes)
+        _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, scopes)
+    return {
+        u.pk: {key: cell_value(c, period, scopes[u.pk]) for key, c in computed.get(kinds[u.pk], [])}
+        for u in units
+    }

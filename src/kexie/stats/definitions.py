@@ -226,6 +226,17 @@ def filer_kind(org, form: str = "kx", venues: set | None = None) -> str | None:
     return None
 
 
+def filers_q(form: str = "kx", venues: set | None = None):
+    """The organisations that may file `form` (filer_kind is not None for them only: it decides),
+    as a filter, so that a city's fill reads its filing units rather than every organisation."""
+    from django.db.models import Q
+
+    q = Q(kind="association", association_level__in=("city", "county"))
+    if form == "kp":
+        return q | Q(pk__in=sorted(venues if venues is not None else venue_operators()))
+    return q | Q(kind="society")
+
+
 def venue_operators(pks=None) -> set[int]:
     """The organisations (of `pks`, or all) that run an active venue (科普场馆)."""
     from kexie.bases.models import Venue

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kexie.core.indicators import Period, Scope
 
@@ -175,4 +175,36 @@ def staff_stock_records(period: Period, scope: Scope, params: dict) -> QuerySet:
 register(NamedQuery(
     "staff_stock", "12月31日在岗的机关干部数(到岗日期不晚于当日、未离岗),可按性别",
     staff_stock_value, staff_stock_records,
+))  # fmt: skip
+
+
+# ---------------------------------------------------------------- members: the year's figure
+
+
+def _members_base(period: Period, scope: Scope) -> QuerySet:
+    """The yearly records (directory OrganisationYear, 年度情况) of the report's year that state a
+    member count: a society types its 会员数 for each year, so the figure of a year is the stock
+    of that year (a past year's table keeps that year's figure whatever is typed later)."""
+    from kexie.directory.models import OrganisationYear
+
+    qs = OrganisationYear.objects.unscoped(reason="statistics: narrowed by the report's scope").filter(
+        year=period.last.year, member_count__isnull=False
+    )
+    return scope.restrict(qs, region=None, unit="organisation")
+
+
+def member_count_value(period: Period, scope: Scope, params: dict) -> int:
+    def compute():
+        return _members_base(period, scope).aggregate(n=Sum("member_count"))["n"] or 0
+
+    return scope.memo(("stats", "member_count", period), compute)
+
+
+def member_count_records(period: Period, scope: Scope, params: dict) -> QuerySet:
+    return _members_base(period, scope).select_related("organisation")
+
+
+register(NamedQuery(
+    "member_count", "报告年度的会员数(组织的年度情况中逐年填写的会员数之和)",
+    member_count_value, member_count_records,
 ))  # fmt: skip

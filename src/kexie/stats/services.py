@@ -165,6 +165,15 @@ def _plan_figures(report_pk: int, cells: dict, figures: dict, existing: dict) ->
     `cells`: the report's cell definitions; `existing`: (table, code) → (pk, computed, value,
     overridden) of the cells it has."""
     new, changed = [], []
+    if not existing:  # a new report: every cell is created (the common case of a city's fill)
+        computed, hand, get = CellSource.COMPUTED, CellSource.HAND, figures.get
+        for (table, code), is_computed in _computed_flags(cells):
+            if is_computed:
+                value = get((table, code))
+                new.append((report_pk, table, code, computed, value, False, value, False, "", ""))
+            else:
+                new.append((report_pk, table, code, hand, None, False, None, False, "", ""))
+        return new, changed
     for key, d in cells.items():
         cell = existing.get(key)
         if cell is None:
@@ -177,6 +186,21 @@ def _plan_figures(report_pk: int, cells: dict, figures: dict, existing: dict) ->
             if computed != figure or (not overridden and value != figure):
                 changed.append((figure, overridden, pk))
     return new, changed
+
+
+_FLAGS: dict[int, tuple] = {}
+
+
+def _computed_flags(cells: dict) -> tuple:
+    """((table, code), computed?) of a report's cell definitions, worked out once per set of
+    definitions (_definitions_of caches them; the entry keeps the dict alive, so its id stays
+    its own)."""
+    entry = _FLAGS.get(id(cells))
+    if entry is None or entry[0] is not cells:
+        if len(_FLAGS) > 256:
+            _FLAGS.clear()
+        entry = _FLAGS[id(cells)] = (cells, tuple((key, d.computed) for key, d in cells.items()))
+    return entry[1]
 
 
 def _write_cells(new: list, changed: list) -> None:
@@ -423,7 +447,10 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
     _lock_units(city)
     kinds = {city.pk: definitions.filer_kind(city, form, venues)}
     units = [city]
-    for o in Organisation.objects.within(city).exclude(pk=city.pk).filter(is_active=True).order_by("path"):
+    filing = definitions.filers_q(form, venues)
+    for o in (
+        Organisation.objects.within(city).exclude(pk=city.pk).filter(filing, is_active=True).order_by("path")
+    ):
         kind = definitions.filer_kind(o, form, venues)
         if kind is not None:
             kinds[o.pk] = kind

@@ -29,6 +29,7 @@ KIND_MODULES = {
     "venue_visitors": "kexie.bases.io",
     "base_assessments": "kexie.bases.io",
     "office_tasks": "kexie.office.io",
+    "cadres": "kexie.office.io",
     "party_records": "kexie.societies.io",
     "grassroots_heads": "kexie.societies.io",
     "officers": "kexie.societies.io",
