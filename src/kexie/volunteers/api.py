@@ -204,7 +204,13 @@ def hours_totals(
     answer (key, hours from most to least, name; ties by key), so the pages follow each other."""
     limit, offset = clamp_limit(limit), max(0, offset)
     count, items = selectors.hours_page(
-        selectors.summary_rows(actor(request)), by, year=year, sort=sort, offset=offset, limit=limit
+        selectors.summary_rows(actor(request)),
+        by,
+        year=year,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+        user=actor(request),
     )
     nxt = _url_with(request, offset=offset + limit) if offset + limit < count else None
     return {"items": items, "count": count, "next": nxt}

@@ -197,7 +197,7 @@ def hours(request):
     number = page_number(request)
     count, rows = selectors.hours_page(
         selectors.summary_rows(request.user), by, year=year, sort=sort, offset=(number - 1) * PER_PAGE,
-        limit=PER_PAGE,
+        limit=PER_PAGE, user=request.user,
     )  # fmt: skip
     context = {
         "rows": rows,
