@@ -961,6 +961,9 @@ def volunteers_targets(world) -> dict:
     course_session = services.course_session_create(
         actor=staff, course=course, title="第一课", starts_at=now - dt.timedelta(hours=1), ends_at=now,
     )  # fmt: skip
+    services.course_attendance_record(
+        actor=staff, course_session=course_session, people=[trainee]
+    )  # may complete
     party_class = activity_create(
         actor=staff,
         data={"title": "党建培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 7, 1),
