@@ -137,60 +137,65 @@ def loop_totals(by: str):
     return dict(totals)
 
 
-def kexie_person_page(sort: str, offset: int):
-    """The per-person answer a page at a time (what the page and the API now read): the count of
-    all people and one page of 50, sorted over the whole answer."""
+def stored_person_page(sort: str, offset: int):
+    """The page as it is read now for hours and name order: the stored per-person totals of the
+    scope level (here the whole city, a superuser's), an index range (`_person_page_stored`)."""
     from kexie.volunteers import selectors
-    from kexie.volunteers.models import HoursSummary
 
-    rows = HoursSummary.objects.unscoped(reason="benchmark: the whole city")
-    return selectors.hours_page(rows, "person", sort=sort, offset=offset, limit=50)
+    return selectors._person_page_stored(None, None, sort, offset, 50)
 
 
-def old_person_page_by_name(offset: int):
-    """The name-ordered page as it was read before (every volunteer's total grouped, joined to
-    its name and sorted; `selectors._person_page(rows, "label", ...)`), beside the name-index walk."""
+def old_person_page(sort: str, offset: int):
+    """The page as it was read before the stored totals: every volunteer's total grouped from
+    the summary, then sorted and cut (`selectors._person_page`)."""
     from kexie.volunteers import selectors
     from kexie.volunteers.models import HoursSummary
 
     rows = selectors._summary_for(
         HoursSummary.objects.unscoped(reason="benchmark: the whole city"), "person", None
     )
-    return selectors._person_page(rows, "label", offset, 50)
+    return selectors._person_page(rows, sort, offset, 50)
 
 
 def person_pages(result: dict, repeat: int) -> None:
-    """Old and new side by side in this run: the whole per-person answer (the old page and API)
-    and a page of it (first page and a middle one) in each order, checked against the whole
-    answer sorted the same way."""
+    """Old and new side by side in this run, first page and a middle one, by hours and by name:
+    the stored totals' index range (new) against grouping every volunteer then sorting (old),
+    each checked against the whole answer sorted the same way (hours desc, name, id; name, id)."""
     whole = kexie_totals_rows("person")
     n = len(whole)
     orders = {
-        "key": lambda r: r["key"],
-        "hours": lambda r: (-r["hours"], r["key"]),
+        "hours": lambda r: (-r["hours"], r["label"], r["key"]),
         "label": lambda r: (r["label"], r["key"]),
     }
     for sort, key in orders.items():
         ordered = sorted(whole, key=key)
         for where, offset in (("first", 0), ("middle", (n // 2) // 50 * 50)):
-            ms, (count, page) = timed(lambda s=sort, o=offset: kexie_person_page(s, o), repeat)
-            cpu_ms = cpu_timed(lambda s=sort, o=offset: kexie_person_page(s, o), repeat)
-            same = count == n and page == ordered[offset : offset + 50]
-            if sort == "label":  # the database's collation may order names differently from Python
-                same = count == n and len(page) == min(50, n - offset)
             name = f"person_page_{sort}_{where}"
-            result[f"{name}_ms"], result[f"{name}_cpu_ms"], result[f"{name}_same"] = (
-                round(ms, 1), round(cpu_ms, 1), same
-            )  # fmt: skip
-            print(f"person page ({sort:5}, {where:6}) {ms:8.1f} ms (CPU {cpu_ms:.1f} ms)  as the whole "
-                  f"answer sorted: {same}", file=sys.stderr)  # fmt: skip
-            if sort == "label":  # the old name-ordered page in the same run
-                old_ms, (old_count, old_page) = timed(lambda o=offset: old_person_page_by_name(o), repeat)
-                old_cpu = cpu_timed(lambda o=offset: old_person_page_by_name(o), repeat)
-                result[f"{name}_old_ms"], result[f"{name}_old_cpu_ms"] = round(old_ms, 1), round(old_cpu, 1)
-                result[f"{name}_equals_old"] = (count, page) == (old_count, old_page)
-                print(f"  old name page         {old_ms:8.1f} ms (CPU {old_cpu:.1f} ms)  same page as the new: "
-                      f"{(count, page) == (old_count, old_page)}", file=sys.stderr)  # fmt: skip
+            for label, fn in (("new", stored_person_page), ("old", old_person_page)):
+                ms, (count, page) = timed(lambda s=sort, o=offset, f=fn: f(s, o), repeat)
+                cpu_ms = cpu_timed(lambda s=sort, o=offset, f=fn: f(s, o), repeat)
+                got = [(r["key"], r["hours"], r["entries"]) for r in page]
+                want = [(r["key"], r["hours"], r["entries"]) for r in ordered[offset : offset + 50]]
+                if label == "old":  # the old page broke ties of hours by id, not by name
+                    got, want = [g[1] for g in got], [w[1] for w in want]
+                same = count == n and got == want  # names compare by code point on SQLite, as Python does
+                suffix = "" if label == "new" else "_old"
+                result[f"{name}{suffix}_ms"] = round(ms, 1)
+                result[f"{name}{suffix}_cpu_ms"] = round(cpu_ms, 1)
+                result[f"{name}{suffix}_same"] = same
+                print(f"person page ({sort:5}, {where:6}) {label} {ms:8.1f} ms (CPU {cpu_ms:.1f} ms)  as the "
+                      f"whole answer sorted: {same}", file=sys.stderr)  # fmt: skip
+            result[f"{name}_ratio"] = round(result[f"{name}_old_ms"] / max(result[f"{name}_ms"], 0.01), 1)
+            result[f"{name}_cpu_ratio"] = round(
+                result[f"{name}_old_cpu_ms"] / max(result[f"{name}_cpu_ms"], 0.01), 1
+            )
+
+
+def totals_check() -> bool:
+    """The stored per-person totals equal the records (every scope level, year and volunteer)."""
+    from kexie.volunteers import summary
+
+    return summary.totals_stored() == summary.totals_from_records()
 
 
 def kexie_totals_rows(by: str):
@@ -232,6 +237,12 @@ def main() -> None:
         "--keep-summary", action="store_true",
         help="a reused database: keep its hours summary (no rebuild, no comparison with the records)",
     )  # fmt: skip
+    parser.add_argument(
+        "--skip-totals-check", action="store_true", help="no comparison of the totals with the records"
+    )
+    parser.add_argument(
+        "--totals", default="person,team,county,year", help="groupings to time the totals for"
+    )
     parser.add_argument("--analyze", action="store_true", help="ANALYZE after the build (planner statistics)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="kexie-bench-volunteers-")
@@ -271,7 +282,7 @@ def main() -> None:
         "records": args.records, "load_average": [round(x, 2) for x in os.getloadavg()],
         "summary_rows": summary_rows, "summary_rebuild_s": round(rebuild_s, 1), "summary_equals_records": summary_equal,
     }  # fmt: skip
-    for by in ("person", "team", "county", "year"):
+    for by in args.totals.split(",") if args.totals else ():
         ms, totals = timed(lambda by=by: kexie_totals(by), args.repeat)
         cpu_ms = cpu_timed(lambda by=by: kexie_totals(by), args.repeat)
         result[f"{by}_ms"], result[f"{by}_cpu_ms"] = round(ms, 1), round(cpu_ms, 1)
@@ -286,6 +297,11 @@ def main() -> None:
               file=sys.stderr)  # fmt: skip
         result[f"{by}_loop_ms"] = round(loop_ms, 1)
         result[f"{by}_same"] = same
+    if not args.skip_totals_check:
+        start = time.perf_counter()
+        result["totals_equal_records"] = totals_check()
+        print(f"per-person totals equal the records: {result['totals_equal_records']} "
+              f"({time.perf_counter() - start:.0f} s)", file=sys.stderr)  # fmt: skip
     person_pages(result, args.repeat)
     result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(result, ensure_ascii=False))

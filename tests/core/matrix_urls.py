@@ -520,6 +520,31 @@ MATRIX["volunteers"] = [
     # the volunteer's phone page: the signed link is the proof, no login; a bad token is a 404
     Case("volunteers:self_report", everyone(), args=("volunteer_token",), anonymous=200),
     Case("volunteers:self_report", everyone(404), args=("bad_token",), anonymous=404, label="bad"),
+    # training courses (editors; out of scope: 404); invalid posts show the form again (200)
+    Case("volunteers:course_create", everyone()),
+    Case("volunteers:course_create", everyone(), method="post", data={"activity": "0"}, label="invalid"),
+    Case("volunteers:course_edit", in_scope(), args=("course",)),
+    Case("volunteers:course_session_create", in_scope(), args=("course",)),
+    Case(
+        "volunteers:course_session_create",
+        in_scope(),
+        args=("course",),
+        method="post",
+        data={"title": ""},
+        label="invalid",
+    ),  # fmt: skip
+    Case("volunteers:course_enrol", in_scope(), args=("course",)),
+    Case(
+        "volunteers:course_enrol",
+        in_scope(),
+        args=("course",),
+        method="post",
+        data={"person": "0"},
+        label="invalid",
+    ),  # fmt: skip
+    Case("volunteers:course_attendance", in_scope(), args=("course_session",)),
+    Case("volunteers:course_complete", in_scope(), args=("enrolment",)),
+    Case("volunteers:course_leader", in_scope(), args=("enrolment",)),
 ]
 
 
@@ -932,10 +957,13 @@ def volunteers_targets(world) -> dict:
     )  # fmt: skip
     course = services.course_create(actor=staff, activity=lecture, kind="rural")
     trainee = person_create(actor=staff, data={"name": "张学员", "unit": staff.unit})
-    services.enrolment_create(actor=staff, course=course, person=trainee)
+    enrolment = services.enrolment_create(actor=staff, course=course, person=trainee)
     course_session = services.course_session_create(
         actor=staff, course=course, title="第一课", starts_at=now - dt.timedelta(hours=1), ends_at=now,
     )  # fmt: skip
+    services.course_attendance_record(
+        actor=staff, course_session=course_session, people=[trainee]
+    )  # may complete
     party_class = activity_create(
         actor=staff,
         data={"title": "党建培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 7, 1),
@@ -947,7 +975,7 @@ def volunteers_targets(world) -> dict:
     return {
         "volunteer_team": team, "volunteer_token": checkin.personal_token(person), "bad_token": "1-nope",
         "volunteer": volunteer, "pending_record": pending, "service_session": session, "course": course,
-        "trainee": trainee, "course_session": course_session, "training_activity": party_class,
+        "trainee": trainee, "course_session": course_session, "training_activity": party_class, "enrolment": enrolment,
         "other_volunteer": other_volunteer, "approve": "approve", "decline": "decline", "frobnicate": "frobnicate",
         "volunteer_evaluation": services.volunteer_evaluation_add(
             actor=staff, volunteer=volunteer, unit=staff.unit,

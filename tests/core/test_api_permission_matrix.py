@@ -519,6 +519,22 @@ MATRIX = {
         {"course_id": "course", "session_id": "course_session"},
         lambda _w, t: {"person_ids": [t["trainee"].pk]}, in_scope(200),
     ),
+    ("POST", "/api/v1/volunteers/courses/{course_id}/sessions"): (
+        {"course_id": "course"},
+        {"title": "第二课", "starts_at": "2020-11-05T09:00:00+08:00", "ends_at": "2020-11-05T11:00:00+08:00"},
+        in_scope(201),
+    ),
+    ("POST", "/api/v1/volunteers/courses/{course_id}/enrolments/{enrolment_id}/completion"): (
+        {"course_id": "course", "enrolment_id": "enrolment"}, {"completed_on": "2020-11-05"}, in_scope(200),
+    ),
+    ("POST", "/api/v1/volunteers/volunteers/{volunteer_id}/evaluations"): (
+        {"volunteer_id": "volunteer"},
+        lambda w, _t: {"unit_id": w.orgs["rencheng"].pk, "year": 2019, "rating": "good", "evaluated_on": "2020-01-10"},
+        in_scope(201),
+    ),
+    ("DELETE", "/api/v1/volunteers/evaluations/{evaluation_id}"): (
+        {"evaluation_id": "volunteer_evaluation"}, None, in_scope(204),
+    ),
     # The call engine: the targets are a call of 任城区科协 and its entries (web_matrix.calls_targets).
     ("GET", "/api/v1/calls/"): ({}, None, everyone(200)),
     ("POST", "/api/v1/calls/"): ({}, CALL_BODY, everyone(201)),

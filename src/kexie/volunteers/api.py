@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from pydantic import AfterValidator
 
 from kexie.core.api_base import (
     Page,
@@ -204,7 +205,13 @@ def hours_totals(
     answer (key, hours from most to least, name; ties by key), so the pages follow each other."""
     limit, offset = clamp_limit(limit), max(0, offset)
     count, items = selectors.hours_page(
-        selectors.summary_rows(actor(request)), by, year=year, sort=sort, offset=offset, limit=limit
+        selectors.summary_rows(actor(request)),
+        by,
+        year=year,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+        user=actor(request),
     )
     nxt = _url_with(request, offset=offset + limit) if offset + limit < count else None
     return {"items": items, "count": count, "next": nxt}
@@ -365,3 +372,112 @@ def record_attendance(request: HttpRequest, course_id: Id, session_id: Id, paylo
         actor=user, course_session=session, people=people, at=payload.at
     )
     return {"added": added}
+
+
+def _day_in_range(value: dt.date) -> dt.date:
+    from pydantic_core import PydanticCustomError
+
+    from kexie.core.schemas import YEAR_MAX, YEAR_MIN
+
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise PydanticCustomError(
+            "moment_range",
+            "时间须在{year_min}–{year_max}年之间",
+            {"year_min": YEAR_MIN, "year_max": YEAR_MAX},
+        )
+    return value
+
+
+TrainingDay = Annotated[dt.date, AfterValidator(_day_in_range)]
+
+
+class CourseSessionIn(InputSchema):
+    title: str = Field(title="课次名称", min_length=1, max_length=200)
+    starts_at: Moment = Field(title="开始时间")
+    ends_at: Moment = Field(title="结束时间", description="晚于开始时间")
+
+
+class CompletionIn(InputSchema):
+    completed_on: TrainingDay | None = Field(None, title="结业日期", description="省略时为今天")
+    leader_of_id: Id | None = Field(None, title="担任负责人的农技协", description="该学员此后负责的农技协")
+
+
+class CompletionOut(EnrolmentOut):
+    certificate_url: str | None = Field(None, title="证书公开验证页")
+
+
+class VolunteerEvaluationIn(InputSchema):
+    unit_id: Id = Field(title="评价单位", description="调用者管理范围内的单位")
+    year: Year = Field(title="评价年度", description="不晚于评价日期所在年度;每个单位每年度一次")
+    rating: Literal["excellent", "good", "pass", "fail"] = Field(
+        title="评价等次", description="excellent:优秀;good:良好;pass:合格;fail:不合格"
+    )
+    comment: str = Field("", title="评语", max_length=500)
+    evaluated_on: TrainingDay | None = Field(None, title="评价日期", description="省略时为今天;不晚于今天")
+
+
+@router.post(
+    "/courses/{course_id}/sessions", response={201: CourseDetailOut}, summary="添加课次(含扫码签到场次)"
+)
+def create_course_session(request: HttpRequest, course_id: Id, payload: CourseSessionIn):
+    from django.core.exceptions import ValidationError
+
+    user = actor(request)
+    course = get_scoped_or_404(Course, user, pk=course_id)
+    if payload.ends_at <= payload.starts_at:
+        raise ValidationError({"ends_at": "结束时间:应晚于开始时间"})
+    services.course_session_create(
+        actor=user, course=course, title=payload.title, starts_at=payload.starts_at, ends_at=payload.ends_at
+    )
+    return Status(201, _course_detail(user, course.pk))
+
+
+@router.post(
+    "/courses/{course_id}/enrolments/{enrolment_id}/completion", response=CompletionOut,
+    summary="学员结业(出勤达到要求,出具可公开验证的结业证书)",
+)  # fmt: skip
+def complete_enrolment(request: HttpRequest, course_id: Id, enrolment_id: Id, payload: CompletionIn):
+    from kexie.core.certificates import verify_url
+    from kexie.volunteers.models import Enrolment
+
+    user = actor(request)
+    course = get_scoped_or_404(Course, user, pk=course_id)
+    enrolment = get_scoped_or_404(Enrolment, user, pk=enrolment_id, course=course)
+    leader_of = (
+        reference("volunteers.Enrolment.leader_of", payload.leader_of_id, "leader_of_id", user)
+        if payload.leader_of_id
+        else None
+    )
+    e = services.enrolment_complete(
+        actor=user, enrolment=enrolment, on=payload.completed_on, leader_of=leader_of
+    )
+    return {
+        "id": e.pk, "person_id": e.person_id, "name": e.person.name, "completed_on": e.completed_on,
+        "leader_of_id": e.leader_of_id, "certificate_code": e.certificate.code if e.certificate_id else None,
+        "certificate_url": verify_url(e.certificate) if e.certificate_id else None,
+    }  # fmt: skip
+
+
+@router.post(
+    "/volunteers/{volunteer_id}/evaluations", response={201: VolunteerEvaluationOut},
+    summary="评价志愿者(每个单位每年度一次)",
+)  # fmt: skip
+def create_evaluation(request: HttpRequest, volunteer_id: Id, payload: VolunteerEvaluationIn):
+    user = actor(request)
+    volunteer = get_scoped_or_404(VolunteerProfile, user, pk=volunteer_id)
+    unit = reference("volunteers.VolunteerEvaluation.unit", payload.unit_id, "unit_id", user)
+    data = {k: v for k, v in payload.dict().items() if k in ("year", "rating", "comment", "evaluated_on")}
+    if data.get("evaluated_on") is None:
+        data.pop("evaluated_on", None)
+    evaluation = services.volunteer_evaluation_add(actor=user, volunteer=volunteer, unit=unit, data=data)
+    return Status(201, evaluation)
+
+
+@router.delete("/evaluations/{evaluation_id}", response={204: None}, summary="撤回志愿者评价")
+def withdraw_evaluation(request: HttpRequest, evaluation_id: Id):
+    from kexie.volunteers.models import VolunteerEvaluation
+
+    user = actor(request)
+    evaluation = get_scoped_or_404(VolunteerEvaluation, user, pk=evaluation_id)
+    services.volunteer_evaluation_withdraw(actor=user, evaluation=evaluation)
+    return Status(204, None)

@@ -18,3 +18,8 @@ class VolunteersConfig(AppConfig):
             signal.connect(
                 on_calendar_changed, sender=HolidayOverride, dispatch_uid=f"kexie.volunteers.calendar.{name}"
             )
+        from kexie.directory.models import Person
+        from kexie.volunteers.summary import on_person_saved
+
+        # the per-person hours totals carry the name the pages sort by
+        post_save.connect(on_person_saved, sender=Person, dispatch_uid="kexie.volunteers.totals.person_name")

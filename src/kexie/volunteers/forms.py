@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from kexie.core import references
 from kexie.core.forms import ModelFieldsForm, StyledForm
 from kexie.directory.models import Region
-from kexie.volunteers.models import ServiceRecord, VolunteerEvaluation, VolunteerProfile, VolunteerTeam
+from kexie.volunteers.models import (
+    Course,
+    ServiceRecord,
+    VolunteerEvaluation,
+    VolunteerProfile,
+    VolunteerTeam,
+)
 
 DATE = {"type": "date"}
 
@@ -178,3 +184,96 @@ class EvaluationForm(ModelFieldsForm):
         data = super().model_data()
         data.pop("unit", None)
         return data
+
+
+# ---------------------------------------------------------------------- training courses
+
+DATETIME = {"type": "datetime-local"}
+
+
+class CourseForm(ModelFieldsForm):
+    """A course on a ledger activity (`activity` only when creating: the activity is what the
+    course counts once), its kind, the attendance completion needs and the trainers, chosen
+    from the directory by the reference rules."""
+
+    model = Course
+    field_names = ("activity", "kind", "required_sessions", "trainers")
+
+    def __init__(self, *args, actor, instance=None, **kwargs):
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "kind": instance.kind, "required_sessions": instance.required_sessions,
+                "trainers": list(instance.trainers.values_list("pk", flat=True)),
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            references.bind(self.fields["activity"], "volunteers.Course.activity", actor,
+                            order_by=("-start_date", "-id"))  # fmt: skip
+            self.fields["activity"].queryset = self.fields["activity"].queryset.filter(course__isnull=True)
+        else:
+            self.fields.pop("activity")
+        references.bind(self.fields["trainers"], "volunteers.Course.trainers", actor, order_by=("name",))
+        self.fields["trainers"].required = False
+
+    def model_data(self) -> dict:
+        return {
+            "kind": self.cleaned_data["kind"],
+            "required_sessions": self.cleaned_data["required_sessions"],
+        }
+
+
+class CourseSessionForm(StyledForm):
+    """A class of a course: its title and time (sign-in by the rotating code during it)."""
+
+    title = forms.CharField(label=_("课次名称"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME))
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs=DATETIME))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", _("结束时间:应晚于开始时间"))
+        return data
+
+
+class EnrolmentForm(StyledForm):
+    """Enrol a person from the directory (in the user's scope) on the course."""
+
+    person = forms.ModelChoiceField(label=_("学员"), queryset=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["person"], "volunteers.Enrolment.person", actor, order_by=("name",))
+
+
+class AttendanceForm(StyledForm):
+    """The class's sign-in sheet: the enrolled people who attended (check boxes)."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("出勤学员"), queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, enrolled, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = enrolled
+
+
+class CompletionForm(StyledForm):
+    """Complete an enrolment: the date, and the 农技协 the trainee now leads (if any)."""
+
+    completed_on = forms.DateField(label=_("结业日期"), widget=forms.DateInput(attrs=DATE))
+    leader_of = forms.ModelChoiceField(label=_("担任负责人的农技协"), queryset=None, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["leader_of"], "volunteers.Enrolment.leader_of", actor, order_by=("name",))
+
+
+class LeaderForm(StyledForm):
+    """Record that a trainee became the leader of a 农技协."""
+
+    leader_of = forms.ModelChoiceField(label=_("担任负责人的农技协"), queryset=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        references.bind(self.fields["leader_of"], "volunteers.Enrolment.leader_of", actor, order_by=("name",))

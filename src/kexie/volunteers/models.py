@@ -452,3 +452,53 @@ class VolunteerEvaluation(ScopedModel):
 
     def __str__(self):
         return f"{self.volunteer} {self.year} {self.get_rating_display()}"
+
+
+class PersonHoursTotal(ScopedModel):
+    """A volunteer's recorded hours as one scope level sees them, in the order the hours pages
+    sort by: for every unit on the organising unit's path (`scope_unit`, the unit and each unit
+    above it) and for the whole city (`scope_unit` empty: a superuser), per year and for all
+    years together (year 0). A user's page reads the rows of their own unit (a superuser's the
+    city's): an index range in (hours desc, name, id) or (name, id) order, whatever the offset.
+    Kept exactly in step by `kexie.volunteers.summary.count` (the same service writes that keep
+    `HoursSummary`), rebuilt with it, compared with the records by `summary.differences()`; the
+    person's name follows a rename (`summary.on_person_saved`). A row whose entries fall to 0 is
+    deleted, so every row counts."""
+
+    scope_field = "scope_unit"
+
+    scope_unit = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("统计范围单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), help_text=_("0:各年合计"))
+    volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("姓名"), max_length=100)
+    cents = models.BigIntegerField(_("服务时长(百分之一小时)"), default=0)
+    entries = models.PositiveIntegerField(_("记录条数"), default=0)
+
+    class Meta:
+        verbose_name = _("志愿者服务时长合计")
+        verbose_name_plural = _("志愿者服务时长合计")
+        constraints = [
+            models.UniqueConstraint(
+                Coalesce("scope_unit", Value(0)), "year", "volunteer", name="person_hours_total_one_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["scope_unit", "year", "-cents", "name", "volunteer", "entries"],
+                name="person_hours_by_hours",
+            ),
+            models.Index(
+                fields=["scope_unit", "year", "name", "volunteer", "cents", "entries"],
+                name="person_hours_by_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year} {self.cents}"

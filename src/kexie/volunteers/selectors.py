@@ -25,6 +25,7 @@ from kexie.volunteers.models import (
     Course,
     Enrolment,
     HoursSummary,
+    PersonHoursTotal,
     RecordStatus,
     ServiceRecord,
     SummaryDimension,
@@ -171,7 +172,7 @@ def _sort_key(sort: str):
 
 
 def hours_page(
-    rows, by: str, *, year: int | None = None, sort: str = "key", offset: int = 0, limit: int = 50
+    rows, by: str, *, year: int | None = None, sort: str = "key", offset: int = 0, limit: int = 50, user=None
 ) -> tuple[int, list[dict]]:
     """One page of the hours totals with the number of all rows: `(count, page)`, ordered by
     `sort` (HOURS_SORTS: the key, the hours from most to least, the name; ties by key) over the
@@ -182,11 +183,57 @@ def hours_page(
         sort = "key"
     offset, limit = max(0, offset), max(1, limit)
     if by == "person":
+        scope = _stored_scope(user) if sort in ("hours", "label") else _NO_STORED
+        if scope is not _NO_STORED:
+            return _person_page_stored(scope, year, sort, offset, limit)
         if sort == "label" and offset < NAME_WALK_MAX:
             return _person_page_by_name(_summary_for(rows, by, year), offset, limit)
         return _person_page(_summary_for(rows, by, year), sort, offset, limit)
     totals = sorted(hours_totals(rows, by, year=year), key=_sort_key(sort))
     return len(totals), totals[offset : offset + limit]
+
+
+_NO_STORED = object()
+
+
+def _stored_scope(user):
+    """The scope level of the stored per-person totals the user's pages read: None for the whole
+    city (a superuser), else the user's unit; `_NO_STORED` when they cannot answer (no user
+    given, or records granted one by one on top of the unit: the grouped summary then)."""
+    from kexie.core import grants
+    from kexie.core.scoping import unit_path_of
+
+    path = unit_path_of(user) if user is not None else None
+    if path is None:
+        return _NO_STORED
+    if path == "":
+        return None
+    if grants.granted_ids(user, HoursSummary, "view"):
+        return _NO_STORED
+    return user.unit_id
+
+
+def _person_page_stored(
+    scope, year: int | None, sort: str, offset: int, limit: int
+) -> tuple[int, list[dict]]:
+    """By person sorted by hours (most first, then name, then id) or by name (then id): the
+    stored per-person totals of the user's scope level (models.PersonHoursTotal), read as a
+    range of the index in that order, so a deep page costs an index walk, not adding up every
+    volunteer. Two queries: the count and the page."""
+    rows = PersonHoursTotal.objects.unscoped(reason="the rows of the user's own scope level").filter(
+        scope_unit_id=scope, year=year or ALL_YEARS
+    )
+    count = rows.count()
+    if not count or offset >= count:
+        return count, []
+    order = ("-cents", "name", "volunteer_id") if sort == "hours" else ("name", "volunteer_id")
+    page = rows.order_by(*order).values_list("volunteer_id", "name", "cents", "entries")[
+        offset : offset + limit
+    ]
+    return count, [
+        {"key": pk, "label": name, "hours": Decimal(cents) * HUNDREDTH, "entries": n}
+        for pk, name, cents, n in page
+    ]
 
 
 def _person_page(rows, sort: str, offset: int, limit: int) -> tuple[int, list[dict]]:

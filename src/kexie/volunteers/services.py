@@ -611,8 +611,12 @@ def service_reminders_send(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def course_create(*, actor, activity, kind: str, trainers=(), required_sessions: int = 1) -> Course:
     """A training course on a ledger activity (one course per activity: counted once)."""
+    from kexie.core import references
+
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, activity)
+    for trainer in trainers or ():
+        references.check("volunteers.Course.trainers", actor, trainer, field="trainers", label=_("授课人"))
     course = Course(activity=activity, kind=kind, required_sessions=required_sessions)
     full_clean_chinese(course)
     course.save()
@@ -666,9 +670,18 @@ def enrolment_create(*, actor, course: Course, person) -> Enrolment:
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, course)
     require_obj_in_scope(actor, person)
+    again = ValidationError(
+        {"person": _("学员:%(p)s 已报名此课程,每人每门课程只计一次") % {"p": person.name}}
+    )
+    if (
+        Enrolment.objects.unscoped(reason="a person counts once per course")
+        .filter(course=course, person=person)
+        .exists()
+    ):
+        raise again
     enrolment = Enrolment(course=course, person=person)
-    full_clean_chinese(enrolment)
-    enrolment.save()
+    full_clean_chinese(enrolment, exclude=["course", "person"])
+    unique_or_refuse(enrolment.save, again)  # a second request at the same moment: the same refusal
     audit.log(actor=actor, action="kexie.enrolment.enrolled", obj=enrolment, after=audit.snapshot(enrolment))
     return enrolment
 

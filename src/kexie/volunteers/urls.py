@@ -26,4 +26,11 @@ urlpatterns = [
     path("export/national/", views.national_export, name="national_export"),
     path("courses/", views.course_list, name="course_list"),
     path("courses/<int:pk>/", views.course_detail, name="course_detail"),
+    path("courses/new/", views.course_create, name="course_create"),
+    path("courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("courses/<int:pk>/sessions/new/", views.course_session_create, name="course_session_create"),
+    path("courses/<int:pk>/enrol/", views.enrolment_create, name="course_enrol"),
+    path("courses/sessions/<int:pk>/attendance/", views.course_attendance, name="course_attendance"),
+    path("courses/enrolments/<int:pk>/complete/", views.enrolment_complete, name="course_complete"),
+    path("courses/enrolments/<int:pk>/leader/", views.enrolment_leader, name="course_leader"),
 ]

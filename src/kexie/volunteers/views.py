@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.roles import EDIT, REVIEW
 from kexie.core import checkin
-from kexie.core.certificates import certificate_for_source, public_url
+from kexie.core.certificates import certificate_for_source, display_code, public_url
 from kexie.core.models import CheckinSession
 from kexie.core.panels import panels_for
 from kexie.core.scoping import get_scoped_or_404
@@ -33,11 +33,17 @@ from kexie.core.views import (
     require,
     year_param,
 )
-from kexie.directory.models import personal_data_visible
+from kexie.directory.models import Person, personal_data_visible
 from kexie.volunteers import exports, selectors, services
 from kexie.volunteers.forms import (
+    AttendanceForm,
+    CompletionForm,
+    CourseForm,
+    CourseSessionForm,
     DeclineForm,
+    EnrolmentForm,
     EvaluationForm,
+    LeaderForm,
     RecordForm,
     SelfReportForm,
     TeamForm,
@@ -45,6 +51,8 @@ from kexie.volunteers.forms import (
 )
 from kexie.volunteers.models import (
     Course,
+    CourseSession,
+    Enrolment,
     RecordSource,
     RecordStatus,
     ServiceRecord,
@@ -197,7 +205,7 @@ def hours(request):
     number = page_number(request)
     count, rows = selectors.hours_page(
         selectors.summary_rows(request.user), by, year=year, sort=sort, offset=(number - 1) * PER_PAGE,
-        limit=PER_PAGE,
+        limit=PER_PAGE, user=request.user,
     )  # fmt: skip
     context = {
         "rows": rows,
@@ -238,12 +246,157 @@ def course_list(request):
 @require_GET
 def course_detail(request, pk):
     course = get_scoped_or_404(Course, request.user, pk=pk)
+    enrolments = list(selectors.enrolments(request.user, course))
+    for e in enrolments:  # the public check of the completion certificate
+        e.verify_path = (
+            reverse("verify:certificate", args=[display_code(e.certificate.code)]) if e.certificate else ""
+        )
     context = {
         "course": course,
         "sessions": course.sessions.select_related("checkin_session"),
-        "enrolments": selectors.enrolments(request.user, course),
+        "enrolments": enrolments,
+        "may_edit": request.user.has_perm(EDIT),
     }
     return render(request, "volunteers/course_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request):
+    """A course on a ledger activity of the user's scope (`services.course_create`)."""
+    require(request.user, EDIT)
+    form = CourseForm(request.POST or None, actor=request.user)
+    done = _submit(
+        request, form,
+        lambda: services.course_create(
+            actor=request.user, activity=form.cleaned_data["activity"], trainers=form.cleaned_data["trainers"],
+            **form.model_data(),
+        ),
+        success=_("已新建培训课程"), then=lambda course: redirect("volunteers:course_detail", pk=course.pk),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("新建培训课程"), back=reverse("volunteers:course_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, pk):
+    course = get_scoped_or_404(Course, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = CourseForm(request.POST or None, actor=request.user, instance=course)
+    back = reverse("volunteers:course_detail", args=[course.pk])
+    done = _submit(
+        request, form,
+        lambda: services.course_update(
+            actor=request.user, course=course, data=form.model_data(), trainers=form.cleaned_data["trainers"]
+        ),
+        success=_("已保存"), then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("修改培训课程"), obj=course, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_session_create(request, pk):
+    """A class of the course with its check-in session (sign-in by the rotating code)."""
+    course = get_scoped_or_404(Course, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = CourseSessionForm(request.POST or None)
+    back = reverse("volunteers:course_detail", args=[course.pk])
+    done = _submit(
+        request, form,
+        lambda: services.course_session_create(actor=request.user, course=course, **form.cleaned_data),
+        success=_("已添加课次"), then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("添加课次"), obj=course, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_create(request, pk):
+    """Enrol a person on the course: once per person and course (the service refuses again)."""
+    course = get_scoped_or_404(Course, request.user, pk=pk)
+    require(request.user, EDIT)
+    form = EnrolmentForm(request.POST or None, actor=request.user)
+    back = reverse("volunteers:course_detail", args=[course.pk])
+    done = _submit(
+        request, form,
+        lambda: services.enrolment_create(actor=request.user, course=course, person=form.cleaned_data["person"]),
+        success=lambda e: _("已报名:%(p)s") % {"p": e.person.name}, then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("学员报名"), obj=course, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_attendance(request, pk):
+    """A class's attendance: the enrolled people with check boxes (those already signed in,
+    by the rotating code or before, are ticked and stay); saving records the newly ticked."""
+    course_session = get_scoped_or_404(CourseSession, request.user, pk=pk)
+    require(request.user, EDIT)
+    course = course_session.course
+    enrolled = Person.objects.for_user(request.user).filter(enrolments__course=course).order_by("name", "id")
+    signed = set(course_session.checkin_session.records.values_list("person_id", flat=True))
+    form = AttendanceForm(request.POST or None, enrolled=enrolled, initial={"people": list(signed)})
+    back = reverse("volunteers:course_detail", args=[course.pk])
+    done = _submit(
+        request, form,
+        lambda: services.course_attendance_record(
+            actor=request.user, course_session=course_session, people=form.cleaned_data["people"]
+        ),
+        success=lambda n: _("已登记出勤%(n)d人") % {"n": n}, then=lambda _r: redirect(back),
+    )  # fmt: skip
+    if done:
+        return done
+    context = {
+        "form": form, "course": course, "course_session": course_session,
+        "rows": [(p, p.pk in signed) for p in enrolled], "back": back,
+    }  # fmt: skip
+    return render(request, "volunteers/attendance.html", context)
+
+
+def _enrolment_or_404(request, pk):
+    return get_scoped_or_404(Enrolment, request.user, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_complete(request, pk):
+    """Complete an enrolment (enough attendance): the completion certificate is issued, with
+    its public verification; optionally the 农技协 the trainee now leads."""
+    enrolment = _enrolment_or_404(request, pk)
+    require(request.user, EDIT)
+    form = CompletionForm(
+        request.POST or None, actor=request.user, initial={"completed_on": services._today()}
+    )
+    back = reverse("volunteers:course_detail", args=[enrolment.course_id])
+    done = _submit(
+        request, form,
+        lambda: services.enrolment_complete(
+            actor=request.user, enrolment=enrolment, on=form.cleaned_data["completed_on"],
+            leader_of=form.cleaned_data["leader_of"],
+        ),
+        success=lambda e: _("%(p)s 已结业,证书验证码 %(c)s") % {"p": e.person.name, "c": display_code(e.certificate.code)},
+        then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("结业"), obj=enrolment, back=back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enrolment_leader(request, pk):
+    """Record that a trainee became the leader of a 农技协 (after completion too)."""
+    enrolment = _enrolment_or_404(request, pk)
+    require(request.user, EDIT)
+    form = LeaderForm(request.POST or None, actor=request.user, initial={"leader_of": enrolment.leader_of_id})
+    back = reverse("volunteers:course_detail", args=[enrolment.course_id])
+    done = _submit(
+        request, form,
+        lambda: services.enrolment_leader_set(
+            actor=request.user, enrolment=enrolment, organisation=form.cleaned_data["leader_of"]
+        ),
+        success=_("已保存"), then=lambda _r: redirect(back),
+    )  # fmt: skip
+    return done or _form_page(request, form, title=_("农技协带头人"), obj=enrolment, back=back)
 
 
 # ---------------------------------------------------------------------- staff forms
