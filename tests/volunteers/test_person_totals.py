@@ -136,3 +136,34 @@ def test_pages_by_hours_and_name_read_the_stored_totals_as_an_index_range(
         0,
         [],
     )
+
+
+def test_moving_the_organising_unit_to_another_county_moves_its_hours(
+    make_volunteer, service_activity, staff, world, django_capture_on_commit_callbacks
+):
+    """The totals and the by-county summary are kept per unit on the organising unit's path: a
+    unit moved under another parent is counted under its new ancestors once the queued rebuild
+    has run (the move itself stays a quick request)."""
+    from kexie.core.models import Job
+    from kexie.directory.services import organisation_update
+    from kexie.testing import run_jobs
+
+    city, rencheng, yanzhou, school = (world.orgs[k] for k in ("city", "rencheng", "yanzhou", "school"))
+    volunteer = make_volunteer(name="李明")
+    service_record_enter(
+        actor=staff, volunteer=volunteer, activity=service_activity,
+        data={"content": "科普宣传", "hours": Decimal("2"), "organising_unit": school},
+    )  # fmt: skip
+    assert set(_totals(volunteer)) == {None, city.pk, rencheng.pk, school.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation_update(actor=world.users["city_admin"], org=school, data={"parent": yanzhou})
+    job = Job.objects.get(kind="volunteers_summary_rebuild")
+    assert job.owner is None
+    assert run_jobs() == 1
+    assert _totals(volunteer) == {
+        None: (200, 1),
+        city.pk: (200, 1),
+        yanzhou.pk: (200, 1),
+        school.pk: (200, 1),
+    }
+    assert summary.differences() == []

@@ -31,6 +31,7 @@ from kexie.core.validators import (
 )
 from kexie.directory.codes import PARTY_COVERED, OrgKind, party_form_problem
 from kexie.directory.models import Affiliation, Designation, Organisation, OrganisationYear, Person, Region
+from kexie.directory.signals import unit_moved
 
 ORG_FIELDS = (
     "name", "short_name", "kind", "association_level", "parent", "region", "uscc",
@@ -181,6 +182,7 @@ def _refresh_path(org: Organisation) -> None:
         for child in Organisation.objects.within_path(old_path).exclude(pk=org.pk):
             child.path = new_path + child.path[len(old_path) :]
             Organisation.objects.of(child).update(path=child.path)
+        unit_moved.send(sender=Organisation, organisation=org, old_path=old_path, new_path=new_path)
 
 
 @transaction.atomic

@@ -23,3 +23,8 @@ class VolunteersConfig(AppConfig):
 
         # the per-person hours totals carry the name the pages sort by
         post_save.connect(on_person_saved, sender=Person, dispatch_uid="kexie.volunteers.totals.person_name")
+        from kexie.directory.signals import unit_moved
+        from kexie.volunteers.jobs import on_unit_moved
+
+        # the summary and the totals are kept per unit on the organising unit's path
+        unit_moved.connect(on_unit_moved, dispatch_uid="kexie.volunteers.summary.unit_moved")

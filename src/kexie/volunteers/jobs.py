@@ -1,6 +1,7 @@
-"""The volunteers' background job (kexie.core.jobs): a working-day calendar change that concerns
+"""The volunteers' background jobs (kexie.core.jobs): a working-day calendar change that concerns
 many service records re-flags them in a worker instead of inside the request that saved the day
-(`kexie.volunteers.calendar`)."""
+(`kexie.volunteers.calendar`); a unit moved under another parent rebuilds the hours summary and
+the per-person totals, which are kept per unit on the organising unit's path."""
 
 from __future__ import annotations
 
@@ -37,3 +38,29 @@ def queue_resync(day: dt.date) -> Job:
         title=_("节假日表变更后重新判定逾期录入(%(d)s)") % {"d": day.isoformat()},
         params={"date": day.isoformat()},
     )
+
+
+REBUILD = "volunteers_summary_rebuild"
+
+
+@job_kind(REBUILD)
+def summary_rebuild_job(job, progress):
+    from kexie.volunteers import summary
+
+    rows = summary.rebuild()
+    return {"rows": rows, "summary": _("单位调整后,重新汇总了志愿服务时长(%(n)d 行)") % {"n": rows}}
+
+
+def queue_summary_rebuild() -> Job:
+    """Queue the rebuild (a system job), unless one is still waiting: it reads the paths as they
+    then stand, so one rebuild serves every move made before it starts."""
+    waiting = Job.objects.filter(kind=REBUILD, state=Job.QUEUED).first()
+    if waiting is not None:
+        return waiting
+    return job_start(actor=None, kind=REBUILD, title=_("单位调整后重新汇总志愿服务时长"), params={})
+
+
+def on_unit_moved(sender, **kwargs) -> None:
+    from django.db import transaction
+
+    transaction.on_commit(queue_summary_rebuild)
