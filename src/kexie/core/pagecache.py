@@ -274,7 +274,9 @@ def scope_key(user) -> str:
     if user is None or not user.is_authenticated:
         return "anonymous"
     path = unit_path_of(user)
-    granted_ids(user, type(user), "view")  # fills the user's grant cache (one query, kept per request)
+    # fills the user's grant cache (one query, kept per request); the user's class, not type(user):
+    # request.user is a lazy object
+    granted_ids(user, user.__class__, "view")
     has_grants = bool(getattr(user, "_kexie_grants", None))
     parts = ["path=" + ("-" if path is None else path), permissions_key(user)]
     if has_grants:
@@ -349,7 +351,7 @@ def _user_row(user) -> str:
 def _grants_digest(user) -> str:
     from kexie.core.grants import _CACHE_ATTR, granted_ids
 
-    granted_ids(user, type(user), "view")  # reads the user's valid grants once (the request's copy)
+    granted_ids(user, user.__class__, "view")  # reads the user's valid grants once (the request's copy)
     grants = getattr(user, _CACHE_ATTR, None) or {}
     return repr(sorted((key, sorted(ids)) for key, ids in grants.items()))
 
