@@ -111,7 +111,9 @@ def test_a_django_permission_granted_and_removed_only_in_the_database_is_seen(pe
     staff = personas["county_staff"]
     # core.edit_records comes from roles; here it is also a Django permission (the admin's kind)
     permission, _ = Permission.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(Grant), codename="edit_records", defaults={"name": "edit"}
+        content_type=ContentType.objects.get_for_model(Grant),
+        codename="edit_records",
+        defaults={"name": "edit"},
     )
     user_model.objects.unscoped(reason="test").filter(pk=staff.pk).update(roles=["viewer"])
     client = logged_in(staff)

@@ -41,7 +41,6 @@ import hashlib
 import itertools
 import threading
 from collections.abc import Callable, Iterable
-
 from dataclasses import dataclass
 from functools import wraps
 
