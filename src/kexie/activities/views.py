@@ -44,9 +44,11 @@ def keyset_page(qs, request) -> Page:
 
 
 @login_required
+@pagecache.whole_page(WATCHED)
 def activity_list(request):
     """The ledger. Its filters, rows and pager are cached per scope and query string until the data
-    changes (kexie.core.pagecache): a repeated view of a page costs a few index look-ups."""
+    changes (kexie.core.pagecache), and the whole page per session (pagecache.whole_page): a
+    repeated view of a page costs a few index look-ups."""
     vary = sorted(request.GET.lists())
     part = pagecache.key(request, "activities:ledger", vary, watch=WATCHED)
     body, warning = pagecache.value(part, lambda: _ledger_body(request))

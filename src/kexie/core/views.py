@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from kexie.accounts.roles import IMPORT, REVIEW
 from kexie.core import actions as audit_actions
 from kexie.core.models import AuditEntry
+from kexie.core.pagecache import whole_page
 from kexie.core.schemas import YEAR_MAX, YEAR_MIN
 from kexie.core.scoping import scoped
 
@@ -118,11 +119,19 @@ def parse_date(value: str | None) -> dt.date | None:
 # ---- home ----------------------------------------------------------------------------------
 
 
+def _home_watch():
+    from kexie.activities.selectors import WATCHED
+
+    return WATCHED
+
+
 @login_required
+@whole_page(_home_watch)
 def home(request):
     """The dashboard. Its parts are cached (kexie.core.pagecache) until the data changes: the
     unit's recent activities per scope, the rest (the user's drafts, pending reviews, the panels of
-    other apps, which may depend on the day) per user."""
+    other apps, which may depend on the day) per user; the whole page per session (a repeated view
+    is answered from it: kexie.core.pagecache.whole_page)."""
     from kexie.activities.selectors import WATCHED
     from kexie.core import pagecache
 
