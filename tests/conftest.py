@@ -116,7 +116,10 @@ def fresh_cache():
     test may leave looking the same)."""
     from django.core.cache import cache
 
+    from kexie.core.pagecache import PAGES
+
     cache.clear()
+    PAGES.clear()  # whole pages: the process's own store
 
 
 @pytest.fixture(autouse=True)

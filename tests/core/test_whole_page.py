@@ -207,3 +207,17 @@ def test_pending_messages_are_shown_once_and_never_stored(personas, rf):
     session.save()
     assert "已保存为草稿" in page(client)
     assert "已保存为草稿" not in page(client)
+
+
+@pytest.mark.parametrize("name", [HOME, LEDGER])
+def test_whole_pages_stay_in_the_process_never_in_the_shared_cache(personas, yanzhou, name):
+    """A stored page is one user's view with that browser's token: CACHES["default"] may be a
+    table others (and backups) read, so whole pages live only in the process's own store."""
+    from django.core.cache import cache
+
+    client = logged_in(personas["city_admin"])
+    page(client, name)
+    first = page(client, name)
+    assert page(client, name) == first and len(pagecache.PAGES._cache) == 1
+    token = TOKEN.search(first).group(1).encode()
+    assert not any(token in value or b"<html" in value for value in cache._cache.values())

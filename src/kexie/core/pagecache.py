@@ -32,7 +32,9 @@ unread-notification count, the language and the day. All of it but the user's ro
 their answers (the permissions from a process-local copy kept per stamp), so a repeated view
 reads the session, the user and that one query. A page is not stored when messages are pending or
 shown, when the view set a cookie or a header, changed the session, wrote, or the CSRF secret
-changed; a stored page replayed renews the CSRF cookie as the page did when rendered.
+changed; a stored page replayed renews the CSRF cookie as the page did when rendered. Whole pages
+are kept in the process's own memory (``PAGES``), never in ``CACHES["default"]``: a shared cache
+would put one user's view and browser token in a table that others (and backups) read.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -52,6 +55,10 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 TIMEOUT = 600  # seconds; the data version already says when a part is stale
+# Whole pages hold one user's view (personal data as that user may see it, a CSRF token of that
+# browser): kept in this process's memory only, whatever CACHES["default"] is, so a shared cache
+# (the database cache table, a backup of it) never holds them.
+PAGES = LocMemCache("kexie-whole-pages", {"TIMEOUT": TIMEOUT, "OPTIONS": {"MAX_ENTRIES": 2000}})
 PREFIX = "kexie:part:"
 PAGE_PREFIX = "kexie:page:"
 _REQUEST_ATTR = "_kexie_data_version"
@@ -423,7 +430,7 @@ def whole_page(watch: Iterable[tuple[type, str]] | Callable[[], Iterable] = ()):
             page = page_key(request, watched[0])
             if page is None:
                 return view(request, *args, **kwargs)
-            stored = cache.get(page)
+            stored = PAGES.get(page)
             if stored is not None:
                 content_type, body, used_token = stored
                 if used_token:
@@ -433,7 +440,7 @@ def whole_page(watch: Iterable[tuple[type, str]] | Callable[[], Iterable] = ()):
             response = view(request, *args, **kwargs)
             if _storable(request, response, secret, generation):
                 used_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-                cache.set(page, (response["Content-Type"], response.content, used_token), TIMEOUT)
+                PAGES.set(page, (response["Content-Type"], response.content, used_token), TIMEOUT)
             return response
 
         return wrapper
