@@ -48,17 +48,38 @@ MAX_TERMS = 2_000  # an OR of more trigrams than this is left to the plain filte
 # grams costs ~50 times a LIKE: at 8,000 matches (航天 in 1,000,000 titles) that is slower than
 # walking the list's order with the LIKE alone, which stops after a page and 1,001 matches.
 PG_COMMON = 5_000
-# PostgreSQL, candidate ids (USE_CANDIDATES): a word the statistics put at no more than this many
-# rows is looked up in the gram index alone first (one bitmap scan, no per-row gram building), and
-# the list's query gets the ids as a constant list (a hashed = ANY): the filters then read only
-# those rows instead of walking the year for them (航天 + year + status).
-# Measured at 1,000,000 activities (docs/benchmarks.md, issue 10, 2026-12-03): 航天 with year +
-# status 523 ms against 577 ms without, but 航天 alone 868 against 576 ms (all 8,156 candidates are
-# joined and sorted for a page of 51, and an 8,156-id list is built, sent and planned twice), and
-# passing the ids as one array made the planner add the pg_trgm index (1 s). Off until a form of
-# it wins both; bench_list_search.py --database-only measures it beside the path in use.
-CANDIDATES = 20_000
-USE_CANDIDATES = False
+# PostgreSQL, index sub-select: a word estimated above PG_COMMON but at no more than
+# ``pg_index_limit(rows)`` rows is answered from the gram index first: the list's query keeps
+# ``id = ANY(ARRAY(SELECT id FROM the table WHERE <gram condition>))``, a sub-select the database
+# runs once (one bitmap scan of the gram index, no per-row gram building, the ids never leave the
+# database), and then reads only those rows by primary key, checking the LIKE and the list's
+# filters on each. The keyset walk reads about (what it needs) × rows ÷ matches titles instead:
+# for the capped count's 1,001 matches that is 1,001 × rows ÷ matches, so the walk is the cheaper
+# one above sqrt(1,001 × rows) matches (≈ 31,600 at 1,000,000 rows), the index below. The same
+# holds with the list's filters as long as they are independent of the title (both sides shrink
+# by the filters' share). Measured at 1,000,000 activities: docs/benchmarks.md, issue 10, fifth
+# session. ``USE_SUBSELECT = False`` gives the path before it (the benchmark compares both).
+USE_SUBSELECT = True
+PG_WALK_NEEDS = 1_001  # matches the walk must find: the capped count's (core.views.COUNT_CAP + 1)
+PG_INDEX_FACTOR = 1.0  # the index's cost per candidate ÷ the walk's cost per title read
+
+
+def pg_index_limit(rows: float) -> float:
+    """Above this many estimated matches in a table of ``rows`` rows the keyset walk is cheaper."""
+    return max(float(PG_COMMON), PG_INDEX_FACTOR * (PG_WALK_NEEDS * max(rows, 0.0)) ** 0.5)
+
+
+def pg_path(estimate: float | None, rows: float | None) -> str:
+    """How PostgreSQL answers a one- or two-character word (or a Chinese word pg_trgm cannot read)
+    that the gram index's statistics put at ``estimate`` rows of ``rows``: "grams" (the gram
+    condition in the list's query: rare words, or no statistics yet), "subselect" (candidate ids
+    from the gram index inside the database: mid-frequency words) or "plain" (the LIKE on the
+    keyset walk: common words)."""
+    if estimate is None or estimate <= PG_COMMON:
+        return "grams"
+    if USE_SUBSELECT and rows is not None and estimate <= pg_index_limit(rows):
+        return "subselect"
+    return "plain"
 
 
 def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
@@ -203,14 +224,15 @@ _trgm_reads_cjk: dict[str, bool] = {}
 def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> QuerySet:
     if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
         return exact  # the pg_trgm index answers the icontains filter itself
-    estimate = _pg_estimate(connection, model, field, text)
-    if USE_CANDIDATES and estimate is not None and estimate <= CANDIDATES:
-        ids = _pg_candidates(connection, model, field, text)
-        if ids is not None:
-            return exact.filter(pk__in=ids) if ids else exact.none()
-    if estimate is not None and estimate > PG_COMMON:
+    estimate, rows = _pg_statistics(connection, model, field, text)
+    path = pg_path(estimate, rows)
+    if path == "plain":
         return exact
-    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(field)}"
+    if path == "subselect":
+        sql, params = pg_subselect_sql(connection, model, field, text)
+        return exact.filter(RawSQL(sql, params, output_field=BooleanField()))
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
     grams = RawSQL(
         f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))",
         [text],
@@ -219,31 +241,39 @@ def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> Quer
     return exact.filter(grams)
 
 
-def _pg_candidates(connection, model, field: str, text: str) -> list | None:
-    """The ids of the rows holding every gram of ``text`` (a superset of the matches), from the
-    gram index alone; ``None`` when there are more than CANDIDATES (the statistics were off)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*pg_candidates_sql(connection, model, field, text))
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) <= CANDIDATES else None
-
-
 def pg_candidates_sql(connection, model, field: str, text: str) -> tuple[str, list]:
-    """The candidate lookup's statement (the benchmark EXPLAINs it too)."""
+    """The ids of the rows holding every gram of ``text`` (a superset of the matches), from the
+    gram index alone (its own alias, so that it can sit inside a query of the same table)."""
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     column = quote(model._meta.get_field(field).column)
     return (
-        f"SELECT {pk} FROM {table} WHERE kexie_grams(UPPER({column}::text))"
-        " @> kexie_query_grams(UPPER(%s::text)) LIMIT %s",
-        [text, CANDIDATES + 1],
+        f"SELECT kexie_c.{pk} FROM {table} kexie_c WHERE kexie_grams(UPPER(kexie_c.{column}::text))"
+        " @> kexie_query_grams(UPPER(%s::text))",
+        [text],
     )
 
 
+def pg_subselect_sql(connection, model, field: str, text: str) -> tuple[str, list]:
+    """The list's condition for a mid-frequency word: its primary key among the candidate ids.
+    ``ARRAY(sub-select)`` is run once per statement (an InitPlan), so the candidates are found by
+    the gram index alone and the rows read by primary key; the planner cannot see the array's
+    length and plans for a few rows, which is what keeps it off the keyset walk."""
+    quote = connection.ops.quote_name
+    pk = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    sql, params = pg_candidates_sql(connection, model, field, text)
+    return f"{pk} = ANY(ARRAY({sql}))", params
+
+
 def _pg_estimate(connection, model, field: str, text: str) -> float | None:
-    """At most how many rows hold every gram of ``text``, by the gram index's statistics: the
-    frequency of its rarest gram (a gram missing from the most common ones is rarer than the least
-    common of them) times the table's rows; ``None`` before the first ``ANALYZE``."""
+    return _pg_statistics(connection, model, field, text)[0]
+
+
+def _pg_statistics(connection, model, field: str, text: str) -> tuple[float | None, float | None]:
+    """At most how many rows hold every gram of ``text``, by the gram index's statistics (the
+    frequency of its rarest gram, a gram missing from the most common ones being rarer than the
+    least common of them, times the table's rows), and the table's rows; ``None`` before the first
+    ``ANALYZE``."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples,"
@@ -254,11 +284,11 @@ def _pg_estimate(connection, model, field: str, text: str) -> float | None:
         )
         row = cursor.fetchone()
     if row is None or not row[0] or not row[1] or row[2] is None or row[2] < 0 or not row[3]:
-        return None
+        return None, None
     elements, freqs, rows, wanted = row
     known = dict(zip(elements, freqs, strict=False))  # freqs ends with min, max, null frequency
     floor = freqs[len(elements)]
-    return rows * min(known.get(gram, floor) for gram in wanted)
+    return rows * min(known.get(gram, floor) for gram in wanted), float(rows)
 
 
 def _pg_trgm_reads_cjk(connection) -> bool:
