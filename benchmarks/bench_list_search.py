@@ -261,12 +261,7 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
                     times.append(time.perf_counter() - started)
                 out.setdefault(mode, {})[name + suffix] = round(statistics.median(times) * 1000, 1)
                 if mode == "now":
-                    if len(text) < 3 or not textsearch._pg_trgm_reads_cjk(connection):
-                        paths[name + suffix] = textsearch.pg_path(
-                            *textsearch._pg_statistics(connection, Activity, "title", text)
-                        )
-                    else:
-                        paths[name + suffix] = "pg_trgm"
+                    paths[name + suffix] = textsearch.pg_path_of(connection, Activity, "title", text)
                 if plans and name in PLAN_QUERIES:
                     with CaptureQueriesContext(connection) as queries:
                         ask()

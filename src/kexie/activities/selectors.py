@@ -74,7 +74,7 @@ def ledger(user, filters: Mapping[str, Any] | None = None, *, rows: QuerySet | N
         qs = _reported_by(qs, user, f["reporting_unit"], below=bool(f.get("include_below")))
     if (f.get("q") or "").strip():
         text = f["q"].strip()
-        qs = contains(qs, "title", text) | qs.filter(code=text)
+        qs = contains(qs, "title", text, or_equal="code")
     return qs.select_related("kind", "kind__parent", "region", "reporting_unit", "campaign").order_by(
         "-start_date", "-id"
     )

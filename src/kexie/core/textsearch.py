@@ -48,12 +48,14 @@ MAX_TERMS = 2_000  # an OR of more trigrams than this is left to the plain filte
 # grams costs ~50 times a LIKE: at 8,000 matches (航天 in 1,000,000 titles) that is slower than
 # walking the list's order with the LIKE alone, which stops after a page and 1,001 matches.
 PG_COMMON = 5_000
-# PostgreSQL, index sub-select: a word estimated above PG_COMMON but at no more than
-# ``pg_index_limit(rows)`` rows is answered from the gram index first: the list's query keeps
-# ``id = ANY(ARRAY(SELECT id FROM the table WHERE <gram condition>))``, a sub-select the database
-# runs once (one bitmap scan of the gram index, no per-row gram building, the ids never leave the
-# database), and then reads only those rows by primary key, checking the LIKE and the list's
-# filters on each. The keyset walk reads about (what it needs) × rows ÷ matches titles instead:
+# PostgreSQL, the index path: a word estimated above PG_COMMON but at no more than
+# ``pg_index_limit(rows)`` rows is answered from the gram index's bitmap: the list's query gets the
+# gram condition as the one way to its rows (with the list's own OR, e.g. the ledger's code, folded
+# into it, so that no OR repeats the gram condition row by row) and the substring check as
+# ``strpos(UPPER(column), UPPER(text)) > 0``, the same test as icontains' ``UPPER(column) LIKE``
+# but one the pg_trgm index does not claim (under the C locale that index returns every row for a
+# Chinese LIKE). With kexie_grams' COST the planner then reads the bitmap's rows, checks them and
+# stops at the LIMIT. The keyset walk reads about (what it needs) × rows ÷ matches titles instead:
 # for the capped count's 1,001 matches that is 1,001 × rows ÷ matches, so the walk is the cheaper
 # one above sqrt(1,001 × rows) matches (≈ 31,600 at 1,000,000 rows), the index below. The same
 # holds with the list's filters as long as they are independent of the title (both sides shrink
@@ -82,11 +84,19 @@ def pg_path(estimate: float | None, rows: float | None) -> str:
     return "plain"
 
 
-def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
-    """Rows whose ``field`` contains ``text`` (case-insensitive); all rows when ``text`` is blank."""
+def contains(qs: QuerySet, field: str, text: str | None, *, or_equal: str | None = None) -> QuerySet:
+    """Rows whose ``field`` contains ``text`` (case-insensitive); all rows when ``text`` is blank.
+    With ``or_equal``, also the rows whose ``or_equal`` field equals ``text`` (the ledger's code)."""
     text = (text or "").strip()
     if not text:
         return qs
+    found = _contains(qs, field, text, or_equal)
+    if isinstance(found, tuple):  # PostgreSQL's index path, which takes the OR in itself
+        return found[0]
+    return found | qs.filter(**{or_equal: text}) if or_equal else found
+
+
+def _contains(qs: QuerySet, field: str, text: str, or_equal: str | None) -> QuerySet | tuple:
     exact = qs.filter(**{f"{field}__icontains": text})
     if field not in INDEXED.get(qs.model._meta.label_lower, ()):
         return exact
@@ -94,7 +104,7 @@ def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
     if connection.vendor == "sqlite":
         return _sqlite(exact, qs.model, field, text, connection)
     if connection.vendor == "postgresql":
-        return _postgres(exact, qs.model, field, text, connection)
+        return _postgres(qs, exact, field, text, connection, or_equal)
     return exact
 
 
@@ -206,11 +216,19 @@ def sqlite_drop_sql(fts: str, quote) -> list[str]:
 
 # ------------------------------------------------------------------------------------ PostgreSQL
 
+# What the planner is told a call of kexie_grams costs (in units of cpu_operator_cost; PostgreSQL's
+# default for a SQL function is 100). Building a title's grams costs ~50 times a LIKE; at the default
+# the planner walks the list's order computing them row by row for a page of a word with thousands
+# of matches (1.2 s for 航天 at 1,000,000 activities) instead of reading the gram index's bitmap.
+PG_GRAMS_COST = 10_000
+PG_GRAMS_COST_SQL = f"ALTER FUNCTION kexie_grams(text) COST {PG_GRAMS_COST}"
+
 _PG_FUNCTIONS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # Every one- and two-character substring of t.
     "CREATE OR REPLACE FUNCTION kexie_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
-    " PARALLEL SAFE AS $$ SELECT coalesce(array_agg(DISTINCT g), '{}') FROM generate_series(1, length(t))"
+    f" PARALLEL SAFE COST {PG_GRAMS_COST} AS $$"
+    " SELECT coalesce(array_agg(DISTINCT g), '{}') FROM generate_series(1, length(t))"
     " AS i, LATERAL (VALUES (substr(t, i, 1)), (substr(t, i, 2))) AS v(g) $$",
     # The grams a row must hold to contain t: t itself when short, else its two-character substrings.
     "CREATE OR REPLACE FUNCTION kexie_query_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
@@ -221,48 +239,36 @@ _PG_FUNCTIONS = [
 _trgm_reads_cjk: dict[str, bool] = {}
 
 
-def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> QuerySet:
-    if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
-        return exact  # the pg_trgm index answers the icontains filter itself
-    estimate, rows = _pg_statistics(connection, model, field, text)
-    path = pg_path(estimate, rows)
-    if path == "plain":
+def _postgres(qs: QuerySet, exact: QuerySet, field: str, text: str, connection, or_equal) -> QuerySet | tuple:
+    model = qs.model
+    path = pg_path_of(connection, model, field, text)
+    if path in ("plain", "pg_trgm"):
         return exact
-    if path == "subselect":
-        sql, params = pg_subselect_sql(connection, model, field, text)
-        return exact.filter(RawSQL(sql, params, output_field=BooleanField()))
     quote = connection.ops.quote_name
     column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
-    grams = RawSQL(
-        f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))",
-        [text],
-        output_field=BooleanField(),
-    )
-    return exact.filter(grams)
+    grams = f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))"
+    if path == "grams":
+        return exact.filter(RawSQL(grams, [text], output_field=BooleanField()))
+    check = f"strpos(UPPER({column}::text), UPPER(%s::text)) > 0"
+    params = [text]
+    if or_equal:
+        other = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(or_equal).column)}"
+        check, grams, params = f"({check} OR {other} = %s)", f"({grams} OR {other} = %s)", [text, text]
+    found = qs.filter(RawSQL(check, params, output_field=BooleanField()))
+    return (found.filter(RawSQL(grams, params, output_field=BooleanField())),)
 
 
-def pg_candidates_sql(connection, model, field: str, text: str) -> tuple[str, list]:
-    """The ids of the rows holding every gram of ``text`` (a superset of the matches), from the
-    gram index alone (its own alias, so that it can sit inside a query of the same table)."""
-    quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    column = quote(model._meta.get_field(field).column)
-    return (
-        f"SELECT kexie_c.{pk} FROM {table} kexie_c WHERE kexie_grams(UPPER(kexie_c.{column}::text))"
-        " @> kexie_query_grams(UPPER(%s::text))",
-        [text],
-    )
-
-
-def pg_subselect_sql(connection, model, field: str, text: str) -> tuple[str, list]:
-    """The list's condition for a mid-frequency word: its primary key among the candidate ids.
-    ``ARRAY(sub-select)`` is run once per statement (an InitPlan), so the candidates are found by
-    the gram index alone and the rows read by primary key; the planner cannot see the array's
-    length and plans for a few rows, which is what keeps it off the keyset walk."""
-    quote = connection.ops.quote_name
-    pk = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
-    sql, params = pg_candidates_sql(connection, model, field, text)
-    return f"{pk} = ANY(ARRAY({sql}))", params
+def pg_path_of(connection, model, field: str, text: str) -> str:
+    """The path PostgreSQL takes for ``text`` (``pg_path``'s, or "pg_trgm": a word of three or
+    more characters that pg_trgm reads, which the planner answers from that index by itself,
+    unless the gram statistics put a Chinese word in the index path's range, where one look-up of
+    the gram index beats pg_trgm's candidates, e.g. 防溺水)."""
+    if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
+        if text.isascii():
+            return "pg_trgm"
+        path = pg_path(*_pg_statistics(connection, model, field, text))
+        return path if path == "subselect" else "pg_trgm"
+    return pg_path(*_pg_statistics(connection, model, field, text))
 
 
 def _pg_estimate(connection, model, field: str, text: str) -> float | None:
