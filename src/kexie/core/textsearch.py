@@ -259,15 +259,12 @@ def _postgres(qs: QuerySet, exact: QuerySet, field: str, text: str, connection, 
 
 
 def pg_path_of(connection, model, field: str, text: str) -> str:
-    """The path PostgreSQL takes for ``text`` (``pg_path``'s, or "pg_trgm": a word of three or
-    more characters that pg_trgm reads, which the planner answers from that index by itself,
-    unless the gram statistics put a Chinese word in the index path's range, where one look-up of
-    the gram index beats pg_trgm's candidates, e.g. 防溺水)."""
+    """The path PostgreSQL takes for ``text``: ``pg_path``'s, or "pg_trgm" for a word of three or
+    more characters that pg_trgm reads, which the planner answers from that index by itself (the
+    index path was tried for 防溺水, 8,228 rows: 173 ms against pg_trgm's 100 ms; the page sorts
+    every candidate where the walk stops at 51)."""
     if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
-        if text.isascii():
-            return "pg_trgm"
-        path = pg_path(*_pg_statistics(connection, model, field, text))
-        return path if path == "subselect" else "pg_trgm"
+        return "pg_trgm"
     return pg_path(*_pg_statistics(connection, model, field, text))
 
 
