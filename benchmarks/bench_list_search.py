@@ -182,7 +182,7 @@ def page_times(admin, repeat: int) -> tuple[dict[str, float], dict[str, float]]:
 
 def check_same_rows(admin) -> dict[str, int]:
     """Every query, alone and filtered: the index finds exactly the rows of the plain filter."""
-    from kexie.activities.selectors import ledger
+    from kexie.activities.selectors import first_rows, ledger
     from kexie.core import textsearch
 
     counts = {}
@@ -190,46 +190,54 @@ def check_same_rows(admin) -> dict[str, int]:
         for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
             qs = ledger(admin, filters)
             plain = set(qs.filter(title__icontains=text).values_list("pk", flat=True))
-            for candidates in (True, False):  # PostgreSQL: with and without the candidate ids
-                textsearch.USE_CANDIDATES = candidates
+            for subselect in (True, False):  # PostgreSQL: with and without the index sub-select
+                textsearch.USE_SUBSELECT = subselect
                 indexed = set(textsearch.contains(qs, "title", text).values_list("pk", flat=True))
                 if indexed != plain:
                     raise SystemExit(f"rows differ for {name}{suffix}: {len(indexed)} ≠ {len(plain)}")
-            textsearch.USE_CANDIDATES = True
+            textsearch.USE_SUBSELECT = True
+            with_q = ledger(admin, {**filters, "q": text})
+            if [a.pk for a in first_rows(with_q, 51)] != [a.pk for a in with_q[:51]]:
+                raise SystemExit(f"the two-step page differs for {name}{suffix}")
             counts[name + suffix] = len(plain)
     return counts
 
 
-PLAN_QUERIES = ("q2_mid", "q3_mid", "q2_rare", "q2_common", "q3_rare")
+PLAN_QUERIES = ("q2_mid", "q3_mid", "q2_rare", "q2_common", "q1_common")
 
 
 def _modes():
-    """The ways of answering a title search compared in one run (PostgreSQL): kexie now (candidate
-    ids from the gram index first), kexie before (the gram condition in the list's query), the peer."""
+    """The ways of answering a title search compared in one run: kexie now (PostgreSQL: the index
+    sub-select for mid-frequency words; the page's rows in two steps), kexie before (main before
+    this round: the gram condition or the walk, the page in one query) and the peer (no index)."""
     from kexie.core import textsearch
 
     indexed = dict(textsearch.INDEXED)
 
-    def use(candidates: bool, index: bool):
+    def use(subselect: bool, index: bool, two_step: bool):
         def apply():
-            textsearch.USE_CANDIDATES = candidates
+            textsearch.USE_SUBSELECT = subselect
             textsearch.INDEXED = indexed if index else {}
+            return two_step
 
         return apply
 
-    return {"now": use(True, True), "before": use(False, True), "peer": use(False, False)}
+    return {"now": use(True, True, True), "before": use(False, True, False), "peer": use(False, False, False)}
 
 
 def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict[str, float]]:
-    """Per mode and query (alone and with year + status): the median time of what the page asks
-    the database (the candidate lookup, if any, the keyset page of 51 rows and the capped count),
-    the modes interleaved query by query so that the machine's load falls on all of them alike;
-    the EXPLAIN ANALYZE of each statement of PLAN_QUERIES written to ``plans_path``."""
+    """Per mode and query (alone and with year + status): the median time of what the ledger page
+    asks the database (the statistics look-up, the page of 51 rows, in one query or two, and the
+    capped count of 1,001), through the ORM as the view asks it, without rendering; the modes
+    interleaved query by query so that the machine's load falls on all of them alike; the EXPLAIN
+    ANALYZE of each statement of PLAN_QUERIES written to ``plans_path``."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from kexie.activities.models import Activity
-    from kexie.activities.selectors import ledger
-    from kexie.core.textsearch import pg_candidates_sql
+    from kexie.activities.selectors import first_rows, ledger
+    from kexie.core import textsearch
+    from kexie.core.views import capped_count
 
     modes, out, paths = _modes(), {}, {}
     plans = open(plans_path, "w", encoding="utf-8") if plans_path else None  # noqa: SIM115
@@ -239,41 +247,33 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
             continue
         for suffix, filters in (("", {}), ("_filtered", {"year": 2020, "status": "approved"})):
             for mode, apply in modes.items():
-                apply()
+                two_step = apply()
 
-                def statements(filters=filters, text=text):
-                    qs = ledger(admin, {**filters, "q": text})  # the candidate lookup runs here
-                    page = qs.order_by("-start_date", "-id")[:51].query.sql_with_params()
-                    capped = qs.values("pk")[:1001].query.sql_with_params()
-                    return [page, (f"SELECT count(*) FROM ({capped[0]}) x", capped[1])]
+                def ask(filters=filters, text=text, two_step=two_step):
+                    qs = ledger(admin, {**filters, "q": text})
+                    rows = first_rows(qs, 51) if two_step else list(qs[:51])
+                    return rows, capped_count(qs)
 
                 times = []
                 for _ in range(repeat):
                     started = time.perf_counter()
-                    with connection.cursor() as cursor:
-                        for sql, params in statements():
-                            cursor.execute(sql, params)
-                            cursor.fetchall()
+                    ask()
                     times.append(time.perf_counter() - started)
                 out.setdefault(mode, {})[name + suffix] = round(statistics.median(times) * 1000, 1)
                 if mode == "now":
-                    sql = statements()[0][0]
-                    paths[name + suffix] = (
-                        "gram condition" if "kexie_query_grams" in sql
-                        else "candidate ids" if '"activities_activity"."id" IN (' in sql
-                        else "plain / pg_trgm"
-                    )  # fmt: skip
+                    paths[name + suffix] = textsearch.pg_path_of(connection, Activity, "title", text)
                 if plans and name in PLAN_QUERIES:
+                    with CaptureQueriesContext(connection) as queries:
+                        ask()
                     with connection.cursor() as cursor:
-                        if mode == "now" and not suffix:
-                            sql, params = pg_candidates_sql(connection, Activity, "title", text)
-                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                        for query in queries.captured_queries:
+                            if "pg_stats" in query["sql"]:
+                                continue
+                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                             plan = "\n".join(row[0] for row in cursor.fetchall())
-                            plans.write(f"=== now {name} «{text}» candidate lookup (if used)\n{plan}\n\n")
-                        for label, (sql, params) in zip(("page", "capped count"), statements(), strict=True):
-                            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-                            plan = "\n".join(row[0] for row in cursor.fetchall())
-                            plans.write(f"=== {mode} {name}{suffix} «{text}» {label}\n{plan}\n\n")
+                            plans.write(
+                                f"=== {mode} {name}{suffix} «{text}»\n{query['sql'][:600]}\n{plan}\n\n"
+                            )
             print(f"  {name}{suffix}: " + ", ".join(f"{m} {out[m][name + suffix]} ms" for m in modes),
                   file=sys.stderr)  # fmt: skip
     modes["now"]()
@@ -323,7 +323,7 @@ def main() -> None:
         print(json.dumps({
             "bench": "list_search_database", "database": connection.vendor, "activities": args.activities, "repeat": args.repeat, "ms": times, "load_average_before": load,
             "load_average_after": [round(x, 1) for x in os.getloadavg()], "rows_found": counts,
-            "candidates": textsearch.CANDIDATES, "pg_common": textsearch.PG_COMMON,
+            "pg_common": textsearch.PG_COMMON, "pg_index_factor": textsearch.PG_INDEX_FACTOR,
         }, ensure_ascii=False))  # fmt: skip
         return
     print("kexie (title search index):", file=sys.stderr)

@@ -213,7 +213,7 @@ def test_postgres_common_text_is_left_to_the_plain_filter(make_activity, monkeyp
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE activities_activity")
     monkeypatch.setattr(textsearch, "PG_COMMON", 10, raising=False)
-    monkeypatch.setattr(textsearch, "USE_CANDIDATES", False)  # this test is of the gram condition
+    monkeypatch.setattr(textsearch, "USE_SUBSELECT", False)  # this test is of the gram condition
     qs = Activity.objects.all()
     assert "kexie_query_grams" not in str(contains(qs, "title", "科").query)
     assert "kexie_query_grams" not in str(contains(qs, "title", "科普").query)
@@ -223,29 +223,66 @@ def test_postgres_common_text_is_left_to_the_plain_filter(make_activity, monkeyp
         assert found(qs, text) == plain(qs, text), text
 
 
+def test_postgres_path_thresholds(monkeypatch):
+    """The choice between the gram condition, the index sub-select and the keyset walk: rare words
+    (or no statistics) the gram condition, up to sqrt(1,001 × rows) the sub-select, above the walk;
+    with the sub-select switched off, everything above PG_COMMON walks (the path before it)."""
+    monkeypatch.setattr(textsearch, "PG_COMMON", 5_000)
+    monkeypatch.setattr(textsearch, "USE_SUBSELECT", True)
+    million = 1_000_000
+    assert round(textsearch.pg_index_limit(million)) == 31_639
+    assert textsearch.pg_index_limit(100) == 5_000  # never below PG_COMMON
+    assert textsearch.pg_path(None, None) == "grams"
+    assert textsearch.pg_path(168, million) == "grams"  # 鲸类
+    assert textsearch.pg_path(5_000, million) == "grams"
+    assert textsearch.pg_path(8_156, million) == "subselect"  # 航天
+    assert textsearch.pg_path(31_000, million) == "subselect"
+    assert textsearch.pg_path(32_000, million) == "plain"
+    assert textsearch.pg_path(226_236, million) == "plain"  # 科普
+    monkeypatch.setattr(textsearch, "USE_SUBSELECT", False)
+    assert textsearch.pg_path(8_156, million) == "plain"
+
+
 @pytest.mark.postgres
-@pytest.mark.parametrize("use", [True, False], ids=["candidates", "gram-condition"])
-def test_postgres_candidate_ids_come_from_the_gram_index_alone(make_activity, monkeypatch, use):
-    """A word the statistics put at no more than CANDIDATES rows: its rows' ids are looked up in
-    the gram index first and the list's query keeps only those (plus the icontains check); when the
-    statistics were wrong (more ids than CANDIDATES) the gram condition answers as before. Either
-    way the rows are exactly those of the plain filter."""
-    for n in range(30):
+def test_postgres_mid_frequency_word_reads_the_gram_index_common_word_walks(make_activity, monkeypatch):
+    """On a real database's statistics: a mid-frequency word gets the gram index's bitmap as the
+    only way to its rows (the gram condition, with the substring check as strpos, which pg_trgm
+    does not claim), a common word the plain filter (the keyset walk), a rare word the gram
+    condition beside the LIKE; the rows are exactly those of the plain filter, alone and with
+    another filter, and with the ledger's code folded in."""
+    for n in range(40):
         make_activity(title=f"科普讲座第{n}期")
+    for n in range(10):
+        make_activity(title=f"航天科技展第{n}站", participants=n * 30)
     for title in ("鲸类保护宣传", "天文观测", "防溺水安全", "ABC 航天 abc"):
         make_activity(title=title)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE activities_activity")
-    monkeypatch.setattr(textsearch, "USE_CANDIDATES", use)
-    monkeypatch.setattr(textsearch, "PG_COMMON", 10**9)
-    monkeypatch.setattr(textsearch, "CANDIDATES", 10)
+    monkeypatch.setattr(textsearch, "PG_COMMON", 5)
+    monkeypatch.setattr(textsearch, "PG_INDEX_FACTOR", 0.1)  # limit: 0.1 × sqrt(1,001 × 54) ≈ 23
     qs = Activity.objects.all()
+    estimate, rows = textsearch._pg_statistics(connection, Activity, "title", "航天")
+    assert 5 < estimate <= textsearch.pg_index_limit(rows) < 40, (estimate, rows)
+    mid = str(contains(qs, "title", "航天").query)
+    assert "strpos(UPPER(" in mid and "kexie_query_grams" in mid and " LIKE " not in mid, mid
+    common = str(contains(qs, "title", "科普").query)
+    assert "kexie_query_grams" not in common and "strpos" not in common, common
     rare = str(contains(qs, "title", "鲸类").query)
-    assert ("kexie_query_grams" not in rare) is use, rare
-    if use:
-        # the statistics say 科普 is rare, but 30 rows hold it (more than 10): the gram condition
-        monkeypatch.setattr(textsearch, "_pg_estimate", lambda *args: 1.0)
-        assert "kexie_query_grams" in str(contains(qs, "title", "科普").query)
-    for text in ("科", "科普", "讲座", "鲸类", "鲸", "火星", "天文", "防溺水", "期", "航天", "abc", "ABC 航"):
-        for rows in (qs, qs.filter(participants__gte=100)):
-            assert found(rows, text) == plain(rows, text), text
+    assert "kexie_query_grams" in rare and "strpos" not in rare, rare
+    for text in ("科", "科普", "讲座", "鲸类", "鲸", "火星", "天文", "航天", "航", "展第", "abc", "ABC 航"):
+        for subset in (qs, qs.filter(participants__gte=100)):
+            assert found(subset, text) == plain(subset, text), text
+
+
+@pytest.mark.postgres
+def test_postgres_index_path_finds_exactly_the_plain_rows(titled, monkeypatch):
+    """The index path's own substring check (strpos) and the folded-in OR give exactly the rows of
+    icontains (| the code), for every awkward query."""
+    monkeypatch.setattr(textsearch, "pg_path", lambda estimate, rows: "subselect")
+    qs = Activity.objects.all()
+    codes = dict(qs.values_list("pk", "code"))
+    for text in QUERIES:
+        assert found(qs, text) == plain(qs, text), text
+        code = codes[titled[3]] if text == "a" else text  # one query that equals a code
+        with_code = set(contains(qs, "title", code, or_equal="code").values_list("pk", flat=True))
+        assert with_code == plain(qs, code) | set(qs.filter(code=code.strip()).values_list("pk", flat=True))

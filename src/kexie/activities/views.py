@@ -21,6 +21,7 @@ from kexie.activities.selectors import (
     after_cursor,
     attachment_for,
     editable_campaigns,
+    first_rows,
     ledger,
     reviewable_activities,
     visible_campaigns,
@@ -35,7 +36,7 @@ PER_PAGE = 50
 
 def keyset_page(qs, request) -> Page:
     cursor = request.GET.get("cursor", "")
-    rows = list((after_cursor(qs, cursor) if cursor else qs)[: PER_PAGE + 1])
+    rows = first_rows(after_cursor(qs, cursor) if cursor else qs, PER_PAGE + 1)
     page = Page(rows[:PER_PAGE], has_next=len(rows) > PER_PAGE, has_previous=bool(cursor), is_keyset=True)
     if page.has_next:
         last = page.object_list[-1]

@@ -48,24 +48,55 @@ MAX_TERMS = 2_000  # an OR of more trigrams than this is left to the plain filte
 # grams costs ~50 times a LIKE: at 8,000 matches (航天 in 1,000,000 titles) that is slower than
 # walking the list's order with the LIKE alone, which stops after a page and 1,001 matches.
 PG_COMMON = 5_000
-# PostgreSQL, candidate ids (USE_CANDIDATES): a word the statistics put at no more than this many
-# rows is looked up in the gram index alone first (one bitmap scan, no per-row gram building), and
-# the list's query gets the ids as a constant list (a hashed = ANY): the filters then read only
-# those rows instead of walking the year for them (航天 + year + status).
-# Measured at 1,000,000 activities (docs/benchmarks.md, issue 10, 2026-12-03): 航天 with year +
-# status 523 ms against 577 ms without, but 航天 alone 868 against 576 ms (all 8,156 candidates are
-# joined and sorted for a page of 51, and an 8,156-id list is built, sent and planned twice), and
-# passing the ids as one array made the planner add the pg_trgm index (1 s). Off until a form of
-# it wins both; bench_list_search.py --database-only measures it beside the path in use.
-CANDIDATES = 20_000
-USE_CANDIDATES = False
+# PostgreSQL, the index path: a word estimated above PG_COMMON but at no more than
+# ``pg_index_limit(rows)`` rows is answered from the gram index's bitmap: the list's query gets the
+# gram condition as the one way to its rows (with the list's own OR, e.g. the ledger's code, folded
+# into it, so that no OR repeats the gram condition row by row) and the substring check as
+# ``strpos(UPPER(column), UPPER(text)) > 0``, the same test as icontains' ``UPPER(column) LIKE``
+# but one the pg_trgm index does not claim (under the C locale that index returns every row for a
+# Chinese LIKE). With kexie_grams' COST the planner then reads the bitmap's rows, checks them and
+# stops at the LIMIT. The keyset walk reads about (what it needs) × rows ÷ matches titles instead:
+# for the capped count's 1,001 matches that is 1,001 × rows ÷ matches, so the walk is the cheaper
+# one above sqrt(1,001 × rows) matches (≈ 31,600 at 1,000,000 rows), the index below. The same
+# holds with the list's filters as long as they are independent of the title (both sides shrink
+# by the filters' share). Measured at 1,000,000 activities: docs/benchmarks.md, issue 10, fifth
+# session. ``USE_SUBSELECT = False`` gives the path before it (the benchmark compares both).
+USE_SUBSELECT = True
+PG_WALK_NEEDS = 1_001  # matches the walk must find: the capped count's (core.views.COUNT_CAP + 1)
+PG_INDEX_FACTOR = 1.0  # the index's cost per candidate ÷ the walk's cost per title read
 
 
-def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
-    """Rows whose ``field`` contains ``text`` (case-insensitive); all rows when ``text`` is blank."""
+def pg_index_limit(rows: float) -> float:
+    """Above this many estimated matches in a table of ``rows`` rows the keyset walk is cheaper."""
+    return max(float(PG_COMMON), PG_INDEX_FACTOR * (PG_WALK_NEEDS * max(rows, 0.0)) ** 0.5)
+
+
+def pg_path(estimate: float | None, rows: float | None) -> str:
+    """How PostgreSQL answers a one- or two-character word (or a Chinese word pg_trgm cannot read)
+    that the gram index's statistics put at ``estimate`` rows of ``rows``: "grams" (the gram
+    condition in the list's query: rare words, or no statistics yet), "subselect" (candidate ids
+    from the gram index inside the database: mid-frequency words) or "plain" (the LIKE on the
+    keyset walk: common words)."""
+    if estimate is None or estimate <= PG_COMMON:
+        return "grams"
+    if USE_SUBSELECT and rows is not None and estimate <= pg_index_limit(rows):
+        return "subselect"
+    return "plain"
+
+
+def contains(qs: QuerySet, field: str, text: str | None, *, or_equal: str | None = None) -> QuerySet:
+    """Rows whose ``field`` contains ``text`` (case-insensitive); all rows when ``text`` is blank.
+    With ``or_equal``, also the rows whose ``or_equal`` field equals ``text`` (the ledger's code)."""
     text = (text or "").strip()
     if not text:
         return qs
+    found = _contains(qs, field, text, or_equal)
+    if isinstance(found, tuple):  # PostgreSQL's index path, which takes the OR in itself
+        return found[0]
+    return found | qs.filter(**{or_equal: text}) if or_equal else found
+
+
+def _contains(qs: QuerySet, field: str, text: str, or_equal: str | None) -> QuerySet | tuple:
     exact = qs.filter(**{f"{field}__icontains": text})
     if field not in INDEXED.get(qs.model._meta.label_lower, ()):
         return exact
@@ -73,7 +104,7 @@ def contains(qs: QuerySet, field: str, text: str | None) -> QuerySet:
     if connection.vendor == "sqlite":
         return _sqlite(exact, qs.model, field, text, connection)
     if connection.vendor == "postgresql":
-        return _postgres(exact, qs.model, field, text, connection)
+        return _postgres(qs, exact, field, text, connection, or_equal)
     return exact
 
 
@@ -185,11 +216,19 @@ def sqlite_drop_sql(fts: str, quote) -> list[str]:
 
 # ------------------------------------------------------------------------------------ PostgreSQL
 
+# What the planner is told a call of kexie_grams costs (in units of cpu_operator_cost; PostgreSQL's
+# default for a SQL function is 100). Building a title's grams costs ~50 times a LIKE; at the default
+# the planner walks the list's order computing them row by row for a page of a word with thousands
+# of matches (1.2 s for 航天 at 1,000,000 activities) instead of reading the gram index's bitmap.
+PG_GRAMS_COST = 10_000
+PG_GRAMS_COST_SQL = f"ALTER FUNCTION kexie_grams(text) COST {PG_GRAMS_COST}"
+
 _PG_FUNCTIONS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     # Every one- and two-character substring of t.
     "CREATE OR REPLACE FUNCTION kexie_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
-    " PARALLEL SAFE AS $$ SELECT coalesce(array_agg(DISTINCT g), '{}') FROM generate_series(1, length(t))"
+    f" PARALLEL SAFE COST {PG_GRAMS_COST} AS $$"
+    " SELECT coalesce(array_agg(DISTINCT g), '{}') FROM generate_series(1, length(t))"
     " AS i, LATERAL (VALUES (substr(t, i, 1)), (substr(t, i, 2))) AS v(g) $$",
     # The grams a row must hold to contain t: t itself when short, else its two-character substrings.
     "CREATE OR REPLACE FUNCTION kexie_query_grams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE STRICT"
@@ -200,50 +239,44 @@ _PG_FUNCTIONS = [
 _trgm_reads_cjk: dict[str, bool] = {}
 
 
-def _postgres(exact: QuerySet, model, field: str, text: str, connection) -> QuerySet:
-    if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
-        return exact  # the pg_trgm index answers the icontains filter itself
-    estimate = _pg_estimate(connection, model, field, text)
-    if USE_CANDIDATES and estimate is not None and estimate <= CANDIDATES:
-        ids = _pg_candidates(connection, model, field, text)
-        if ids is not None:
-            return exact.filter(pk__in=ids) if ids else exact.none()
-    if estimate is not None and estimate > PG_COMMON:
+def _postgres(qs: QuerySet, exact: QuerySet, field: str, text: str, connection, or_equal) -> QuerySet | tuple:
+    model = qs.model
+    path = pg_path_of(connection, model, field, text)
+    if path in ("plain", "pg_trgm"):
         return exact
-    column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(field)}"
-    grams = RawSQL(
-        f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))",
-        [text],
-        output_field=BooleanField(),
-    )
-    return exact.filter(grams)
-
-
-def _pg_candidates(connection, model, field: str, text: str) -> list | None:
-    """The ids of the rows holding every gram of ``text`` (a superset of the matches), from the
-    gram index alone; ``None`` when there are more than CANDIDATES (the statistics were off)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*pg_candidates_sql(connection, model, field, text))
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids if len(ids) <= CANDIDATES else None
-
-
-def pg_candidates_sql(connection, model, field: str, text: str) -> tuple[str, list]:
-    """The candidate lookup's statement (the benchmark EXPLAINs it too)."""
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    column = quote(model._meta.get_field(field).column)
-    return (
-        f"SELECT {pk} FROM {table} WHERE kexie_grams(UPPER({column}::text))"
-        " @> kexie_query_grams(UPPER(%s::text)) LIMIT %s",
-        [text, CANDIDATES + 1],
-    )
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+    grams = f"kexie_grams(UPPER({column}::text)) @> kexie_query_grams(UPPER(%s::text))"
+    if path == "grams":
+        return exact.filter(RawSQL(grams, [text], output_field=BooleanField()))
+    check = f"strpos(UPPER({column}::text), UPPER(%s::text)) > 0"
+    params = [text]
+    if or_equal:
+        other = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(or_equal).column)}"
+        check, grams, params = f"({check} OR {other} = %s)", f"({grams} OR {other} = %s)", [text, text]
+    found = qs.filter(RawSQL(check, params, output_field=BooleanField()))
+    return (found.filter(RawSQL(grams, params, output_field=BooleanField())),)
+
+
+def pg_path_of(connection, model, field: str, text: str) -> str:
+    """The path PostgreSQL takes for ``text``: ``pg_path``'s, or "pg_trgm" for a word of three or
+    more characters that pg_trgm reads, which the planner answers from that index by itself (the
+    index path was tried for 防溺水, 8,228 rows: 173 ms against pg_trgm's 100 ms; the page sorts
+    every candidate where the walk stops at 51)."""
+    if len(text) >= 3 and (text.isascii() or _pg_trgm_reads_cjk(connection)):
+        return "pg_trgm"
+    return pg_path(*_pg_statistics(connection, model, field, text))
 
 
 def _pg_estimate(connection, model, field: str, text: str) -> float | None:
-    """At most how many rows hold every gram of ``text``, by the gram index's statistics: the
-    frequency of its rarest gram (a gram missing from the most common ones is rarer than the least
-    common of them) times the table's rows; ``None`` before the first ``ANALYZE``."""
+    return _pg_statistics(connection, model, field, text)[0]
+
+
+def _pg_statistics(connection, model, field: str, text: str) -> tuple[float | None, float | None]:
+    """At most how many rows hold every gram of ``text``, by the gram index's statistics (the
+    frequency of its rarest gram, a gram missing from the most common ones being rarer than the
+    least common of them, times the table's rows), and the table's rows; ``None`` before the first
+    ``ANALYZE``."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples,"
@@ -254,11 +287,11 @@ def _pg_estimate(connection, model, field: str, text: str) -> float | None:
         )
         row = cursor.fetchone()
     if row is None or not row[0] or not row[1] or row[2] is None or row[2] < 0 or not row[3]:
-        return None
+        return None, None
     elements, freqs, rows, wanted = row
     known = dict(zip(elements, freqs, strict=False))  # freqs ends with min, max, null frequency
     floor = freqs[len(elements)]
-    return rows * min(known.get(gram, floor) for gram in wanted)
+    return rows * min(known.get(gram, floor) for gram in wanted), float(rows)
 
 
 def _pg_trgm_reads_cjk(connection) -> bool:
