@@ -268,3 +268,19 @@ def test_county_filter_offers_the_county_of_a_unit_at_any_depth(world, tree):
         world.regions["370812"],
     ]
     assert list(counties_in_scope(world.users["county_staff"])) == [world.regions["370811"]]
+
+
+@pytest.mark.django_db
+def test_the_county_filter_reads_each_located_region_once_not_each_unit(world):
+    """The located regions are read as distinct region ids: with the model's default ordering
+    (path) left on, DISTINCT covered (region, path) and returned every unit of the scope (100,000
+    rows for a city of that size: 0.2 s on every ledger page built afresh)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kexie.directory.selectors import counties_in_scope
+
+    with CaptureQueriesContext(connection) as captured:
+        list(counties_in_scope(world.users["city_admin"]))
+    (located,) = [q["sql"] for q in captured if "DISTINCT" in q["sql"]]
+    assert '"path"' not in located.split("FROM")[0] and "ORDER BY" not in located

@@ -126,8 +126,12 @@ def counties_in_scope(user) -> QuerySet[Region]:
     province-level unit within it. A county association's staff see their county only; the
     city association, and a city-level society (whose events take place in every county), all.
     The division tree is walked at any depth (one read of its parent links)."""
-    located = set(
-        scoped(Organisation, user).filter(region__isnull=False).values_list("region_id", flat=True).distinct()
+    located = set(  # no ordering: the default one (path) would make every unit a distinct row
+        scoped(Organisation, user)
+        .filter(region__isnull=False)
+        .order_by()
+        .values_list("region_id", flat=True)
+        .distinct()
     )
     if not located:
         return Region.objects.none()
