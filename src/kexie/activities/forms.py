@@ -124,11 +124,17 @@ class LedgerFilter(StyledForm):
     )
     include_below = forms.BooleanField(label=_("含下级填报单位"), required=False)
 
-    def __init__(self, *args, actor, **kwargs):
+    def __init__(self, *args, actor, county_ids=None, **kwargs):
+        """``county_ids``: the counties the filter offers, when the caller already has them (the
+        ledger keeps them per scope until the data changes); else read for ``actor``."""
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs.update({"style": "width:6em", "placeholder": "全部"})
         self.fields["kind"].queryset = ActivityKind.objects.select_related("parent__parent").order_by("code")
-        self.fields["region"].queryset = counties_in_scope(actor)
+        self.fields["region"].queryset = (
+            counties_in_scope(actor)
+            if county_ids is None
+            else Region.objects.filter(pk__in=county_ids).order_by("code")
+        )
         references.bind(
             self.fields["campaign"], "activities.Activity.campaign", actor, order_by=("-year", "name")
         )
