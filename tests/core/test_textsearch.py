@@ -286,3 +286,23 @@ def test_postgres_index_path_finds_exactly_the_plain_rows(titled, monkeypatch):
         code = codes[titled[3]] if text == "a" else text  # one query that equals a code
         with_code = set(contains(qs, "title", code, or_equal="code").values_list("pk", flat=True))
         assert with_code == plain(qs, code) | set(qs.filter(code=code.strip()).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("common", [10**9, 0], ids=["index", "plain-walk"])
+def test_a_word_that_is_no_code_leaves_the_code_out_of_the_query(titled, monkeypatch, common):
+    """The ledger's "title contains it, or the code equals it": when no row has the word as its
+    code, the equality is left out (with it, SQLite read every row of the filters through a
+    MULTI-INDEX OR and sorted them: 2.9 s for 科 + year + status at 1,000,000 activities); a code
+    typed whole still finds its activity."""
+    monkeypatch.setattr(textsearch, "COMMON", common)
+    monkeypatch.setattr(textsearch, "PG_COMMON", 0 if common == 0 else textsearch.PG_COMMON)
+    qs = Activity.objects.all()
+    code_column = '"code"'
+    searched = contains(qs, "title", "科普", or_equal="code")
+    assert set(searched.values_list("pk", flat=True)) == plain(qs, "科普")
+    if connection.vendor == "sqlite":  # PostgreSQL's index path takes the code in itself
+        assert code_column not in str(searched.query).split("WHERE", 1)[1]
+    one = Activity.objects.get(pk=titled[0])
+    by_code = contains(qs, "title", one.code, or_equal="code")
+    assert one.pk in set(by_code.values_list("pk", flat=True))
+    assert code_column in str(by_code.query).split("WHERE", 1)[1]
