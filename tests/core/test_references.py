@@ -144,6 +144,16 @@ API_REFERENCES = {
     ("POST", "/api/v1/calls/{call_id}/entries", "submitting_unit_id"): "calls.Entry.submitting_unit",
     ("POST", "/api/v1/calls/rounds/{round_id}/judges", "person_id"): "calls.RoundJudge.person",
     ("POST", "/api/v1/calls/rounds/{round_id}/judges", "user_id"): "calls.RoundJudge.user",
+    (
+        "POST",
+        "/api/v1/volunteers/courses/{course_id}/enrolments/{enrolment_id}/completion",
+        "leader_of_id",
+    ): "volunteers.Enrolment.leader_of",
+    (
+        "POST",
+        "/api/v1/volunteers/volunteers/{volunteer_id}/evaluations",
+        "unit_id",
+    ): "volunteers.VolunteerEvaluation.unit",
     ("POST", "/api/v1/honours/", "organisation_id"): "honours.Honour.organisation",
     ("POST", "/api/v1/honours/", "person_id"): "honours.Honour.person",
     ("POST", "/api/v1/honours/", "unit_id"): "honours.Honour.unit",
@@ -315,6 +325,7 @@ def outside(world, personas):
     )
     Forum.objects.create(name="兖州论坛", host_unit=yanzhou, held_on=dt.date(2020, 6, 1))
     _volunteers_of(personas["outsider"], world, "兖州志愿者")
+    _org("兖州某农技协", "rural_tech_association", yanzhou)
     from kexie.opinion.testing import build_opinion
 
     build_opinion(world.users, world.orgs, actor="outsider", unit="yanzhou")  # a queue and a source of 兖州
@@ -445,11 +456,13 @@ def _office_of(staff):
 
 
 def _course_of(staff, world):
-    """A course of 任城区科协 with one class (their ids)."""
+    """A course of 任城区科协 with one class and one enrolment, and 任城区's volunteer (their ids)."""
     from django.utils import timezone
 
     from kexie.activities.services import activity_create
+    from kexie.directory.models import Person
     from kexie.volunteers import services
+    from kexie.volunteers.models import VolunteerProfile
 
     lecture = activity_create(actor=staff, data={
         "title": "任城培训班", "kind": world.kinds["training"], "start_date": dt.date(2020, 11, 4),
@@ -458,7 +471,11 @@ def _course_of(staff, world):
     now = timezone.now()
     session = services.course_session_create(actor=staff, course=course, title="第一课",
                                              starts_at=now - dt.timedelta(hours=1), ends_at=now)  # fmt: skip
-    return {"course_id": course.pk, "session_id": session.pk}
+    trainee = Person.objects.create(name="任城学员", unit=staff.unit)
+    enrolment = services.enrolment_create(actor=staff, course=course, person=trainee)
+    volunteer = VolunteerProfile.objects.unscoped(reason="test").get(person__name="任城志愿者")
+    return {"course_id": course.pk, "session_id": session.pk, "enrolment_id": enrolment.pk,
+            "volunteer_id": volunteer.pk}  # fmt: skip
 
 
 def _office_body(path):
@@ -537,7 +554,9 @@ def _base_body(method, path, world):
 
         return {"activity_id": Activity.objects.get(title="任城志愿者服务").pk, "kind": "rural"}
     if "/volunteers/courses/" in path:
-        return {}  # the field under test is the body (person_ids, trainer_ids)
+        return {}  # the field under test is the body (person_ids, trainer_ids, leader_of_id)
+    if path.endswith("/volunteers/{volunteer_id}/evaluations"):
+        return {"year": 2020, "rating": "good"}
     if path.endswith("/answer"):
         return {"answer": "追施尿素"}
     if path.endswith(("/assignee", "/callbacks")):

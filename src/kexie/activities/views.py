@@ -29,7 +29,7 @@ from kexie.activities.selectors import (
 from kexie.core import pagecache
 from kexie.core.audit import history
 from kexie.core.views import Page, apply_validation_error, capped_count, is_htmx, offset_page, require
-from kexie.directory.selectors import counties_in_scope
+from kexie.directory.selectors import county_ids_in_scope
 from kexie.directory.views import export_query, filter_problems, filters_of, list_export
 
 PER_PAGE = 50
@@ -62,10 +62,8 @@ def activity_list(request):
 
 def _ledger_body(request) -> tuple[str, str]:
     """The rendered filters, rows and pager, and the warning about filters left out ("" if none)."""
-    counties = pagecache.key(request, "activities:ledger:counties")  # per scope, not per query
-    county_ids = pagecache.value(
-        counties, lambda: list(counties_in_scope(request.user).values_list("pk", flat=True))
-    )
+    counties = pagecache.key(request, "activities:ledger:counties", watch=WATCHED)  # per scope only
+    county_ids = pagecache.value(counties, lambda: sorted(county_ids_in_scope(request.user)))
     form = LedgerFilter(request.GET or None, actor=request.user, county_ids=county_ids)
     warning = ""
     if form.is_bound and not form.is_valid():

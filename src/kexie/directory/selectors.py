@@ -126,6 +126,12 @@ def counties_in_scope(user) -> QuerySet[Region]:
     province-level unit within it. A county association's staff see their county only; the
     city association, and a city-level society (whose events take place in every county), all.
     The division tree is walked at any depth (one read of its parent links)."""
+    return Region.objects.filter(pk__in=county_ids_in_scope(user)).order_by("code")
+
+
+def county_ids_in_scope(user) -> set[int]:
+    """The ids of ``counties_in_scope`` (two reads: the located regions and the division tree),
+    for a caller that keeps them."""
     located = set(  # no ordering: the default one (path) would make every unit a distinct row
         scoped(Organisation, user)
         .filter(region__isnull=False)
@@ -134,7 +140,7 @@ def counties_in_scope(user) -> QuerySet[Region]:
         .distinct()
     )
     if not located:
-        return Region.objects.none()
+        return set()
     parents, counties = {}, []
     for pk, parent_id, level in Region.objects.values_list("pk", "parent_id", "level"):
         parents[pk] = parent_id
@@ -144,7 +150,7 @@ def counties_in_scope(user) -> QuerySet[Region]:
     county_set = set(counties)
     for region_id in located:  # a unit below a county
         offered |= _chain(region_id, parents) & county_set
-    return Region.objects.filter(pk__in=offered).order_by("code")
+    return offered
 
 
 def _chain(pk: int, parents: dict) -> set[int]:
