@@ -122,7 +122,9 @@ def first_rows(qs, n: int) -> list:
     ids = list(qs.values_list("pk", flat=True)[:n])
     if not ids:
         return []
-    rows = qs.model._base_manager.filter(pk__in=ids)
+    rows = qs.model.objects.unscoped(reason="the page's ids, just read through the scoped query").filter(
+        pk__in=ids
+    )
     rows.query.select_related = qs.query.select_related
     rows.query.deferred_loading = qs.query.deferred_loading
     rows = rows.prefetch_related(*qs._prefetch_related_lookups)

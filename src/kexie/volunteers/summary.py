@@ -82,6 +82,14 @@ def _scopes_of(unit_ids) -> dict[int, list]:
     return {pk: [None, *path_ids(paths.get(pk))] for pk in unit_ids}
 
 
+def _names(volunteer_ids) -> dict:
+    """volunteer id → the person's name (the totals carry it for the pages' name order)."""
+    return dict(
+        VolunteerProfile.objects.unscoped(reason="the totals carry the volunteer's name")
+        .filter(pk__in=volunteer_ids).values_list("pk", "person__name")
+    )  # fmt: skip
+
+
 def _count_totals(deltas: dict) -> None:
     """The person rows of a `count()` call added to the per-person totals of every scope level."""
     per_person: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
@@ -94,10 +102,7 @@ def _count_totals(deltas: dict) -> None:
             per_person[(scope, year, volunteer_id)][1] += deltas[key][1]
     if not per_person:
         return
-    names = dict(
-        VolunteerProfile.objects.unscoped(reason="the totals carry the volunteer's name")
-        .filter(pk__in={k[2] for k in per_person}).values_list("pk", "person__name")
-    )  # fmt: skip
+    names = _names({k[2] for k in per_person})
     emptied = False
     for (scope, year, volunteer_id), (hours, entries) in per_person.items():
         cents = int((hours * 100).to_integral_value())
@@ -136,10 +141,7 @@ def totals_from_records() -> dict:
     )
     rows = list(grouped)
     scopes = _scopes_of({r[0] for r in rows})
-    names = dict(
-        VolunteerProfile.objects.unscoped(reason="the totals carry the volunteer's name")
-        .filter(pk__in={r[2] for r in rows}).values_list("pk", "person__name")
-    )  # fmt: skip
+    names = _names({r[2] for r in rows})
     result: dict[tuple, list] = defaultdict(lambda: [0, 0])
     for unit_id, year, volunteer_id, hours, entries in rows:
         cents = int((Decimal(hours) * 100).to_integral_value())
