@@ -30,9 +30,11 @@ def academic(world, approved):
 
 def fill_hand_cells(report, actor, value=0):
     """Enter every hand cell of a report (0, or "-" where allowed), so the rules pass."""
-    from kexie.stats import services
+    from kexie.stats import compute, services
 
-    for cell in report.cells.filter(source="hand"):
+    for cell in compute.report_cells(report).values():
+        if cell.is_computed:
+            continue
         services.cell_enter(actor=actor, report=report, table=cell.table, code=cell.code, text=value)
 
 

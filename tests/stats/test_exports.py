@@ -95,3 +95,15 @@ def test_cli_export_and_check(world, report, tmp_path, capsys):
         call_command("stats", "check", "--year", "2020", "--org", str(report.unit_id))
     printed = capsys.readouterr().out
     assert "CKX表3\t04-1" in printed and "未填写" in printed
+
+
+def test_import_stores_hand_cells_a_report_has_not_stored_yet(world, report):
+    """A report stores a hand cell when it is first entered: importing into a report whose hand
+    cells are all still empty stores every imported one."""
+    data = _edited(report, "AK表1-1 组织建设", "08", 3, 15)
+    hand = report.cells.filter(source="hand").count()
+    report.cells.filter(source="hand").delete()  # as prepared: no hand cell stored
+    assert exports.import_workbook(actor=world.users["county_staff"], report=report, data=data) == hand
+    assert report.cells.get(table="AK表1-1", code="08-1").value == 15
+    assert report.cells.filter(source="hand").count() == hand
+    assert not report.cells.filter(source="hand", value__isnull=True, is_dash=False).exists()

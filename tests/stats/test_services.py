@@ -202,3 +202,57 @@ def test_the_city_fill_recomputes_like_a_report_and_keeps_hand_cells_and_overrid
         figures = compute.own_figures(report.unit, 2020, compute.report_tables(report))
         cells = {(c.table, c.code): c.computed for c in report.cells.filter(source="computed")}
         assert cells == figures, report.unit.name
+
+
+def test_city_figures_send_no_statement_per_unit(world, academic):
+    """The grouped fill's statements do not grow with the number of filing units: three more
+    societies (without records) cost no statement (an activity indicator of theirs used to scan
+    the activities unit by unit)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kexie.directory.models import Organisation
+    from kexie.directory.services import _refresh_path
+    from kexie.stats import compute
+
+    academic(2)
+    city = world.orgs["city"]
+    units = [city, world.orgs["rencheng"], world.orgs["yanzhou"], world.orgs["society"]]
+    more = []
+    for name in ("济宁市物理学会", "济宁市化学学会", "济宁市数学学会"):
+        society = Organisation.objects.create(
+            name=name, kind="society", parent=city, region=world.regions["370800"]
+        )
+        _refresh_path(society)
+        more.append(society)
+    units = list(Organisation.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
+    more = list(Organisation.objects.filter(pk__in=[u.pk for u in more]))
+
+    def statements(of) -> int:
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            compute.city_figures(city, of, 2020)
+        return len(queries)
+
+    assert statements(units + more) == statements(units)
+
+
+def test_a_hand_cell_is_stored_when_first_entered(world, academic):
+    """Preparing a report stores its computed cells only; the rules still name every empty hand
+    cell; entering one stores it, audited; the summary and exports read the empty ones as empty."""
+    from kexie.stats import compute, exports
+
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    assert set(report.cells.values_list("source", flat=True)) == {"computed"}
+    hand = [k for k, c in compute.report_cells(report).items() if not c.is_computed]
+    assert hand and all(c.pk is None for k, c in compute.report_cells(report).items() if k in hand)
+    unfilled = {p.cell.split(" ")[0] for p in checks.check_report(report) if "未填写" in p.reason}
+    assert {code for _t, code in hand} <= unfilled
+    assert exports.values_of(report)[hand[0]] == ""
+    services.cell_enter(actor=staff, report=report, table=hand[0][0], code=hand[0][1], text="7")
+    assert _cell(report, *hand[0]).value == 7
+    assert report.cells.filter(source="hand").count() == 1
+    assert AuditEntry.objects.filter(action="kexie.stats_cell.entered").count() == 1

@@ -2,7 +2,7 @@
 
 from tests.stats.conftest import fill_hand_cells
 
-from kexie.stats import services
+from kexie.stats import compute, services
 from kexie.stats.models import StatsReport
 
 
@@ -20,7 +20,9 @@ def test_county_fills_submits_and_city_accepts_through_the_pages(client, world, 
     assert r.status_code == 302 and r["Location"].endswith(f"/stats/{report.pk}/")
     page = client.get(f"/stats/{report.pk}/").content.decode()
     assert "CKX表3 学术交流活动" in page and "/reports/records/activities.academic_exchange/" in page
-    data = {f"c:{c.table}:{c.code}": "0" for c in report.cells.filter(source="hand")}
+    data = {
+        f"c:{t}:{c}": "0" for (t, c), cell in compute.report_cells(report).items() if not cell.is_computed
+    }
     data.update({"c:CKX表3:04-1": "1", "c:CKX表3:04-2": "120", "explanation": "无"})
     client.post(f"/stats/{report.pk}/save/", data)
     client.post(f"/stats/{report.pk}/submit/", {"seen": "draft"})

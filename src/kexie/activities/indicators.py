@@ -117,26 +117,34 @@ def _cached_scan(period: Period, scope: Scope, source: str, keys: tuple[str, ...
 
 def grouped(period: Period, scope: Scope, source: str, group: str) -> list[dict]:
     """Rows of the group's keys with each metric for the period and the previous one."""
+    rows = scope.cache.get(("activities", source, group, period))
+    if rows is not None:  # the common case: asked again within a request (or seeded by a fill)
+        return rows
     keys = GROUPS[group]
     if source != "approved":
         return scope.memo(
             ("activities", source, group, period), lambda: _cached_scan(period, scope, source, keys)
         )
-    facts = scope.memo(
-        ("activities", "facts", period), lambda: _cached_scan(period, scope, source, FACT_KEYS)
-    )
-    return scope.memo(("activities", source, group, period), lambda: _regroup(facts, keys))
+
+    def regroup():
+        facts = scope.memo(
+            ("activities", "facts", period), lambda: _cached_scan(period, scope, source, FACT_KEYS)
+        )
+        return _regroup(facts, keys)
+
+    return scope.memo(("activities", source, group, period), regroup)
 
 
 def _fold(rows, key_of, metric: str) -> tuple[dict, dict]:
     cur: dict[str, int] = defaultdict(int)
     prev: dict[str, int] = defaultdict(int)
+    this, last = f"{metric}_cur", f"{metric}_prev"
     for row in rows:
         key = key_of(row)
         if key is None:
             continue
-        cur[key] += row[f"{metric}_cur"] or 0
-        prev[key] += row[f"{metric}_prev"] or 0
+        cur[key] += row[this] or 0
+        prev[key] += row[last] or 0
     return dict(cur), dict(prev)
 
 
@@ -145,6 +153,11 @@ def _kinds(scope: Scope) -> dict[int, tuple[str, str]]:
         "activity_kinds",
         lambda: {k.pk: (k.code, str(k)) for k in ActivityKind.objects.select_related("parent")},
     )
+
+
+def _kind_labels(scope: Scope) -> dict[str, str]:
+    """Activity kind code → its name, once per scope."""
+    return scope.memo("activity_kind_labels", lambda: {code: label for code, label in _kinds(scope).values()})
 
 
 def _result(cur: dict, prev: dict, dimension: str | None, labels: dict | None = None, total=None) -> Result:
@@ -212,7 +225,7 @@ def _by_county(metric: str):
 def _by_kind(period: Period, scope: Scope) -> Result:
     kinds = _kinds(scope)
     cur, prev = _fold(grouped(period, scope, "approved", "kind"), lambda r: kinds[r["kind_id"]][0], "n")
-    return _result(cur, prev, "kind", {code: label for code, label in kinds.values()})
+    return _result(cur, prev, "kind", _kind_labels(scope))
 
 
 def _by_month(period: Period, scope: Scope) -> Result:
@@ -220,13 +233,25 @@ def _by_month(period: Period, scope: Scope) -> Result:
     return _result(cur, prev, "month", {m: f"{int(m)}月" for m in cur})
 
 
+def kind_tree(scope: Scope, code: str) -> frozenset[int]:
+    """The ids of the activity kind `code` and its sub-kinds, worked out once per scope (a
+    statistics fill hands its thousands of unit scopes one shared table of them)."""
+    trees = scope.memo("activity_kind_trees", dict)
+    tree = trees.get(code)
+    if tree is None:
+        tree = trees[code] = frozenset(
+            pk for pk, (c, _) in _kinds(scope).items() if c == code or c.startswith(f"{code}.")
+        )
+    return tree
+
+
 def _kind_subtree(code: str):
     def compute(period: Period, scope: Scope) -> Result:
         kinds = _kinds(scope)
-        in_tree = {pk for pk, (c, _) in kinds.items() if c == code or c.startswith(f"{code}.")}
+        in_tree = kind_tree(scope, code)
         rows = [r for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree]
         cur, prev = _fold(rows, lambda r: kinds[r["kind_id"]][0], "n")
-        return _result(cur, prev, "kind", {c: label for c, label in kinds.values()})
+        return _result(cur, prev, "kind", _kind_labels(scope))
 
     return compute
 

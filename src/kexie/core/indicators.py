@@ -103,6 +103,9 @@ def _minus_year(day: dt.date) -> dt.date:
 # ---------------------------------------------------------------- scope
 
 
+_UNSET = object()  # Scope.memo: nothing computed yet (None is a value)
+
+
 @dataclass
 class Scope:
     """What to count: the acting user's scope, optionally narrowed to a region subtree
@@ -250,9 +253,10 @@ class Scope:
         return qs
 
     def memo(self, key, compute: Callable[[], Any]):
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+        value = self.cache.get(key, _UNSET)
+        if value is _UNSET:
+            value = self.cache[key] = compute()
+        return value
 
 
 # ---------------------------------------------------------------- indicators

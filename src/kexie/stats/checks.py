@@ -104,7 +104,7 @@ def check_report(report, *, fresh: bool = False) -> list[Problem]:
     from kexie.stats.models import StatsReport
 
     tables = compute.report_tables(report)
-    cells = {(c.table, c.code): c for c in report.cells.all()}
+    cells = compute.report_cells(report, tables)
     last = (
         StatsReport.objects.unscoped(reason="last year's report of the same unit")
         .filter(unit_id=report.unit_id, year=report.year - 1, form=report.form)

@@ -188,6 +188,22 @@ def report_tables(report) -> list[TableDef]:
     return tables_of(report.unit, report.year, report.form)
 
 
+def report_cells(report, tables: list[TableDef] | None = None) -> dict[tuple[str, str], object]:
+    """A report's cells by (table, code): those stored, and each hand cell not entered yet as an
+    empty cell, not saved (a report stores its computed cells when filled and a hand cell when it
+    is first entered: a city's fill writes no empty rows for its societies' hand cells)."""
+    from kexie.stats.models import CellSource, StatsCell
+
+    cells = {(c.table, c.code): c for c in report.cells.all()}
+    for t in report_tables(report) if tables is None else tables:
+        for d in t.cell_list():
+            if not d.computed and (t.code, d.code) not in cells:
+                cells[(t.code, d.code)] = StatsCell(
+                    report=report, table=t.code, code=d.code, source=CellSource.HAND
+                )
+    return cells
+
+
 def records_url(unit, year: int, cell: CellDef, report_pk: int | None = None) -> str:
     """Where a computed cell's records open: the indicator's drill-down, or the named query's
     list (kexie.stats.views.cell_records)."""
@@ -267,62 +283,94 @@ def _roll_up(scopes: dict, above: _Above, folded: dict[int, dict], n: int) -> No
                     into[i] += sums[i]
 
 
-def _seed_activities(city, period: Period, scopes: dict) -> None:
-    """One scan of the city's approved activities grouped by the facts' keys and the reporting
-    unit; each unit's facts are the rows of its subtree (what its own scan would give), folded
-    here by the facts' keys (as activities.indicators._regroup would fold them), and its grouping
-    by kind from those."""
+def _activity_rows(city, period: Period) -> tuple[list[str], list[tuple]]:
+    """The city's approved activities of the period, grouped by kind and reporting unit, as plain
+    rows (kind, unit, *sums): the metrics' names ("n_cur", "participants_cur", …, as the activity
+    indicators' scan names them) and the rows. The same filter as that scan
+    (kexie.activities.indicators._scan), for the period only: a cell states the year's figure
+    (Result.value and its breakdown), never the previous year's (Result.previous), so the fill
+    does not read last year's activities."""
+    from django.db.models import Count, Sum
+
+    from kexie.activities import indicators as act
+    from kexie.activities.models import Activity
+
+    qs = quick_scope(city).restrict(
+        Activity.objects.filter(
+            act.SOURCES["approved"], start_date__gte=period.start, start_date__lt=period.end
+        ),
+        region="region",
+        unit="reporting_unit",
+    )
+    sums = {"n_cur": Count("id"), **{f"{metric}_cur": Sum(metric) for metric in act.METRICS[1:]}}
+    rows = qs.values("kind_id", "reporting_unit_id").annotate(**sums).order_by()
+    return list(sums), _plain_rows(rows.values_list("kind_id", "reporting_unit_id", *sums))
+
+
+def _plain_rows(qs) -> list[tuple]:
+    """The rows of a values_list query (its fields, then its annotations, in order) as the
+    database driver returns them, without Django's per-value converters: for whole numbers and
+    text only (a city's fill reads a few hundred thousand such rows)."""
+    from django.db import connections
+
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _seed_activities(city, period: Period, scopes: dict, above: _Above) -> None:
+    """One scan of the city's approved activities grouped by kind and reporting unit; each unit's
+    grouping by kind is the sum of the rows of its subtree (what its own scan would give, regrouped
+    by kind as kexie.activities.indicators.grouped does). Only the grouping by kind is seeded (every
+    activity cell of the tables counts by kind; an indicator grouping otherwise scans as usual),
+    and only the year's sums (_activity_rows: the previous year's are seeded as 0, read by no
+    cell). These scopes serve city_figures only."""
     from kexie.activities import indicators as act
     from kexie.directory.models import Organisation
 
-    city_scope = quick_scope(city)
-    keys = act.FACT_KEYS
-    rows = act._scan(period, city_scope, "approved", (*keys, "reporting_unit_id"))
+    columns, rows = _activity_rows(city, period)
     paths = dict(
         Organisation.objects.unscoped(reason="statistics: the units of the city's activities")
         .filter(unit_filter_q(city.path))
         .values_list("id", "path")
     )
-    above = _Above(scopes)
-    columns = [c for c in rows[0] if c.endswith(("_cur", "_prev"))] if rows else []
     n = len(columns)
-    # unit pk → facts' key → [the metrics' sums], in the order of `columns`: each row is folded
-    # into the deepest unit holding it, then every unit's sums into the unit above it
-    folded: dict[int, dict[tuple, list]] = {pk: {} for pk in scopes}
-    for row in rows:
-        path = paths.get(row["reporting_unit_id"])
-        if path is None:
+    # unit pk → kind → [the metrics' sums], in the order of `columns`: each row is folded into the
+    # deepest unit holding it, then every unit's sums into the unit above it
+    folded: dict[int, dict[int, list]] = {pk: {} for pk in scopes}
+    deepest: dict[int, dict | None] = {}
+    for kind, unit_id, *sums in rows:
+        into = deepest.get(unit_id, False)
+        if into is False:
+            holders = above(paths.get(unit_id, ""))
+            into = deepest[unit_id] = folded[holders[-1].org_id] if holders else None
+        if into is None:
             continue
-        holders = above(path)
-        if not holders:
-            continue
-        key = tuple(row[k] for k in keys)
-        into = folded[holders[-1].org_id]
-        sums = into.get(key)
-        if sums is None:
-            into[key] = [row[c] or 0 for c in columns]
+        got = into.get(kind)
+        if got is None:
+            into[kind] = [v or 0 for v in sums]
         else:
-            for i, c in enumerate(columns):
-                sums[i] += row[c] or 0
+            for i in range(n):
+                got[i] += sums[i] or 0
     _roll_up(scopes, above, folded, n)
-    kinds, regions = act._kinds(city_scope), city_scope.regions()
-    kind_at = keys.index("kind_id")
+    city_scope = quick_scope(city)
+    kinds, labels, regions, trees = (
+        act._kinds(city_scope),
+        act._kind_labels(city_scope),
+        city_scope.regions(),
+        {},
+    )
+    unread = {f"{metric}_prev": 0 for metric in act.METRICS}  # the previous year: no cell states it
     for pk, scope in scopes.items():
-        facts, by_kind = [], {}
-        for key, sums in folded[pk].items():
-            facts.append({**dict(zip(keys, key, strict=True)), **dict(zip(columns, sums, strict=True))})
-            into = by_kind.get(key[kind_at])
-            if into is None:
-                by_kind[key[kind_at]] = list(sums)
-            else:
-                for i in range(n):
-                    into[i] += sums[i]
         scope.cache["regions"] = regions
-        scope.cache[("activities", "facts", period)] = facts
         scope.cache[("activities", "approved", "kind", period)] = [
-            {"kind_id": kind, **dict(zip(columns, sums, strict=True))} for kind, sums in by_kind.items()
+            {"kind_id": kind, **dict(zip(columns, sums, strict=True)), **unread}
+            for kind, sums in folded[pk].items()
         ]
         scope.cache["activity_kinds"] = kinds
+        scope.cache["activity_kind_trees"] = trees
+        scope.cache["activity_kind_labels"] = labels
 
 
 def unit_filter_q(path: str):
@@ -331,10 +379,11 @@ def unit_filter_q(path: str):
     return unit_filter("", path)
 
 
-def _seed_org_stock(city, period: Period, scopes: dict) -> None:
+def _seed_org_stock(city, period: Period, scopes: dict, above: _Above) -> None:
     """The organisations standing at 31 December, counted into every unit's subtree at once."""
-    rows = queries._org_base(period, quick_scope(city)).values_list("path", "kind", "association_level")
-    above = _Above(scopes)
+    rows = _plain_rows(
+        queries._org_base(period, quick_scope(city)).values_list("path", "kind", "association_level")
+    )
     counts: dict[int, dict] = {pk: {} for pk in scopes}
     for path, kind, level in rows:
         for scope in above(path):
@@ -344,10 +393,9 @@ def _seed_org_stock(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "org_stock", period)] = counts[pk]
 
 
-def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
+def _seed_staff_stock(city, period: Period, scopes: dict, above: _Above) -> None:
     """The staff in post at 31 December, counted into every unit's subtree at once."""
     rows = queries._staff_base(period, quick_scope(city)).values_list("person__unit__path", "person__gender")
-    above = _Above(scopes)
     counts: dict[int, dict] = {pk: {} for pk in scopes}
     for path, gender in rows:
         for scope in above(path):
@@ -357,10 +405,9 @@ def _seed_staff_stock(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "staff_stock", period)] = counts[pk]
 
 
-def _seed_member_count(city, period: Period, scopes: dict) -> None:
+def _seed_member_count(city, period: Period, scopes: dict, above: _Above) -> None:
     """The year's member counts (queries.member_count), summed into every unit's subtree at once."""
     rows = queries._members_base(period, quick_scope(city)).values_list("organisation__path", "member_count")
-    above = _Above(scopes)
     sums = dict.fromkeys(scopes, 0)
     for path, n in rows:
         for scope in above(path):
@@ -369,14 +416,14 @@ def _seed_member_count(city, period: Period, scopes: dict) -> None:
         scope.cache[("stats", "member_count", period)] = sums[pk]
 
 
-def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) -> None:
-    """An indicator whose records (its drill-down: what it counts) lie in none of a unit's
-    subtree gives that unit nothing: one query per indicator finds the units that hold records,
-    the others get an empty result without a query. Indicators whose records are not narrowed
-    by an organisation field are left to compute as usual."""
-    from kexie.core.indicators import Result
-
-    above = _Above(scopes)
+def _empty_indicators(
+    city, period: Period, codes: set[str], scopes: dict, above: _Above
+) -> dict[int, set[str]]:
+    """unit pk → the indicators of `codes` whose records (their drill-down: what they count) lie
+    in none of the unit's subtree, which give that unit nothing: one query per indicator finds the
+    units that hold records. Indicators whose records are not narrowed by an organisation field
+    are left out (they compute as usual)."""
+    empty: dict[int, set[str]] = {pk: set() for pk in scopes}
     for code in sorted(codes):
         indicator = indicators.get(code)
         probe = _RecordingScope(SYSTEM, org_id=city.pk)
@@ -391,9 +438,10 @@ def _seed_empty_indicators(city, period: Period, codes: set[str], scopes: dict) 
         holding = set()
         for path in qs.order_by().values_list(field, flat=True).distinct():
             holding.update(s.org_id for s in above(path or ""))
-        for pk, scope in scopes.items():
+        for pk, codes_of in empty.items():
             if pk not in holding:
-                scope.cache[("stats", "indicator", code, period)] = Result(value=0, previous=0)
+                codes_of.add(code)
+    return empty
 
 
 def city_figures(
@@ -415,13 +463,21 @@ def city_figures(
     }  # fmt: skip
     scopes = {u.pk: quick_scope(u) for u in units}
     codes = {c.indicator for cells in computed.values() for _, c in cells if c.indicator}
+    empty: dict[int, set[str]] = {}
     if scopes:
-        _seed_activities(city, period, scopes)
-        _seed_org_stock(city, period, scopes)
-        _seed_staff_stock(city, period, scopes)
-        _seed_member_count(city, period, scopes)
-        _seed_empty_indicators(city, period, {c for c in codes if not c.startswith("activities.")}, scopes)
+        above = _Above(scopes)  # the units above each path, shared by every source
+        _seed_activities(city, period, scopes, above)
+        _seed_org_stock(city, period, scopes, above)
+        _seed_staff_stock(city, period, scopes, above)
+        _seed_member_count(city, period, scopes, above)
+        others = {c for c in codes if not c.startswith("activities.")}
+        empty = _empty_indicators(city, period, others, scopes, above)
     return {
-        u.pk: {key: cell_value(c, period, scopes[u.pk]) for key, c in computed.get(kinds[u.pk], [])}
-        for u in units
+        u.pk: _unit_figures(computed.get(kinds[u.pk], []), period, scopes[u.pk], empty[u.pk]) for u in units
     }
+
+
+def _unit_figures(cells: list, period: Period, scope: Scope, empty: set[str]) -> Figures:
+    """A unit's computed cells: 0 for an indicator with no records in its subtree (`empty`), the
+    others through cell_value."""
+    return {key: 0 if c.indicator in empty else cell_value(c, period, scope) for key, c in cells}

@@ -162,7 +162,13 @@ def _load(path: Path, year: int) -> TableDef:
 
 
 def available_years() -> list[int]:
-    return sorted(int(p.name) for p in TABLES_DIR.iterdir() if p.is_dir() and p.name.isdigit())
+    return list(_years_in(TABLES_DIR))
+
+
+@functools.cache
+def _years_in(folder: Path) -> tuple[int, ...]:
+    """The years with a folder of tables, read once per process like the tables themselves."""
+    return tuple(sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and p.name.isdigit()))
 
 
 def version_for(year: int) -> int:

@@ -18,7 +18,7 @@ from kexie.core.imports.guard import guard_workbook
 from kexie.core.imports.reader import FileProblem, check_unpacked_size
 from kexie.core.services import require_obj_in_scope, require_perm
 from kexie.stats import checks, compute, definitions, services
-from kexie.stats.models import StatsReport
+from kexie.stats.models import CellSource, StatsCell, StatsReport
 
 META_SHEET = "kexie"
 FIRST_DATA_ROW = 5  # title, head line, blank, header, then the rows
@@ -31,7 +31,7 @@ def values_of(report: StatsReport) -> dict[tuple[str, str], str]:
     if compute.counties_of(report.unit):
         totals, _problems = checks.summary(report)
         return {k: ("-" if v is None else str(v)) for k, v in totals.items()}
-    return {(c.table, c.code): c.display for c in report.cells.all()}
+    return {key: c.display for key, c in compute.report_cells(report).items()}
 
 
 def workbook_bytes(report: StatsReport) -> bytes:
@@ -98,7 +98,7 @@ def workbook_bytes(report: StatsReport) -> bytes:
 
 def json_data(report: StatsReport) -> dict:
     tables = compute.report_tables(report)
-    cells = {(c.table, c.code): c for c in report.cells.all()}
+    cells = compute.report_cells(report, tables)
     values = values_of(report)
     out = []
     for t in tables:
@@ -210,15 +210,15 @@ def import_workbook(*, actor, report: StatsReport, data: bytes) -> int:
     found, problems = read_import(report, data)
     if problems:
         raise ValidationError([str(p) for p in problems[:100]])
-    cells = {(c.table, c.code): c for c in report.cells.filter(source="hand")}
+    cells = {key: c for key, c in compute.report_cells(report).items() if c.source == CellSource.HAND}
     changed = []
     for key, (value, dash) in found.items():
         cell = cells.get(key)
         if cell is not None and (cell.value, cell.is_dash) != (value, dash):
             cell.value, cell.is_dash = value, dash
             changed.append(cell)
-    if changed:
-        type(changed[0]).objects.bulk_update(changed, ["value", "is_dash"])
+    StatsCell.objects.bulk_update([c for c in changed if c.pk is not None], ["value", "is_dash"])
+    services._created(lambda: StatsCell.objects.bulk_create([c for c in changed if c.pk is None]))
     audit.log(actor=actor, action="kexie.stats_report.imported", obj=report,
               after={"cells": [f"{c.table}:{c.code}={c.display}" for c in changed][:200]})  # fmt: skip
     return len(changed)

@@ -106,14 +106,11 @@ register(NamedQuery(
 def activity_metric_value(period: Period, scope: Scope, params: dict) -> int:
     """Sum of a metric (participants, volunteers, beneficiaries) over the approved activities of
     a kind and its sub-kinds: read from the activities' shared scan (no query of its own)."""
-    from kexie.activities.indicators import _kinds, grouped
+    from kexie.activities.indicators import grouped, kind_tree
 
-    kind, metric = params["kind"], params.get("metric", "participants")
-    kinds = _kinds(scope)
-    in_tree = {pk for pk, (c, _) in kinds.items() if c == kind or c.startswith(f"{kind}.")}
-    return sum(
-        r[f"{metric}_cur"] or 0 for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree
-    )
+    column = f"{params.get('metric', 'participants')}_cur"
+    in_tree = kind_tree(scope, params["kind"])
+    return sum(r[column] or 0 for r in grouped(period, scope, "approved", "kind") if r["kind_id"] in in_tree)
 
 
 def activity_metric_records(period: Period, scope: Scope, params: dict) -> QuerySet:

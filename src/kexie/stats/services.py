@@ -145,9 +145,10 @@ def _created(make):
 
 
 def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
-    """Put computed figures into a report's cells: new cells are created (hand cells empty),
-    computed cells take the figure unless overridden (the override stays, its `computed`
-    follows the records); hand cells are never touched. Returns (created, updated)."""
+    """Put computed figures into a report's cells: missing computed cells are created, computed
+    cells take the figure unless overridden (the override stays, its `computed` follows the
+    records); hand cells are never touched (one is stored when first entered: _cell). Returns
+    (created, updated)."""
     existing = {(t, c): (pk, computed, value, overridden) for pk, t, c, computed, value, overridden
                 in report.cells.values_list("pk", "table", "code", "computed", "value", "overridden")}  # fmt: skip
     new, changed = _plan_figures(report.pk, _definitions(report), figures, existing)
@@ -165,41 +166,37 @@ def _plan_figures(report_pk: int, cells: dict, figures: dict, existing: dict) ->
     `cells`: the report's cell definitions; `existing`: (table, code) → (pk, computed, value,
     overridden) of the cells it has."""
     new, changed = [], []
-    if not existing:  # a new report: every cell is created (the common case of a city's fill)
-        computed, hand, get = CellSource.COMPUTED, CellSource.HAND, figures.get
-        for (table, code), is_computed in _computed_flags(cells):
-            if is_computed:
-                value = get((table, code))
-                new.append((report_pk, table, code, computed, value, False, value, False, "", ""))
-            else:
-                new.append((report_pk, table, code, hand, None, False, None, False, "", ""))
+    source, get = CellSource.COMPUTED, figures.get
+    if not existing:  # a new report: every computed cell is created (the common case of a city's fill)
+        for table, code in _computed_keys(cells):
+            value = get((table, code))
+            new.append((report_pk, table, code, source, value, False, value, False, "", ""))
         return new, changed
-    for key, d in cells.items():
+    for key in _computed_keys(cells):
         cell = existing.get(key)
         if cell is None:
-            value = figures.get(key) if d.computed else None
-            source = CellSource.COMPUTED if d.computed else CellSource.HAND
+            value = get(key)
             new.append((report_pk, key[0], key[1], source, value, False, value, False, "", ""))
-        elif d.computed:
+        else:
             pk, computed, value, overridden = cell
-            figure = figures.get(key)
+            figure = get(key)
             if computed != figure or (not overridden and value != figure):
                 changed.append((figure, overridden, pk))
     return new, changed
 
 
-_FLAGS: dict[int, tuple] = {}
+_COMPUTED: dict[int, tuple] = {}
 
 
-def _computed_flags(cells: dict) -> tuple:
-    """((table, code), computed?) of a report's cell definitions, worked out once per set of
-    definitions (_definitions_of caches them; the entry keeps the dict alive, so its id stays
-    its own)."""
-    entry = _FLAGS.get(id(cells))
+def _computed_keys(cells: dict) -> tuple:
+    """The (table, code) of the computed cells among a report's cell definitions, worked out once
+    per set of definitions (_definitions_of caches them; the entry keeps the dict alive, so its id
+    stays its own)."""
+    entry = _COMPUTED.get(id(cells))
     if entry is None or entry[0] is not cells:
-        if len(_FLAGS) > 256:
-            _FLAGS.clear()
-        entry = _FLAGS[id(cells)] = (cells, tuple((key, d.computed) for key, d in cells.items()))
+        if len(_COMPUTED) > 256:
+            _COMPUTED.clear()
+        entry = _COMPUTED[id(cells)] = (cells, tuple(key for key, d in cells.items() if d.computed))
     return entry[1]
 
 
@@ -228,6 +225,41 @@ def _write_cells(new: list, changed: list) -> None:
             )
         if keep:
             cursor.executemany(f"UPDATE {table} SET {computed} = %s WHERE {pk} = %s", keep)
+
+
+def _create_reports(city, units: list, year: int, form: str, now) -> list[StatsReport]:
+    """New draft reports of `units` (within `city`, which have none) in one executemany of plain
+    rows (model instances cost more than the insert at a city's twelve thousand societies), read
+    back for their ids."""
+    from django.db import connection
+
+    if not units:
+        return []
+    values = {"year": year, "form": form, "status": StatsStatus.DRAFT, "explanation": "", "head": "",
+              "preparer": "", "phone": "", "return_reason": "", "computed_at": now, "created_at": now,
+              "updated_at": now}  # fmt: skip
+    fields = [StatsReport._meta.get_field(name) for name in ("unit", *values)]
+    row = [f.get_db_prep_save(values[f.name], connection) for f in fields[1:]]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(StatsReport._meta.db_table)} ({columns}) VALUES ({marks})",
+            [(u.pk, *row) for u in units],
+        )
+    by_unit = {u.pk: u for u in units}
+    made = []
+    for pk, unit_id in (
+        StatsReport.objects.within(city).filter(year=year, form=form).values_list("pk", "unit_id")
+    ):
+        if unit_id not in by_unit:
+            continue
+        report = StatsReport(pk=pk, unit=by_unit[unit_id], year=year, form=form, computed_at=now,
+                             created_at=now, updated_at=now)  # fmt: skip
+        report._state.adding = False
+        made.append(report)
+    return made
 
 
 @transaction.atomic
@@ -284,15 +316,22 @@ def report_update(*, actor, report: StatsReport, data: dict[str, Any]) -> StatsR
 
 
 def _cell(report: StatsReport, table: str, code: str) -> tuple[StatsCell, definitions.CellDef]:
+    """A cell of the report and its definition; a hand cell not entered yet comes unsaved (it is
+    stored by its first write)."""
     d = _definitions(report).get((table, code))
     cell = report.cells.filter(table=table, code=code).first()
+    if cell is None and d is not None and not d.computed:
+        cell = StatsCell(report=report, table=table, code=code, source=CellSource.HAND)
     if d is None or cell is None:
         raise ValidationError(_("单元格“%(t)s:%(c)s”不存在") % {"t": table, "c": code})
     return cell, d
 
 
 def _cell_write(actor, report, cell, action, before, note=""):
-    cell.save()
+    if cell.pk is None:
+        _created(cell.save)
+    else:
+        cell.save()
     audit.log(actor=actor, action=action, obj=report, before=before,
               after={"cell": str(cell), **audit.snapshot(cell, ["value", "is_dash", "overridden",
                                                                 "override_reason", "note"])}, note=note)  # fmt: skip
@@ -471,10 +510,9 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
         for r in StatsReport.objects.within(city).filter(year=year, form=form).select_related("unit")
     }
     now = timezone.now()
-    made = _created(lambda: StatsReport.objects.bulk_create(
-        [StatsReport(unit=u, year=year, form=form, computed_at=now) for u in units if u.pk not in existing],
-        batch_size=2000,
-    ))  # fmt: skip
+    made = _created(
+        lambda: _create_reports(city, [u for u in units if u.pk not in existing], year, form, now)
+    )
     editable = [r for r in existing.values() if r.is_editable]
     cells: dict[int, dict] = {r.pk: {} for r in editable}
     for pk, report_pk, table, code, computed, value, overridden in (

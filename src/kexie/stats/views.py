@@ -95,9 +95,10 @@ def report_fill(request):
 
 
 def _tables(report: StatsReport, summary: dict | None):
-    cells = {(c.table, c.code): c for c in report.cells.all()}
+    tables = compute.report_tables(report)
+    cells = compute.report_cells(report, tables)
     out = []
-    for t in compute.report_tables(report):
+    for t in tables:
         rows = []
         for rcode, label, unit in t.rows:
             items = []
@@ -137,7 +138,7 @@ def report_save(request, pk):
     report = get_scoped_or_404(StatsReport, request.user, pk=pk)
     require(request.user, EDIT)
     errors = []
-    hand = {(c.table, c.code): c for c in report.cells.all()}
+    hand = compute.report_cells(report)
     try:
         for name, value in request.POST.items():
             kind, _sep, rest = name.partition(":")
