@@ -12,6 +12,8 @@ pointing at a database built before, the build is skipped), then times, median o
   - kexie: `stats.services.fill_city(city, 2020)` from no reports at all (every report and cell
     created; the reports are deleted between runs), i.e. the city, its counties and every
     society, each with its tables' computed cells; and the re-computation of the same reports;
+  - kexie, every table of every unit: `fill_city(form=("kx", "kp"))`, both forms in one fill
+    from no reports (its cells must equal those of the two forms filled one at a time);
   - the old code: `fill_city` as it was at --old-commit (kexie/stats/services.py and compute.py
     read from git, loaded beside the current ones), the same two steps; every cell (value,
     computed figure, source) of both must be the same, for the 科协综合统计 and the 科普统计;
@@ -167,6 +169,17 @@ def main() -> None:
         (f, label, step): [] for f in ("kx", "kp") for label in ("old", "new") for step in ("fill", "again")
     }
     n_cells = {form: compare(runs, form, old, services, admin, city, args.repeat) for form in ("kp", "kx")}
+    # every table of every unit: both forms in one fill (the records read once), from nothing; its
+    # cells must be those of the two forms filled one at a time
+    fill(services, admin, city, "kp")  # the 科协综合统计's reports are there from the last turn
+    one_at_a_time = cells_now()
+    both = []
+    for _ in range(args.repeat):
+        clear_reports(city)
+        both.append(timed(lambda: fill(services, admin, city, ("kx", "kp")))[:2])
+        print(f"both forms: fill {both[-1][0]:.2f} s", file=sys.stderr)
+    if cells_now() != one_at_a_time:
+        raise SystemExit("both forms at once differ from the forms one at a time")
     # the reports of the 科协综合统计 stay (the last fill was new or old: the same cells)
     reports = list(StatsReport.objects.unscoped(reason="benchmark").filter(form="kx").select_related("unit"))
     n_reports = len(reports)
@@ -209,6 +222,8 @@ def main() -> None:
         "old_commit": args.old_commit, "old_fill_s": old_s, "old_fill_cpu_s": median("kx", "old", "fill", 1),
         "old_recompute_s": median("kx", "old", "again", 0), "old_recompute_cpu_s": median("kx", "old", "again", 1),
         "kp_fill_s": median("kp", "new", "fill", 0), "old_kp_fill_s": median("kp", "old", "fill", 0),
+        "both_forms_fill_s": round(statistics.median(w for w, _ in both), 2),
+        "both_forms_fill_cpu_s": round(statistics.median(c for _, c in both), 2), "same_cells_both_forms": True,
         "old_over_new": round(old_s / fill_s, 1) if old_s else None, "aim_s": 10,
         "same_cells_old_and_new": True if old is not None else None,
         "peer": "unit by unit (own queries), scaled from a sample", "peer_sample": len(sample),

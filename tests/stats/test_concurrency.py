@@ -26,7 +26,7 @@ def test_two_fills_of_a_city_at_once_both_answer_and_make_each_report_once(world
     fill = [lambda c=c: c.post("/stats/fill/", {"year": "2020"}) for c in clients]
     # Old code: both compute, meet, then both create the reports. With the city's row locked the
     # second waits for the first instead, so the meeting times out and it goes on after.
-    with meet_after(compute, "city_figures", parties=2, timeout=2):
+    with meet_after(compute, "forms_figures", parties=2, timeout=2):
         answers = run_together(*fill)
     assert [getattr(a, "status_code", a) for a in answers] == [302, 302], answers
     reports = StatsReport.objects.unscoped(reason="the test reads the rows as stored").filter(year=2020)

@@ -106,3 +106,33 @@ def test_a_county_association_running_a_venue_keeps_it_in_its_own_figures(world)
     assert _cells(reports[world.orgs["yanzhou"].pk], "KP表2")["KC110-1"] == 700
     totals, problems = checks.summary(reports[world.orgs["city"].pk])
     assert totals[("KP表2", "KC110-1")] == 700 and not [p for p in problems if p.table]
+
+
+def test_both_forms_filled_at_once_hold_what_each_form_filled_alone_holds(world, venue, academic, client):
+    """fill_city with both forms reads the records once for both: every report and cell is what
+    the two fills one form at a time give; the page's 全部报表 fills both for the user's unit."""
+    from kexie.core.models import AuditEntry
+    from kexie.stats.models import StatsCell
+
+    admin, city = world.users["city_admin"], world.orgs["city"]
+    academic(2)
+
+    def stored() -> dict:
+        rows = StatsCell.objects.unscoped(reason="test").values_list(
+            "report__unit_id", "report__form", "table", "code", "value", "computed", "source"
+        )
+        return {row[:4]: row[4:] for row in rows}
+
+    services.fill_city(actor=admin, city=city, year=2020, form="kx")
+    services.fill_city(actor=admin, city=city, year=2020, form="kp")
+    one_at_a_time = stored()
+    StatsReport.objects.unscoped(reason="test").delete()
+    both = services.fill_city(actor=admin, city=city, year=2020, form=("kx", "kp"))
+    assert stored() == one_at_a_time and {r.form for r in both} == {"kx", "kp"}
+    assert len(both) == StatsReport.objects.unscoped(reason="test").count()
+    StatsReport.objects.unscoped(reason="test").delete()
+    client.force_login(admin)
+    assert client.post("/stats/fill/", {"year": "2020", "form": "all"}).status_code == 302
+    assert stored() == one_at_a_time
+    fills = AuditEntry.objects.filter(action="kexie.stats_report.filled").order_by("-pk")[:2]
+    assert sorted(e.after["form"] for e in fills) == ["kp", "kx"]

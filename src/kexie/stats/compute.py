@@ -51,10 +51,10 @@ def _whole(value) -> int:
 
 def cell_value(cell: CellDef, period: Period, scope: Scope) -> int:
     if cell.indicator:
-        result = scope.memo(
-            ("stats", "indicator", cell.indicator, period),
-            lambda: indicators.get(cell.indicator).compute(period, scope),
-        )
+        key = ("stats", "indicator", cell.indicator, period)
+        result = scope.cache.get(key)  # Scope.memo without a closure per cell (a fill asks 400,000)
+        if result is None:
+            result = scope.cache[key] = indicators.get(cell.indicator).compute(period, scope)
         if cell.dimension:
             return _whole(result.breakdown.get(cell.dimension, {}).get(cell.key, 0))
         return _whole(result.value)
@@ -447,21 +447,33 @@ def _empty_indicators(
 def city_figures(
     city, units: list, year: int, form: str = "kx", venues: set | None = None
 ) -> dict[int, dict[tuple[str, str], int]]:
-    """unit pk → the subtree figures of each of `units` (a city's filing units, the city among
-    them or not), from one grouped query per source rather than one per unit: the activities'
-    scan and the organisations and staff standing at 31 December serve every unit; an indicator
-    whose records lie in none of a unit's subtree gives it nothing without a query (one query
-    per indicator finds the units that hold records); only the units holding records of an
-    indicator compute it as usual."""
+    """unit pk → the subtree figures of each of `units` (a city's filing units of `form`, the
+    city among them or not): forms_figures for one form."""
+    return forms_figures(city, {form: units}, year, venues)[form]
+
+
+def forms_figures(
+    city, units_of: dict[str, list], year: int, venues: set | None = None
+) -> dict[str, dict[int, Figures]]:
+    """form → unit pk → the subtree figures of each of a city's filing units of that form
+    (`units_of`), from one grouped query per source rather than one per unit, whatever the number
+    of forms: the activities' scan and the organisations and staff standing at 31 December serve
+    every unit; an indicator whose records lie in none of a unit's subtree gives it nothing
+    without a query (one query per indicator finds the units that hold records); only the units
+    holding records of an indicator compute it as usual, once for all its forms."""
     period = Period.year(year)
-    kinds = {u.pk: definitions.filer_kind(u, form, venues) for u in units}
-    # the computed cells of each kind's tables, listed once (every unit of a kind has the same)
+    kinds = {
+        (form, u.pk): definitions.filer_kind(u, form, venues)
+        for form, units in units_of.items()
+        for u in units
+    }
+    # the computed cells of each form's kind's tables, listed once (every unit of a kind has the same)
     computed = {
-        kind: [((t.code, c.code), c) for t in definitions.tables_for(year, kind, form) for c in t.cell_list()
-               if c.computed]
-        for kind in set(kinds.values()) if kind is not None
+        (form, kind): [((t.code, c.code), c) for t in definitions.tables_for(year, kind, form) for c in t.cell_list()
+                       if c.computed]
+        for form, kind in {(form, kind) for (form, _pk), kind in kinds.items() if kind is not None}
     }  # fmt: skip
-    scopes = {u.pk: quick_scope(u) for u in units}
+    scopes = {u.pk: quick_scope(u) for units in units_of.values() for u in units}
     codes = {c.indicator for cells in computed.values() for _, c in cells if c.indicator}
     empty: dict[int, set[str]] = {}
     if scopes:
@@ -473,7 +485,13 @@ def city_figures(
         others = {c for c in codes if not c.startswith("activities.")}
         empty = _empty_indicators(city, period, others, scopes, above)
     return {
-        u.pk: _unit_figures(computed.get(kinds[u.pk], []), period, scopes[u.pk], empty[u.pk]) for u in units
+        form: {
+            u.pk: _unit_figures(
+                computed.get((form, kinds[(form, u.pk)]), []), period, scopes[u.pk], empty[u.pk]
+            )
+            for u in units
+        }
+        for form, units in units_of.items()
     }
 
 

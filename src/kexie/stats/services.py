@@ -468,34 +468,63 @@ def report_reopen(*, actor, report: StatsReport, reason: str, seen: str | None =
 
 
 @transaction.atomic
-def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
+def fill_city(*, actor, city, year: int, form: str | tuple[str, ...] = "kx") -> list[StatsReport]:
     """Prepare (or re-compute, where still editable) the reports of a city, its counties and the
-    societies (科普统计: venue operators) under it, in bulk: the subtree figures of every unit come
-    from one grouped query per source (kexie.stats.compute.city_figures); each unit's report then
-    holds compute.form_figures of them (the venue rule), the city's its 本级 (compute.own_figures);
-    the reports are created in one statement, their cells in a few (`_write_cells`), and one
-    audit entry records the fill (with how many reports were created and re-computed)."""
+    societies (科普统计: venue operators) under it, in bulk, for one form or several (`form`:
+    ("kx", "kp") fills every table of every unit, reading the records once for both): the subtree
+    figures of every unit come from one grouped query per source (compute.forms_figures); each
+    unit's report then holds compute.form_figures of them (the venue rule), the city's its 本级
+    (compute.own_figures); the reports of a form are created in one statement, the cells of all
+    in a few (`_write_cells`), and one audit entry a form records the fill (with how many reports
+    were created and re-computed). Returns the reports by unit, then form."""
+    from functools import reduce
+    from operator import or_
+
     from kexie.directory.models import Organisation
 
+    forms = (form,) if isinstance(form, str) else tuple(dict.fromkeys(form))
     require_perm(actor, EDIT)
     require_obj_in_scope(actor, city)
-    venues = definitions.venue_operators() if _form(form) == "kp" else None
-    if definitions.filer_kind(city, form, venues) is None:
-        raise _not_a_filer(form)
+    venues = definitions.venue_operators() if "kp" in [_form(f) for f in forms] else None
+    for f in forms:
+        if definitions.filer_kind(city, f, venues) is None:
+            raise _not_a_filer(f)
     definitions.version_for(year)
     _lock_units(city)
+    below = list(
+        Organisation.objects.within(city)
+        .exclude(pk=city.pk)
+        .filter(reduce(or_, (definitions.filers_q(f, venues) for f in forms)), is_active=True)
+        .order_by("path")
+    )
+    filers = {f: _filers(city, below, f, venues) for f in forms}
+    figures = compute.forms_figures(city, {f: units for f, (units, _kinds) in filers.items()}, year, venues)
+    now, new, changed, reports = timezone.now(), [], [], []
+    for f in forms:
+        filled = _fill_form(actor, city, year, f, *filers[f], figures[f], venues, now)
+        reports += filled[0]
+        new += filled[1]
+        changed += filled[2]
+    _write_cells(new, changed)
+    return sorted(reports, key=lambda r: (r.unit.path, r.form))
+
+
+def _filers(city, below: list, form: str, venues) -> tuple[list, dict]:
+    """The units of a city that file `form` (the city first, then `below` in path order) and the
+    filer kind of each."""
     kinds = {city.pk: definitions.filer_kind(city, form, venues)}
     units = [city]
-    filing = definitions.filers_q(form, venues)
-    for o in (
-        Organisation.objects.within(city).exclude(pk=city.pk).filter(filing, is_active=True).order_by("path")
-    ):
+    for o in below:
         kind = definitions.filer_kind(o, form, venues)
         if kind is not None:
             kinds[o.pk] = kind
             units.append(o)
+    return units, kinds
+
+
+def _fill_form(actor, city, year, form, units, kinds, subtree, venues, now) -> tuple[list, list, list]:
+    """One form of fill_city: its reports (created or found), and the cells to create and change."""
     operators = [u for u in units if kinds[u.pk] == "venue"]
-    subtree = compute.city_figures(city, units, year, form, venues)
     by_unit = {
         u.pk: compute.form_figures(
             u, year, compute.tables_of(u, year, form, venues), form, known=subtree, operators=operators
@@ -509,7 +538,6 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
         r.unit_id: r
         for r in StatsReport.objects.within(city).filter(year=year, form=form).select_related("unit")
     }
-    now = timezone.now()
     made = _created(
         lambda: _create_reports(city, [u for u in units if u.pk not in existing], year, form, now)
     )
@@ -530,10 +558,9 @@ def fill_city(*, actor, city, year: int, form: str = "kx") -> list[StatsReport]:
         n, c = _plan_figures(report.pk, defs, by_unit.get(report.unit_id, {}), cells.get(report.pk, {}))
         new += n
         changed += c
-    _write_cells(new, changed)
     if editable:
         StatsReport._base_manager.filter(pk__in=[r.pk for r in editable]).update(computed_at=now)
     audit.log(actor=actor, action="kexie.stats_report.filled", unit=city, object_repr=f"{city} {year}",
               after={"year": year, "form": form, "created": len(made), "computed": len(editable), "cells": len(new),
                      "updated": len(changed)})  # fmt: skip
-    return sorted([*made, *existing.values()], key=lambda r: r.unit.path)
+    return [*made, *existing.values()], new, changed

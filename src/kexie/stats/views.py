@@ -86,6 +86,8 @@ def report_fill(request):
         return redirect("stats:report_list")
     try:
         form = request.POST.get("form") or "kx"
+        if form == "all":  # every form the unit files, the records read once for all
+            form = tuple(f for f in definitions.FORMS if definitions.filer_kind(unit, f) is not None) or "kx"
         reports = services.fill_city(actor=request.user, city=unit, year=year, form=form)
     except (ValidationError, definitions.DefinitionError) as exc:
         _error(request, exc if isinstance(exc, ValidationError) else ValidationError(_("年度无效")))
