@@ -93,8 +93,24 @@ def _ledger_body(request) -> tuple[str, str]:
         warning = _("筛选条件有误,已忽略:%(p)s") % {"p": "；".join(filter_problems(form))}
     with page_planner():  # PostgreSQL: see core.textsearch.page_planner
         page, total = _page_and_total(request, filters_of(form))
-        context = {"filter": form, "page": page, "total_display": total}
+        context = {
+            "filter": form,
+            "other_filters": _other_filters(request, form),
+            "page": page,
+            "total_display": total,
+        }
         return render_to_string("activities/_ledger_body.html", context, request=request), warning
+
+
+def _other_filters(request, form) -> str:
+    """The filters other than the title search, rendered: kept per scope and their values until the
+    data changes, so that a new search does not render again the kinds, counties, campaigns and the
+    unit picker's 200 suggestions (~25 ms of a page at 100,000 units)."""
+    values = [form.is_bound, *((name, request.GET.getlist(name)) for name in form.fields if name != "q")]
+    part = pagecache.key(request, "activities:ledger:filters", values, watch=WATCHED)
+    return pagecache.fragment(
+        part, lambda: render_to_string("activities/_ledger_filters.html", {"filter": form}, request=request)
+    )
 
 
 @login_required
