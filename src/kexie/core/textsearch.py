@@ -263,15 +263,26 @@ def page_planner(using: str = "default"):
     and PostgreSQL then spent ~20 ms compiling a statement that runs in 20-50 ms), and no
     sequential scan where an index can answer (the capped count of 防溺水 + year + status, whose
     matches pg_trgm's statistics overestimate 3.5-fold, read 710,000 rows of the table in
-    physical order for 1,001 matches: 263 ms, against 22 ms from the trigram and date indexes)."""
+    physical order for 1,001 matches: 263 ms, against 22 ms from the trigram and date indexes).
+    Inside an outer transaction the settings are put back on the way out."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
+    nested = connection.in_atomic_block  # then SET LOCAL would last until the outer block ends
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)")
-        yield
+            cursor.execute(
+                "SELECT current_setting('jit'), current_setting('enable_seqscan'),"
+                " set_config('jit', 'off', true), set_config('enable_seqscan', 'off', true)"
+            )
+            before = cursor.fetchone()[:2]
+        yield  # (an error rolls the savepoint back, and the settings with it)
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('jit', %s, true), set_config('enable_seqscan', %s, true)", before
+                )
 
 
 def _postgres(qs: QuerySet, exact: QuerySet, field: str, text: str, connection, or_equal) -> QuerySet | tuple:
