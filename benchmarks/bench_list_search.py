@@ -18,6 +18,7 @@ rows for every query. Ends with one JSON line. On PostgreSQL:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import json
 import os
@@ -189,7 +190,7 @@ def page_times(admin, repeat: int) -> tuple[dict[str, float], dict[str, float]]:
 
 def check_same_rows(admin) -> dict[str, int]:
     """Every query, alone and filtered: the index finds exactly the rows of the plain filter."""
-    from kexie.activities.selectors import first_rows, ledger
+    from kexie.activities.selectors import first_rows, ledger, ledger_first_page
     from kexie.core import textsearch
 
     counts = {}
@@ -206,6 +207,10 @@ def check_same_rows(admin) -> dict[str, int]:
             with_q = ledger(admin, {**filters, "q": text})
             if [a.pk for a in first_rows(with_q, 51)] != [a.pk for a in with_q[:51]]:
                 raise SystemExit(f"the two-step page differs for {name}{suffix}")
+            with textsearch.page_planner():
+                page, total = ledger_first_page(admin, {**filters, "q": text}, 51, 1000)
+            if [a.pk for a in page] != [a.pk for a in with_q[:51]] or total != min(len(plain), 1001):
+                raise SystemExit(f"the view's first page or its count differs for {name}{suffix}")
             counts[name + suffix] = len(plain)
     return counts
 
@@ -214,9 +219,11 @@ PLAN_QUERIES = ("q2_mid", "q3_mid", "q2_rare", "q2_common", "q1_common")
 
 
 def _modes():
-    """The ways of answering a title search compared in one run: kexie now (PostgreSQL: the index
-    sub-select for mid-frequency words; the page's rows in two steps), kexie before (main before
-    this round: the gram condition or the walk, the page in one query) and the peer (no index)."""
+    """The ways of answering a title search compared in one run: kexie now (the view's first page:
+    activities.selectors.ledger_first_page inside textsearch.page_planner), "fifth" (the fifth
+    session's: the index path for mid-frequency words, the page's rows in two steps and a
+    separate capped count, default planner settings), kexie before (main before the fifth
+    session: the gram condition or the walk, the page in one query) and the peer (no index)."""
     from kexie.core import textsearch
 
     indexed = dict(textsearch.INDEXED)
@@ -229,7 +236,12 @@ def _modes():
 
         return apply
 
-    return {"now": use(True, True, True), "before": use(False, True, False), "peer": use(False, False, False)}
+    return {
+        "now": use(True, True, "page"),
+        "fifth": use(True, True, True),
+        "before": use(False, True, False),
+        "peer": use(False, False, False),
+    }
 
 
 def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict[str, float]]:
@@ -242,7 +254,7 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
     from django.test.utils import CaptureQueriesContext
 
     from kexie.activities.models import Activity
-    from kexie.activities.selectors import first_rows, ledger
+    from kexie.activities.selectors import first_rows, ledger, ledger_first_page
     from kexie.core import textsearch
     from kexie.core.views import capped_count
 
@@ -257,6 +269,9 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
                 two_step = apply()
 
                 def ask(filters=filters, text=text, two_step=two_step):
+                    if two_step == "page":  # now: the view's first page (ledger_first_page)
+                        with textsearch.page_planner():
+                            return ledger_first_page(admin, {**filters, "q": text}, 51, 1000)
                     qs = ledger(admin, {**filters, "q": text})
                     rows = first_rows(qs, 51) if two_step else list(qs[:51])
                     return rows, capped_count(qs)
@@ -272,9 +287,11 @@ def database_times(admin, repeat: int, plans_path: str | None) -> dict[str, dict
                 if plans and name in PLAN_QUERIES:
                     with CaptureQueriesContext(connection) as queries:
                         ask()
-                    with connection.cursor() as cursor:
+                    planner = textsearch.page_planner() if mode == "now" else contextlib.nullcontext()
+                    with planner, connection.cursor() as cursor:
                         for query in queries.captured_queries:
-                            if "pg_stats" in query["sql"]:
+                            sql = query["sql"]
+                            if "pg_stats" in sql or "set_config" in sql or not sql.startswith("SELECT"):
                                 continue
                             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                             plan = "\n".join(row[0] for row in cursor.fetchall())
