@@ -89,14 +89,16 @@ def timed(run) -> tuple[float, float, object]:
 
 
 def cells_now() -> dict:
-    """Every stored cell but the empty hand cells (code before the sixth session stored them all;
-    now a hand cell is stored when first entered)."""
+    """Every stored cell but the empty hand cells and the computed 0s (code before the sixth session
+    stored them all; now a report stores a hand cell when it is first entered and a computed cell
+    when its figure is not 0: kexie.stats.compute.report_cells)."""
     from kexie.stats.models import StatsCell
 
     return {
         (unit, table, code): (value, computed, source, dash)
         for unit, table, code, value, computed, source, dash in StatsCell.objects.unscoped(reason="benchmark")
         .exclude(source="hand", value__isnull=True, is_dash=False)
+        .exclude(source="computed", value=0, computed=0, overridden=False, note="")
         .values_list("report__unit_id", "table", "code", "value", "computed", "source", "is_dash")
         .iterator(chunk_size=20000)
     }

@@ -38,8 +38,10 @@ def department(world):
 
 
 def _staff_cell(report) -> tuple[int, int]:
-    cells = {c.code: c.value for c in report.cells.filter(table="AK表1-1", code__in=["06-1", "07-1"])}
-    return cells["06-1"], cells["07-1"]
+    from kexie.stats import compute
+
+    cells = compute.report_cells(report)
+    return cells[("AK表1-1", "06-1")].value, cells[("AK表1-1", "07-1")].value
 
 
 def test_imported_cadres_change_the_staff_cell_of_the_right_year(world, department):

@@ -12,7 +12,10 @@ from kexie.stats.models import StatsCell, StatsStatus
 
 
 def _cell(report, table, code) -> StatsCell:
-    return report.cells.get(table=table, code=code)
+    """The cell as the report holds it (stored, or what a cell not stored reads)."""
+    from kexie.stats import compute
+
+    return compute.report_cells(report)[(table, code)]
 
 
 def _clean_county(world, academic, n=3):
@@ -200,7 +203,7 @@ def test_the_city_fill_recomputes_like_a_report_and_keeps_hand_cells_and_overrid
     assert _cell(county, "CKX表3", "01-2").value == 360  # 3 × 120 participants, not overridden
     for report in again:
         figures = compute.own_figures(report.unit, 2020, compute.report_tables(report))
-        cells = {(c.table, c.code): c.computed for c in report.cells.filter(source="computed")}
+        cells = {key: c.computed for key, c in compute.report_cells(report).items() if c.is_computed}
         assert cells == figures, report.unit.name
 
 
@@ -246,7 +249,7 @@ def test_a_hand_cell_is_stored_when_first_entered(world, academic):
 
     staff = world.users["county_staff"]
     report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
-    assert set(report.cells.values_list("source", flat=True)) == {"computed"}
+    assert set(report.cells.values_list("source", flat=True)) <= {"computed"}
     hand = [k for k, c in compute.report_cells(report).items() if not c.is_computed]
     assert hand and all(c.pk is None for k, c in compute.report_cells(report).items() if k in hand)
     unfilled = {p.cell.split(" ")[0] for p in checks.check_report(report) if "未填写" in p.reason}
@@ -256,3 +259,25 @@ def test_a_hand_cell_is_stored_when_first_entered(world, academic):
     assert _cell(report, *hand[0]).value == 7
     assert report.cells.filter(source="hand").count() == 1
     assert AuditEntry.objects.filter(action="kexie.stats_cell.entered").count() == 1
+
+
+def test_a_computed_cell_of_0_is_stored_once_it_is_not_0_or_overridden(world, academic):
+    """A report stores no computed cell whose figure is 0 (it reads 0: the rules, the summary and
+    the equality check see 0); re-computation stores one whose figure becomes more than 0, and
+    an override of a 0 stores it with its reason."""
+
+    staff = world.users["county_staff"]
+    report = services.report_prepare(actor=staff, unit=world.orgs["rencheng"], year=2020)
+    assert not report.cells.filter(table="CKX表3", code="01-1").exists()
+    zero = _cell(report, "CKX表3", "01-1")
+    assert (zero.value, zero.computed, zero.is_computed, zero.pk) == (0, 0, True, None)
+    assert not [
+        p for p in checks.check_report(report, fresh=True) if p.table == "CKX表3" and "01-1" in p.cell
+    ]
+    assert all(c.value for c in report.cells.all())  # every cell stored states a figure, none a 0
+    academic(2)
+    services.report_compute(actor=staff, report=report)
+    assert report.cells.get(table="CKX表3", code="01-2").value == 240
+    services.cell_override(actor=staff, report=report, table="FKX表6", code="01-1", text="4", reason="含线上")
+    over = report.cells.get(table="FKX表6", code="01-1")
+    assert (over.value, over.computed, over.overridden) == (4, 0, True)

@@ -139,8 +139,7 @@ def summary(report) -> tuple[dict, list[Problem]]:
     totals: dict[tuple[str, str], int | None] = {}
     overridden: set[tuple[str, str]] = set()
     for part in parts:
-        for c in part.cells.all():
-            key = (c.table, c.code)
+        for key, c in compute.report_cells(part, tables).items():
             if c.overridden:
                 overridden.add(key)
             if c.is_dash or c.value is None:

@@ -189,19 +189,29 @@ def report_tables(report) -> list[TableDef]:
 
 
 def report_cells(report, tables: list[TableDef] | None = None) -> dict[tuple[str, str], object]:
-    """A report's cells by (table, code): those stored, and each hand cell not entered yet as an
-    empty cell, not saved (a report stores its computed cells when filled and a hand cell when it
-    is first entered: a city's fill writes no empty rows for its societies' hand cells)."""
-    from kexie.stats.models import CellSource, StatsCell
-
+    """A report's cells by (table, code): those stored, and the others as cells not saved: a hand
+    cell not entered yet (empty), a computed cell whose figure is 0 (0). A report stores a computed
+    cell when its figure is not 0 (or once it is overridden or explained) and a hand cell when it
+    is first entered: a city's fill writes no rows of empty hand cells and zeros for its twelve
+    thousand societies (kexie.stats.services._plan_figures, _cell)."""
     cells = {(c.table, c.code): c for c in report.cells.all()}
     for t in report_tables(report) if tables is None else tables:
         for d in t.cell_list():
-            if not d.computed and (t.code, d.code) not in cells:
-                cells[(t.code, d.code)] = StatsCell(
-                    report=report, table=t.code, code=d.code, source=CellSource.HAND
-                )
+            if (t.code, d.code) not in cells:
+                cells[(t.code, d.code)] = unstored_cell(report, d)
     return cells
+
+
+def unstored_cell(report, d: CellDef):
+    """What a cell a report has not stored holds (report_cells): a computed cell 0, a hand cell
+    nothing."""
+    from kexie.stats.models import CellSource, StatsCell
+
+    if d.computed:
+        return StatsCell(
+            report=report, table=d.table, code=d.code, source=CellSource.COMPUTED, value=0, computed=0
+        )
+    return StatsCell(report=report, table=d.table, code=d.code, source=CellSource.HAND)
 
 
 def records_url(unit, year: int, cell: CellDef, report_pk: int | None = None) -> str:

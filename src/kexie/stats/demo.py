@@ -22,7 +22,7 @@ def _hand_values(report) -> dict[tuple[str, str], int | str]:
     from kexie.stats import compute
 
     tables = compute.report_tables(report)
-    cells = {(c.table, c.code): c for c in report.cells.all()}
+    cells = compute.report_cells(report, tables)
     values: dict[tuple[str, str], int | str] = {}
     for t in tables:
         for d in t.cell_list():

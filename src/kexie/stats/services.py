@@ -145,10 +145,10 @@ def _created(make):
 
 
 def write_figures(report: StatsReport, figures: dict[tuple[str, str], int]) -> tuple[int, int]:
-    """Put computed figures into a report's cells: missing computed cells are created, computed
-    cells take the figure unless overridden (the override stays, its `computed` follows the
-    records); hand cells are never touched (one is stored when first entered: _cell). Returns
-    (created, updated)."""
+    """Put computed figures into a report's cells: a computed cell not stored is created when its
+    figure is not 0 (else it reads 0: compute.report_cells), a stored one takes the figure unless
+    overridden (the override stays, its `computed` follows the records); hand cells are never
+    touched (one is stored when first entered: _cell). Returns (created, updated)."""
     existing = {(t, c): (pk, computed, value, overridden) for pk, t, c, computed, value, overridden
                 in report.cells.values_list("pk", "table", "code", "computed", "value", "overridden")}  # fmt: skip
     new, changed = _plan_figures(report.pk, _definitions(report), figures, existing)
@@ -167,16 +167,18 @@ def _plan_figures(report_pk: int, cells: dict, figures: dict, existing: dict) ->
     overridden) of the cells it has."""
     new, changed = [], []
     source, get = CellSource.COMPUTED, figures.get
-    if not existing:  # a new report: every computed cell is created (the common case of a city's fill)
+    if not existing:  # a new report (the common case of a city's fill): its computed cells not 0
         for table, code in _computed_keys(cells):
             value = get((table, code))
-            new.append((report_pk, table, code, source, value, False, value, False, "", ""))
+            if value:
+                new.append((report_pk, table, code, source, value, False, value, False, "", ""))
         return new, changed
     for key in _computed_keys(cells):
         cell = existing.get(key)
         if cell is None:
             value = get(key)
-            new.append((report_pk, key[0], key[1], source, value, False, value, False, "", ""))
+            if value:  # a cell not stored reads 0 (compute.report_cells)
+                new.append((report_pk, key[0], key[1], source, value, False, value, False, "", ""))
         else:
             pk, computed, value, overridden = cell
             figure = get(key)
@@ -316,12 +318,12 @@ def report_update(*, actor, report: StatsReport, data: dict[str, Any]) -> StatsR
 
 
 def _cell(report: StatsReport, table: str, code: str) -> tuple[StatsCell, definitions.CellDef]:
-    """A cell of the report and its definition; a hand cell not entered yet comes unsaved (it is
-    stored by its first write)."""
+    """A cell of the report and its definition; one the report has not stored (a hand cell not
+    entered yet, a computed 0) comes unsaved (compute.unstored_cell), stored by its first write."""
     d = _definitions(report).get((table, code))
     cell = report.cells.filter(table=table, code=code).first()
-    if cell is None and d is not None and not d.computed:
-        cell = StatsCell(report=report, table=table, code=code, source=CellSource.HAND)
+    if cell is None and d is not None:
+        cell = compute.unstored_cell(report, d)
     if d is None or cell is None:
         raise ValidationError(_("单元格“%(t)s:%(c)s”不存在") % {"t": table, "c": code})
     return cell, d
