@@ -31,9 +31,14 @@ def test_open_fill_look_submit_and_export(browser_page, live_server, world, make
     assert "本年度尚无报表" in page.inner_text("#stats-reports")
     page.click("#fill-reports")
     page.wait_for_url(f"{base}/stats/?year=2020")
-    page.click("#stats-reports a:has-text('任城区科学技术协会')")
+    page.locator("#stats-reports tr", has_text="任城区科学技术协会").filter(has_text="科协综合统计").locator(
+        "a"
+    ).click()
     page.wait_for_url(f"{base}/stats/*/")
-    report = StatsReport.objects.unscoped(reason="test").get(unit=world.orgs["rencheng"], year=2020)
+    # the fill's default is every form the unit files (全部报表): both forms' reports are there
+    reports = StatsReport.objects.unscoped(reason="test").filter(unit=world.orgs["rencheng"], year=2020)
+    assert sorted(r.form for r in reports) == ["kp", "kx"]
+    report = reports.get(form="kx")
     table = page.locator(".card", has_text="CKX表3 学术交流活动")
     first_row = table.locator("tr", has_text="学术交流活动").first
     assert first_row.locator("a").first.inner_text() == "1"  # the approved academic exchange
