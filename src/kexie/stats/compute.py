@@ -51,10 +51,10 @@ def _whole(value) -> int:
 
 def cell_value(cell: CellDef, period: Period, scope: Scope) -> int:
     if cell.indicator:
-        key = ("stats", "indicator", cell.indicator, period)
-        result = scope.cache.get(key)  # Scope.memo without a closure per cell (a fill asks 400,000)
-        if result is None:
-            result = scope.cache[key] = indicators.get(cell.indicator).compute(period, scope)
+        result = scope.memo(
+            ("stats", "indicator", cell.indicator, period),
+            lambda: indicators.get(cell.indicator).compute(period, scope),
+        )
         if cell.dimension:
             return _whole(result.breakdown.get(cell.dimension, {}).get(cell.key, 0))
         return _whole(result.value)
